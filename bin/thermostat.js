@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-
-// Runs the compiled CLI; in a source checkout that has not been built, runs the TypeScript through tsx.
+// In a source checkout (cli/main.ts present) run the TypeScript sources through tsx, so the CLI never runs a stale
+// build; an installed package ships only dist/, which runs as plain JavaScript.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const built = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const source = join(__dirname, '..', 'cli', 'main.ts');
 let cli;
-if (existsSync(built)) {
-  cli = require(built);
-} else {
+if (existsSync(source)) {
   require('tsx/cjs');
-  cli = require(join(__dirname, '..', 'cli', 'main.ts'));
+  cli = require(source);
+} else {
+  cli = require(join(__dirname, '..', 'dist', 'cli', 'main.js'));
 }
 cli.main(process.argv.slice(2)).then(
   (code) => {

@@ -29,6 +29,21 @@ export interface PingEnvelope {
 
 export type InitType = 'on-demand' | 'provisioned-concurrency' | 'snap-start' | 'unknown';
 
+/**
+ * Payload formats the target helper recognises as pings: Thermostat's own, and those of the warmers users migrate
+ * from (@middy/warmup's default detects the serverless-plugin-warmup format), plus the user's own `isPing` rule.
+ */
+export type PingFormat =
+  | 'thermostat'
+  | 'serverless-plugin-warmup'
+  | 'lambda-warmer'
+  | 'opennext'
+  | 'thundra'
+  | 'custom';
+
+/** The payload families the controller can send (the policy's `warm.payload`, custom JSON aside). */
+export type PingFlavour = 'thermostat' | 'serverless-plugin-warmup' | 'lambda-warmer' | 'middy';
+
 /** What one execution environment proves about itself when it answers a ping. */
 export interface EnvironmentProof {
   /** Stable id of the environment: AWS_LAMBDA_LOG_STREAM_NAME (unique per environment). */
@@ -52,6 +67,10 @@ export interface EnvironmentProof {
   readonly index: number;
   readonly functionName: string;
   readonly functionVersion: string;
+  /** Which payload format the ping arrived in (absent from helpers older than this field). */
+  readonly pingFormat?: PingFormat;
+  /** Set when the `onPing` (deep warm) hook threw or outran the hold cap: the environment is warm, the hook is not. */
+  readonly onPingError?: string;
 }
 
 export interface ProofEnvelope {
@@ -63,19 +82,46 @@ export function pingPayload(ping: PingRequest): PingEnvelope {
   return { thermostat: { v: PROTOCOL_VERSION, ping } };
 }
 
+/**
+ * Builds one ping in the format of another warmer, so targets still running that warmer's code short-circuit it.
+ * The Thermostat ping rides along in a `thermostat` field: those tools ignore it, while a target already moved to the
+ * Thermostat helper holds to `holdUntil` and answers with its proof. `middy` is @middy/warmup's default detector,
+ * i.e. the serverless-plugin-warmup payload. lambda-warmer gets `concurrency: 1` so the target never fans out by
+ * itself (the controller does), and its fan-out copy fields so its logs number the pings.
+ */
+export function flavouredPingPayload(flavour: PingFlavour, ping: PingRequest): Record<string, unknown> {
+  const thermostat = { v: PROTOCOL_VERSION, ping };
+  switch (flavour) {
+    case 'thermostat':
+      return { thermostat };
+    case 'serverless-plugin-warmup':
+    case 'middy':
+      return { source: 'serverless-plugin-warmup', thermostat };
+    case 'lambda-warmer':
+      return {
+        warmer: true,
+        concurrency: 1,
+        __WARMER_INVOCATION__: ping.index + 1,
+        __WARMER_CONCURRENCY__: ping.of,
+        __WARMER_CORRELATIONID__: ping.runId,
+        thermostat,
+      };
+  }
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
- * True only for a direct-invocation Thermostat ping of a version this helper speaks. The envelope must be the
- * whole event (exactly one key), so an API Gateway, ALB or SQS event whose body mentions "thermostat" never matches.
+ * The ping inside a `thermostat` field (`{ v, ping }`), or undefined when the field is not a valid ping of a version
+ * this helper speaks. Used for the whole-event envelope and for the field riding along a compatibility payload.
  */
-export function isThermostatPing(event: unknown): event is PingEnvelope {
-  if (!isRecord(event) || Object.keys(event).length !== 1 || !isRecord(event.thermostat)) return false;
-  const { v, ping } = event.thermostat;
-  if (v !== PROTOCOL_VERSION || !isRecord(ping)) return false;
-  return (
+export function readPingRequest(field: unknown): PingRequest | undefined {
+  if (!isRecord(field)) return undefined;
+  const { v, ping } = field;
+  if (v !== PROTOCOL_VERSION || !isRecord(ping)) return undefined;
+  const valid =
     typeof ping.runId === 'string' &&
     ping.runId.length > 0 &&
     ping.runId.length <= 128 &&
@@ -84,8 +130,16 @@ export function isThermostatPing(event: unknown): event is PingEnvelope {
     (ping.index as number) >= 0 &&
     (ping.index as number) < (ping.of as number) &&
     typeof ping.holdUntil === 'number' &&
-    Number.isFinite(ping.holdUntil)
-  );
+    Number.isFinite(ping.holdUntil);
+  return valid ? (ping as unknown as PingRequest) : undefined;
+}
+
+/**
+ * True only for a direct-invocation Thermostat ping of a version this helper speaks. The envelope must be the
+ * whole event (exactly one key), so an API Gateway, ALB or SQS event whose body mentions "thermostat" never matches.
+ */
+export function isThermostatPing(event: unknown): event is PingEnvelope {
+  return isRecord(event) && Object.keys(event).length === 1 && readPingRequest(event.thermostat) !== undefined;
 }
 
 /** True for a function's answer to a Thermostat ping; the controller validates the fields further. */

@@ -1,4 +1,17 @@
 import type { Command } from '../command';
+import { demoCommand } from './demo';
+import { emulatorCommand } from './emulator';
+import { planCommand } from './plan';
+import { runCommand } from './run';
+import { simulateCommand } from './simulate';
+import { validate } from './validate';
 
 /** Every `thermostat` subcommand, in the order `thermostat --help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  validate,
+  planCommand,
+  runCommand,
+  emulatorCommand,
+  simulateCommand,
+  demoCommand,
+];

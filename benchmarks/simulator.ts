@@ -1,0 +1,156 @@
+/**
+ * Simulator benchmark: every strategy on every trace in the shared traces folder, and the simulator's speed on the
+ * one-day single-function trace (simulated invocations per second of wall time). Prints one JSON object.
+ *
+ *   npx tsx benchmarks/simulator.ts [traces-folder] [--quick]
+ *
+ * `--quick` (a smoke run of the harness) skips the one-day trace's comparisons and measures speed on the
+ * smallest 2019 trace instead.
+ * The folder defaults to ../shared/traces next to the repository (THERMOSTAT_TRACES overrides it). Results are a
+ * model of Lambda, not measurements of AWS; the traces are CC BY 4.0 and their citations are part of the output.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type PolicySet, parsePolicySource } from '../controller/policy';
+import { simulate } from '../simulator/run';
+import { createStrategy, STRATEGY_IDS, type StrategyId } from '../simulator/strategies';
+import { loadTrace } from '../simulator/traces/load';
+
+/** The policy sets compared: the same numbers for every strategy; only Thermostat reads `mode`. */
+const POLICY_SETS = {
+  warm: 'defaults:\n  mode: warm\n  warm: { concurrency: 2, interval: 5m }\n  provisioned: { max: 10 }\n',
+  auto: 'defaults:\n  mode: auto\n  warm: { concurrency: 2, interval: 5m }\n  provisioned: { max: 10 }\n',
+  'warm-hold-50ms':
+    'defaults:\n  mode: warm\n  warm: { concurrency: 2, interval: 5m, holdMs: 50 }\n  provisioned: { max: 10 }\n',
+} as const;
+
+function policySet(name: keyof typeof POLICY_SETS): PolicySet {
+  const parsed = parsePolicySource(POLICY_SETS[name], `${name}.yaml`);
+  if (parsed.issues.length > 0)
+    throw new Error(`benchmark policy ${name} is invalid: ${JSON.stringify(parsed.issues)}`);
+  return { policies: parsed.policies, defaults: parsed.defaults, issues: [], files: [] };
+}
+
+const round = (value: number, digits = 6) => Number(value.toPrecision(digits));
+
+function compare(tracePath: string, policies: keyof typeof POLICY_SETS, ids: readonly StrategyId[]) {
+  const trace = loadTrace(tracePath);
+  const started = performance.now();
+  const run = simulate({
+    trace,
+    policySet: policySet(policies),
+    strategies: ids.map(createStrategy),
+    onProgress: (p) => process.stderr.write(`${trace.name} (${policies}): ${Math.floor((100 * p.done) / p.total)}%\n`),
+    progressEveryMs: 10_000,
+  });
+  const wallMs = performance.now() - started;
+  const thermostat = run.results.find((r) => r.strategy === 'thermostat');
+  return {
+    trace: trace.name,
+    format: trace.format,
+    functions: trace.functions.length,
+    invocations: trace.invocations,
+    arrivalRule: trace.arrivalRule,
+    citation: trace.citation,
+    policies,
+    policyText: POLICY_SETS[policies],
+    wallMs: Math.round(wallMs),
+    rows: run.results.map((r) => ({
+      strategy: r.strategy,
+      coldShare: round(r.coldShare),
+      coldShareP75: round(r.coldShareP75),
+      throttleShare: round(r.throttleShare),
+      addedLatencyMs: r.addedLatencyMs,
+      costUsd: round(r.costUsd),
+      cost: Object.fromEntries(Object.entries(r.cost).map(([k, v]) => [k, round(v)])),
+      pings: r.pings,
+      provisionedMean: round(r.provisioned.mean, 4),
+      facts: r.facts,
+      // Thermostat's value divided by this row's: below 1, Thermostat is lower.
+      thermostatVs: thermostat
+        ? {
+            coldShare: r.coldShare > 0 ? round(thermostat.coldShare / r.coldShare, 4) : null,
+            cost: r.costUsd > 0 ? round(thermostat.costUsd / r.costUsd, 4) : null,
+          }
+        : undefined,
+    })),
+  };
+}
+
+function throughput(tracePath: string) {
+  const trace = loadTrace(tracePath);
+  const measure = (ids: readonly StrategyId[]) => {
+    const started = performance.now();
+    simulate({ trace, policySet: policySet('warm'), strategies: ids.map(createStrategy) });
+    const wallMs = performance.now() - started;
+    return {
+      strategies: ids,
+      invocations: trace.invocations,
+      wallMs: Math.round(wallMs),
+      simulatedInvocationsPerSecond: Math.round((trace.invocations * ids.length) / (wallMs / 1000)),
+    };
+  };
+  return { trace: trace.name, oneStrategy: measure(['none']) };
+}
+
+export interface SimulatorBenchmarkOptions {
+  /** Folder of trace folders. @default ../shared/traces next to the repository, or THERMOSTAT_TRACES */
+  readonly folder?: string;
+  readonly quick?: boolean;
+}
+
+const ONE_DAY = 'azure2019_single_function_fullday';
+
+/** Runs every comparison and the speed measurement; returns the JSON-able result. */
+export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
+  const folder = resolve(options.folder ?? process.env.THERMOSTAT_TRACES ?? join(__dirname, '../../shared/traces'));
+  const traces = readdirSync(folder)
+    .filter((name) => statSync(join(folder, name)).isDirectory())
+    .filter((name) => !(options.quick && name === ONE_DAY))
+    .sort()
+    .map((name) => join(folder, name));
+  const started = performance.now();
+  const comparisons = [];
+  for (const trace of traces) {
+    comparisons.push(compare(trace, 'warm', STRATEGY_IDS));
+    if (options.quick) continue;
+    comparisons.push(compare(trace, 'auto', ['thermostat']));
+    comparisons.push(compare(trace, 'warm-hold-50ms', ['thermostat']));
+  }
+  const speedTrace = options.quick ? traces.find((t) => t.includes('azure2019')) : join(folder, ONE_DAY);
+  const speed = speedTrace ? throughput(speedTrace) : undefined;
+  // The all-strategies comparison of that trace replays each arrival once per strategy in one pass.
+  const all = comparisons.find((c) => speedTrace?.endsWith(c.trace) && c.policies === 'warm');
+  const allStrategies = all
+    ? {
+        strategies: all.rows.length,
+        wallMs: all.wallMs,
+        simulatedInvocationsPerSecond: Math.round((all.invocations * all.rows.length) / (all.wallMs / 1000)),
+      }
+    : undefined;
+  const cpu = cpus();
+  return {
+    benchmark: 'simulator',
+    command: `npx tsx benchmarks/simulator.ts${options.quick ? ' --quick' : ''}`,
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown',
+      cores: cpu.length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    tracesFolder: folder,
+    comparisons,
+    throughput: speed ? { ...speed, allStrategies } : undefined,
+    wallMs: Math.round(performance.now() - started),
+  };
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const folder = args.find((arg) => !arg.startsWith('--'));
+  const result = simulatorBenchmark({ folder, quick: args.includes('--quick') });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}

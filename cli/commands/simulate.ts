@@ -1,0 +1,200 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatIssue, loadPolicySet, parseDuration } from '../../controller/policy';
+import { type ModelOptions, modelOptions } from '../../simulator/model/options';
+import { parseSpread } from '../../simulator/model/spread';
+import { renderHtml } from '../../simulator/report/html';
+import { buildReport } from '../../simulator/report/report';
+import { renderTable } from '../../simulator/report/table';
+import { DEFAULT_EPOCH_MS, type Progress, simulate } from '../../simulator/run';
+import { createStrategy, isStrategyId, STRATEGY_IDS } from '../../simulator/strategies';
+import type { SpreadRule } from '../../simulator/traces/azure2019';
+import { loadTrace } from '../../simulator/traces/load';
+import { type Command, numberOption, parseCommandArgs } from '../command';
+import { EXIT, InputError, UsageError } from '../errors';
+import type { Io } from '../io';
+
+const HELP = `Usage: thermostat simulate --trace <path> --policies <file-or-dir> [options]
+
+Replays a real invocation trace against a model of Lambda and compares warming strategies by the share of
+cold user requests and by cost, before you deploy anything. Trace functions are anonymous hashes: the policy
+set's defaults document applies to every function unless a policy names its hash.
+
+Traces: an Azure Functions 2021 file (app,func,end_timestamp,duration) or an Azure Functions 2019 invocations
+file or folder (per-minute counts, with durations and memory files next to it). Full upstream files work.
+
+Options:
+      --trace <path>            trace file or folder (required)
+      --policies <path>         policy file or directory (required)
+      --strategies <a,b,...>    default: all of ${STRATEGY_IDS.join(', ')}
+      --report <file.html>      write a self-contained HTML report (tables, SVG charts, attribution)
+      --json                    print one JSON object: { trace, settings, rows: [{ strategy, coldShare,
+                                coldShareP75, costUsd, cost: {...} }], series } instead of the table
+      --seed <n>                random seed (arrivals inside a minute, reclaim draws, jitter); default 1
+      --idle-reclaim <d|a-b>    idle time before an environment is reclaimed; default 5m-15m (uniform)
+      --max-lifetime <d|a-b>    age at which an environment is retired; default 2h-4h (uniform)
+      --cold-start <duration>   latency a cold start adds (and INIT billed); default 250ms
+      --spread <rule>           arrivals inside a 2019 minute: uniform (default) or equidistant
+      --memory <MB>             memory of every function, overriding the trace and the policies
+      --account-concurrency <n> account concurrency limit; default 1000
+      --start <ISO date>        date of the trace's first midnight, for policy windows; default 2024-01-01 (a Monday)
+
+Progress goes to stderr. Results are a model, not a measurement of AWS; the trace's attribution is printed
+with them (the Azure traces are CC BY 4.0).
+
+Exit codes: 0 ok, 1 bad trace or policies, 2 usage error.
+`;
+
+function spreadOption(name: string, value: string | undefined) {
+  if (value === undefined) return undefined;
+  try {
+    return parseSpread(value);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${(error as Error).message}`);
+  }
+}
+
+/** Progress on stderr: one rewritten line on a terminal, a plain line every 5 s otherwise (logs, CI). */
+export function progressPrinter(io: Io, strategies: number) {
+  const tty = Boolean(io.stderr.isTTY);
+  let lastLine = 0;
+  let printed = false;
+  return {
+    update(progress: Progress) {
+      const percent = Math.floor((progress.done / Math.max(1, progress.total)) * 100);
+      const text = `simulating: ${percent}% of ${progress.total.toLocaleString('en-US')} invocations × ${strategies} strateg${strategies === 1 ? 'y' : 'ies'}, ${(progress.elapsedMs / 1000).toFixed(0)} s`;
+      if (tty) {
+        io.stderr.write(`\r${text}`);
+        printed = true;
+      } else if (progress.elapsedMs - lastLine >= 5000) {
+        // Plain lines for logs, not too many of them.
+        lastLine = progress.elapsedMs;
+        io.stderr.write(`${text}\n`);
+      }
+    },
+    done() {
+      if (tty && printed) io.stderr.write('\r\u001b[K');
+    },
+  };
+}
+
+export const simulateCommand: Command = {
+  name: 'simulate',
+  summary: 'replay a real trace and compare warming strategies by cold starts and cost',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      trace: { type: 'string' },
+      policies: { type: 'string' },
+      strategies: { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'boolean' },
+      seed: { type: 'string' },
+      'idle-reclaim': { type: 'string' },
+      'max-lifetime': { type: 'string' },
+      'cold-start': { type: 'string' },
+      spread: { type: 'string' },
+      memory: { type: 'string' },
+      'account-concurrency': { type: 'string' },
+      start: { type: 'string' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    if (!values.trace) throw new UsageError('--trace <path> is required');
+    if (!values.policies) throw new UsageError('--policies <file-or-dir> is required');
+
+    const ids = (values.strategies ?? STRATEGY_IDS.join(','))
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    const unknown = ids.filter((id) => !isStrategyId(id));
+    if (unknown.length > 0 || ids.length === 0) {
+      throw new UsageError(`unknown strategy "${unknown[0] ?? ''}"; choose from ${STRATEGY_IDS.join(', ')}`);
+    }
+    if (values.spread !== undefined && values.spread !== 'uniform' && values.spread !== 'equidistant') {
+      throw new UsageError(`--spread must be uniform or equidistant, got "${values.spread}"`);
+    }
+    let coldStartMs: number | undefined;
+    if (values['cold-start'] !== undefined) {
+      try {
+        coldStartMs = parseDuration(values['cold-start']);
+      } catch (error) {
+        throw new UsageError(`--cold-start: ${(error as Error).message}`);
+      }
+    }
+    let epochMs = DEFAULT_EPOCH_MS;
+    if (values.start !== undefined) {
+      epochMs = Date.parse(values.start);
+      if (Number.isNaN(epochMs))
+        throw new UsageError(`--start must be an ISO date such as 2024-01-01, got "${values.start}"`);
+    }
+    const seed = numberOption('seed', values.seed, 0, 2 ** 32 - 1);
+    const memoryMb = numberOption('memory', values.memory, 128, 10_240);
+    const account = numberOption('account-concurrency', values['account-concurrency'], 1, 1_000_000);
+    const idleReclaim = spreadOption('idle-reclaim', values['idle-reclaim']);
+    const maxLifetime = spreadOption('max-lifetime', values['max-lifetime']);
+    const model: Partial<ModelOptions> = {
+      ...(seed !== undefined ? { seed } : {}),
+      ...(coldStartMs !== undefined ? { coldStartMs } : {}),
+      ...(account !== undefined ? { accountConcurrency: account } : {}),
+      ...(idleReclaim ? { idleReclaim } : {}),
+      ...(maxLifetime ? { maxLifetime } : {}),
+    };
+
+    const set = loadPolicySet([values.policies], { cwd: io.cwd });
+    if (set.issues.length > 0) {
+      for (const issue of set.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+      throw new InputError(
+        `the policy set has ${set.issues.length} problem${set.issues.length === 1 ? '' : 's'}; nothing simulated`,
+      );
+    }
+    let trace: ReturnType<typeof loadTrace>;
+    try {
+      trace = loadTrace(resolve(io.cwd, values.trace), { spread: values.spread as SpreadRule | undefined });
+    } catch (error) {
+      throw new InputError((error as Error).message, { cause: error });
+    }
+
+    const progress = progressPrinter(io, ids.length);
+    let run: ReturnType<typeof simulate>;
+    try {
+      run = simulate({
+        trace,
+        policySet: set,
+        strategies: ids.map((id) => createStrategy(id as Parameters<typeof createStrategy>[0])),
+        model: modelOptions(model),
+        memoryMb,
+        epochMs,
+        onProgress: (p) => progress.update(p),
+      });
+    } catch (error) {
+      progress.done();
+      throw new InputError((error as Error).message, { cause: error });
+    }
+    progress.done();
+
+    const report = buildReport(trace, run);
+    if (values.report) {
+      const file = resolve(io.cwd, values.report);
+      try {
+        writeFileSync(file, renderHtml(report));
+      } catch (error) {
+        throw new InputError(`cannot write the report to ${values.report}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      io.stderr.write(`report written to ${values.report}\n`);
+    }
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      io.stdout.write(renderTable(report));
+      for (const p of run.policies.unmatched) {
+        io.stderr.write(`note: policy ${p.key} (${p.file}) names no function of the trace\n`);
+      }
+    }
+    if (values.json && run.policies.unmatched.length > 0) {
+      io.stderr.write(`note: ${run.policies.unmatched.length} policies name no function of the trace\n`);
+    }
+    return EXIT.ok;
+  },
+};

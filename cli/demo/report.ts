@@ -1,0 +1,203 @@
+import { type Band, escapeXml, lineChart, type Point, type Series } from './chart';
+import { clockLabel, describeCompression, storyHour } from './compression';
+import { formatUsd, ratioText } from './format';
+import { colourOf } from './palette';
+import type { DemoRecord } from './record';
+import { COPIES } from './record';
+import { bucketed, type CopySummary, summarise, warmRatio } from './stats';
+
+export interface ReportOptions {
+  readonly generatedAt: Date;
+  /**
+   * Spans of the story day to shade, in story hours, labelled `<function>: <what>` (a policy window, a burst): all
+   * of them on the shared charts, each function's own on its warm-ratio chart.
+   */
+  readonly bands?: readonly Band[];
+  /** Extra lines under the title, e.g. which policies managed the functions. */
+  readonly notes?: readonly string[];
+}
+
+/** Story-hour buckets for the per-bucket series: one per story hour reads well and keeps counts meaningful. */
+const BUCKETS = 24;
+
+const X_TICKS = [0, 3, 6, 9, 12, 15, 18, 21, 24].map((h) => ({ at: h, label: h === 24 ? '24:00' : clockLabel(h) }));
+const percent = (v: number) => `${Math.round(v * 100)}%`;
+
+function summaryTable(rows: readonly CopySummary[]): string {
+  const head = [
+    'Function',
+    'Copy',
+    'Requests',
+    'Cold starts',
+    'Warm ratio',
+    'p50 added',
+    'p99 added',
+    'Pings',
+    'Ping cost (est.)',
+  ];
+  const body = rows
+    .map(
+      (r) =>
+        `<tr class="${r.copy}"><td>${escapeXml(r.fn)}</td><td>${r.copy}</td><td>${r.requests}</td><td>${r.coldStarts}</td>` +
+        `<td>${ratioText(r.warmRatio)}</td><td>${Math.round(r.p50AddedMs)} ms</td><td>${Math.round(r.p99AddedMs)} ms</td>` +
+        `<td>${r.copy === 'managed' ? r.pings : '–'}</td><td>${r.copy === 'managed' ? formatUsd(r.pingCostUsd) : '–'}</td></tr>`,
+    )
+    .join('');
+  return `<table class="summary"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** Story hour at the middle of each bucket. */
+const CENTRES = Array.from({ length: BUCKETS }, (_, i) => ((i + 0.5) * 24) / BUCKETS);
+
+/** Every chart of the report, in order, as HTML fragments. */
+export function reportCharts(record: DemoRecord, bands: readonly Band[] = []): string[] {
+  const charts: string[] = [];
+  const hours = CENTRES;
+  const hour = (atMs: number) => storyHour(record.settings, atMs);
+
+  record.functions.forEach((fn, index) => {
+    const series: Series[] = COPIES.map((copy) => {
+      const ratios = bucketed(record, BUCKETS, warmRatio, (s) => s.fn === fn && s.copy === copy);
+      return {
+        name: `${fn} (${copy})`,
+        points: ratios.map((r, i): Point => [hours[i]!, r]),
+        colour: colourOf(index),
+        dashed: copy === 'unmanaged',
+        markers: true,
+      };
+    });
+    charts.push(
+      lineChart({
+        title: `Warm ratio over time: ${fn}, managed vs left alone (per story hour)`,
+        yLabel: 'warm ratio',
+        series,
+        xDomain: [0, 24],
+        xTicks: X_TICKS,
+        yMax: 1,
+        yFormat: percent,
+        // Only this function's windows and bursts: the others' would only clutter its chart.
+        bands: bands.filter((band) => band.label.startsWith(`${fn}:`)),
+      }),
+    );
+  });
+
+  charts.push(
+    lineChart({
+      title: 'Requests per story hour (identical for both copies)',
+      yLabel: 'requests',
+      series: record.functions.map((fn, index) => ({
+        name: fn,
+        points: bucketed(
+          record,
+          BUCKETS,
+          (s) => s.length,
+          (s) => s.fn === fn && s.copy === 'managed',
+        ).map((n, i): Point => [hours[i]!, n]),
+        colour: colourOf(index),
+      })),
+      xDomain: [0, 24],
+      xTicks: X_TICKS,
+      bands,
+    }),
+  );
+
+  charts.push(
+    lineChart({
+      title: 'Execution environments over time',
+      yLabel: 'environments',
+      series: record.functions.flatMap((fn, index) =>
+        COPIES.map((copy) => ({
+          name: `${fn} (${copy})`,
+          points: record.snapshots.map((s): Point => [hour(s.atMs), s.environments[fn]?.[copy] ?? 0]),
+          colour: colourOf(index),
+          dashed: copy === 'unmanaged',
+          step: true,
+        })),
+      ),
+      xDomain: [0, 24],
+      xTicks: X_TICKS,
+      bands,
+    }),
+  );
+
+  charts.push(
+    lineChart({
+      title: 'Warm-up pings per controller tick (managed copies)',
+      yLabel: 'pings',
+      series: record.functions.map((fn, index) => ({
+        name: fn,
+        points: record.ticks.map((t): Point => [hour(t.atMs), t.pings[fn] ?? 0]),
+        colour: colourOf(index),
+        step: true,
+      })),
+      xDomain: [0, 24],
+      xTicks: X_TICKS,
+      bands,
+    }),
+  );
+
+  charts.push(
+    lineChart({
+      title: 'Provisioned concurrency over time (managed copies)',
+      yLabel: 'provisioned',
+      series: record.functions.map((fn, index) => ({
+        name: fn,
+        points: record.snapshots.map((s): Point => [hour(s.atMs), s.provisioned[fn] ?? 0]),
+        colour: colourOf(index),
+        step: true,
+      })),
+      xDomain: [0, 24],
+      xTicks: X_TICKS,
+      bands,
+    }),
+  );
+  return charts;
+}
+
+const STYLE = `
+:root { color-scheme: light dark; --fg: #1d232a; --muted: #5b6670; --bg: #ffffff; --card: #f5f7f9; --grid: #d9dee3; --band: rgba(0, 114, 178, 0.08); }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e9ec; --muted: #9aa5ae; --bg: #14181c; --card: #1d2227; --grid: #323a42; --band: rgba(86, 180, 233, 0.12); } }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1120px; padding: 24px; }
+h1 { font-size: 1.5em; margin: 0 0 4px; } h2 { font-size: 1.15em; margin: 28px 0 8px; }
+p.note { color: var(--muted); margin: 2px 0; }
+table.summary { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+table.summary th, table.summary td { text-align: right; padding: 4px 8px; border-bottom: 1px solid var(--grid); }
+table.summary th:nth-child(-n+2), table.summary td:nth-child(-n+2) { text-align: left; }
+tr.managed td:first-child { font-weight: 600; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 16px; }
+figure.chart-figure { margin: 0; background: var(--card); border-radius: 8px; padding: 12px; }
+figure.chart-figure figcaption { font-weight: 600; margin-bottom: 6px; }
+svg.chart { width: 100%; height: auto; }
+svg.chart .grid { stroke: var(--grid); stroke-width: 1; }
+svg.chart .axis { stroke: var(--muted); stroke-width: 1; }
+svg.chart text { fill: var(--muted); font-size: 11px; }
+svg.chart .band { fill: var(--band); }
+svg.chart .band-label { font-size: 10px; }
+ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 0; margin: 6px 0 0; font-size: 13px; }
+ul.legend svg { vertical-align: middle; margin-right: 6px; }
+`;
+
+/** The whole report: one HTML file with inline CSS and SVG, nothing fetched. */
+export function renderReport(record: DemoRecord, options: ReportOptions): string {
+  const rows = summarise(record);
+  const notes = [describeCompression(record.settings), ...(options.notes ?? [])];
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // Nothing to fetch: a strict policy makes that a property of the file, not just a habit.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<title>Thermostat demo report</title>',
+    `<style>${STYLE}</style></head><body>`,
+    '<h1>Thermostat demo: managed vs left alone</h1>',
+    `<p class="note">Generated ${escapeXml(options.generatedAt.toISOString())}. Each function runs twice in the local emulator: one copy managed by the real controller, one left alone; both receive identical traffic.</p>`,
+    ...notes.map((n) => `<p class="note">${escapeXml(n)}</p>`),
+    '<h2>Summary</h2>',
+    summaryTable(rows),
+    '<p class="note">Added latency is the init duration a cold start added to a request (0 for a warm request); percentiles are over all requests. Ping cost is estimated from Lambda on-demand prices.</p>',
+    '<h2>Over the day</h2>',
+    `<div class="charts">${reportCharts(record, options.bands).join('')}</div>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,111 @@
+/**
+ * The controller ships pre-bundled (scripts/bundle.js, at package build time), so a user's synth needs neither
+ * esbuild nor Docker. The validated policy set is written next to the bundle into one asset directory: a policy
+ * change changes the asset hash, so it deploys (and rolls back) together with the code that reads it.
+ */
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ControllerAssetError } from './errors';
+
+const STAGED_PREFIX = 'thermostat-controller-';
+/** CDK copies an asset into the cloud assembly while the construct is built, so an hour-old copy is unused. */
+const STAGED_MAX_AGE_MS = 3_600_000;
+
+/** File name of the policy set inside the asset (and so under /var/task). */
+export const POLICY_FILE_NAME = 'policies.json';
+const BUNDLE = 'index.js';
+const SOURCE_MAP = 'index.js.map';
+
+/**
+ * Where the bundle lives: next to the sources (`construct/*.ts` → `dist/assets/controller`) when running from the
+ * repository, and next to the compiled package (`dist/construct/*.js` → `dist/assets/controller`) once published.
+ */
+export function bundleDirsFor(moduleDir: string): string[] {
+  return [join(moduleDir, '..', 'dist', 'assets', 'controller'), join(moduleDir, '..', 'assets', 'controller')];
+}
+
+export const CONTROLLER_BUNDLE_DIRS: readonly string[] = bundleDirsFor(__dirname);
+
+/** The first directory that holds the bundle; a clear error when none does. */
+export function findControllerBundle(candidates: readonly string[] = CONTROLLER_BUNDLE_DIRS): string {
+  const found = candidates.find((dir) => existsSync(join(dir, BUNDLE)));
+  if (found !== undefined) return found;
+  throw new ControllerAssetError(
+    `the pre-bundled thermostat controller was not found (looked for ${BUNDLE} in ${candidates.join(', ')}); ` +
+      'run "npm run build" (or "node scripts/bundle.js") to create it',
+  );
+}
+
+/**
+ * A directory holding the bundle, its source map and `policies.json`. Its name is derived from the content, so
+ * repeated synths reuse it and concurrent ones (jest workers) cannot see a half-written copy: each writes a private
+ * directory and renames it into place.
+ */
+export function stageControllerAsset(bundleDir: string, policyJson: string, stagingRoot: string = tmpdir()): string {
+  const bundle = readFileSync(join(bundleDir, BUNDLE));
+  const sourceMap = existsSync(join(bundleDir, SOURCE_MAP)) ? join(bundleDir, SOURCE_MAP) : undefined;
+  const hash = createHash('sha256')
+    .update(bundle)
+    .update('\0')
+    .update(sourceMap === undefined ? '' : readFileSync(sourceMap))
+    .update('\0')
+    .update(policyJson)
+    .digest('hex')
+    .slice(0, 32);
+  const target = join(stagingRoot, `${STAGED_PREFIX}${hash}`);
+  if (existsSync(join(target, POLICY_FILE_NAME))) return target;
+  pruneStaged(stagingRoot);
+
+  mkdirSync(stagingRoot, { recursive: true });
+  const scratch = mkdtempSync(join(stagingRoot, 'thermostat-staging-'));
+  try {
+    copyFileSync(join(bundleDir, BUNDLE), join(scratch, BUNDLE));
+    if (sourceMap !== undefined) copyFileSync(sourceMap, join(scratch, SOURCE_MAP));
+    // written last: its presence marks a complete directory (see the check above)
+    writeFileSync(join(scratch, POLICY_FILE_NAME), policyJson);
+    try {
+      renameSync(scratch, target);
+    } catch (error) {
+      // another process won the race with identical content; theirs is as good as ours
+      if (!existsSync(join(target, POLICY_FILE_NAME))) throw error;
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/**
+ * Removes staged copies older than an hour, so each policy or bundle change does not leave another few megabytes
+ * behind in the temporary directory. Best effort: a copy another process removes first is simply gone.
+ */
+export function pruneStaged(stagingRoot: string, now: number = Date.now(), maxAgeMs: number = STAGED_MAX_AGE_MS): void {
+  let names: string[];
+  try {
+    names = readdirSync(stagingRoot);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(STAGED_PREFIX)) continue;
+    const path = join(stagingRoot, name);
+    try {
+      if (now - statSync(path).mtimeMs > maxAgeMs) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile by a concurrent synth
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Thrown at synth time when the construct's configuration cannot work: a broken policy, a policy bound to the
+ * wrong target, a timeout that does not fit the schedule. Messages follow aws-cdk-lib: lower case, the bad value,
+ * and how to fix it. `cause` keeps the underlying error (e.g. the policy module's PolicyValidationError).
+ */
+export class ThermostatConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ThermostatConfigError';
+  }
+}
+
+/** Thrown when the pre-bundled controller is missing: the package was not built. */
+export class ControllerAssetError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ControllerAssetError';
+  }
+}
+
+/** The fix for a share written as a percentage (95 for 95%), the usual slip. */
+export function shareHint(value: number): string {
+  return value > 1 && value <= 100 ? `; write ${value / 100} for ${value}%` : '';
+}

@@ -1,0 +1,10 @@
+export { ThermostatAlarms } from './alarms';
+export type { BoundTarget } from './binding';
+export { ControllerEnv, StateTableSchema } from './environment';
+export { ControllerAssetError, ThermostatConfigError } from './errors';
+export { ControllerMetric, Dimension, HelperMetric, METRIC_NAMESPACE } from './metrics';
+export { POLICY_SET_VERSION, type PolicySetDocument } from './policy-set';
+export type { ThermostatProps, ThermostatTarget } from './props';
+export { type PolicyObject, TargetPolicy } from './target-policy';
+export { Thermostat, ThermostatDefaults } from './thermostat';
+export { TickSource } from './tick';

@@ -1,0 +1,311 @@
+import { posix } from 'node:path';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ThermostatAlarms } from './alarms';
+import { findControllerBundle, POLICY_FILE_NAME, stageControllerAsset } from './asset';
+import { type BoundTarget, bindTargets } from './binding';
+import { buildDashboard } from './dashboard';
+import { ControllerEnv, ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT, StateTableSchema } from './environment';
+import { shareHint, ThermostatConfigError } from './errors';
+import { METRIC_NAMESPACE } from './metrics';
+import { AWS_CUSTOM_RESOURCE_PROVIDER_ID, acknowledge, Reasons, wildcardResourceId } from './nag';
+import { controllerStatements } from './permissions';
+import { hashPolicySet, policySetDocument, renderPolicySet } from './policy-set';
+import type { ThermostatProps } from './props';
+import { InvokeController } from './schedule-target';
+import { scheduledTick } from './tick';
+import { WarmOnDeploy } from './warm-on-deploy';
+
+/** Defaults of the props, in one place for the docs and the tests. */
+export const ThermostatDefaults = {
+  schedule: () => scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+  timeout: Duration.seconds(50),
+  memorySize: 512,
+  reservedConcurrentExecutions: 2,
+  logRetention: logs.RetentionDays.ONE_MONTH,
+  pingFailureRateThreshold: 0.1,
+} as const;
+
+/**
+ * Keeps Lambda functions exactly as warm as their policies ask: a scheduled controller proves N warm execution
+ * environments with concurrent pings, or reconciles provisioned concurrency per time window.
+ *
+ * Deploys: the controller function (pre-bundled asset with the validated policies inside), an EventBridge
+ * Scheduler schedule with a dead-letter queue, a DynamoDB state table, a warm-up at the end of each deployment,
+ * a dashboard of warm/cold ratios, and alarms. The controller's IAM names the targets' exact ARNs.
+ *
+ * Limitations:
+ * - Policies are fixed at synth time (they ship in the asset): a policy change is a deployment.
+ * - One controller handles up to about 20 targets (the ARN allow-list shares Lambda's 4 KB environment limit).
+ * - Warm ratios come from the target helper's metrics; functions without it still get the REPORT-line widget.
+ * - SnapStart versions refuse provisioned concurrency; such targets must use mode warm.
+ *
+ * @example
+ * const api = new lambda.Function(this, 'Api', { ... });
+ * new Thermostat(this, 'Thermostat', {
+ *   targets: [{ function: api.addAlias('live'), policy: TargetPolicy.fromFile('policies/api.yaml') }],
+ * });
+ */
+export class Thermostat extends Construct {
+  /** The controller function. */
+  public readonly controller: lambda.Function;
+  /** The controller's execution role. */
+  public readonly role: iam.Role;
+  /** The controller's log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** Per-target state and history (TTL on `expiresAt`). */
+  public readonly stateTable: dynamodb.Table;
+  /** The tick schedule. */
+  public readonly schedule: scheduler.Schedule;
+  /** Ticks that could not be delivered or failed (from both EventBridge Scheduler and Lambda). */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The targets with their validated policies, in the order given. */
+  public readonly targets: readonly BoundTarget[];
+  /** The `service` dimension of the controller's metrics. */
+  public readonly serviceName: string;
+  /** The warm/cold dashboard, unless turned off. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+  /** The alarms, unless turned off. */
+  public readonly alarms?: ThermostatAlarms;
+
+  constructor(scope: Construct, id: string, props: ThermostatProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (props.targets.length === 0)
+      throw new ThermostatConfigError(
+        "thermostat needs at least one target, got an empty list; pass targets: [{ function: fn.addAlias('live'), policy: TargetPolicy.fromFile('policies/fn.yaml') }]",
+      );
+    const timeout = props.timeout ?? ThermostatDefaults.timeout;
+    const expression = props.schedule ?? ThermostatDefaults.schedule();
+    checkTimeout(timeout, expression);
+    const memorySize = props.memorySize ?? ThermostatDefaults.memorySize;
+    checkWhole('memorySize', memorySize, 128, 10_240, 'MiB');
+    const reserved = props.reservedConcurrentExecutions ?? ThermostatDefaults.reservedConcurrentExecutions;
+    checkWhole('reservedConcurrentExecutions', reserved, 1, 1000, '');
+    const pingFailureRateThreshold = props.pingFailureRateThreshold ?? ThermostatDefaults.pingFailureRateThreshold;
+    if (!(pingFailureRateThreshold > 0 && pingFailureRateThreshold <= 1))
+      throw new ThermostatConfigError(
+        `pingFailureRateThreshold must be above 0 and at most 1, got ${pingFailureRateThreshold}${shareHint(pingFailureRateThreshold)}`,
+      );
+    const logRetention = props.logRetention ?? ThermostatDefaults.logRetention;
+    this.serviceName = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+
+    this.targets = bindTargets(props.targets, {
+      defaults: props.defaults,
+      warmRatioObjective: props.warmRatioObjective,
+    });
+    const policySet = renderPolicySet(policySetDocument(this.targets));
+
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: StateTableSchema.partitionKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: StateTableSchema.timeToLiveAttribute,
+      removalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'FailedTicks', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Thermostat controller: invokes and configures only the listed targets',
+    });
+    this.logGroup.grantWrite(this.role);
+    const statements = controllerStatements(stack, {
+      targets: this.targets,
+      stateTableArn: this.stateTable.tableArn,
+      eventBus: props.eventBus,
+    });
+    for (const statement of statements) this.role.addToPrincipalPolicy(statement);
+
+    const environment: Record<string, string> = {
+      [ControllerEnv.PolicyFile]: posix.join(LAMBDA_TASK_ROOT, POLICY_FILE_NAME),
+      [ControllerEnv.Targets]: stack.toJsonString(
+        Object.fromEntries(this.targets.map((t) => [t.loaded.key, t.ref.invokeArn])),
+      ),
+      [ControllerEnv.StateTable]: this.stateTable.tableName,
+      [ControllerEnv.ServiceName]: this.serviceName,
+      [ControllerEnv.MetricsNamespace]: METRIC_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    if (props.eventBus !== undefined) environment[ControllerEnv.EventBus] = props.eventBus.eventBusArn;
+    checkEnvironmentSize(
+      environment,
+      this.targets.map((t) => t.loaded.key),
+    );
+
+    this.controller = new lambda.Function(this, 'Controller', {
+      description: `Thermostat controller for ${this.targets.length} target(s)`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(stageControllerAsset(findControllerBundle(), policySet)),
+      memorySize,
+      timeout,
+      reservedConcurrentExecutions: reserved,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment,
+      // a tick that failed is stale by the next one: no retries, straight to the dead-letter queue
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      schedule: expression,
+      description: `Thermostat tick (${this.serviceName})`,
+      target: new InvokeController(this.controller, {
+        input: scheduler.ScheduleTargetInput.fromObject(scheduledTick()),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+
+    const warmOnDeploy = props.warmOnDeploy ?? true;
+    if (warmOnDeploy) {
+      const warm = new WarmOnDeploy(this, 'WarmOnDeploy', {
+        controller: this.controller,
+        controllerTimeout: timeout,
+        targets: this.targets,
+        policySetHash: hashPolicySet(policySet),
+        logRetention,
+      });
+      // the tick needs its permissions in place, not just the function
+      warm.node.addDependency(this.role);
+    }
+
+    if (props.dashboard ?? true)
+      this.dashboard = buildDashboard(this, 'Dashboard', {
+        dashboardName: props.dashboardName,
+        service: this.serviceName,
+        targets: this.targets,
+        controller: this.controller,
+        deadLetterQueue: this.deadLetterQueue,
+        timeout,
+      });
+
+    if (props.alarms ?? true)
+      this.alarms = new ThermostatAlarms(this, 'Alarms', {
+        service: this.serviceName,
+        targets: this.targets,
+        controller: this.controller,
+        deadLetterQueue: this.deadLetterQueue,
+        pingFailureRateThreshold,
+        actions: props.alarmActions,
+      });
+
+    this.acknowledgeFindings(statements, warmOnDeploy);
+  }
+
+  private acknowledgeFindings(statements: readonly iam.PolicyStatement[], warmOnDeploy: boolean): void {
+    acknowledge(
+      this.controller,
+      { id: 'AwsSolutions-L1', reason: Reasons.runtime },
+      { id: 'Serverless-LambdaLatestVersion', reason: Reasons.runtime },
+      { id: 'Serverless-LambdaDLQ', reason: Reasons.onFailureDestination },
+    );
+    acknowledge(
+      this.deadLetterQueue,
+      { id: 'AwsSolutions-SQS3', reason: Reasons.queueIsDeadLetterQueue },
+      { id: 'Serverless-SQSRedrivePolicy', reason: Reasons.queueIsDeadLetterQueue },
+    );
+    acknowledge(this.role, { id: 'AwsSolutions-IAM5[Resource::*]', reason: Reasons.unscopedActions });
+    const scopedWildcards: Record<string, string> = {
+      ManageLambdaScalableTargets: Reasons.scalableTargets,
+      TargetTrackingAlarms: Reasons.trackingAlarms,
+    };
+    for (const statement of statements) {
+      const reason = statement.sid === undefined ? undefined : scopedWildcards[statement.sid];
+      if (reason === undefined) continue;
+      for (const resource of statement.resources)
+        acknowledge(this.role, { id: wildcardResourceId(this, resource), reason });
+    }
+    const provider = warmOnDeploy ? Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID) : undefined;
+    if (provider !== undefined)
+      acknowledge(
+        provider,
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: Reasons.providerManagedPolicy,
+        },
+        { id: 'Serverless-LambdaDLQ', reason: Reasons.providerFunction },
+        { id: 'Serverless-LambdaTracing', reason: Reasons.providerFunction },
+        { id: 'Serverless-LambdaDefaultMemorySize', reason: Reasons.providerFunction },
+      );
+  }
+}
+
+/** A tick must end before the next begins; Scheduler's shortest gap is a minute, and cron can fire every minute. */
+function checkTimeout(timeout: Duration, expression: scheduler.ScheduleExpression): void {
+  if (timeout.isUnresolved()) return;
+  const period = tickPeriod(expression.expressionString);
+  const ms = timeout.toMilliseconds();
+  if (ms < 1000 || ms > 900_000)
+    throw new ThermostatConfigError(
+      `timeout must be from 1 second to 15 minutes, got ${timeout.toHumanString()}; the default is 50 seconds`,
+    );
+  if (period !== undefined && ms >= period.toMilliseconds())
+    throw new ThermostatConfigError(
+      `timeout ${timeout.toHumanString()} is not below the tick period ${period.toHumanString()} (${expression.expressionString}), so ticks could overlap; ` +
+        `lower timeout below ${period.toHumanString()} or tick less often`,
+    );
+}
+
+/** The gap between ticks: exact for rate(), the shortest possible (one minute) for cron(). */
+function tickPeriod(expression: string): Duration | undefined {
+  if (Token.isUnresolved(expression)) return undefined;
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const amount = Number(rate[1]);
+    if (rate[2]!.startsWith('minute')) return Duration.minutes(amount);
+    if (rate[2]!.startsWith('hour')) return Duration.hours(amount);
+    return Duration.days(amount);
+  }
+  if (expression.startsWith('cron(')) return Duration.minutes(1);
+  return undefined;
+}
+
+function checkWhole(name: string, value: number, min: number, max: number, unit: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ThermostatConfigError(
+      `${name} must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ''}, got ${value}`,
+    );
+}
+
+/**
+ * Lambda caps a function's environment at 4 KB. The ARNs are tokens here, so each is counted at the longest a
+ * Lambda ARN with a qualifier is in practice (~150 characters); the keys are known.
+ */
+function checkEnvironmentSize(environment: Record<string, string>, targetKeys: readonly string[]): void {
+  const perArn = 150;
+  let bytes = 0;
+  for (const [key, value] of Object.entries(environment)) {
+    bytes += key.length;
+    if (key === ControllerEnv.Targets)
+      bytes += 2 + targetKeys.reduce((sum, target) => sum + Buffer.byteLength(JSON.stringify(target)) + perArn + 4, 0);
+    else bytes += Token.isUnresolved(value) ? 256 : Buffer.byteLength(value);
+  }
+  if (bytes > ENVIRONMENT_LIMIT_BYTES)
+    throw new ThermostatConfigError(
+      `${targetKeys.length} targets do not fit one controller: its environment would need about ${bytes} bytes and Lambda allows ${ENVIRONMENT_LIMIT_BYTES}; ` +
+        'split the targets across two Thermostat constructs',
+    );
+}

@@ -1,0 +1,190 @@
+import type { AutoScalingApi, LambdaControl } from '../aws/ports';
+import { ActionError, describeError, errorName } from '../errors';
+import { resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../observe/observe';
+import type { Decision, ManagedProvisioned, ManagedRecord } from '../plan';
+import { isWrite } from '../plan';
+
+/** One provisioned-concurrency change Thermostat made (or tried to), for the report and the events. */
+export interface ProvisionedChange {
+  readonly action: 'put-provisioned' | 'delete-provisioned' | 'register-scalable-target' | 'deregister-scalable-target';
+  readonly key: string;
+  readonly function: string;
+  readonly qualifier: string | undefined;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  /** Status Lambda reported right after a put (IN_PROGRESS while it allocates). */
+  readonly status?: string;
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+export interface ProvisionedOutcome {
+  readonly changes: readonly ProvisionedChange[];
+  /** What Thermostat owns on the qualifier after this tick. */
+  readonly managed: ManagedRecord | undefined;
+  /** Requested/allocated after the tick, for the gauges (undefined when the target has no provisioned concurrency). */
+  readonly gauge?: { readonly requested: number; readonly allocated: number };
+  readonly error?: ActionError;
+}
+
+export interface ProvisionedDeps {
+  readonly lambda: LambdaControl;
+  readonly autoscaling: AutoScalingApi;
+}
+
+const describeTarget = (target: { min: number; max: number } | null) =>
+  target === null ? 'none' : `min ${target.min}, max ${target.max}`;
+
+/**
+ * Applies one target's provisioned-concurrency decisions in order (a deregistration always precedes the direct
+ * write that needs it) and stops at the first failure, so a half-applied change is never followed by a write that
+ * assumed it. The managed record follows what actually happened.
+ */
+export async function applyProvisioned(
+  deps: ProvisionedDeps,
+  decisions: readonly Decision[],
+  previous: ManagedRecord | undefined,
+  now: number,
+): Promise<ProvisionedOutcome> {
+  let managed = previous;
+  let gauge: ProvisionedOutcome['gauge'];
+  let deregistered = false;
+  const changes: ProvisionedChange[] = [];
+  const own = (decision: Decision, provisioned: ManagedProvisioned | undefined, adopted: boolean): void => {
+    if (provisioned === undefined) {
+      managed = undefined;
+      return;
+    }
+    managed = {
+      function: decision.function,
+      qualifier: decision.qualifier,
+      provisioned,
+      since: managed?.since ?? now,
+      ...(adopted || managed?.adopted ? { adopted: true } : {}),
+    };
+  };
+
+  for (const decision of decisions) {
+    if (decision.kind === 'keep-provisioned') {
+      if (decision.owned !== undefined) own(decision, decision.owned, false);
+      if (decision.status !== 'NONE') gauge = { requested: decision.requested, allocated: decision.allocated };
+      continue;
+    }
+    if (decision.kind === 'forget') {
+      managed = undefined;
+      continue;
+    }
+    if (!isWrite(decision)) continue;
+    const qualifier = decision.qualifier!;
+    const base = {
+      action: decision.kind,
+      key: decision.key,
+      function: decision.function,
+      qualifier: decision.qualifier,
+      reason: decision.reason,
+    };
+    try {
+      switch (decision.kind) {
+        case 'put-provisioned': {
+          const response = await deps.lambda.putProvisionedConcurrencyConfig({
+            FunctionName: decision.function,
+            Qualifier: qualifier,
+            ProvisionedConcurrentExecutions: decision.value,
+          });
+          own(decision, { strategy: 'direct', value: decision.value }, decision.adopt);
+          gauge = {
+            requested: decision.value,
+            allocated: response.AllocatedProvisionedConcurrentExecutions ?? 0,
+          };
+          changes.push({
+            ...base,
+            from: decision.previous === null ? 'none' : String(decision.previous),
+            to: String(decision.value),
+            ...(response.Status ? { status: response.Status } : {}),
+          });
+          break;
+        }
+        case 'delete-provisioned': {
+          try {
+            await deps.lambda.deleteProvisionedConcurrencyConfig({
+              FunctionName: decision.function,
+              Qualifier: qualifier,
+            });
+          } catch (error) {
+            // Already gone is what we wanted.
+            if (
+              errorName(error) !== 'ProvisionedConcurrencyConfigNotFoundException' &&
+              errorName(error) !== 'ResourceNotFoundException'
+            ) {
+              throw error;
+            }
+          }
+          own(decision, undefined, false);
+          gauge = { requested: 0, allocated: 0 };
+          changes.push({ ...base, from: String(decision.previous), to: 'none' });
+          break;
+        }
+        case 'register-scalable-target': {
+          const id = resourceId(decision.function, qualifier);
+          await deps.autoscaling.registerScalableTarget({
+            ServiceNamespace: 'lambda',
+            ResourceId: id,
+            ScalableDimension: SCALABLE_DIMENSION,
+            MinCapacity: decision.min,
+            MaxCapacity: decision.max,
+          });
+          own(
+            decision,
+            { strategy: 'autoscaling', min: decision.min, max: decision.max, utilization: decision.utilization },
+            decision.adopt,
+          );
+          if (decision.putPolicy) {
+            await deps.autoscaling.putScalingPolicy({
+              PolicyName: SCALING_POLICY_NAME,
+              ServiceNamespace: 'lambda',
+              ResourceId: id,
+              ScalableDimension: SCALABLE_DIMENSION,
+              PolicyType: 'TargetTrackingScaling',
+              TargetTrackingScalingPolicyConfiguration: {
+                TargetValue: decision.utilization,
+                PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
+              },
+            });
+          }
+          changes.push({
+            ...base,
+            from: describeTarget(decision.previous),
+            to: `${describeTarget(decision)}, target ${decision.utilization}`,
+          });
+          break;
+        }
+        case 'deregister-scalable-target': {
+          await deps.autoscaling.deregisterScalableTarget({
+            ServiceNamespace: 'lambda',
+            ResourceId: resourceId(decision.function, qualifier),
+            ScalableDimension: SCALABLE_DIMENSION,
+          });
+          // The record changes only once the whole sequence is known: if the delete that follows fails, Thermostat
+          // must still own (and retry removing) what its scalable target left behind.
+          deregistered = true;
+          changes.push({ ...base, from: describeTarget(decision.previous), to: 'none' });
+          break;
+        }
+      }
+    } catch (cause) {
+      const { name, message } = describeError(cause);
+      const error = new ActionError(
+        decision.key,
+        decision.kind,
+        `${decision.kind} on ${decision.key} failed: ${name}: ${message}`,
+        {
+          cause,
+        },
+      );
+      changes.push({ ...base, from: '', to: '', error: { name, message } });
+      return { changes, managed, ...(gauge ? { gauge } : {}), error };
+    }
+  }
+  if (deregistered && managed?.provisioned?.strategy === 'autoscaling') managed = undefined;
+  return { changes, managed, ...(gauge ? { gauge } : {}) };
+}

@@ -1,0 +1,96 @@
+/**
+ * The narrow slices of the AWS APIs the controller uses, one method per operation, typed with the SDK's own
+ * shapes. `handler.ts` backs them with the real SDK clients; tests back them with small fakes or with the real
+ * clients pointed at the emulator. Nothing else in the controller constructs a client.
+ */
+import type {
+  DeregisterScalableTargetRequest,
+  DescribeScalableTargetsRequest,
+  DescribeScalableTargetsResponse,
+  DescribeScalingPoliciesRequest,
+  DescribeScalingPoliciesResponse,
+  PutScalingPolicyRequest,
+  RegisterScalableTargetRequest,
+} from '@aws-sdk/client-application-auto-scaling';
+import type { GetMetricDataInput, GetMetricDataOutput } from '@aws-sdk/client-cloudwatch';
+import type {
+  BatchGetItemInput,
+  BatchGetItemOutput,
+  GetItemInput,
+  GetItemOutput,
+  PutItemInput,
+  ScanInput,
+  ScanOutput,
+  UpdateItemInput,
+} from '@aws-sdk/client-dynamodb';
+import type { PutEventsRequest, PutEventsResponse } from '@aws-sdk/client-eventbridge';
+import type {
+  AliasConfiguration,
+  DeleteProvisionedConcurrencyConfigRequest,
+  GetAccountSettingsResponse,
+  GetAliasRequest,
+  GetFunctionRequest,
+  GetFunctionResponse,
+  GetProvisionedConcurrencyConfigRequest,
+  GetProvisionedConcurrencyConfigResponse,
+  InvocationRequest,
+  InvocationResponse,
+  ListProvisionedConcurrencyConfigsRequest,
+  ListProvisionedConcurrencyConfigsResponse,
+  PutProvisionedConcurrencyConfigRequest,
+  PutProvisionedConcurrencyConfigResponse,
+} from '@aws-sdk/client-lambda';
+
+export interface CallOptions {
+  readonly abortSignal?: AbortSignal;
+}
+
+/** Lambda's data plane: warm-up pings and the controller's own shard fan-out. */
+export interface LambdaInvoker {
+  invoke(input: InvocationRequest, options?: CallOptions): Promise<InvocationResponse>;
+}
+
+/** Lambda's control plane (shares ~15 requests/second per account, except GetFunction). */
+export interface LambdaControl {
+  getAccountSettings(): Promise<GetAccountSettingsResponse>;
+  getFunction(input: GetFunctionRequest): Promise<GetFunctionResponse>;
+  getAlias(input: GetAliasRequest): Promise<AliasConfiguration>;
+  getProvisionedConcurrencyConfig(
+    input: GetProvisionedConcurrencyConfigRequest,
+  ): Promise<GetProvisionedConcurrencyConfigResponse>;
+  listProvisionedConcurrencyConfigs(
+    input: ListProvisionedConcurrencyConfigsRequest,
+  ): Promise<ListProvisionedConcurrencyConfigsResponse>;
+  putProvisionedConcurrencyConfig(
+    input: PutProvisionedConcurrencyConfigRequest,
+  ): Promise<PutProvisionedConcurrencyConfigResponse>;
+  deleteProvisionedConcurrencyConfig(input: DeleteProvisionedConcurrencyConfigRequest): Promise<unknown>;
+}
+
+/** Application Auto Scaling, for the `autoscaling` strategy. */
+export interface AutoScalingApi {
+  describeScalableTargets(input: DescribeScalableTargetsRequest): Promise<DescribeScalableTargetsResponse>;
+  describeScalingPolicies(input: DescribeScalingPoliciesRequest): Promise<DescribeScalingPoliciesResponse>;
+  registerScalableTarget(input: RegisterScalableTargetRequest): Promise<unknown>;
+  deregisterScalableTarget(input: DeregisterScalableTargetRequest): Promise<unknown>;
+  putScalingPolicy(input: PutScalingPolicyRequest): Promise<unknown>;
+}
+
+/** CloudWatch, for concurrency history (auto mode and direct sizing). */
+export interface MetricsApi {
+  getMetricData(input: GetMetricDataInput): Promise<GetMetricDataOutput>;
+}
+
+/** EventBridge, for tick summaries and changes. */
+export interface EventsApi {
+  putEvents(input: PutEventsRequest): Promise<PutEventsResponse>;
+}
+
+/** DynamoDB, for the state table. */
+export interface DynamoApi {
+  getItem(input: GetItemInput): Promise<GetItemOutput>;
+  batchGetItem(input: BatchGetItemInput): Promise<BatchGetItemOutput>;
+  putItem(input: PutItemInput): Promise<unknown>;
+  updateItem(input: UpdateItemInput): Promise<unknown>;
+  scan(input: ScanInput): Promise<ScanOutput>;
+}

@@ -1,0 +1,43 @@
+import { DEFAULT_WARM_CONFIG, type WarmConfig } from './ping/warm';
+import type { TargetMap } from './targets';
+
+/** Tunables of a run; the handler reads them from the environment, tests and the CLI pass their own. */
+export interface ControllerConfig {
+  readonly warm: WarmConfig;
+  /**
+   * Kept back from the invocation's remaining time (ms) for saving state and reporting: no target starts, no ping
+   * round runs and no rate-limited call waits past `remaining - reserveMs`. Derived from the Lambda context on each
+   * invocation, so any timeout works (the construct's default is 50 s, below the one-minute tick).
+   */
+  readonly reserveMs: number;
+  /** Targets observed concurrently (the rate limiters pace the actual calls). */
+  readonly parallelism: number;
+  /**
+   * Targets acted on concurrently. Pings spend most of their time held, so many targets' rounds overlap; the
+   * shared semaphore still keeps all rounds together within the socket pool.
+   */
+  readonly actParallelism: number;
+  /** Above this many targets a tick is split into shards, each run by its own asynchronous controller invocation. */
+  readonly shardSize: number;
+  /** Provisioned-concurrency reads per tick spent on warm targets (to skip pings READY PC makes useless). */
+  readonly coverageReads: number;
+  /** Share of unreserved account concurrency all pings of a tick may use; default: the policies' largest maxShare. */
+  readonly tickShare?: number;
+  /** EventBridge `source` of the controller's events. */
+  readonly eventSource: string;
+  /**
+   * Policy key → ARN to act on (`THERMOSTAT_TARGETS`, written by the construct). When set, every policy is acted
+   * on through its ARN and a policy without one fails; when unset, policies act on the functions they name.
+   */
+  readonly targets?: TargetMap;
+}
+
+export const DEFAULT_CONFIG: ControllerConfig = {
+  warm: DEFAULT_WARM_CONFIG,
+  reserveMs: 5_000,
+  parallelism: 32,
+  actParallelism: 200,
+  shardSize: 250,
+  coverageReads: 20,
+  eventSource: 'thermostat',
+};

@@ -1,0 +1,247 @@
+/**
+ * The controller's Lambda entry point and its only composition root: SDK clients, Powertools and caches are
+ * built here once per execution environment; everything else receives them as arguments.
+ *
+ * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
+ * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`,
+ * POWERTOOLS_SERVICE_NAME, Lambda's own AWS_LAMBDA_FUNCTION_NAME (the function shards invoke), and the SDK's own
+ * AWS_REGION and AWS_ENDPOINT_URL_<SERVICE> (how tests and the demo point it at the local emulator).
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
+import { sdkAutoScaling, sdkDynamo, sdkEvents, sdkInvoker, sdkLambdaControl, sdkMetrics } from './aws/sdk';
+import { systemClock } from './clock';
+import { WeightedSemaphore } from './concurrency';
+import { type ControllerConfig, DEFAULT_CONFIG } from './config';
+import { ControllerConfigError } from './errors';
+import { createCaches } from './observe/caches';
+import { policySourceFromEnv } from './policies';
+import type { Policy } from './policy/core';
+import type { RunReport } from './report/report';
+import { type PolicySource, type RunContext, type RunDeps, run } from './run';
+import { DynamoStateStore } from './state';
+import { parseTargetMap } from './targets';
+
+/** Socket pool bounds: at least the SDK's default, at most what one controller should hold open. */
+const MIN_SOCKETS = 50;
+const MAX_SOCKETS = 2000;
+
+function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) {
+    throw new ControllerConfigError(`${name} is ${JSON.stringify(raw)}; expected a number of at least ${min}`);
+  }
+  return value;
+}
+
+/** Tunables and the target map from the environment (all optional). */
+export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
+  const tickShare = env.THERMOSTAT_TICK_SHARE ? numberFrom(env, 'THERMOSTAT_TICK_SHARE', 0.2, 0) : undefined;
+  const targets = env.THERMOSTAT_TARGETS ? parseTargetMap(env.THERMOSTAT_TARGETS) : undefined;
+  return {
+    ...DEFAULT_CONFIG,
+    warm: {
+      ...DEFAULT_CONFIG.warm,
+      callTimeoutMs: numberFrom(env, 'THERMOSTAT_CALL_TIMEOUT_MS', DEFAULT_CONFIG.warm.callTimeoutMs, 1),
+      maxRounds: numberFrom(env, 'THERMOSTAT_MAX_ROUNDS', DEFAULT_CONFIG.warm.maxRounds, 1),
+    },
+    reserveMs: numberFrom(env, 'THERMOSTAT_RESERVE_MS', DEFAULT_CONFIG.reserveMs),
+    parallelism: numberFrom(env, 'THERMOSTAT_PARALLELISM', DEFAULT_CONFIG.parallelism, 1),
+    actParallelism: numberFrom(env, 'THERMOSTAT_ACT_PARALLELISM', DEFAULT_CONFIG.actParallelism, 1),
+    shardSize: numberFrom(env, 'THERMOSTAT_SHARD_SIZE', DEFAULT_CONFIG.shardSize, 1),
+    ...(tickShare !== undefined ? { tickShare } : {}),
+    ...(targets !== undefined ? { targets } : {}),
+  };
+}
+
+/** The largest round any policy can ask for (base settings and every window, pings or provisioned fallback). */
+export function largestRound(policies: readonly Policy[]): number {
+  let largest = 1;
+  for (const policy of policies) {
+    const layers = [policy, ...(policy.windows ?? [])];
+    for (const layer of layers) {
+      largest = Math.max(largest, layer.warm?.concurrency ?? 1, layer.provisioned?.min ?? 0);
+    }
+  }
+  return largest;
+}
+
+/**
+ * The ping client's socket pool: the SDK's default handler keeps at most 50 sockets per host, and pings beyond
+ * that silently wait for a free socket, arrive after the others were released and land on the same environments.
+ * The pool holds the largest round plus room for other targets' rounds in flight at the same time.
+ */
+export function socketPoolSize(
+  policies: readonly Policy[],
+  actParallelism: number,
+  env: NodeJS.ProcessEnv = {},
+): number {
+  const configured = numberFrom(env, 'THERMOSTAT_MAX_SOCKETS', 0);
+  if (configured > 0) return Math.min(MAX_SOCKETS, Math.max(1, Math.floor(configured)));
+  return Math.min(MAX_SOCKETS, Math.max(MIN_SOCKETS, largestRound(policies) + actParallelism));
+}
+
+export interface ClientOptions {
+  readonly maxSockets: number;
+  readonly connectTimeoutMs: number;
+  /** SDK attempts for control-plane calls (retries honour Retry-After); pings always make one attempt. */
+  readonly maxAttempts: number;
+  readonly region?: string;
+  /** Per-service endpoints (the emulator); unset ones use the SDK's own resolution. */
+  readonly endpoints?: Partial<Record<Service, string>>;
+}
+
+type Service = 'lambda' | 'autoscaling' | 'cloudwatch' | 'dynamodb' | 'events';
+
+/** The SDK's environment variable suffix per service (AWS_ENDPOINT_URL_<SUFFIX>). */
+const ENDPOINT_VARIABLES: Record<Service, string> = {
+  lambda: 'LAMBDA',
+  autoscaling: 'APPLICATION_AUTO_SCALING',
+  cloudwatch: 'CLOUDWATCH',
+  dynamodb: 'DYNAMODB',
+  events: 'EVENTBRIDGE',
+};
+
+/**
+ * Endpoints named by AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL in `env`. The SDK reads the same variables
+ * from process.env by itself; reading them here as well lets a caller pass another environment (tests, the CLI).
+ */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv): Partial<Record<Service, string>> {
+  const endpoints: Partial<Record<Service, string>> = {};
+  for (const [service, suffix] of Object.entries(ENDPOINT_VARIABLES) as Array<[Service, string]>) {
+    const url = env[`AWS_ENDPOINT_URL_${suffix}`] || env.AWS_ENDPOINT_URL;
+    if (url) endpoints[service] = url;
+  }
+  return endpoints;
+}
+
+/** The SDK clients, configured once. Endpoints come from AWS_ENDPOINT_URL_* unless `endpoint` is given. */
+export function buildClients(options: ClientOptions) {
+  const region = options.region ? { region: options.region } : {};
+  const at = (service: Service) => {
+    const endpoint = options.endpoints?.[service];
+    return endpoint ? { ...region, endpoint } : region;
+  };
+  const pingHandler = new NodeHttpHandler({
+    connectionTimeout: options.connectTimeoutMs,
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets }),
+  });
+  const controlHandler = new NodeHttpHandler({ connectionTimeout: options.connectTimeoutMs });
+  return {
+    // Pings never retry inside the SDK: the top-up loop decides, and a throttle must shrink the next round.
+    lambdaData: new LambdaClient({ ...at('lambda'), requestHandler: pingHandler, maxAttempts: 1 }),
+    lambdaControl: new LambdaClient({
+      ...at('lambda'),
+      requestHandler: controlHandler,
+      maxAttempts: options.maxAttempts,
+    }),
+    autoscaling: new ApplicationAutoScalingClient({ ...at('autoscaling'), maxAttempts: options.maxAttempts }),
+    cloudwatch: new CloudWatchClient({ ...at('cloudwatch'), maxAttempts: options.maxAttempts }),
+    dynamo: new DynamoDBClient({ ...at('dynamodb'), maxAttempts: options.maxAttempts }),
+    events: new EventBridgeClient({ ...at('events'), maxAttempts: options.maxAttempts }),
+  };
+}
+
+export interface Runtime {
+  readonly deps: RunDeps;
+  readonly policies: PolicySource;
+  readonly maxSockets: number;
+  readonly clients: ReturnType<typeof buildClients>;
+}
+
+/** Everything a run needs, from the environment. Throws ControllerConfigError naming what is wrong. */
+export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: string = __dirname): Runtime {
+  const table = env.THERMOSTAT_TABLE;
+  if (!table) throw new ControllerConfigError('THERMOSTAT_TABLE is not set; it names the state table');
+  const config = configFromEnv(env);
+  const policies = policySourceFromEnv(env, bundleDir);
+  const maxSockets = socketPoolSize(
+    policies.policies.map((loaded) => loaded.policy),
+    config.actParallelism,
+    env,
+  );
+  const clients = buildClients({
+    maxSockets,
+    connectTimeoutMs: numberFrom(env, 'THERMOSTAT_CONNECT_TIMEOUT_MS', 3_000, 1),
+    maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    endpoints: endpointsFromEnv(env),
+  });
+  const serviceName = env.POWERTOOLS_SERVICE_NAME || 'thermostat';
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({ namespace: 'Thermostat', serviceName });
+  const tracer = new Tracer({ serviceName });
+  for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
+
+  const clock = systemClock;
+  // Below Lambda's 15/s shared control-plane quota (and GetFunction's 100/s), leaving room for deploys and people.
+  const controlRps = numberFrom(env, 'THERMOSTAT_CONTROL_RPS', 10, 0.1);
+  const limiters = {
+    control: new RateLimiter(controlRps, Math.max(1, Math.floor(controlRps / 2)), clock),
+    getFunction: new RateLimiter(numberFrom(env, 'THERMOSTAT_GET_FUNCTION_RPS', 50, 0.1), 10, clock),
+    autoscaling: new RateLimiter(controlRps, 5, clock),
+  };
+  const deps: RunDeps = {
+    policies,
+    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl), limiters),
+    invoker: sdkInvoker(clients.lambdaData),
+    autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling), limiters.autoscaling),
+    setRateShare: (share) => {
+      for (const limiter of Object.values(limiters)) limiter.share = share;
+    },
+    setDeadline: (deadline) => {
+      for (const limiter of Object.values(limiters)) limiter.deadline = deadline;
+    },
+    cloudwatch: sdkMetrics(clients.cloudwatch),
+    ...(env.THERMOSTAT_EVENT_BUS ? { events: { api: sdkEvents(clients.events), bus: env.THERMOSTAT_EVENT_BUS } } : {}),
+    state: new DynamoStateStore(sdkDynamo(clients.dynamo), table),
+    log: powertoolsLog(logger),
+    metrics,
+    clock,
+    caches: createCaches(),
+    semaphore: new WeightedSemaphore(maxSockets),
+    config,
+    // Lambda sets the unqualified name; the construct grants InvokeFunction on exactly that function's ARN.
+    ...(env.AWS_LAMBDA_FUNCTION_NAME ? { self: env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+  };
+  return { deps, policies, maxSockets, clients };
+}
+
+/** The run's Log backed by Powertools Logger (JSON lines; the run id becomes the correlation id). */
+function powertoolsLog(logger: Logger): RunDeps['log'] {
+  const extra = (attributes?: Record<string, unknown>): LogAttributes[] =>
+    attributes ? [attributes as LogAttributes] : [];
+  return {
+    debug: (message, attributes) => logger.debug(message, ...extra(attributes)),
+    info: (message, attributes) => logger.info(message, ...extra(attributes)),
+    warn: (message, attributes) => logger.warn(message, ...extra(attributes)),
+    error: (message, attributes) => logger.error(message, ...extra(attributes)),
+    setCorrelationId: (id) => logger.setCorrelationId(id),
+  };
+}
+
+let runtime: Runtime | undefined;
+
+/** The scheduled entry point. The runtime is built on first use and kept for the life of the environment. */
+export async function handler(event: unknown, context: RunContext): Promise<RunReport> {
+  runtime ??= createRuntime();
+  return run(runtime.deps, event, context);
+}
+
+// Inside Lambda, build during the init phase (before the first tick's clock starts) and fail init loudly when
+// misconfigured; elsewhere (tests, tools importing this file) nothing happens on import.
+if (process.env.AWS_LAMBDA_FUNCTION_NAME && process.env.THERMOSTAT_TABLE) runtime = createRuntime();

@@ -1,0 +1,44 @@
+import type { AccountConcurrency, UtilizationObservation } from '../plan';
+import { TtlCache } from './cache';
+
+/** What GetFunction tells about a qualifier; changes only on deploys, so it is cached across ticks. */
+export interface FunctionFacts {
+  readonly memoryMb?: number;
+  readonly architecture?: 'x86_64' | 'arm64';
+  readonly timeoutMs?: number;
+  readonly reservedConcurrency: number | null;
+  readonly snapStart: boolean;
+  readonly version?: string;
+}
+
+/**
+ * Caches kept for the life of the controller's execution environment (built once in handler.ts). Lifetimes are
+ * short enough that a deploy is seen within minutes, long enough that 1,000 targets fit the control plane's
+ * requests-per-second quota.
+ */
+export interface ObservationCaches {
+  readonly account: TtlCache<AccountConcurrency>;
+  readonly functions: TtlCache<FunctionFacts>;
+  readonly aliases: TtlCache<{ readonly weighted: boolean; readonly version?: string }>;
+  readonly utilization: TtlCache<UtilizationObservation>;
+  /** Provisioned concurrency of warm-mode qualifiers, only to skip pings that READY PC makes useless. */
+  readonly coverage: TtlCache<{ readonly allocated: number; readonly status: string } | null>;
+}
+
+export const CACHE_TTL_MS = {
+  account: 60_000,
+  functions: 15 * 60_000,
+  aliases: 60_000,
+  utilization: 5 * 60_000,
+  coverage: 10 * 60_000,
+} as const;
+
+export function createCaches(): ObservationCaches {
+  return {
+    account: new TtlCache(),
+    functions: new TtlCache(),
+    aliases: new TtlCache(),
+    utilization: new TtlCache(),
+    coverage: new TtlCache(),
+  };
+}

@@ -1,0 +1,429 @@
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { AutoScalingApi, LambdaControl, MetricsApi } from '../aws/ports';
+import type { Clock } from '../clock';
+import { mapLimit } from '../concurrency';
+import { describeError, errorName } from '../errors';
+import {
+  type AccountConcurrency,
+  isDue,
+  type ProvisionedObservation,
+  type ScalableTargetObservation,
+  type TargetObservation,
+  type UtilizationObservation,
+} from '../plan';
+import { type Effective, functionName } from '../policy/core';
+import type { TargetState } from '../state';
+import { CACHE_TTL_MS, type FunctionFacts, type ObservationCaches } from './caches';
+
+export interface ObserveDeps {
+  readonly lambda: LambdaControl;
+  readonly autoscaling: AutoScalingApi;
+  readonly metrics?: MetricsApi;
+  readonly caches: ObservationCaches;
+  readonly clock: Clock;
+  /** Concurrent observations in flight (the rate limiters pace the actual calls). */
+  readonly parallelism: number;
+  /** Warm-mode provisioned-concurrency reads allowed per tick (to skip pings that READY PC makes useless). */
+  readonly coverageReads: number;
+}
+
+export const SCALABLE_DIMENSION = 'lambda:function:ProvisionedConcurrency';
+export const resourceId = (fn: string, qualifier: string) => `function:${functionName(fn)}:${qualifier}`;
+
+const HISTORY_MINUTES = 60;
+
+/** GetAccountSettings (cached a minute); undefined when it cannot be read, with the reason. */
+export async function observeAccount(deps: ObserveDeps): Promise<{ account?: AccountConcurrency; error?: string }> {
+  const now = deps.clock.now();
+  try {
+    const account = await deps.caches.account.getOrLoad('account', CACHE_TTL_MS.account, now, async () => {
+      const settings = await deps.lambda.getAccountSettings();
+      const limit = settings.AccountLimit?.ConcurrentExecutions;
+      const unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions;
+      if (limit === undefined || unreserved === undefined) throw new Error('GetAccountSettings returned no limits');
+      return { limit, unreserved };
+    });
+    return { account };
+  } catch (error) {
+    return { error: `account concurrency could not be read: ${describeError(error).message}` };
+  }
+}
+
+/** Whether a target's provisioned-concurrency state must be read this tick. */
+function usesProvisioned(policy: Effective, state: TargetState | undefined): boolean {
+  return (
+    policy.qualifier !== undefined &&
+    policy.qualifier !== '$LATEST' &&
+    (policy.mode === 'provisioned' || policy.mode === 'auto' || state?.managed?.provisioned !== undefined)
+  );
+}
+
+/**
+ * Observes every target: cached function facts for all, provisioned-concurrency state only for targets that use
+ * it (and, within a per-tick allowance, for warm targets about to be pinged), scalable targets in batches of 50,
+ * concurrency history only where a decision depends on it. A failed read leaves the field undefined (the planner
+ * then writes nothing blind) or, for the function itself, marks the target with a problem.
+ */
+export interface Observations {
+  readonly targets: Record<string, TargetObservation>;
+  /** Function facts read from Lambda this tick, by target key, to be saved with the target's state. */
+  readonly freshFacts: ReadonlyMap<string, FunctionFacts & { readonly at: number }>;
+}
+
+export async function observeTargets(
+  deps: ObserveDeps,
+  policies: readonly Effective[],
+  states: ReadonlyMap<string, TargetState>,
+  now: number,
+  extra: readonly TargetState[] = [],
+): Promise<Observations> {
+  const freshFacts = new Map<string, FunctionFacts & { at: number }>();
+  const pcPolicies = policies.filter((policy) => usesProvisioned(policy, states.get(policy.key)));
+  const orphanIds = extra
+    .filter((state) => state.managed?.qualifier !== undefined)
+    .map((state) => resourceId(state.managed!.function, state.managed!.qualifier!));
+  const scalable = await describeScalableTargets(deps, [
+    ...pcPolicies.map((policy) => resourceId(policy.function, policy.qualifier!)),
+    ...orphanIds,
+  ]);
+  const history = await readUtilization(
+    deps,
+    policies.filter(
+      (policy) =>
+        policy.qualifier !== undefined &&
+        ((policy.mode === 'auto' && policy.auto.expectedUtilization === undefined) ||
+          (policy.mode === 'provisioned' && policy.provisioned.max > policy.provisioned.min)),
+    ),
+  );
+  let coverageReads = deps.coverageReads;
+
+  const observations: Record<string, TargetObservation> = {};
+  await mapLimit(policies, deps.parallelism, async (policy) => {
+    const state = states.get(policy.key);
+    const base = stateFields(state);
+    const facts = await functionFacts(deps, policy.function, policy.qualifier, state?.facts);
+    if ('problem' in facts) {
+      observations[policy.key] = { ...base, problem: facts.problem };
+      return;
+    }
+    if (facts.fresh) freshFacts.set(policy.key, { ...facts.facts, at: deps.clock.now() });
+    let observation: TargetObservation = { ...base, ...factsFields(facts.facts) };
+    const utilization = history.get(policy.key);
+    if (utilization) observation = { ...observation, utilization };
+    if (usesProvisioned(policy, state)) {
+      const qualifier = policy.qualifier!;
+      const [provisioned, alias, elsewhere] = await Promise.all([
+        readProvisioned(deps, policy.function, qualifier),
+        /^\d+$/.test(qualifier) ? Promise.resolve(undefined) : readAlias(deps, policy.function, qualifier),
+        typeof facts.facts.reservedConcurrency === 'number'
+          ? provisionedElsewhere(deps, policy.function, qualifier)
+          : Promise.resolve(undefined),
+      ]);
+      const id = resourceId(policy.function, qualifier);
+      const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
+      const policyValue =
+        target && state?.managed?.provisioned?.strategy === 'autoscaling'
+          ? await readScalingPolicy(deps, id)
+          : target === null
+            ? null
+            : undefined;
+      observation = {
+        ...observation,
+        ...(provisioned !== undefined ? { provisioned } : {}),
+        ...(target !== undefined ? { scalableTarget: target } : {}),
+        ...(policyValue !== undefined ? { scalingPolicy: policyValue } : {}),
+        ...(alias?.weighted ? { weightedAlias: true } : {}),
+        ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
+      };
+    } else if (policy.mode === 'warm' && policy.qualifier !== undefined && policy.qualifier !== '$LATEST') {
+      const due =
+        isDue(policy.warm.intervalMs, now, state?.lastPingAt) ||
+        (state?.lastWanted !== undefined && policy.warm.concurrency > state.lastWanted);
+      if (due) {
+        const cacheKey = `${policy.function}:${policy.qualifier}`;
+        let coverage = deps.caches.coverage.get(cacheKey, deps.clock.now());
+        if (coverage === undefined && coverageReads > 0) {
+          coverageReads -= 1;
+          const read = await readProvisioned(deps, policy.function, policy.qualifier);
+          if (read !== undefined) {
+            coverage = read === null ? null : { allocated: read.allocated, status: read.status };
+            deps.caches.coverage.set(cacheKey, coverage, CACHE_TTL_MS.coverage, deps.clock.now());
+          }
+        }
+        if (coverage) {
+          observation = {
+            ...observation,
+            provisioned: {
+              requested: coverage.allocated,
+              allocated: coverage.allocated,
+              available: coverage.allocated,
+              status: coverage.status as ProvisionedObservation['status'],
+            },
+          };
+        }
+      }
+    }
+    observations[policy.key] = observation;
+  });
+
+  for (const state of extra) {
+    if (observations[state.key] !== undefined || state.managed === undefined) continue;
+    const { function: fn, qualifier } = state.managed;
+    if (qualifier === undefined) {
+      observations[state.key] = { ...stateFields(state), provisioned: null, scalableTarget: null };
+      continue;
+    }
+    const provisioned = await readProvisioned(deps, fn, qualifier);
+    const target =
+      scalable.targets === undefined ? undefined : (scalable.targets.get(resourceId(fn, qualifier)) ?? null);
+    observations[state.key] = {
+      ...stateFields(state),
+      ...(provisioned !== undefined ? { provisioned } : {}),
+      ...(target !== undefined ? { scalableTarget: target } : {}),
+    };
+  }
+  return { targets: observations, freshFacts };
+}
+
+function stateFields(state: TargetState | undefined): TargetObservation {
+  if (state === undefined) return {};
+  return {
+    ...(state.lastPingAt !== undefined ? { lastPingAt: state.lastPingAt } : {}),
+    ...(state.lastWanted !== undefined ? { lastWanted: state.lastWanted } : {}),
+    ...(state.lastProven !== undefined ? { lastProven: state.lastProven } : {}),
+    ...(state.managed !== undefined ? { managed: state.managed } : {}),
+  };
+}
+
+function factsFields(facts: FunctionFacts): TargetObservation {
+  return {
+    reservedConcurrency: facts.reservedConcurrency,
+    snapStart: facts.snapStart,
+    ...(facts.memoryMb !== undefined ? { memoryMb: facts.memoryMb } : {}),
+    ...(facts.architecture !== undefined ? { architecture: facts.architecture } : {}),
+    ...(facts.timeoutMs !== undefined ? { timeoutMs: facts.timeoutMs } : {}),
+    ...(facts.version !== undefined ? { version: facts.version } : {}),
+  };
+}
+
+/** Forgets what is cached about a function, e.g. after a ping found it missing. */
+export function invalidateFunction(caches: ObservationCaches, fn: string, qualifier: string | undefined): void {
+  caches.functions.delete(`${fn}:${qualifier ?? '$LATEST'}`);
+  caches.aliases.delete(`${fn}:${qualifier ?? '$LATEST'}`);
+}
+
+async function functionFacts(
+  deps: ObserveDeps,
+  fn: string,
+  qualifier: string | undefined,
+  stored: (FunctionFacts & { at: number }) | undefined,
+): Promise<{ facts: FunctionFacts; fresh: boolean } | { problem: NonNullable<TargetObservation['problem']> }> {
+  const key = `${fn}:${qualifier ?? '$LATEST'}`;
+  const now = deps.clock.now();
+  const cached = deps.caches.functions.get(key, now);
+  if (cached) return { facts: cached, fresh: false };
+  if (stored && now - stored.at < CACHE_TTL_MS.functions) {
+    const { at: _at, ...facts } = stored;
+    deps.caches.functions.set(key, facts, CACHE_TTL_MS.functions - (now - stored.at), now);
+    return { facts, fresh: false };
+  }
+  try {
+    const response = await deps.lambda.getFunction({
+      FunctionName: fn,
+      ...(qualifier !== undefined ? { Qualifier: qualifier } : {}),
+    });
+    const config = response.Configuration;
+    const architecture = config?.Architectures?.[0];
+    const facts: FunctionFacts = {
+      reservedConcurrency: response.Concurrency?.ReservedConcurrentExecutions ?? null,
+      snapStart: config?.SnapStart?.ApplyOn === 'PublishedVersions' && config.SnapStart.OptimizationStatus === 'On',
+      ...(config?.MemorySize !== undefined ? { memoryMb: config.MemorySize } : {}),
+      ...(architecture === 'arm64' || architecture === 'x86_64' ? { architecture } : {}),
+      ...(config?.Timeout !== undefined ? { timeoutMs: config.Timeout * 1000 } : {}),
+      ...(config?.Version !== undefined ? { version: config.Version } : {}),
+    };
+    deps.caches.functions.set(key, facts, CACHE_TTL_MS.functions, deps.clock.now());
+    return { facts, fresh: true };
+  } catch (error) {
+    if (errorName(error) !== 'ResourceNotFoundException') {
+      return { problem: { kind: 'unreadable', message: `GetFunction failed: ${describeError(error).message}` } };
+    }
+    if (qualifier !== undefined) {
+      // Tell "no such alias/version" from "no such function": the fix differs.
+      try {
+        await deps.lambda.getFunction({ FunctionName: fn });
+        return {
+          problem: { kind: 'qualifier-missing', message: `${functionName(fn)} has no alias or version "${qualifier}"` },
+        };
+      } catch {
+        // fall through: the function itself is missing (or unreadable, which reads the same to the user)
+      }
+    }
+    return { problem: { kind: 'function-missing', message: `function ${functionName(fn)} does not exist` } };
+  }
+}
+
+async function readProvisioned(
+  deps: ObserveDeps,
+  fn: string,
+  qualifier: string,
+): Promise<ProvisionedObservation | null | undefined> {
+  try {
+    const config = await deps.lambda.getProvisionedConcurrencyConfig({ FunctionName: fn, Qualifier: qualifier });
+    return {
+      requested: config.RequestedProvisionedConcurrentExecutions ?? 0,
+      allocated: config.AllocatedProvisionedConcurrentExecutions ?? 0,
+      available: config.AvailableProvisionedConcurrentExecutions ?? 0,
+      status: config.Status ?? 'IN_PROGRESS',
+      ...(config.StatusReason ? { reason: config.StatusReason } : {}),
+    };
+  } catch (error) {
+    if (errorName(error) === 'ProvisionedConcurrencyConfigNotFoundException') return null;
+    return undefined;
+  }
+}
+
+async function readAlias(
+  deps: ObserveDeps,
+  fn: string,
+  alias: string,
+): Promise<{ weighted: boolean; version?: string } | undefined> {
+  try {
+    return await deps.caches.aliases.getOrLoad(`${fn}:${alias}`, CACHE_TTL_MS.aliases, deps.clock.now(), async () => {
+      const response = await deps.lambda.getAlias({ FunctionName: fn, Name: alias });
+      const weights = response.RoutingConfig?.AdditionalVersionWeights ?? {};
+      return {
+        weighted: Object.keys(weights).length > 0,
+        ...(response.FunctionVersion ? { version: response.FunctionVersion } : {}),
+      };
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Provisioned concurrency on the function's other qualifiers (counts against its reserved concurrency). */
+async function provisionedElsewhere(deps: ObserveDeps, fn: string, qualifier: string): Promise<number | undefined> {
+  try {
+    let total = 0;
+    let marker: string | undefined;
+    do {
+      const page = await deps.lambda.listProvisionedConcurrencyConfigs({
+        FunctionName: fn,
+        ...(marker ? { Marker: marker } : {}),
+      });
+      for (const config of page.ProvisionedConcurrencyConfigs ?? []) {
+        const own = config.FunctionArn?.endsWith(`:${qualifier}`);
+        if (!own) total += config.RequestedProvisionedConcurrentExecutions ?? 0;
+      }
+      marker = page.NextMarker;
+    } while (marker);
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
+/** DescribeScalableTargets, 50 resource ids per call; `targets` undefined when a call failed. */
+async function describeScalableTargets(
+  deps: ObserveDeps,
+  ids: readonly string[],
+): Promise<{ targets?: Map<string, ScalableTargetObservation> }> {
+  const targets = new Map<string, ScalableTargetObservation>();
+  const unique = [...new Set(ids)];
+  try {
+    for (let start = 0; start < unique.length; start += 50) {
+      let next: string | undefined;
+      do {
+        const page = await deps.autoscaling.describeScalableTargets({
+          ServiceNamespace: 'lambda',
+          ScalableDimension: SCALABLE_DIMENSION,
+          ResourceIds: unique.slice(start, start + 50),
+          ...(next ? { NextToken: next } : {}),
+        });
+        for (const target of page.ScalableTargets ?? []) {
+          if (target.ResourceId !== undefined) {
+            targets.set(target.ResourceId, { min: target.MinCapacity ?? 0, max: target.MaxCapacity ?? 0 });
+          }
+        }
+        next = page.NextToken;
+      } while (next);
+    }
+    return { targets };
+  } catch {
+    return {};
+  }
+}
+
+export const SCALING_POLICY_NAME = 'thermostat-target-tracking';
+
+async function readScalingPolicy(deps: ObserveDeps, id: string): Promise<{ targetValue: number } | null | undefined> {
+  try {
+    const response = await deps.autoscaling.describeScalingPolicies({
+      ServiceNamespace: 'lambda',
+      ResourceId: id,
+      ScalableDimension: SCALABLE_DIMENSION,
+      PolicyNames: [SCALING_POLICY_NAME],
+    });
+    const value = response.ScalingPolicies?.[0]?.TargetTrackingScalingPolicyConfiguration?.TargetValue;
+    return value === undefined ? null : { targetValue: value };
+  } catch {
+    return undefined;
+  }
+}
+
+/** ConcurrentExecutions (average and peak, last hour) per qualifier, in batches of 250 targets per call. */
+async function readUtilization(
+  deps: ObserveDeps,
+  policies: readonly Effective[],
+): Promise<Map<string, UtilizationObservation>> {
+  const found = new Map<string, UtilizationObservation>();
+  if (deps.metrics === undefined || policies.length === 0) return found;
+  const now = deps.clock.now();
+  const missing = policies.filter((policy) => {
+    const cached = deps.caches.utilization.get(policy.key, now);
+    if (cached) found.set(policy.key, cached);
+    return cached === undefined;
+  });
+  for (let start = 0; start < missing.length; start += 250) {
+    const batch = missing.slice(start, start + 250);
+    const queries: MetricDataQuery[] = batch.flatMap((policy, index) => {
+      const name = functionName(policy.function);
+      const metric = {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'ConcurrentExecutions',
+        Dimensions: [
+          { Name: 'FunctionName', Value: name },
+          { Name: 'Resource', Value: `${name}:${policy.qualifier}` },
+        ],
+      };
+      return [
+        { Id: `a${index}`, MetricStat: { Metric: metric, Period: 60, Stat: 'Average' } },
+        { Id: `p${index}`, MetricStat: { Metric: metric, Period: 60, Stat: 'Maximum' } },
+      ];
+    });
+    try {
+      const response = await deps.metrics.getMetricData({
+        MetricDataQueries: queries,
+        StartTime: new Date(now - HISTORY_MINUTES * 60_000),
+        EndTime: new Date(now),
+      });
+      const values = new Map((response.MetricDataResults ?? []).map((result) => [result.Id, result.Values ?? []]));
+      batch.forEach((policy, index) => {
+        const averages = values.get(`a${index}`) ?? [];
+        const peaks = values.get(`p${index}`) ?? [];
+        // Lambda emits nothing for minutes without invocations, so missing minutes count as zero.
+        const observation = {
+          averageConcurrency: averages.reduce((sum, value) => sum + value, 0) / HISTORY_MINUTES,
+          peakConcurrency: Math.max(0, ...peaks),
+          minutes: HISTORY_MINUTES,
+        };
+        found.set(policy.key, observation);
+        deps.caches.utilization.set(policy.key, observation, CACHE_TTL_MS.utilization, now);
+      });
+    } catch {
+      // No history: auto mode then relies on the policy's hint or chooses pings, and says so.
+    }
+  }
+  return found;
+}

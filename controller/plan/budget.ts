@@ -1,0 +1,87 @@
+import type { AccountConcurrency } from './observed';
+
+/** Policy budget fields (the shape of `Effective['budget']`). */
+export interface BudgetSettings {
+  readonly maxConcurrency?: number;
+  readonly maxShare?: number;
+}
+
+/** Share of the unreserved account concurrency all pings of a tick may use when no policy says otherwise. */
+export const DEFAULT_TICK_SHARE = 0.2;
+
+export type PingCap =
+  | { readonly cap: number; readonly limitedBy: readonly string[] }
+  | { readonly cap: undefined; readonly limitedBy: readonly string[] };
+
+/**
+ * Concurrency a target's reserved concurrency leaves for warming: never all of it, so real traffic still finds
+ * room (at least one, and at least a tenth, stays free).
+ */
+export function reservedHeadroom(reserved: number): number {
+  return Math.max(1, Math.ceil(reserved / 10));
+}
+
+/**
+ * The most pings one target may have in flight: the policy's absolute cap, its share of the account's unreserved
+ * concurrency, and its reserved concurrency minus headroom. `cap: undefined` means no limit is known at all (no
+ * absolute cap and no account settings), in which case the caller must not ping.
+ */
+export function targetPingCap(
+  budget: BudgetSettings,
+  account: AccountConcurrency | undefined,
+  reserved: number | null | undefined,
+): PingCap {
+  const limits: Array<{ value: number; label: string }> = [];
+  if (budget.maxConcurrency !== undefined) {
+    limits.push({ value: budget.maxConcurrency, label: `budget.maxConcurrency ${budget.maxConcurrency}` });
+  }
+  if (budget.maxShare !== undefined && account !== undefined) {
+    limits.push({
+      value: Math.floor(account.unreserved * budget.maxShare),
+      label: `budget.maxShare ${budget.maxShare} of ${account.unreserved} unreserved`,
+    });
+  }
+  const budgetKnown = limits.length > 0;
+  if (typeof reserved === 'number') {
+    limits.push({
+      value: Math.max(0, reserved - reservedHeadroom(reserved)),
+      label: `reserved concurrency ${reserved} (${reservedHeadroom(reserved)} kept for real traffic)`,
+    });
+  }
+  if (!budgetKnown) return { cap: undefined, limitedBy: limits.map((limit) => limit.label) };
+  const cap = Math.min(...limits.map((limit) => limit.value));
+  return { cap, limitedBy: limits.filter((limit) => limit.value === cap).map((limit) => limit.label) };
+}
+
+/** Concurrency all pings of one tick may use together. Infinity when the account settings are unknown. */
+export function tickPool(account: AccountConcurrency | undefined, share: number): number {
+  return account === undefined ? Number.POSITIVE_INFINITY : Math.floor(account.unreserved * share);
+}
+
+/**
+ * Max-min fair division of `pool` among `requests`: small requests are served in full, large ones share what is
+ * left equally, so one greedy target cannot starve the others.
+ */
+export function allocateFairly(requests: readonly number[], pool: number): number[] {
+  const asked = requests.reduce((sum, request) => sum + request, 0);
+  if (asked <= pool) return [...requests];
+  // The water level: the largest grant every request may have without the total exceeding the pool.
+  let low = 0;
+  let high = Math.max(0, ...requests);
+  const total = (level: number) => requests.reduce((sum, request) => sum + Math.min(request, level), 0);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (total(mid) <= pool) low = mid;
+    else high = mid - 1;
+  }
+  const granted = requests.map((request) => Math.min(request, low));
+  // What the level leaves over (fewer units than targets still wanting more) goes to the earlier policies.
+  let remaining = pool - total(low);
+  for (let index = 0; index < granted.length && remaining > 0; index++) {
+    if (granted[index] < requests[index]) {
+      granted[index] += 1;
+      remaining -= 1;
+    }
+  }
+  return granted;
+}

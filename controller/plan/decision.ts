@@ -1,0 +1,146 @@
+import type { PingPayloadSpec } from '../policy';
+import type { ManagedProvisioned, ProvisionedStatus, TargetProblem } from './observed';
+
+export type PolicyMode = 'warm' | 'provisioned' | 'auto' | 'off';
+
+interface DecisionBase {
+  readonly key: string;
+  readonly function: string;
+  readonly qualifier: string | undefined;
+  /** The policy's mode in the window that applies (`off` for a managed target whose policy was removed). */
+  readonly mode: PolicyMode;
+  readonly window: string | undefined;
+  /** One sentence a person can read in the report: what and why. */
+  readonly reason: string;
+}
+
+/** Send concurrent warm-up pings until `wanted` distinct environments are proven (rounds of at most `count`). */
+export interface PingDecision extends DecisionBase {
+  readonly kind: 'ping';
+  /** Pings in the first round; never above the budget, so also the most that are ever in flight for the target. */
+  readonly count: number;
+  /** Distinct environments the policy asks for. */
+  readonly wanted: number;
+  readonly holdMs: number;
+  readonly payload: PingPayloadSpec;
+  /** False for compatibility payloads: those functions cannot prove which environment answered. */
+  readonly proof: boolean;
+  /** New environments are expected (fewer were proven last time than are wanted): they start cold. */
+  readonly expectCold: boolean;
+  /** Why pings are sent instead of what the mode would normally do, e.g. a FAILED provisioned allocation. */
+  readonly fallback?: 'provisioned-failed' | 'provisioned-blocked';
+}
+
+export type SkipCause =
+  | 'not-due'
+  | 'off'
+  | 'covered-by-provisioned'
+  | 'provisioned-pending'
+  | 'budget-exhausted'
+  | 'budget-unknown'
+  | 'no-reserved-headroom'
+  | 'not-observed';
+
+/** Nothing to do for pings this tick. */
+export interface SkipDecision extends DecisionBase {
+  readonly kind: 'skip';
+  readonly cause: SkipCause;
+}
+
+/** The target cannot be served this tick (missing function or alias, unreadable state). */
+export interface FailDecision extends DecisionBase {
+  readonly kind: 'fail';
+  readonly problem: TargetProblem;
+}
+
+/** PutProvisionedConcurrencyConfig (value >= 1; zero is always a delete). */
+export interface PutProvisionedDecision extends DecisionBase {
+  readonly kind: 'put-provisioned';
+  readonly value: number;
+  readonly previous: number | null;
+  /** The config belonged to someone else and the policy says adopt. */
+  readonly adopt: boolean;
+}
+
+/** DeleteProvisionedConcurrencyConfig, only for a config Thermostat owns. */
+export interface DeleteProvisionedDecision extends DecisionBase {
+  readonly kind: 'delete-provisioned';
+  readonly previous: number;
+}
+
+/** RegisterScalableTarget (+ PutScalingPolicy when `putPolicy`) for `function:NAME:QUALIFIER`. */
+export interface RegisterScalableTargetDecision extends DecisionBase {
+  readonly kind: 'register-scalable-target';
+  readonly min: number;
+  readonly max: number;
+  readonly utilization: number;
+  readonly putPolicy: boolean;
+  readonly previous: { readonly min: number; readonly max: number } | null;
+  readonly adopt: boolean;
+}
+
+/** DeregisterScalableTarget of a target Thermostat registered (or adopted). */
+export interface DeregisterScalableTargetDecision extends DecisionBase {
+  readonly kind: 'deregister-scalable-target';
+  readonly previous: { readonly min: number; readonly max: number };
+}
+
+/** Provisioned concurrency is as wanted; reported so the run report shows its state. */
+export interface KeepProvisionedDecision extends DecisionBase {
+  readonly kind: 'keep-provisioned';
+  readonly requested: number;
+  readonly allocated: number;
+  readonly status: ProvisionedStatus | 'NONE';
+  /** What Thermostat owns on the qualifier after this tick (recorded in state), if anything. */
+  readonly owned: ManagedProvisioned | undefined;
+}
+
+/** Someone else owns the qualifier's provisioned concurrency: reported, never touched. */
+export interface LeaveAloneDecision extends DecisionBase {
+  readonly kind: 'leave-alone';
+  readonly owner: 'provisioned-config' | 'scalable-target';
+}
+
+/** Thermostat no longer owns anything on the qualifier: drop the state record. */
+export interface ForgetDecision extends DecisionBase {
+  readonly kind: 'forget';
+}
+
+/** Auto mode's choice for this window, with the numbers behind it. */
+export interface AutoChoiceDecision extends DecisionBase {
+  readonly kind: 'auto-choice';
+  readonly choice: 'warm' | 'provisioned';
+  readonly expectedUtilization: number | undefined;
+  readonly utilizationSource: 'policy' | 'metrics' | 'unknown';
+}
+
+export type Decision =
+  | PingDecision
+  | SkipDecision
+  | FailDecision
+  | PutProvisionedDecision
+  | DeleteProvisionedDecision
+  | RegisterScalableTargetDecision
+  | DeregisterScalableTargetDecision
+  | KeepProvisionedDecision
+  | LeaveAloneDecision
+  | ForgetDecision
+  | AutoChoiceDecision;
+
+export type DecisionKind = Decision['kind'];
+
+/** Decisions that change AWS resources (the rest only inform or send pings). */
+export function isWrite(
+  decision: Decision,
+): decision is
+  | PutProvisionedDecision
+  | DeleteProvisionedDecision
+  | RegisterScalableTargetDecision
+  | DeregisterScalableTargetDecision {
+  return (
+    decision.kind === 'put-provisioned' ||
+    decision.kind === 'delete-provisioned' ||
+    decision.kind === 'register-scalable-target' ||
+    decision.kind === 'deregister-scalable-target'
+  );
+}

@@ -1,0 +1,399 @@
+import type { ProvisionedSettings } from '../policy';
+import type { Decision, PolicyMode } from './decision';
+import type { AccountConcurrency, ManagedProvisioned, TargetObservation } from './observed';
+
+/** Lambda keeps this much unreserved concurrency for functions without reservations; PC cannot take it. */
+export const ACCOUNT_FLOOR = 100;
+
+export interface Base {
+  readonly key: string;
+  readonly function: string;
+  readonly qualifier: string | undefined;
+  readonly mode: PolicyMode;
+  readonly window: string | undefined;
+}
+
+export interface ProvisionedPlan {
+  readonly decisions: Decision[];
+  /** Warmth to keep with pings because provisioned concurrency cannot provide it right now. */
+  readonly fallback?: {
+    readonly kind: 'provisioned-failed' | 'provisioned-blocked';
+    readonly wanted: number;
+    readonly why: string;
+  };
+  /** A change was requested or is allocating: pings would only race the allocation. */
+  readonly pending?: boolean;
+}
+
+const none: ProvisionedPlan = { decisions: [] };
+
+/**
+ * Provisioned concurrency for one qualifier. `target` is the mode after auto's choice: `provisioned` reconciles the
+ * policy's settings; `warm` and `off` remove what Thermostat created and nothing else.
+ */
+export function planProvisioned(
+  base: Base,
+  target: 'warm' | 'provisioned' | 'off',
+  settings: ProvisionedSettings,
+  obs: TargetObservation,
+  account: AccountConcurrency | undefined,
+): ProvisionedPlan {
+  return target === 'provisioned' ? reconcile(base, settings, obs, account) : release(base, obs);
+}
+
+function release(base: Base, obs: TargetObservation): ProvisionedPlan {
+  const managed = obs.managed?.provisioned;
+  const { provisioned: pc, scalableTarget: st } = obs;
+  if (managed === undefined) {
+    if (base.mode === 'off' && (pc || st)) {
+      const what = st ? `scalable target (min ${st.min}, max ${st.max})` : `provisioned concurrency ${pc!.requested}`;
+      return {
+        decisions: [
+          {
+            ...base,
+            kind: 'leave-alone',
+            owner: st ? 'scalable-target' : 'provisioned-config',
+            reason: `the ${what} on ${qualifierText(base)} was not created by Thermostat; left in place`,
+          },
+        ],
+      };
+    }
+    return obs.managed ? { decisions: [forget(base, 'Thermostat owns nothing here any more')] } : none;
+  }
+  if (pc === undefined || st === undefined) {
+    return {
+      decisions: [
+        {
+          ...base,
+          kind: 'skip',
+          cause: 'not-observed',
+          reason:
+            'provisioned concurrency state could not be read; Thermostat removes nothing blind and retries next tick',
+        },
+      ],
+    };
+  }
+  const why = base.mode === 'off' ? 'mode is off' : `mode is ${base.mode}`;
+  const decisions: Decision[] = [];
+  if (managed.strategy === 'autoscaling') {
+    if (st) {
+      decisions.push({
+        ...base,
+        kind: 'deregister-scalable-target',
+        previous: st,
+        reason: `${why}: removing the scalable target Thermostat registered (min ${st.min}, max ${st.max})`,
+      });
+    }
+    if (pc) {
+      decisions.push({
+        ...base,
+        kind: 'delete-provisioned',
+        previous: pc.requested,
+        reason: `${why}: removing the provisioned concurrency (${pc.requested}) Thermostat's scalable target set`,
+      });
+    }
+  } else if (st) {
+    decisions.push(
+      {
+        ...base,
+        kind: 'leave-alone',
+        owner: 'scalable-target',
+        reason: `${why}, but a scalable target someone else registered now controls ${qualifierText(base)}; left in place`,
+      },
+      forget(base, 'another owner took over'),
+    );
+  } else if (pc && pc.requested === managed.value) {
+    decisions.push({
+      ...base,
+      kind: 'delete-provisioned',
+      previous: pc.requested,
+      reason: `${why}: removing the provisioned concurrency (${pc.requested}) Thermostat set`,
+    });
+  } else if (pc) {
+    decisions.push(
+      {
+        ...base,
+        kind: 'leave-alone',
+        owner: 'provisioned-config',
+        reason: `${why}, but the provisioned concurrency was changed to ${pc.requested} outside Thermostat (it set ${managed.value}); left in place`,
+      },
+      forget(base, 'another owner took over'),
+    );
+  }
+  if (decisions.length === 0) decisions.push(forget(base, `${why} and nothing Thermostat created is left`));
+  return { decisions };
+}
+
+function reconcile(
+  base: Base,
+  settings: ProvisionedSettings,
+  obs: TargetObservation,
+  account: AccountConcurrency | undefined,
+): ProvisionedPlan {
+  const blocked = blockedBecause(base, obs);
+  if (blocked !== undefined) {
+    return {
+      decisions: [
+        { ...base, kind: 'skip', cause: 'not-observed', reason: `provisioned concurrency is impossible: ${blocked}` },
+      ],
+      fallback: { kind: 'provisioned-blocked', wanted: Math.max(1, settings.min), why: blocked },
+    };
+  }
+  const { provisioned: pc, scalableTarget: st } = obs;
+  if (pc === undefined || st === undefined) {
+    return {
+      decisions: [
+        {
+          ...base,
+          kind: 'skip',
+          cause: 'not-observed',
+          reason:
+            'provisioned concurrency state could not be read; Thermostat writes nothing blind and retries next tick',
+        },
+      ],
+    };
+  }
+  const managed = obs.managed?.provisioned;
+  const adopt = settings.adopt;
+  const foreignTarget = st !== null && managed?.strategy !== 'autoscaling';
+  const foreignConfig = pc !== null && managed === undefined && st === null;
+  const changedOutside = pc !== null && st === null && managed?.strategy === 'direct' && pc.requested !== managed.value;
+  if ((foreignTarget || foreignConfig || changedOutside) && !adopt) {
+    const what = foreignTarget
+      ? `a scalable target (min ${st!.min}, max ${st!.max}) that Thermostat did not register`
+      : changedOutside
+        ? `provisioned concurrency changed to ${pc!.requested} outside Thermostat (it set ${managed!.value})`
+        : `provisioned concurrency ${pc!.requested} that Thermostat did not set`;
+    return {
+      decisions: [
+        {
+          ...base,
+          kind: 'leave-alone',
+          owner: foreignTarget ? 'scalable-target' : 'provisioned-config',
+          reason: `${qualifierText(base)} has ${what}; left alone (set provisioned.adopt: true to take it over)`,
+        },
+      ],
+    };
+  }
+  const adopting = foreignTarget || foreignConfig || changedOutside;
+  const failed =
+    pc?.status === 'FAILED'
+      ? { why: `the allocation FAILED${pc.reason ? ` (${pc.reason})` : ''}`, requested: pc.requested }
+      : undefined;
+  const plan =
+    settings.strategy === 'direct'
+      ? reconcileDirect(base, settings, obs, account, adopting)
+      : reconcileAutoscaling(base, settings, obs, account, adopting);
+  if (failed) {
+    return {
+      ...plan,
+      pending: false,
+      fallback: { kind: 'provisioned-failed', wanted: Math.max(1, failed.requested), why: failed.why },
+    };
+  }
+  return plan;
+}
+
+function reconcileDirect(
+  base: Base,
+  settings: ProvisionedSettings,
+  obs: TargetObservation,
+  account: AccountConcurrency | undefined,
+  adopting: boolean,
+): ProvisionedPlan {
+  const pc = obs.provisioned!;
+  const st = obs.scalableTarget!;
+  const { value, why } = directSize(settings, obs, account);
+  const decisions: Decision[] = [];
+  if (st) {
+    // Application Auto Scaling would undo every direct write, so its target goes first.
+    decisions.push({
+      ...base,
+      kind: 'deregister-scalable-target',
+      previous: st,
+      reason: adopting
+        ? `adopting ${qualifierText(base)}: removing the scalable target (min ${st.min}, max ${st.max}) so direct settings hold`
+        : `strategy is direct: removing the scalable target Thermostat registered (min ${st.min}, max ${st.max})`,
+    });
+  }
+  const owned: ManagedProvisioned = { strategy: 'direct', value };
+  if (value === 0) {
+    if (pc) {
+      decisions.push({
+        ...base,
+        kind: 'delete-provisioned',
+        previous: pc.requested,
+        reason: `${why}; Lambda refuses 0, so the config (${pc.requested}) is deleted`,
+      });
+    } else if (obs.managed) {
+      decisions.push(forget(base, `${why}; nothing is configured`));
+    } else {
+      decisions.push(keep(base, 0, 0, 'NONE', undefined, `${why}; nothing is configured`));
+    }
+    return { decisions };
+  }
+  if (pc && pc.requested === value) {
+    decisions.push(
+      keep(
+        base,
+        pc.requested,
+        pc.allocated,
+        pc.status,
+        owned,
+        `${why}; already ${pc.requested} (${pc.status}, ${pc.allocated} allocated)${adopting ? ', adopted' : ''}`,
+      ),
+    );
+    return { decisions, pending: pc.status === 'IN_PROGRESS' };
+  }
+  decisions.push({
+    ...base,
+    kind: 'put-provisioned',
+    value,
+    previous: pc ? pc.requested : null,
+    adopt: adopting,
+    reason: `${why}; ${pc ? `changing ${pc.requested} → ${value}` : `none configured, setting ${value}`}${adopting ? ' (adopting it)' : ''}`,
+  });
+  return { decisions, pending: true };
+}
+
+function reconcileAutoscaling(
+  base: Base,
+  settings: ProvisionedSettings,
+  obs: TargetObservation,
+  account: AccountConcurrency | undefined,
+  adopting: boolean,
+): ProvisionedPlan {
+  const pc = obs.provisioned!;
+  const st = obs.scalableTarget!;
+  const cap = capacityCap(obs, account);
+  const max = Math.min(settings.max, cap.value);
+  const min = Math.min(settings.min, max);
+  const capped = max < settings.max ? ` (capped by ${cap.label})` : '';
+  const window = base.window ? `window "${base.window}"` : 'base settings';
+  const utilization = settings.utilization;
+  const policyOk = obs.scalingPolicy != null && Math.abs(obs.scalingPolicy.targetValue - utilization) < 1e-9;
+  const owned: ManagedProvisioned = { strategy: 'autoscaling', min, max, utilization };
+  if (st === null && max === 0) {
+    if (pc && obs.managed?.provisioned) {
+      return {
+        decisions: [
+          {
+            ...base,
+            kind: 'delete-provisioned',
+            previous: pc.requested,
+            reason: `${window} allows no provisioned concurrency; deleting the ${pc.requested} Thermostat set`,
+          },
+        ],
+      };
+    }
+    return { decisions: [keep(base, 0, 0, 'NONE', undefined, `${window} allows no provisioned concurrency${capped}`)] };
+  }
+  if (st && st.min === min && st.max === max && (policyOk || max === 0)) {
+    return {
+      decisions: [
+        keep(
+          base,
+          pc?.requested ?? 0,
+          pc?.allocated ?? 0,
+          pc?.status ?? 'NONE',
+          owned,
+          `${window}: scalable target already min ${min}, max ${max}, target ${utilization}${capped}`,
+        ),
+      ],
+      pending: pc?.status === 'IN_PROGRESS',
+    };
+  }
+  const change = st ? `min ${st.min} → ${min}, max ${st.max} → ${max}` : `registering min ${min}, max ${max}`;
+  return {
+    decisions: [
+      {
+        ...base,
+        kind: 'register-scalable-target',
+        min,
+        max,
+        utilization,
+        putPolicy: !policyOk,
+        previous: st,
+        adopt: adopting,
+        reason: `${window}: ${change}, target tracking at ${utilization}${capped}${adopting ? ' (adopting it)' : ''}${
+          min < (st?.min ?? min) ? '; lowered explicitly because target tracking never scales in without traffic' : ''
+        }`,
+      },
+    ],
+    pending: true,
+  };
+}
+
+/** The direct strategy's value: the policy's min, raised toward max when the history shows more is needed. */
+function directSize(
+  settings: ProvisionedSettings,
+  obs: TargetObservation,
+  account: AccountConcurrency | undefined,
+): { value: number; why: string } {
+  let value = settings.min;
+  let why = `provisioned.min is ${settings.min}`;
+  const history = obs.utilization;
+  if (history && settings.max > settings.min && history.peakConcurrency > 0) {
+    const needed = Math.ceil(history.peakConcurrency / settings.utilization);
+    if (needed > value) {
+      value = Math.min(needed, settings.max);
+      why = `peak concurrency ${history.peakConcurrency} over ${history.minutes} min at target utilisation ${settings.utilization} needs ${needed} (min ${settings.min}, max ${settings.max})`;
+    }
+  }
+  const cap = capacityCap(obs, account);
+  if (value > cap.value) {
+    why += `, capped at ${cap.value} by ${cap.label}`;
+    value = cap.value;
+  }
+  return { value, why };
+}
+
+/** The most provisioned concurrency Lambda would accept on this qualifier. */
+function capacityCap(
+  obs: TargetObservation,
+  account: AccountConcurrency | undefined,
+): { value: number; label: string } {
+  let cap = { value: Number.POSITIVE_INFINITY, label: '' };
+  if (typeof obs.reservedConcurrency === 'number') {
+    const value = Math.max(0, obs.reservedConcurrency - (obs.provisionedElsewhere ?? 0));
+    cap = {
+      value,
+      label: `reserved concurrency ${obs.reservedConcurrency}${obs.provisionedElsewhere ? ` minus ${obs.provisionedElsewhere} provisioned on other versions` : ''}`,
+    };
+  }
+  if (account !== undefined) {
+    // What this qualifier already holds is part of the pool it may keep.
+    const value = Math.max(0, account.unreserved - ACCOUNT_FLOOR + (obs.provisioned?.requested ?? 0));
+    if (value < cap.value)
+      cap = { value, label: `the account's unreserved concurrency ${account.unreserved} minus ${ACCOUNT_FLOOR}` };
+  }
+  return cap;
+}
+
+function blockedBecause(base: Base, obs: TargetObservation): string | undefined {
+  if (base.qualifier === undefined || base.qualifier === '$LATEST') {
+    return 'it needs an alias or a version, never $LATEST';
+  }
+  if (obs.snapStart) return `SnapStart is on for ${qualifierText(base)}`;
+  if (obs.weightedAlias) return `alias ${base.qualifier} has routing weights (a deployment is shifting traffic)`;
+  return undefined;
+}
+
+function keep(
+  base: Base,
+  requested: number,
+  allocated: number,
+  status: 'IN_PROGRESS' | 'READY' | 'FAILED' | 'NONE',
+  owned: ManagedProvisioned | undefined,
+  reason: string,
+): Decision {
+  return { ...base, kind: 'keep-provisioned', requested, allocated, status, owned, reason };
+}
+
+function forget(base: Base, reason: string): Decision {
+  return { ...base, kind: 'forget', reason };
+}
+
+export function qualifierText(base: Pick<Base, 'function' | 'qualifier'>): string {
+  return `${base.function}:${base.qualifier ?? '$LATEST'}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * The policy module without a YAML parser, a file system or JSON Schema generation: schemas, validation of
+ * already-parsed values, and resolution. For bundles that receive policies as JSON (the controller Lambda),
+ * where index.ts would add about 140 KB of YAML parser and schema generator.
+ */
+export { DurationError, formatDuration, parseDuration } from './duration';
+export { functionName, policyKey, targetIdentity } from './function-name';
+export { formatIssue, formatPath, type PolicyIssue, PolicyValidationError } from './issues';
+export { mergeDefaults } from './merge';
+export { type LoadedPolicy, type ParseResult, parsePolicyValue } from './parse';
+export {
+  type Effective,
+  effectiveSettings,
+  HORIZON_MS,
+  matchWindow,
+  type PingPayloadSpec,
+  type ProvisionedSettings,
+  resolvePolicy,
+  type WarmSettings,
+  type WindowMatch,
+} from './resolve';
+export {
+  BUILTIN_DEFAULTS,
+  DAYS,
+  type Day,
+  DefaultsDocumentSchema,
+  DefaultsSchema,
+  LIMITS,
+  MODES,
+  type Mode,
+  type PayloadFlavour,
+  type Policy,
+  type PolicyDefaults,
+  PolicySchema,
+  type PolicyWindow,
+} from './schema';
+export { timeoutIssues } from './timeout';

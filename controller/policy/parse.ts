@@ -1,0 +1,253 @@
+/**
+ * From parsed documents to validated policies: each document is a policy or a `defaults:` document, the set's
+ * defaults are merged in, and duplicates are found. No YAML and no file system here, so the controller can
+ * validate JSON configuration without bundling a YAML parser (see core.ts). Nothing here throws for bad content.
+ */
+
+import type * as z from 'zod/mini';
+import { functionName, policyKey, targetIdentity } from './function-name';
+import { formatPath, fromZodIssues, type LocalIssue, type PathSegment, type PolicyIssue } from './issues';
+import { mergeDefaults } from './merge';
+import { policyIssues, windowIssues } from './rules';
+import { DefaultsDocumentSchema, type Policy, type PolicyDefaults, PolicySchema } from './schema';
+
+export interface LoadedPolicy {
+  file: string;
+  /** Index of the document in its file (0 for single-document files). */
+  index: number;
+  /** The policy with the set's defaults merged in (built-in defaults are applied by resolvePolicy). */
+  policy: Policy;
+  /** `<function>:<qualifier or $LATEST>`, the function as written. */
+  key: string;
+}
+
+export interface ParseResult {
+  policies: LoadedPolicy[];
+  issues: PolicyIssue[];
+  /** The defaults that applied: passed in, or found in the text. */
+  defaults?: PolicyDefaults;
+}
+
+/** One document of a file, with a way to find the line of a path inside it. */
+export interface SourceDocument {
+  file: string;
+  index: number;
+  value: unknown;
+  locate(path: readonly PathSegment[], atKey?: boolean): { line: number; column: number } | undefined;
+}
+
+export const EXPECTED_DOCUMENT = 'a policy (function: ..., mode: ...) or a defaults document (defaults: ...)';
+
+function located(doc: SourceDocument, issues: readonly LocalIssue[]): PolicyIssue[] {
+  return issues.map((issue) => ({
+    file: doc.file,
+    path: formatPath(issue.path),
+    message: issue.message,
+    ...doc.locate(issue.path, issue.atKey),
+  }));
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** True for a `defaults:` document; such documents are validated by validateDefaults. */
+export function isDefaultsDocument(doc: SourceDocument): boolean {
+  return isMapping(doc.value) && 'defaults' in doc.value;
+}
+
+/** Validates a `defaults:` document. */
+export function validateDefaults(doc: SourceDocument): { defaults?: PolicyDefaults; issues: PolicyIssue[] } {
+  const parsed = lenientParse(DefaultsDocumentSchema, doc.value);
+  const rules = windowIssues((doc.value as { defaults?: unknown }).defaults, ['defaults']).filter(
+    (issue) => !parsed.stripped.some((path) => overlaps(path, issue.path)),
+  );
+  const issues = located(doc, [...parsed.issues, ...rules]);
+  return issues.length > 0 || parsed.data === undefined ? { issues } : { defaults: parsed.data.defaults, issues };
+}
+
+/** What the set's defaults are, for a policy being validated against them. */
+export type DefaultsState =
+  | { kind: 'none' }
+  | { kind: 'valid'; defaults: PolicyDefaults; file: string }
+  | { kind: 'invalid'; files: string[] };
+
+/** Validates one policy document and merges the set's defaults into it. */
+export function validatePolicy(
+  doc: SourceDocument,
+  defaults: DefaultsState,
+): { policy?: LoadedPolicy; issues: PolicyIssue[] } {
+  if (!isMapping(doc.value))
+    return {
+      issues: located(doc, [{ path: [], message: `expected ${EXPECTED_DOCUMENT}, got ${describeValue(doc.value)}` }]),
+    };
+  const parsed = lenientParse(PolicySchema, doc.value);
+  if (parsed.issues.length > 0 && !('function' in doc.value) && /default/i.test(doc.file))
+    for (const issue of parsed.issues)
+      if (formatPath(issue.path) === 'function')
+        issue.message += '; a defaults document puts its settings under defaults:';
+  const own = parsed.data && withoutSchemaKey(parsed.data);
+  const shape = windowIssues(doc.value).filter((issue) => !parsed.stripped.some((path) => overlaps(path, issue.path)));
+  if (own === undefined) return { issues: located(doc, [...parsed.issues, ...shape]) };
+  if (defaults.kind === 'invalid') {
+    const local = [
+      ...parsed.issues,
+      ...shape,
+      { path: [], message: `not loaded, because the defaults it inherits are invalid (${defaults.files.join(', ')})` },
+    ];
+    return { issues: located(doc, local) };
+  }
+  const policy = defaults.kind === 'valid' ? mergeDefaults(own, defaults.defaults) : own;
+  const provenance = defaults.kind === 'valid' ? { own, defaultsFile: defaults.file } : { own };
+  const rules = [...shape, ...policyIssues(policy, provenance)].filter(
+    (issue) => !parsed.stripped.some((path) => overlaps(path, issue.path)),
+  );
+  const local = [...parsed.issues, ...rules];
+  if (local.length > 0) return { issues: located(doc, local) };
+  return {
+    policy: { file: doc.file, index: doc.index, policy, key: policyKey(policy.function, policy.qualifier) },
+    issues: [],
+  };
+}
+
+function withoutSchemaKey<T extends { $schema?: string | undefined }>(value: T): Omit<T, '$schema'> {
+  const { $schema: _ignored, ...rest } = value;
+  return rest;
+}
+
+const overlaps = (a: readonly PathSegment[], b: readonly PathSegment[]) =>
+  a.slice(0, Math.min(a.length, b.length)).every((segment, i) => segment === b[i]);
+
+/**
+ * Parses with the schema; when that fails, removes each invalid field and parses again, so the cross-field rules
+ * can still report on everything else in the same run. `data` is set when the remainder is valid, and is only
+ * ever used to find more issues, never loaded.
+ */
+function lenientParse<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+): { data?: z.infer<S>; issues: LocalIssue[]; stripped: PathSegment[][] } {
+  const first = schema.safeParse(value);
+  if (first.success) return { data: first.data, issues: [], stripped: [] };
+  const issues = fromZodIssues(first.error.issues, schema);
+  const copy = structuredClone(value) as Record<PathSegment, unknown>;
+  const stripped: PathSegment[][] = [];
+  for (const issue of issues) {
+    // Array items are removed with their whole list, so later items keep their index in any rule's path.
+    const path = [...issue.path];
+    while (typeof path[path.length - 1] === 'number') path.pop();
+    if (path.length === 0) return { issues, stripped };
+    let parent: unknown = copy;
+    for (const segment of path.slice(0, -1)) parent = (parent as Record<PathSegment, unknown> | undefined)?.[segment];
+    if (typeof parent === 'object' && parent !== null)
+      delete (parent as Record<PathSegment, unknown>)[path[path.length - 1]!];
+    stripped.push(path);
+  }
+  const second = schema.safeParse(copy);
+  return second.success ? { data: second.data, issues, stripped } : { issues, stripped };
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string')
+    return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return String(value);
+}
+
+/**
+ * Validates a whole set of documents: finds the single defaults document, validates every policy against it, and
+ * drops every policy whose function and qualifier another policy also claims (naming both places).
+ */
+export function validateDocuments(
+  documents: readonly SourceDocument[],
+  given?: PolicyDefaults,
+): { policies: LoadedPolicy[]; issues: PolicyIssue[]; defaults?: PolicyDefaults } {
+  const issues: PolicyIssue[] = [];
+  const defaultDocs = documents.filter(isDefaultsDocument);
+  let state: DefaultsState =
+    given === undefined ? { kind: 'none' } : { kind: 'valid', defaults: given, file: 'the given defaults' };
+  const where = (doc: SourceDocument) =>
+    documents.some((other) => other !== doc && other.file === doc.file)
+      ? `${doc.file} (document ${doc.index + 1})`
+      : doc.file;
+  if (defaultDocs.length > 0) {
+    const results = defaultDocs.map((doc) => ({ doc, ...validateDefaults(doc) }));
+    for (const result of results) issues.push(...result.issues);
+    if (given !== undefined || defaultDocs.length > 1) {
+      for (const doc of defaultDocs) {
+        const others = defaultDocs.filter((other) => other !== doc).map(where);
+        if (given !== undefined) others.unshift('the defaults given by the caller');
+        issues.push(
+          ...located(doc, [
+            {
+              path: ['defaults'],
+              message: `a set has one defaults document, but defaults are also in ${others.join(', ')}`,
+            },
+          ]),
+        );
+      }
+      state = { kind: 'invalid', files: defaultDocs.map(where) };
+    } else {
+      const [only] = results;
+      state = only!.defaults
+        ? { kind: 'valid', defaults: only!.defaults, file: where(only!.doc) }
+        : { kind: 'invalid', files: [where(only!.doc)] };
+    }
+  }
+
+  const loaded: LoadedPolicy[] = [];
+  const docOf = new Map<LoadedPolicy, SourceDocument>();
+  for (const doc of documents) {
+    if (isDefaultsDocument(doc)) continue;
+    const result = validatePolicy(doc, state);
+    issues.push(...result.issues);
+    if (result.policy) {
+      loaded.push(result.policy);
+      docOf.set(result.policy, doc);
+    }
+  }
+
+  const byTarget = new Map<string, LoadedPolicy[]>();
+  for (const policy of loaded) {
+    const identity = targetIdentity(policy.policy.function, policy.policy.qualifier);
+    byTarget.set(identity, [...(byTarget.get(identity) ?? []), policy]);
+  }
+  const duplicates = new Set<LoadedPolicy>();
+  for (const group of byTarget.values()) {
+    if (group.length < 2) continue;
+    for (const policy of group) {
+      duplicates.add(policy);
+      const doc = docOf.get(policy)!;
+      const others = group.filter((other) => other !== policy).map((other) => where(docOf.get(other)!));
+      const { function: fn, qualifier } = policy.policy;
+      issues.push(
+        ...located(doc, [
+          {
+            path: ['function'],
+            message: `${functionName(fn)} (qualifier ${qualifier ?? '$LATEST'}) also has a policy in ${others.join(', ')}; keep one policy per function and qualifier`,
+          },
+        ]),
+      );
+    }
+  }
+  const policies = loaded.filter((policy) => !duplicates.has(policy));
+  const defaults = given ?? (state.kind === 'valid' ? state.defaults : undefined);
+  return defaults === undefined ? { policies, issues } : { policies, issues, defaults };
+}
+
+/** Validates an already-parsed value (e.g. a policy object given to the construct) as if it were a file. */
+export function parsePolicyValue(value: unknown, origin: string, defaults?: PolicyDefaults): ParseResult {
+  const documents: SourceDocument[] = [{ file: origin, index: 0, value, locate: () => undefined }];
+  return validateDocuments(documents, defaults);
+}
+
+/** Orders issues by file (in the order files first appear), then by line and column. */
+export function sortIssues(issues: readonly PolicyIssue[], files: readonly string[] = []): PolicyIssue[] {
+  const fileOrder = new Map<string, number>(files.map((file, i) => [file, i]));
+  for (const issue of issues) if (!fileOrder.has(issue.file)) fileOrder.set(issue.file, fileOrder.size);
+  return [...issues].sort(
+    (a, b) =>
+      fileOrder.get(a.file)! - fileOrder.get(b.file)! ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
+}

@@ -1,0 +1,131 @@
+import type { ProvisionedChange } from '../act/provisioned';
+import type { PingOutcomeKind } from '../ping/outcome';
+import type { WarmStop } from '../ping/warm';
+import type { AccountConcurrency, DecisionKind, PolicyMode } from '../plan';
+import type { PolicyIssue } from '../policy';
+
+export interface WarmReport {
+  readonly wanted: number;
+  readonly proof: boolean;
+  readonly proven: number;
+  readonly answered: number;
+  readonly cold: number;
+  readonly shortfall: number;
+  readonly pingsSent: number;
+  readonly rounds: number;
+  readonly failures: number;
+  readonly outcomes: Readonly<Record<PingOutcomeKind, number>>;
+  readonly stoppedBy: WarmStop;
+  readonly messages: Readonly<Partial<Record<PingOutcomeKind, string>>>;
+  /** Environment ids proven this tick. */
+  readonly environments: readonly string[];
+  /** Present for compatibility payloads. */
+  readonly note?: string;
+}
+
+export interface TargetReport {
+  readonly key: string;
+  readonly function: string;
+  readonly qualifier: string | undefined;
+  /** The dimension value the dashboard uses: `name` or `name:qualifier`. */
+  readonly target: string;
+  readonly mode: PolicyMode;
+  readonly window: string | undefined;
+  readonly status: 'ok' | 'failed';
+  readonly decisions: ReadonlyArray<{ readonly kind: DecisionKind; readonly reason: string }>;
+  readonly warm?: WarmReport;
+  readonly provisioned?: {
+    readonly changes: readonly ProvisionedChange[];
+    readonly requested?: number;
+    readonly allocated?: number;
+  };
+  readonly failure?: { readonly kind: string; readonly message: string };
+  readonly state?: 'saved' | 'stale' | 'unchanged';
+}
+
+export interface RunTotals {
+  readonly targets: number;
+  readonly pinged: number;
+  readonly pingsSent: number;
+  readonly environmentsProven: number;
+  readonly coldEnvironments: number;
+  readonly shortfall: number;
+  readonly pingFailures: number;
+  readonly targetFailures: number;
+  readonly provisionedChanges: number;
+  readonly byOutcome: Readonly<Record<PingOutcomeKind, number>>;
+}
+
+export type RunStatus =
+  /** Every target of the shard was handled. */
+  | 'completed'
+  /** The time budget ran out; `skipped` says which targets were not started. */
+  | 'partial'
+  /** Another delivery of the same tick already completed it: nothing was done. */
+  | 'duplicate'
+  /** Another delivery of the same tick is running it right now: nothing was done. */
+  | 'in-progress';
+
+export interface RunReport {
+  readonly runId: string;
+  readonly tickId: string;
+  readonly shard: { readonly index: number; readonly of: number };
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly policies: { readonly total: number; readonly inShard: number; readonly issues: readonly PolicyIssue[] };
+  readonly account?: AccountConcurrency;
+  readonly accountError?: string;
+  readonly totals: RunTotals;
+  readonly targets: readonly TargetReport[];
+  readonly skipped: ReadonlyArray<{ readonly key: string; readonly reason: string }>;
+  readonly shards?: { readonly dispatched: number; readonly failed: ReadonlyArray<{ index: number; error: string }> };
+  readonly events: { readonly published: number; readonly failed: number };
+}
+
+const ZERO_OUTCOMES = {
+  ok: 0,
+  'function-error': 0,
+  throttled: 0,
+  'timed-out': 0,
+  'not-found': 0,
+  'invalid-response': 0,
+  error: 0,
+} as const satisfies Record<PingOutcomeKind, number>;
+
+export function totalsOf(targets: readonly TargetReport[]): RunTotals {
+  const byOutcome: Record<PingOutcomeKind, number> = { ...ZERO_OUTCOMES };
+  let pinged = 0;
+  let pingsSent = 0;
+  let environmentsProven = 0;
+  let coldEnvironments = 0;
+  let shortfall = 0;
+  let pingFailures = 0;
+  let provisionedChanges = 0;
+  for (const target of targets) {
+    if (target.warm) {
+      pinged += 1;
+      pingsSent += target.warm.pingsSent;
+      environmentsProven += target.warm.proven;
+      coldEnvironments += target.warm.cold;
+      shortfall += target.warm.shortfall;
+      pingFailures += target.warm.failures;
+      for (const [kind, count] of Object.entries(target.warm.outcomes)) byOutcome[kind as PingOutcomeKind] += count;
+    }
+    provisionedChanges += target.provisioned?.changes.filter((change) => !change.error).length ?? 0;
+  }
+  return {
+    targets: targets.length,
+    pinged,
+    pingsSent,
+    environmentsProven,
+    coldEnvironments,
+    shortfall,
+    pingFailures,
+    targetFailures: targets.filter((target) => target.status === 'failed').length,
+    provisionedChanges,
+    byOutcome,
+  };
+}
+
+export const EMPTY_TOTALS: RunTotals = totalsOf([]);

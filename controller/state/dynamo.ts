@@ -1,0 +1,226 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoApi } from '../aws/ports';
+import { errorName, StateStoreError } from '../errors';
+import type { ManagedRecord } from '../plan';
+import { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
+import type { ClaimResult, PingRecord, StateStore, TargetState, TickClaim } from './store';
+
+const PK = STATE_TABLE.partitionKey;
+const TARGET = 'target#';
+const LAST_TICK = 'meta#last-tick';
+const tickPk = (claim: Pick<TickClaim, 'tickId' | 'shard'>) => `tick#${claim.tickId}#${claim.shard}`;
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+const str = (item: Record<string, AttributeValue>, name: string) => item[name]?.S;
+const num = (item: Record<string, AttributeValue>, name: string) =>
+  item[name]?.N === undefined ? undefined : Number(item[name].N);
+
+function isConditionFailure(error: unknown): boolean {
+  return errorName(error) === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The state table in DynamoDB (see schema.ts). Tick claims and target saves are conditional writes: the first
+ * delivery of a scheduled tick wins, a duplicate finds the claim and changes nothing, and a run that lost its lease
+ * cannot overwrite what a newer tick saved.
+ */
+export class DynamoStateStore implements StateStore {
+  constructor(
+    private readonly dynamo: DynamoApi,
+    readonly tableName: string,
+  ) {}
+
+  private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw new StateStoreError(`state table ${this.tableName}: ${what} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async claimTick(claim: TickClaim): Promise<ClaimResult> {
+    try {
+      await this.dynamo.putItem({
+        TableName: this.tableName,
+        Item: {
+          [PK]: S(tickPk(claim)),
+          status: S('running'),
+          runId: S(claim.runId),
+          startedAt: N(claim.now),
+          leaseUntil: N(claim.leaseUntil),
+          [STATE_TABLE.ttlAttribute]: N(Math.floor(claim.now / 1000) + TICK_CLAIM_TTL_SECONDS),
+        },
+        ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :running AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
+        ExpressionAttributeValues: { ':running': S('running'), ':now': N(claim.now) },
+      });
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) {
+        throw new StateStoreError(`state table ${this.tableName}: claiming tick ${claim.tickId} failed`, {
+          cause: error,
+        });
+      }
+    }
+    const existing = await this.call('reading a tick claim', () =>
+      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(tickPk(claim)) }, ConsistentRead: true }),
+    );
+    return existing.Item && str(existing.Item, 'status') === 'done' ? 'done' : 'running';
+  }
+
+  async completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void> {
+    try {
+      await this.dynamo.updateItem({
+        TableName: this.tableName,
+        Key: { [PK]: S(tickPk(claim)) },
+        UpdateExpression: 'SET #status = :done, finishedAt = :now, summary = :summary',
+        ConditionExpression: 'runId = :runId',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':done': S('done'),
+          ':now': N(finishedAt),
+          ':summary': S(JSON.stringify(summary)),
+          ':runId': S(claim.runId),
+        },
+      });
+    } catch (error) {
+      // Another delivery took the tick over after our lease ran out; its claim is the one that counts.
+      if (isConditionFailure(error)) return;
+      throw new StateStoreError(`state table ${this.tableName}: completing tick ${claim.tickId} failed`, {
+        cause: error,
+      });
+    }
+  }
+
+  async loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>> {
+    const found = new Map<string, TargetState>();
+    const unique = [...new Set(keys)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let pending: Record<string, AttributeValue>[] = unique
+        .slice(start, start + 100)
+        .map((key) => ({ [PK]: S(TARGET + key) }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === 5) {
+          throw new StateStoreError(
+            `state table ${this.tableName}: ${pending.length} target records stayed unprocessed`,
+          );
+        }
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const batch = pending;
+        const response = await this.call('reading target records', () =>
+          this.dynamo.batchGetItem({
+            RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
+          }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? []) {
+          const state = fromItem(item);
+          found.set(state.key, state);
+        }
+        pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async listManaged(): Promise<TargetState[]> {
+    const states: TargetState[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.call('listing managed targets', () =>
+        this.dynamo.scan({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(#pk, :target) AND attribute_exists(managed)',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':target': S(TARGET) },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) states.push(fromItem(item));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return states;
+  }
+
+  async saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'> {
+    const item: Record<string, AttributeValue> = {
+      [PK]: S(TARGET + state.key),
+      key: S(state.key),
+      lastTick: S(tickId),
+      history: S(JSON.stringify(state.history.slice(-HISTORY_LENGTH))),
+    };
+    if (state.lastPingAt !== undefined) item.lastPingAt = N(state.lastPingAt);
+    if (state.lastWanted !== undefined) item.lastWanted = N(state.lastWanted);
+    if (state.lastProven !== undefined) item.lastProven = N(state.lastProven);
+    if (state.managed !== undefined) item.managed = S(JSON.stringify(state.managed));
+    if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
+    try {
+      await this.dynamo.putItem({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#pk) OR lastTick < :tick',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':tick': S(tickId) },
+      });
+      return 'saved';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw new StateStoreError(`state table ${this.tableName}: saving ${state.key} failed`, { cause: error });
+    }
+  }
+
+  async markLastTick(tickId: string, finishedAt: number): Promise<void> {
+    try {
+      await this.dynamo.updateItem({
+        TableName: this.tableName,
+        Key: { [PK]: S(LAST_TICK) },
+        UpdateExpression: 'SET tickId = :tick, finishedAt = :at',
+        ConditionExpression: 'attribute_not_exists(tickId) OR tickId < :tick',
+        ExpressionAttributeValues: { ':tick': S(tickId), ':at': N(finishedAt) },
+      });
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw new StateStoreError(`state table ${this.tableName}: recording the last tick failed`, { cause: error });
+    }
+  }
+
+  async lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined> {
+    const response = await this.call('reading the last tick', () =>
+      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(LAST_TICK) }, ConsistentRead: true }),
+    );
+    const item = response.Item;
+    const tickId = item && str(item, 'tickId');
+    return item && tickId ? { tickId, finishedAt: num(item, 'finishedAt') ?? 0 } : undefined;
+  }
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function fromItem(item: Record<string, AttributeValue>): TargetState {
+  const key = str(item, 'key') ?? (str(item, PK) ?? '').slice(TARGET.length);
+  const managed = parseJson<ManagedRecord | undefined>(str(item, 'managed'), undefined);
+  const facts = parseJson<TargetState['facts']>(str(item, 'facts'), undefined);
+  const lastTick = str(item, 'lastTick');
+  const lastPingAt = num(item, 'lastPingAt');
+  const lastWanted = num(item, 'lastWanted');
+  const lastProven = num(item, 'lastProven');
+  return {
+    key,
+    history: parseJson<PingRecord[]>(str(item, 'history'), []),
+    ...(lastTick !== undefined ? { lastTick } : {}),
+    ...(lastPingAt !== undefined ? { lastPingAt } : {}),
+    ...(lastWanted !== undefined ? { lastWanted } : {}),
+    ...(lastProven !== undefined ? { lastProven } : {}),
+    ...(managed !== undefined ? { managed } : {}),
+    ...(facts !== undefined ? { facts } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+import type { FunctionFacts } from '../observe/caches';
+import type { ManagedRecord } from '../plan';
+
+/** One warm-up result, kept per target so the report and the planner can see the recent past. */
+export interface PingRecord {
+  readonly at: number;
+  readonly wanted: number;
+  readonly proven: number;
+  readonly cold: number;
+  readonly pings: number;
+  readonly stoppedBy: string;
+}
+
+/** What survives between ticks for one target. */
+export interface TargetState {
+  readonly key: string;
+  /** The last tick that saved this record: a save from an older or the same tick is refused. */
+  readonly lastTick?: string;
+  readonly lastPingAt?: number;
+  readonly lastWanted?: number;
+  readonly lastProven?: number;
+  readonly managed?: ManagedRecord;
+  /**
+   * What GetFunction said and when (epoch ms). Kept here as well as in memory because shards and later ticks
+   * often run in other execution environments, whose memory caches are empty.
+   */
+  readonly facts?: FunctionFacts & { readonly at: number };
+  readonly history: readonly PingRecord[];
+}
+
+export interface TickClaim {
+  readonly tickId: string;
+  /** `0/1` for an unsharded tick, `2/4` for the third of four shards. */
+  readonly shard: string;
+  readonly runId: string;
+  readonly now: number;
+  /** After this instant another delivery may take the tick over (the first run must have died). */
+  readonly leaseUntil: number;
+}
+
+export type ClaimResult = 'claimed' | 'done' | 'running';
+
+/**
+ * Where the controller keeps what must survive between ticks. Every write is conditional, so a duplicated
+ * scheduled delivery can never apply the same tick twice.
+ */
+export interface StateStore {
+  /** Claims a tick (shard); `done` and `running` mean another delivery already has it. */
+  claimTick(claim: TickClaim): Promise<ClaimResult>;
+  completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void>;
+  loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>>;
+  /** Targets that hold a `managed` record (for cleaning up after a removed policy). */
+  listManaged(): Promise<TargetState[]>;
+  /** Saves a target's state for `tickId`; `stale` when a newer or the same tick already saved it. */
+  saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'>;
+  /** Records the newest completed tick (never moves backwards). */
+  markLastTick(tickId: string, finishedAt: number): Promise<void>;
+  lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined>;
+}
+
+/** An in-process store with the same rules, for the CLI's local runs and for tests of the run loop. */
+export class MemoryStateStore implements StateStore {
+  readonly ticks = new Map<string, { status: 'running' | 'done'; runId: string; leaseUntil: number }>();
+  readonly targets = new Map<string, TargetState>();
+  private last: { tickId: string; finishedAt: number } | undefined;
+
+  async claimTick(claim: TickClaim): Promise<ClaimResult> {
+    const id = `${claim.tickId}#${claim.shard}`;
+    const existing = this.ticks.get(id);
+    if (existing && (existing.status === 'done' || existing.leaseUntil >= claim.now)) return existing.status;
+    this.ticks.set(id, { status: 'running', runId: claim.runId, leaseUntil: claim.leaseUntil });
+    return 'claimed';
+  }
+
+  async completeTick(claim: TickClaim): Promise<void> {
+    const id = `${claim.tickId}#${claim.shard}`;
+    const existing = this.ticks.get(id);
+    if (existing?.runId === claim.runId) this.ticks.set(id, { ...existing, status: 'done' });
+  }
+
+  async loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>> {
+    return new Map(keys.flatMap((key) => (this.targets.has(key) ? [[key, this.targets.get(key)!]] : [])));
+  }
+
+  async listManaged(): Promise<TargetState[]> {
+    return [...this.targets.values()].filter((state) => state.managed !== undefined);
+  }
+
+  async saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'> {
+    const existing = this.targets.get(state.key);
+    if (existing?.lastTick !== undefined && existing.lastTick >= tickId) return 'stale';
+    this.targets.set(state.key, { ...state, lastTick: tickId });
+    return 'saved';
+  }
+
+  async markLastTick(tickId: string, finishedAt: number): Promise<void> {
+    if (this.last === undefined || this.last.tickId < tickId) this.last = { tickId, finishedAt };
+  }
+
+  async lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined> {
+    return this.last;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Which tick an invocation is. The tick id comes from the scheduled time, so every delivery of the same schedule
+ * (EventBridge may deliver twice; async invokes are retried) has the same id and only the first one acts.
+ */
+export interface Tick {
+  /** ISO 8601 to the second, e.g. `2026-11-23T10:05:00Z`; ordered as strings are. */
+  readonly id: string;
+  /** Epoch ms the tick stands for: planning happens at this instant. */
+  readonly scheduledAt: number;
+  readonly shard?: { readonly index: number; readonly of: number };
+}
+
+/** The payload a controller sends to itself to run one shard of a tick. */
+export interface ShardEvent {
+  readonly thermostatShard: {
+    readonly tickId: string;
+    readonly scheduledAt: number;
+    readonly index: number;
+    readonly of: number;
+  };
+}
+
+export function tickId(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function instant(value: unknown): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Reads the invocation event: a shard event, a scheduled event (EventBridge rule `time`, or Scheduler input with
+ * `time`/`scheduledTime` from `<aws.scheduler.scheduled-time>`), or anything else (a manual run: the current second).
+ */
+export function readTick(event: unknown, now: number): Tick {
+  if (isRecord(event) && isRecord(event.thermostatShard)) {
+    const { tickId: id, scheduledAt, index, of } = event.thermostatShard;
+    if (
+      typeof id === 'string' &&
+      typeof scheduledAt === 'number' &&
+      Number.isInteger(index) &&
+      Number.isInteger(of) &&
+      (index as number) >= 0 &&
+      (index as number) < (of as number)
+    ) {
+      return { id, scheduledAt, shard: { index: index as number, of: of as number } };
+    }
+  }
+  if (isRecord(event)) {
+    const scheduled = instant(event.time) ?? instant(event.scheduledTime) ?? instant(event['scheduled-time']);
+    if (scheduled !== undefined) return { id: tickId(scheduled), scheduledAt: Math.floor(scheduled / 1000) * 1000 };
+  }
+  return { id: tickId(now), scheduledAt: Math.floor(now / 1000) * 1000 };
+}
+
+/** Targets of shard `index` out of `of`: round-robin over the sorted keys, stable for a given policy set. */
+export function inShard(keys: readonly string[], index: number, of: number): Set<string> {
+  const sorted = [...keys].sort();
+  return new Set(sorted.filter((_, position) => position % of === index));
+}

@@ -1,0 +1,94 @@
+/**
+ * Entry of one 'process' execution environment. It starts blank (so the emulator can keep a few ready), then on
+ * `init` takes the environment's variables, loads the handler module once (the measured cold start) and serves
+ * one invocation at a time until the emulator kills it.
+ */
+import { performance } from 'node:perf_hooks';
+import { type Handler, resolveHandler, runHandler, toHandlerError } from './handler';
+import { installLambdaConsole } from './lambda-console';
+import type { FromRuntime, InitMessage, InvokeMessage, ToRuntime } from './messages';
+
+let envId = '';
+let handler: Handler | undefined;
+let current: InvokeMessage | undefined;
+let initialising = false;
+
+function send(message: FromRuntime): void {
+  if (process.connected) process.send?.(message);
+}
+
+installLambdaConsole(
+  () => current?.requestId,
+  (text) => {
+    if (!envId || !process.connected) return false;
+    send({ type: 'log', envId, text });
+    return true;
+  },
+);
+
+async function loadModule(path: string): Promise<unknown> {
+  try {
+    return require(path);
+  } catch (error) {
+    // An ES module handler: Node 20's require cannot load it, import() can.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM') return import(path);
+    throw error;
+  }
+}
+
+async function init(message: InitMessage): Promise<void> {
+  envId = message.envId;
+  Object.assign(process.env, message.env);
+  try {
+    process.chdir(message.cwd);
+  } catch {}
+  if (message.tsxHook) require(message.tsxHook);
+  initialising = true;
+  const started = performance.now();
+  try {
+    if (message.failInit !== undefined) throw new Error(message.failInit);
+    const loaded = await loadModule(message.handlerPath);
+    handler = resolveHandler(loaded, message.handlerExport, message.handlerPath);
+    initialising = false;
+    send({ type: 'initDone', envId, initDurationMs: performance.now() - started });
+  } catch (error) {
+    initialising = false;
+    send({ type: 'initDone', envId, initDurationMs: performance.now() - started, error: toHandlerError(error) });
+  }
+}
+
+async function invoke(message: InvokeMessage): Promise<void> {
+  if (!handler) return;
+  current = message;
+  process.env._X_AMZN_TRACE_ID = message.traceId;
+  if (message.crashAfterMs !== undefined) {
+    setTimeout(() => process.exit(1), message.crashAfterMs);
+  }
+  const outcome = await runHandler(handler, message);
+  if (message.crashAfterMs !== undefined) process.exit(1);
+  current = undefined;
+  send({ type: 'result', envId, requestId: message.requestId, ...outcome });
+}
+
+function fatal(error: unknown): void {
+  if (current) {
+    const requestId = current.requestId;
+    current = undefined;
+    send({ type: 'result', envId, requestId, error: toHandlerError(error, 'Runtime.UnhandledError'), fatal: true });
+  } else if (initialising) {
+    send({ type: 'initDone', envId, initDurationMs: 0, error: toHandlerError(error) });
+  }
+  // Like the Lambda runtime: after an uncaught error the environment is not reused.
+  setImmediate(() => process.exit(1));
+}
+
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+// The emulator went away (stopped or crashed): an environment never outlives it.
+process.on('disconnect', () => process.exit(0));
+process.on('message', (message: ToRuntime) => {
+  if (message.type === 'init') void init(message);
+  else if (message.type === 'invoke') void invoke(message);
+  else if (message.type === 'destroy') process.exit(0);
+});
+send({ type: 'ready' });

@@ -1,0 +1,59 @@
+import { PRICES, type PriceBook } from '../../controller/cost';
+import type { Spread } from './spread';
+
+/**
+ * The Lambda behaviour the simulator assumes. Every number is a parameter because AWS publishes few of them;
+ * the defaults and their sources are listed in the simulator's README section.
+ */
+export interface ModelOptions {
+  /** Idle time after which an on-demand environment is reclaimed. @default 5m–15m uniform, drawn per idle period */
+  readonly idleReclaim: Spread;
+  /** Age at which an environment is retired even when busy (after its current request). @default 2h–4h uniform */
+  readonly maxLifetime: Spread;
+  /** User-visible latency a cold start adds, per function (by trace function id) or for all. @default 250 */
+  readonly coldStartMs: number | ((functionId: string) => number);
+  /** INIT duration billed per new environment. @default the cold-start latency */
+  readonly billedInitMs?: number;
+  /** New environments per function: a bucket of `burst` refilled at `perSecond` (1,000 per 10 s). */
+  readonly scaling: { readonly burst: number; readonly perSecond: number };
+  /** Account concurrency (provisioned concurrency configured anywhere counts against it). @default 1000 */
+  readonly accountConcurrency: number;
+  /** Reserved concurrency of every function, if any. @default none */
+  readonly reservedConcurrency?: number;
+  /** Time from a provisioned-concurrency increase to its environments being usable. @default 90 s + 1 min per 6,000 */
+  readonly provisionedPrepMs: number;
+  readonly provisionedPerMinute: number;
+  /** Requests per second a provisioned environment may take before requests spill over. @default 10 */
+  readonly provisionedRpsPerUnit: number;
+  /** Network and SDK timings of a warm-up ping (one way, jitter, per-call client time), in ms. */
+  readonly network: { readonly oneWayMs: number; readonly jitterMs: number; readonly dispatchMs: number };
+  /** How long a ping handler runs when it does not hold, in ms. @default 1 */
+  readonly pingHandlerMs: number;
+  /** Memory of functions whose trace has none and whose policy gives no auto.memoryMb. @default 128 */
+  readonly defaultMemoryMb: number;
+  /** Time-series resolution. @default 60 s */
+  readonly sampleMs: number;
+  readonly prices: PriceBook;
+  readonly seed: number;
+}
+
+export const DEFAULT_MODEL: ModelOptions = {
+  idleReclaim: { kind: 'uniform', minMs: 5 * 60_000, maxMs: 15 * 60_000 },
+  maxLifetime: { kind: 'uniform', minMs: 2 * 3_600_000, maxMs: 4 * 3_600_000 },
+  coldStartMs: 250,
+  scaling: { burst: 1000, perSecond: 100 },
+  accountConcurrency: 1000,
+  provisionedPrepMs: 90_000,
+  provisionedPerMinute: 6000,
+  provisionedRpsPerUnit: 10,
+  network: { oneWayMs: 10, jitterMs: 5, dispatchMs: 0.55 },
+  pingHandlerMs: 1,
+  defaultMemoryMb: 128,
+  sampleMs: 60_000,
+  prices: PRICES,
+  seed: 1,
+};
+
+export function modelOptions(overrides: Partial<ModelOptions> = {}): ModelOptions {
+  return { ...DEFAULT_MODEL, ...overrides };
+}

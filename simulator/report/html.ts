@@ -1,0 +1,159 @@
+import { formatCount, formatMs, formatPercent, formatRatio, formatUsd } from './format';
+import type { SimulationReport } from './report';
+import { downsample, escapeXml, lineChart, scatterChart, stackedBars } from './svg';
+
+const COLORS: Record<string, string> = {
+  none: '#7f7f7f',
+  'serverless-plugin-warmup': '#d62728',
+  'lambda-warmer': '#ff7f0e',
+  'static-pc': '#8c564b',
+  'scheduled-pc': '#9467bd',
+  'aas-target-tracking': '#e377c2',
+  thermostat: '#1f77b4',
+  oracle: '#2ca02c',
+};
+const FALLBACK = ['#17becf', '#bcbd22', '#393b79', '#637939'];
+const colorOf = (strategy: string, i: number) => COLORS[strategy] ?? FALLBACK[i % FALLBACK.length];
+
+const COST_PARTS = [
+  ['requests', 'requests', '#4e79a7'],
+  ['duration', 'on-demand duration', '#59a14f'],
+  ['billedInit', 'billed INIT', '#e15759'],
+  ['provisioned', 'provisioned capacity', '#b07aa1'],
+  ['provisionedDuration', 'duration on provisioned', '#f28e2b'],
+  ['pings', 'pings', '#edc948'],
+  ['controller', 'controller / warmer', '#76b7b2'],
+] as const;
+
+const e = escapeXml;
+const MAX_POINTS = 480;
+
+/**
+ * A self-contained HTML page: inline CSS and SVG, no script, no external resource. It carries the trace's
+ * attribution (the Azure traces are CC BY 4.0) next to the results.
+ */
+export function renderHtml(report: SimulationReport): string {
+  const { trace, rows } = report;
+  const reference = rows.find((row) => row.strategy === 'thermostat');
+  const citation = trace.citation;
+
+  const table = `<table>
+<thead><tr><th>strategy</th><th>cold share</th><th>p75 per-function cold share</th><th>throttled</th><th>p50 / p99 added latency</th><th>cost</th><th>pings</th><th>mean provisioned</th>${reference ? '<th>Thermostat cold / cost vs this</th>' : ''}</tr></thead>
+<tbody>${rows
+    .map(
+      (row, i) =>
+        `<tr><td><span class="swatch" style="background:${colorOf(row.strategy, i)}"></span>${e(row.label)}</td><td>${formatPercent(row.coldShare)}</td><td>${formatPercent(row.coldShareP75)}</td><td>${formatPercent(row.throttleShare)}</td><td>${formatMs(row.addedLatencyMs.p50)} / ${formatMs(row.addedLatencyMs.p99)}</td><td>${formatUsd(row.costUsd)}</td><td>${formatCount(row.pings.sent)}</td><td>${row.provisioned.mean.toFixed(1)}</td>${
+          reference
+            ? `<td>${formatRatio(reference.coldShare, row.coldShare)} / ${formatRatio(reference.costUsd, row.costUsd)}</td>`
+            : ''
+        }</tr>`,
+    )
+    .join('\n')}</tbody></table>`;
+
+  const costTable = `<table>
+<thead><tr><th>strategy</th>${COST_PARTS.map(([, name]) => `<th>${e(name)}</th>`).join('')}<th>total</th></tr></thead>
+<tbody>${rows
+    .map(
+      (row) =>
+        `<tr><td>${e(row.label)}</td>${COST_PARTS.map(([key]) => `<td>${formatUsd(row.cost[key])}</td>`).join('')}<td><b>${formatUsd(row.costUsd)}</b></td></tr>`,
+    )
+    .join('\n')}</tbody></table>`;
+
+  const scatter = scatterChart({
+    title: 'Cold share against cost (one point per strategy)',
+    points: rows.map((row, i) => ({
+      label: row.label,
+      color: colorOf(row.strategy, i),
+      x: row.costUsd,
+      y: row.coldShare,
+    })),
+    xLabel: 'cost (USD)',
+    yLabel: 'cold share of user requests',
+    formatX: formatUsd,
+    formatY: formatPercent,
+  });
+
+  const bars = stackedBars({
+    title: 'Cost breakdown',
+    bars: rows.map((row) => ({
+      label: row.strategy,
+      parts: COST_PARTS.map(([key, name, color]) => ({ name, value: row.cost[key], color })),
+    })),
+    format: formatUsd,
+  });
+
+  const t = report.series.t;
+  const series = (
+    pick: (s: SimulationReport['series']['strategies'][string]) => readonly number[],
+    mode: 'max' | 'sum',
+  ) =>
+    rows.map((row, i) => {
+      const s = report.series.strategies[row.strategy];
+      const down = downsample(t, s ? pick(s) : [], MAX_POINTS, mode);
+      return { name: row.label, color: colorOf(row.strategy, i), values: down.values, t: down.t };
+    });
+  const capacity = series((s) => s.environments.map((v, i) => v + s.provisioned[i]), 'max');
+  const colds = series((s) => s.cold, 'sum');
+  const capacityChart = lineChart({
+    title: 'Environments over time (on-demand alive + provisioned allocated, max per point)',
+    t: capacity[0]?.t ?? [],
+    lines: capacity,
+    yLabel: 'environments',
+  });
+  const coldChart = lineChart({
+    title: 'Cold starts of user requests over time (sum per point)',
+    t: colds[0]?.t ?? [],
+    lines: colds,
+    yLabel: 'cold starts',
+  });
+
+  const settings = Object.entries(report.settings)
+    .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(String(v))}</td></tr>`)
+    .join('');
+  const strategies = rows
+    .map((row) => {
+      const facts = Object.entries(row.facts)
+        .map(([k, v]) => `${e(k)} ${e(typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v))}`)
+        .join(', ');
+      return `<li><b>${e(row.label)}</b>: ${e(row.summary)}${facts ? ` <span class="facts">(${facts})</span>` : ''}</li>`;
+    })
+    .join('\n');
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Thermostat simulation: ${e(trace.name)}</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:900px;padding:0 1rem;color:#222}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:right}th:first-child,td:first-child{text-align:left}
+.settings th{text-align:left;font-weight:normal;color:#555;width:35%}.settings td{text-align:left}
+.swatch{display:inline-block;width:.7rem;height:.7rem;margin-right:.4rem;border-radius:2px}
+.citation{background:#f5f5f5;border-left:3px solid #999;padding:.6rem .8rem;font-size:.9rem}
+.facts{color:#666;font-size:.85rem}
+svg{margin:.5rem 0;background:#fff}svg .grid{stroke:#eee}svg .tick{font-size:11px;fill:#555}
+svg .axis{font-size:11px;fill:#333}svg .legend{font-size:11px;fill:#333}svg .chart-title{font-size:13px;font-weight:600;fill:#222}
+</style></head><body>
+<h1>Thermostat simulation: ${e(trace.name)}</h1>
+<p>${formatCount(trace.invocations)} invocations of ${trace.functions} functions (${e(trace.format)}), ${e(trace.from)} → ${e(trace.to)} in virtual time; ${e(trace.arrivalRule)}.</p>
+<div class="citation"><b>Data:</b> ${e(citation.dataset)} (${e(citation.description)}).<br>${e(citation.paper)}<br>${e(citation.licence)}.</div>
+<h2>Results</h2>
+${table}
+${reference ? '<p>The last column divides Thermostat’s cold share and cost by the row’s: below ×1, Thermostat is lower.</p>' : ''}
+${scatter}
+<h2>Cost</h2>
+${bars}
+${costTable}
+<h2>Over time</h2>
+${capacityChart}
+${coldChart}
+<h2>Strategies</h2>
+<ul>${strategies}</ul>
+<h2>Model</h2>
+<table class="settings">${settings}<tr><th>policies naming a trace function</th><td>${report.policies.named}</td></tr></table>
+<p>Environments: one request at a time each, most recently idle reused first, reclaimed after the idle time above (drawn per idle period), retired at the maximum lifetime. Provisioned environments are served first, with spillover. Costs are first-tier us-east-1 prices without free tier. Every number is a model, not a measurement of AWS.</p>
+<div class="citation">${e(citation.dataset)} — ${e(citation.paper)} ${e(citation.licence)}.</div>
+</body></html>
+`;
+}

@@ -1,0 +1,118 @@
+import { PRICES_EFFECTIVE, PRICES_REGION } from '../../controller/cost';
+import { formatDuration } from '../../controller/policy/duration';
+import type { Series } from '../model/engine';
+import { formatSpread } from '../model/spread';
+import type { StrategyResult } from '../results';
+import type { SimulationRun } from '../run';
+import type { Citation } from '../traces/citation';
+import type { Trace } from '../traces/types';
+
+/** One row per strategy: what `--json` prints and the report shows. */
+export interface ReportRow {
+  readonly strategy: string;
+  readonly label: string;
+  readonly summary: string;
+  readonly coldShare: number;
+  readonly coldShareP75: number;
+  readonly throttleShare: number;
+  readonly requests: number;
+  readonly coldStarts: number;
+  readonly addedLatencyMs: StrategyResult['addedLatencyMs'];
+  readonly costUsd: number;
+  readonly cost: StrategyResult['cost'];
+  readonly pings: StrategyResult['pings'];
+  readonly environments: StrategyResult['environments'];
+  readonly provisioned: StrategyResult['provisioned'];
+  readonly facts: StrategyResult['facts'];
+  /** Each function with at least one request: its requests and cold starts. */
+  readonly perFunction: StrategyResult['perFunction'];
+}
+
+export interface SimulationReport {
+  readonly trace: {
+    readonly name: string;
+    readonly format: string;
+    readonly files: readonly string[];
+    readonly functions: number;
+    readonly invocations: number;
+    /** Virtual start and end as ISO dates (virtual time 0 = `settings.epoch`). */
+    readonly from: string;
+    readonly to: string;
+    readonly arrivalRule: string;
+    readonly citation: Citation;
+  };
+  readonly settings: Readonly<Record<string, string | number>>;
+  readonly policies: { readonly named: number; readonly unmatched: readonly string[] };
+  readonly rows: readonly ReportRow[];
+  readonly series: {
+    /** Sample instants, epoch ms. */
+    readonly t: readonly number[];
+    readonly strategies: Readonly<Record<string, Omit<Series, 't'>>>;
+  };
+  readonly wallMs: number;
+}
+
+/** Everything a reader needs to interpret one simulation, as plain JSON-able data. */
+export function buildReport(trace: Trace, run: SimulationRun): SimulationReport {
+  const { model } = run;
+  const iso = (t: number) => new Date(run.epochMs + t).toISOString();
+  const first = run.results[0]?.series.t ?? [];
+  return {
+    trace: {
+      name: trace.name,
+      format: trace.format,
+      files: trace.files,
+      functions: trace.functions.length,
+      invocations: trace.invocations,
+      from: iso(trace.startMs),
+      to: iso(trace.endMs),
+      arrivalRule: trace.arrivalRule,
+      citation: trace.citation,
+    },
+    settings: {
+      epoch: new Date(run.epochMs).toISOString(),
+      seed: model.seed,
+      idleReclaim: formatSpread(model.idleReclaim),
+      maxLifetime: formatSpread(model.maxLifetime),
+      coldStart: typeof model.coldStartMs === 'number' ? formatDuration(model.coldStartMs) : 'per function',
+      scaling: `${model.scaling.burst} environments, refilled ${model.scaling.perSecond}/s per function`,
+      accountConcurrency: model.accountConcurrency,
+      provisionedAllocation: `${formatDuration(model.provisionedPrepMs)} + 1 min per ${model.provisionedPerMinute}`,
+      provisionedRpsPerUnit: model.provisionedRpsPerUnit,
+      prices: `${PRICES_REGION}, effective ${PRICES_EFFECTIVE}`,
+      memory:
+        [...new Set(run.functions.map((f) => f.memoryMb))].length === 1
+          ? `${run.functions[0]?.memoryMb} MB`
+          : 'per function',
+    },
+    policies: { named: run.policies.named, unmatched: run.policies.unmatched.map((p) => p.key) },
+    rows: run.results.map((r) => ({
+      strategy: r.strategy,
+      label: r.label,
+      summary: r.summary,
+      coldShare: r.coldShare,
+      coldShareP75: r.coldShareP75,
+      throttleShare: r.throttleShare,
+      requests: r.requests,
+      coldStarts: r.coldStarts,
+      addedLatencyMs: r.addedLatencyMs,
+      costUsd: r.costUsd,
+      cost: r.cost,
+      pings: r.pings,
+      environments: r.environments,
+      provisioned: r.provisioned,
+      facts: r.facts,
+      perFunction: r.perFunction,
+    })),
+    series: {
+      t: first.map((t) => run.epochMs + t),
+      strategies: Object.fromEntries(
+        run.results.map((r) => {
+          const { t: _t, ...rest } = r.series;
+          return [r.strategy, rest];
+        }),
+      ),
+    },
+    wallMs: run.wallMs,
+  };
+}

@@ -1,0 +1,47 @@
+import { formatCitation } from '../traces/citation';
+import { formatCount, formatMs, formatPercent, formatRatio, formatUsd } from './format';
+import type { SimulationReport } from './report';
+
+function pad(cells: string[][]): string {
+  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
+  return cells
+    .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+    .join('\n');
+}
+
+/** The plain-text result table, with the trace's attribution underneath. */
+export function renderTable(report: SimulationReport): string {
+  const reference = report.rows.find((row) => row.strategy === 'thermostat');
+  const header = ['strategy', 'cold', 'p75 fn cold', 'throttled', 'p99 added', 'cost', 'pings', 'provisioned'];
+  if (reference) header.push('Thermostat cold', 'Thermostat cost');
+  const rows = report.rows.map((row) => {
+    const cells = [
+      row.strategy,
+      formatPercent(row.coldShare),
+      formatPercent(row.coldShareP75),
+      formatPercent(row.throttleShare),
+      formatMs(row.addedLatencyMs.p99),
+      formatUsd(row.costUsd),
+      formatCount(row.pings.sent),
+      row.provisioned.peak > 0 ? `${formatCount(row.provisioned.mean)} avg` : '–',
+    ];
+    if (reference) {
+      // How Thermostat compares with this strategy: below ×1 means Thermostat has fewer cold starts / costs less.
+      cells.push(formatRatio(reference.coldShare, row.coldShare), formatRatio(reference.costUsd, row.costUsd));
+    }
+    return cells;
+  });
+  const t = report.trace;
+  return [
+    `${t.name}: ${formatCount(t.invocations)} invocations of ${t.functions} functions, ${t.from} → ${t.to}`,
+    `model: idle reclaim ${report.settings.idleReclaim}, max lifetime ${report.settings.maxLifetime}, cold start ${report.settings.coldStart}, seed ${report.settings.seed}`,
+    '',
+    pad([header, ...rows]),
+    '',
+    reference ? 'Thermostat columns: Thermostat’s value divided by the row’s (below ×1: Thermostat is lower).' : '',
+    formatCitation(t.citation),
+    '',
+  ]
+    .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+    .join('\n');
+}

@@ -1,0 +1,183 @@
+import { costOfProvisioned, gbSeconds, onDemandRate, type PriceBook } from '../controller/cost';
+import type { EngineTotals, Series, SimFunction } from './model/engine';
+
+export interface CostBreakdown {
+  /** User requests ($0.20 per million). */
+  readonly requests: number;
+  /** On-demand duration of user requests. */
+  readonly duration: number;
+  /** Every INIT billed: cold starts of users and pings, pre-warms, provisioned allocations during the run. */
+  readonly billedInit: number;
+  /** Provisioned capacity, five-minute rounding included. */
+  readonly provisioned: number;
+  /** Duration of user requests served by provisioned environments. */
+  readonly provisionedDuration: number;
+  /** The pings' own requests and duration (on the target functions). */
+  readonly pings: number;
+  /** Controller or warmer functions' invocations (requests and duration). */
+  readonly controller: number;
+  readonly total: number;
+}
+
+export interface FunctionResult {
+  readonly id: string;
+  readonly requests: number;
+  readonly cold: number;
+  readonly coldShare: number;
+}
+
+export interface StrategyResult {
+  readonly strategy: string;
+  readonly label: string;
+  readonly summary: string;
+  readonly requests: number;
+  readonly coldStarts: number;
+  readonly throttled: number;
+  /** Cold user requests / all user requests. */
+  readonly coldShare: number;
+  readonly throttleShare: number;
+  /** 75th percentile across functions (with at least one request) of each function's cold share. */
+  readonly coldShareP75: number;
+  /** Latency added by cold starts, over served user requests. */
+  readonly addedLatencyMs: { readonly p50: number; readonly p99: number; readonly mean: number };
+  readonly costUsd: number;
+  readonly cost: CostBreakdown;
+  readonly pings: { readonly sent: number; readonly cold: number; readonly throttled: number };
+  readonly environments: { readonly created: number; readonly peak: number; readonly mean: number };
+  readonly provisioned: { readonly peak: number; readonly mean: number };
+  readonly facts: Readonly<Record<string, number | string>>;
+  readonly perFunction: readonly FunctionResult[];
+  readonly series: Series;
+  /** Wall-clock time the run took (not part of the results' meaning; for progress and benchmarks). */
+  readonly wallMs: number;
+}
+
+/** Nearest-rank percentile of sorted values (p in 0..1). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1];
+}
+
+/** Nearest-rank percentile of a histogram value → count. */
+export function histogramPercentile(histogram: ReadonlyMap<number, number>, p: number): number {
+  const entries = [...histogram.entries()].sort((a, b) => a[0] - b[0]);
+  const total = entries.reduce((sum, [, count]) => sum + count, 0);
+  if (total === 0) return 0;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (const [value, count] of entries) {
+    seen += count;
+    if (seen >= rank) return value;
+  }
+  return entries[entries.length - 1][0];
+}
+
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+const max = (values: readonly number[]) => values.reduce((a, b) => (b > a ? b : a), 0);
+
+/** Turns an engine run's raw counters into the reported numbers and the cost breakdown. */
+export function summarise(
+  strategy: { id: string; label: string; summary: string },
+  functions: readonly SimFunction[],
+  totals: EngineTotals,
+  prices: PriceBook,
+  facts: Record<string, number | string>,
+  wallMs: number,
+): StrategyResult {
+  let requests = 0;
+  let cold = 0;
+  let throttled = 0;
+  const cost = {
+    requests: 0,
+    duration: 0,
+    billedInit: 0,
+    provisioned: 0,
+    provisionedDuration: 0,
+    pings: 0,
+    controller: 0,
+  };
+  let pingsSent = 0;
+  let pingsCold = 0;
+  let pingsThrottled = 0;
+  let created = 0;
+  const perFunction: FunctionResult[] = [];
+  totals.functions.forEach((t, i) => {
+    const fn = functions[i];
+    const sheet = prices[fn.architecture];
+    const od = onDemandRate(sheet);
+    const pcDuration = sheet.provisionedDurationPerGbSecond;
+    const perRequest = sheet.requestPerMillion / 1e6;
+    requests += t.requests;
+    cold += t.cold;
+    throttled += t.throttled;
+    pingsSent += t.pings;
+    pingsCold += t.pingsCold;
+    pingsThrottled += t.pingsThrottled;
+    created += t.environmentsCreated;
+    cost.requests += (t.requests - t.throttled) * perRequest;
+    cost.duration += gbSeconds(fn.memoryMb, t.onDemandBilledMs) * od;
+    cost.billedInit +=
+      gbSeconds(fn.memoryMb, t.inits * fn.billedInitMs) * od +
+      gbSeconds(fn.memoryMb, t.provisionedInits * fn.billedInitMs) * pcDuration;
+    cost.provisioned += costOfProvisioned({
+      spans: t.provisionedSpans,
+      memoryMb: fn.memoryMb,
+      architecture: fn.architecture,
+      prices,
+    }).usd;
+    cost.provisionedDuration += gbSeconds(fn.memoryMb, t.provisionedBilledMs) * pcDuration;
+    cost.pings +=
+      (t.pings - t.pingsThrottled) * perRequest +
+      gbSeconds(fn.memoryMb, t.pingOnDemandBilledMs) * od +
+      gbSeconds(fn.memoryMb, t.pingProvisionedBilledMs) * pcDuration;
+    if (t.requests > 0)
+      perFunction.push({ id: fn.id, requests: t.requests, cold: t.cold, coldShare: t.cold / t.requests });
+  });
+  for (const arch of ['x86_64', 'arm64'] as const) {
+    const c = totals.controller[arch];
+    cost.controller += (c.requests / 1e6) * prices[arch].requestPerMillion + c.gbSeconds * onDemandRate(prices[arch]);
+  }
+  const total =
+    cost.requests +
+    cost.duration +
+    cost.billedInit +
+    cost.provisioned +
+    cost.provisionedDuration +
+    cost.pings +
+    cost.controller;
+  const shares = perFunction.map((f) => f.coldShare).sort((a, b) => a - b);
+  const served = requests - throttled;
+  let latencySum = 0;
+  for (const [ms, count] of totals.latency) latencySum += ms * count;
+  return {
+    strategy: strategy.id,
+    label: strategy.label,
+    summary: strategy.summary,
+    requests,
+    coldStarts: cold,
+    throttled,
+    coldShare: requests > 0 ? cold / requests : 0,
+    throttleShare: requests > 0 ? throttled / requests : 0,
+    coldShareP75: percentile(shares, 0.75),
+    addedLatencyMs: {
+      p50: histogramPercentile(totals.latency, 0.5),
+      p99: histogramPercentile(totals.latency, 0.99),
+      mean: served > 0 ? latencySum / served : 0,
+    },
+    costUsd: total,
+    cost: { ...cost, total },
+    pings: { sent: pingsSent, cold: pingsCold, throttled: pingsThrottled },
+    environments: {
+      created,
+      peak: max(totals.series.environments),
+      mean: mean(totals.series.environments),
+    },
+    provisioned: { peak: max(totals.series.provisioned), mean: mean(totals.series.provisioned) },
+    facts,
+    perFunction,
+    series: totals.series,
+    wallMs,
+  };
+}

@@ -1,0 +1,71 @@
+import type { Architecture } from '../../controller/cost';
+import { fanOut } from './fan-out';
+import { RoundTally } from './round-tally';
+import { type Strategy, warmTarget } from './types';
+
+export interface ServerlessPluginWarmupOptions {
+  /**
+   * How long the target's ping branch waits before returning: the README's `setTimeout(r, 25)` suggestion.
+   * Use 0 for targets that follow @middy/warmup, which returns at once.
+   * @default 25
+   */
+  readonly holdMs?: number;
+  /** The generated warmer's client keeps the SDK default of 50 sockets per host. @default 50 */
+  readonly maxSockets?: number;
+  /** The warmer function (8.4.1 defaults: 128 MB, x86_64). */
+  readonly warmerMemoryMb?: number;
+  readonly warmerArchitecture?: Architecture;
+  /** Warmer time outside the invokes (handler start, logging). @default 30 */
+  readonly warmerOverheadMs?: number;
+}
+
+/**
+ * serverless-plugin-warmup 8.4.1: one warmer Lambda per schedule (`rate(5 minutes)` by default) invokes every
+ * enabled function `concurrency` times at once with identical payloads, RequestResponse, through one SDK client
+ * (50 sockets per host, shared by all targets). Nothing holds the pings together except the target's own short
+ * wait, so pings that do not overlap land on the same environment. Here the schedule and N come from each
+ * function's policy (interval, warm.concurrency), one warmer per distinct interval.
+ */
+export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = {}): Strategy {
+  const holdMs = options.holdMs ?? 25;
+  const maxSockets = options.maxSockets ?? 50;
+  const memoryMb = options.warmerMemoryMb ?? 128;
+  const architecture = options.warmerArchitecture ?? 'x86_64';
+  const overheadMs = options.warmerOverheadMs ?? 30;
+  const tally = new RoundTally();
+  return {
+    id: 'serverless-plugin-warmup',
+    label: 'serverless-plugin-warmup',
+    summary: `A warmer Lambda (${memoryMb} MB) invokes each function warm.concurrency times every interval, all at once with no shared hold: the target waits ${holdMs} ms, the client keeps at most ${maxSockets} invokes in flight, so pings that do not overlap collapse onto fewer environments.`,
+    start: ({ engine, policies }) => {
+      const random = engine.randomFor('serverless-plugin-warmup');
+      const warmers = new Map<number, number[]>();
+      for (const fn of engine.functions) {
+        const interval = policies.effective(fn.index, engine.startMs).warm.intervalMs;
+        warmers.set(interval, [...(warmers.get(interval) ?? []), fn.index]);
+      }
+      for (const [interval, fns] of warmers) {
+        const tick = (t: number) => {
+          const targets = fns
+            .map((fn) => ({ fn, count: warmTarget(policies.effective(fn, t)) }))
+            .filter((target) => target.count > 0);
+          fanOut({
+            engine,
+            random,
+            startAt: t,
+            targets,
+            maxInFlight: maxSockets,
+            durationMs: holdMs + engine.model.pingHandlerMs,
+            onDone: (result) => {
+              engine.chargeController(result.finishedAt - t + overheadMs, memoryMb, architecture);
+              for (const round of result.rounds) tally.add(round.sent, round.distinct, round.cold);
+            },
+          });
+          if (t + interval < engine.endMs) engine.at(t + interval, () => tick(t + interval));
+        };
+        engine.at(engine.startMs, () => tick(engine.startMs));
+      }
+    },
+    facts: () => tally.facts(),
+  };
+}

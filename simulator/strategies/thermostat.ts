@@ -1,0 +1,326 @@
+import { DEFAULT_CONFIG } from '../../controller/config';
+import { type Architecture, choosePingsOrProvisioned } from '../../controller/cost';
+import {
+  type Decision,
+  type ManagedRecord,
+  type Observed,
+  type PingDecision,
+  type PlanOptions,
+  plan,
+  type TargetObservation,
+} from '../../controller/plan';
+import type { Effective } from '../../controller/policy';
+import type { Engine } from '../model/engine';
+import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-tracking';
+import { type Dispatcher, fanOut } from './fan-out';
+import { RoundTally } from './round-tally';
+import type { Strategy, StrategyContext } from './types';
+
+const MINUTE_MS = 60_000;
+
+/** The planner's signature, so a test can wrap the real one; the default is `plan` from controller/plan. */
+export type Planner = (
+  policies: readonly Effective[],
+  now: Date,
+  observed: Observed,
+  options?: PlanOptions,
+) => Decision[];
+
+export interface ThermostatOptions {
+  readonly planner?: Planner;
+  /** Controller schedule (the construct's default: rate(1 minute)). @default 60 s */
+  readonly tickMs?: number;
+  /** Controller function (the construct's defaults: 512 MB, arm64). */
+  readonly memoryMb?: number;
+  readonly architecture?: Architecture;
+  /** Controller time per tick besides pinging: observing (API calls) and planning. @default 300 */
+  readonly overheadMs?: number;
+  /** Minutes of concurrency history the observation reports (CloudWatch ConcurrentExecutions). @default 30 */
+  readonly historyMinutes?: number;
+  /** Keep every decision for inspection (tests, reports). @default false */
+  readonly keepDecisions?: boolean;
+}
+
+interface TargetState {
+  managed?: ManagedRecord;
+  lastPingAt?: number;
+  lastWanted?: number;
+  lastProven?: number;
+  scalable?: TrackingBounds;
+}
+
+/**
+ * Thermostat itself: a controller tick every minute that builds the planner's `observed` input from the simulated
+ * state, calls the real planner (`controller/plan`, with the real cost model as auto mode's chooser), and applies
+ * its decisions to the model the way the controller's act step does (controller/ping/warm.ts, controller/config.ts
+ * defaults): ping rounds held until a shared deadline, so they overlap and land on distinct environments, repeated
+ * while fewer are proven; provisioned concurrency written directly (allocation delay included), or a scalable
+ * target whose target tracking then behaves as Application Auto Scaling does. The act step itself is async I/O
+ * and is modelled here, not called; the planner is called.
+ */
+export function thermostat(options: ThermostatOptions = {}): Strategy & {
+  readonly planner: Planner;
+  readonly decisions: Decision[];
+} {
+  const planner = options.planner ?? plan;
+  const tickMs = options.tickMs ?? MINUTE_MS;
+  const memoryMb = options.memoryMb ?? 512;
+  const architecture = options.architecture ?? 'arm64';
+  const overheadMs = options.overheadMs ?? 300;
+  const historyMinutes = options.historyMinutes ?? 30;
+  const decisions: Decision[] = [];
+  const kinds: Record<string, number> = {};
+  const tally = new RoundTally();
+  let ticks = 0;
+
+  const start = ({ engine, policies, epochMs }: StrategyContext) => {
+    const random = engine.randomFor('thermostat');
+    const state: TargetState[] = engine.functions.map(() => ({}));
+    const keyToFn = new Map<string, number>();
+    const chooseAuto: PlanOptions['chooseAuto'] = (input) => choosePingsOrProvisioned(input, engine.model.prices);
+
+    const observe = (t: number, effective: readonly Effective[]): Observed => {
+      const targets: Record<string, TargetObservation> = {};
+      effective.forEach((policy, fn) => {
+        keyToFn.set(policy.key, fn);
+        targets[policy.key] = observeTarget(engine, fn, t, state[fn], historyMinutes);
+      });
+      const limit = engine.model.accountConcurrency;
+      const reserved = engine.model.reservedConcurrency ?? 0;
+      return {
+        account: { limit, unreserved: Math.max(0, limit - reserved * engine.functions.length) },
+        targets,
+      };
+    };
+
+    const apply = (t: number, decision: Decision, pings: PingDecision[]) => {
+      kinds[decision.kind] = (kinds[decision.kind] ?? 0) + 1;
+      if (options.keepDecisions) decisions.push(decision);
+      const fn = keyToFn.get(decision.key);
+      if (fn === undefined) return;
+      const s = state[fn];
+      const record = (provisioned: ManagedRecord['provisioned']) => {
+        s.managed = {
+          function: decision.function,
+          qualifier: decision.qualifier,
+          provisioned,
+          since: s.managed?.since ?? epochMs + t,
+        };
+      };
+      switch (decision.kind) {
+        case 'ping':
+          pings.push(decision);
+          break;
+        case 'put-provisioned':
+          engine.setProvisioned(fn, decision.value);
+          record({ strategy: 'direct', value: decision.value });
+          break;
+        case 'delete-provisioned':
+          engine.setProvisioned(fn, 0);
+          record(undefined);
+          break;
+        case 'register-scalable-target': {
+          s.scalable = { min: decision.min, max: decision.max, target: decision.utilization };
+          record({ strategy: 'autoscaling', min: decision.min, max: decision.max, utilization: decision.utilization });
+          // Registering moves the capacity into [min, max] at once, as Application Auto Scaling does.
+          const current = engine.provisioned(fn);
+          const level = current.pending?.level ?? current.configured;
+          if (level < decision.min || level > decision.max) {
+            engine.setProvisioned(fn, Math.min(Math.max(level, decision.min), decision.max));
+          }
+          break;
+        }
+        case 'deregister-scalable-target':
+          s.scalable = undefined;
+          break;
+        case 'forget':
+          s.managed = undefined;
+          break;
+        default:
+          break;
+      }
+    };
+
+    /**
+     * One target's warm-up as controller/ping/warm.ts does it: full rounds (all pings in flight together) held until
+     * startedAt + hold + size × dispatchMsPerPing; while fewer environments than wanted are proven, another round,
+     * with the hold doubled when every ping answered yet some shared an environment, or half the size after
+     * throttles; at most maxRounds rounds.
+     */
+    const warmOne = (
+      decision: PingDecision,
+      fn: number,
+      at: number,
+      client: Dispatcher,
+      done: (finishedAt: number, proven: number) => void,
+    ) => {
+      const config = DEFAULT_CONFIG.warm;
+      const wanted = decision.proof ? decision.wanted : decision.count;
+      const holds = decision.payload.flavour === 'thermostat';
+      const envs = new Set<number>();
+      let provisioned = 0;
+      let size = Math.min(decision.count, wanted);
+      let hold = decision.holdMs;
+      let rounds = 0;
+      const proven = () => envs.size + provisioned;
+      const round = (startedAt: number) => {
+        fanOut({
+          engine,
+          random,
+          startAt: startedAt,
+          targets: [{ fn, count: size }],
+          // The handler sizes the HTTP socket pool to the largest fan-out the policies allow.
+          maxInFlight: Number.POSITIVE_INFINITY,
+          durationMs: engine.model.pingHandlerMs,
+          holdUntil: holds ? startedAt + hold + Math.ceil(size * config.dispatchMsPerPing) : undefined,
+          client,
+          onDone: (result) => {
+            rounds++;
+            const r = result.rounds[0];
+            for (const env of r.envs) if (env >= 0) envs.add(env);
+            provisioned = Math.max(provisioned, r.provisioned);
+            if (rounds === 1) tally.add(decision.wanted, r.distinct, r.cold);
+            const end = result.finishedAt;
+            if (!decision.proof || proven() >= wanted || rounds >= config.maxRounds) return done(end, proven());
+            if (r.throttled > 0) {
+              size = Math.max(1, Math.floor(size / 2));
+              if (size <= proven()) return done(end, proven());
+              const pause = config.backoffMs * 2 ** (rounds - 1) * (0.5 + random.next() / 2);
+              engine.at(end + pause, () => round(engine.now));
+              return;
+            }
+            hold = Math.min(config.maxHoldMs, hold * 2);
+            size = Math.min(size, wanted);
+            round(end);
+          },
+        });
+      };
+      round(at);
+    };
+
+    /** The tick's ping decisions, at most `parallelism` targets at a time, one HTTP client for all. */
+    const sendPings = (t: number, pings: PingDecision[], finished: (at: number) => void) => {
+      const client: Dispatcher = { free: t };
+      let next = 0;
+      let active = 0;
+      let left = pings.length;
+      let last = t;
+      const startMore = (at: number) => {
+        while (active < DEFAULT_CONFIG.parallelism && next < pings.length) {
+          const decision = pings[next++];
+          const fn = keyToFn.get(decision.key)!;
+          active++;
+          warmOne(decision, fn, at, client, (end, proven) => {
+            state[fn].lastProven = proven;
+            active--;
+            last = Math.max(last, end);
+            if (--left === 0) finished(last);
+            else startMore(end);
+          });
+        }
+      };
+      for (const decision of pings) {
+        const s = state[keyToFn.get(decision.key)!];
+        s.lastPingAt = epochMs + t;
+        s.lastWanted = decision.wanted;
+      }
+      startMore(t);
+    };
+
+    const tick = (t: number) => {
+      ticks++;
+      const effective = engine.functions.map((fn) => policies.effective(fn.index, t));
+      const made = planner(effective, new Date(epochMs + t), observe(t, effective), { chooseAuto });
+      const pings: PingDecision[] = [];
+      for (const decision of made) apply(t, decision, pings);
+      // Above shardSize targets the controller splits the tick into shard invocations of its own.
+      const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
+      for (let i = 0; shards > 1 && i < shards; i++) engine.chargeController(overheadMs, memoryMb, architecture);
+      if (pings.length === 0) {
+        engine.chargeController(overheadMs, memoryMb, architecture);
+      } else {
+        sendPings(t, pings, (at) => engine.chargeController(at - t + overheadMs, memoryMb, architecture));
+      }
+      if (t + tickMs < engine.endMs) engine.at(t + tickMs, () => tick(t + tickMs));
+    };
+
+    // Scalable targets Thermostat registered follow Application Auto Scaling's alarms every minute.
+    const track = (t: number) => {
+      state.forEach((s, fn) => {
+        if (s.scalable) trackTarget(engine, fn, t, s.scalable, DEFAULT_ALARMS);
+      });
+      if (t + MINUTE_MS <= engine.endMs) engine.at(t + MINUTE_MS, () => track(t + MINUTE_MS));
+    };
+
+    engine.at(engine.startMs, () => tick(engine.startMs));
+    const firstMinute = (Math.floor(engine.startMs / MINUTE_MS) + 1) * MINUTE_MS;
+    engine.at(firstMinute, () => track(firstMinute));
+  };
+
+  return {
+    id: 'thermostat',
+    label: 'Thermostat',
+    summary:
+      'The real planner (controller/plan) every minute on the same policies, fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
+    needs: { metrics: true },
+    planner,
+    decisions,
+    start,
+    facts: () => ({
+      ticks,
+      ...tally.facts(),
+      ...Object.fromEntries(Object.entries(kinds).map(([k, v]) => [`decisions.${k}`, v])),
+    }),
+  };
+}
+
+/** What the controller's observe step would read for one target, from the model. */
+function observeTarget(
+  engine: Engine,
+  fn: number,
+  t: number,
+  s: TargetState,
+  historyMinutes: number,
+): TargetObservation {
+  const info = engine.functions[fn];
+  const pc = engine.provisioned(fn);
+  const observation: {
+    -readonly [K in keyof TargetObservation]: TargetObservation[K];
+  } = {
+    memoryMb: info.memoryMb,
+    architecture: info.architecture,
+    reservedConcurrency: engine.model.reservedConcurrency ?? null,
+    provisionedElsewhere: 0,
+    snapStart: false,
+    weightedAlias: false,
+    provisioned:
+      pc.configured === 0
+        ? null
+        : {
+            requested: pc.configured,
+            allocated: pc.allocated,
+            available: pc.allocated,
+            status: pc.pending ? 'IN_PROGRESS' : 'READY',
+          },
+    scalableTarget: s.scalable ? { min: s.scalable.min, max: s.scalable.max } : null,
+    scalingPolicy: s.scalable ? { targetValue: s.scalable.target } : null,
+  };
+  if (s.managed) observation.managed = s.managed;
+  if (s.lastPingAt !== undefined) observation.lastPingAt = s.lastPingAt;
+  if (s.lastWanted !== undefined) observation.lastWanted = s.lastWanted;
+  if (s.lastProven !== undefined) observation.lastProven = s.lastProven;
+  const metrics = engine.metrics;
+  const minutes = Math.min(historyMinutes, Math.floor((t - engine.startMs) / MINUTE_MS));
+  if (metrics && minutes > 0) {
+    const last = Math.floor(t / MINUTE_MS) - 1;
+    let busy = 0;
+    let peak = 0;
+    for (let m = last; m > last - minutes; m--) {
+      const sample = metrics.read(fn, m);
+      busy += sample.busyMs;
+      if (sample.peak > peak) peak = sample.peak;
+    }
+    observation.utilization = { averageConcurrency: busy / (minutes * MINUTE_MS), peakConcurrency: peak, minutes };
+  }
+  return observation;
+}

@@ -1,0 +1,381 @@
+import { basename, dirname } from 'node:path';
+import { Random } from '../random';
+import { AZURE_2019_CITATION } from './citation';
+import { forEachLine, Header, numberCell, TraceFormatError } from './csv';
+import { IntList } from './int-list';
+import type { ArrivalBatch, ArrivalSource, Trace, TraceFunction } from './types';
+
+/**
+ * How arrivals are placed inside a minute, for which the 2019 trace only gives a count:
+ * - `uniform` (default): the c arrivals are c independent uniform draws over the minute, i.e. a Poisson process
+ *   conditioned on its count; drawn in sorted order from exponential spacings, seeded.
+ * - `equidistant`: evenly spaced at (k + ½)/c of the minute; no randomness.
+ */
+export type SpreadRule = 'uniform' | 'equidistant';
+
+export interface Azure2019Files {
+  readonly invocations: string;
+  readonly durations?: string;
+  readonly memory?: string;
+}
+
+export interface Azure2019Options {
+  readonly spread?: SpreadRule;
+  /** Duration of a function that has no row in the durations file. */
+  readonly defaultDurationMs?: number;
+}
+
+/** Percentile points of the 2019 durations file, as fractions, and their column names. */
+const QUANTILES = [0, 0.01, 0.25, 0.5, 0.75, 0.99, 1] as const;
+const QUANTILE_COLUMNS = [0, 1, 25, 50, 75, 99, 100].map((p) => `percentile_Average_${p}`);
+
+/**
+ * Lambda memory for a function whose trace memory is `allocatedMb`: the 99th percentile of allocated memory (the
+ * size a user would configure so the function does not run out), at least Lambda's 128 MB, at most 10,240 MB.
+ */
+export function lambdaMemoryMb(allocatedMb: number): number {
+  return Math.min(10_240, Math.max(128, Math.ceil(allocatedMb)));
+}
+
+const key = (app: string, fn: string) => `${app}\t${fn}`;
+
+interface Row2019 {
+  readonly owner: string;
+  readonly app: string;
+  readonly name: string;
+  readonly trigger: string | undefined;
+}
+
+function readInvocations(file: string) {
+  let header: Header | undefined;
+  let minuteColumns: Array<{ column: number; minute: number }> = [];
+  let appCol = -1;
+  let fnCol = -1;
+  let ownerCol: number | undefined;
+  let triggerCol: number | undefined;
+  const rows: Row2019[] = [];
+  const totals: number[] = [];
+  const seen = new Set<string>();
+  const entryFn = new IntList();
+  const entryMinute = new IntList();
+  const entryCount = new IntList();
+  forEachLine(file, (line, lineNumber) => {
+    if (line.length === 0) return;
+    const cells = line.split(',');
+    if (header === undefined) {
+      header = new Header(file, cells);
+      appCol = header.require('HashApp');
+      fnCol = header.require('HashFunction');
+      ownerCol = header.find('HashOwner');
+      triggerCol = header.find('Trigger');
+      minuteColumns = cells
+        .map((name, column) => ({ column, label: name.trim() }))
+        .filter(({ label }) => /^\d+$/.test(label))
+        .map(({ column, label }) => ({ column, minute: Number(label) - 1 }));
+      if (minuteColumns.length === 0) {
+        throw new TraceFormatError(file, 1, 'no minute columns (1, 2, … 1440): not a 2019 invocations file');
+      }
+      if (minuteColumns.some(({ minute }) => minute < 0))
+        throw new TraceFormatError(file, 1, 'minute labels start at 1');
+      return;
+    }
+    const app = cells[appCol];
+    const name = cells[fnCol];
+    if (app === undefined || name === undefined || name === '') {
+      throw new TraceFormatError(file, lineNumber, 'row has no HashApp/HashFunction');
+    }
+    const id = key(app, name);
+    if (seen.has(id)) throw new TraceFormatError(file, lineNumber, `function ${name} of app ${app} appears twice`);
+    seen.add(id);
+    const fn = rows.length;
+    let total = 0;
+    for (const { column, minute } of minuteColumns) {
+      const cell = cells[column];
+      if (cell === '0' || cell === '' || cell === undefined) continue;
+      const count = Number(cell);
+      if (!Number.isInteger(count) || count < 0) {
+        throw new TraceFormatError(file, lineNumber, `minute ${minute + 1} count is not a whole number: "${cell}"`);
+      }
+      if (count === 0) continue;
+      entryFn.push(fn);
+      entryMinute.push(minute);
+      entryCount.push(count);
+      total += count;
+    }
+    rows.push({
+      owner: ownerCol === undefined ? '' : (cells[ownerCol] ?? ''),
+      app,
+      name,
+      trigger: triggerCol === undefined ? undefined : cells[triggerCol],
+    });
+    totals.push(total);
+  });
+  if (header === undefined) throw new TraceFormatError(file, undefined, 'the file is empty');
+  const minutes = minuteColumns.map(({ minute }) => minute);
+  return {
+    rows,
+    totals,
+    firstMinute: Math.min(...minutes),
+    lastMinute: Math.max(...minutes),
+    entries: { fn: entryFn.toArray(), minute: entryMinute.toArray(), count: entryCount.toArray() },
+  };
+}
+
+function readDurations(file: string): Map<string, { mean: number; quantiles: Float64Array | undefined }> {
+  const out = new Map<string, { mean: number; quantiles: Float64Array | undefined }>();
+  let header: Header | undefined;
+  forEachLine(file, (line, lineNumber) => {
+    if (line.length === 0) return;
+    const cells = line.split(',');
+    if (header === undefined) {
+      header = new Header(file, cells);
+      header.require('HashApp');
+      header.require('HashFunction');
+      header.require('Average');
+      return;
+    }
+    const h = header;
+    const mean = numberCell(cells[h.require('Average')], file, lineNumber, 'Average');
+    const columns = QUANTILE_COLUMNS.map((name) => h.find(name));
+    const quantiles = columns.every((c) => c !== undefined)
+      ? Float64Array.from(columns, (c, i) => numberCell(cells[c], file, lineNumber, QUANTILE_COLUMNS[i]))
+      : undefined;
+    if (quantiles?.some((value, i) => value < 0 || (i > 0 && value < quantiles[i - 1]))) {
+      throw new TraceFormatError(file, lineNumber, 'duration percentiles must be >= 0 and non-decreasing');
+    }
+    out.set(key(cells[h.require('HashApp')], cells[h.require('HashFunction')]), { mean, quantiles });
+  });
+  return out;
+}
+
+/** Memory per function: by app and function when the file has HashFunction, else per app (split below). */
+function readMemory(file: string): { perFunction: boolean; values: Map<string, number> } {
+  const values = new Map<string, number>();
+  let header: Header | undefined;
+  let perFunction = false;
+  forEachLine(file, (line, lineNumber) => {
+    if (line.length === 0) return;
+    const cells = line.split(',');
+    if (header === undefined) {
+      header = new Header(file, cells);
+      header.require('HashApp');
+      perFunction = header.has('HashFunction');
+      if (!header.has('AverageAllocatedMb_pct99') && !header.has('AverageAllocatedMb')) {
+        throw new TraceFormatError(file, 1, 'missing column "AverageAllocatedMb_pct99" (or "AverageAllocatedMb")');
+      }
+      return;
+    }
+    const column = header.has('AverageAllocatedMb_pct99') ? 'AverageAllocatedMb_pct99' : 'AverageAllocatedMb';
+    const mb = numberCell(cells[header.require(column)], file, lineNumber, column);
+    const app = cells[header.require('HashApp')];
+    values.set(perFunction ? key(app, cells[header.require('HashFunction')]) : app, mb);
+  });
+  return { perFunction, values };
+}
+
+/** Inverse CDF through the percentile points, linear between them. */
+function quantile(q: Float64Array, u: number): number {
+  let i = 1;
+  while (i < QUANTILES.length - 1 && u > QUANTILES[i]) i++;
+  const lo = QUANTILES[i - 1];
+  const hi = QUANTILES[i];
+  return q[i - 1] + ((q[i] - q[i - 1]) * (u - lo)) / (hi - lo);
+}
+
+/**
+ * Loads the Azure Functions 2019 trace (per-minute counts, durations, memory) by column name, so both the invitro
+ * subsets and the full upstream day files load. Minute label m (1-based) covers [m−1, m) minutes after midnight.
+ * Each invocation's duration is drawn from its function's percentile points (which AWS-style per-invocation
+ * durations are not: the trace's percentiles are over 30-second averages, so the drawn spread is narrower).
+ */
+export function loadAzure2019(files: Azure2019Files, options: Azure2019Options = {}): Trace {
+  const spread = options.spread ?? 'uniform';
+  const defaultDurationMs = options.defaultDurationMs ?? 100;
+  const inv = readInvocations(files.invocations);
+  const durations = files.durations ? readDurations(files.durations) : new Map();
+  const memory = files.memory ? readMemory(files.memory) : undefined;
+  const appSize = new Map<string, number>();
+  for (const row of inv.rows) appSize.set(row.app, (appSize.get(row.app) ?? 0) + 1);
+
+  const fnCount = inv.rows.length;
+  const means = new Float64Array(fnCount);
+  const quantiles: Array<Float64Array | undefined> = [];
+  const functions: TraceFunction[] = inv.rows.map((row, i) => {
+    const id = key(row.app, row.name);
+    const d = durations.get(id);
+    means[i] = d?.mean ?? defaultDurationMs;
+    quantiles.push(d?.quantiles);
+    let memoryMb: number | undefined;
+    if (memory) {
+      // Upstream memory rows are per app; invitro split an app's memory evenly among its functions, and so do we.
+      const mb = memory.perFunction
+        ? memory.values.get(id)
+        : (memory.values.get(row.app) ?? Number.NaN) / (appSize.get(row.app) ?? 1);
+      memoryMb = mb === undefined || Number.isNaN(mb) ? undefined : lambdaMemoryMb(mb);
+    }
+    return {
+      id: `${row.app}/${row.name}`,
+      name: row.name,
+      app: row.app,
+      trigger: row.trigger,
+      memoryMb,
+      invocations: inv.totals[i],
+      meanDurationMs: means[i],
+    };
+  });
+
+  // Entries grouped by minute (counting sort), so arrivals can be produced minute by minute.
+  const first = inv.firstMinute;
+  const span = inv.lastMinute - first + 1;
+  const offsets = new Int32Array(span + 1);
+  for (let e = 0; e < inv.entries.minute.length; e++) offsets[inv.entries.minute[e] - first + 1]++;
+  for (let m = 0; m < span; m++) offsets[m + 1] += offsets[m];
+  const byMinuteFn = new Int32Array(inv.entries.fn.length);
+  const byMinuteCount = new Int32Array(inv.entries.fn.length);
+  const fill = offsets.slice(0, span);
+  for (let e = 0; e < inv.entries.minute.length; e++) {
+    const at = fill[inv.entries.minute[e] - first]++;
+    byMinuteFn[at] = inv.entries.fn[e];
+    byMinuteCount[at] = inv.entries.count[e];
+  }
+  const invocations = inv.totals.reduce((a, b) => a + b, 0);
+  const dir = dirname(files.invocations);
+
+  return {
+    name: basename(dir) === '.' ? basename(files.invocations) : basename(dir),
+    format: 'azure2019',
+    files: [files.invocations, files.durations, files.memory].filter((f): f is string => f !== undefined),
+    functions,
+    startMs: first * 60_000,
+    endMs: (inv.lastMinute + 1) * 60_000,
+    invocations,
+    citation: AZURE_2019_CITATION,
+    arrivalRule:
+      spread === 'uniform'
+        ? 'arrivals inside each minute: the minute’s count as independent uniform draws (a Poisson process given its count), seeded'
+        : 'arrivals inside each minute: evenly spaced at (k + ½)/count of the minute',
+    arrivals: (seed) =>
+      new MinuteSpreader(
+        { first, span, offsets, fn: byMinuteFn, count: byMinuteCount, means, quantiles },
+        spread,
+        new Random(seed).fork('azure2019-arrivals'),
+      ),
+  };
+}
+
+interface MinuteIndex {
+  readonly first: number;
+  readonly span: number;
+  readonly offsets: Int32Array;
+  readonly fn: Int32Array;
+  readonly count: Int32Array;
+  readonly means: Float64Array;
+  readonly quantiles: ReadonlyArray<Float64Array | undefined>;
+}
+
+const MINUTE_MS = 60_000;
+/** Sort keys pack microseconds-in-minute (< 2^26) above an index (< 2^26): exact in a double, sorted natively. */
+const INDEX_BITS = 2 ** 26;
+
+class MinuteSpreader implements ArrivalSource {
+  private minute = 0;
+  private time = new Float64Array(1024);
+  private fn = new Int32Array(1024);
+  private duration = new Float64Array(1024);
+  private scratchTime = new Float64Array(1024);
+  private scratchFn = new Int32Array(1024);
+  private scratchDuration = new Float64Array(1024);
+  private keys = new Float64Array(1024);
+
+  constructor(
+    private readonly index: MinuteIndex,
+    private readonly spread: SpreadRule,
+    private readonly random: Random,
+  ) {}
+
+  next(): ArrivalBatch | undefined {
+    const { offsets, span } = this.index;
+    while (this.minute < span && offsets[this.minute] === offsets[this.minute + 1]) this.minute++;
+    if (this.minute >= span) return undefined;
+    const m = this.minute++;
+    const from = offsets[m];
+    const to = offsets[m + 1];
+    let total = 0;
+    for (let e = from; e < to; e++) total += this.index.count[e];
+    this.ensure(total);
+    const base = (this.index.first + m) * MINUTE_MS;
+    const several = to - from > 1;
+    const time = several ? this.scratchTime : this.time;
+    const fnOut = several ? this.scratchFn : this.fn;
+    const durOut = several ? this.scratchDuration : this.duration;
+    let at = 0;
+    for (let e = from; e < to; e++) {
+      const f = this.index.fn[e];
+      const c = this.index.count[e];
+      at = this.spreadOne(base, c, time, at, f, fnOut, durOut);
+    }
+    if (several) this.merge(total);
+    return { count: total, time: this.time, fn: this.fn, durationMs: this.duration };
+  }
+
+  /** Writes c sorted arrival times of function f into the arrays from position `at`; returns the next position. */
+  private spreadOne(
+    base: number,
+    c: number,
+    time: Float64Array,
+    at: number,
+    f: number,
+    fnOut: Int32Array,
+    durOut: Float64Array,
+  ): number {
+    const r = this.random;
+    if (this.spread === 'equidistant') {
+      for (let k = 0; k < c; k++) time[at + k] = base + ((k + 0.5) * MINUTE_MS) / c;
+    } else {
+      // Sorted uniforms from normalised cumulative exponential spacings: O(c), no sort.
+      let sum = 0;
+      for (let k = 0; k < c; k++) {
+        sum += -Math.log(1 - r.next());
+        time[at + k] = sum;
+      }
+      sum += -Math.log(1 - r.next());
+      const scale = MINUTE_MS / sum;
+      for (let k = 0; k < c; k++) time[at + k] = base + time[at + k] * scale;
+    }
+    const q = this.index.quantiles[f];
+    const mean = this.index.means[f];
+    for (let k = 0; k < c; k++) {
+      fnOut[at + k] = f;
+      durOut[at + k] = q === undefined ? mean : quantile(q, r.next());
+    }
+    return at + c;
+  }
+
+  private merge(total: number): void {
+    const keys = this.keys.subarray(0, total);
+    for (let i = 0; i < total; i++) {
+      const micros = Math.floor((this.scratchTime[i] % MINUTE_MS) * 1000);
+      keys[i] = micros * INDEX_BITS + i;
+    }
+    keys.sort();
+    for (let i = 0; i < total; i++) {
+      const from = keys[i] % INDEX_BITS;
+      this.time[i] = this.scratchTime[from];
+      this.fn[i] = this.scratchFn[from];
+      this.duration[i] = this.scratchDuration[from];
+    }
+  }
+
+  private ensure(total: number): void {
+    if (total <= this.time.length) return;
+    let size = this.time.length;
+    while (size < total) size *= 2;
+    this.time = new Float64Array(size);
+    this.fn = new Int32Array(size);
+    this.duration = new Float64Array(size);
+    this.scratchTime = new Float64Array(size);
+    this.scratchFn = new Int32Array(size);
+    this.scratchDuration = new Float64Array(size);
+    this.keys = new Float64Array(size);
+  }
+}

@@ -1,0 +1,76 @@
+import type { InitType } from './protocol';
+import type { LambdaContext } from './types';
+
+/**
+ * What one execution environment knows about itself. Lambda runs one invocation at a time per environment and keeps
+ * module state between invocations, so a module-level instance is exactly "this environment".
+ */
+export interface Environment {
+  /** AWS_LAMBDA_LOG_STREAM_NAME when set; otherwise filled from the first context (see `environmentId`). */
+  envId: string | undefined;
+  readonly initAt: number;
+  readonly initDurationMs: number;
+  readonly initType: InitType;
+  invocations: number;
+  pingsServed: number;
+  realServed: number;
+  lastRealRequestAt: number | null;
+}
+
+export interface EnvironmentSource {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Epoch ms; the moment the environment counts as initialised. */
+  readonly now?: () => number;
+  /** Milliseconds since the process started. */
+  readonly uptimeMs?: () => number;
+}
+
+const INIT_TYPES: ReadonlySet<string> = new Set(['on-demand', 'provisioned-concurrency', 'snap-start']);
+
+export function parseInitType(value: string | undefined): InitType {
+  const trimmed = value?.trim() ?? '';
+  return INIT_TYPES.has(trimmed) ? (trimmed as InitType) : 'unknown';
+}
+
+export function createEnvironment(source: EnvironmentSource = {}): Environment {
+  const env = source.env ?? process.env;
+  const uptime = source.uptimeMs ?? (() => performance.now());
+  return {
+    envId: env.AWS_LAMBDA_LOG_STREAM_NAME || undefined,
+    initAt: (source.now ?? Date.now)(),
+    initDurationMs: Math.round(uptime()),
+    initType: parseInitType(env.AWS_LAMBDA_INITIALIZATION_TYPE),
+    invocations: 0,
+    pingsServed: 0,
+    realServed: 0,
+    lastRealRequestAt: null,
+  };
+}
+
+/** This process's environment, created when the helper is loaded, i.e. during the function's init phase. */
+export const processEnvironment: Environment = createEnvironment();
+
+/**
+ * The environment's id, fixed on first use. The log stream is unique per environment (AWS: "a single execution
+ * environment writes to the same log stream during its lifetime"); outside Lambda a random id keeps proofs distinct.
+ */
+export function environmentId(environment: Environment, context: Partial<LambdaContext> | undefined): string {
+  if (environment.envId === undefined) {
+    const fromContext = context?.logStreamName;
+    environment.envId = fromContext ? fromContext : `local/${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  }
+  return environment.envId;
+}
+
+/** Counts one invocation and tells whether it was the environment's first. */
+export function countInvocation(environment: Environment, kind: 'ping' | 'real', at: number): boolean {
+  const first = environment.invocations === 0;
+  environment.invocations += 1;
+  if (kind === 'ping') {
+    environment.pingsServed += 1;
+  } else {
+    environment.realServed += 1;
+    environment.lastRealRequestAt = at;
+  }
+  return first;
+}

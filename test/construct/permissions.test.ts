@@ -1,0 +1,191 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import { TargetPolicy, Thermostat } from '../../construct';
+import { Actions } from '../../construct/permissions';
+import { fn, newStack, resourceOf, standardTargets } from './stacks';
+
+type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+
+function controllerStatements(template: Template): Statement[] {
+  const policy = resourceOf(template, 'AWS::IAM::Policy', 'ThermostatRoleDefaultPolicy');
+  return (policy.properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+const list = (values: readonly string[]) => (values.length === 1 ? values[0] : [...values]);
+
+/**
+ * Every statement in the template that grants a Lambda action on a wildcard resource, except
+ * lambda:GetAccountSettings, which is account-level and has no resource to name.
+ */
+function lambdaWildcards(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+    .filter((s) => [s.Action].flat().some((a) => a.startsWith('lambda:') && a !== 'lambda:GetAccountSettings'))
+    .filter((s) => JSON.stringify(s.Resource).includes('*'));
+}
+
+describe('Thermostat IAM: least privilege for the controller', () => {
+  test('grants exactly these statements for warm, provisioned-with-autoscaling and $LATEST targets', () => {
+    // GIVEN
+    const stack = newStack();
+    const bus = new events.EventBus(stack, 'Bus');
+    const built = standardTargets(stack);
+
+    // WHEN
+    new Thermostat(stack, 'Thermostat', { targets: built.targets, eventBus: bus });
+    const template = Template.fromStack(stack);
+    const r = (value: unknown) => stack.resolve(value);
+    const table = resourceOf(template, 'AWS::DynamoDB::Table', 'ThermostatStateTable').id;
+    const logs = resourceOf(template, 'AWS::Logs::LogGroup', 'ThermostatLogs').id;
+    const queue = resourceOf(template, 'AWS::SQS::Queue', 'ThermostatFailedTicks').id;
+    const arn = (service: string, resource: string, region = 'eu-west-1') => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:${region}:123456789012:${resource}`]],
+    });
+
+    // THEN
+    expect(controllerStatements(template)).toEqual([
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [logs, 'Arn'] },
+      },
+      {
+        Sid: 'InvokeTargets',
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [r(built.checkout.functionArn), r(built.reports.functionArn), r(built.inbox.functionArn)],
+      },
+      {
+        Sid: 'ReadTargetFunctions',
+        Action: [...Actions.readFunction],
+        Effect: 'Allow',
+        Resource: [
+          r(built.checkout.version.lambda.functionArn),
+          r(built.reports.version.lambda.functionArn),
+          r(built.inbox.functionArn),
+        ],
+      },
+      {
+        Sid: 'ReadTargetQualifiers',
+        Action: [...Actions.readQualifier],
+        Effect: 'Allow',
+        Resource: [r(built.checkout.functionArn), r(built.reports.functionArn)],
+      },
+      // only reports' policy can ask for provisioned concurrency
+      {
+        Sid: 'ManageProvisionedConcurrency',
+        Action: [...Actions.writeProvisioned],
+        Effect: 'Allow',
+        Resource: r(built.reports.functionArn),
+      },
+      { Sid: 'ReadMetricsAndAccountLimits', Action: [...Actions.unscoped], Effect: 'Allow', Resource: '*' },
+      {
+        Sid: 'StateTable',
+        Action: [...Actions.stateTable],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+      },
+      { Sid: 'PublishRunSummaries', Action: 'events:PutEvents', Effect: 'Allow', Resource: r(bus.eventBusArn) },
+      { Sid: 'DescribeAutoScaling', Action: [...Actions.autoscalingDescribe], Effect: 'Allow', Resource: '*' },
+      {
+        Sid: 'ManageLambdaScalableTargets',
+        Action: [...Actions.autoscalingWrite],
+        Effect: 'Allow',
+        Resource: arn('application-autoscaling', 'scalable-target/*'),
+        Condition: {
+          StringEquals: {
+            'application-autoscaling:service-namespace': 'lambda',
+            'application-autoscaling:scalable-dimension': 'lambda:function:ProvisionedConcurrency',
+          },
+        },
+      },
+      {
+        Sid: 'TargetTrackingAlarms',
+        Action: [...Actions.autoscalingAlarms],
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:eu-west-1:123456789012:alarm:TargetTracking-function:',
+              r(built.reports.version.lambda.functionName),
+              ':live-*',
+            ],
+          ],
+        },
+      },
+      {
+        Sid: 'CreateAutoScalingServiceLinkedRole',
+        Action: 'iam:CreateServiceLinkedRole',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':iam::123456789012:role/aws-service-role/lambda.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_LambdaConcurrency',
+            ],
+          ],
+        },
+        Condition: { StringEquals: { 'iam:AWSServiceName': 'lambda.application-autoscaling.amazonaws.com' } },
+      },
+      { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' },
+      {
+        Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+      },
+    ]);
+    expect(lambdaWildcards(template)).toEqual([]);
+  });
+
+  test('warm-only policies get no provisioned-concurrency writes, no Application Auto Scaling and no events', () => {
+    const stack = newStack();
+    const live = fn(stack, 'Checkout', { functionName: 'checkout-api' }).addAlias('live');
+    new Thermostat(stack, 'Thermostat', {
+      targets: [{ function: live, policy: TargetPolicy.fromObject({ mode: 'warm', warm: { concurrency: 3 } }) }],
+    });
+    const template = Template.fromStack(stack);
+    const statements = controllerStatements(template);
+    expect(statements.map((s) => s.Sid).filter(Boolean)).toEqual([
+      'InvokeTargets',
+      'ReadTargetFunctions',
+      'ReadTargetQualifiers',
+      'ReadMetricsAndAccountLimits',
+      'StateTable',
+    ]);
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(
+      actions.filter((a) => /^(application-autoscaling|iam|events):/.test(a) || a.includes('Provisioned')),
+    ).toEqual(['lambda:ListProvisionedConcurrencyConfigs', 'lambda:GetProvisionedConcurrencyConfig']);
+    expect(lambdaWildcards(template)).toEqual([]);
+  });
+
+  test('direct provisioned concurrency gets writes on that alias only, and reads scalable targets without writing them', () => {
+    const stack = newStack();
+    const base = fn(stack, 'Batch', { functionName: 'batch' });
+    const live = base.addAlias('live');
+    const inbox = fn(stack, 'Inbox', { functionName: 'inbox' });
+    new Thermostat(stack, 'Thermostat', {
+      targets: [
+        { function: live, policy: TargetPolicy.fromObject({ mode: 'provisioned', provisioned: { min: 2 } }) },
+        { function: inbox, policy: TargetPolicy.fromObject({ mode: 'warm' }) },
+      ],
+    });
+    const statements = controllerStatements(Template.fromStack(stack));
+    expect(statements.find((s) => s.Sid === 'ManageProvisionedConcurrency')).toEqual({
+      Sid: 'ManageProvisionedConcurrency',
+      Action: list(Actions.writeProvisioned),
+      Effect: 'Allow',
+      Resource: stack.resolve(live.functionArn),
+    });
+    const autoscaling = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => a.startsWith('application-autoscaling:'));
+    expect(autoscaling).toEqual([...Actions.autoscalingDescribe]);
+    expect(statements.some((s) => [s.Action].flat().includes('iam:CreateServiceLinkedRole'))).toBe(false);
+  });
+});

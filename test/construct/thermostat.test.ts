@@ -1,0 +1,331 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AssetStaging } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import {
+  type PolicySetDocument,
+  StateTableSchema,
+  TargetPolicy,
+  Thermostat,
+  ThermostatConfigError,
+  type ThermostatProps,
+} from '../../construct';
+import { readPolicyFile } from '../../controller/policies';
+import { STATE_TABLE } from '../../controller/state/schema';
+import { fn, newStack, render, resourceOf, standardStack } from './stacks';
+
+describe('Thermostat: default deployment', () => {
+  let stack: Stack;
+  let thermostat: Thermostat;
+  let template: Template;
+
+  beforeAll(() => {
+    ({ stack, thermostat } = standardStack());
+    template = Template.fromStack(stack);
+  });
+
+  test('the controller runs the pre-bundled asset on Node.js 22 arm64, bounded and traced', () => {
+    const controller = resourceOf(template, 'AWS::Lambda::Function', 'ThermostatController');
+    expect(controller.properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 50,
+      ReservedConcurrentExecutions: 2,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/^ThermostatLogs/) } },
+    });
+    expect(controller.properties.Code).toEqual({
+      S3Bucket: expect.any(String),
+      S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('the controller is configured through its environment', () => {
+    const { properties } = resourceOf(template, 'AWS::Lambda::Function', 'ThermostatController');
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'THERMOSTAT_POLICY_FILE',
+      'THERMOSTAT_TABLE',
+      'THERMOSTAT_TARGETS',
+    ]);
+    expect(variables.THERMOSTAT_POLICY_FILE).toBe('/var/task/policies.json');
+    expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Thermostat');
+    expect(variables.POWERTOOLS_SERVICE_NAME).toBe(thermostat.serviceName);
+    expect(variables.THERMOSTAT_TABLE).toEqual({ Ref: expect.stringMatching(/^ThermostatStateTable/) });
+    // policy key -> the ARN to act on (the alias's own, so the controller depends on the alias)
+    const targets = JSON.parse(render(variables.THERMOSTAT_TARGETS)) as Record<string, string>;
+    expect(targets).toEqual({
+      'checkout-api:live': expect.stringMatching(/^\$\{CheckoutAliaslive[0-9A-F]+\}$/),
+      'reports:live': expect.stringMatching(/^\$\{ReportsAliaslive[0-9A-F]+\}$/),
+      'inbox:$LATEST': expect.stringMatching(/^\$\{Inbox[0-9A-F]+\.Arn\}$/),
+    });
+  });
+
+  test('the validated policies travel inside the asset, and the controller reads them back unchanged', () => {
+    const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const file = join(staging.sourcePath, 'policies.json');
+    const document = JSON.parse(readFileSync(file, 'utf8')) as PolicySetDocument;
+    expect(document.version).toBe(1);
+    expect(document.sources).toEqual([
+      'test/fixtures/construct/policies/checkout-api.yaml',
+      'test/fixtures/construct/policies/reports.yaml',
+      'test/fixtures/construct/policies/inbox.yaml',
+    ]);
+    // the set's defaults document is merged in
+    expect(document.policies[0]).toMatchObject({
+      function: 'checkout-api',
+      timezone: 'Europe/Paris',
+      budget: { maxConcurrency: 20 },
+    });
+    expect(readFileSync(join(staging.sourcePath, 'index.js')).length).toBeGreaterThan(0);
+
+    // the controller's own reader: the same policies, no issues, and every key has its ARN in THERMOSTAT_TARGETS
+    const read = readPolicyFile(file);
+    expect(read.issues).toEqual([]);
+    expect(read.policies.map((p) => p.policy)).toEqual(thermostat.targets.map((t) => t.loaded.policy));
+    expect(read.policies.map((p) => p.key)).toEqual(['checkout-api:live', 'reports:live', 'inbox:$LATEST']);
+  });
+
+  test('failed ticks are neither retried nor lost: they go to the dead-letter queue', () => {
+    const queue = resourceOf(template, 'AWS::SQS::Queue', 'ThermostatFailedTicks');
+    expect(queue.properties).toEqual({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: resourceOf(template, 'AWS::Lambda::Function', 'ThermostatController').id },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue.id, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+      },
+    });
+  });
+
+  test('EventBridge Scheduler ticks every minute with retries off and the dead-letter queue', () => {
+    const schedule = resourceOf(template, 'AWS::Scheduler::Schedule', 'ThermostatSchedule');
+    const queue = resourceOf(template, 'AWS::SQS::Queue', 'ThermostatFailedTicks');
+    const controller = resourceOf(template, 'AWS::Lambda::Function', 'ThermostatController');
+    expect(schedule.properties).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [controller.id, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue.id, 'Arn'] } },
+      },
+    });
+    const input = JSON.parse((schedule.properties.Target as { Input: string }).Input);
+    // the controller takes the tick's id from scheduledTime, so a duplicate delivery is recognised
+    expect(input).toEqual({
+      source: 'thermostat.schedule',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+      executionId: '<aws.scheduler.execution-id>',
+    });
+    // the schedule's role may invoke the controller's unqualified ARN and nothing else
+    const roleArn = (schedule.properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn;
+    const role = roleArn['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(role),
+    );
+    expect(policies.flatMap((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [controller.id, 'Arn'] } },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [queue.id, 'Arn'] } },
+    ]);
+  });
+
+  test('the state table is on demand, recoverable and expires history', () => {
+    const table = resourceOf(template, 'AWS::DynamoDB::Table', 'ThermostatStateTable');
+    expect(table.properties).toEqual({
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(table.resource.DeletionPolicy).toBe('Retain');
+    // the controller's state store reads and writes exactly this shape
+    expect(StateTableSchema).toEqual({
+      partitionKey: STATE_TABLE.partitionKey,
+      timeToLiveAttribute: STATE_TABLE.ttlAttribute,
+    });
+  });
+
+  test('matches the snapshot (asset and version hashes scrubbed)', () => {
+    // asset hashes change with every controller build and version ids with every function change; neither says
+    // anything about the construct
+    const text = JSON.stringify(template.toJSON())
+      .replace(/[0-9a-f]{64}/g, '[ASSET-HASH]')
+      .replace(/(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}/g, '$1[VERSION-HASH]');
+    expect(text).not.toMatch(/[0-9a-f]{64}/);
+    expect(JSON.parse(text)).toMatchSnapshot();
+  });
+
+  test('every deployment that changes a target or a policy ends with a warm-up tick', () => {
+    const warm = resourceOf(template, 'Custom::AWS', 'ThermostatWarmOnDeploy');
+    const controller = resourceOf(template, 'AWS::Lambda::Function', 'ThermostatController');
+    const call = JSON.parse(render(warm.properties.Create));
+    expect(call).toMatchObject({
+      service: 'Lambda',
+      action: 'Invoke',
+      parameters: { FunctionName: `\${${controller.id}.Arn}`, InvocationType: 'RequestResponse' },
+      outputPaths: ['StatusCode'],
+    });
+    expect(render(warm.properties.Update)).toBe(render(warm.properties.Create));
+    const payload = JSON.parse(call.parameters.Payload);
+    expect(payload.source).toBe('thermostat.deployment');
+    const { targets, policies } = payload.fingerprint;
+    expect(policies).toMatch(/^[0-9a-f]{16}$/);
+    // a new version changes the alias's version; a new $LATEST changes the code hash
+    expect(targets.t0.version).toMatch(/^\$\{CheckoutCurrentVersion[0-9A-Za-z]+\.Version\}$/);
+    expect(targets.t1.version).toMatch(/^\$\{ReportsCurrentVersion[0-9A-Za-z]+\.Version\}$/);
+    expect(targets.t2).toEqual({
+      arn: expect.stringMatching(/^\$\{Inbox[0-9A-F]+\.Arn\}$/),
+      code: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    // it runs only once the controller's permissions exist
+    expect(warm.resource.DependsOn).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ThermostatRoleDefaultPolicy/)]),
+    );
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('^ThermostatWarmOnDeployCustomResourcePolicy'),
+      PolicyDocument: {
+        Statement: [
+          { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [controller.id, 'Arn'] } },
+        ],
+      },
+    });
+  });
+});
+
+describe('Thermostat: warm-up after a deployment', () => {
+  /** The warm-up custom resource's Create call, as CloudFormation compares it between deployments. */
+  function warmCall(code: string, concurrency: number, description?: string): string {
+    const stack = newStack();
+    const inbox = fn(stack, 'Inbox', { functionName: 'inbox', code: lambda.Code.fromInline(code), description });
+    new Thermostat(stack, 'Thermostat', {
+      targets: [{ function: inbox, policy: TargetPolicy.fromObject({ warm: { concurrency } }) }],
+      dashboard: false,
+      alarms: false,
+    });
+    return render(resourceOf(Template.fromStack(stack), 'Custom::AWS', 'ThermostatWarmOnDeploy').properties.Create);
+  }
+
+  test('runs again when $LATEST code or a policy changes, and not otherwise', () => {
+    const base = warmCall('exports.handler = async () => 1', 1);
+    expect(warmCall('exports.handler = async () => 1', 1)).toBe(base);
+    // a new description replaces no execution environment
+    expect(warmCall('exports.handler = async () => 1', 1, 'described')).toBe(base);
+    expect(warmCall('exports.handler = async () => 2', 1)).not.toBe(base);
+    expect(warmCall('exports.handler = async () => 1', 2)).not.toBe(base);
+  });
+});
+
+describe('Thermostat: props', () => {
+  test('schedule, timeout, memory, concurrency, retention and switches are honoured', () => {
+    // GIVEN
+    const stack = newStack();
+    const target = fn(stack, 'Inbox', { functionName: 'inbox' });
+
+    // WHEN
+    new Thermostat(stack, 'Thermostat', {
+      targets: [{ function: target, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)),
+      timeout: Duration.minutes(2),
+      memorySize: 1024,
+      reservedConcurrentExecutions: 1,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      stateTableRemovalPolicy: RemovalPolicy.DESTROY,
+      serviceName: 'my-thermostat',
+      warmOnDeploy: false,
+      dashboard: false,
+      alarms: false,
+    });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 1024,
+      Timeout: 120,
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'my-thermostat' }) },
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    template.resourceCountIs('Custom::AWS', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test.each<[string, Partial<ThermostatProps>, string]>([
+    [
+      'no targets',
+      { targets: [] },
+      "thermostat needs at least one target, got an empty list; pass targets: [{ function: fn.addAlias('live')",
+    ],
+    [
+      'a timeout as long as the tick period',
+      { timeout: Duration.seconds(60) },
+      'timeout 1 minute is not below the tick period 1 minute (rate(1 minute)), so ticks could overlap; lower timeout below 1 minute or tick less often',
+    ],
+    [
+      'a cron schedule with a timeout over a minute',
+      { schedule: scheduler.ScheduleExpression.cron({ minute: '*/5' }), timeout: Duration.minutes(3) },
+      'timeout 3 minutes is not below the tick period 1 minute',
+    ],
+    [
+      'a timeout over 15 minutes',
+      { timeout: Duration.minutes(20) },
+      'timeout must be from 1 second to 15 minutes, got 20 minutes',
+    ],
+    ['too little memory', { memorySize: 64 }, 'memorySize must be a whole number from 128 to 10240 MiB, got 64'],
+    [
+      'no reserved concurrency',
+      { reservedConcurrentExecutions: 0 },
+      'reservedConcurrentExecutions must be a whole number from 1 to 1000, got 0',
+    ],
+    [
+      'a failure rate given as a percentage',
+      { pingFailureRateThreshold: 10 },
+      'pingFailureRateThreshold must be above 0 and at most 1, got 10; write 0.1 for 10%',
+    ],
+  ])('fails on %s', (_name, props, message) => {
+    const stack = newStack();
+    const target = fn(stack, 'Inbox', { functionName: 'inbox' });
+    let thrown: unknown;
+    try {
+      new Thermostat(stack, 'Thermostat', {
+        targets: [{ function: target, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
+        ...props,
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ThermostatConfigError);
+    expect((thrown as Error).message).toContain(message);
+  });
+
+  test('fails when the targets cannot fit in one controller environment', () => {
+    const stack = newStack();
+    const targets = Array.from({ length: 30 }, (_, i) => ({
+      function: fn(stack, `F${i}`, { functionName: `f${i}` }),
+      policy: TargetPolicy.fromObject({ mode: 'warm' }),
+    }));
+    expect(() => new Thermostat(stack, 'Thermostat', { targets })).toThrow(
+      /^30 targets do not fit one controller: its environment would need about \d+ bytes and Lambda allows 4096; split the targets across two Thermostat constructs$/,
+    );
+  });
+});

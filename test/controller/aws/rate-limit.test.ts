@@ -1,0 +1,83 @@
+import type { LambdaControl } from '../../../controller/aws/ports';
+import { RateLimiter, rateLimitedLambda } from '../../../controller/aws/rate-limit';
+
+/** A clock whose sleeps advance it instantly, recording each wait. */
+function virtualClock() {
+  let now = 0;
+  const waits: number[] = [];
+  return {
+    waits,
+    now: () => now,
+    sleep: async (ms: number) => {
+      waits.push(ms);
+      now += ms;
+    },
+  };
+}
+
+describe('RateLimiter', () => {
+  it('lets a burst through, then paces calls at the rate', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter(10, 3, clock);
+    for (let i = 0; i < 6; i++) await limiter.take();
+    expect(clock.waits).toEqual([100, 100, 100]);
+    expect(clock.now()).toBe(300);
+  });
+
+  it('never exceeds rps x seconds + burst over any window', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter(15, 5, clock);
+    const times: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      await limiter.take();
+      times.push(clock.now());
+    }
+    for (const start of times) {
+      const inSecond = times.filter((t) => t >= start && t < start + 1000).length;
+      expect(inSecond).toBeLessThanOrEqual(15 + 5);
+    }
+    expect(times.at(-1)).toBeGreaterThanOrEqual(((100 - 5) / 15) * 1000 - 1);
+  });
+});
+
+describe('rateLimitedLambda', () => {
+  it('routes GetFunction to its own limiter and everything else to the shared one', async () => {
+    const clock = virtualClock();
+    const control = new RateLimiter(1, 1, clock);
+    const getFunction = new RateLimiter(1000, 1000, clock);
+    const calls: string[] = [];
+    const api = {
+      getFunction: async () => {
+        calls.push('getFunction');
+        return {};
+      },
+      getAlias: async () => {
+        calls.push('getAlias');
+        return {};
+      },
+    } as unknown as LambdaControl;
+    const limited = rateLimitedLambda(api, { control, getFunction });
+    for (let i = 0; i < 5; i++) await limited.getFunction({ FunctionName: 'a' });
+    expect(clock.now()).toBe(0);
+    await limited.getAlias({ FunctionName: 'a', Name: 'b' });
+    await limited.getAlias({ FunctionName: 'a', Name: 'b' });
+    expect(clock.now()).toBe(1000);
+    expect(calls).toEqual([
+      'getFunction',
+      'getFunction',
+      'getFunction',
+      'getFunction',
+      'getFunction',
+      'getAlias',
+      'getAlias',
+    ]);
+  });
+});
+
+it('a shard of N uses 1/N of the rate', async () => {
+  const clock = virtualClock();
+  const limiter = new RateLimiter(10, 1, clock);
+  limiter.share = 1 / 4;
+  for (let i = 0; i < 3; i++) await limiter.take();
+  expect(clock.waits).toEqual([400, 400]);
+});

@@ -1,0 +1,148 @@
+import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+
+const version = { versions: { '1': {} }, aliases: { live: '1' } };
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({
+    environment: 'light',
+    controlPlaneRps: 500,
+    functions: [
+      { name: 'healthy', handler: WARM_TARGET, ...version },
+      { name: 'throttled', handler: WARM_TARGET, ...version },
+      { name: 'erroring', handler: 'targets/throws.js', ...version },
+      { name: 'slow', handler: 'targets/slow.js', timeoutMs: 300, ...version },
+      { name: 'broken-init', handler: WARM_TARGET, ...version },
+      { name: 'no-helper', handler: 'targets/plain.js', ...version },
+      { name: 'capped', handler: WARM_TARGET, reservedConcurrency: 5, ...version },
+    ],
+  });
+  harness.emulator.injectFault({ kind: 'throttle', functionName: 'throttled' });
+  harness.emulator.injectFault({ kind: 'initFailure', functionName: 'broken-init', message: 'cannot load config' });
+});
+afterAll(() => harness?.stop());
+
+describe('each fault class is reported for its own target while the others succeed', () => {
+  it('classifies throttles, function errors, timeouts, missing functions and aliases, init failures', async () => {
+    const controller = harness.controller(
+      [
+        { function: 'healthy', qualifier: 'live', warm: { concurrency: 2 } },
+        { function: 'throttled', qualifier: 'live', warm: { concurrency: 2 } },
+        { function: 'erroring', qualifier: 'live', warm: { concurrency: 2 } },
+        { function: 'slow', qualifier: 'live', warm: { concurrency: 1, holdMs: 100 } },
+        { function: 'ghost', qualifier: 'live', warm: { concurrency: 1 } },
+        { function: 'healthy', qualifier: 'nope', warm: { concurrency: 1 } },
+        { function: 'broken-init', qualifier: 'live', warm: { concurrency: 1 } },
+        { function: 'no-helper', qualifier: 'live', warm: { concurrency: 1 } },
+      ],
+      { THERMOSTAT_EVENT_BUS: 'thermostat-bus', THERMOSTAT_MAX_ROUNDS: '2', THERMOSTAT_CALL_TIMEOUT_MS: '3000' },
+    );
+    const report = await controller.tick('2026-11-23T10:00:00Z');
+    expect(report.status).toBe('completed');
+    const failure = Object.fromEntries(report.targets.map((t) => [t.target, t.failure?.kind ?? 'ok']));
+    expect(failure).toEqual({
+      'healthy:live': 'ok',
+      'throttled:live': 'throttled',
+      'erroring:live': 'function-error',
+      'slow:live': 'timed-out',
+      'ghost:live': 'function-missing',
+      'healthy:nope': 'qualifier-missing',
+      'broken-init:live': 'function-error',
+      'no-helper:live': 'invalid-response',
+    });
+    const byTarget = Object.fromEntries(report.targets.map((t) => [t.target, t]));
+    expect(byTarget['healthy:live'].warm).toMatchObject({ proven: 2, shortfall: 0 });
+    expect(byTarget['erroring:live'].failure?.message).toBe('OrderError: cannot handle this event');
+    expect(byTarget['broken-init:live'].failure?.message).toContain('cannot load config');
+    expect(byTarget['no-helper:live'].failure?.message).toContain('withThermostat');
+    // A function error is never a success: no environment was counted for it.
+    expect(byTarget['erroring:live'].warm).toMatchObject({ proven: 0, answered: 0 });
+    expect(report.totals.targetFailures).toBe(7);
+    expect(controller.metrics.forTarget('throttled:live')).toMatchObject({ TargetFailures: 1, EnvironmentsProven: 0 });
+    expect(controller.metrics.forTarget('healthy:live')).toMatchObject({ TargetFailures: 0, EnvironmentsProven: 2 });
+
+    // One event per failed target plus the tick summary, on the configured bus, in batches of at most 10.
+    const events = harness.emulator.events().filter((event) => event.eventBusName === 'thermostat-bus');
+    expect(events.filter((event) => event.detailType === 'Thermostat Target Failed')).toHaveLength(7);
+    const summary = events.find((event) => event.detailType === 'Thermostat Tick Summary');
+    expect(summary).toMatchObject({
+      source: 'thermostat',
+      detail: { runId: report.runId, totals: { targetFailures: 7 } },
+    });
+    expect(report.events).toEqual({ published: 8, failed: 0 });
+
+    // One structured line per target outcome.
+    const lines = controller.log.lines.filter(
+      (line) => line.message === 'target done' || line.message === 'target failed',
+    );
+    expect(lines).toHaveLength(8);
+  });
+});
+
+describe('budgets', () => {
+  it('never uses all of a reserved concurrency, and stays within the share of a nearly full account', async () => {
+    // A hog reserves most of the account: 1,000 - 860 - 5 (capped) = 135 unreserved.
+    harness.emulator.registerFunction({ name: 'hog', handler: 'targets/plain.js', reservedConcurrency: 860 });
+    harness.emulator.registerFunction({ name: 'big', handler: harness.warmTarget, ...version });
+    const controller = harness.controller([
+      { function: 'capped', qualifier: 'live', warm: { concurrency: 10 } },
+      { function: 'big', qualifier: 'live', warm: { concurrency: 50 }, budget: { maxShare: 0.1 } },
+    ]);
+    const report = await controller.tick('2026-11-23T11:00:00Z');
+    expect(report.account).toEqual({ limit: 1000, unreserved: 135 });
+    const byTarget = Object.fromEntries(report.targets.map((t) => [t.target, t]));
+    expect(byTarget['capped:live'].warm).toMatchObject({ pingsSent: 4, proven: 4, shortfall: 6 });
+    expect(byTarget['capped:live'].decisions[0].reason).toContain('reserved concurrency 5 (1 kept for real traffic)');
+    expect(byTarget['big:live'].warm).toMatchObject({ pingsSent: 13, proven: 13, shortfall: 37 });
+    expect(byTarget['big:live'].decisions[0].reason).toContain('budget.maxShare 0.1 of 135 unreserved');
+    expect(harness.emulator.environments('big')).toHaveLength(13);
+    expect(harness.emulator.environments('capped')).toHaveLength(4);
+  });
+});
+
+describe('idempotency and time', () => {
+  it('a duplicated scheduled delivery changes nothing', async () => {
+    const controller = harness.controller([{ function: 'healthy', qualifier: 'live', warm: { concurrency: 3 } }]);
+    const first = await controller.tick('2026-11-23T12:00:00Z');
+    expect(first.status).toBe('completed');
+    const invocations = () =>
+      harness.emulator.inspect().functions.find((f) => f.name === 'healthy')!.counts.invocations;
+    const before = invocations();
+    const duplicate = await controller.tick('2026-11-23T12:00:00Z');
+    expect(duplicate).toMatchObject({ status: 'duplicate', targets: [], totals: { pingsSent: 0 } });
+    expect(invocations()).toBe(before);
+    // A second controller instance (another execution environment) receiving the same delivery agrees.
+    const other = harness.controller([{ function: 'healthy', qualifier: 'live', warm: { concurrency: 3 } }]);
+    expect((await other.tick('2026-11-23T12:00:00Z')).status).toBe('duplicate');
+    expect(invocations()).toBe(before);
+  });
+
+  it('stops starting work near the end of the time budget and says what was skipped', async () => {
+    const controller = harness.controller([
+      { function: 'healthy', qualifier: 'live', warm: { concurrency: 1 } },
+      { function: 'capped', qualifier: 'live', warm: { concurrency: 1 } },
+    ]);
+    const report = await controller.tick('2026-11-23T13:00:00Z', 1_000);
+    expect(report.status).toBe('partial');
+    expect(report.skipped.map((s) => s.key).sort()).toEqual(['capped:live', 'healthy:live']);
+    expect(report.skipped[0].reason).toContain('time budget');
+    // Skipped targets are not marked as pinged: the next tick picks them up.
+    const next = await controller.tick('2026-11-23T13:01:00Z');
+    expect(next.totals.pinged).toBe(2);
+  });
+
+  it('a failing event bus is logged and never fails the tick', async () => {
+    const controller = harness.controller([{ function: 'healthy', qualifier: 'live', warm: { concurrency: 1 } }]);
+    const deps = {
+      ...controller.deps,
+      events: { bus: 'x', api: { putEvents: () => Promise.reject(new Error('EventBridge is down')) } },
+    };
+    const { run } = await import('../../../controller/run');
+    const report = await run(deps, { time: '2026-11-23T14:00:00Z' }, { getRemainingTimeInMillis: () => 60_000 });
+    expect(report.status).toBe('completed');
+    expect(report.events).toEqual({ published: 0, failed: 1 });
+    expect(controller.log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'publishing events failed' }),
+    );
+  });
+});

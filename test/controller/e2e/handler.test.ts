@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+
+/**
+ * The shipped artifact end to end: the esbuild bundle (built by the test global setup from controller/handler.ts)
+ * runs as a function inside the emulator, with the environment the construct gives it, and is invoked the way the
+ * schedule invokes it. Lambda is also the engine for sharding: the controller invokes itself asynchronously.
+ */
+const BUNDLE = join(__dirname, '..', '..', '..', 'dist', 'assets', 'controller', 'index.js');
+const targets = ['t1', 't2', 't3', 't4', 't5'];
+
+let harness: Harness;
+let dir: string;
+let lambda: LambdaClient;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'thermostat-handler-'));
+  const policyFile = join(dir, 'policies.json');
+  writeFileSync(
+    policyFile,
+    JSON.stringify({
+      defaults: { warm: { concurrency: 2, holdMs: 100 } },
+      policies: targets.map((name) => ({ function: name, qualifier: 'live' })),
+    }),
+  );
+  harness = await startHarness({
+    environment: 'light',
+    controlPlaneRps: 500,
+    functions: [
+      ...targets.map((name) => ({ name, handler: WARM_TARGET, versions: { '1': {} }, aliases: { live: '1' } })),
+    ],
+  });
+  // The construct passes the table's name the same way (environment).
+  harness.emulator.registerFunction({
+    name: 'controller',
+    handler: BUNDLE,
+    environment: 'process',
+    memoryMb: 512,
+    timeoutMs: 60_000,
+    env: {
+      THERMOSTAT_TABLE: harness.table,
+      THERMOSTAT_POLICY_FILE: policyFile,
+      THERMOSTAT_EVENT_BUS: 'thermostat',
+      THERMOSTAT_SHARD_SIZE: '2',
+      POWERTOOLS_SERVICE_NAME: 'thermostat-e2e',
+    },
+  });
+  lambda = new LambdaClient({ ...harness.emulator.clientConfig(), maxAttempts: 1 });
+});
+afterAll(async () => {
+  lambda?.destroy();
+  await harness?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('the bundled handler runs a sharded tick: three invocations of itself warm all five targets', async () => {
+  const response = await lambda.send(
+    new InvokeCommand({
+      FunctionName: 'controller',
+      Payload: Buffer.from(JSON.stringify({ 'detail-type': 'Scheduled Event', time: '2026-11-23T10:00:00Z' })),
+    }),
+  );
+  expect(response.FunctionError).toBeUndefined();
+  const report = JSON.parse(Buffer.from(response.Payload!).toString());
+  expect(report).toMatchObject({ status: 'completed', tickId: '2026-11-23T10:00:00Z', shard: { index: 0, of: 3 } });
+  expect(report.shards).toEqual({ dispatched: 2, failed: [] });
+  expect(report.policies).toMatchObject({ total: 5, inShard: 2, issues: [] });
+
+  await harness.emulator.settle();
+  // Every target was warmed by one of the three shards, each exactly once.
+  for (const name of targets) expect(harness.emulator.environments(name)).toHaveLength(2);
+  const items = await harness.dynamo.send(new ScanCommand({ TableName: harness.table }));
+  const claims = (items.Items ?? []).filter((item) => item.pk.S?.startsWith('tick#'));
+  expect(claims.map((item) => [item.pk.S, item.status.S]).sort()).toEqual([
+    ['tick#2026-11-23T10:00:00Z#0/3', 'done'],
+    ['tick#2026-11-23T10:00:00Z#1/3', 'done'],
+    ['tick#2026-11-23T10:00:00Z#2/3', 'done'],
+  ]);
+  const summaries = harness.emulator.events().filter((event) => event.detailType === 'Thermostat Tick Summary');
+  expect(summaries).toHaveLength(3);
+
+  // Powertools: one JSON line per target outcome with the run id as correlation id, and EMF metrics.
+  const lines = harness.emulator.logs({ functionName: 'controller', limit: 500 }).map((line) => line.text);
+  const outcomes = lines.flatMap((text) => {
+    try {
+      const parsed = JSON.parse(text);
+      return parsed.message === 'target done' ? [parsed] : [];
+    } catch {
+      return [];
+    }
+  });
+  expect(outcomes).toHaveLength(5);
+  expect(outcomes.filter((line) => line.correlation_id === report.runId)).toHaveLength(2);
+  const emf = lines.filter((text) => text.includes('"_aws"') && text.includes('"Thermostat"'));
+  expect(emf.some((text) => text.includes('"Target":"t1:live"') || text.includes('"Target": "t1:live"'))).toBe(true);
+
+  // A second delivery of the same schedule is a duplicate; nothing is invoked again.
+  const again = await lambda.send(
+    new InvokeCommand({
+      FunctionName: 'controller',
+      Payload: Buffer.from(JSON.stringify({ 'detail-type': 'Scheduled Event', time: '2026-11-23T10:00:00Z' })),
+    }),
+  );
+  expect(JSON.parse(Buffer.from(again.Payload!).toString()).status).toBe('duplicate');
+});

@@ -1,0 +1,78 @@
+import { WeightedSemaphore } from '../../../controller/concurrency';
+import { run } from '../../../controller/run';
+import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+
+const warm = (name: string) => ({ name, handler: WARM_TARGET, versions: { '1': {} }, aliases: { live: '1' } });
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({
+    environment: 'light',
+    functions: [warm('one'), warm('five'), warm('ten')],
+  });
+});
+afterAll(() => harness?.stop());
+
+describe('warm-up pings through the real handler composition, SDK clients and emulator', () => {
+  it('three targets asking for 1, 5 and 10 environments end with exactly 16 distinct environments proven', async () => {
+    const controller = harness.controller([
+      { function: 'one', qualifier: 'live', warm: { concurrency: 1 } },
+      { function: 'five', qualifier: 'live', warm: { concurrency: 5 } },
+      { function: 'ten', qualifier: 'live', warm: { concurrency: 10 } },
+    ]);
+    const report = await controller.tick('2026-11-23T10:00:00Z');
+    expect(report.status).toBe('completed');
+    expect(report.totals).toMatchObject({ targets: 3, environmentsProven: 16, shortfall: 0, targetFailures: 0 });
+    const byTarget = Object.fromEntries(report.targets.map((t) => [t.target, t.warm?.proven]));
+    expect(byTarget).toEqual({ 'one:live': 1, 'five:live': 5, 'ten:live': 10 });
+
+    // The proofs name real environments: exactly the ones the emulator started, one per proof.
+    const proven = report.targets.flatMap((t) => t.warm?.environments ?? []);
+    expect(new Set(proven).size).toBe(16);
+    const started = harness.emulator.environments().map((env) => env.id);
+    expect(started.sort()).toEqual([...proven].sort());
+    expect(report.totals.coldEnvironments).toBe(16);
+
+    // Metrics: per target with the Target dimension, totals without.
+    expect(controller.metrics.forTarget('ten:live')).toMatchObject({ EnvironmentsProven: 10, Shortfall: 0 });
+    expect(controller.metrics.totals()).toMatchObject({ EnvironmentsProven: 16, PingsSent: 16 });
+
+    // Five minutes later the same environments answer, warm.
+    const later = await controller.tick('2026-11-23T10:05:00Z');
+    expect(later.totals).toMatchObject({ environmentsProven: 16, coldEnvironments: 0 });
+    // One minute after that nothing is due.
+    const next = await controller.tick('2026-11-23T10:06:00Z');
+    expect(next.totals.pingsSent).toBe(0);
+    expect(next.targets.every((t) => t.decisions.some((d) => d.kind === 'skip'))).toBe(true);
+  });
+});
+
+describe('a round of 200', () => {
+  it('lands on 200 distinct environments with the socket pool sized to the round', async () => {
+    harness.emulator.registerFunction({ ...warm('wide'), handler: harness.warmTarget });
+    const controller = harness.controller([
+      { function: 'wide', qualifier: 'live', warm: { concurrency: 200, holdMs: 300 }, budget: { maxShare: 0.5 } },
+    ]);
+    expect(controller.runtime.maxSockets).toBeGreaterThanOrEqual(200);
+    const report = await controller.tick('2026-11-23T11:00:00Z');
+    const target = report.targets[0];
+    expect(target.warm).toMatchObject({ wanted: 200, proven: 200, shortfall: 0, rounds: 1, pingsSent: 200 });
+    expect(harness.emulator.environments('wide')).toHaveLength(200);
+  });
+
+  it('with the SDK default pool of 50 sockets, 200 concurrent pings run in waves and prove fewer environments', async () => {
+    harness.emulator.registerFunction({ ...warm('narrow'), handler: harness.warmTarget });
+    const controller = harness.controller(
+      [{ function: 'narrow', qualifier: 'live', warm: { concurrency: 200, holdMs: 300 }, budget: { maxShare: 0.5 } }],
+      { THERMOSTAT_MAX_SOCKETS: '50', THERMOSTAT_MAX_ROUNDS: '1' },
+    );
+    // Let the whole round through to the HTTP layer, as a warmer that does not size its pool would.
+    const unguarded = { ...controller.deps, semaphore: new WeightedSemaphore(1000) };
+    const report = await run(unguarded, { time: '2026-11-23T12:00:00Z' }, { getRemainingTimeInMillis: () => 60_000 });
+    const result = report.targets[0].warm!;
+    expect(result.pingsSent).toBe(200);
+    expect(result.answered).toBe(200);
+    expect(result.proven).toBeLessThan(200);
+    expect(harness.emulator.environments('narrow').length).toBeLessThan(200);
+  });
+});

@@ -1,0 +1,54 @@
+import { ControllerConfigError } from '../../controller/errors';
+import { configFromEnv, createRuntime, endpointsFromEnv, largestRound, socketPoolSize } from '../../controller/handler';
+import type { Policy } from '../../controller/policy';
+
+describe('configFromEnv', () => {
+  it('reads the tunables and rejects nonsense with the variable’s name', () => {
+    const config = configFromEnv({
+      THERMOSTAT_SHARD_SIZE: '100',
+      THERMOSTAT_MAX_ROUNDS: '2',
+      THERMOSTAT_TICK_SHARE: '0.3',
+    });
+    expect(config).toMatchObject({ shardSize: 100, tickShare: 0.3, warm: { maxRounds: 2 } });
+    expect(() => configFromEnv({ THERMOSTAT_PARALLELISM: 'lots' })).toThrow(
+      'THERMOSTAT_PARALLELISM is "lots"; expected a number of at least 1',
+    );
+  });
+});
+
+describe('socket pool', () => {
+  const policies = [
+    { function: 'a', warm: { concurrency: 5 } },
+    { function: 'b', windows: [{ from: '08:00', to: '18:00', warm: { concurrency: 300 } }] },
+    { function: 'c', mode: 'provisioned', qualifier: 'live', provisioned: { min: 40 } },
+  ] as unknown as Policy[];
+
+  it('is sized to the largest round any window asks for, plus room for other targets', () => {
+    expect(largestRound(policies)).toBe(300);
+    expect(socketPoolSize(policies, 200)).toBe(500);
+    expect(socketPoolSize([], 4)).toBe(50);
+    expect(socketPoolSize(policies, 32, { THERMOSTAT_MAX_SOCKETS: '80' })).toBe(80);
+  });
+});
+
+describe('endpointsFromEnv', () => {
+  it('follows the SDK’s AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> variables', () => {
+    expect(
+      endpointsFromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:2' }),
+    ).toEqual({
+      lambda: 'http://127.0.0.1:1',
+      autoscaling: 'http://127.0.0.1:1',
+      cloudwatch: 'http://127.0.0.1:1',
+      events: 'http://127.0.0.1:1',
+      dynamodb: 'http://127.0.0.1:2',
+    });
+    expect(endpointsFromEnv({})).toEqual({});
+  });
+});
+
+describe('createRuntime', () => {
+  it('says which variable is missing', () => {
+    expect(() => createRuntime({}, __dirname)).toThrow(ControllerConfigError);
+    expect(() => createRuntime({}, __dirname)).toThrow('THERMOSTAT_TABLE is not set; it names the state table');
+  });
+});

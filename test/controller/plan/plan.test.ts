@@ -1,0 +1,292 @@
+import type { Decision, Observed, TargetObservation } from '../../../controller/plan';
+import { plan } from '../../../controller/plan';
+import { ACCOUNT, effective } from '../../fixtures/controller/effective';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const at = (key: string, obs: TargetObservation, account: Observed['account'] = ACCOUNT): Observed => ({
+  account,
+  targets: { [key]: obs },
+});
+const kinds = (decisions: Decision[]) => decisions.map((decision) => decision.kind);
+const only = <K extends Decision['kind']>(decisions: Decision[], kind: K) => {
+  const found = decisions.filter((decision) => decision.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0] as Extract<Decision, { kind: K }>;
+};
+const NO_PC = { provisioned: null, scalableTarget: null } as const;
+
+describe('warm mode', () => {
+  it('pings a never-pinged target with as many pings as environments wanted', () => {
+    const decisions = plan([effective({ warm: { concurrency: 5 } })], NOW, at('api:live', {}));
+    const ping = only(decisions, 'ping');
+    expect(ping).toMatchObject({ key: 'api:live', count: 5, wanted: 5, holdMs: 250, proof: true });
+    expect(ping.reason).toContain('5 environments wanted');
+    expect(ping.reason).toContain('first ping');
+  });
+
+  it('expects cold starts when fewer environments were proven last time than are wanted now', () => {
+    const first = only(plan([effective({ warm: { concurrency: 3 } })], NOW, at('api:live', {})), 'ping');
+    expect(first.expectCold).toBe(true);
+    const old = NOW.getTime() - 600_000;
+    const steady = plan(
+      [effective({ warm: { concurrency: 3 } })],
+      NOW,
+      at('api:live', { lastPingAt: old, lastProven: 3 }),
+    );
+    expect(only(steady, 'ping').expectCold).toBe(false);
+    const grown = plan(
+      [effective({ warm: { concurrency: 5 } })],
+      NOW,
+      at('api:live', { lastPingAt: old, lastProven: 3 }),
+    );
+    expect(only(grown, 'ping').expectCold).toBe(true);
+  });
+
+  it('skips a target pinged less than an interval ago and says when it was pinged', () => {
+    const last = NOW.getTime() - 120_000;
+    const decisions = plan([effective()], NOW, at('api:live', { lastPingAt: last, lastWanted: 1 }));
+    const skip = only(decisions, 'skip');
+    expect(skip.cause).toBe('not-due');
+    expect(skip.reason).toBe('last pinged 2m ago; interval is 5m');
+  });
+
+  it('pings again at once when the window raises the warmth', () => {
+    const last = NOW.getTime() - 60_000;
+    const decisions = plan(
+      [effective({ window: 'peak', warm: { concurrency: 10 } })],
+      NOW,
+      at('api:live', { lastPingAt: last, lastWanted: 2 }),
+    );
+    const ping = only(decisions, 'ping');
+    expect(ping.count).toBe(10);
+    expect(ping.reason).toContain('in window "peak"');
+    expect(ping.reason).toContain('warmth raised from 2 to 10');
+  });
+
+  it('honours a 5-minute interval on a 1-minute tick: every fifth tick pings', () => {
+    const policy = effective({ warm: { intervalMs: 300_000 } });
+    let lastPingAt: number | undefined;
+    const pinged: number[] = [];
+    for (let tick = 0; tick < 21; tick++) {
+      // Scheduled deliveries arrive a little late, by a varying amount.
+      const now = new Date(NOW.getTime() + tick * 60_000 + ((tick * 7) % 5) * 1000);
+      const decisions = plan([policy], now, at('api:live', { lastPingAt, lastWanted: 1 }));
+      if (decisions.some((decision) => decision.kind === 'ping')) {
+        pinged.push(tick);
+        lastPingAt = now.getTime();
+      }
+    }
+    expect(pinged).toEqual([0, 5, 10, 15, 20]);
+  });
+
+  it('caps pings by budget.maxConcurrency and says so', () => {
+    const decisions = plan(
+      [effective({ warm: { concurrency: 50 }, budget: { maxConcurrency: 8, maxShare: 0.5 } })],
+      NOW,
+      at('api:live', {}),
+    );
+    const ping = only(decisions, 'ping');
+    expect(ping.count).toBe(8);
+    expect(ping.wanted).toBe(50);
+    expect(ping.reason).toContain('capped at 8 by budget.maxConcurrency 8');
+  });
+
+  it('caps pings by the share of the unreserved account concurrency', () => {
+    const decisions = plan(
+      [effective({ warm: { concurrency: 50 }, budget: { maxShare: 0.1 } })],
+      NOW,
+      at('api:live', {}, { limit: 1000, unreserved: 300 }),
+    );
+    expect(only(decisions, 'ping').count).toBe(30);
+  });
+
+  it('never uses all of a reserved concurrency, and skips when nothing is left for real traffic', () => {
+    const capped = plan([effective({ warm: { concurrency: 10 } })], NOW, at('api:live', { reservedConcurrency: 5 }));
+    expect(only(capped, 'ping').count).toBe(4);
+    const none = plan([effective({ warm: { concurrency: 10 } })], NOW, at('api:live', { reservedConcurrency: 1 }));
+    expect(only(none, 'skip')).toMatchObject({ cause: 'no-reserved-headroom' });
+    const zero = plan([effective()], NOW, at('api:live', { reservedConcurrency: 0 }));
+    expect(only(zero, 'skip').cause).toBe('no-reserved-headroom');
+  });
+
+  it('does not ping blind when the account settings are unknown and no absolute budget is set', () => {
+    const blind = plan([effective()], NOW, { targets: {} });
+    expect(only(blind, 'skip').cause).toBe('budget-unknown');
+    const bounded = plan([effective({ budget: { maxConcurrency: 3 }, warm: { concurrency: 5 } })], NOW, {
+      targets: {},
+    });
+    expect(only(bounded, 'ping').count).toBe(3);
+  });
+
+  it('shares the tick budget fairly when targets together want more than it allows', () => {
+    const policies = ['a', 'b', 'c', 'd'].map((fn) =>
+      effective({ function: fn, warm: { concurrency: fn === 'd' ? 5 : 100 }, budget: { maxShare: 0.5 } }),
+    );
+    const decisions = plan(
+      policies,
+      NOW,
+      { account: { limit: 1000, unreserved: 400 }, targets: {} },
+      { tickShare: 0.2 },
+    );
+    const counts = Object.fromEntries(
+      decisions.filter((d) => d.kind === 'ping').map((d) => [d.function, d.kind === 'ping' ? d.count : 0]),
+    );
+    expect(counts).toEqual({ a: 25, b: 25, c: 25, d: 5 });
+    const a = decisions.find((d) => d.function === 'a')!;
+    expect(a.reason).toContain('tick budget of 80 shared with other targets allows 25');
+  });
+
+  it('sends a compatibility payload and says that no proof is possible', () => {
+    const decisions = plan(
+      [effective({ warm: { concurrency: 2, payload: { flavour: 'serverless-plugin-warmup' } } })],
+      NOW,
+      at('api:live', {}),
+    );
+    const ping = only(decisions, 'ping');
+    expect(ping.proof).toBe(false);
+    expect(ping.payload).toEqual({ flavour: 'serverless-plugin-warmup' });
+    expect(ping.reason).toContain('no environment proof possible');
+  });
+
+  it('shortens a hold that would not fit in the function timeout', () => {
+    const decisions = plan([effective({ warm: { holdMs: 2000 } })], NOW, at('api:live', { timeoutMs: 3000 }));
+    const ping = only(decisions, 'ping');
+    expect(ping.holdMs).toBe(1500);
+    expect(ping.reason).toContain('hold shortened to 1500 ms (function timeout 3000 ms)');
+  });
+
+  it('skips pings when READY provisioned concurrency covers the warmth, and pings when it only partly does', () => {
+    const ready = { requested: 5, allocated: 5, available: 5, status: 'READY' as const };
+    const covered = plan(
+      [effective({ warm: { concurrency: 3 } })],
+      NOW,
+      at('api:live', { provisioned: ready, scalableTarget: null }),
+    );
+    expect(only(covered, 'skip')).toMatchObject({ cause: 'covered-by-provisioned' });
+    expect(kinds(covered)).toEqual(['skip']);
+    const partly = plan(
+      [effective({ warm: { concurrency: 8 } })],
+      NOW,
+      at('api:live', { provisioned: ready, scalableTarget: null }),
+    );
+    expect(only(partly, 'ping').count).toBe(8);
+  });
+
+  it('reports a missing function as a failure of that target only', () => {
+    const decisions = plan([effective({ function: 'gone' }), effective({ function: 'fine' })], NOW, {
+      account: ACCOUNT,
+      targets: { 'gone:live': { problem: { kind: 'function-missing', message: 'Function not found: gone' } } },
+    });
+    expect(decisions.map((d) => [d.function, d.kind])).toEqual([
+      ['gone', 'fail'],
+      ['fine', 'ping'],
+    ]);
+  });
+
+  it('removes provisioned concurrency Thermostat set when the policy moves to warm, and still pings', () => {
+    const decisions = plan(
+      [effective({ warm: { concurrency: 2 } })],
+      NOW,
+      at('api:live', {
+        provisioned: { requested: 4, allocated: 4, available: 4, status: 'READY' },
+        scalableTarget: null,
+        managed: { function: 'api', qualifier: 'live', provisioned: { strategy: 'direct', value: 4 }, since: 1 },
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['delete-provisioned', 'ping']);
+  });
+});
+
+describe('off mode', () => {
+  const managed = (provisioned: NonNullable<TargetObservation['managed']>['provisioned']) => ({
+    function: 'api',
+    qualifier: 'live',
+    provisioned,
+    since: 1,
+  });
+  const pc = (requested: number) => ({
+    requested,
+    allocated: requested,
+    available: requested,
+    status: 'READY' as const,
+  });
+
+  it('leaves provisioned concurrency it did not create in place', () => {
+    const decisions = plan(
+      [effective({ mode: 'off' })],
+      NOW,
+      at('api:live', { provisioned: pc(3), scalableTarget: null }),
+    );
+    const leave = only(decisions, 'leave-alone');
+    expect(leave.owner).toBe('provisioned-config');
+    expect(leave.reason).toContain('was not created by Thermostat; left in place');
+  });
+
+  it('deletes what it created', () => {
+    const decisions = plan(
+      [effective({ mode: 'off' })],
+      NOW,
+      at('api:live', { provisioned: pc(3), scalableTarget: null, managed: managed({ strategy: 'direct', value: 3 }) }),
+    );
+    expect(only(decisions, 'delete-provisioned').previous).toBe(3);
+  });
+
+  it('leaves a config someone changed after Thermostat wrote it, and forgets it', () => {
+    const decisions = plan(
+      [effective({ mode: 'off' })],
+      NOW,
+      at('api:live', { provisioned: pc(7), scalableTarget: null, managed: managed({ strategy: 'direct', value: 3 }) }),
+    );
+    expect(kinds(decisions)).toEqual(['leave-alone', 'forget']);
+    expect(decisions[0].reason).toContain('changed to 7 outside Thermostat (it set 3)');
+  });
+
+  it('deregisters its scalable target and deletes the concurrency that target set', () => {
+    const decisions = plan(
+      [effective({ mode: 'off' })],
+      NOW,
+      at('api:live', {
+        provisioned: pc(2),
+        scalableTarget: { min: 1, max: 4 },
+        managed: managed({ strategy: 'autoscaling', min: 1, max: 4, utilization: 0.7 }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['deregister-scalable-target', 'delete-provisioned']);
+  });
+
+  it('forgets a record when nothing is left, and removes nothing it could not read', () => {
+    const gone = plan(
+      [effective({ mode: 'off' })],
+      NOW,
+      at('api:live', { ...NO_PC, managed: managed({ strategy: 'direct', value: 3 }) }),
+    );
+    expect(kinds(gone)).toEqual(['forget']);
+    const unread = plan(
+      [effective({ mode: 'off' })],
+      NOW,
+      at('api:live', { managed: managed({ strategy: 'direct', value: 3 }) }),
+    );
+    expect(only(unread, 'skip').cause).toBe('not-observed');
+  });
+
+  it('does nothing but say so when there is nothing to remove', () => {
+    const decisions = plan([effective({ mode: 'off' })], NOW, at('api:live', NO_PC));
+    expect(decisions).toEqual([expect.objectContaining({ kind: 'skip', cause: 'off', reason: 'mode is off' })]);
+  });
+
+  it('cleans up a managed target whose policy was removed', () => {
+    const decisions = plan([], NOW, {
+      account: ACCOUNT,
+      targets: {
+        'old:live': {
+          provisioned: pc(2),
+          scalableTarget: null,
+          managed: { function: 'old', qualifier: 'live', provisioned: { strategy: 'direct', value: 2 }, since: 1 },
+        },
+      },
+    });
+    const deletion = only(decisions, 'delete-provisioned');
+    expect(deletion).toMatchObject({ key: 'old:live', function: 'old', qualifier: 'live', mode: 'off' });
+    expect(deletion.reason).toMatch(/^no policy names old:live any more; /);
+  });
+});

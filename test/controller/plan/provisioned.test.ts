@@ -1,0 +1,288 @@
+import type { Decision, Observed, TargetObservation } from '../../../controller/plan';
+import { plan } from '../../../controller/plan';
+import { ACCOUNT, effective } from '../../fixtures/controller/effective';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const at = (obs: TargetObservation, account: Observed['account'] = ACCOUNT): Observed => ({
+  account,
+  targets: { 'api:live': obs },
+});
+const kinds = (decisions: Decision[]) => decisions.map((decision) => decision.kind);
+const first = <K extends Decision['kind']>(decisions: Decision[], kind: K) =>
+  decisions.find((decision) => decision.kind === kind) as Extract<Decision, { kind: K }>;
+const pc = (requested: number, status: 'IN_PROGRESS' | 'READY' | 'FAILED' = 'READY', reason?: string) => ({
+  requested,
+  allocated: status === 'READY' ? requested : 0,
+  available: status === 'READY' ? requested : 0,
+  status,
+  ...(reason ? { reason } : {}),
+});
+const ours = (provisioned: NonNullable<TargetObservation['managed']>['provisioned']) => ({
+  function: 'api',
+  qualifier: 'live',
+  provisioned,
+  since: 1,
+});
+const direct = (min: number, extra: Record<string, unknown> = {}) =>
+  effective({ mode: 'provisioned', provisioned: { min, max: min, ...extra } });
+const scaling = (min: number, max: number, extra: Record<string, unknown> = {}) =>
+  effective({ mode: 'provisioned', provisioned: { min, max, strategy: 'autoscaling', ...extra } });
+
+describe('direct strategy', () => {
+  it('puts the wanted value when none is configured, and does not ping while it allocates', () => {
+    const decisions = plan([direct(5)], NOW, at({ provisioned: null, scalableTarget: null }));
+    expect(kinds(decisions)).toEqual(['put-provisioned']);
+    expect(first(decisions, 'put-provisioned')).toMatchObject({ value: 5, previous: null, adopt: false });
+    expect(decisions[0].reason).toBe('provisioned.min is 5; none configured, setting 5');
+  });
+
+  it('writes nothing when what is deployed is what is wanted', () => {
+    const decisions = plan(
+      [direct(5)],
+      NOW,
+      at({ provisioned: pc(5), scalableTarget: null, managed: ours({ strategy: 'direct', value: 5 }) }),
+    );
+    expect(kinds(decisions)).toEqual(['keep-provisioned']);
+    expect(first(decisions, 'keep-provisioned')).toMatchObject({
+      requested: 5,
+      allocated: 5,
+      status: 'READY',
+      owned: { strategy: 'direct', value: 5 },
+    });
+  });
+
+  it('writes once when the policy changes', () => {
+    const decisions = plan(
+      [direct(8)],
+      NOW,
+      at({ provisioned: pc(5), scalableTarget: null, managed: ours({ strategy: 'direct', value: 5 }) }),
+    );
+    expect(first(decisions, 'put-provisioned')).toMatchObject({ value: 8, previous: 5 });
+    expect(decisions[0].reason).toContain('changing 5 → 8');
+  });
+
+  it('deletes for zero and never puts 0', () => {
+    const decisions = plan(
+      [direct(0)],
+      NOW,
+      at({ provisioned: pc(5), scalableTarget: null, managed: ours({ strategy: 'direct', value: 5 }) }),
+    );
+    expect(kinds(decisions)).toEqual(['delete-provisioned']);
+    expect(decisions[0].reason).toContain('Lambda refuses 0');
+  });
+
+  it('leaves a config someone else set alone unless the policy adopts it', () => {
+    const foreign = at({ provisioned: pc(3), scalableTarget: null });
+    const left = plan([direct(5)], NOW, foreign);
+    expect(kinds(left)).toEqual(['leave-alone']);
+    expect(left[0].reason).toContain('provisioned concurrency 3 that Thermostat did not set');
+    expect(left[0].reason).toContain('provisioned.adopt: true');
+    const adopted = plan([direct(5, { adopt: true })], NOW, foreign);
+    expect(first(adopted, 'put-provisioned')).toMatchObject({ value: 5, previous: 3, adopt: true });
+  });
+
+  it('adopts a matching foreign config without writing', () => {
+    const decisions = plan([direct(3, { adopt: true })], NOW, at({ provisioned: pc(3), scalableTarget: null }));
+    expect(kinds(decisions)).toEqual(['keep-provisioned']);
+    expect(first(decisions, 'keep-provisioned').owned).toEqual({ strategy: 'direct', value: 3 });
+  });
+
+  it('never fights a scalable target someone else registered', () => {
+    const decisions = plan([direct(5)], NOW, at({ provisioned: pc(2), scalableTarget: { min: 1, max: 10 } }));
+    expect(kinds(decisions)).toEqual(['leave-alone']);
+    expect(first(decisions, 'leave-alone').owner).toBe('scalable-target');
+    const adopted = plan(
+      [direct(5, { adopt: true })],
+      NOW,
+      at({ provisioned: pc(2), scalableTarget: { min: 1, max: 10 } }),
+    );
+    expect(kinds(adopted)).toEqual(['deregister-scalable-target', 'put-provisioned']);
+  });
+
+  it('sizes from the concurrency history between min and max', () => {
+    const decisions = plan(
+      [effective({ mode: 'provisioned', provisioned: { min: 2, max: 20, utilization: 0.5 } })],
+      NOW,
+      at({
+        provisioned: null,
+        scalableTarget: null,
+        utilization: { averageConcurrency: 3, peakConcurrency: 7, minutes: 60 },
+      }),
+    );
+    expect(first(decisions, 'put-provisioned').value).toBe(14);
+    expect(decisions[0].reason).toContain('peak concurrency 7 over 60 min at target utilisation 0.5 needs 14');
+  });
+
+  it('caps by reserved concurrency minus what other versions hold', () => {
+    const decisions = plan(
+      [direct(10)],
+      NOW,
+      at({ provisioned: null, scalableTarget: null, reservedConcurrency: 8, provisionedElsewhere: 2 }),
+    );
+    expect(first(decisions, 'put-provisioned').value).toBe(6);
+    expect(decisions[0].reason).toContain(
+      'capped at 6 by reserved concurrency 8 minus 2 provisioned on other versions',
+    );
+  });
+
+  it('falls back to pings when the allocation FAILED, naming the reason', () => {
+    const decisions = plan(
+      [direct(3)],
+      NOW,
+      at({
+        provisioned: pc(3, 'FAILED', 'FUNCTION_ERROR_INIT_FAILURE'),
+        scalableTarget: null,
+        managed: ours({ strategy: 'direct', value: 3 }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['keep-provisioned', 'ping']);
+    const ping = first(decisions, 'ping');
+    expect(ping).toMatchObject({ count: 3, fallback: 'provisioned-failed' });
+    expect(ping.reason).toContain('the allocation FAILED (FUNCTION_ERROR_INIT_FAILURE)');
+  });
+
+  it('writes nothing blind when the provisioned state could not be read', () => {
+    const decisions = plan([direct(3)], NOW, at({}));
+    expect(kinds(decisions)).toEqual(['skip']);
+    expect(first(decisions, 'skip').cause).toBe('not-observed');
+  });
+
+  it('refuses SnapStart and weighted aliases, keeping warmth with pings', () => {
+    const snap = plan([direct(2)], NOW, at({ provisioned: null, scalableTarget: null, snapStart: true }));
+    expect(kinds(snap)).toEqual(['skip', 'ping']);
+    expect(snap[0].reason).toContain('SnapStart');
+    expect(first(snap, 'ping').fallback).toBe('provisioned-blocked');
+    const weighted = plan([direct(2)], NOW, at({ provisioned: null, scalableTarget: null, weightedAlias: true }));
+    expect(weighted[0].reason).toContain('routing weights');
+  });
+});
+
+describe('autoscaling strategy', () => {
+  it('registers the window min/max with a target-tracking policy', () => {
+    const decisions = plan(
+      [scaling(2, 10, { utilization: 0.6 })],
+      NOW,
+      at({ provisioned: null, scalableTarget: null, scalingPolicy: null }),
+    );
+    expect(first(decisions, 'register-scalable-target')).toMatchObject({
+      min: 2,
+      max: 10,
+      utilization: 0.6,
+      putPolicy: true,
+      previous: null,
+    });
+  });
+
+  it('writes nothing when the scalable target and its policy already match', () => {
+    const decisions = plan(
+      [scaling(2, 10)],
+      NOW,
+      at({
+        provisioned: pc(4),
+        scalableTarget: { min: 2, max: 10 },
+        scalingPolicy: { targetValue: 0.7 },
+        managed: ours({ strategy: 'autoscaling', min: 2, max: 10, utilization: 0.7 }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['keep-provisioned']);
+  });
+
+  it('lowers min and max explicitly in a quiet window', () => {
+    const decisions = plan(
+      [effective({ ...scaling(0, 1), window: 'night' })],
+      NOW,
+      at({
+        provisioned: pc(6),
+        scalableTarget: { min: 4, max: 10 },
+        scalingPolicy: { targetValue: 0.7 },
+        managed: ours({ strategy: 'autoscaling', min: 4, max: 10, utilization: 0.7 }),
+      }),
+    );
+    const register = first(decisions, 'register-scalable-target');
+    expect(register).toMatchObject({ min: 0, max: 1, putPolicy: false, previous: { min: 4, max: 10 } });
+    expect(register.reason).toContain('window "night": min 4 → 0, max 10 → 1');
+    expect(register.reason).toContain('never scales in without traffic');
+  });
+
+  it('leaves a scalable target it did not register alone', () => {
+    const decisions = plan([scaling(1, 5)], NOW, at({ provisioned: pc(1), scalableTarget: { min: 1, max: 3 } }));
+    expect(kinds(decisions)).toEqual(['leave-alone']);
+  });
+
+  it('switching from direct removes nothing it does not own and lets the scalable target take over', () => {
+    const decisions = plan(
+      [scaling(1, 5)],
+      NOW,
+      at({ provisioned: pc(3), scalableTarget: null, managed: ours({ strategy: 'direct', value: 3 }) }),
+    );
+    expect(kinds(decisions)).toEqual(['register-scalable-target']);
+  });
+});
+
+describe('auto mode', () => {
+  const auto = (expectedUtilization?: number) =>
+    effective({
+      mode: 'auto',
+      warm: { concurrency: 4 },
+      auto: expectedUtilization === undefined ? {} : { expectedUtilization },
+    });
+
+  it('chooses provisioned concurrency above the break-even and says why', () => {
+    const decisions = plan([auto(0.8)], NOW, at({ provisioned: null, scalableTarget: null }));
+    expect(kinds(decisions)).toEqual(['auto-choice', 'put-provisioned']);
+    expect(first(decisions, 'auto-choice')).toMatchObject({
+      choice: 'provisioned',
+      expectedUtilization: 0.8,
+      utilizationSource: 'policy',
+    });
+    expect(decisions[0].reason).toBe(
+      'auto chose provisioned concurrency: expected utilisation 80% is above the 60% break-even: $126/month provisioned vs $140/month with pings for 4 × 1024 MB x86_64',
+    );
+    expect(first(decisions, 'put-provisioned').value).toBe(4);
+  });
+
+  it('chooses pings below the break-even or when nothing is known', () => {
+    expect(kinds(plan([auto(0.2)], NOW, at({ provisioned: null, scalableTarget: null })))).toEqual([
+      'auto-choice',
+      'ping',
+    ]);
+    const unknown = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null }));
+    expect(first(unknown, 'auto-choice')).toMatchObject({ choice: 'warm', utilizationSource: 'unknown' });
+  });
+
+  it('learns utilisation from the metrics when the policy gives none', () => {
+    const decisions = plan(
+      [auto()],
+      NOW,
+      at({
+        provisioned: null,
+        scalableTarget: null,
+        utilization: { averageConcurrency: 3.6, peakConcurrency: 5, minutes: 60 },
+      }),
+    );
+    expect(first(decisions, 'auto-choice')).toMatchObject({
+      choice: 'provisioned',
+      expectedUtilization: 0.9,
+      utilizationSource: 'metrics',
+    });
+  });
+
+  it('uses an injected cost model and passes it what it knows', () => {
+    const chooser = jest.fn(() => ({ choice: 'warm' as const, reason: 'cost model says pings cost $0.01/month' }));
+    const decisions = plan(
+      [auto(0.95)],
+      NOW,
+      at({ provisioned: null, scalableTarget: null, memoryMb: 2048, architecture: 'arm64' }),
+      { chooseAuto: chooser },
+    );
+    expect(chooser).toHaveBeenCalledWith({
+      expectedUtilization: 0.95,
+      memoryMb: 2048,
+      architecture: 'arm64',
+      environments: 4,
+      intervalMs: 300_000,
+      holdMs: 250,
+    });
+    expect(decisions[0].reason).toBe('auto chose pings: cost model says pings cost $0.01/month');
+  });
+});

@@ -1,0 +1,122 @@
+import { emitMetrics, METRIC } from '../../../controller/report/metrics';
+import { type RunReport, totalsOf } from '../../../controller/report/report';
+import { MemoryMetrics } from '../../fixtures/controller/harness';
+
+const outcomes = {
+  ok: 3,
+  'function-error': 0,
+  throttled: 1,
+  'timed-out': 0,
+  'not-found': 0,
+  'invalid-response': 0,
+  error: 0,
+};
+
+describe('emitMetrics', () => {
+  const targets: RunReport['targets'] = [
+    {
+      key: 'api:live',
+      function: 'arn:aws:lambda:us-east-1:123456789012:function:api',
+      qualifier: 'live',
+      target: 'api:live',
+      mode: 'warm',
+      window: undefined,
+      status: 'ok',
+      decisions: [],
+      warm: {
+        wanted: 4,
+        proof: true,
+        proven: 3,
+        answered: 3,
+        cold: 1,
+        shortfall: 1,
+        pingsSent: 4,
+        rounds: 1,
+        failures: 1,
+        outcomes,
+        stoppedBy: 'throttled',
+        messages: {},
+        environments: ['a', 'b', 'c'],
+      },
+    },
+    {
+      key: 'pc:live',
+      function: 'pc',
+      qualifier: 'live',
+      target: 'pc:live',
+      mode: 'provisioned',
+      window: undefined,
+      status: 'failed',
+      decisions: [],
+      provisioned: { changes: [], requested: 5, allocated: 2 },
+      failure: { kind: 'provisioned-write', message: 'x' },
+    },
+  ];
+  const report: RunReport = {
+    runId: 'r',
+    tickId: 't',
+    shard: { index: 0, of: 1 },
+    status: 'completed',
+    startedAt: '',
+    durationMs: 420,
+    policies: { total: 2, inShard: 2, issues: [] },
+    totals: totalsOf(targets),
+    targets,
+    skipped: [],
+    events: { published: 0, failed: 0 },
+  };
+
+  it('uses the dashboard’s names: per target with exactly the Target dimension, totals with none', () => {
+    const sink = new MemoryMetrics();
+    emitMetrics(sink, report);
+    expect(sink.published).toEqual([
+      {
+        dimensions: { Target: 'api:live' },
+        metrics: {
+          PingsSent: 4,
+          EnvironmentsProven: 3,
+          ColdEnvironments: 1,
+          Shortfall: 1,
+          PingFailures: 1,
+          TargetFailures: 0,
+        },
+      },
+      {
+        dimensions: { Target: 'pc:live' },
+        metrics: { TargetFailures: 1, ProvisionedRequested: 5, ProvisionedAllocated: 2 },
+      },
+      {
+        dimensions: {},
+        metrics: {
+          PingsSent: 4,
+          EnvironmentsProven: 3,
+          ColdEnvironments: 1,
+          Shortfall: 1,
+          PingFailures: 1,
+          TargetFailures: 1,
+          TickDuration: 420,
+        },
+      },
+    ]);
+    // The names construct/metrics.ts (the dashboard and alarms) queries.
+    expect(Object.values(METRIC).sort()).toEqual(
+      [
+        'PingsSent',
+        'EnvironmentsProven',
+        'ColdEnvironments',
+        'Shortfall',
+        'PingFailures',
+        'TargetFailures',
+        'TickDuration',
+        'ProvisionedRequested',
+        'ProvisionedAllocated',
+      ].sort(),
+    );
+  });
+
+  it('emits nothing for a duplicate delivery', () => {
+    const sink = new MemoryMetrics();
+    emitMetrics(sink, { ...report, status: 'duplicate' });
+    expect(sink.published).toEqual([]);
+  });
+});

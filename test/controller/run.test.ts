@@ -1,0 +1,122 @@
+import { systemClock } from '../../controller/clock';
+import { WeightedSemaphore } from '../../controller/concurrency';
+import { DEFAULT_CONFIG } from '../../controller/config';
+import { StateStoreError } from '../../controller/errors';
+import { createCaches } from '../../controller/observe/caches';
+import { parsePolicyValue } from '../../controller/policy';
+import { MemoryLog } from '../../controller/report/log';
+import { type RunDeps, run } from '../../controller/run';
+import { MemoryStateStore } from '../../controller/state';
+import { FakeAutoScaling, FakeControl } from '../fixtures/controller/fake-control';
+import { FakeLambda } from '../fixtures/controller/fake-lambda';
+import { MemoryMetrics } from '../fixtures/controller/harness';
+
+const context = {
+  getRemainingTimeInMillis: () => 60_000,
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:ctl',
+};
+
+function deps(policies: unknown[], config: Partial<RunDeps['config']> = {}) {
+  const loaded = policies.flatMap((policy, index) => parsePolicyValue(policy, `p${index}.json`).policies);
+  const names = Object.fromEntries(
+    policies.map((policy) => [(policy as { function: string }).function, { qualifiers: ['live'] }]),
+  );
+  const lambda = new FakeControl(names);
+  const invoker = new FakeLambda();
+  const state = new MemoryStateStore();
+  const log = new MemoryLog();
+  const value: RunDeps = {
+    policies: { policies: loaded, issues: [] },
+    lambda,
+    invoker,
+    autoscaling: new FakeAutoScaling(),
+    state,
+    log,
+    metrics: new MemoryMetrics(),
+    clock: systemClock,
+    caches: createCaches(),
+    semaphore: new WeightedSemaphore(100),
+    config: { ...DEFAULT_CONFIG, warm: { ...DEFAULT_CONFIG.warm, coldStartAllowanceMs: 0 }, ...config },
+  };
+  return { deps: value, lambda, invoker, state, log };
+}
+
+describe('run', () => {
+  it('throws a StateStoreError (so the whole tick is retried) when the tick cannot be claimed', async () => {
+    const { deps: value, state, invoker } = deps([{ function: 'a', qualifier: 'live' }]);
+    state.claimTick = () => Promise.reject(new StateStoreError('table unreachable'));
+    await expect(run(value, { time: '2026-11-23T10:00:00Z' }, context)).rejects.toBeInstanceOf(StateStoreError);
+    expect(invoker.calls).toHaveLength(0);
+  });
+
+  it('splits a large set into shards, starts the others asynchronously and runs a failed one itself', async () => {
+    const policies = ['a', 'b', 'c', 'd', 'e'].map((name) => ({
+      function: name,
+      qualifier: 'live',
+      warm: { holdMs: 50 },
+    }));
+    const { deps: value, invoker } = deps(policies, { shardSize: 2 });
+    const original = invoker.invoke.bind(invoker);
+    let shardCalls = 0;
+    invoker.invoke = async (input, options) => {
+      if (input.InvocationType !== 'Event') return original(input, options);
+      invoker.calls.push(input);
+      shardCalls += 1;
+      if (shardCalls === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+      return { StatusCode: 202 };
+    };
+    const report = await run(value, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(report.shard).toEqual({ index: 0, of: 3 });
+    expect(report.shards).toEqual({ dispatched: 1, failed: [{ index: 2, error: 'Rate exceeded' }] });
+    const events = invoker.calls.filter((call) => call.InvocationType === 'Event');
+    expect(events.map((call) => call.FunctionName)).toEqual([context.invokedFunctionArn, context.invokedFunctionArn]);
+    expect(JSON.parse(Buffer.from(events[0].Payload!).toString())).toEqual({
+      thermostatShard: {
+        tickId: '2026-11-23T10:00:00Z',
+        scheduledAt: Date.parse('2026-11-23T10:00:00Z'),
+        index: 1,
+        of: 3,
+      },
+    });
+    // Shard 0 (a, d) plus the shard that could not be started (c): shard 1 (b, e) runs elsewhere.
+    expect(report.targets.map((target) => target.function).sort()).toEqual(['a', 'c', 'd']);
+  });
+
+  it('runs one shard of a sharded tick when invoked with a shard event', async () => {
+    const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
+    const { deps: value, invoker } = deps(policies, { shardSize: 1 });
+    const event = { thermostatShard: { tickId: '2026-11-23T10:00:00Z', scheduledAt: 0, index: 1, of: 3 } };
+    const report = await run(value, event, context);
+    expect(report.shard).toEqual({ index: 1, of: 3 });
+    expect(report.targets.map((target) => target.function)).toEqual(['b']);
+    expect(invoker.calls.every((call) => call.InvocationType === 'RequestResponse')).toBe(true);
+  });
+
+  it('cleans up provisioned concurrency Thermostat set for a target whose policy was removed', async () => {
+    const { deps: value, lambda, state } = deps([{ function: 'kept', qualifier: 'live', mode: 'off' }]);
+    lambda.functions.old = { qualifiers: ['live'] };
+    lambda.provisioned.set('old:live', { requested: 2, status: 'READY' });
+    await state.saveTarget(
+      {
+        key: 'old:live',
+        history: [],
+        managed: { function: 'old', qualifier: 'live', provisioned: { strategy: 'direct', value: 2 }, since: 0 },
+      },
+      '2026-11-23T09:00:00Z',
+    );
+    const report = await run(value, { time: '2026-11-23T10:00:00Z' }, context);
+    const old = report.targets.find((target) => target.key === 'old:live')!;
+    expect(old.provisioned?.changes).toEqual([expect.objectContaining({ action: 'delete-provisioned' })]);
+    expect(lambda.provisioned.has('old:live')).toBe(false);
+    expect((await state.loadTargets(['old:live'])).get('old:live')?.managed).toBeUndefined();
+  });
+
+  it('reports policy issues without failing the tick', async () => {
+    const { deps: value } = deps([{ function: 'a', qualifier: 'live' }]);
+    const issues = [{ file: 'bad.yaml', path: 'mode', message: 'expected one of warm, provisioned, auto, off' }];
+    const report = await run({ ...value, policies: { ...value.policies, issues } }, {}, context);
+    expect(report.status).toBe('completed');
+    expect(report.policies.issues).toEqual(issues);
+    expect(report.totals.environmentsProven).toBe(1);
+  });
+});

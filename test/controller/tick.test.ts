@@ -1,0 +1,49 @@
+import { inShard, readTick, tickId } from '../../controller/tick';
+
+const NOW = Date.parse('2026-11-23T10:07:42.123Z');
+
+describe('readTick', () => {
+  it('takes the id from an EventBridge scheduled event, so duplicate deliveries share it', () => {
+    const event = { 'detail-type': 'Scheduled Event', time: '2026-11-23T10:05:00Z', id: 'a' };
+    expect(readTick(event, NOW)).toEqual({
+      id: '2026-11-23T10:05:00Z',
+      scheduledAt: Date.parse('2026-11-23T10:05:00Z'),
+    });
+    expect(readTick({ ...event, id: 'b' }, NOW + 5_000).id).toBe('2026-11-23T10:05:00Z');
+  });
+
+  it('accepts Scheduler inputs (time, scheduledTime, scheduled-time)', () => {
+    for (const key of ['time', 'scheduledTime', 'scheduled-time']) {
+      expect(readTick({ [key]: '2026-11-23T10:06:00.000Z' }, NOW).id).toBe('2026-11-23T10:06:00Z');
+    }
+  });
+
+  it('reads a shard event', () => {
+    const event = { thermostatShard: { tickId: '2026-11-23T10:05:00Z', scheduledAt: 5, index: 2, of: 3 } };
+    expect(readTick(event, NOW)).toEqual({ id: '2026-11-23T10:05:00Z', scheduledAt: 5, shard: { index: 2, of: 3 } });
+    const broken = { thermostatShard: { tickId: 'x', scheduledAt: 5, index: 3, of: 3 } };
+    expect(readTick(broken, NOW).shard).toBeUndefined();
+  });
+
+  it('treats anything else as a manual run at the current second', () => {
+    expect(readTick({}, NOW)).toEqual({ id: '2026-11-23T10:07:42Z', scheduledAt: Date.parse('2026-11-23T10:07:42Z') });
+    expect(readTick({ time: 'not a date' }, NOW).id).toBe('2026-11-23T10:07:42Z');
+    expect(readTick(null, NOW).id).toBe(tickId(NOW));
+  });
+
+  it('orders tick ids as strings the same way as time', () => {
+    expect(tickId(NOW) < tickId(NOW + 1000)).toBe(true);
+    expect(tickId(Date.parse('2026-11-23T09:59:59Z')) < tickId(Date.parse('2026-11-23T10:00:00Z'))).toBe(true);
+  });
+});
+
+describe('inShard', () => {
+  it('splits keys into balanced, disjoint shards that cover every key', () => {
+    const keys = Array.from({ length: 11 }, (_, i) => `fn${i}:live`);
+    const shards = [0, 1, 2].map((index) => inShard(keys, index, 3));
+    expect(shards.map((shard) => shard.size)).toEqual([4, 4, 3]);
+    expect(new Set(shards.flatMap((shard) => [...shard]))).toEqual(new Set(keys));
+    // Stable whatever the input order.
+    expect(inShard([...keys].reverse(), 1, 3)).toEqual(shards[1]);
+  });
+});

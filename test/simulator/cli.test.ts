@@ -1,0 +1,152 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { progressPrinter } from '../../cli/commands/simulate';
+import { main } from '../../cli/main';
+import { memoryIo } from '../helpers/io';
+
+const FIXTURES = resolve(__dirname, '../fixtures/traces');
+const TINY_2021 = join(FIXTURES, 'azure2021-tiny.csv');
+
+describe('thermostat simulate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'thermostat-simulate-'));
+  const policies = join(dir, 'policies');
+  beforeAll(() => {
+    mkdirSync(policies);
+    writeFileSync(join(policies, '_defaults.yaml'), 'defaults:\n  warm: { concurrency: 1, interval: 5m }\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints a table with the trace’s attribution', async () => {
+    const out = memoryIo();
+    const code = await main(
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none,thermostat'],
+      out.io,
+    );
+    expect(code).toBe(0);
+    const text = out.stdout();
+    expect(text).toMatch(/^none\s+\d/m);
+    expect(text).toMatch(/^thermostat\s+\d/m);
+    expect(text).toMatch(/Faster and Cheaper Serverless Computing on Harvested Resources/);
+    expect(text).toMatch(/CC BY 4\.0/);
+  });
+
+  it('prints one JSON object with a row per strategy and time series', async () => {
+    const out = memoryIo();
+    const code = await main(
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none,static-pc,oracle', '--json'],
+      out.io,
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(out.stdout());
+    expect(report.rows.map((r: { strategy: string }) => r.strategy)).toEqual(['none', 'static-pc', 'oracle']);
+    for (const row of report.rows) {
+      expect(row).toEqual(
+        expect.objectContaining({
+          coldShare: expect.any(Number),
+          coldShareP75: expect.any(Number),
+          costUsd: expect.any(Number),
+          cost: expect.objectContaining({ requests: expect.any(Number), provisioned: expect.any(Number) }),
+        }),
+      );
+    }
+    // 5 arrivals of 3 functions, each the first of its environment: all cold without warming.
+    expect(report.rows[0].coldStarts).toBe(3);
+    expect(report.rows[0].perFunction).toEqual([
+      { id: 'a1/f1', requests: 3, cold: 1, coldShare: 1 / 3 },
+      { id: 'a2/f1', requests: 1, cold: 1, coldShare: 1 },
+      { id: 'a2/f2', requests: 1, cold: 1, coldShare: 1 },
+    ]);
+    expect(report.rows[0].coldShareP75).toBe(1);
+    expect(report.rows[2].coldShare).toBe(0);
+    expect(report.series.t.length).toBe(2);
+    expect(report.series.strategies['static-pc'].provisioned).toEqual([3, 3]);
+    expect(report.trace.citation.dataset).toBe('Azure Functions Invocation Trace 2021');
+  });
+
+  it('writes a self-contained HTML report', async () => {
+    const out = memoryIo();
+    const file = join(dir, 'report.html');
+    const code = await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--report', file], out.io);
+    expect(code).toBe(0);
+    expect(out.stderr()).toMatch(/report written to/);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toMatch(/<svg /);
+    expect(html).toMatch(/Faster and Cheaper Serverless Computing/);
+    expect(html).not.toMatch(/<script|<link|src=|url\(/i);
+  });
+
+  it('is reproducible for a seed', async () => {
+    const once = async () => {
+      const out = memoryIo();
+      const args = [
+        'simulate',
+        '--trace',
+        join(FIXTURES, 'azure2019-tiny'),
+        '--policies',
+        policies,
+        '--json',
+        '--seed',
+        '9',
+      ];
+      await main(args, out.io);
+      const report = JSON.parse(out.stdout());
+      return JSON.stringify({ rows: report.rows, series: report.series });
+    };
+    expect(await once()).toBe(await once());
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const cases = [
+      ['simulate', '--policies', policies],
+      ['simulate', '--trace', TINY_2021],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none,magic'],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--idle-reclaim', '15m-5m'],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--bogus'],
+    ];
+    for (const argv of cases) {
+      const out = memoryIo();
+      expect(await main(argv, out.io)).toBe(2);
+      expect(out.stderr()).toMatch(/^thermostat simulate: /);
+    }
+    const unknown = memoryIo();
+    await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'magic'], unknown.io);
+    expect(unknown.stderr()).toMatch(/unknown strategy "magic"; choose from none, /);
+  });
+
+  it('exits 1 on a bad trace or bad policies, naming the file', async () => {
+    const bad = memoryIo();
+    expect(
+      await main(['simulate', '--trace', join(FIXTURES, 'bad/not-a-trace.csv'), '--policies', policies], bad.io),
+    ).toBe(1);
+    expect(bad.stderr()).toMatch(/not-a-trace\.csv:1: not a trace this tool reads/);
+
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'p.yaml'), 'function: x\nwarm: { concurrency: 0 }\n');
+    const out = memoryIo();
+    expect(await main(['simulate', '--trace', TINY_2021, '--policies', broken], out.io)).toBe(1);
+    expect(out.stderr()).toMatch(/p\.yaml: warm\.concurrency: /);
+    expect(out.stderr()).toMatch(/nothing simulated/);
+  });
+
+  it('reports progress as plain lines every 5 s when stderr is not a terminal', () => {
+    const out = memoryIo();
+    const progress = progressPrinter(out.io, 8);
+    for (const elapsedMs of [1000, 2000, 6000, 7000, 11_500])
+      progress.update({ done: elapsedMs, total: 20_000, elapsedMs });
+    progress.done();
+    expect(out.stderr()).toBe(
+      'simulating: 30% of 20,000 invocations × 8 strategies, 6 s\nsimulating: 57% of 20,000 invocations × 8 strategies, 12 s\n',
+    );
+  });
+
+  it('rewrites one line on a terminal and clears it at the end', () => {
+    const out = memoryIo({ tty: true });
+    const progress = progressPrinter(out.io, 1);
+    progress.update({ done: 1, total: 2, elapsedMs: 10 });
+    progress.done();
+    expect(out.stderr()).toBe('\rsimulating: 50% of 2 invocations × 1 strategy, 0 s\r\u001b[K');
+  });
+});

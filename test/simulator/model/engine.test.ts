@@ -1,0 +1,162 @@
+import { PRICES } from '../../../controller/cost';
+import { Engine, type SimFunction } from '../../../simulator/model/engine';
+import { modelOptions } from '../../../simulator/model/options';
+import { noWarming } from '../../../simulator/strategies/none';
+import { oracle } from '../../../simulator/strategies/oracle';
+import { staticProvisioned } from '../../../simulator/strategies/static-pc';
+import { FIXED, HOUR, MIN, oneFunction, policySet, run } from '../helpers';
+
+const fn: SimFunction = {
+  index: 0,
+  id: 'f',
+  name: 'f',
+  memoryMb: 1024,
+  architecture: 'x86_64',
+  coldStartMs: 200,
+  billedInitMs: 200,
+};
+
+function engine(overrides = {}, endMs = HOUR) {
+  return new Engine([fn], { model: modelOptions({ ...FIXED, ...overrides }), startMs: 0, endMs });
+}
+
+function feed(e: Engine, times: number[], durationMs = 100) {
+  e.feed({
+    count: times.length,
+    time: Float64Array.from(times),
+    fn: new Int32Array(times.length),
+    durationMs: Float64Array.from(times, () => durationMs),
+  });
+}
+
+describe('execution environments', () => {
+  it('cold-starts twice for two arrivals 11 minutes apart with a 10-minute reclaim', () => {
+    const [none] = run(oneFunction([0, 11 * MIN]), [noWarming()]);
+    expect(none.coldStarts).toBe(2);
+    expect(none.coldShare).toBe(1);
+  });
+
+  it('reuses the environment for two arrivals 9 minutes apart', () => {
+    const [none] = run(oneFunction([0, 9 * MIN]), [noWarming()]);
+    expect(none.coldStarts).toBe(1);
+    // One cold (200 ms added) and one warm request: nearest-rank p50 is the warm one.
+    expect(none.addedLatencyMs.p99).toBe(200);
+    expect(none.addedLatencyMs.p50).toBe(0);
+    expect(none.addedLatencyMs.mean).toBe(100);
+  });
+
+  it('counts the reclaim from the end of the request, not its start', () => {
+    // Busy 0–2 min, idle from 2 min: still alive at 11.5 min with a 10-minute reclaim.
+    const [none] = run(oneFunction([0, 11.5 * MIN], 2 * MIN), [noWarming()]);
+    expect(none.coldStarts).toBe(1);
+  });
+
+  it('gives concurrent requests one environment each and reuses them once free', () => {
+    const e = engine();
+    feed(e, [0, 0, 0, 50, 1000]);
+    const totals = e.finish();
+    // Three at once → three environments; at 50 ms all are busy (cold start 200 ms) → a fourth; at 1 s one is free.
+    expect(totals.functions[0].cold).toBe(4);
+    expect(totals.functions[0].environmentsCreated).toBe(4);
+    expect(totals.functions[0].requests).toBe(5);
+  });
+
+  it('retires an environment at its maximum lifetime even when it is used all the time', () => {
+    const times = Array.from({ length: 180 }, (_, i) => i * MIN);
+    const [none] = run(oneFunction(times, 100, 3 * HOUR), [noWarming()], { maxLifetime: { kind: 'fixed', ms: HOUR } });
+    expect(none.coldStarts).toBe(3);
+  });
+
+  it('throttles beyond the scaling bucket', () => {
+    const e = engine({ scaling: { burst: 2, perSecond: 100 } });
+    feed(e, [0, 0, 0]);
+    feed(e, [1000]);
+    const totals = e.finish();
+    expect(totals.functions[0].throttled).toBe(1);
+    expect(totals.functions[0].cold).toBe(2);
+    // The bucket refilled: the arrival at 1 s found both environments free anyway.
+    expect(totals.functions[0].environmentsCreated).toBe(2);
+  });
+
+  it('throttles beyond the account concurrency', () => {
+    const e = engine({ accountConcurrency: 2 });
+    feed(e, [0, 0, 0]);
+    expect(e.finish().functions[0].throttled).toBe(1);
+  });
+
+  it('throttles beyond reserved concurrency', () => {
+    const e = engine({ reservedConcurrency: 1 });
+    feed(e, [0, 10, 500]);
+    const t = e.finish().functions[0];
+    expect(t.throttled).toBe(1);
+    expect(t.requests - t.throttled).toBe(2);
+  });
+
+  it('draws idle reclaim per idle period within the configured range, reproducibly', () => {
+    const times = Array.from({ length: 40 }, (_, i) => i * 12 * MIN);
+    const model = { idleReclaim: { kind: 'uniform', minMs: 5 * MIN, maxMs: 15 * MIN } as const, seed: 7 };
+    const [a] = run(oneFunction(times, 100, 8 * HOUR), [noWarming()], model);
+    const [b] = run(oneFunction(times, 100, 8 * HOUR), [noWarming()], model);
+    // A 12-minute gap survives a 5–15 minute reclaim 30 % of the time: neither all nor none of them.
+    expect(a.coldStarts).toBeGreaterThan(10);
+    expect(a.coldStarts).toBeLessThan(40);
+    expect(b.coldStarts).toBe(a.coldStarts);
+  });
+});
+
+describe('provisioned concurrency', () => {
+  const pc1 = policySet('defaults:\n  provisioned: { min: 1 }\n');
+
+  it('serves from provisioned environments first and spills over to on-demand', () => {
+    const trace = oneFunction([MIN, MIN, 5 * MIN], 100, HOUR);
+    const [pc] = run(trace, [staticProvisioned()], {}, pc1);
+    expect(pc.coldStarts).toBe(1);
+    const perRequest = (100 / 1000) * 1 * PRICES.x86_64.provisionedDurationPerGbSecond;
+    expect(pc.cost.provisionedDuration).toBeCloseTo(2 * perRequest, 12);
+  });
+
+  it('bills one hour of one 1 GB environment at 3600 GB-s times the price', () => {
+    const [pc] = run(oneFunction([], 100, HOUR), [staticProvisioned()], {}, pc1);
+    expect(pc.cost.provisioned).toBeCloseTo(3600 * PRICES.x86_64.provisionedPerGbSecond, 12);
+  });
+
+  it('makes an increase usable only after allocation, and rounds a disabled period up to five minutes', () => {
+    const e = engine({}, 2 * HOUR);
+    e.setProvisioned(0, 1);
+    feed(e, [30_000]);
+    expect(e.provisioned(0)).toMatchObject({ configured: 1, allocated: 0 });
+    feed(e, [3 * MIN]);
+    expect(e.provisioned(0)).toMatchObject({ configured: 1, allocated: 1, pending: undefined });
+    e.at(61 * MIN, () => e.setProvisioned(0, 0));
+    const totals = e.finish();
+    expect(totals.functions[0].cold).toBe(1);
+    expect(totals.functions[0].onProvisioned).toBe(1);
+    expect(totals.functions[0].provisionedInits).toBe(1);
+    expect(totals.functions[0].provisionedSpans).toEqual([{ fromMs: 0, toMs: 61 * MIN, concurrency: 1, open: false }]);
+  });
+
+  it('spills over beyond 10 requests per second per provisioned environment', () => {
+    const e = engine({ provisionedRpsPerUnit: 10 });
+    e.setProvisioned(0, 1, { immediate: true });
+    feed(
+      e,
+      Array.from({ length: 15 }, (_, i) => i * 50),
+      1,
+    );
+    const t = e.finish().functions[0];
+    expect(t.onProvisioned).toBe(10);
+    expect(t.requests - t.onProvisioned).toBe(5);
+  });
+});
+
+describe('oracle', () => {
+  it('has no cold starts and pays one INIT and one ping for every environment none would cold-start', () => {
+    const times = [0, 11 * MIN, 30 * MIN, 30 * MIN];
+    const [none, best] = run(oneFunction(times), [noWarming(), oracle()]);
+    expect(none.coldStarts).toBe(4);
+    expect(best.coldStarts).toBe(0);
+    expect(best.pings.sent).toBe(4);
+    expect(best.cost.billedInit).toBeCloseTo(none.cost.billedInit, 15);
+    expect(best.costUsd).toBeGreaterThan(none.costUsd);
+  });
+});

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { renderHtml } from '../../../simulator/report/html';
+import { buildReport } from '../../../simulator/report/report';
+import { simulate } from '../../../simulator/run';
+import { createStrategy, STRATEGY_IDS } from '../../../simulator/strategies';
+import { loadTrace } from '../../../simulator/traces/load';
+import { policySet } from '../helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('simulation HTML report in a real browser', () => {
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'thermostat-sim-report-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows every strategy, four charts with data and the attribution, loading nothing else', async () => {
+    const trace = loadTrace(resolve(__dirname, '../../../../shared/traces/azure2021_invitro_head998'));
+    const run = simulate({
+      trace,
+      policySet: policySet('defaults:\n  warm: { concurrency: 2, interval: 5m }\n'),
+      strategies: STRATEGY_IDS.map(createStrategy),
+    });
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(buildReport(trace, run)));
+
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    const firstTable = page.locator('table').first().locator('tbody tr');
+    expect(await firstTable.count()).toBe(STRATEGY_IDS.length);
+    const charts = await page.locator('svg').evaluateAll((svgs) =>
+      svgs.map((svg) => ({
+        height: svg.getBoundingClientRect().height,
+        marks: svg.querySelectorAll('path, circle, rect').length,
+      })),
+    );
+    expect(charts).toHaveLength(4);
+    for (const chart of charts) {
+      expect(chart.height).toBeGreaterThan(100);
+      expect(chart.marks).toBeGreaterThanOrEqual(STRATEGY_IDS.length);
+    }
+    expect(
+      await page.getByText('Faster and Cheaper Serverless Computing on Harvested Resources').count(),
+    ).toBeGreaterThan(0);
+    await page.close();
+  });
+});

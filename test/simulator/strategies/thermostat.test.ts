@@ -1,0 +1,85 @@
+import * as planner from '../../../controller/plan';
+import { noWarming } from '../../../simulator/strategies/none';
+import { serverlessPluginWarmup } from '../../../simulator/strategies/serverless-plugin-warmup';
+import { type Planner, thermostat } from '../../../simulator/strategies/thermostat';
+import { HOUR, MIN, oneFunction, policySet, run } from '../helpers';
+
+const sparse = oneFunction(
+  Array.from({ length: 9 }, (_, i) => MIN + i * 20 * MIN),
+  100,
+  3 * HOUR,
+);
+const warm = (n: number) => policySet(`defaults:\n  warm: { concurrency: ${n}, interval: 5m, holdMs: 100 }\n`);
+
+describe('Thermostat strategy', () => {
+  it('uses the planner module itself, not a copy', () => {
+    expect(thermostat().planner).toBe(planner.plan);
+  });
+
+  it('calls the planner every tick and applies what it decides, with the planner’s reasons', () => {
+    let calls = 0;
+    const counting: Planner = (...args) => {
+      calls++;
+      return planner.plan(...args);
+    };
+    const strategy = thermostat({ planner: counting, keepDecisions: true });
+    const [result] = run(sparse, [strategy]);
+    expect(calls).toBe(180);
+    expect(result.facts.ticks).toBe(180);
+    const pings = strategy.decisions.filter((d) => d.kind === 'ping');
+    expect(pings).toHaveLength(36);
+    // Reasons are the planner's own sentences.
+    expect(pings[0].reason).toMatch(/^1 environment wanted; first ping/);
+    expect(pings[1].reason).toMatch(/interval 5m elapsed/);
+    expect(
+      strategy.decisions.some((d) => d.kind === 'skip' && /last pinged 1m ago; interval is 5m/.test(d.reason)),
+    ).toBe(true);
+  });
+
+  it('keeps one environment warm with a ping every 5 minutes', () => {
+    const [none, thermo] = run(sparse, [noWarming(), thermostat()]);
+    expect(none.coldStarts).toBe(9);
+    expect(thermo.coldStarts).toBe(0);
+    expect(thermo.pings.sent).toBe(36);
+    expect(thermo.cost.controller).toBeGreaterThan(0);
+  });
+
+  it('proves 60 distinct environments where serverless-plugin-warmup stops at 50', () => {
+    const [spw, thermo] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup(), thermostat()], {}, warm(60));
+    expect(spw.facts.roundsReachingN).toBe(0);
+    expect(thermo.facts.roundsReachingN).toBe(1);
+    expect(thermo.facts.distinctPerWanted).toBe(1);
+  });
+
+  it('writes provisioned concurrency when the policy says so, and pays for it', () => {
+    const strategy = thermostat({ keepDecisions: true });
+    const pc = policySet('defaults:\n  mode: provisioned\n  provisioned: { min: 2 }\n');
+    const [result] = run(sparse, [strategy], {}, pc);
+    const put = strategy.decisions.find((d) => d.kind === 'put-provisioned');
+    expect(put).toMatchObject({ value: 2 });
+    expect(put!.reason).toMatch(/provisioned.min is 2/);
+    expect(result.provisioned.peak).toBe(2);
+    expect(result.cost.provisioned).toBeGreaterThan(0);
+    // The first request, a minute in, came before the 90-second allocation; the rest found provisioned environments.
+    expect(result.coldStarts).toBe(1);
+    expect(result.pings.sent).toBe(0);
+  });
+
+  it('registers a scalable target for the autoscaling strategy and lets target tracking run it', () => {
+    const strategy = thermostat({ keepDecisions: true });
+    const pc = policySet('defaults:\n  mode: provisioned\n  provisioned: { min: 1, max: 5, strategy: autoscaling }\n');
+    const [result] = run(sparse, [strategy], {}, pc);
+    expect(strategy.decisions.filter((d) => d.kind === 'register-scalable-target')).toHaveLength(1);
+    expect(result.provisioned.peak).toBe(1);
+  });
+
+  it('lets auto mode choose with the cost model', () => {
+    const strategy = thermostat({ keepDecisions: true });
+    const auto = policySet('defaults:\n  mode: auto\n  auto: { expectedUtilization: 0.9 }\n');
+    run(sparse, [strategy], {}, auto);
+    const choice = strategy.decisions.find((d) => d.kind === 'auto-choice');
+    // The cost model's sentence, with monthly prices, not the planner's fallback rule.
+    expect(choice!.reason).toMatch(/provisioned vs .* with pings/);
+    expect(strategy.decisions.some((d) => d.kind === 'put-provisioned')).toBe(true);
+  });
+});

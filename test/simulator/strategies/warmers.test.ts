@@ -1,0 +1,61 @@
+import { lambdaWarmer } from '../../../simulator/strategies/lambda-warmer';
+import { noWarming } from '../../../simulator/strategies/none';
+import { serverlessPluginWarmup } from '../../../simulator/strategies/serverless-plugin-warmup';
+import { HOUR, MIN, oneFunction, policySet, run } from '../helpers';
+
+/** Arrivals 20 minutes apart, the first a minute in: longer than the 10-minute reclaim of the helpers' model. */
+const sparse = oneFunction(
+  Array.from({ length: 9 }, (_, i) => MIN + i * 20 * MIN),
+  100,
+  3 * HOUR,
+);
+const warm = (n: number) => policySet(`defaults:\n  warm: { concurrency: ${n}, interval: 5m }\n`);
+
+describe('serverless-plugin-warmup', () => {
+  it('keeps one environment warm with a ping every 5 minutes', () => {
+    const [none, spw] = run(sparse, [noWarming(), serverlessPluginWarmup()]);
+    expect(none.coldStarts).toBe(9);
+    expect(spw.coldStarts).toBe(0);
+    // 36 rounds in 3 hours, one ping each, plus the warmer's own invocations.
+    expect(spw.pings.sent).toBe(36);
+    expect(spw.cost.pings).toBeGreaterThan(0);
+    expect(spw.cost.controller).toBeGreaterThan(0);
+  });
+
+  it('reaches N environments when the 25 ms wait makes the pings overlap', () => {
+    const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup()], {}, warm(10));
+    expect(spw.facts.roundsReachingN).toBe(1);
+  });
+
+  it('collapses onto fewer environments when the target answers at once (@middy/warmup)', () => {
+    const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup({ holdMs: 0 })], {}, warm(10));
+    expect(spw.facts.distinctPerWanted).toBeLessThan(0.5);
+    expect(spw.facts.roundsReachingN).toBeLessThan(0.2);
+  });
+
+  it('never proves more than 50 environments: the 51st invoke waits for a socket, by then one is free', () => {
+    const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup()], {}, warm(60));
+    expect(spw.facts.roundsReachingN).toBe(0);
+    expect(spw.facts.distinctPerWanted).toBeCloseTo(50 / 60, 5);
+  });
+});
+
+describe('lambda-warmer', () => {
+  it('sends the root plus N − 1 self-invokes per round', () => {
+    const [lw] = run(oneFunction([], 100, 30 * MIN), [lambdaWarmer()], {}, warm(5));
+    expect(lw.pings.sent).toBe(6 * 5);
+    expect(lw.facts.rounds).toBe(6);
+  });
+
+  it('keeps one environment warm with a ping every 5 minutes', () => {
+    const [lw] = run(sparse, [lambdaWarmer()]);
+    expect(lw.coldStarts).toBe(0);
+    expect(lw.cost.controller).toBe(0);
+  });
+
+  it('loses overlap when Event copies wait long in the async queue', () => {
+    const slow = lambdaWarmer({ asyncDelayMs: [0, 2000] });
+    const [lw] = run(oneFunction([], 100, 2 * HOUR), [slow], {}, warm(10));
+    expect(lw.facts.distinctPerWanted).toBeLessThan(0.8);
+  });
+});
