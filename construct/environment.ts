@@ -1,6 +1,8 @@
 /**
  * The controller's configuration contract: environment variable names the construct sets and the controller
  * reads, and the layout of the state table it creates. Names only; the values are built in thermostat.ts.
+ * The controller learns its own name (to invoke itself for shards) from Lambda's AWS_LAMBDA_FUNCTION_NAME, which
+ * needs no variable here and no reference from the function to its own ARN.
  */
 
 export const ControllerEnv = {

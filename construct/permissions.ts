@@ -7,6 +7,7 @@
 import { ArnFormat, type Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { BoundTarget } from './binding';
 
 /** The Application Auto Scaling service-linked role for Lambda provisioned concurrency. */
@@ -107,6 +108,19 @@ export function controllerStatements(scope: Stack, options: PermissionOptions): 
     );
   if (autoscaled.length > 0) statements.push(...autoscalingStatements(scope, autoscaled));
   return statements;
+}
+
+/**
+ * The controller splits a large tick into shards by invoking itself asynchronously (by its unqualified name,
+ * AWS_LAMBDA_FUNCTION_NAME). The statement names the function's own ARN, so it goes into a policy of its own
+ * (see thermostat.ts): in the role's default policy it would make the function depend on its own ARN.
+ */
+export function selfInvokeStatement(controller: lambda.IFunction): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'InvokeSelfForShards',
+    actions: [...Actions.invoke],
+    resources: [controller.functionArn],
+  });
 }
 
 function autoscalingStatements(scope: Stack, targets: readonly BoundTarget[]): iam.PolicyStatement[] {

@@ -1,6 +1,6 @@
 /**
  * The validated policy set as the controller reads it from `THERMOSTAT_POLICY_FILE`
- * (controller/policy-source.ts reads `policies`; other keys are for people):
+ * (controller/policies.ts reads `policies`; other keys are for people):
  *
  *   { "version": 1, "policies": [ { …Policy } ], "sources": [ "policies/api.yaml" ] }
  *

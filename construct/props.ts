@@ -63,7 +63,9 @@ export interface ThermostatProps {
   readonly schedule?: scheduler.ScheduleExpression;
 
   /**
-   * Timeout of one tick. Must stay below the tick period so ticks never overlap.
+   * Timeout of one tick. Must stay below the tick period so ticks never overlap. The controller plans each tick
+   * from the time Lambda says remains: it keeps 5 seconds for saving state and reporting, and gives up pings and
+   * control-plane calls that would run later; what did not fit is reported and done by the next tick.
    *
    * @default Duration.seconds(50)
    * @example Duration.seconds(40)

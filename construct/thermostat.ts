@@ -17,7 +17,7 @@ import { ControllerEnv, ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT, StateTableSch
 import { shareHint, ThermostatConfigError } from './errors';
 import { METRIC_NAMESPACE } from './metrics';
 import { AWS_CUSTOM_RESOURCE_PROVIDER_ID, acknowledge, Reasons, wildcardResourceId } from './nag';
-import { controllerStatements } from './permissions';
+import { controllerStatements, selfInvokeStatement } from './permissions';
 import { hashPolicySet, policySetDocument, renderPolicySet } from './policy-set';
 import type { ThermostatProps } from './props';
 import { InvokeController } from './schedule-target';
@@ -166,6 +166,11 @@ export class Thermostat extends Construct {
       maxEventAge: Duration.minutes(1),
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
+    // Attached to the role but not part of it: the function depends on its role, and this names the function.
+    const selfInvoke = new iam.Policy(this, 'InvokeSelf', {
+      roles: [this.role],
+      statements: [selfInvokeStatement(this.controller)],
+    });
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: expression,
@@ -188,7 +193,7 @@ export class Thermostat extends Construct {
         logRetention,
       });
       // the tick needs its permissions in place, not just the function
-      warm.node.addDependency(this.role);
+      warm.node.addDependency(this.role, selfInvoke);
     }
 
     if (props.dashboard ?? true)

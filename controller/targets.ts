@@ -92,7 +92,7 @@ export function bindTargets(policies: readonly Effective[], map: TargetMap | und
   const unbound: UnboundTarget[] = [];
   const keys = new Set(policies.map((policy) => policy.key));
   for (const policy of policies) {
-    const arn = Object.hasOwn(map, policy.key) ? map[policy.key] : undefined;
+    const arn = map[policy.key];
     if (arn === undefined) {
       unbound.push({
         key: policy.key,

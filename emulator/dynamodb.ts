@@ -15,6 +15,7 @@ type Dynalite = (options: DynaliteOptions) => Server;
 export async function startDynamo(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
   let dynalite: Dynalite;
   try {
+    // Required only here, so emulators without DynamoDB never load dynalite and its dependencies.
     dynalite = require('dynalite') as Dynalite;
   } catch (error) {
     throw new EmulatorRuntimeError('dynamodb: true needs the "dynalite" package; install it', { cause: error });

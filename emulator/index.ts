@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { AutoScaling, type ScalingActivity } from './autoscaling/service';
 import { type Clock, ManualClock, realClock } from './clock';
+import { startDynamo } from './dynamodb';
 import type { Backend } from './environments/backend';
 import { Fleet } from './environments/fleet';
 import { LightBackend } from './environments/light-backend';
@@ -220,7 +221,8 @@ class EmulatorInstance implements Emulator {
 
   async start(): Promise<void> {
     if (this.settings.dynamodb) {
-      const { startDynamo } = await import('./dynamodb');
+      // startDynamo is imported statically (it loads dynalite lazily itself): under tsx, as bin/thermostat.js runs
+      // the sources, an import() stays a native ES import, which cannot resolve './dynamodb' to a .ts file.
       const dynamo = await startDynamo();
       this.dynamodbEndpoint = dynamo.endpoint;
       this.stopDynamo = dynamo.stop;

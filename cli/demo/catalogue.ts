@@ -1,19 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { PolicyWindow } from '../../controller/policy';
 import type { Burst, FunctionTraffic } from './traffic';
 import type { DemoFunction } from './world';
 
 /**
  * What the demo runs: the repository's example functions (real handler code using the target helper) under their
- * example policies, each with the traffic its story implies. Where the examples cannot run locally as they are,
- * examples/demo holds a copy that says why.
+ * example policies, each with the traffic its story implies. What compressed time needs is passed here as data
+ * (`compressed`) rather than as copies of policies; the one policy the controller cannot yet run as it is has a
+ * copy in examples/demo that says why.
  */
+
+/** A change to one policy for compressed time: window settings by window name, and why, for the report. */
+export interface CompressedTime {
+  readonly windows: Readonly<Record<string, Partial<Pick<PolicyWindow, 'from' | 'to'>>>>;
+  readonly why: string;
+}
 
 export interface DemoEntry {
   readonly fn: Omit<DemoFunction, 'handler'> & { readonly file: string };
   readonly traffic: Omit<FunctionTraffic, 'name'>;
   /** The policy file that manages it, relative to the repository root. */
   readonly policy: string;
+  /** Applied to the loaded policy, which is then validated again. */
+  readonly compressed?: CompressedTime;
 }
 
 /**
@@ -23,13 +33,14 @@ export interface DemoEntry {
  */
 export const CHECKOUT_BURST: Burst = { atHour: 14.8, waves: 2, size: 10, spacingMs: 400, label: 'burst' };
 /**
- * The nightly fan-out at 02:20 UTC (03:20 in Paris in winter), inside the demo policy's 23:00-03:00 UTC window.
- * Later than the example's 01:00: compressed, provisioned concurrency needs more story time to come online.
+ * The nightly fan-out at 02:20 UTC (03:20 in Paris in winter), inside the nightly-run window (opened at 23:00 UTC
+ * by the demo). Later than the example's 01:00: compressed, provisioned concurrency needs more story time to come
+ * online.
  */
 export const NIGHTLY_BATCH: Burst = { atHour: 3 + 20 / 60, waves: 1, size: 30, spacingMs: 0, label: 'nightly batch' };
 
-/** Defaults for compressed time (a shorter hold); see the file. */
-export const DEMO_DEFAULTS = 'examples/demo/policies/_defaults.yaml';
+/** The example policies' defaults, which the demo uses as they are. */
+export const DEMO_DEFAULTS = 'examples/policies/_defaults.yaml';
 
 const apiEvent = (method: string, path: string, extra: Record<string, unknown> = {}) => ({
   version: '2.0',
@@ -58,7 +69,7 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
   {
     fn: {
       name: 'payments-webhook',
-      file: 'examples/demo/functions/payments-webhook.ts',
+      file: 'examples/functions/payments-webhook.ts',
       qualifier: 'live',
       memoryMb: 512,
       architecture: 'arm64',
@@ -78,6 +89,12 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
     },
     traffic: { weight: 1, profile: 'batch', burst: NIGHTLY_BATCH },
     policy: 'examples/demo/policies/nightly-batch.yaml',
+    compressed: {
+      // Compressed, the controller ticks every 48 story minutes or more and 50 environments take real seconds to
+      // allocate: the first tick of the day (midnight in Paris, 23:00 UTC) prepares for the 02:20 batch.
+      windows: { 'nightly-run': { from: '23:00' } },
+      why: 'nightly-batch: the nightly-run window opens at 23:00 UTC instead of 00:40, so provisioned concurrency is ready for the compressed batch',
+    },
   },
 ];
 

@@ -1,4 +1,4 @@
-import { type Band, escapeXml, lineChart, type Point, type Series } from './chart';
+import { type Band, CHART_STYLE, escapeXml, lineChart, type Point, type Series } from '../../simulator/report/chart';
 import { clockLabel, describeCompression, storyHour } from './compression';
 import { formatUsd, ratioText } from './format';
 import { colourOf } from './palette';
@@ -165,16 +165,8 @@ table.summary th, table.summary td { text-align: right; padding: 4px 8px; border
 table.summary th:nth-child(-n+2), table.summary td:nth-child(-n+2) { text-align: left; }
 tr.managed td:first-child { font-weight: 600; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 16px; }
-figure.chart-figure { margin: 0; background: var(--card); border-radius: 8px; padding: 12px; }
-figure.chart-figure figcaption { font-weight: 600; margin-bottom: 6px; }
-svg.chart { width: 100%; height: auto; }
-svg.chart .grid { stroke: var(--grid); stroke-width: 1; }
-svg.chart .axis { stroke: var(--muted); stroke-width: 1; }
-svg.chart text { fill: var(--muted); font-size: 11px; }
-svg.chart .band { fill: var(--band); }
-svg.chart .band-label { font-size: 10px; }
-ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 0; margin: 6px 0 0; font-size: 13px; }
-ul.legend svg { vertical-align: middle; margin-right: 6px; }
+${CHART_STYLE}
+.charts figure.chart-figure { margin: 0; }
 `;
 
 /** The whole report: one HTML file with inline CSS and SVG, nothing fetched. */

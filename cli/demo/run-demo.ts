@@ -6,12 +6,13 @@ import {
   type LoadedPolicy,
   loadPolicySet,
   type Policy,
+  parsePolicyValue,
   resolvePolicy,
 } from '../../controller/policy';
 import type { EnvironmentKind } from '../../emulator';
+import type { Band } from '../../simulator/report/chart';
 import { createProgress } from '../progress';
-import { DEMO_DEFAULTS, DEMO_ENTRIES, type DemoEntry, packageRoot } from './catalogue';
-import type { Band } from './chart';
+import { type CompressedTime, DEMO_DEFAULTS, DEMO_ENTRIES, type DemoEntry, packageRoot } from './catalogue';
 import { compressionFactor, describeCompression, storyHour } from './compression';
 import { formatUsd } from './format';
 import type { DemoRecord, DemoSettings } from './record';
@@ -63,12 +64,34 @@ export class DemoSetupError extends Error {
   override readonly name = 'DemoSetupError';
 }
 
-/** The demo's policies (its defaults, then each function's), validated as the controller would. */
+/**
+ * The demo's policies (the examples' defaults, then each function's), with each entry's changes for compressed
+ * time applied, all validated as the controller would.
+ */
 export function demoPolicies(root: string, entries: readonly DemoEntry[]): LoadedPolicy[] {
   const files = [DEMO_DEFAULTS, ...entries.map((entry) => entry.policy)].map((file) => join(root, file));
   const set = loadPolicySet(files);
   if (set.issues.length > 0) throw new DemoSetupError(set.issues.map(formatIssue).join('\n'));
-  return set.policies;
+  return set.policies.map((loaded) => {
+    const entry = entries.find((e) => e.fn.name === functionName(loaded.policy.function));
+    return entry?.compressed ? compress(loaded, entry.compressed) : loaded;
+  });
+}
+
+function compress(loaded: LoadedPolicy, compressed: CompressedTime): LoadedPolicy {
+  const windows = loaded.policy.windows ?? [];
+  for (const name of Object.keys(compressed.windows)) {
+    if (!windows.some((window) => window.name === name)) {
+      throw new DemoSetupError(`${loaded.file}: the demo changes window "${name}", which the policy does not have`);
+    }
+  }
+  const changed = {
+    ...loaded.policy,
+    windows: windows.map((window) => ({ ...window, ...compressed.windows[window.name] })),
+  };
+  const parsed = parsePolicyValue(changed, `${loaded.file} (as the demo changes it for compressed time)`);
+  if (parsed.issues.length > 0) throw new DemoSetupError(parsed.issues.map(formatIssue).join('\n'));
+  return { ...loaded, policy: parsed.policies[0]!.policy };
 }
 
 /** Spans of the story day during which a policy window applies, found by resolving the policy every 5 minutes. */
@@ -182,6 +205,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       bands,
       notes: [
         `Story time is ${STORY_ZONE}, on a Tuesday. Policies: ${[DEMO_DEFAULTS, ...entries.map((e) => e.policy)].join(', ')}.`,
+        ...entries.flatMap((entry) =>
+          entry.compressed ? [`Changed for compressed time: ${entry.compressed.why}.`] : [],
+        ),
       ],
     }),
   );

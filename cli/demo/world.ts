@@ -2,11 +2,10 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { sdkDynamo } from '../../controller/aws/sdk';
 import { costOfPings } from '../../controller/cost';
-import { functionName, type LoadedPolicy, resolvePolicy } from '../../controller/policy';
+import { BUILTIN_DEFAULTS, functionName, type LoadedPolicy, resolvePolicy } from '../../controller/policy';
 import { run } from '../../controller/run';
 import { DynamoStateStore, STATE_TABLE } from '../../controller/state';
 import { type Emulator, type EnvironmentKind, startEmulator } from '../../emulator';
-import { startDynamo } from '../../emulator/dynamodb';
 import { budgetContext, LOCAL_CREDENTIALS, type LocalRuntime, localRuntime, writerLog } from '../commands/run';
 import { storyTime } from './compression';
 import type { Copy, DemoSettings } from './record';
@@ -69,6 +68,8 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
     // The example nightly-batch policy names its function by an eu-west-1 ARN.
     region: 'eu-west-1',
     environment: options.environment,
+    // The controller's state table lives in the emulator's dynalite.
+    dynamodb: true,
     idleTimeoutMs: settings.idleReclaimMs,
     // Allocation takes minutes on AWS; compressed, it should still be visible but not eat the window.
     provisionedAllocationDelayMs: Math.round(settings.tickMs / 3),
@@ -90,12 +91,9 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
   let runtime: LocalRuntime | undefined;
   let dynamo: DynamoDBClient | undefined;
   let traffic: LambdaClient | undefined;
-  let dynalite: Awaited<ReturnType<typeof startDynamo>> | undefined;
   try {
-    // Started here rather than with the emulator's `dynamodb` option, whose lazy import fails under tsx (bin/).
-    dynalite = await startDynamo();
     const local = { region: emulator.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
-    dynamo = new DynamoDBClient({ ...local, endpoint: dynalite.endpoint });
+    dynamo = new DynamoDBClient({ ...local, endpoint: emulator.dynamodbEndpoint });
     await dynamo.send(
       new CreateTableCommand({
         TableName: STATE_TABLE_NAME,
@@ -118,11 +116,9 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
   } catch (error) {
     runtime?.destroy();
     dynamo?.destroy();
-    await dynalite?.stop();
     await emulator.stop();
     throw error;
   }
-  const stateDb = dynalite;
   const controller = runtime;
   const client = traffic;
   const byName = new Map(functions.map((fn) => [fn.name, fn]));
@@ -168,7 +164,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
         if (target.failure) failures.push(`${target.target}: ${target.failure.message}`);
         if (!fn || !target.warm) continue;
         const loaded = options.policies.find((p) => p.key === target.key);
-        const holdMs = loaded ? resolvePolicy(loaded.policy, at).warm.holdMs : 250;
+        const holdMs = loaded ? resolvePolicy(loaded.policy, at).warm.holdMs : BUILTIN_DEFAULTS.warm.holdMs;
         const init = initSeen.get(name);
         pings[name] = (pings[name] ?? 0) + target.warm.pingsSent;
         pingCostUsd[name] =
@@ -208,7 +204,6 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       controller.destroy();
       dynamo?.destroy();
       await emulator.stop();
-      await stateDb.stop();
     },
   };
 }

@@ -2,7 +2,7 @@ import type { AutoScalingApi, LambdaControl } from '../aws/ports';
 import { ActionError, describeError, errorName } from '../errors';
 import { resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../observe/observe';
 import type { Decision, ManagedProvisioned, ManagedRecord } from '../plan';
-import { isWrite } from '../plan';
+import { isWrite, ownedAfter } from '../plan';
 
 /** One provisioned-concurrency change Thermostat made (or tried to), for the report and the events. */
 export interface ProvisionedChange {
@@ -91,7 +91,7 @@ export async function applyProvisioned(
             Qualifier: qualifier,
             ProvisionedConcurrentExecutions: decision.value,
           });
-          own(decision, { strategy: 'direct', value: decision.value }, decision.adopt);
+          own(decision, ownedAfter(decision), decision.adopt);
           gauge = {
             requested: decision.value,
             allocated: response.AllocatedProvisionedConcurrentExecutions ?? 0,
@@ -133,11 +133,7 @@ export async function applyProvisioned(
             MinCapacity: decision.min,
             MaxCapacity: decision.max,
           });
-          own(
-            decision,
-            { strategy: 'autoscaling', min: decision.min, max: decision.max, utilization: decision.utilization },
-            decision.adopt,
-          );
+          own(decision, ownedAfter(decision), decision.adopt);
           if (decision.putPolicy) {
             await deps.autoscaling.putScalingPolicy({
               PolicyName: SCALING_POLICY_NAME,

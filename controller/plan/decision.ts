@@ -60,6 +60,11 @@ export interface PutProvisionedDecision extends DecisionBase {
   readonly previous: number | null;
   /** The config belonged to someone else and the policy says adopt. */
   readonly adopt: boolean;
+  /**
+   * What Thermostat owns once the put succeeded (see `ownedAfter`). Unset for the direct strategy (`value`, direct);
+   * set for the initial value the autoscaling strategy puts before Application Auto Scaling can take over.
+   */
+  readonly owned?: ManagedProvisioned;
 }
 
 /** DeleteProvisionedConcurrencyConfig, only for a config Thermostat owns. */
@@ -77,6 +82,8 @@ export interface RegisterScalableTargetDecision extends DecisionBase {
   readonly putPolicy: boolean;
   readonly previous: { readonly min: number; readonly max: number } | null;
   readonly adopt: boolean;
+  /** The provisioned-concurrency config under the target is (or is about to be) Thermostat's: recorded as such. */
+  readonly ownsConfig: boolean;
 }
 
 /** DeregisterScalableTarget of a target Thermostat registered (or adopted). */
@@ -143,4 +150,19 @@ export function isWrite(
     decision.kind === 'register-scalable-target' ||
     decision.kind === 'deregister-scalable-target'
   );
+}
+
+/**
+ * What Thermostat owns on the qualifier once a put or a registration succeeded: the record the controller keeps in
+ * its state table (and the simulator keeps in memory), so the next ticks know what they may change or remove.
+ */
+export function ownedAfter(decision: PutProvisionedDecision | RegisterScalableTargetDecision): ManagedProvisioned {
+  if (decision.kind === 'put-provisioned') return decision.owned ?? { strategy: 'direct', value: decision.value };
+  return {
+    strategy: 'autoscaling',
+    min: decision.min,
+    max: decision.max,
+    utilization: decision.utilization,
+    ownsConfig: decision.ownsConfig,
+  };
 }

@@ -42,7 +42,20 @@ export interface ScalingPolicyObservation {
 /** What Thermostat wrote for a qualifier and therefore owns (kept in the state table). */
 export type ManagedProvisioned =
   | { readonly strategy: 'direct'; readonly value: number }
-  | { readonly strategy: 'autoscaling'; readonly min: number; readonly max: number; readonly utilization: number };
+  | {
+      readonly strategy: 'autoscaling';
+      readonly min: number;
+      readonly max: number;
+      readonly utilization: number;
+      /**
+       * Whether the provisioned-concurrency config under the scalable target is Thermostat's too: it put the
+       * initial value (Application Auto Scaling only scales a config that exists) or adopted the config. Releasing
+       * the qualifier deletes the config only then; when false it belongs to whoever created it and stays. The
+       * controller always writes it; a record built without it (the simulator's, which creates every config it
+       * scales) counts as owning the config.
+       */
+      readonly ownsConfig?: boolean;
+    };
 
 export interface ManagedRecord {
   readonly function: string;

@@ -76,22 +76,7 @@ function release(base: Base, obs: TargetObservation): ProvisionedPlan {
   const why = base.mode === 'off' ? 'mode is off' : `mode is ${base.mode}`;
   const decisions: Decision[] = [];
   if (managed.strategy === 'autoscaling') {
-    if (st) {
-      decisions.push({
-        ...base,
-        kind: 'deregister-scalable-target',
-        previous: st,
-        reason: `${why}: removing the scalable target Thermostat registered (min ${st.min}, max ${st.max})`,
-      });
-    }
-    if (pc) {
-      decisions.push({
-        ...base,
-        kind: 'delete-provisioned',
-        previous: pc.requested,
-        reason: `${why}: removing the provisioned concurrency (${pc.requested}) Thermostat's scalable target set`,
-      });
-    }
+    decisions.push(...releaseAutoscaling(base, why, { ownsConfig: managed.ownsConfig !== false }, obs));
   } else if (st) {
     decisions.push(
       {
@@ -184,7 +169,9 @@ function reconcile(
     settings.strategy === 'direct'
       ? reconcileDirect(base, settings, obs, account, adopting)
       : reconcileAutoscaling(base, settings, obs, account, adopting);
-  if (failed) {
+  // Pings stand in for a FAILED allocation only while the policy still wants provisioned concurrency here.
+  const removing = plan.decisions.some((decision) => decision.kind === 'delete-provisioned');
+  if (failed && !removing && settings.min > 0) {
     return {
       ...plan,
       pending: false,
@@ -215,6 +202,21 @@ function reconcileDirect(
         ? `adopting ${qualifierText(base)}: removing the scalable target (min ${st.min}, max ${st.max}) so direct settings hold`
         : `strategy is direct: removing the scalable target Thermostat registered (min ${st.min}, max ${st.max})`,
     });
+  }
+  const managed = obs.managed?.provisioned;
+  if (pc && !adopting && managed?.strategy === 'autoscaling' && managed.ownsConfig === false) {
+    // Switching from autoscaling: the config under Thermostat's target was created by someone else, so the direct
+    // strategy has nothing of its own to size; Thermostat's target goes, the config stays with its owner.
+    decisions.push(
+      {
+        ...base,
+        kind: 'leave-alone',
+        owner: 'provisioned-config',
+        reason: `strategy is direct, but the provisioned concurrency (${pc.requested}) on ${qualifierText(base)} was not set by Thermostat; left in place (set provisioned.adopt: true to take it over)`,
+      },
+      forget(base, 'Thermostat owns nothing here any more'),
+    );
+    return { decisions };
   }
   const owned: ManagedProvisioned = { strategy: 'direct', value };
   if (value === 0) {
@@ -265,6 +267,7 @@ function reconcileAutoscaling(
 ): ProvisionedPlan {
   const pc = obs.provisioned!;
   const st = obs.scalableTarget!;
+  const managed = obs.managed?.provisioned;
   const cap = capacityCap(obs, account);
   const max = Math.min(settings.max, cap.value);
   const min = Math.min(settings.min, max);
@@ -272,56 +275,128 @@ function reconcileAutoscaling(
   const window = base.window ? `window "${base.window}"` : 'base settings';
   const utilization = settings.utilization;
   const policyOk = obs.scalingPolicy != null && Math.abs(obs.scalingPolicy.targetValue - utilization) < 1e-9;
-  const owned: ManagedProvisioned = { strategy: 'autoscaling', min, max, utilization };
-  if (st === null && max === 0) {
-    if (pc && obs.managed?.provisioned) {
-      return {
-        decisions: [
-          {
-            ...base,
-            kind: 'delete-provisioned',
-            previous: pc.requested,
-            reason: `${window} allows no provisioned concurrency; deleting the ${pc.requested} Thermostat set`,
-          },
-        ],
-      };
-    }
-    return { decisions: [keep(base, 0, 0, 'NONE', undefined, `${window} allows no provisioned concurrency${capped}`)] };
+  // The config is Thermostat's when it put it (initial value, or the direct strategy before) or adopted it.
+  const configOurs =
+    pc !== null &&
+    (adopting ||
+      managed?.strategy === 'direct' ||
+      (managed?.strategy === 'autoscaling' && managed.ownsConfig !== false));
+
+  if (max === 0) {
+    // Going to zero: nothing for Application Auto Scaling to scale, so Thermostat removes what it set up.
+    const why = `${window} allows no provisioned concurrency${capped}`;
+    return { decisions: releaseAutoscaling(base, why, { ownsConfig: configOurs, adopting, reconciling: true }, obs) };
   }
-  if (st && st.min === min && st.max === max && (policyOk || max === 0)) {
+
+  const decisions: Decision[] = [];
+  // Application Auto Scaling never creates a config ("configure an initial provisioned concurrency value first"):
+  // registering a target on a qualifier without one changes nothing, so Thermostat puts the initial value itself.
+  const initial = pc === null && min > 0;
+  const ownsConfig = initial || configOurs;
+  const owned: ManagedProvisioned = {
+    strategy: 'autoscaling',
+    min,
+    max,
+    utilization,
+    ownsConfig,
+  };
+  if (initial) {
+    decisions.push({
+      ...base,
+      kind: 'put-provisioned',
+      value: min,
+      previous: null,
+      adopt: false,
+      owned,
+      reason: `${window}: no provisioned concurrency is configured and Application Auto Scaling only scales an existing config, so Thermostat sets the initial ${min}${capped}`,
+    });
+  }
+  if (st && st.min === min && st.max === max && policyOk) {
+    if (initial) return { decisions, pending: true };
+    const status = pc?.status ?? 'NONE';
     return {
       decisions: [
         keep(
           base,
           pc?.requested ?? 0,
           pc?.allocated ?? 0,
-          pc?.status ?? 'NONE',
+          status,
           owned,
-          `${window}: scalable target already min ${min}, max ${max}, target ${utilization}${capped}`,
+          `${window}: scalable target already min ${min}, max ${max}, target ${utilization}${
+            pc ? ` (${pc.requested} provisioned, ${pc.status}, ${pc.allocated} allocated)` : ''
+          }${capped}`,
         ),
       ],
-      pending: pc?.status === 'IN_PROGRESS',
+      pending: status === 'IN_PROGRESS',
     };
   }
   const change = st ? `min ${st.min} → ${min}, max ${st.max} → ${max}` : `registering min ${min}, max ${max}`;
-  return {
-    decisions: [
+  const lowered = st !== null && (min < st.min || max < st.max);
+  decisions.push({
+    ...base,
+    kind: 'register-scalable-target',
+    min,
+    max,
+    utilization,
+    putPolicy: !policyOk,
+    previous: st,
+    adopt: adopting,
+    ownsConfig,
+    reason: `${window}: ${change}, target tracking at ${utilization}${capped}${adopting ? ' (adopting it)' : ''}${
+      lowered ? '; lowered explicitly because target tracking never scales in without traffic' : ''
+    }`,
+  });
+  return { decisions, pending: true };
+}
+
+interface ReleaseOptions {
+  /** The config under the scalable target is Thermostat's (it put or adopted it): only then is it deleted. */
+  readonly ownsConfig: boolean;
+  /** The policy adopts what someone else set up (reasons say so). */
+  readonly adopting?: boolean;
+  /** The policy still wants autoscaling, in a window that allows none (reported even when nothing is there). */
+  readonly reconciling?: boolean;
+}
+
+/**
+ * Removes the autoscaling setup Thermostat owns: its scalable target, and the config under it only when that config
+ * is Thermostat's too; a config someone else created is reported and stays, and Thermostat forgets the qualifier.
+ */
+function releaseAutoscaling(base: Base, why: string, options: ReleaseOptions, obs: TargetObservation): Decision[] {
+  const pc = obs.provisioned!;
+  const st = obs.scalableTarget!;
+  const decisions: Decision[] = [];
+  if (st) {
+    decisions.push({
+      ...base,
+      kind: 'deregister-scalable-target',
+      previous: st,
+      reason: `${why}: removing the scalable target ${options.adopting ? 'it adopts' : 'Thermostat registered'} (min ${st.min}, max ${st.max})`,
+    });
+  }
+  if (pc && options.ownsConfig) {
+    decisions.push({
+      ...base,
+      kind: 'delete-provisioned',
+      previous: pc.requested,
+      reason: `${why}: deleting the provisioned concurrency (${pc.requested}) ${options.adopting ? 'it adopts' : 'Thermostat set'}`,
+    });
+  } else if (pc) {
+    decisions.push(
       {
         ...base,
-        kind: 'register-scalable-target',
-        min,
-        max,
-        utilization,
-        putPolicy: !policyOk,
-        previous: st,
-        adopt: adopting,
-        reason: `${window}: ${change}, target tracking at ${utilization}${capped}${adopting ? ' (adopting it)' : ''}${
-          min < (st?.min ?? min) ? '; lowered explicitly because target tracking never scales in without traffic' : ''
-        }`,
+        kind: 'leave-alone',
+        owner: 'provisioned-config',
+        reason: `${why}, but the provisioned concurrency (${pc.requested}) on ${qualifierText(base)} was not set by Thermostat; left in place`,
       },
-    ],
-    pending: true,
-  };
+      forget(base, 'Thermostat owns nothing here any more'),
+    );
+  }
+  if (decisions.length === 0) {
+    if (obs.managed) decisions.push(forget(base, `${why} and nothing Thermostat created is left`));
+    else if (options.reconciling) decisions.push(keep(base, 0, 0, 'NONE', undefined, `${why}; nothing is configured`));
+  }
+  return decisions;
 }
 
 /** The direct strategy's value: the policy's min, raised toward max when the history shows more is needed. */

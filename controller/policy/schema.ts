@@ -33,7 +33,7 @@ export const LIMITS = {
 export const BUILTIN_DEFAULTS = {
   mode: 'warm',
   timezone: 'UTC',
-  warm: { concurrency: 1, interval: '5m', holdMs: 250, payload: 'thermostat' },
+  warm: { concurrency: 1, interval: '5m', holdMs: 100, payload: 'thermostat' },
   provisioned: { min: 0, utilization: 0.7, strategy: 'direct', adopt: false },
   budget: { maxShare: 0.2 },
 } as const;
@@ -131,7 +131,7 @@ export const WarmSchema = z.strictObject({
     wholeNumber(
       LIMITS.holdMs.min,
       LIMITS.holdMs.max,
-      'Milliseconds each ping holds its environment so concurrent pings overlap; keep it well below the function timeout.',
+      'Milliseconds each ping holds its environment so the pings of a round overlap. It only has to cover dispatch skew (the controller adds time per ping and for expected cold starts); a real request arriving during a hold starts a cold environment, so keep it short.',
       { default: BUILTIN_DEFAULTS.warm.holdMs },
     ),
   ),

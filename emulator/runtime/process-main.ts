@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { type Handler, resolveHandler, runHandler, toHandlerError } from './handler';
 import { installLambdaConsole } from './lambda-console';
 import type { FromRuntime, InitMessage, InvokeMessage, ToRuntime } from './messages';
+import { importFile } from './native-import';
 
 let envId = '';
 let handler: Handler | undefined;
@@ -26,12 +27,16 @@ installLambdaConsole(
   },
 );
 
+/** Error codes of `require` meeting an ES module it cannot load (before Node 20.19, or one with top-level await). */
+const NEEDS_IMPORT = new Set(['ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE']);
+
 async function loadModule(path: string): Promise<unknown> {
+  // Lambda imports .mjs handlers; require would hand them to tsx's CommonJS transform, which rejects top-level await.
+  if (path.endsWith('.mjs')) return importFile(path);
   try {
     return require(path);
   } catch (error) {
-    // An ES module handler: Node 20's require cannot load it, import() can.
-    if ((error as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM') return import(path);
+    if (NEEDS_IMPORT.has((error as NodeJS.ErrnoException).code ?? '')) return importFile(path);
     throw error;
   }
 }

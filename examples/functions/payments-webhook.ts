@@ -3,8 +3,7 @@
  * examples/policies/webhook.yaml keeps one environment warm with middy-style pings; the helper's middy middleware,
  * registered first, answers them before any other middleware runs.
  */
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { thermostatMiddleware } from '../../target/middy';
 
 interface PaymentEvent {
@@ -30,4 +29,14 @@ async function receive(event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
   return { statusCode: 202, body: '' };
 }
 
-export const handler = middy(receive).use(thermostatMiddleware());
+// @middy/core 7 ships only as ES modules, which a CommonJS file cannot `require` but can `import()`. Starting the
+// import here, during init, costs what a static import would, and keeps this file loadable unbundled (the local
+// emulator runs it as it is) as well as bundled (esbuild inlines the import for Lambda).
+const webhook = import('@middy/core').then(({ default: middy }) => middy(receive).use(thermostatMiddleware()));
+
+export async function handler(
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  return (await webhook)(event, context);
+}

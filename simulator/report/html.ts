@@ -1,6 +1,15 @@
+import {
+  CHART_STYLE,
+  downsample,
+  escapeXml,
+  lineChart,
+  type Point,
+  scatterChart,
+  stackedBars,
+  timeTicks,
+} from './chart';
 import { formatCount, formatMs, formatPercent, formatRatio, formatUsd } from './format';
 import type { SimulationReport } from './report';
-import { downsample, escapeXml, lineChart, scatterChart, stackedBars } from './svg';
 
 const COLORS: Record<string, string> = {
   none: '#7f7f7f',
@@ -27,6 +36,8 @@ const COST_PARTS = [
 
 const e = escapeXml;
 const MAX_POINTS = 480;
+/** Trace time is virtual and starts at a UTC midnight (`--start`), so the charts read it in UTC. */
+const TIME_ZONE = 'UTC';
 
 /**
  * A self-contained HTML page: inline CSS and SVG, no script, no external resource. It carries the trace's
@@ -63,7 +74,7 @@ export function renderHtml(report: SimulationReport): string {
     title: 'Cold share against cost (one point per strategy)',
     points: rows.map((row, i) => ({
       label: row.label,
-      color: colorOf(row.strategy, i),
+      colour: colorOf(row.strategy, i),
       x: row.costUsd,
       y: row.coldShare,
     })),
@@ -77,7 +88,7 @@ export function renderHtml(report: SimulationReport): string {
     title: 'Cost breakdown',
     bars: rows.map((row) => ({
       label: row.strategy,
-      parts: COST_PARTS.map(([key, name, color]) => ({ name, value: row.cost[key], color })),
+      parts: COST_PARTS.map(([key, name, colour]) => ({ name, value: row.cost[key], colour })),
     })),
     format: formatUsd,
   });
@@ -90,21 +101,32 @@ export function renderHtml(report: SimulationReport): string {
     rows.map((row, i) => {
       const s = report.series.strategies[row.strategy];
       const down = downsample(t, s ? pick(s) : [], MAX_POINTS, mode);
-      return { name: row.label, color: colorOf(row.strategy, i), values: down.values, t: down.t };
+      return {
+        name: row.label,
+        colour: colorOf(row.strategy, i),
+        points: down.t.map((at, j): Point => [at, down.values[j]!]),
+      };
     });
-  const capacity = series((s) => s.environments.map((v, i) => v + s.provisioned[i]), 'max');
-  const colds = series((s) => s.cold, 'sum');
+  const from = t[0] ?? 0;
+  const to = Math.max(t[t.length - 1] ?? 0, from + 1);
+  const overTime = {
+    xDomain: [from, to] as const,
+    xTicks: timeTicks(from, to, { timeZone: TIME_ZONE }),
+    xLabel: `time (${TIME_ZONE})`,
+    width: 820,
+    height: 280,
+  };
   const capacityChart = lineChart({
     title: 'Environments over time (on-demand alive + provisioned allocated, max per point)',
-    t: capacity[0]?.t ?? [],
-    lines: capacity,
+    series: series((s) => s.environments.map((v, i) => v + s.provisioned[i]!), 'max'),
     yLabel: 'environments',
+    ...overTime,
   });
   const coldChart = lineChart({
     title: 'Cold starts of user requests over time (sum per point)',
-    t: colds[0]?.t ?? [],
-    lines: colds,
+    series: series((s) => s.cold, 'sum'),
     yLabel: 'cold starts',
+    ...overTime,
   });
 
   const settings = Object.entries(report.settings)
@@ -132,9 +154,7 @@ th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:right}th:first
 .swatch{display:inline-block;width:.7rem;height:.7rem;margin-right:.4rem;border-radius:2px}
 .citation{background:#f5f5f5;border-left:3px solid #999;padding:.6rem .8rem;font-size:.9rem}
 .facts{color:#666;font-size:.85rem}
-svg{margin:.5rem 0;background:#fff}svg .grid{stroke:#eee}svg .tick{font-size:11px;fill:#555}
-svg .axis{font-size:11px;fill:#333}svg .legend{font-size:11px;fill:#333}svg .chart-title{font-size:13px;font-weight:600;fill:#222}
-</style></head><body>
+${CHART_STYLE}</style></head><body>
 <h1>Thermostat simulation: ${e(trace.name)}</h1>
 <p>${formatCount(trace.invocations)} invocations of ${trace.functions} functions (${e(trace.format)}), ${e(trace.from)} → ${e(trace.to)} in virtual time; ${e(trace.arrivalRule)}.</p>
 <div class="citation"><b>Data:</b> ${e(citation.dataset)} (${e(citation.description)}).<br>${e(citation.paper)}<br>${e(citation.licence)}.</div>

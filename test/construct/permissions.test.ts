@@ -1,5 +1,7 @@
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { TargetPolicy, Thermostat } from '../../construct';
 import { Actions } from '../../construct/permissions';
 import { fn, newStack, resourceOf, standardTargets } from './stacks';
@@ -187,5 +189,59 @@ describe('Thermostat IAM: least privilege for the controller', () => {
       .filter((a) => a.startsWith('application-autoscaling:'));
     expect(autoscaling).toEqual([...Actions.autoscalingDescribe]);
     expect(statements.some((s) => [s.Action].flat().includes('iam:CreateServiceLinkedRole'))).toBe(false);
+  });
+});
+
+describe('the controller invokes itself to shard a large tick', () => {
+  test('gets lambda:InvokeFunction on exactly its own unqualified ARN, in a policy the function does not depend on', () => {
+    const stack = newStack('Shards');
+    const built = standardTargets(stack);
+    const thermostat = new Thermostat(stack, 'Thermostat', { targets: built.targets });
+    const reported = jest.spyOn(console, 'error');
+    const template = Template.fromStack(stack);
+    // synth's own template validation reports circular dependencies this way
+    expect(reported.mock.calls.flat().join('\n')).not.toMatch(/Circular/i);
+    reported.mockRestore();
+    const controller = resourceOf(template, 'AWS::Lambda::Function', 'ThermostatController');
+    const policy = resourceOf(template, 'AWS::IAM::Policy', 'ThermostatInvokeSelf');
+
+    expect(policy.properties.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'InvokeSelfForShards',
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [controller.id, 'Arn'] },
+        },
+      ],
+    });
+    expect(policy.properties.Roles).toEqual([stack.resolve(thermostat.role.roleName)]);
+    // the default policy still invokes only the targets
+    const invokes = controllerStatements(template).filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invokes.map((s) => s.Sid)).toEqual(['InvokeTargets']);
+    // the function waits for its role and default policy, never for the policy that names it (Template.fromStack
+    // above would also have thrown on a dependency cycle)
+    expect([controller.resource.DependsOn].flat()).not.toContain(policy.id);
+    const app = stack.node.root;
+    if (!App.isApp(app)) throw new Error('the stack is not in an app');
+    const synthesized = app.synth().getStackByName(stack.stackName).template as { Resources: object };
+    expect(synthesized.Resources).toHaveProperty(policy.id);
+  });
+
+  test('the same statement in the role’s default policy would be a dependency cycle, which the assertions catch', () => {
+    const stack = newStack('Cycle');
+    const built = standardTargets(stack);
+    const thermostat = new Thermostat(stack, 'Thermostat', { targets: built.targets });
+    thermostat.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [thermostat.controller.functionArn] }),
+    );
+    const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(() => Template.fromStack(stack)).toThrow(/cycl/i);
+      expect(reported.mock.calls.flat().join('\n')).toMatch(/Circular dependency/);
+    } finally {
+      reported.mockRestore();
+    }
   });
 });

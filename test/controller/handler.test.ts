@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ControllerConfigError } from '../../controller/errors';
 import { configFromEnv, createRuntime, endpointsFromEnv, largestRound, socketPoolSize } from '../../controller/handler';
 import type { Policy } from '../../controller/policy';
@@ -13,6 +16,15 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ THERMOSTAT_PARALLELISM: 'lots' })).toThrow(
       'THERMOSTAT_PARALLELISM is "lots"; expected a number of at least 1',
     );
+  });
+
+  it('passes THERMOSTAT_TARGETS on as data, and fails init on a value that is not a JSON object', () => {
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:Stack-Api-1A2B:live';
+    expect(configFromEnv({ THERMOSTAT_TARGETS: JSON.stringify({ 'api:live': arn }) }).targets).toEqual({
+      'api:live': arn,
+    });
+    expect(configFromEnv({}).targets).toBeUndefined();
+    expect(() => configFromEnv({ THERMOSTAT_TARGETS: 'api:live=arn' })).toThrow(ControllerConfigError);
   });
 });
 
@@ -50,5 +62,21 @@ describe('createRuntime', () => {
   it('says which variable is missing', () => {
     expect(() => createRuntime({}, __dirname)).toThrow(ControllerConfigError);
     expect(() => createRuntime({}, __dirname)).toThrow('THERMOSTAT_TABLE is not set; it names the state table');
+  });
+
+  it('starts shards under the unqualified name Lambda gives the function (the construct grants exactly that)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thermostat-runtime-'));
+    try {
+      writeFileSync(join(dir, 'policies.json'), JSON.stringify({ policies: [{ function: 'api' }] }));
+      const env = { THERMOSTAT_TABLE: 'state', AWS_REGION: 'eu-west-1' };
+      const inLambda = createRuntime({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'Stack-Controller-1A2B' }, dir);
+      const elsewhere = createRuntime(env, dir);
+      expect(inLambda.deps.self).toBe('Stack-Controller-1A2B');
+      expect(elsewhere.deps.self).toBeUndefined();
+      for (const runtime of [inLambda, elsewhere])
+        for (const client of Object.values(runtime.clients)) client.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { RateLimiter, rateLimitedLambda } from '../../controller/aws/rate-limit';
 import { systemClock } from '../../controller/clock';
 import { WeightedSemaphore } from '../../controller/concurrency';
 import { DEFAULT_CONFIG } from '../../controller/config';
@@ -12,7 +13,7 @@ import { FakeLambda } from '../fixtures/controller/fake-lambda';
 import { MemoryMetrics } from '../fixtures/controller/harness';
 
 const context = {
-  getRemainingTimeInMillis: () => 60_000,
+  getRemainingTimeInMillis: () => 50_000,
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:ctl',
 };
 
@@ -119,4 +120,88 @@ describe('run', () => {
     expect(report.policies.issues).toEqual(issues);
     expect(report.totals.environmentsProven).toBe(1);
   });
+
+  it('starts shards under the name it was given (Lambda’s AWS_LAMBDA_FUNCTION_NAME), not the invoked ARN', async () => {
+    const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
+    const { deps: value, invoker } = deps(policies, { shardSize: 2 });
+    const original = invoker.invoke.bind(invoker);
+    invoker.invoke = async (input, options) => {
+      if (input.InvocationType !== 'Event') return original(input, options);
+      invoker.calls.push(input);
+      return { StatusCode: 202 };
+    };
+    const report = await run({ ...value, self: 'Stack-Controller-1A2B' }, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(report.shards).toEqual({ dispatched: 1, failed: [] });
+    const events = invoker.calls.filter((call) => call.InvocationType === 'Event');
+    expect(events.map((call) => call.FunctionName)).toEqual(['Stack-Controller-1A2B']);
+  });
+
+  it('fails unmapped policies in their own shard and reports map entries without a policy once, in shard 0', async () => {
+    const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:Stack-${name}-1A2B:live`;
+    const policies = ['a', 'b', 'c', 'd'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
+    const targets = { 'a:live': arn('a'), 'b:live': arn('b'), 'gone:live': arn('gone') };
+    const { deps: value, lambda } = deps(policies, { shardSize: 2, targets });
+    for (const name of ['a', 'b'])
+      lambda.functions[`arn:aws:lambda:us-east-1:123456789012:function:Stack-${name}-1A2B`] = {
+        qualifiers: ['live'],
+      };
+    const shard = (index: number) => ({
+      thermostatShard: {
+        tickId: '2026-11-23T10:00:00Z',
+        scheduledAt: Date.parse('2026-11-23T10:00:00Z'),
+        index,
+        of: 2,
+      },
+    });
+    // round-robin over sorted keys: shard 0 has a and c, shard 1 has b and d
+    const first = await run(value, shard(0), context);
+    const second = await run(value, shard(1), context);
+    const summary = (report: typeof first) =>
+      report.targets.map((t) => [t.key, t.target, t.status, t.failure?.kind ?? null]);
+    expect(summary(first)).toEqual([
+      ['a:live', 'Stack-a-1A2B:live', 'ok', null],
+      ['c:live', 'c:live', 'failed', 'target-unmapped'],
+      ['gone:live', 'Stack-gone-1A2B:live', 'failed', 'target-unknown'],
+    ]);
+    expect(summary(second)).toEqual([
+      ['b:live', 'Stack-b-1A2B:live', 'ok', null],
+      ['d:live', 'd:live', 'failed', 'target-unmapped'],
+    ]);
+    expect(first.policies).toMatchObject({ total: 4, inShard: 2 });
+    expect(first.totals).toMatchObject({ targets: 3, targetFailures: 2, environmentsProven: 1 });
+    // unmapped policies were never looked up by the names they were written with
+    expect(lambda.calls.map((call) => (call.input as { FunctionName?: string }).FunctionName)).not.toContain('c');
+  });
+
+  it('gives the tick’s deadline to the rate limiters, so a queue of control-plane calls cannot outlast it', async () => {
+    const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
+    // 50 s remaining, 45 s kept in reserve: 5 s of budget
+    const { deps: value, lambda } = deps(policies, { reserveMs: 45_000 });
+    // one GetFunction per 10 s: only the first fits the budget
+    const getFunction = new RateLimiter(0.1, 1, systemClock);
+    const control = new RateLimiter(100, 10, systemClock);
+    const deadlines: number[] = [];
+    const limited: RunDeps = {
+      ...value,
+      lambda: rateLimitedLambda(lambda, { control, getFunction }),
+      setDeadline: (deadline) => {
+        deadlines.push(deadline);
+        getFunction.deadline = deadline;
+        control.deadline = deadline;
+      },
+    };
+    const before = Date.now();
+    const report = await run(limited, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]).toBeGreaterThanOrEqual(before + 5_000);
+    expect(deadlines[0]).toBeLessThanOrEqual(Date.now() + 5_000);
+    expect(lambda.count('getFunction')).toBe(1);
+    const statuses = report.targets.map((t) => t.status).sort();
+    expect(statuses).toEqual(['failed', 'failed', 'ok']);
+    for (const target of report.targets.filter((t) => t.status === 'failed'))
+      expect(target.failure).toEqual({
+        kind: 'unreadable',
+        message: expect.stringMatching(/^GetFunction failed: not sent: .* past the tick's time budget$/),
+      });
+  }, 10_000);
 });

@@ -67,6 +67,7 @@ describe('applyProvisioned', () => {
           putPolicy: true,
           previous: null,
           adopt: false,
+          ownsConfig: false,
           reason: 'busy',
         },
       ],
@@ -88,7 +89,50 @@ describe('applyProvisioned', () => {
         PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
       },
     });
-    expect(outcome.managed?.provisioned).toEqual({ strategy: 'autoscaling', min: 1, max: 5, utilization: 0.6 });
+    expect(outcome.managed?.provisioned).toEqual({
+      strategy: 'autoscaling',
+      min: 1,
+      max: 5,
+      utilization: 0.6,
+      ownsConfig: false,
+    });
+  });
+
+  it('puts the initial value for Application Auto Scaling, then registers, and records that it owns both', async () => {
+    const { lambda, autoscaling, deps } = setup();
+    const owned = { strategy: 'autoscaling' as const, min: 2, max: 4, utilization: 0.7, ownsConfig: true };
+    const register = {
+      ...base,
+      kind: 'register-scalable-target' as const,
+      min: 2,
+      max: 4,
+      utilization: 0.7,
+      putPolicy: true,
+      previous: null,
+      adopt: false,
+      ownsConfig: true,
+      reason: 'window',
+    };
+    const decisions: Decision[] = [
+      { ...base, kind: 'put-provisioned', value: 2, previous: null, adopt: false, owned, reason: 'initial' },
+      register,
+    ];
+    const outcome = await applyProvisioned(deps, decisions, undefined, 100);
+    expect(lambda.provisioned.get('api:live')).toEqual({ requested: 2, status: 'IN_PROGRESS' });
+    expect(autoscaling.targets.get('function:api:live')).toEqual({ min: 2, max: 4 });
+    expect(outcome.managed).toEqual({ function: 'api', qualifier: 'live', provisioned: owned, since: 100 });
+    expect(outcome.changes.map((c) => [c.action, c.from, c.to])).toEqual([
+      ['put-provisioned', 'none', '2'],
+      ['register-scalable-target', 'none', 'min 2, max 4, target 0.7'],
+    ]);
+
+    // The registration fails after the put: the record already says the config is Thermostat's (so it is never
+    // mistaken for someone else's), and the next tick registers again.
+    const failing = setup();
+    failing.autoscaling.failing.registerScalableTarget = sdkError('ConcurrentUpdateException', 'busy', {}, 500);
+    const half = await applyProvisioned(failing.deps, decisions, undefined, 100);
+    expect(half.error?.message).toContain('register-scalable-target on api:live failed');
+    expect(half.managed?.provisioned).toEqual(owned);
   });
 
   it('stops at the first failure and keeps ownership of what is left, so the next tick retries', async () => {

@@ -1,5 +1,6 @@
 import type { LambdaControl } from '../../../controller/aws/ports';
 import { RateLimiter, rateLimitedLambda } from '../../../controller/aws/rate-limit';
+import { TimeBudgetError } from '../../../controller/errors';
 
 /** A clock whose sleeps advance it instantly, recording each wait. */
 function virtualClock() {
@@ -80,4 +81,22 @@ it('a shard of N uses 1/N of the rate', async () => {
   limiter.share = 1 / 4;
   for (let i = 0; i < 3; i++) await limiter.take();
   expect(clock.waits).toEqual([400, 400]);
+});
+
+it('refuses at once a call whose turn would come after the deadline, without using up a turn', async () => {
+  const clock = virtualClock();
+  const limiter = new RateLimiter(10, 1, clock);
+  limiter.deadline = 250;
+  await limiter.take();
+  await limiter.take();
+  await limiter.take();
+  expect(clock.now()).toBe(200);
+  // the next turn is at 300, past the deadline: refused without waiting
+  await expect(limiter.take()).rejects.toBeInstanceOf(TimeBudgetError);
+  await expect(limiter.take()).rejects.toThrow(/past the tick's time budget/);
+  expect(clock.now()).toBe(200);
+  // a later tick's deadline lets the queue go on from where it was
+  limiter.deadline = 1_000;
+  await limiter.take();
+  expect(clock.now()).toBe(300);
 });

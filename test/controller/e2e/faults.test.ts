@@ -84,9 +84,10 @@ describe('budgets', () => {
     // A hog reserves most of the account: 1,000 - 860 - 5 (capped) = 135 unreserved.
     harness.emulator.registerFunction({ name: 'hog', handler: 'targets/plain.js', reservedConcurrency: 860 });
     harness.emulator.registerFunction({ name: 'big', handler: harness.warmTarget, ...version });
+    // Exact ping counts mean one round each: a hold of 1.5 s keeps every ping of a round overlapping under load.
     const controller = harness.controller([
-      { function: 'capped', qualifier: 'live', warm: { concurrency: 10 } },
-      { function: 'big', qualifier: 'live', warm: { concurrency: 50 }, budget: { maxShare: 0.1 } },
+      { function: 'capped', qualifier: 'live', warm: { concurrency: 10, holdMs: 1_500 } },
+      { function: 'big', qualifier: 'live', warm: { concurrency: 50, holdMs: 1_500 }, budget: { maxShare: 0.1 } },
     ]);
     const report = await controller.tick('2026-11-23T11:00:00Z');
     expect(report.account).toEqual({ limit: 1000, unreserved: 135 });
@@ -131,6 +132,27 @@ describe('idempotency and time', () => {
     expect(next.totals.pinged).toBe(2);
   });
 
+  it('gives up pings still unanswered when the budget ends, so the tick ends within its invocation', async () => {
+    // Answers after a minute; the ping's own timeout (hold + cold-start allowance + 10 s) is beyond the budget.
+    harness.emulator.registerFunction({ name: 'stuck', handler: 'targets/slow.js', timeoutMs: 20_000, ...version });
+    const controller = harness.controller(
+      [{ function: 'stuck', qualifier: 'live', warm: { concurrency: 1, holdMs: 100 } }],
+      {
+        THERMOSTAT_RESERVE_MS: '2000',
+      },
+    );
+    // 8 s left, 2 s kept in reserve: the round (about 2.1 s by the controller's own estimate) still starts after
+    // observing has taken up to ~3.9 s on a loaded machine, and the ping is given up 6 s in.
+    const remainingMs = 8_000;
+    const report = await controller.tick('2026-11-23T15:00:00Z', remainingMs);
+    expect(report.status).toBe('completed');
+    expect(report.durationMs).toBeLessThan(remainingMs);
+    expect(report.targets[0].warm).toMatchObject({ pingsSent: 1, rounds: 1, stoppedBy: 'time-budget', shortfall: 1 });
+    expect(report.targets[0].warm?.outcomes['timed-out']).toBe(1);
+    // the state was saved: the next tick knows a ping was sent
+    expect(report.targets[0].state).toBe('saved');
+  }, 25_000);
+
   it('a failing event bus is logged and never fails the tick', async () => {
     const controller = harness.controller([{ function: 'healthy', qualifier: 'live', warm: { concurrency: 1 } }]);
     const deps = {
@@ -138,7 +160,7 @@ describe('idempotency and time', () => {
       events: { bus: 'x', api: { putEvents: () => Promise.reject(new Error('EventBridge is down')) } },
     };
     const { run } = await import('../../../controller/run');
-    const report = await run(deps, { time: '2026-11-23T14:00:00Z' }, { getRemainingTimeInMillis: () => 60_000 });
+    const report = await run(deps, { time: '2026-11-23T14:00:00Z' }, { getRemainingTimeInMillis: () => 50_000 });
     expect(report.status).toBe('completed');
     expect(report.events).toEqual({ published: 0, failed: 1 });
     expect(controller.log.lines).toContainEqual(

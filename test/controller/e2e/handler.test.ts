@@ -7,11 +7,14 @@ import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controll
 
 /**
  * The shipped artifact end to end: the esbuild bundle (built by the test global setup from controller/handler.ts)
- * runs as a function inside the emulator, with the environment the construct gives it, and is invoked the way the
- * schedule invokes it. Lambda is also the engine for sharding: the controller invokes itself asynchronously.
+ * runs as a function inside the emulator, with the environment the construct gives it (its default 50 s timeout,
+ * THERMOSTAT_TARGETS mapping each policy to a CloudFormation-generated function name), and is invoked the way the
+ * schedule invokes it. Lambda is also the engine for sharding: the controller invokes itself asynchronously, by
+ * the name Lambda gives it in AWS_LAMBDA_FUNCTION_NAME.
  */
 const BUNDLE = join(__dirname, '..', '..', '..', 'dist', 'assets', 'controller', 'index.js');
 const targets = ['t1', 't2', 't3', 't4', 't5'];
+const deployed = (name: string) => `Stack-${name.toUpperCase()}-8K2J4H`;
 
 let harness: Harness;
 let dir: string;
@@ -22,7 +25,8 @@ beforeAll(async () => {
   writeFileSync(
     policyFile,
     JSON.stringify({
-      defaults: { warm: { concurrency: 2, holdMs: 100 } },
+      // Three controller processes start at once on CI's two cores: a hold of a second keeps each round overlapping.
+      defaults: { warm: { concurrency: 2, holdMs: 1_000 } },
       policies: targets.map((name) => ({ function: name, qualifier: 'live' })),
     }),
   );
@@ -30,7 +34,12 @@ beforeAll(async () => {
     environment: 'light',
     controlPlaneRps: 500,
     functions: [
-      ...targets.map((name) => ({ name, handler: WARM_TARGET, versions: { '1': {} }, aliases: { live: '1' } })),
+      ...targets.map((name) => ({
+        name: deployed(name),
+        handler: WARM_TARGET,
+        versions: { '1': {} },
+        aliases: { live: '1' },
+      })),
     ],
   });
   // The construct passes the table's name the same way (environment).
@@ -39,10 +48,18 @@ beforeAll(async () => {
     handler: BUNDLE,
     environment: 'process',
     memoryMb: 512,
-    timeoutMs: 60_000,
+    timeoutMs: 50_000,
     env: {
       THERMOSTAT_TABLE: harness.table,
       THERMOSTAT_POLICY_FILE: policyFile,
+      THERMOSTAT_TARGETS: JSON.stringify(
+        Object.fromEntries(
+          targets.map((name) => [
+            `${name}:live`,
+            `arn:aws:lambda:${harness.emulator.region}:${harness.emulator.accountId}:function:${deployed(name)}:live`,
+          ]),
+        ),
+      ),
       THERMOSTAT_EVENT_BUS: 'thermostat',
       THERMOSTAT_SHARD_SIZE: '2',
       POWERTOOLS_SERVICE_NAME: 'thermostat-e2e',
@@ -71,7 +88,7 @@ it('the bundled handler runs a sharded tick: three invocations of itself warm al
 
   await harness.emulator.settle();
   // Every target was warmed by one of the three shards, each exactly once.
-  for (const name of targets) expect(harness.emulator.environments(name)).toHaveLength(2);
+  for (const name of targets) expect(harness.emulator.environments(deployed(name))).toHaveLength(2);
   const items = await harness.dynamo.send(new ScanCommand({ TableName: harness.table }));
   const claims = (items.Items ?? []).filter((item) => item.pk.S?.startsWith('tick#'));
   expect(claims.map((item) => [item.pk.S, item.status.S]).sort()).toEqual([
@@ -95,7 +112,10 @@ it('the bundled handler runs a sharded tick: three invocations of itself warm al
   expect(outcomes).toHaveLength(5);
   expect(outcomes.filter((line) => line.correlation_id === report.runId)).toHaveLength(2);
   const emf = lines.filter((text) => text.includes('"_aws"') && text.includes('"Thermostat"'));
-  expect(emf.some((text) => text.includes('"Target":"t1:live"') || text.includes('"Target": "t1:live"'))).toBe(true);
+  const dimension = `${deployed('t1')}:live`;
+  expect(
+    emf.some((text) => text.includes(`"Target":"${dimension}"`) || text.includes(`"Target": "${dimension}"`)),
+  ).toBe(true);
 
   // A second delivery of the same schedule is a duplicate; nothing is invoked again.
   const again = await lambda.send(

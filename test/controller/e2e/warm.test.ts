@@ -15,10 +15,13 @@ afterAll(() => harness?.stop());
 
 describe('warm-up pings through the real handler composition, SDK clients and emulator', () => {
   it('three targets asking for 1, 5 and 10 environments end with exactly 16 distinct environments proven', async () => {
+    // One round per target (PingsSent 16) needs every ping of a round to arrive while the others are held: a
+    // hold of a second, not the default 250 ms, keeps that true when CI's two cores are busy.
+    const warmth = (concurrency: number) => ({ concurrency, holdMs: 1_000 });
     const controller = harness.controller([
-      { function: 'one', qualifier: 'live', warm: { concurrency: 1 } },
-      { function: 'five', qualifier: 'live', warm: { concurrency: 5 } },
-      { function: 'ten', qualifier: 'live', warm: { concurrency: 10 } },
+      { function: 'one', qualifier: 'live', warm: warmth(1) },
+      { function: 'five', qualifier: 'live', warm: warmth(5) },
+      { function: 'ten', qualifier: 'live', warm: warmth(10) },
     ]);
     const report = await controller.tick('2026-11-23T10:00:00Z');
     expect(report.status).toBe('completed');
@@ -51,7 +54,8 @@ describe('a round of 200', () => {
   it('lands on 200 distinct environments with the socket pool sized to the round', async () => {
     harness.emulator.registerFunction({ ...warm('wide'), handler: harness.warmTarget });
     const controller = harness.controller([
-      { function: 'wide', qualifier: 'live', warm: { concurrency: 200, holdMs: 300 }, budget: { maxShare: 0.5 } },
+      // A hold of seconds, not the default 100 ms: all 200 must still overlap when CI's two cores are busy.
+      { function: 'wide', qualifier: 'live', warm: { concurrency: 200, holdMs: 3_000 }, budget: { maxShare: 0.5 } },
     ]);
     expect(controller.runtime.maxSockets).toBeGreaterThanOrEqual(200);
     const report = await controller.tick('2026-11-23T11:00:00Z');
@@ -68,7 +72,7 @@ describe('a round of 200', () => {
     );
     // Let the whole round through to the HTTP layer, as a warmer that does not size its pool would.
     const unguarded = { ...controller.deps, semaphore: new WeightedSemaphore(1000) };
-    const report = await run(unguarded, { time: '2026-11-23T12:00:00Z' }, { getRemainingTimeInMillis: () => 60_000 });
+    const report = await run(unguarded, { time: '2026-11-23T12:00:00Z' }, { getRemainingTimeInMillis: () => 50_000 });
     const result = report.targets[0].warm!;
     expect(result.pingsSent).toBe(200);
     expect(result.answered).toBe(200);

@@ -17,7 +17,7 @@ const config = { ...DEFAULT_WARM_CONFIG, backoffMs: 5, callTimeoutMs: 2_000 };
 const deps = (invoker: FakeLambda, extra: Record<string, unknown> = {}) => ({
   invoker,
   clock: systemClock,
-  deadline: Date.now() + 60_000,
+  deadline: Date.now() + 50_000,
   random: () => 0.5,
   ...extra,
 });
@@ -122,6 +122,20 @@ describe('warmTarget', () => {
     expect(result).toMatchObject({ rounds: 0, pingsSent: 0, stoppedBy: 'time-budget', shortfall: 3 });
     expect(lambda.calls).toHaveLength(0);
   });
+
+  it('gives up unanswered pings at the deadline, however long their own timeout', async () => {
+    const lambda = new FakeLambda();
+    lambda.fault = { kind: 'timeout' };
+    // Without the deadline these pings would wait two minutes (the fake answers after one), far past the test's
+    // timeout; the round starts because hold + dispatch + 1 s fits the 1.5 s left.
+    const result = await warmTarget(deps(lambda, { deadline: Date.now() + 1_500 }), decision(2), 'run', {
+      ...config,
+      callTimeoutMs: 120_000,
+    });
+    expect(result).toMatchObject({ rounds: 1, pingsSent: 2, proven: 0, stoppedBy: 'time-budget', shortfall: 2 });
+    expect(result.outcomes['timed-out']).toBe(2);
+    expect(result.failure?.kind).toBe('timed-out');
+  }, 10_000);
 
   it('keeps all targets’ rounds within the shared socket budget', async () => {
     const lambda = new FakeLambda();

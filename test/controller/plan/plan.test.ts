@@ -241,17 +241,34 @@ describe('off mode', () => {
     expect(decisions[0].reason).toContain('changed to 7 outside Thermostat (it set 3)');
   });
 
-  it('deregisters its scalable target and deletes the concurrency that target set', () => {
+  it('deregisters its scalable target and deletes the initial concurrency it set under it', () => {
     const decisions = plan(
       [effective({ mode: 'off' })],
       NOW,
       at('api:live', {
         provisioned: pc(2),
         scalableTarget: { min: 1, max: 4 },
-        managed: managed({ strategy: 'autoscaling', min: 1, max: 4, utilization: 0.7 }),
+        managed: managed({ strategy: 'autoscaling', min: 1, max: 4, utilization: 0.7, ownsConfig: true }),
       }),
     );
     expect(kinds(decisions)).toEqual(['deregister-scalable-target', 'delete-provisioned']);
+    expect(decisions[1].reason).toBe('mode is off: deleting the provisioned concurrency (2) Thermostat set');
+  });
+
+  it('deregisters its scalable target but leaves a config under it that someone else created', () => {
+    const decisions = plan(
+      [effective({ mode: 'warm' })],
+      NOW,
+      at('api:live', {
+        provisioned: pc(2),
+        scalableTarget: { min: 0, max: 4 },
+        managed: managed({ strategy: 'autoscaling', min: 0, max: 4, utilization: 0.7, ownsConfig: false }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['deregister-scalable-target', 'leave-alone', 'forget', 'ping']);
+    expect(decisions[1].reason).toBe(
+      'mode is warm, but the provisioned concurrency (2) on api:live was not set by Thermostat; left in place',
+    );
   });
 
   it('forgets a record when nothing is left, and removes nothing it could not read', () => {

@@ -29,6 +29,7 @@ const managedArb = fc.option(
       min: fc.integer({ min: 0, max: 5 }),
       max: fc.integer({ min: 5, max: 30 }),
       utilization: fc.constant(0.7),
+      ownsConfig: fc.option(fc.boolean(), { nil: undefined }),
     }),
   ),
   { nil: undefined },
@@ -195,6 +196,46 @@ describe('planner properties', () => {
           expect(decision.kind === 'delete-provisioned' || decision.kind === 'deregister-scalable-target').toBe(true);
           expect(observed.targets[decision.key].managed?.provisioned).toBeDefined();
         }
+      }),
+    );
+  });
+
+  it('deletes a provisioned-concurrency config only when Thermostat set it or the policy adopts it', () => {
+    fc.assert(
+      fc.property(scenarioArb, (input) => {
+        const { policies, observed, decisions } = run(input);
+        for (const decision of decisions) {
+          if (decision.kind !== 'delete-provisioned') continue;
+          const managed = observed.targets[decision.key].managed?.provisioned;
+          const policy = policies.find((p) => p.key === decision.key);
+          const adopts =
+            policy?.provisioned.adopt === true && (decision.mode === 'provisioned' || decision.mode === 'auto');
+          // A record without ownsConfig (the simulator's) counts as owning the config; the controller always writes it.
+          const ours =
+            managed?.strategy === 'direct' || (managed?.strategy === 'autoscaling' && managed.ownsConfig !== false);
+          expect(ours || adopts).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('gives Application Auto Scaling a config to scale: a registration with min > 0 finds one or puts it first', () => {
+    fc.assert(
+      fc.property(scenarioArb, (input) => {
+        const { observed, decisions } = run(input);
+        decisions.forEach((decision, index) => {
+          const obs = observed.targets[decision.key];
+          if (decision.kind === 'register-scalable-target' && decision.min > 0 && obs.provisioned === null) {
+            expect(decisions.slice(0, index)).toContainEqual(
+              expect.objectContaining({ key: decision.key, kind: 'put-provisioned', value: decision.min }),
+            );
+          }
+          if (decision.kind === 'put-provisioned' && decision.owned?.strategy === 'autoscaling') {
+            // only where none exists, and recorded as Thermostat's
+            expect(obs.provisioned).toBeNull();
+            expect(decision.owned.ownsConfig).toBe(true);
+          }
+        });
       }),
     );
   });

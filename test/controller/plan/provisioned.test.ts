@@ -141,6 +141,19 @@ describe('direct strategy', () => {
     expect(ping.reason).toContain('the allocation FAILED (FUNCTION_ERROR_INIT_FAILURE)');
   });
 
+  it('does not ping for a FAILED allocation it is removing because the policy wants none', () => {
+    const decisions = plan(
+      [direct(0)],
+      NOW,
+      at({
+        provisioned: pc(3, 'FAILED', 'FUNCTION_ERROR_INIT_FAILURE'),
+        scalableTarget: null,
+        managed: ours({ strategy: 'direct', value: 3 }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['delete-provisioned']);
+  });
+
   it('writes nothing blind when the provisioned state could not be read', () => {
     const decisions = plan([direct(3)], NOW, at({}));
     expect(kinds(decisions)).toEqual(['skip']);
@@ -158,11 +171,17 @@ describe('direct strategy', () => {
 });
 
 describe('autoscaling strategy', () => {
-  it('registers the window min/max with a target-tracking policy', () => {
+  it('puts the initial provisioned concurrency first, then registers the window min/max with target tracking', () => {
     const decisions = plan(
-      [scaling(2, 10, { utilization: 0.6 })],
+      [effective({ ...scaling(2, 10, { utilization: 0.6 }), window: 'nightly-run' })],
       NOW,
       at({ provisioned: null, scalableTarget: null, scalingPolicy: null }),
+    );
+    expect(kinds(decisions)).toEqual(['put-provisioned', 'register-scalable-target']);
+    const owned = { strategy: 'autoscaling', min: 2, max: 10, utilization: 0.6, ownsConfig: true };
+    expect(first(decisions, 'put-provisioned')).toMatchObject({ value: 2, previous: null, adopt: false, owned });
+    expect(decisions[0].reason).toBe(
+      'window "nightly-run": no provisioned concurrency is configured and Application Auto Scaling only scales an existing config, so Thermostat sets the initial 2',
     );
     expect(first(decisions, 'register-scalable-target')).toMatchObject({
       min: 2,
@@ -170,7 +189,40 @@ describe('autoscaling strategy', () => {
       utilization: 0.6,
       putPolicy: true,
       previous: null,
+      ownsConfig: true,
     });
+  });
+
+  it('registers without a config when the window’s min is 0: there is nothing to start from', () => {
+    const decisions = plan([scaling(0, 5)], NOW, at({ provisioned: null, scalableTarget: null, scalingPolicy: null }));
+    expect(kinds(decisions)).toEqual(['register-scalable-target']);
+    expect(first(decisions, 'register-scalable-target')).toMatchObject({ min: 0, max: 5, ownsConfig: false });
+  });
+
+  it('puts the initial value again when its config disappeared under a scalable target that still matches', () => {
+    const decisions = plan(
+      [scaling(2, 10)],
+      NOW,
+      at({
+        provisioned: null,
+        scalableTarget: { min: 2, max: 10 },
+        scalingPolicy: { targetValue: 0.7 },
+        managed: ours({ strategy: 'autoscaling', min: 2, max: 10, utilization: 0.7, ownsConfig: true }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['put-provisioned']);
+    expect(first(decisions, 'put-provisioned').value).toBe(2);
+  });
+
+  it('caps the initial value like the target', () => {
+    const decisions = plan(
+      [scaling(8, 10)],
+      NOW,
+      at({ provisioned: null, scalableTarget: null, scalingPolicy: null, reservedConcurrency: 6 }),
+    );
+    expect(first(decisions, 'put-provisioned').value).toBe(6);
+    expect(first(decisions, 'register-scalable-target')).toMatchObject({ min: 6, max: 6 });
+    expect(decisions[0].reason).toContain('(capped by reserved concurrency 6)');
   });
 
   it('writes nothing when the scalable target and its policy already match', () => {
@@ -181,10 +233,19 @@ describe('autoscaling strategy', () => {
         provisioned: pc(4),
         scalableTarget: { min: 2, max: 10 },
         scalingPolicy: { targetValue: 0.7 },
-        managed: ours({ strategy: 'autoscaling', min: 2, max: 10, utilization: 0.7 }),
+        managed: ours({ strategy: 'autoscaling', min: 2, max: 10, utilization: 0.7, ownsConfig: true }),
       }),
     );
     expect(kinds(decisions)).toEqual(['keep-provisioned']);
+    expect(first(decisions, 'keep-provisioned')).toMatchObject({
+      requested: 4,
+      allocated: 4,
+      status: 'READY',
+      owned: { strategy: 'autoscaling', min: 2, max: 10, utilization: 0.7, ownsConfig: true },
+    });
+    expect(decisions[0].reason).toBe(
+      'base settings: scalable target already min 2, max 10, target 0.7 (4 provisioned, READY, 4 allocated)',
+    );
   });
 
   it('lowers min and max explicitly in a quiet window', () => {
@@ -195,13 +256,104 @@ describe('autoscaling strategy', () => {
         provisioned: pc(6),
         scalableTarget: { min: 4, max: 10 },
         scalingPolicy: { targetValue: 0.7 },
-        managed: ours({ strategy: 'autoscaling', min: 4, max: 10, utilization: 0.7 }),
+        managed: ours({ strategy: 'autoscaling', min: 4, max: 10, utilization: 0.7, ownsConfig: true }),
       }),
     );
+    expect(kinds(decisions)).toEqual(['register-scalable-target']);
     const register = first(decisions, 'register-scalable-target');
-    expect(register).toMatchObject({ min: 0, max: 1, putPolicy: false, previous: { min: 4, max: 10 } });
+    expect(register).toMatchObject({
+      min: 0,
+      max: 1,
+      putPolicy: false,
+      previous: { min: 4, max: 10 },
+      ownsConfig: true,
+    });
     expect(register.reason).toContain('window "night": min 4 → 0, max 10 → 1');
     expect(register.reason).toContain('never scales in without traffic');
+  });
+
+  it('going to zero deregisters its target and deletes the config it set', () => {
+    const decisions = plan(
+      [effective({ ...scaling(0, 0), window: 'day' })],
+      NOW,
+      at({
+        provisioned: pc(3),
+        scalableTarget: { min: 2, max: 4 },
+        scalingPolicy: { targetValue: 0.7 },
+        managed: ours({ strategy: 'autoscaling', min: 2, max: 4, utilization: 0.7, ownsConfig: true }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['deregister-scalable-target', 'delete-provisioned']);
+    expect(decisions.map((d) => d.reason)).toEqual([
+      'window "day" allows no provisioned concurrency: removing the scalable target Thermostat registered (min 2, max 4)',
+      'window "day" allows no provisioned concurrency: deleting the provisioned concurrency (3) Thermostat set',
+    ]);
+  });
+
+  it('going to zero never deletes a config someone else created under its target', () => {
+    const decisions = plan(
+      [scaling(0, 0)],
+      NOW,
+      at({
+        provisioned: pc(3),
+        scalableTarget: { min: 0, max: 4 },
+        scalingPolicy: { targetValue: 0.7 },
+        managed: ours({ strategy: 'autoscaling', min: 0, max: 4, utilization: 0.7, ownsConfig: false }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['deregister-scalable-target', 'leave-alone', 'forget']);
+    expect(first(decisions, 'leave-alone')).toMatchObject({ owner: 'provisioned-config' });
+    expect(decisions[1].reason).toContain('the provisioned concurrency (3) on api:live was not set by Thermostat');
+  });
+
+  it('counts a record without ownsConfig (the simulator builds its own) as owning the config', () => {
+    const decisions = plan(
+      [scaling(0, 0)],
+      NOW,
+      at({
+        provisioned: pc(2),
+        scalableTarget: { min: 2, max: 4 },
+        scalingPolicy: { targetValue: 0.7 },
+        managed: ours({ strategy: 'autoscaling', min: 2, max: 4, utilization: 0.7 }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['deregister-scalable-target', 'delete-provisioned']);
+  });
+
+  it('switching to direct leaves a config someone else created under its target with its owner', () => {
+    const decisions = plan(
+      [direct(3)],
+      NOW,
+      at({
+        provisioned: pc(2),
+        scalableTarget: { min: 0, max: 4 },
+        managed: ours({ strategy: 'autoscaling', min: 0, max: 4, utilization: 0.7, ownsConfig: false }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['deregister-scalable-target', 'leave-alone', 'forget']);
+    expect(decisions[1].reason).toContain('the provisioned concurrency (2) on api:live was not set by Thermostat');
+  });
+
+  it('going to zero with nothing configured forgets its record, or just says so', () => {
+    const gone = plan(
+      [scaling(0, 0)],
+      NOW,
+      at({
+        provisioned: null,
+        scalableTarget: null,
+        managed: ours({ strategy: 'autoscaling', min: 2, max: 4, utilization: 0.7, ownsConfig: true }),
+      }),
+    );
+    expect(kinds(gone)).toEqual(['forget']);
+    const nothing = plan([scaling(0, 0)], NOW, at({ provisioned: null, scalableTarget: null }));
+    expect(nothing).toEqual([
+      expect.objectContaining({
+        kind: 'keep-provisioned',
+        status: 'NONE',
+        owned: undefined,
+        reason: 'base settings allows no provisioned concurrency; nothing is configured',
+      }),
+    ]);
   });
 
   it('leaves a scalable target it did not register alone', () => {
@@ -209,13 +361,41 @@ describe('autoscaling strategy', () => {
     expect(kinds(decisions)).toEqual(['leave-alone']);
   });
 
-  it('switching from direct removes nothing it does not own and lets the scalable target take over', () => {
+  it('leaves a config someone else created alone, and puts nothing over it, unless the policy adopts it', () => {
+    const foreign = at({ provisioned: pc(1), scalableTarget: null, scalingPolicy: null });
+    const left = plan([scaling(2, 4)], NOW, foreign);
+    expect(kinds(left)).toEqual(['leave-alone']);
+    expect(left[0].reason).toBe(
+      'api:live has provisioned concurrency 1 that Thermostat did not set; left alone (set provisioned.adopt: true to take it over)',
+    );
+    const adopted = plan([scaling(2, 4, { adopt: true })], NOW, foreign);
+    expect(kinds(adopted)).toEqual(['register-scalable-target']);
+    expect(first(adopted, 'register-scalable-target')).toMatchObject({ adopt: true, ownsConfig: true, min: 2 });
+  });
+
+  it('switching from direct lets the scalable target take over the config Thermostat set', () => {
     const decisions = plan(
       [scaling(1, 5)],
       NOW,
       at({ provisioned: pc(3), scalableTarget: null, managed: ours({ strategy: 'direct', value: 3 }) }),
     );
     expect(kinds(decisions)).toEqual(['register-scalable-target']);
+    expect(first(decisions, 'register-scalable-target').ownsConfig).toBe(true);
+  });
+
+  it('falls back to pings when the initial allocation FAILED', () => {
+    const decisions = plan(
+      [scaling(2, 4)],
+      NOW,
+      at({
+        provisioned: pc(2, 'FAILED', 'FUNCTION_ERROR_INIT_FAILURE'),
+        scalableTarget: { min: 2, max: 4 },
+        scalingPolicy: { targetValue: 0.7 },
+        managed: ours({ strategy: 'autoscaling', min: 2, max: 4, utilization: 0.7, ownsConfig: true }),
+      }),
+    );
+    expect(kinds(decisions)).toEqual(['keep-provisioned', 'ping']);
+    expect(first(decisions, 'ping')).toMatchObject({ count: 2, fallback: 'provisioned-failed' });
   });
 });
 

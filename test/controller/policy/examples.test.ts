@@ -55,7 +55,7 @@ describe('examples/policies', () => {
     const webhook = resolvePolicy(policy('payments-webhook:live'), new Date('2025-06-17T12:00:00Z'));
     expect(webhook).toMatchObject({
       mode: 'warm',
-      warm: { concurrency: 1, holdMs: 250, payload: { flavour: 'middy' } },
+      warm: { concurrency: 1, holdMs: 100, payload: { flavour: 'middy' } },
     });
   });
 });

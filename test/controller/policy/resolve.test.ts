@@ -28,7 +28,7 @@ describe('resolvePolicy: built-in defaults and merging', () => {
       qualifier: undefined,
       mode: 'warm',
       window: undefined,
-      warm: { concurrency: 1, intervalMs: 300_000, holdMs: 250, payload: { flavour: 'thermostat' } },
+      warm: { concurrency: 1, intervalMs: 300_000, holdMs: 100, payload: { flavour: 'thermostat' } },
       provisioned: { min: 0, max: 0, utilization: 0.7, strategy: 'direct', adopt: false },
       budget: { maxShare: 0.2 },
       auto: {},

@@ -8,7 +8,9 @@ describe('fan-out like a warmer', () => {
   let emulator: Emulator;
   beforeAll(async () => {
     emulator = await testEmulator({
-      functions: [{ name: 'target', handler: 'echo.js', versions: { '1': {} }, aliases: { live: '1' } }],
+      functions: [
+        { name: 'target', handler: 'echo.js', timeoutMs: 10_000, versions: { '1': {} }, aliases: { live: '1' } },
+      ],
     });
   });
   afterAll(() => emulator.stop());
@@ -21,7 +23,8 @@ describe('fan-out like a warmer', () => {
       // A short connection timeout, as serverless-plugin-warmup uses: the emulator must keep accepting while it starts environments.
       requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 1_000 }),
     });
-    const holdUntil = Date.now() + 1_500;
+    // Seconds of hold, so every call is still in flight when the last one arrives even on a loaded CI machine.
+    const holdUntil = Date.now() + 4_000;
     try {
       const outputs = await Promise.all(
         Array.from({ length: 250 }, (_, index) =>

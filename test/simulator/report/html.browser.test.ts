@@ -53,17 +53,33 @@ describe('simulation HTML report in a real browser', () => {
     expect(requests).toEqual([pathToFileURL(file).href]);
     const firstTable = page.locator('table').first().locator('tbody tr');
     expect(await firstTable.count()).toBe(STRATEGY_IDS.length);
-    const charts = await page.locator('svg').evaluateAll((svgs) =>
-      svgs.map((svg) => ({
-        height: svg.getBoundingClientRect().height,
-        marks: svg.querySelectorAll('path, circle, rect').length,
-      })),
+    const charts = await page.locator('figure.chart-figure').evaluateAll((figures) =>
+      figures.map((figure) => {
+        const svg = figure.querySelector('svg.chart')!;
+        return {
+          height: svg.getBoundingClientRect().height,
+          marks: svg.querySelectorAll('path.series, circle.point, rect.bar').length,
+          legend: figure.querySelectorAll('ul.legend li').length,
+          ticks: [...svg.querySelectorAll('text.tick')].map((text) => text.textContent ?? ''),
+        };
+      }),
     );
     expect(charts).toHaveLength(4);
     for (const chart of charts) {
       expect(chart.height).toBeGreaterThan(100);
       expect(chart.marks).toBeGreaterThanOrEqual(STRATEGY_IDS.length);
     }
+    // One legend entry per strategy, except the cost breakdown's, which names the parts of a cost.
+    expect(charts.map((chart) => chart.legend)).toEqual([
+      STRATEGY_IDS.length,
+      7,
+      STRATEGY_IDS.length,
+      STRATEGY_IDS.length,
+    ]);
+    // The two charts over time read the trace's virtual clock in UTC, on round times.
+    const overTime = charts.slice(2);
+    for (const chart of overTime) expect(chart.ticks.filter((t) => /^\d\d:\d0$/.test(t)).length).toBeGreaterThan(2);
+    expect(await page.getByText('time (UTC)').count()).toBe(2);
     expect(
       await page.getByText('Faster and Cheaper Serverless Computing on Harvested Resources').count(),
     ).toBeGreaterThan(0);

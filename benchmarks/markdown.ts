@@ -1,0 +1,923 @@
+/**
+ * Renders BENCHMARKS.md from one `npm run bench` run. Each benchmark's JSON is read through a loose schema of the
+ * fields shown here, so a benchmark that gains fields still renders, and one whose output changed shape says so in
+ * its section instead of breaking the whole file.
+ */
+import { z } from 'zod';
+import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
+import { BUILTIN_DEFAULTS } from '../controller/policy';
+import { createStrategy, isStrategyId } from '../simulator/strategies';
+import { loadPerCore, type Machine } from './machine';
+
+export const STEP_IDS = ['bundle', 'target-size', 'emulator', 'simulator', 'fanout', 'controller'] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+export interface StepResult {
+  readonly id: StepId;
+  readonly title: string;
+  /** The exact command, run from the repository root. */
+  readonly command: string;
+  readonly status: 'ok' | 'failed' | 'skipped';
+  readonly wallMs?: number;
+  /** The benchmark's JSON output. */
+  readonly output?: unknown;
+  /** Why it failed or was skipped. */
+  readonly reason?: string;
+}
+
+export interface BenchReport {
+  readonly quick: boolean;
+  /** How the whole run was started. */
+  readonly command: string;
+  readonly startedAt: string;
+  readonly wallMs: number;
+  readonly machine: Machine;
+  readonly machineAtEnd: Machine;
+  /** Traces folder, relative to the repository root. */
+  readonly tracesFolder: string;
+  readonly steps: readonly StepResult[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The fields each benchmark's output is read for.
+
+const num = z.number().nullable().optional();
+
+const bundleSchema = z.looseObject({
+  path: z.string(),
+  bytes: z.number(),
+  gzipBytes: z.number(),
+  inputs: z.array(z.looseObject({ name: z.string(), bytes: z.number() })),
+});
+
+const targetSizeSchema = z.looseObject({
+  tool: z.string(),
+  sizes: z.array(
+    z.looseObject({
+      variant: z.string(),
+      bytes: z.number(),
+      gzipBytes: z.number(),
+      addedBytes: z.number(),
+      addedGzipBytes: z.number(),
+    }),
+  ),
+});
+
+const emulatorSchema = z.looseObject({
+  runtime: z.string().optional(),
+  warmThroughput: z.array(
+    z.looseObject({
+      kind: z.string(),
+      concurrency: z.number(),
+      invocations: z.number(),
+      errors: z.number(),
+      invokesPerSecond: z.number(),
+      p50Ms: num,
+      p99Ms: num,
+    }),
+  ),
+  coldStart: z.array(
+    z.looseObject({
+      kind: z.string(),
+      prewarmProcesses: num,
+      samples: z.number(),
+      firstCallP50Ms: num,
+      coldStartP50Ms: num,
+      spawnP50Ms: num,
+      initDurationP50Ms: num,
+    }),
+  ),
+  fanOut: z.array(
+    z.looseObject({
+      kind: z.string(),
+      handler: z.string(),
+      requested: z.number(),
+      ok: z.number(),
+      errors: z.number(),
+      distinctEnvironments: z.number(),
+      maxInFlight: num,
+      wallMs: num,
+      memory: z.looseObject({ perEnvironmentMb: num, hostRssPeakMb: num, environmentsRssPeakMb: num }),
+    }),
+  ),
+});
+
+const citationSchema = z.looseObject({
+  dataset: z.string(),
+  paper: z.string(),
+  description: z.string().optional(),
+  licence: z.string().optional(),
+});
+
+const simulatorSchema = z.looseObject({
+  comparisons: z.array(
+    z.looseObject({
+      trace: z.string(),
+      format: z.string(),
+      functions: z.number(),
+      invocations: z.number(),
+      arrivalRule: z.string().optional(),
+      citation: citationSchema.optional(),
+      policies: z.string(),
+      policyText: z.string(),
+      wallMs: z.number(),
+      rows: z.array(
+        z.looseObject({
+          strategy: z.string(),
+          coldShare: z.number(),
+          coldShareP75: z.number(),
+          throttleShare: num,
+          addedLatencyMs: z.looseObject({ p50: num, p99: num, mean: num }).optional(),
+          costUsd: z.number(),
+          pings: z.looseObject({ sent: num }).optional(),
+          thermostatVs: z.looseObject({ coldShare: num, cost: num }).optional(),
+        }),
+      ),
+    }),
+  ),
+  throughput: z
+    .looseObject({
+      trace: z.string(),
+      oneStrategy: z.looseObject({
+        strategies: z.array(z.string()),
+        invocations: z.number(),
+        wallMs: z.number(),
+        simulatedInvocationsPerSecond: z.number(),
+      }),
+      allStrategies: z
+        .looseObject({ strategies: z.number(), wallMs: z.number(), simulatedInvocationsPerSecond: z.number() })
+        .optional(),
+    })
+    .optional(),
+});
+
+const fanoutRunSchema = z.looseObject({
+  contender: z.string(),
+  scenario: z.string(),
+  repetition: z.number(),
+  functions: z.number(),
+  perFunction: z.number(),
+  wanted: z.number(),
+  wallMs: z.number(),
+  returnedMs: z.number(),
+  warmEnvironments: z.number(),
+  warmUpToN: z.number(),
+  environmentsCreated: z.number(),
+  functionsReachedN: z.number(),
+  reachedShare: z.number(),
+  perFunctionWarm: z.looseObject({ min: z.number(), median: z.number(), max: z.number() }),
+  attempted: z.number(),
+  invocations: z.number(),
+  throttles: z.number(),
+  functionErrors: z.number(),
+  warmerErrors: z.number(),
+  errors: z.number(),
+  errorMessages: z.array(z.string()),
+  firstEnvironmentAfterMs: num,
+  lastEnvironmentAfterMs: num,
+  peakInFlight: z.number(),
+  claims: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  warmer: z
+    .looseObject({
+      function: z.string(),
+      initMs: num,
+      coldStartMs: num,
+      rssMb: num,
+      peakRssMb: num,
+      codeBytes: z.number(),
+    })
+    .optional(),
+});
+
+const fanoutSchema = z.looseObject({
+  versions: z.record(z.string(), z.string()),
+  emulator: z.looseObject({ accountConcurrency: z.number(), targetTimeoutMs: z.number(), warmerTimeoutMs: z.number() }),
+  runs: z.array(fanoutRunSchema),
+  summary: z.array(
+    z.looseObject({
+      scenario: z.string(),
+      functions: z.number(),
+      perFunction: z.number(),
+      wanted: z.number(),
+      repetitions: z.number(),
+      rows: z.array(
+        z.looseObject({
+          contender: z.string(),
+          wallMsMedian: z.number(),
+          warmUpToN: z.number(),
+          reachedShare: z.number(),
+          attempted: z.number(),
+          invocations: z.number(),
+          errors: z.number(),
+          wallVsThermostat: num,
+          warmVsThermostat: num,
+        }),
+      ),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
+const tickSchema = z
+  .looseObject({
+    wallMs: z.number(),
+    status: z.string().optional(),
+    pingsSent: num,
+    environmentsProven: num,
+    shortfall: num,
+    targetFailures: num,
+    skipped: num,
+  })
+  .optional();
+
+const controllerSchema = z.looseObject({
+  bundle: z.looseObject({ path: z.string(), bytes: z.number() }).optional(),
+  init: z.looseObject({ requireMs: num, emulatorInitMs: num, emulatorColdStartMs: num }).optional(),
+  ticks: z.array(
+    z.looseObject({ targets: z.number(), environment: z.string().optional(), first: tickSchema, second: tickSchema }),
+  ),
+});
+
+type Fanout = z.infer<typeof fanoutSchema>;
+type Simulator = z.infer<typeof simulatorSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting.
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function int(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : integer.format(value);
+}
+
+function ms(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
+  if (value >= 1_000) return `${(value / 1000).toFixed(2)} s`;
+  if (value >= 10) return `${Math.round(value)} ms`;
+  return `${value.toFixed(1)} ms`;
+}
+
+function mb(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return `${value.toFixed(value < 1 ? 2 : 1)} MB`;
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** A share as a percentage with three significant digits (cold shares span 0.0008 % to 100 %). */
+function percent(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (value === 0) return '0 %';
+  return `${Number((value * 100).toPrecision(3))} %`;
+}
+
+function ratio(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : `×${value.toFixed(2)}`;
+}
+
+function usd(value: number): string {
+  return value >= 1 ? `$${value.toFixed(2)}` : `$${value.toPrecision(3)}`;
+}
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cellText = (cell: string) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const line = (cells: readonly string[]) => `| ${cells.map(cellText).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const CONTENDER_NAMES: Record<string, string> = {
+  thermostat: 'Thermostat',
+  'thermostat-pool-1000': 'Thermostat, THERMOSTAT_MAX_SOCKETS=1010',
+  'serverless-plugin-warmup': 'serverless-plugin-warmup',
+  'lambda-warmer': 'lambda-warmer',
+};
+
+const contenderName = (id: string) => CONTENDER_NAMES[id] ?? id;
+
+function strategyInfo(id: string): { label: string; summary: string } {
+  try {
+    if (isStrategyId(id)) {
+      const strategy = createStrategy(id);
+      return { label: strategy.label, summary: strategy.summary };
+    }
+  } catch {
+    // The legend is a courtesy; the numbers stand without it.
+  }
+  return { label: id, summary: '' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sections.
+
+/** Both papers, as the dataset's licence asks, wherever trace results are shown. */
+export const TRACE_CITATIONS = [
+  'Azure Functions Trace 2019: Mohammad Shahrad, Rodrigo Fonseca, Íñigo Goiri, Gohar Chaudhry, Paul Batum, Jason Cooke, Eduardo Laureano, Colby Tresness, Mark Russinovich, Ricardo Bianchini. "Serverless in the Wild: Characterizing and Optimizing the Serverless Workload at a Large Cloud Provider", USENIX ATC 2020.',
+  'Azure Functions Invocation Trace 2021: Yanqi Zhang, Íñigo Goiri, Gohar Irfan Chaudhry, Rodrigo Fonseca, Sameh Elnikety, Christina Delimitrou, Ricardo Bianchini. "Faster and Cheaper Serverless Computing on Harvested Resources", SOSP 2021.',
+] as const;
+
+const LICENCE =
+  'Traces: Microsoft Azure Public Dataset (`Azure/AzurePublicDataset`), © Microsoft, licensed under Creative Commons Attribution 4.0 International (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/). The subsets were cut by the vHive/EASL invitro project and are copied verbatim; see `../shared/traces/README.md`.';
+
+function citationBlock(): string {
+  return [`> ${LICENCE}`, '>', ...TRACE_CITATIONS.map((citation) => `> - ${citation}`)].join('\n');
+}
+
+function parse<T>(schema: z.ZodType<T>, step: StepResult | undefined): { value?: T; problem?: string } {
+  if (!step) return { problem: 'not part of this run' };
+  if (step.status === 'skipped') return { problem: `skipped: ${step.reason ?? 'no reason given'}` };
+  if (step.status === 'failed') return { problem: `**failed**: ${step.reason ?? 'no reason given'}` };
+  const result = schema.safeParse(step.output);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { problem: `output not in the expected shape (${issue?.path.join('.') || 'top level'}: ${issue?.message})` };
+  }
+  return { value: result.data };
+}
+
+function machineSection(report: BenchReport): string {
+  const m = report.machine;
+  const end = report.machineAtEnd;
+  const load = (machine: Machine) => machine.loadAverage.map((value) => value.toFixed(2)).join(' / ');
+  const perCore = loadPerCore(m);
+  const shared =
+    perCore >= 0.5
+      ? `The load average per core was ${perCore.toFixed(2)} when the run started: other work (other sessions building and testing this repository) shared the CPU during this run, so absolute times are inflated and noisy. Compare the ratios measured within one run rather than absolute times across runs.`
+      : `The load average per core was ${perCore.toFixed(2)} when the run started; other work may still have shared the CPU, so compare ratios rather than absolute times across runs.`;
+  return [
+    '## Machine',
+    '',
+    table(
+      ['CPU', 'cores', 'memory', 'Node.js', 'platform', 'load average 1/5/15 min at start', 'at end'],
+      [[m.cpu, String(m.cores), `${m.memoryGb} GB`, m.node, m.platform, load(m), load(end)]],
+    ),
+    '',
+    shared,
+  ].join('\n');
+}
+
+function commandsSection(report: BenchReport): string {
+  const rows = report.steps.map((step) => [
+    step.title,
+    `\`${step.command}\``,
+    step.status === 'ok' ? ms(step.wallMs) : step.status,
+  ]);
+  return [
+    '## Commands',
+    '',
+    `This file was written by \`${report.command}\` (\`tsx benchmarks/run.ts\`), which ran each benchmark below in its own child process from the repository root, in this order, and took ${ms(report.wallMs)} in all. Each command also runs on its own and prints JSON.`,
+    '',
+    table(['benchmark', 'command', 'wall time'], rows),
+  ].join('\n');
+}
+
+function fanoutSummaryTable(summary: Fanout['summary'][number]): string {
+  return table(
+    [
+      'contender',
+      'wall time (median)',
+      '÷ Thermostat',
+      `environments warm (of ${int(summary.wanted)})`,
+      `functions that reached ${summary.perFunction}`,
+      'invokes sent / reached a handler',
+      'errors (throttled, failed, lost)',
+    ],
+    summary.rows.map((row) => [
+      contenderName(row.contender),
+      ms(row.wallMsMedian),
+      ratio(row.wallVsThermostat),
+      `${int(row.warmUpToN)} (${percent(row.warmUpToN / summary.wanted)})`,
+      percent(row.reachedShare),
+      `${int(row.attempted)} / ${int(row.invocations)}`,
+      int(row.errors),
+    ]),
+  );
+}
+
+function fanoutRunsTable(runs: Fanout['runs']): string {
+  return table(
+    [
+      'scenario',
+      'rep.',
+      'contender',
+      'wall time',
+      'warmer returned',
+      'first / last environment started',
+      'warm (≤ N each)',
+      'warm per function min / median / max',
+      'envs created',
+      'peak in flight',
+      'sent / reached a handler',
+      'throttles',
+      'function errors',
+      'lost before a handler',
+    ],
+    runs.map((run) => [
+      `${run.scenario} ${run.functions}×${run.perFunction}`,
+      String(run.repetition),
+      contenderName(run.contender),
+      ms(run.wallMs),
+      ms(run.returnedMs),
+      `${ms(run.firstEnvironmentAfterMs)} / ${ms(run.lastEnvironmentAfterMs)}`,
+      `${int(run.warmUpToN)} / ${int(run.wanted)}`,
+      `${run.perFunctionWarm.min} / ${run.perFunctionWarm.median} / ${run.perFunctionWarm.max}`,
+      int(run.environmentsCreated),
+      int(run.peakInFlight),
+      `${int(run.attempted)} / ${int(run.invocations)}`,
+      int(run.throttles),
+      int(run.functionErrors),
+      int(run.warmerErrors),
+    ]),
+  );
+}
+
+function warmerFootprints(runs: Fanout['runs']): string {
+  const withWarmer = runs.filter((run) => run.warmer !== undefined);
+  if (withWarmer.length === 0) return '';
+  const rows = withWarmer.map((run) => {
+    const warmer = run.warmer!;
+    return [
+      contenderName(run.contender),
+      `${run.scenario} ${run.functions}×${run.perFunction} #${run.repetition}`,
+      kib(warmer.codeBytes),
+      ms(warmer.initMs),
+      mb(warmer.rssMb),
+      mb(warmer.peakRssMb),
+    ];
+  });
+  return table(['warmer function', 'run', 'code', 'init (pre-initialised)', 'RSS after the tick', 'peak RSS'], rows);
+}
+
+function claimsList(runs: Fanout['runs']): string {
+  const lines: string[] = [];
+  for (const run of runs) {
+    const claims = Object.entries(run.claims)
+      .map(([key, value]) => `${key} ${String(value)}`)
+      .join(', ');
+    const errors = run.errorMessages.length > 0 ? ` Errors: ${run.errorMessages.join('; ')}` : '';
+    if (claims || errors) {
+      lines.push(
+        `- ${run.scenario} #${run.repetition}, ${contenderName(run.contender)}: ${claims || 'no claims'}.${errors}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function fanoutSection(step: StepResult | undefined): string {
+  const { value, problem } = parse(fanoutSchema, step);
+  const head = [
+    '## 1. Fan-out on the emulator',
+    '',
+    'How long each warmer takes to warm N execution environments of each of F functions in one tick, and how many distinct environments really end up warm. All contenders run their shipped code against the same emulator settings in the same run; a fresh emulator per contender, so nobody profits from environments another warmed. Environments are counted by the emulator (idle, live environments of the target functions afterwards), never from a warmer’s own claims.',
+    '',
+    '- **Thermostat**: the bundled controller asset (`dist/assets/controller/index.js`) deployed as a function, one scheduled tick, real SDK clients over HTTP, its default socket pool; targets wrapped with the target helper (`withThermostat`).',
+    '- **serverless-plugin-warmup**: the warmer its `createWarmUpFunctionArtifact` generates (`index.mjs`, `warmUp`), deployed as a function, pinging the same helper-wrapped targets (the helper holds its pings 75 ms).',
+    '- **lambda-warmer**: every target calls `lambda-warmer` (`delay: 75`) as its README shows; the benchmark plays the EventBridge rules and sends each target’s root event `{"warmer":true,"concurrency":N}` asynchronously.',
+    '- Wall time runs from the trigger until the emulator is quiet (every warming invocation, asynchronous ones included, has finished). "÷ Thermostat" is the contender’s median wall time divided by Thermostat’s: above 1, Thermostat finished first.',
+  ];
+  if (!value) return [...head, '', `Not measured in this run: ${problem}`].join('\n');
+  const versions = Object.entries(value.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  const parts = [...head, '', `Versions: ${versions}.`, ''];
+  for (const summary of value.summary) {
+    const label =
+      summary.functions === 1
+        ? `One function, a round of ${int(summary.perFunction)}`
+        : `${int(summary.wanted)} environments across ${int(summary.functions)} functions (${summary.perFunction} each)`;
+    parts.push(
+      `### ${label}`,
+      '',
+      `${summary.repetitions} repetition(s), contenders in a rotated order.`,
+      '',
+      fanoutSummaryTable(summary),
+      '',
+    );
+  }
+  parts.push('### Every run', '', fanoutRunsTable(value.runs), '');
+  const claims = claimsList(value.runs);
+  if (claims) parts.push('What the warmers themselves reported, and the first errors:', '', claims, '');
+  parts.push('Notes:', '', ...value.notes.map((note) => `- ${note}`));
+  return parts.join('\n');
+}
+
+function footprintSection(
+  bundleStep: StepResult | undefined,
+  controllerStep: StepResult | undefined,
+  fanoutStep: StepResult | undefined,
+): string {
+  const parts = [
+    '## 2. Controller footprint',
+    '',
+    'The controller ships pre-bundled (esbuild, minified, `@aws-sdk/*` and `@smithy/*` left to the Lambda runtime).',
+    '',
+  ];
+  const bundle = parse(bundleSchema, bundleStep);
+  if (bundle.value) {
+    const b = bundle.value;
+    parts.push(
+      `- Bundle: \`${b.path}\` is **${kib(b.bytes)}** (${kib(b.gzipBytes)} gzipped), built by \`node scripts/bundle.js\`.`,
+      `- Largest parts of it: ${b.inputs
+        .slice(0, 6)
+        .map((input) => `${input.name} ${kib(input.bytes)}`)
+        .join(', ')}.`,
+    );
+  } else {
+    parts.push(`- Bundle size not measured: ${bundle.problem}`);
+  }
+  const fanout = parse(fanoutSchema, fanoutStep);
+  const controllerRuns = (fanout.value?.runs ?? []).filter((run) => run.contender === 'thermostat' && run.warmer);
+  if (controllerRuns.length > 0) {
+    const inits = controllerRuns.map((run) => run.warmer!.initMs).filter((v): v is number => typeof v === 'number');
+    const peaks = controllerRuns.map((run) => run.warmer!.peakRssMb).filter((v): v is number => typeof v === 'number');
+    const largest = controllerRuns.reduce((a, b) => ((b.warmer!.peakRssMb ?? 0) > (a.warmer!.peakRssMb ?? 0) ? b : a));
+    parts.push(
+      `- Init in the emulator (a process environment pre-initialised by provisioned concurrency: handler module loaded and SDK clients built): ${inits.map((v) => ms(v)).join(', ')} across the fan-out runs.`,
+      `- Memory: the resident set of the controller's environment process (Node.js itself included) peaked at ${peaks.map((v) => mb(v)).join(', ')} in those runs; the largest, ${mb(largest.warmer!.peakRssMb)}, during the tick that warmed ${int(largest.wanted)} environments over ${int(largest.functions)} function(s). The warmer table below has serverless-plugin-warmup's warmer under the same load.`,
+    );
+  }
+  parts.push('');
+  const controller = parse(controllerSchema, controllerStep);
+  if (controller.value) {
+    const c = controller.value;
+    if (c.init) {
+      parts.push(
+        `From \`benchmarks/controller.ts\` (the controller helper's benchmark): requiring the bundle takes ${ms(c.init.requireMs)} in a fresh Node.js process; as an on-demand function in the emulator its init took ${ms(c.init.emulatorInitMs)} (cold start ${ms(c.init.emulatorColdStartMs)}, process spawn included).`,
+        '',
+      );
+    }
+    if (c.ticks.length > 0) {
+      parts.push(
+        'Tick time against the emulator, as `benchmarks/controller.ts` sets it up (light environments; the first tick finds cold caches and cold targets, the second follows it):',
+        '',
+        table(
+          ['targets', 'first tick', 'pings', 'environments proven', 'shortfall', 'failures', 'second tick'],
+          c.ticks.map((tick) => [
+            int(tick.targets),
+            ms(tick.first?.wallMs),
+            int(tick.first?.pingsSent),
+            int(tick.first?.environmentsProven),
+            int(tick.first?.shortfall),
+            int(tick.first?.targetFailures),
+            ms(tick.second?.wallMs),
+          ]),
+        ),
+        '',
+      );
+    }
+  } else {
+    parts.push(`Tick times (\`benchmarks/controller.ts\`) not measured in this run: ${controller.problem}`, '');
+  }
+  const footprints = fanout.value ? warmerFootprints(fanout.value.runs) : '';
+  if (footprints) {
+    parts.push('Warmer functions during the fan-out runs (section 1):', '', footprints, '');
+  }
+  return parts.join('\n').trimEnd();
+}
+
+function simulatorSection(step: StepResult | undefined): string {
+  const { value, problem } = parse(simulatorSchema, step);
+  const parts = [
+    '## 3. Warming strategies on real traces (simulator)',
+    '',
+    'Every strategy replayed on every trace in `../shared/traces/` by the discrete-event simulator (a model of Lambda, not a measurement of AWS). Thermostat’s row is driven by the real planner code on the policy set shown. "Thermostat ÷ this" divides Thermostat’s value by the row’s: below 1, Thermostat is lower (better for cold share, cheaper for cost).',
+    '',
+    citationBlock(),
+    '',
+  ];
+  if (!value) return [...parts, `Not measured in this run: ${problem}`].join('\n');
+  const strategies = [...new Set(value.comparisons.flatMap((c) => c.rows.map((row) => row.strategy)))];
+  parts.push(
+    'Strategies:',
+    '',
+    ...strategies.map((id) => {
+      const info = strategyInfo(id);
+      return `- \`${id}\` (${info.label})${info.summary ? `: ${info.summary}` : ''}`;
+    }),
+    '',
+  );
+  for (const comparison of value.comparisons) {
+    parts.push(
+      `### ${comparison.trace}, policy set \`${comparison.policies}\``,
+      '',
+      `${comparison.format} format, ${int(comparison.functions)} function(s), ${int(comparison.invocations)} invocations; simulated in ${ms(comparison.wallMs)}.${comparison.arrivalRule ? ` Arrivals: ${comparison.arrivalRule}.` : ''}${comparison.citation ? ` Data: ${comparison.citation.dataset} (${comparison.citation.paper.split('"')[1] ?? comparison.citation.paper}).` : ''}`,
+      '',
+      `Policy set: \`${comparison.policyText.trim().replace(/\n\s*/g, ' ')}\``,
+      '',
+      table(
+        [
+          'strategy',
+          'cold share',
+          'p75 per-function cold share',
+          'p99 added latency',
+          'cost',
+          'pings',
+          'Thermostat ÷ this: cold share',
+          'cost',
+        ],
+        comparison.rows.map((row) => [
+          row.strategy,
+          percent(row.coldShare),
+          percent(row.coldShareP75),
+          ms(row.addedLatencyMs?.p99),
+          usd(row.costUsd),
+          int(row.pings?.sent),
+          row.strategy === 'thermostat' ? '–' : ratio(row.thermostatVs?.coldShare),
+          row.strategy === 'thermostat' ? '–' : ratio(row.thermostatVs?.cost),
+        ]),
+      ),
+      '',
+    );
+  }
+  if (value.throughput) {
+    const t = value.throughput;
+    parts.push(
+      '### Simulator speed',
+      '',
+      `On \`${t.trace}\` (${int(t.oneStrategy.invocations)} invocations): **${int(t.oneStrategy.simulatedInvocationsPerSecond)} simulated invocations per second** of wall time with one strategy (${t.oneStrategy.strategies.join(', ')}), ${ms(t.oneStrategy.wallMs)} for the whole trace.${t.allStrategies ? ` All ${t.allStrategies.strategies} strategies in one pass: ${ms(t.allStrategies.wallMs)}, ${int(t.allStrategies.simulatedInvocationsPerSecond)} strategy-invocations per second.` : ''}`,
+      '',
+    );
+  }
+  return parts.join('\n').trimEnd();
+}
+
+function targetSizeSection(step: StepResult | undefined): string {
+  const { value, problem } = parse(targetSizeSchema, step);
+  const parts = [
+    '## 4. Target helper size',
+    '',
+    'Bytes the target helper adds to a user’s function, bundled and minified the way a user’s build would (a minimal handler with and without it).',
+    '',
+  ];
+  if (!value) return [...parts, `Not measured in this run: ${problem}`].join('\n');
+  parts.push(
+    `Tool: ${value.tool}.`,
+    '',
+    table(
+      ['variant', 'bundle', 'gzipped', 'added', 'added gzipped'],
+      value.sizes.map((size) => [
+        size.variant,
+        `${int(size.bytes)} B`,
+        `${int(size.gzipBytes)} B`,
+        `${int(size.addedBytes)} B`,
+        `${int(size.addedGzipBytes)} B`,
+      ]),
+    ),
+  );
+  return parts.join('\n');
+}
+
+function emulatorSection(step: StepResult | undefined): string {
+  const { value, problem } = parse(emulatorSchema, step);
+  const parts = [
+    '## 5. Emulator throughput',
+    '',
+    'How fast the local emulator itself is, so a reader can judge whether it limited the numbers above: warm no-op invocations through the real SDK (the client in a worker thread), the cost of a cold start, and memory per environment.',
+    '',
+  ];
+  if (!value) return [...parts, `Not measured in this run: ${problem}`].join('\n');
+  if (value.runtime) parts.push(`Emulator code: ${value.runtime}.`, '');
+  parts.push(
+    table(
+      ['environment kind', 'concurrency', 'invocations', 'invocations/s', 'p50', 'p99', 'errors'],
+      value.warmThroughput.map((row) => [
+        row.kind,
+        String(row.concurrency),
+        int(row.invocations),
+        `**${int(row.invokesPerSecond)}**`,
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        int(row.errors),
+      ]),
+    ),
+    '',
+    table(
+      ['cold start', 'samples', 'first call p50', 'cold start p50', 'process spawn p50', 'init (module load) p50'],
+      value.coldStart.map((row) => [
+        row.kind +
+          (row.prewarmProcesses !== undefined && row.prewarmProcesses !== null
+            ? `, ${row.prewarmProcesses} pre-started processes`
+            : ''),
+        String(row.samples),
+        ms(row.firstCallP50Ms),
+        ms(row.coldStartP50Ms),
+        ms(row.spawnP50Ms),
+        ms(row.initDurationP50Ms),
+      ]),
+    ),
+    '',
+    table(
+      [
+        'fan-out',
+        'requested',
+        'answered',
+        'distinct environments',
+        'max in flight',
+        'wall time',
+        'memory per environment',
+      ],
+      value.fanOut.map((row) => [
+        `${row.kind} (${row.handler})`,
+        int(row.requested),
+        int(row.ok),
+        int(row.distinctEnvironments),
+        int(row.maxInFlight),
+        ms(row.wallMs),
+        mb(row.memory.perEnvironmentMb),
+      ]),
+    ),
+  );
+  return parts.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// How to read these: sentences computed from the numbers, including where Thermostat does not win.
+
+type Emulator = z.infer<typeof emulatorSchema>;
+
+const medianOf = (values: readonly (number | null | undefined)[]): number | undefined => {
+  const known = values.filter((value): value is number => typeof value === 'number').sort((a, b) => a - b);
+  if (known.length === 0) return undefined;
+  const middle = Math.floor(known.length / 2);
+  return known.length % 2 === 1 ? known[middle] : (known[middle - 1]! + known[middle]!) / 2;
+};
+
+/** Where Thermostat's time went in the widest fan-out, from when environments started and the tick ended. */
+function whyThermostatIsSlower(fanout: Fanout): string {
+  const widest = Math.max(...fanout.runs.map((run) => run.wanted));
+  const of = (contender: string) => fanout.runs.filter((run) => run.contender === contender && run.wanted === widest);
+  const phases = (contender: string) => {
+    const runs = of(contender);
+    return {
+      first: medianOf(runs.map((run) => run.firstEnvironmentAfterMs)),
+      last: medianOf(runs.map((run) => run.lastEnvironmentAfterMs)),
+      wall: medianOf(runs.map((run) => run.wallMs)),
+      peak: medianOf(runs.map((run) => run.peakInFlight)),
+    };
+  };
+  const thermostat = phases('thermostat');
+  const warmer = phases('lambda-warmer');
+  const pool = phases('thermostat-pool-1000');
+  const parts = [
+    `- Where Thermostat's time goes (medians of the ${int(widest)}-environment runs): its first environment started ${ms(thermostat.first)} after the trigger (before pinging, the controller reads the account's settings, each target's configuration within the control plane's rate limit, and its own state in DynamoDB), its last one at ${ms(thermostat.last)}, and the tick ended at ${ms(thermostat.wall)}: every round is held until a deadline its pings share (${BUILTIN_DEFAULTS.warm.holdMs} ms by default, plus ${ms(DEFAULT_WARM_CONFIG.coldStartAllowanceMs)} when new environments are expected, so that slow cold starts still overlap) and each ping proves a distinct environment.`,
+  ];
+  if (warmer.first !== undefined) {
+    parts.push(
+      `lambda-warmer's environments started between ${ms(warmer.first)} and ${ms(warmer.last)}, and it was done at ${ms(warmer.wall)}.`,
+    );
+  }
+  if (pool.wall !== undefined && thermostat.wall !== undefined && thermostat.wall > 0) {
+    const ratioToDefault = pool.wall / thermostat.wall;
+    parts.push(
+      `The default socket pool kept ${int(thermostat.peak)} pings in flight; with \`THERMOSTAT_MAX_SOCKETS=1010\` (${int(pool.peak)} in flight) the tick took ${ratio(ratioToDefault)} of the default's time${ratioToDefault > 0.9 ? ', so the pool was not what limited it here' : ''}.`,
+    );
+  }
+  parts.push(
+    'What the wait buys is in the warm columns: every environment proven distinct, top-up rounds, and a shortfall report when N is not reached.',
+  );
+  return parts.join(' ');
+}
+
+function fanoutReading(fanout: Fanout | undefined, emulator: Emulator | undefined): string[] {
+  if (!fanout) return [];
+  const lines: string[] = [];
+  let thermostatSlower = false;
+  for (const summary of fanout.summary) {
+    const thermostat = summary.rows.find((row) => row.contender === 'thermostat');
+    if (!thermostat) continue;
+    const what =
+      summary.functions === 1
+        ? `one round of ${int(summary.perFunction)} on one function`
+        : `${int(summary.wanted)} environments over ${int(summary.functions)} functions`;
+    const others = summary.rows.filter(
+      (row) => row.contender !== 'thermostat' && !row.contender.startsWith('thermostat'),
+    );
+    const variants = summary.rows.filter(
+      (row) => row.contender !== 'thermostat' && row.contender.startsWith('thermostat'),
+    );
+    const short = others.filter((row) => row.warmUpToN < summary.wanted);
+    const faster = others.filter((row) => (row.wallVsThermostat ?? Number.POSITIVE_INFINITY) < 1);
+    if (faster.length > 0) thermostatSlower = true;
+    lines.push(
+      `- Fan-out, ${what}: Thermostat warmed ${int(thermostat.warmUpToN)} of ${int(summary.wanted)} (${percent(thermostat.reachedShare)} of functions reached ${summary.perFunction}) in ${ms(thermostat.wallMsMedian)}.` +
+        (short.length > 0
+          ? ` ${short.map((row) => `${contenderName(row.contender)} warmed ${int(row.warmUpToN)} (${percent(row.reachedShare)} of functions reached ${summary.perFunction})`).join('; ')}.`
+          : ' Every contender warmed all of them.') +
+        (faster.length > 0
+          ? ` Thermostat was **not** the fastest: ${faster.map((row) => `${contenderName(row.contender)} took ${ratio(row.wallVsThermostat)} of its time${row.warmUpToN < summary.wanted ? ' but left environments cold' : ''}`).join('; ')}.`
+          : ' Thermostat finished first.') +
+        variants
+          .map((row) => ` ${contenderName(row.contender)} took ${ratio(row.wallVsThermostat)} of the default's time.`)
+          .join(''),
+    );
+  }
+  if (thermostatSlower) lines.push(whyThermostatIsSlower(fanout));
+  const plugin = fanout.runs.filter((run) => run.contender === 'serverless-plugin-warmup');
+  if (plugin.length > 0) {
+    const peak = Math.max(...plugin.map((run) => run.peakInFlight));
+    const lossy = plugin.filter((run) => run.warmerErrors > 0);
+    const timeout = plugin.flatMap((run) => run.errorMessages).find((message) => /TimeoutError/.test(message));
+    lines.push(
+      `- serverless-plugin-warmup's generated warmer never had more than ${int(peak)} invocations in flight (sampled): its client keeps the SDK's default of 50 sockets, so pings beyond 50 wait and run in later waves that reuse environments the first wave released.` +
+        (lossy.length > 0
+          ? ` In ${lossy.length} of its ${plugin.length} runs, invokes also failed inside its client before reaching any function (${lossy.map((run) => `${int(run.warmerErrors)} of ${int(run.attempted)}`).join(', ')})${timeout ? ': requests queued for a socket hit the 1,000-ms connection timeout baked into its generated code ("TimeoutError … within the configured timeout of 1000 ms")' : ''}; its own invocation still succeeds, and it counts failures per function, not per ping.`
+          : ''),
+    );
+  }
+  const light = emulator?.warmThroughput.filter((row) => row.kind === 'light' && row.concurrency > 1);
+  const capacity = light && light.length > 0 ? Math.max(...light.map((row) => row.invokesPerSecond)) : undefined;
+  const spread = fanout.runs.filter((run) => run.functions > 1 && run.wallMs > 0);
+  if (capacity !== undefined && spread.length > 0) {
+    const fastest = Math.max(...spread.map((run) => run.invocations / (run.wallMs / 1000)));
+    lines.push(
+      `- The emulator sustained ${int(capacity)} warm invocations per second on light environments (section 5); the busiest fan-out run averaged ${int(fastest)} invocations per second, each one a cold start, which costs the emulator more than a warm call. ` +
+        (fastest > capacity / 2
+          ? 'That is close to what the emulator itself can do, so on this machine the emulator is part of what limits the fan-out times: read the ratios between contenders, not the absolute times.'
+          : 'That is well below the emulator’s warm rate, so the fan-out times are mostly the warmers’ own (holds, waves, round trips) plus this machine’s load.'),
+    );
+  }
+  return lines;
+}
+
+function simulatorReading(simulator: Simulator | undefined): string[] {
+  if (!simulator) return [];
+  const lines: string[] = [];
+  for (const comparison of simulator.comparisons) {
+    const thermostat = comparison.rows.find((row) => row.strategy === 'thermostat');
+    if (!thermostat || comparison.rows.length < 3) continue;
+    const others = comparison.rows.filter((row) => row.strategy !== 'thermostat' && row.strategy !== 'oracle');
+    const colder = others.filter((row) => row.coldShare < thermostat.coldShare).map((row) => `\`${row.strategy}\``);
+    const cheaper = others.filter((row) => row.costUsd < thermostat.costUsd).map((row) => `\`${row.strategy}\``);
+    const both = others
+      .filter((row) => row.coldShare < thermostat.coldShare && row.costUsd <= thermostat.costUsd)
+      .map((row) => `\`${row.strategy}\``);
+    const coldStarts = others.map((row) => row.coldShare * comparison.invocations);
+    const spread = Math.max(...coldStarts, thermostat.coldShare * comparison.invocations);
+    const least = Math.min(...coldStarts, thermostat.coldShare * comparison.invocations);
+    const negligible = spread > 0 && (spread - least) / spread < 0.25;
+    lines.push(
+      `- Simulator, ${comparison.trace} (\`${comparison.policies}\` policies): Thermostat's cold share ${percent(thermostat.coldShare)} at ${usd(thermostat.costUsd)}. ` +
+        (colder.length > 0
+          ? `Lower cold share than Thermostat: ${colder.join(', ')}. `
+          : 'No other strategy (oracle aside) had a lower cold share. ') +
+        (cheaper.length > 0 ? `Cheaper than Thermostat: ${cheaper.join(', ')}. ` : 'No other strategy was cheaper. ') +
+        (both.length > 0
+          ? `**Better on both counts than Thermostat here: ${both.join(', ')}.**`
+          : 'None was better on both counts.') +
+        (negligible
+          ? ` Every strategy ended within ${int(spread - least)} cold starts of the others (${int(least)}–${int(spread)} in ${int(comparison.invocations)} invocations): on this trace the differences are too small to rank anyone.`
+          : ''),
+    );
+  }
+  if (lines.length > 0) {
+    lines.push(
+      '- The simulator compares policies a user would write, not tuned optima: every strategy gets the same numbers (e.g. `warm.concurrency: 2` every 5 minutes), so a strategy that keeps more capacity (provisioned concurrency) trades cost for cold share. Cold shares of busy functions are tiny under every strategy, because traffic keeps their environments warm by itself; the differences that matter are on sparse functions (the p75 column).',
+    );
+  }
+  return lines;
+}
+
+function readingSection(report: BenchReport): string {
+  const byId = (id: StepId) => report.steps.find((step) => step.id === id);
+  const fanout = parse(fanoutSchema, byId('fanout')).value;
+  const simulator = parse(simulatorSchema, byId('simulator')).value;
+  const emulator = parse(emulatorSchema, byId('emulator')).value;
+  const lightColdStart = emulator?.coldStart.find((row) => row.kind === 'light')?.firstCallP50Ms ?? undefined;
+  const lines = [
+    '## How to read these',
+    '',
+    `- This machine has ${report.machine.cores} cores and was shared with other work while the benchmarks ran (see Machine): read ratios measured within one run, not absolute times. Times are medians where a benchmark repeats.`,
+    `- The emulator runs every execution environment on this one machine${lightColdStart !== undefined ? `; the first call to a new light environment took ${ms(lightColdStart)} (p50, section 5), where AWS takes hundreds of milliseconds` : ''}, and every API call stays on loopback. Absolute fan-out times here are not what AWS would show; which warmer reaches N environments, and why, carries over.`,
+    ...fanoutReading(fanout, emulator),
+    ...simulatorReading(simulator),
+  ];
+  const failed = report.steps.filter((step) => step.status !== 'ok');
+  if (failed.length > 0) {
+    lines.push(
+      `- Not measured in this run: ${failed.map((step) => `${step.title} (${step.status}${step.reason ? `: ${step.reason}` : ''})`).join('; ')}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The whole of BENCHMARKS.md. */
+export function renderBenchmarks(report: BenchReport): string {
+  const byId = (id: StepId) => report.steps.find((step) => step.id === id);
+  const date = report.startedAt.slice(0, 10);
+  const sections = [
+    `# Benchmarks\n\nMeasured on ${date} (run started ${report.startedAt}) by \`${report.command}\`${report.quick ? ' — a **quick** smoke run of the harness on small inputs; these numbers say nothing about performance' : ''}. Every number in this file comes from that run; run \`npm run bench\` (under 15 minutes on 2 cores) to measure again and rewrite it.`,
+    machineSection(report),
+    commandsSection(report),
+    readingSection(report),
+    fanoutSection(byId('fanout')),
+    footprintSection(byId('bundle'), byId('controller'), byId('fanout')),
+    simulatorSection(byId('simulator')),
+    targetSizeSection(byId('target-size')),
+    emulatorSection(byId('emulator')),
+    ['## Data and licence', '', citationBlock()].join('\n'),
+  ];
+  return `${sections.join('\n\n').trimEnd()}\n`;
+}

@@ -1,0 +1,407 @@
+/**
+ * Inline SVG charts for the self-contained HTML reports (the simulator's and the demo's): no script, no library and
+ * no network, so a report opens anywhere; every mark is a plain element a test (or a curious reader) can inspect,
+ * and all text is escaped. Each chart is a <figure> with a caption, the SVG and an HTML legend; CHART_STYLE styles
+ * them and reads the page's --fg, --muted, --grid, --band and --card colours when it sets them.
+ */
+
+export type Point = readonly [x: number, y: number | null];
+
+export interface Series {
+  readonly name: string;
+  /** x ascending; a null y leaves a gap (no data there). */
+  readonly points: readonly Point[];
+  readonly colour: string;
+  readonly dashed?: boolean;
+  /** Hold each value until the next point (counts), instead of a straight line between points (ratios). */
+  readonly step?: boolean;
+  /** Draw a dot on every point, so a value between two gaps is still visible. */
+  readonly markers?: boolean;
+}
+
+/** A shaded span of the x axis with a label, e.g. the business-hours window or the burst. */
+export interface Band {
+  readonly from: number;
+  readonly to: number;
+  readonly label: string;
+}
+
+export interface Tick {
+  readonly at: number;
+  readonly label: string;
+}
+
+export interface ChartSpec {
+  readonly title: string;
+  readonly yLabel: string;
+  /** Written under the right end of the x axis, e.g. "time (UTC)". */
+  readonly xLabel?: string;
+  readonly series: readonly Series[];
+  readonly xDomain: readonly [number, number];
+  readonly xTicks: readonly Tick[];
+  /** Fixed top of the y axis (e.g. 1 for ratios); otherwise a round number above the data. */
+  readonly yMax?: number;
+  readonly yFormat?: (value: number) => string;
+  readonly bands?: readonly Band[];
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** The charts' CSS, for a report's <style>; colours fall back to a light theme when the page sets none. */
+export const CHART_STYLE = `
+figure.chart-figure { margin: 0 0 12px; background: var(--card, transparent); border-radius: 8px; padding: 12px; }
+figure.chart-figure figcaption { font-weight: 600; margin-bottom: 6px; color: var(--fg, #222); }
+svg.chart { width: 100%; height: auto; }
+svg.chart .grid { stroke: var(--grid, #e3e6e9); stroke-width: 1; }
+svg.chart .axis { stroke: var(--muted, #666); stroke-width: 1; }
+svg.chart text { fill: var(--muted, #555); font-size: 11px; }
+svg.chart .band { fill: var(--band, rgba(0, 114, 178, 0.08)); }
+svg.chart .band-label { font-size: 10px; }
+ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 0; margin: 6px 0 0; font-size: 13px; }
+ul.legend svg { vertical-align: middle; margin-right: 6px; }
+`;
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The smallest of 1, 2, 2.5, 5 × 10^k at or above the value, so axis ticks land on round numbers. */
+export function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) {
+    if (value <= step * magnitude + 1e-9) return step * magnitude;
+  }
+  return 10 * magnitude;
+}
+
+/** 1, 2 or 5 × 10^k steps covering [0, max] in about `count` ticks. */
+export function niceTicks(max: number, count = 5): number[] {
+  if (!(max > 0)) return [0, 1];
+  const rough = max / count;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  const last = ticks[ticks.length - 1]!;
+  if (last < max) ticks.push(Number((last + step).toPrecision(12)));
+  return ticks;
+}
+
+/** Reduces a series to at most `points` buckets, keeping each bucket's max (levels) or sum (counts). */
+export function downsample(
+  t: readonly number[],
+  values: readonly number[],
+  points: number,
+  mode: 'max' | 'sum',
+): { t: number[]; values: number[] } {
+  if (t.length <= points) return { t: [...t], values: [...values] };
+  const size = Math.ceil(t.length / points);
+  const out = { t: [] as number[], values: [] as number[] };
+  for (let i = 0; i < t.length; i += size) {
+    let acc = mode === 'max' ? Number.NEGATIVE_INFINITY : 0;
+    const end = Math.min(t.length, i + size);
+    for (let j = i; j < end; j++) acc = mode === 'max' ? Math.max(acc, values[j]!) : acc + values[j]!;
+    out.t.push(t[end - 1]!);
+    out.values.push(acc);
+  }
+  return out;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TIME_STEPS = [1, 2, 5, 10, 15, 20, 30]
+  .map((m) => m * MINUTE)
+  .concat(
+    [1, 2, 3, 6, 12].map((h) => h * HOUR),
+    DAY,
+    7 * DAY,
+  );
+
+export interface TimeTickOptions {
+  /** Most ticks wanted. @default 7 */
+  readonly count?: number;
+  /** IANA time zone of the labels (ticks fall on its whole hours), or 'local' for the machine's. @default 'UTC' */
+  readonly timeZone?: string;
+}
+
+/** Wall-clock fields of an instant in a zone. */
+function wallClock(format: Intl.DateTimeFormat, epochMs: number): Record<string, string> {
+  return Object.fromEntries(format.formatToParts(new Date(epochMs)).map((part) => [part.type, part.value]));
+}
+
+/**
+ * Ticks for an x axis of epoch milliseconds, on round steps (minutes to weeks) of the given zone's clock, labelled
+ * "HH:MM", with the date ("MM-DD HH:MM") once the span passes two days.
+ */
+export function timeTicks(from: number, to: number, options: TimeTickOptions = {}): Tick[] {
+  const count = Math.max(2, options.count ?? 7);
+  const timeZone = (options.timeZone ?? 'UTC') === 'local' ? undefined : (options.timeZone ?? 'UTC');
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const span = Math.max(to - from, 1);
+  const step = TIME_STEPS.find((s) => span / s <= count - 1) ?? Math.ceil(span / (count - 1) / DAY) * DAY;
+  // Align to the zone's clock: the offset at `from` is enough for whole-hour steps in a zone that keeps it.
+  const wall = wallClock(format, from);
+  const offset =
+    Date.UTC(Number(wall.year), Number(wall.month) - 1, Number(wall.day), Number(wall.hour), Number(wall.minute)) -
+    Math.floor(from / MINUTE) * MINUTE;
+  const withDate = span > 2 * DAY;
+  const ticks: Tick[] = [];
+  for (let at = Math.ceil((from + offset) / step) * step - offset; at <= to; at += step) {
+    const w = wallClock(format, at);
+    const time = `${w.hour}:${w.minute}`;
+    ticks.push({ at, label: withDate ? `${w.month}-${w.day} ${time}` : time });
+  }
+  return ticks;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** The `d` attribute of one series: one subpath per run of non-null points. */
+export function seriesPath(
+  points: readonly Point[],
+  step: boolean,
+  x: (value: number) => number,
+  y: (value: number) => number,
+): string {
+  const parts: string[] = [];
+  let open = false;
+  for (const [px, py] of points) {
+    if (py === null) {
+      open = false;
+      continue;
+    }
+    if (!open) {
+      parts.push(`M${round(x(px))},${round(y(py))}`);
+      open = true;
+    } else {
+      if (step) parts.push(`H${round(x(px))}`, `V${round(y(py))}`);
+      else parts.push(`L${round(x(px))},${round(y(py))}`);
+    }
+  }
+  return parts.join('');
+}
+
+interface LegendItem {
+  readonly name: string;
+  readonly colour: string;
+  /** A line (dashed or not) for series, a square for points and bar parts. */
+  readonly swatch: 'line' | 'dashed' | 'square';
+}
+
+function legendItem(item: LegendItem): string {
+  const colour = escapeXml(item.colour);
+  const mark =
+    item.swatch === 'square'
+      ? `<rect x="8" y="0" width="10" height="10" fill="${colour}"/>`
+      : `<line x1="0" x2="26" y1="5" y2="5" stroke="${colour}" stroke-width="2"${item.swatch === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`;
+  return `<li><svg width="26" height="10" aria-hidden="true">${mark}</svg>${escapeXml(item.name)}</li>`;
+}
+
+/** A chart as the reports show it: caption, SVG, legend. */
+function figure(title: string, width: number, height: number, body: readonly string[], legend: readonly LegendItem[]) {
+  const svg =
+    `<svg class="chart" role="img" aria-label="${escapeXml(title)}" viewBox="0 0 ${width} ${height}" ` +
+    `width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${body.join('')}</svg>`;
+  return `<figure class="chart-figure"><figcaption>${escapeXml(title)}</figcaption>${svg}<ul class="legend">${legend.map(legendItem).join('')}</ul></figure>`;
+}
+
+interface Frame {
+  readonly width: number;
+  readonly height: number;
+  readonly margin: { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number };
+}
+
+/** Horizontal grid lines with their labels, the x axis line, x ticks and the axis titles. */
+function axes(
+  frame: Frame,
+  yTicks: readonly { readonly y: number; readonly label: string }[],
+  xTicks: readonly { readonly x: number; readonly label: string }[],
+  yLabel: string,
+  xLabel: string | undefined,
+): string[] {
+  const { width, height, margin } = frame;
+  const bottom = height - margin.bottom;
+  const out: string[] = [];
+  for (const tick of yTicks) {
+    const gy = round(tick.y);
+    out.push(
+      `<line class="grid" x1="${margin.left}" x2="${width - margin.right}" y1="${gy}" y2="${gy}"/>`,
+      `<text class="tick" x="${margin.left - 6}" y="${gy + 4}" text-anchor="end">${escapeXml(tick.label)}</text>`,
+    );
+  }
+  for (const tick of xTicks) {
+    const gx = round(tick.x);
+    out.push(
+      `<line class="axis" x1="${gx}" x2="${gx}" y1="${bottom}" y2="${bottom + 4}"/>`,
+      `<text class="tick" x="${gx}" y="${bottom + 16}" text-anchor="middle">${escapeXml(tick.label)}</text>`,
+    );
+  }
+  out.push(
+    `<line class="axis" x1="${margin.left}" x2="${width - margin.right}" y1="${bottom}" y2="${bottom}"/>`,
+    `<text class="y-label" transform="translate(12 ${margin.top + (bottom - margin.top) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
+  );
+  if (xLabel !== undefined) {
+    out.push(
+      `<text class="x-label" x="${width - margin.right}" y="${height - 4}" text-anchor="end">${escapeXml(xLabel)}</text>`,
+    );
+  }
+  return out;
+}
+
+/** Lines over a numeric x axis: gaps where y is null, steps or straight segments, shaded bands. */
+export function lineChart(spec: ChartSpec): string {
+  const width = spec.width ?? 720;
+  const height = spec.height ?? 240;
+  const margin = { left: 52, right: 16, top: 14, bottom: spec.xLabel === undefined ? 30 : 40 };
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  const [x0, x1] = spec.xDomain;
+  const dataMax = Math.max(0, ...spec.series.flatMap((s) => s.points.map((p) => p[1] ?? 0)));
+  const yMax = spec.yMax ?? niceCeiling(dataMax);
+  const x = (v: number) => margin.left + ((v - x0) / (x1 - x0 || 1)) * plotW;
+  const y = (v: number) => margin.top + plotH - (v / (yMax || 1)) * plotH;
+  const format = spec.yFormat ?? ((v: number) => String(Math.round(v * 100) / 100));
+
+  const out: string[] = [];
+  // Labels of nearby bands go on separate rows so they never overprint; each band also carries a <title>.
+  const rowEnds: number[] = [];
+  for (const band of spec.bands ?? []) {
+    const bx = x(Math.max(x0, band.from));
+    const bw = Math.max(2, x(Math.min(x1, band.to)) - bx);
+    out.push(
+      `<rect class="band" x="${round(bx)}" y="${margin.top}" width="${round(bw)}" height="${plotH}"><title>${escapeXml(band.label)}</title></rect>`,
+    );
+    const labelEnd = bx + 3 + band.label.length * 5.5;
+    let row = rowEnds.findIndex((end) => end < bx);
+    if (row === -1) row = rowEnds.length;
+    rowEnds[row] = labelEnd;
+    out.push(
+      `<text class="band-label" x="${round(bx + 3)}" y="${margin.top + 11 + row * 11}">${escapeXml(band.label)}</text>`,
+    );
+  }
+  const yTicks = [0, 1, 2, 3, 4].map((i) => ({ y: y((yMax * i) / 4), label: format((yMax * i) / 4) }));
+  const xTicks = spec.xTicks.map((tick) => ({ x: x(tick.at), label: tick.label }));
+  out.push(...axes({ width, height, margin }, yTicks, xTicks, spec.yLabel, spec.xLabel));
+  for (const s of spec.series) {
+    const d = seriesPath(s.points, s.step ?? false, x, y);
+    const count = s.points.filter((p) => p[1] !== null).length;
+    out.push(
+      `<path class="series" data-series="${escapeXml(s.name)}" data-points="${count}" fill="none" stroke="${escapeXml(s.colour)}" ` +
+        `stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} d="${d}"><title>${escapeXml(s.name)}</title></path>`,
+    );
+    if (s.markers) {
+      const dots = s.points
+        .filter((p): p is readonly [number, number] => p[1] !== null)
+        .map(([px, py]) => `<circle cx="${round(x(px))}" cy="${round(y(py))}" r="2.5"/>`)
+        .join('');
+      out.push(`<g class="markers" fill="${escapeXml(s.colour)}">${dots}</g>`);
+    }
+  }
+  const legend = spec.series.map((s): LegendItem => ({ ...s, swatch: s.dashed ? 'dashed' : 'line' }));
+  return figure(spec.title, width, height, out, legend);
+}
+
+export interface ScatterPoint {
+  readonly label: string;
+  readonly colour: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+/** One labelled point per item; x on a log scale when the values span more than 20×. */
+export function scatterChart(options: {
+  readonly title: string;
+  readonly points: readonly ScatterPoint[];
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly formatX: (v: number) => string;
+  readonly formatY: (v: number) => string;
+  readonly width?: number;
+  readonly height?: number;
+}): string {
+  const { points } = options;
+  const frame = {
+    width: options.width ?? 720,
+    height: options.height ?? 260,
+    margin: { left: 64, right: 16, top: 14, bottom: 40 },
+  };
+  const { width, height, margin } = frame;
+  const xs = points.map((p) => p.x).filter((x) => x > 0);
+  const xmin = xs.length > 0 ? Math.min(...xs) : 0;
+  const xmax = Math.max(0, ...points.map((p) => p.x));
+  const log = xmin > 0 && xmax / xmin > 20;
+  const yTickValues = niceTicks(Math.max(...points.map((p) => p.y), 1e-6));
+  const top = yTickValues[yTickValues.length - 1]!;
+  const scaleX = log
+    ? (v: number) =>
+        (Math.log10(Math.max(v, xmin)) - Math.log10(xmin / 1.5)) / (Math.log10(xmax * 1.5) - Math.log10(xmin / 1.5))
+    : (v: number) => v / (xmax > 0 ? xmax * 1.1 : 1);
+  const px = (v: number) => margin.left + scaleX(v) * (width - margin.left - margin.right);
+  const py = (v: number) => height - margin.bottom - (v / top) * (height - margin.top - margin.bottom);
+  const xTickValues = log
+    ? Array.from({ length: 5 }, (_, i) => (xmin / 1.5) * ((xmax * 2.25) / xmin) ** (i / 4))
+    : niceTicks(xmax * 1.1).slice(0, 6);
+  const out = axes(
+    frame,
+    yTickValues.map((v) => ({ y: py(v), label: options.formatY(v) })),
+    xTickValues.map((v) => ({ x: px(v), label: options.formatX(v) })),
+    options.yLabel,
+    options.xLabel + (log ? ' (log scale)' : ''),
+  );
+  for (const p of points) {
+    out.push(
+      `<circle class="point" cx="${round(px(p.x))}" cy="${round(py(p.y))}" r="5" fill="${escapeXml(p.colour)}" fill-opacity="0.85"><title>${escapeXml(`${p.label}: ${options.formatY(p.y)}, ${options.formatX(p.x)}`)}</title></circle>`,
+    );
+  }
+  const legend = points.map((p): LegendItem => ({ name: p.label, colour: p.colour, swatch: 'square' }));
+  return figure(options.title, width, height, out, legend);
+}
+
+export interface Bar {
+  readonly label: string;
+  readonly parts: ReadonlyArray<{ readonly name: string; readonly value: number; readonly colour: string }>;
+}
+
+/** Horizontal stacked bars, one per item, each with its total, and a legend of the parts (the first bar's). */
+export function stackedBars(options: {
+  readonly title: string;
+  readonly bars: readonly Bar[];
+  readonly format: (v: number) => string;
+  readonly width?: number;
+}): string {
+  const width = options.width ?? 720;
+  const rowH = 24;
+  const labelW = 190;
+  const height = 12 + options.bars.length * rowH;
+  const totals = options.bars.map((bar) => bar.parts.reduce((sum, part) => sum + part.value, 0));
+  const scale = (width - labelW - 16 - 80) / Math.max(1e-12, ...totals);
+  const out: string[] = [];
+  options.bars.forEach((bar, i) => {
+    const y = 6 + i * rowH;
+    let x = labelW;
+    out.push(`<text class="tick" x="${labelW - 8}" y="${y + 14}" text-anchor="end">${escapeXml(bar.label)}</text>`);
+    for (const part of bar.parts) {
+      const w = part.value * scale;
+      // Slivers narrower than a twentieth of a pixel would only add invisible elements.
+      if (w > 0.05) {
+        out.push(
+          `<rect class="bar" x="${round(x)}" y="${y}" width="${round(w)}" height="${rowH - 6}" fill="${escapeXml(part.colour)}"><title>${escapeXml(`${bar.label} · ${part.name}: ${options.format(part.value)}`)}</title></rect>`,
+        );
+      }
+      x += w;
+    }
+    out.push(`<text class="tick" x="${round(x + 6)}" y="${y + 14}">${escapeXml(options.format(totals[i]!))}</text>`);
+  });
+  const legend = (options.bars[0]?.parts ?? []).map((p): LegendItem => ({ ...p, swatch: 'square' }));
+  return figure(options.title, width, height, out, legend);
+}

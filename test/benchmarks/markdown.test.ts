@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BenchReport, renderBenchmarks, TRACE_CITATIONS } from '../../benchmarks/markdown';
+
+// The results of a real `npm run bench -- --quick`, with the emulator and controller benchmarks' own --quick output
+// added so that every section has something to render.
+const fixture = JSON.parse(
+  readFileSync(join(__dirname, '..', 'fixtures', 'benchmarks', 'report.json'), 'utf8'),
+) as BenchReport;
+
+const SECTIONS = [
+  '# Benchmarks',
+  '## Machine',
+  '## Commands',
+  '## How to read these',
+  '## 1. Fan-out on the emulator',
+  '## 2. Controller footprint',
+  '## 3. Warming strategies on real traces (simulator)',
+  '## 4. Target helper size',
+  '## 5. Emulator throughput',
+  '## Data and licence',
+];
+
+function sectionOf(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`${heading}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const next = markdown.indexOf('\n## ', start + heading.length);
+  return markdown.slice(start, next === -1 ? undefined : next);
+}
+
+describe('renderBenchmarks', () => {
+  const markdown = renderBenchmarks(fixture);
+
+  it('has every section, in order, and no section left unmeasured when every step succeeded', () => {
+    const positions = SECTIONS.map((heading) => markdown.indexOf(`${heading}\n`));
+    expect(positions.every((position) => position >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(markdown).not.toContain('Not measured in this run');
+  });
+
+  it('describes the machine and lists the exact command of every step', () => {
+    const machine = sectionOf(markdown, '## Machine');
+    expect(machine).toContain(fixture.machine.cpu);
+    expect(machine).toContain(fixture.machine.node);
+    expect(machine).toContain(fixture.machine.loadAverage[0].toFixed(2));
+    const commands = sectionOf(markdown, '## Commands');
+    for (const step of fixture.steps) expect(commands).toContain(`\`${step.command}\``);
+  });
+
+  it('cites both trace papers and the licence next to the simulator results and at the end', () => {
+    for (const heading of ['## 3. Warming strategies on real traces (simulator)', '## Data and licence']) {
+      const section = sectionOf(markdown, heading);
+      for (const citation of TRACE_CITATIONS) expect(section).toContain(citation);
+      expect(section).toContain('CC BY 4.0');
+    }
+  });
+
+  it('renders a fan-out row per contender, with the ratio to Thermostat', () => {
+    const fanout = sectionOf(markdown, '## 1. Fan-out on the emulator');
+    for (const name of ['| Thermostat |', '| serverless-plugin-warmup |', '| lambda-warmer |']) {
+      expect(fanout).toContain(name);
+    }
+    expect(fanout).toMatch(/\| Thermostat \| [^|]+ \| ×1\.00 \|/);
+  });
+
+  it('renders footprint, simulator, helper size and emulator numbers from the outputs', () => {
+    const footprint = sectionOf(markdown, '## 2. Controller footprint');
+    expect(footprint).toContain('dist/assets/controller/index.js');
+    expect(footprint).toMatch(/\| 100 \| [\d.]+ s \|/);
+    const simulator = sectionOf(markdown, '## 3. Warming strategies on real traces (simulator)');
+    expect(simulator).toContain('simulated invocations per second');
+    expect(simulator).toMatch(/\| oracle \| 0 % \|/);
+    expect(sectionOf(markdown, '## 4. Target helper size')).toContain('| withThermostat |');
+    expect(sectionOf(markdown, '## 5. Emulator throughput')).toMatch(/\| light \| 32 \|/);
+  });
+
+  it('says where Thermostat does not win', () => {
+    const reading = sectionOf(markdown, '## How to read these');
+    // In the fixture run both fire-and-forget warmers finished the small fan-out first, and two strategies had a
+    // lower cold share than Thermostat on the 2019 sample at a lower cost.
+    expect(reading).toContain('Thermostat was **not** the fastest');
+    expect(reading).toContain("Where Thermostat's time goes");
+    expect(reading).toContain('Better on both counts than Thermostat here');
+  });
+
+  it('renders failed, skipped and malformed steps as such instead of throwing', () => {
+    const steps = fixture.steps.map((step) => {
+      if (step.id === 'fanout')
+        return { ...step, status: 'failed' as const, reason: 'exit 1: boom', output: undefined };
+      if (step.id === 'emulator') return { ...step, status: 'skipped' as const, reason: 'not selected (--only)' };
+      if (step.id === 'target-size') return { ...step, output: { sizes: 'not a list' } };
+      return step;
+    });
+    const broken = renderBenchmarks({ ...fixture, steps });
+    expect(sectionOf(broken, '## 1. Fan-out on the emulator')).toContain(
+      'Not measured in this run: **failed**: exit 1: boom',
+    );
+    expect(sectionOf(broken, '## 5. Emulator throughput')).toContain('skipped: not selected (--only)');
+    expect(sectionOf(broken, '## 4. Target helper size')).toContain('output not in the expected shape');
+    for (const heading of SECTIONS) expect(broken).toContain(`${heading}\n`);
+  });
+});

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The controller as it ships: the esbuild bundle the test global setup builds (scripts/bundle.js). Every
+ * kilobyte is parsed on each cold start of the controller, so the YAML parser (about a third of the bundle) must
+ * stay out: the Lambda reads the construct's JSON with the YAML-free policy core.
+ */
+const ASSET = join(__dirname, '..', '..', 'dist', 'assets', 'controller');
+const BUNDLE = join(ASSET, 'index.js');
+const CEILING_BYTES = 300 * 1024;
+
+interface Metafile {
+  readonly outputs: Record<
+    string,
+    { readonly bytes: number; readonly inputs: Record<string, { bytesInOutput: number }> }
+  >;
+}
+
+function bundledInputs(): string[] {
+  const meta = JSON.parse(readFileSync(join(ASSET, 'meta.json'), 'utf8')) as Metafile;
+  const output = Object.entries(meta.outputs).find(([file]) => file.endsWith('/index.js'));
+  if (output === undefined) throw new Error('meta.json names no index.js output');
+  return Object.entries(output[1].inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([file]) => file);
+}
+
+describe('the controller bundle', () => {
+  it('leaves out the YAML parser and the policy module’s YAML and file-system loaders', () => {
+    const inputs = bundledInputs();
+    expect(inputs.filter((file) => /(^|\/)node_modules\/yaml\//.test(file))).toEqual([]);
+    expect(inputs.filter((file) => /controller\/policy\/(index|load|source|json-schema)\.ts$/.test(file))).toEqual([]);
+    // the policy core it does need is there
+    expect(inputs).toEqual(expect.arrayContaining(['controller/policy/parse.ts', 'controller/policy/resolve.ts']));
+  });
+
+  it(`stays below ${CEILING_BYTES / 1024} KiB`, () => {
+    expect(statSync(BUNDLE).size).toBeLessThan(CEILING_BYTES);
+  });
+});
+
+describe('policies in the bundled controller', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'thermostat-bundle-'));
+    writeFileSync(
+      join(dir, 'policies.json'),
+      JSON.stringify({ version: 1, policies: [{ function: 'api', qualifier: 'live' }], sources: ['api.yaml'] }),
+    );
+    writeFileSync(join(dir, 'one.json'), JSON.stringify({ function: 'solo', warm: { concurrency: 2 } }));
+    writeFileSync(join(dir, 'api.yaml'), 'function: api\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** createRuntime from the bundle in a plain Node process (no TypeScript, no sources next to it). */
+  function runtimeFromBundle(env: Record<string, string>): {
+    keys?: string[];
+    error?: { name: string; message: string };
+  } {
+    const script = `
+      const { createRuntime } = require(${JSON.stringify(BUNDLE)});
+      try {
+        const runtime = createRuntime(${JSON.stringify({ THERMOSTAT_TABLE: 'state', AWS_REGION: 'us-east-1', ...env })});
+        for (const client of Object.values(runtime.clients)) client.destroy();
+        process.stdout.write(JSON.stringify({ keys: runtime.policies.policies.map((p) => p.key) }));
+      } catch (error) {
+        process.stdout.write(JSON.stringify({ error: { name: error.name, message: error.message } }));
+      }`;
+    const { AWS_LAMBDA_FUNCTION_NAME: _name, THERMOSTAT_TABLE: _table, ...parent } = process.env;
+    return JSON.parse(execFileSync(process.execPath, ['-e', script], { env: parent, encoding: 'utf8' }));
+  }
+
+  it('reads the construct’s JSON policy set and single JSON policies', () => {
+    expect(runtimeFromBundle({ THERMOSTAT_POLICY_FILE: join(dir, 'policies.json') })).toEqual({ keys: ['api:live'] });
+    expect(runtimeFromBundle({ THERMOSTAT_POLICY_FILE: join(dir, 'one.json') })).toEqual({ keys: ['solo:$LATEST'] });
+  });
+
+  it('says clearly that YAML policies need the sources, instead of failing on a missing module', () => {
+    expect(runtimeFromBundle({ THERMOSTAT_POLICY_DIR: dir })).toEqual({
+      error: {
+        name: 'ControllerConfigError',
+        message: expect.stringMatching(
+          /^THERMOSTAT_POLICY_DIR needs the YAML policy loader, which the controller bundle leaves out/,
+        ),
+      },
+    });
+    expect(runtimeFromBundle({ THERMOSTAT_POLICY_FILE: join(dir, 'api.yaml') }).error).toEqual({
+      name: 'ControllerConfigError',
+      message: expect.stringContaining(
+        `the policy file ${join(dir, 'api.yaml')} is not JSON, so it needs the YAML policy loader`,
+      ),
+    });
+  });
+});
