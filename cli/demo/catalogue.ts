@@ -7,8 +7,7 @@ import type { DemoFunction } from './world';
 /**
  * What the demo runs: the repository's example functions (real handler code using the target helper) under their
  * example policies, each with the traffic its story implies. What compressed time needs is passed here as data
- * (`compressed`) rather than as copies of policies; the one policy the controller cannot yet run as it is has a
- * copy in examples/demo that says why.
+ * (`compressed`) rather than as copies of policies.
  */
 
 /** A change to one policy for compressed time: window settings by window name, and why, for the report. */
@@ -88,7 +87,7 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
       event: { records: ['order-1001', 'order-1002', 'order-1003'] },
     },
     traffic: { weight: 1, profile: 'batch', burst: NIGHTLY_BATCH },
-    policy: 'examples/demo/policies/nightly-batch.yaml',
+    policy: 'examples/policies/nightly-batch.yaml',
     compressed: {
       // Compressed, the controller ticks every 48 story minutes or more and 50 environments take real seconds to
       // allocate: the first tick of the day (midnight in Paris, 23:00 UTC) prepares for the 02:20 batch.

@@ -105,6 +105,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIM
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    // A stopped emulator abandons in-flight calls; their timers must not keep the process alive.
+    timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

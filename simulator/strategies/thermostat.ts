@@ -4,6 +4,7 @@ import {
   type Decision,
   type ManagedRecord,
   type Observed,
+  ownedAfter,
   type PingDecision,
   type PlanOptions,
   plan,
@@ -113,7 +114,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           break;
         case 'put-provisioned':
           engine.setProvisioned(fn, decision.value);
-          record({ strategy: 'direct', value: decision.value });
+          record(ownedAfter(decision));
           break;
         case 'delete-provisioned':
           engine.setProvisioned(fn, 0);
@@ -121,7 +122,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           break;
         case 'register-scalable-target': {
           s.scalable = { min: decision.min, max: decision.max, target: decision.utilization };
-          record({ strategy: 'autoscaling', min: decision.min, max: decision.max, utilization: decision.utilization });
+          record(ownedAfter(decision));
           // Registering moves the capacity into [min, max] at once, as Application Auto Scaling does.
           const current = engine.provisioned(fn);
           const level = current.pending?.level ?? current.configured;

@@ -6,7 +6,7 @@ describe('demo HTML report', () => {
   const html = renderReport(record, {
     generatedAt: new Date('2025-11-25T10:00:00Z'),
     bands: [{ from: 8, to: 18, label: 'business hours window' }],
-    notes: ['Policies: examples/demo/policies'],
+    notes: ['Policies: examples/policies'],
   });
 
   it('is one self-contained document that fetches nothing', () => {
@@ -17,7 +17,7 @@ describe('demo HTML report', () => {
 
   it('says that time is compressed and by how much', () => {
     expect(html).toMatch(/Time is compressed 1920x: a 24-hour day plays in 45 s/);
-    expect(html).toContain('Policies: examples/demo/policies');
+    expect(html).toContain('Policies: examples/policies');
   });
 
   it('has a summary row per function and copy', () => {
