@@ -7,16 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { buildSync } from 'esbuild';
 import { createRuntime } from '../controller/handler';
 import { MemoryLog } from '../controller/report/log';
 import type { MetricsSink } from '../controller/report/metrics';
 import type { RunReport } from '../controller/report/report';
 import { run } from '../controller/run';
-import { STATE_TABLE } from '../controller/state';
 import { startEmulator } from '../emulator';
+import { bundleWarmTarget, createEmulatorStateTable, useLocalAwsEnvironment } from './local-setup';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'dist', 'assets', 'controller', 'index.js');
@@ -24,10 +22,7 @@ const quick = process.argv.includes('--quick');
 
 const silentMetrics: MetricsSink = { addDimension: () => {}, addMetric: () => {}, publishStoredMetrics: () => {} };
 
-process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCAL';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'local-secret';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
+useLocalAwsEnvironment();
 
 function summarise(report: RunReport, wallMs: number) {
   return {
@@ -55,21 +50,8 @@ async function tickBenchmark(dir: string, warmTarget: string, targets: number) {
     })),
   });
   try {
-    const dynamo = new DynamoDBClient({
-      ...emulator.clientConfig(),
-      endpoint: emulator.dynamodbEndpoint!,
-      maxAttempts: 1,
-    });
     const table = `bench-${targets}`;
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    dynamo.destroy();
+    await createEmulatorStateTable(emulator, table);
     const policyFile = join(dir, `policies-${targets}.json`);
     writeFileSync(
       policyFile,
@@ -126,20 +108,7 @@ async function shardedBenchmark(dir: string, warmTarget: string, targets: number
     functions: names.map((name) => ({ name, handler: warmTarget, versions: { '1': {} }, aliases: { live: '1' } })),
   });
   try {
-    const dynamo = new DynamoDBClient({
-      ...emulator.clientConfig(),
-      endpoint: emulator.dynamodbEndpoint!,
-      maxAttempts: 1,
-    });
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: 'bench-sharded',
-        AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    dynamo.destroy();
+    await createEmulatorStateTable(emulator, 'bench-sharded');
     emulator.registerFunction({
       name: 'controller',
       handler: BUNDLE,
@@ -233,15 +202,7 @@ async function main() {
   await bundle({ quiet: true });
   const dir = mkdtempSync(join(tmpdir(), 'thermostat-bench-'));
   try {
-    const warmTarget = join(dir, 'warm-target.js');
-    buildSync({
-      entryPoints: [join(ROOT, 'test', 'fixtures', 'controller', 'targets', 'warm.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      outfile: warmTarget,
-      logLevel: 'silent',
-    });
+    const warmTarget = bundleWarmTarget(dir);
     const result = {
       benchmark: 'controller',
       machine: {

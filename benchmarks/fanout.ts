@@ -21,12 +21,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { dirname, join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient, PutProvisionedConcurrencyConfigCommand } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { build } from 'esbuild';
-import { STATE_TABLE } from '../controller/state';
 import { type Emulator, type FunctionSpecInput, startEmulator } from '../emulator';
+import { createEmulatorStateTable } from './local-setup';
 
 const ROOT = join(__dirname, '..');
 const CONTROLLER_ASSET = join(ROOT, 'dist', 'assets', 'controller');
@@ -510,22 +509,7 @@ async function runContender(
   const lambda = lambdaClient(emulator, scenario.functions + 10);
   let poll: NodeJS.Timeout | undefined;
   try {
-    if (prepared.table) {
-      const dynamo = new DynamoDBClient({
-        ...emulator.clientConfig(),
-        endpoint: emulator.dynamodbEndpoint!,
-        maxAttempts: 1,
-      });
-      await dynamo.send(
-        new CreateTableCommand({
-          TableName: prepared.table,
-          AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      dynamo.destroy();
-    }
+    if (prepared.table) await createEmulatorStateTable(emulator, prepared.table);
     if (prepared.warmerFunction) await provisionWarmer(emulator, lambda, prepared.warmerFunction);
 
     const names = Array.from({ length: scenario.functions }, (_, i) => functionName(i));

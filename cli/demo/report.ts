@@ -1,4 +1,12 @@
-import { type Band, CHART_STYLE, escapeXml, lineChart, type Point, type Series } from '../../simulator/report/chart';
+import {
+  type Band,
+  CHART_STYLE,
+  type ChartSpec,
+  escapeXml,
+  lineChart,
+  type Point,
+  type Series,
+} from '../../simulator/report/chart';
 import { clockLabel, describeCompression, storyHour } from './compression';
 import { formatUsd, ratioText } from './format';
 import { colourOf } from './palette';
@@ -46,6 +54,11 @@ function summaryTable(rows: readonly CopySummary[]): string {
   return `<table class="summary"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** A line chart across the story day, with the report's hour ticks. */
+function dayChart(spec: Omit<ChartSpec, 'xDomain' | 'xTicks'>): string {
+  return lineChart({ ...spec, xDomain: [0, 24], xTicks: X_TICKS });
+}
+
 /** Story hour at the middle of each bucket. */
 const CENTRES = Array.from({ length: BUCKETS }, (_, i) => ((i + 0.5) * 24) / BUCKETS);
 
@@ -54,6 +67,9 @@ export function reportCharts(record: DemoRecord, bands: readonly Band[] = []): s
   const charts: string[] = [];
   const hours = CENTRES;
   const hour = (atMs: number) => storyHour(record.settings, atMs);
+  // Counts that hold until the next sample (pings per tick, provisioned per snapshot), one line per function.
+  const stepsPerFunction = (points: (fn: string) => Point[]): Series[] =>
+    record.functions.map((fn, index) => ({ name: fn, points: points(fn), colour: colourOf(index), step: true }));
 
   record.functions.forEach((fn, index) => {
     const series: Series[] = COPIES.map((copy) => {
@@ -67,12 +83,10 @@ export function reportCharts(record: DemoRecord, bands: readonly Band[] = []): s
       };
     });
     charts.push(
-      lineChart({
+      dayChart({
         title: `Warm ratio over time: ${fn}, managed vs left alone (per story hour)`,
         yLabel: 'warm ratio',
         series,
-        xDomain: [0, 24],
-        xTicks: X_TICKS,
         yMax: 1,
         yFormat: percent,
         // Only this function's windows and bursts: the others' would only clutter its chart.
@@ -82,7 +96,7 @@ export function reportCharts(record: DemoRecord, bands: readonly Band[] = []): s
   });
 
   charts.push(
-    lineChart({
+    dayChart({
       title: 'Requests per story hour (identical for both copies)',
       yLabel: 'requests',
       series: record.functions.map((fn, index) => ({
@@ -95,14 +109,12 @@ export function reportCharts(record: DemoRecord, bands: readonly Band[] = []): s
         ).map((n, i): Point => [hours[i]!, n]),
         colour: colourOf(index),
       })),
-      xDomain: [0, 24],
-      xTicks: X_TICKS,
       bands,
     }),
   );
 
   charts.push(
-    lineChart({
+    dayChart({
       title: 'Execution environments over time',
       yLabel: 'environments',
       series: record.functions.flatMap((fn, index) =>
@@ -114,40 +126,24 @@ export function reportCharts(record: DemoRecord, bands: readonly Band[] = []): s
           step: true,
         })),
       ),
-      xDomain: [0, 24],
-      xTicks: X_TICKS,
       bands,
     }),
   );
 
   charts.push(
-    lineChart({
+    dayChart({
       title: 'Warm-up pings per controller tick (managed copies)',
       yLabel: 'pings',
-      series: record.functions.map((fn, index) => ({
-        name: fn,
-        points: record.ticks.map((t): Point => [hour(t.atMs), t.pings[fn] ?? 0]),
-        colour: colourOf(index),
-        step: true,
-      })),
-      xDomain: [0, 24],
-      xTicks: X_TICKS,
+      series: stepsPerFunction((fn) => record.ticks.map((t): Point => [hour(t.atMs), t.pings[fn] ?? 0])),
       bands,
     }),
   );
 
   charts.push(
-    lineChart({
+    dayChart({
       title: 'Provisioned concurrency over time (managed copies)',
       yLabel: 'provisioned',
-      series: record.functions.map((fn, index) => ({
-        name: fn,
-        points: record.snapshots.map((s): Point => [hour(s.atMs), s.provisioned[fn] ?? 0]),
-        colour: colourOf(index),
-        step: true,
-      })),
-      xDomain: [0, 24],
-      xTicks: X_TICKS,
+      series: stepsPerFunction((fn) => record.snapshots.map((s): Point => [hour(s.atMs), s.provisioned[fn] ?? 0])),
       bands,
     }),
   );

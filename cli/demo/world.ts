@@ -1,10 +1,11 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { sdkDynamo } from '../../controller/aws/sdk';
 import { costOfPings } from '../../controller/cost';
 import { BUILTIN_DEFAULTS, functionName, type LoadedPolicy, resolvePolicy } from '../../controller/policy';
 import { run } from '../../controller/run';
-import { DynamoStateStore, STATE_TABLE } from '../../controller/state';
+import { DynamoStateStore } from '../../controller/state';
+import { createStateTable } from '../../controller/state/local-table';
 import { type Emulator, type EnvironmentKind, startEmulator } from '../../emulator';
 import { budgetContext, LOCAL_CREDENTIALS, type LocalRuntime, localRuntime, writerLog } from '../commands/run';
 import { storyTime } from './compression';
@@ -94,14 +95,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
   try {
     const local = { region: emulator.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
     dynamo = new DynamoDBClient({ ...local, endpoint: emulator.dynamodbEndpoint });
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: STATE_TABLE_NAME,
-        AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createStateTable(dynamo, STATE_TABLE_NAME);
     runtime = localRuntime({
       policies: { policies: options.policies, issues: [] },
       state: new DynamoStateStore(sdkDynamo(dynamo), STATE_TABLE_NAME),

@@ -15,7 +15,7 @@ export function breakEvenUtilisation(architecture: Architecture, prices: PriceBo
   return saving > 0 ? sheet.provisionedPerGbSecond / saving : Number.POSITIVE_INFINITY;
 }
 
-/** The same shape as the planner's auto-mode input, so this function can be injected as its chooser. */
+/** Also the planner's auto-mode input (`AutoInput`), so this model is its default chooser. */
 export interface WarmingChoiceInput {
   /** Expected busy share (0..1) of the environments kept warm; undefined when nothing is known. */
   readonly expectedUtilization: number | undefined;

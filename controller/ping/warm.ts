@@ -64,7 +64,8 @@ export type WarmStop =
   | 'timed-out'
   | 'error';
 
-export interface WarmResult {
+/** What one target's warm-up did: the part of the result that the run report carries as it is. */
+export interface WarmCounts {
   readonly wanted: number;
   /** False for compatibility payloads: `proven` is then 0 and `answered` is all that is known. */
   readonly proof: boolean;
@@ -79,10 +80,13 @@ export interface WarmResult {
   readonly rounds: number;
   readonly outcomes: Readonly<Record<PingOutcomeKind, number>>;
   readonly stoppedBy: WarmStop;
-  /** Set when not a single ping was answered: the target failed. */
-  readonly failure?: { readonly kind: PingOutcomeKind; readonly message: string };
   /** The first message of each failing class, for the report. */
   readonly messages: Readonly<Partial<Record<PingOutcomeKind, string>>>;
+}
+
+export interface WarmResult extends WarmCounts {
+  /** Set when not a single ping was answered: the target failed. */
+  readonly failure?: { readonly kind: PingOutcomeKind; readonly message: string };
   readonly environments: readonly EnvironmentSummary[];
 }
 

@@ -1,17 +1,10 @@
-import { choosePingsOrProvisioned } from '../cost';
-import type { Architecture } from './observed';
+import { choosePingsOrProvisioned, type WarmingChoiceInput } from '../cost';
 
-/** What auto mode knows when it chooses between pings and provisioned concurrency for a window. */
-export interface AutoInput {
-  /** Expected busy share of the environments that would be provisioned (0..1), if known. */
-  readonly expectedUtilization: number | undefined;
-  readonly memoryMb: number;
-  readonly architecture: Architecture;
-  /** Environments to keep warm. */
-  readonly environments: number;
-  readonly intervalMs: number;
-  readonly holdMs: number;
-}
+/**
+ * What auto mode knows when it chooses between pings and provisioned concurrency for a window: exactly the cost
+ * model's input, so the cost model is the default chooser and any other chooser sees the same facts.
+ */
+export type AutoInput = WarmingChoiceInput;
 
 export interface AutoChoice {
   readonly choice: 'warm' | 'provisioned';

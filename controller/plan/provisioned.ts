@@ -49,43 +49,29 @@ function release(base: Base, obs: TargetObservation): ProvisionedPlan {
       const what = st ? `scalable target (min ${st.min}, max ${st.max})` : `provisioned concurrency ${pc!.requested}`;
       return {
         decisions: [
-          {
-            ...base,
-            kind: 'leave-alone',
-            owner: st ? 'scalable-target' : 'provisioned-config',
-            reason: `the ${what} on ${qualifierText(base)} was not created by Thermostat; left in place`,
-          },
+          leaveAlone(
+            base,
+            st ? 'scalable-target' : 'provisioned-config',
+            `the ${what} on ${qualifierText(base)} was not created by Thermostat; left in place`,
+          ),
         ],
       };
     }
     return obs.managed ? { decisions: [forget(base, 'Thermostat owns nothing here any more')] } : none;
   }
-  if (pc === undefined || st === undefined) {
-    return {
-      decisions: [
-        {
-          ...base,
-          kind: 'skip',
-          cause: 'not-observed',
-          reason:
-            'provisioned concurrency state could not be read; Thermostat removes nothing blind and retries next tick',
-        },
-      ],
-    };
-  }
+  if (pc === undefined || st === undefined) return notObserved(base, 'removes');
   const why = base.mode === 'off' ? 'mode is off' : `mode is ${base.mode}`;
   const decisions: Decision[] = [];
   if (managed.strategy === 'autoscaling') {
     decisions.push(...releaseAutoscaling(base, why, { ownsConfig: managed.ownsConfig !== false }, obs));
   } else if (st) {
     decisions.push(
-      {
-        ...base,
-        kind: 'leave-alone',
-        owner: 'scalable-target',
-        reason: `${why}, but a scalable target someone else registered now controls ${qualifierText(base)}; left in place`,
-      },
-      forget(base, 'another owner took over'),
+      ...handOver(
+        base,
+        'scalable-target',
+        `${why}, but a scalable target someone else registered now controls ${qualifierText(base)}; left in place`,
+        'another owner took over',
+      ),
     );
   } else if (pc && pc.requested === managed.value) {
     decisions.push({
@@ -96,13 +82,12 @@ function release(base: Base, obs: TargetObservation): ProvisionedPlan {
     });
   } else if (pc) {
     decisions.push(
-      {
-        ...base,
-        kind: 'leave-alone',
-        owner: 'provisioned-config',
-        reason: `${why}, but the provisioned concurrency was changed to ${pc.requested} outside Thermostat (it set ${managed.value}); left in place`,
-      },
-      forget(base, 'another owner took over'),
+      ...handOver(
+        base,
+        'provisioned-config',
+        `${why}, but the provisioned concurrency was changed to ${pc.requested} outside Thermostat (it set ${managed.value}); left in place`,
+        'another owner took over',
+      ),
     );
   }
   if (decisions.length === 0) decisions.push(forget(base, `${why} and nothing Thermostat created is left`));
@@ -125,19 +110,7 @@ function reconcile(
     };
   }
   const { provisioned: pc, scalableTarget: st } = obs;
-  if (pc === undefined || st === undefined) {
-    return {
-      decisions: [
-        {
-          ...base,
-          kind: 'skip',
-          cause: 'not-observed',
-          reason:
-            'provisioned concurrency state could not be read; Thermostat writes nothing blind and retries next tick',
-        },
-      ],
-    };
-  }
+  if (pc === undefined || st === undefined) return notObserved(base, 'writes');
   const managed = obs.managed?.provisioned;
   const adopt = settings.adopt;
   const foreignTarget = st !== null && managed?.strategy !== 'autoscaling';
@@ -151,12 +124,11 @@ function reconcile(
         : `provisioned concurrency ${pc!.requested} that Thermostat did not set`;
     return {
       decisions: [
-        {
-          ...base,
-          kind: 'leave-alone',
-          owner: foreignTarget ? 'scalable-target' : 'provisioned-config',
-          reason: `${qualifierText(base)} has ${what}; left alone (set provisioned.adopt: true to take it over)`,
-        },
+        leaveAlone(
+          base,
+          foreignTarget ? 'scalable-target' : 'provisioned-config',
+          `${qualifierText(base)} has ${what}; left alone (set provisioned.adopt: true to take it over)`,
+        ),
       ],
     };
   }
@@ -208,13 +180,7 @@ function reconcileDirect(
     // Switching from autoscaling: the config under Thermostat's target was created by someone else, so the direct
     // strategy has nothing of its own to size; Thermostat's target goes, the config stays with its owner.
     decisions.push(
-      {
-        ...base,
-        kind: 'leave-alone',
-        owner: 'provisioned-config',
-        reason: `strategy is direct, but the provisioned concurrency (${pc.requested}) on ${qualifierText(base)} was not set by Thermostat; left in place (set provisioned.adopt: true to take it over)`,
-      },
-      forget(base, 'Thermostat owns nothing here any more'),
+      ...configNotOurs(base, 'strategy is direct', pc.requested, ' (set provisioned.adopt: true to take it over)'),
     );
     return { decisions };
   }
@@ -382,15 +348,7 @@ function releaseAutoscaling(base: Base, why: string, options: ReleaseOptions, ob
       reason: `${why}: deleting the provisioned concurrency (${pc.requested}) ${options.adopting ? 'it adopts' : 'Thermostat set'}`,
     });
   } else if (pc) {
-    decisions.push(
-      {
-        ...base,
-        kind: 'leave-alone',
-        owner: 'provisioned-config',
-        reason: `${why}, but the provisioned concurrency (${pc.requested}) on ${qualifierText(base)} was not set by Thermostat; left in place`,
-      },
-      forget(base, 'Thermostat owns nothing here any more'),
-    );
+    decisions.push(...configNotOurs(base, why, pc.requested));
   }
   if (decisions.length === 0) {
     if (obs.managed) decisions.push(forget(base, `${why} and nothing Thermostat created is left`));
@@ -452,6 +410,35 @@ function blockedBecause(base: Base, obs: TargetObservation): string | undefined 
   if (obs.snapStart) return `SnapStart is on for ${qualifierText(base)}`;
   if (obs.weightedAlias) return `alias ${base.qualifier} has routing weights (a deployment is shifting traffic)`;
   return undefined;
+}
+
+function notObserved(base: Base, verb: 'removes' | 'writes'): ProvisionedPlan {
+  const reason = `provisioned concurrency state could not be read; Thermostat ${verb} nothing blind and retries next tick`;
+  return { decisions: [{ ...base, kind: 'skip', cause: 'not-observed', reason }] };
+}
+
+function leaveAlone(base: Base, owner: 'provisioned-config' | 'scalable-target', reason: string): Decision {
+  return { ...base, kind: 'leave-alone', owner, reason };
+}
+
+/** Leaves what another owner now controls in place, and stops tracking the qualifier as Thermostat's. */
+function handOver(
+  base: Base,
+  owner: 'provisioned-config' | 'scalable-target',
+  reason: string,
+  forgetting: string,
+): Decision[] {
+  return [leaveAlone(base, owner, reason), forget(base, forgetting)];
+}
+
+/** The config under Thermostat's scalable target was created by someone else: it stays with its owner. */
+function configNotOurs(base: Base, why: string, requested: number, hint = ''): Decision[] {
+  return handOver(
+    base,
+    'provisioned-config',
+    `${why}, but the provisioned concurrency (${requested}) on ${qualifierText(base)} was not set by Thermostat; left in place${hint}`,
+    'Thermostat owns nothing here any more',
+  );
 }
 
 function keep(

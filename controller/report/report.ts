@@ -1,22 +1,12 @@
 import type { ProvisionedChange } from '../act/provisioned';
 import type { PingOutcomeKind } from '../ping/outcome';
-import type { WarmStop } from '../ping/warm';
+import type { WarmCounts } from '../ping/warm';
 import type { AccountConcurrency, DecisionKind, PolicyMode } from '../plan';
 import type { PolicyIssue } from '../policy';
 
-export interface WarmReport {
-  readonly wanted: number;
-  readonly proof: boolean;
-  readonly proven: number;
-  readonly answered: number;
-  readonly cold: number;
-  readonly shortfall: number;
-  readonly pingsSent: number;
-  readonly rounds: number;
+export interface WarmReport extends WarmCounts {
+  /** Pings sent but not answered without error. */
   readonly failures: number;
-  readonly outcomes: Readonly<Record<PingOutcomeKind, number>>;
-  readonly stoppedBy: WarmStop;
-  readonly messages: Readonly<Partial<Record<PingOutcomeKind, string>>>;
   /** Environment ids proven this tick. */
   readonly environments: readonly string[];
   /** Present for compatibility payloads. */

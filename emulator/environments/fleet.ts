@@ -561,14 +561,7 @@ export class Fleet {
   private environmentLine(env: Environment, text: string): void {
     const requestId = env.current?.requestId;
     env.current?.lines.push(text);
-    this.deps.logs.add({
-      at: this.deps.clock.now(),
-      functionName: env.functionName,
-      version: env.version,
-      envId: env.id,
-      requestId,
-      text,
-    });
+    this.addLog(env, requestId, text);
     for (const datum of parseEmf(text)) {
       for (const value of datum.values) {
         this.deps.metrics.record(
@@ -585,14 +578,12 @@ export class Fleet {
 
   private platformLine(env: Environment, requestId: string, text: string): void {
     if (env.current?.requestId === requestId) env.current.lines.push(text);
-    this.deps.logs.add({
-      at: this.deps.clock.now(),
-      functionName: env.functionName,
-      version: env.version,
-      envId: env.id,
-      requestId,
-      text,
-    });
+    this.addLog(env, requestId, text);
+  }
+
+  private addLog(env: Environment, requestId: string | undefined, text: string): void {
+    const { functionName, version, id: envId } = env;
+    this.deps.logs.add({ at: this.deps.clock.now(), functionName, version, envId, requestId, text });
   }
 
   private resourceKey(resource: MetricResource): string {

@@ -1,18 +1,22 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import type { FromRuntime, InvokeMessage, ResultMessage } from '../runtime/messages';
-import {
-  type Backend,
-  baseChildEnv,
-  type EnvironmentHandle,
-  type EnvironmentHooks,
-  type EnvironmentStart,
-  type InitOutcome,
-  type InvokeOutcome,
-  isTypeScript,
-  runsFromSources,
-  runtimeEntry,
-  tsxHook,
+import type { ChildProcess } from 'node:child_process';
+import type { FromRuntime, InvokeMessage } from '../runtime/messages';
+import type {
+  Backend,
+  EnvironmentHandle,
+  EnvironmentHooks,
+  EnvironmentStart,
+  InitOutcome,
+  InvokeOutcome,
 } from './backend';
+import {
+  environmentGone,
+  forkRuntime,
+  initDone,
+  initExited,
+  initMessage,
+  PendingInvoke,
+  startFailed,
+} from './outcomes';
 
 interface Host {
   readonly child: ChildProcess;
@@ -52,8 +56,7 @@ export class LightBackend implements Backend {
   }
 
   private startHost(): Host {
-    const { file, execArgv } = runtimeEntry('light-main');
-    const child = fork(file, [], { execArgv, env: baseChildEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = forkRuntime('light-main');
     // Host-level output (not inside any environment) is not an environment's log; keep it out of the way.
     child.stdout?.resume();
     child.stderr?.resume();
@@ -86,7 +89,7 @@ export class LightBackend implements Backend {
 class LightEnvironment implements EnvironmentHandle {
   private host: ChildProcess | undefined;
   private resolveInit: ((outcome: InitOutcome) => void) | undefined;
-  private pendingInvoke: { requestId: string; resolve: (outcome: InvokeOutcome) => void } | undefined;
+  private readonly pendingInvoke = new PendingInvoke();
   private gone = false;
 
   constructor(
@@ -104,27 +107,12 @@ class LightEnvironment implements EnvironmentHandle {
       this.host = await this.backend.hostProcess();
     } catch (error) {
       this.backend.forget(this.start.envId);
-      return {
-        ok: false,
-        initDurationMs: 0,
-        spawnMs: 0,
-        error: { errorType: 'Runtime.StartFailed', errorMessage: (error as Error).message },
-      };
+      return startFailed(error);
     }
     const host = this.host;
     return new Promise<InitOutcome>((resolve) => {
       this.resolveInit = resolve;
-      const needsTsx = isTypeScript(this.start.handlerPath) && !runsFromSources();
-      host.send({
-        type: 'init',
-        envId: this.start.envId,
-        handlerPath: this.start.handlerPath,
-        handlerExport: this.start.handlerExport,
-        env: this.start.env,
-        cwd: this.start.cwd,
-        tsxHook: needsTsx ? tsxHook() : undefined,
-        failInit: this.start.failInit,
-      });
+      host.send(initMessage(this.start));
     });
   }
 
@@ -134,48 +122,21 @@ class LightEnvironment implements EnvironmentHandle {
       const resolve = this.resolveInit;
       this.resolveInit = undefined;
       if (message.error) this.backend.forget(this.start.envId);
-      resolve?.(
-        message.error
-          ? { ok: false, initDurationMs: message.initDurationMs, spawnMs: 0, error: message.error }
-          : { ok: true, initDurationMs: message.initDurationMs, spawnMs: 0 },
-      );
-    } else if (message.type === 'result') this.settle(message);
-    else if (message.type === 'exit' && !this.gone) {
+      resolve?.(initDone(message, 0));
+    } else if (message.type === 'result') {
+      if (this.pendingInvoke.settle(message) && message.fatal) this.markGone();
+    } else if (message.type === 'exit' && !this.gone) {
       this.markGone();
       this.hooks.lost(`Runtime exited with error: ${message.reason}`);
     }
   }
 
-  private settle(message: ResultMessage): void {
-    const pending = this.pendingInvoke;
-    if (!pending || pending.requestId !== message.requestId) return;
-    this.pendingInvoke = undefined;
-    if (message.fatal) this.markGone();
-    pending.resolve(
-      message.error ? { error: message.error, fatal: message.fatal === true } : { payload: message.payload ?? 'null' },
-    );
-  }
-
   hostExited(): void {
     const reason = 'Runtime exited with error: the light environment host exited';
     this.markGone();
-    this.resolveInit?.({
-      ok: false,
-      initDurationMs: 0,
-      spawnMs: 0,
-      error: { errorType: 'Runtime.ExitError', errorMessage: reason },
-    });
+    this.resolveInit?.(initExited(reason, 0));
     this.resolveInit = undefined;
-    const pending = this.pendingInvoke;
-    this.pendingInvoke = undefined;
-    if (pending) {
-      pending.resolve({
-        error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${pending.requestId} Error: ${reason}` },
-        fatal: true,
-      });
-    } else {
-      this.hooks.lost(reason);
-    }
+    if (!this.pendingInvoke.exited(reason)) this.hooks.lost(reason);
   }
 
   private markGone(): void {
@@ -185,22 +146,14 @@ class LightEnvironment implements EnvironmentHandle {
 
   invoke(message: InvokeMessage): Promise<InvokeOutcome> {
     const host = this.host;
-    if (!host || this.gone || !host.connected) {
-      return Promise.resolve({
-        error: { errorType: 'Runtime.ExitError', errorMessage: 'the environment is gone' },
-        fatal: true,
-      });
-    }
-    return new Promise((resolve) => {
-      this.pendingInvoke = { requestId: message.requestId, resolve };
-      host.send(message);
-    });
+    if (!host || this.gone || !host.connected) return environmentGone();
+    return this.pendingInvoke.start(message.requestId, () => host.send(message));
   }
 
   async destroy(): Promise<void> {
     if (!this.gone && this.host?.connected) this.host.send({ type: 'destroy', envId: this.start.envId });
     this.markGone();
     this.resolveInit = undefined;
-    this.pendingInvoke = undefined;
+    this.pendingInvoke.forget();
   }
 }

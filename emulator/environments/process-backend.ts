@@ -1,19 +1,23 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { FromRuntime, InvokeMessage, ResultMessage } from '../runtime/messages';
-import {
-  type Backend,
-  baseChildEnv,
-  type EnvironmentHandle,
-  type EnvironmentHooks,
-  type EnvironmentStart,
-  type InitOutcome,
-  type InvokeOutcome,
-  isTypeScript,
-  runsFromSources,
-  runtimeEntry,
-  tsxHook,
+import type { FromRuntime, InvokeMessage } from '../runtime/messages';
+import type {
+  Backend,
+  EnvironmentHandle,
+  EnvironmentHooks,
+  EnvironmentStart,
+  InitOutcome,
+  InvokeOutcome,
 } from './backend';
+import {
+  environmentGone,
+  forkRuntime,
+  initDone,
+  initExited,
+  initMessage,
+  PendingInvoke,
+  startFailed,
+} from './outcomes';
 
 interface Blank {
   readonly child: ChildProcess;
@@ -85,10 +89,9 @@ export class ProcessBackend implements Backend {
       this.forkQueue.push(() => {
         if (this.stopped) return reject(new Error('the emulator is stopping'));
         const started = performance.now();
-        const { file, execArgv } = runtimeEntry('process-main');
         let child: ChildProcess;
         try {
-          child = fork(file, [], { execArgv, env: baseChildEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+          child = forkRuntime('process-main');
         } catch (error) {
           return reject(error);
         }
@@ -140,7 +143,7 @@ export class ProcessBackend implements Backend {
 
 class ProcessEnvironment implements EnvironmentHandle {
   private child: ChildProcess | undefined;
-  private pendingInvoke: { requestId: string; resolve: (outcome: InvokeOutcome) => void } | undefined;
+  private readonly pendingInvoke = new PendingInvoke();
   private exited = false;
   private destroying = false;
 
@@ -159,23 +162,13 @@ class ProcessEnvironment implements EnvironmentHandle {
     try {
       blank = await this.backend.takeBlank();
     } catch (error) {
-      return {
-        ok: false,
-        initDurationMs: 0,
-        spawnMs: 0,
-        error: { errorType: 'Runtime.StartFailed', errorMessage: (error as Error).message },
-      };
+      return startFailed(error);
     }
     const child = blank.child;
     this.child = child;
     if (this.destroying) {
       child.kill('SIGKILL');
-      return {
-        ok: false,
-        initDurationMs: 0,
-        spawnMs: blank.spawnMs,
-        error: { errorType: 'Runtime.ExitError', errorMessage: 'destroyed before init' },
-      };
+      return initExited('destroyed before init', blank.spawnMs);
     }
     child.stdout?.setEncoding('utf8').on('data', (text: string) => this.hooks.log(text));
     child.stderr?.setEncoding('utf8').on('data', (text: string) => this.hooks.log(text));
@@ -185,71 +178,26 @@ class ProcessEnvironment implements EnvironmentHandle {
         if (message.type === 'log') this.hooks.log(message.text);
         else if (message.type === 'initDone' && initialising) {
           initialising = false;
-          resolve(
-            message.error
-              ? { ok: false, initDurationMs: message.initDurationMs, spawnMs: blank.spawnMs, error: message.error }
-              : { ok: true, initDurationMs: message.initDurationMs, spawnMs: blank.spawnMs },
-          );
-        } else if (message.type === 'result') this.settle(message);
+          resolve(initDone(message, blank.spawnMs));
+        } else if (message.type === 'result') this.pendingInvoke.settle(message);
       });
       child.once('exit', (code, signal) => {
         this.exited = true;
         const reason = `Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`;
         if (initialising) {
           initialising = false;
-          resolve({
-            ok: false,
-            initDurationMs: 0,
-            spawnMs: blank.spawnMs,
-            error: { errorType: 'Runtime.ExitError', errorMessage: reason },
-          });
+          resolve(initExited(reason, blank.spawnMs));
         }
-        const pending = this.pendingInvoke;
-        this.pendingInvoke = undefined;
-        if (pending) {
-          pending.resolve({
-            error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${pending.requestId} Error: ${reason}` },
-            fatal: true,
-          });
-        } else if (!this.destroying) {
-          this.hooks.lost(reason);
-        }
+        if (!this.pendingInvoke.exited(reason) && !this.destroying) this.hooks.lost(reason);
       });
-      const needsTsx = isTypeScript(this.start.handlerPath) && !runsFromSources();
-      child.send({
-        type: 'init',
-        envId: this.start.envId,
-        handlerPath: this.start.handlerPath,
-        handlerExport: this.start.handlerExport,
-        env: this.start.env,
-        cwd: this.start.cwd,
-        tsxHook: needsTsx ? tsxHook() : undefined,
-        failInit: this.start.failInit,
-      });
+      child.send(initMessage(this.start));
     });
-  }
-
-  private settle(message: ResultMessage): void {
-    const pending = this.pendingInvoke;
-    if (!pending || pending.requestId !== message.requestId) return;
-    this.pendingInvoke = undefined;
-    pending.resolve(
-      message.error ? { error: message.error, fatal: message.fatal === true } : { payload: message.payload ?? 'null' },
-    );
   }
 
   invoke(message: InvokeMessage): Promise<InvokeOutcome> {
     const child = this.child;
-    if (!child || this.exited) {
-      return Promise.resolve({
-        error: { errorType: 'Runtime.ExitError', errorMessage: 'the environment is gone' },
-        fatal: true,
-      });
-    }
-    return new Promise((resolve) => {
-      this.pendingInvoke = { requestId: message.requestId, resolve };
-      child.send(message);
-    });
+    if (!child || this.exited) return environmentGone();
+    return this.pendingInvoke.start(message.requestId, () => child.send(message));
   }
 
   destroy(): Promise<void> {

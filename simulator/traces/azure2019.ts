@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { Random } from '../random';
 import { AZURE_2019_CITATION } from './citation';
-import { forEachLine, Header, numberCell, TraceFormatError } from './csv';
+import { forEachRow, type Header, numberCell, TraceFormatError } from './csv';
 import { IntList } from './int-list';
 import type { ArrivalBatch, ArrivalSource, Trace, TraceFunction } from './types';
 
@@ -47,7 +47,6 @@ interface Row2019 {
 }
 
 function readInvocations(file: string) {
-  let header: Header | undefined;
   let minuteColumns: Array<{ column: number; minute: number }> = [];
   let appCol = -1;
   let fnCol = -1;
@@ -59,26 +58,21 @@ function readInvocations(file: string) {
   const entryFn = new IntList();
   const entryMinute = new IntList();
   const entryCount = new IntList();
-  forEachLine(file, (line, lineNumber) => {
-    if (line.length === 0) return;
-    const cells = line.split(',');
-    if (header === undefined) {
-      header = new Header(file, cells);
-      appCol = header.require('HashApp');
-      fnCol = header.require('HashFunction');
-      ownerCol = header.find('HashOwner');
-      triggerCol = header.find('Trigger');
-      minuteColumns = cells
-        .map((name, column) => ({ column, label: name.trim() }))
-        .filter(({ label }) => /^\d+$/.test(label))
-        .map(({ column, label }) => ({ column, minute: Number(label) - 1 }));
-      if (minuteColumns.length === 0) {
-        throw new TraceFormatError(file, 1, 'no minute columns (1, 2, … 1440): not a 2019 invocations file');
-      }
-      if (minuteColumns.some(({ minute }) => minute < 0))
-        throw new TraceFormatError(file, 1, 'minute labels start at 1');
-      return;
+  const onHeader = (header: Header) => {
+    appCol = header.require('HashApp');
+    fnCol = header.require('HashFunction');
+    ownerCol = header.find('HashOwner');
+    triggerCol = header.find('Trigger');
+    minuteColumns = header.columns
+      .map((name, column) => ({ column, label: name.trim() }))
+      .filter(({ label }) => /^\d+$/.test(label))
+      .map(({ column, label }) => ({ column, minute: Number(label) - 1 }));
+    if (minuteColumns.length === 0) {
+      throw new TraceFormatError(file, 1, 'no minute columns (1, 2, … 1440): not a 2019 invocations file');
     }
+    if (minuteColumns.some(({ minute }) => minute < 0)) throw new TraceFormatError(file, 1, 'minute labels start at 1');
+  };
+  const header = forEachRow(file, onHeader, (cells, lineNumber) => {
     const app = cells[appCol];
     const name = cells[fnCol];
     if (app === undefined || name === undefined || name === '') {
@@ -123,18 +117,12 @@ function readInvocations(file: string) {
 
 function readDurations(file: string): Map<string, { mean: number; quantiles: Float64Array | undefined }> {
   const out = new Map<string, { mean: number; quantiles: Float64Array | undefined }>();
-  let header: Header | undefined;
-  forEachLine(file, (line, lineNumber) => {
-    if (line.length === 0) return;
-    const cells = line.split(',');
-    if (header === undefined) {
-      header = new Header(file, cells);
-      header.require('HashApp');
-      header.require('HashFunction');
-      header.require('Average');
-      return;
-    }
-    const h = header;
+  const onHeader = (header: Header) => {
+    header.require('HashApp');
+    header.require('HashFunction');
+    header.require('Average');
+  };
+  forEachRow(file, onHeader, (cells, lineNumber, h) => {
     const mean = numberCell(cells[h.require('Average')], file, lineNumber, 'Average');
     const columns = QUANTILE_COLUMNS.map((name) => h.find(name));
     const quantiles = columns.every((c) => c !== undefined)
@@ -151,20 +139,15 @@ function readDurations(file: string): Map<string, { mean: number; quantiles: Flo
 /** Memory per function: by app and function when the file has HashFunction, else per app (split below). */
 function readMemory(file: string): { perFunction: boolean; values: Map<string, number> } {
   const values = new Map<string, number>();
-  let header: Header | undefined;
   let perFunction = false;
-  forEachLine(file, (line, lineNumber) => {
-    if (line.length === 0) return;
-    const cells = line.split(',');
-    if (header === undefined) {
-      header = new Header(file, cells);
-      header.require('HashApp');
-      perFunction = header.has('HashFunction');
-      if (!header.has('AverageAllocatedMb_pct99') && !header.has('AverageAllocatedMb')) {
-        throw new TraceFormatError(file, 1, 'missing column "AverageAllocatedMb_pct99" (or "AverageAllocatedMb")');
-      }
-      return;
+  const onHeader = (header: Header) => {
+    header.require('HashApp');
+    perFunction = header.has('HashFunction');
+    if (!header.has('AverageAllocatedMb_pct99') && !header.has('AverageAllocatedMb')) {
+      throw new TraceFormatError(file, 1, 'missing column "AverageAllocatedMb_pct99" (or "AverageAllocatedMb")');
     }
+  };
+  forEachRow(file, onHeader, (cells, lineNumber, header) => {
     const column = header.has('AverageAllocatedMb_pct99') ? 'AverageAllocatedMb_pct99' : 'AverageAllocatedMb';
     const mb = numberCell(cells[header.require(column)], file, lineNumber, column);
     const app = cells[header.require('HashApp')];

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { AZURE_2021_CITATION } from './citation';
-import { forEachLine, Header, numberCell, TraceFormatError } from './csv';
+import { forEachRow, type Header, numberCell, TraceFormatError } from './csv';
 import { FloatList, IntList } from './int-list';
 import type { ArrivalBatch, ArrivalSource, Trace, TraceFunction } from './types';
 
@@ -12,7 +12,6 @@ const BATCH = 65_536;
  * `func` is unique only within its `app`, so a function is the pair. The trace has no memory data.
  */
 export function loadAzure2021(file: string): Trace {
-  let header: Header | undefined;
   let appCol = -1;
   let fnCol = -1;
   let endCol = -1;
@@ -23,17 +22,13 @@ export function loadAzure2021(file: string): Trace {
   const duration = new FloatList();
   const fn = new IntList();
   let lastEnd = 0;
-  forEachLine(file, (line, lineNumber) => {
-    if (line.length === 0) return;
-    const cells = line.split(',');
-    if (header === undefined) {
-      header = new Header(file, cells);
-      appCol = header.require('app');
-      fnCol = header.require('func');
-      endCol = header.require('end_timestamp');
-      durCol = header.require('duration');
-      return;
-    }
+  const onHeader = (header: Header) => {
+    appCol = header.require('app');
+    fnCol = header.require('func');
+    endCol = header.require('end_timestamp');
+    durCol = header.require('duration');
+  };
+  const header = forEachRow(file, onHeader, (cells, lineNumber) => {
     const app = cells[appCol];
     const name = cells[fnCol];
     if (!app || !name) throw new TraceFormatError(file, lineNumber, 'row has no app/func');

@@ -55,6 +55,30 @@ export function forEachLine(file: string, onLine: (line: string, lineNumber: num
   }
 }
 
+/**
+ * Reads a comma-separated file row by row: the first non-empty line is the header, handed to `onHeader` to check
+ * the columns it needs; every later non-empty line is split into cells for `onRow`. Returns the header, or
+ * undefined when the file has no lines.
+ */
+export function forEachRow(
+  file: string,
+  onHeader: (header: Header) => void,
+  onRow: (cells: string[], lineNumber: number, header: Header) => void,
+): Header | undefined {
+  let header: Header | undefined;
+  forEachLine(file, (line, lineNumber) => {
+    if (line.length === 0) return;
+    const cells = line.split(',');
+    if (header === undefined) {
+      header = new Header(file, cells);
+      onHeader(header);
+    } else {
+      onRow(cells, lineNumber, header);
+    }
+  });
+  return header;
+}
+
 /** Maps column names of a CSV header to their positions; the loaders read by name so full upstream files work. */
 export class Header {
   private readonly index = new Map<string, number>();

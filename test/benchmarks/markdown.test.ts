@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchReport, renderBenchmarks, TRACE_CITATIONS } from '../../benchmarks/markdown';
+import { BENCHMARK_SECTIONS } from '../fixtures/benchmarks/sections';
 
 // The results of a real `npm run bench -- --quick`, with the emulator and controller benchmarks' own --quick output
 // added so that every section has something to render.
@@ -8,18 +9,7 @@ const fixture = JSON.parse(
   readFileSync(join(__dirname, '..', 'fixtures', 'benchmarks', 'report.json'), 'utf8'),
 ) as BenchReport;
 
-const SECTIONS = [
-  '# Benchmarks',
-  '## Machine',
-  '## Commands',
-  '## How to read these',
-  '## 1. Fan-out on the emulator',
-  '## 2. Controller footprint',
-  '## 3. Warming strategies on real traces (simulator)',
-  '## 4. Target helper size',
-  '## 5. Emulator throughput',
-  '## Data and licence',
-];
+const SECTIONS = ['# Benchmarks', ...BENCHMARK_SECTIONS];
 
 function sectionOf(markdown: string, heading: string): string {
   const start = markdown.indexOf(`${heading}\n`);

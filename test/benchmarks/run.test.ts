@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchUsageError, parseRunArgs, planSteps } from '../../benchmarks/run';
+import { BENCHMARK_SECTIONS } from '../fixtures/benchmarks/sections';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -75,19 +76,7 @@ describe('npm run bench -- --quick (the harness, not the numbers)', () => {
     expect(simulator.comparisons.length).toBeGreaterThan(0);
     expect(simulator.comparisons[0]!.rows.map((row) => row.strategy)).toContain('thermostat');
 
-    for (const heading of [
-      '## Machine',
-      '## Commands',
-      '## How to read these',
-      '## 1. Fan-out on the emulator',
-      '## 2. Controller footprint',
-      '## 3. Warming strategies on real traces (simulator)',
-      '## 4. Target helper size',
-      '## 5. Emulator throughput',
-      '## Data and licence',
-    ]) {
-      expect(markdown).toContain(`${heading}\n`);
-    }
+    for (const heading of BENCHMARK_SECTIONS) expect(markdown).toContain(`${heading}\n`);
     expect(markdown).toContain('a **quick** smoke run');
   }, 240_000);
 

@@ -1,12 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { renderReport } from '../../cli/demo/report';
 import { syntheticRecord } from '../fixtures/cli/synthetic-record';
+import { launchChromium, openFile } from '../helpers/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 
 describe('demo HTML report in a real browser', () => {
@@ -15,19 +14,7 @@ describe('demo HTML report in a real browser', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'thermostat-report-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -48,16 +35,7 @@ describe('demo HTML report in a real browser', () => {
         ],
       }),
     );
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('request', (request) => requests.push(request.url()));
-
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const { page, problems, requests } = await openFile(browser, file, { width: 1200, height: 900 });
 
     const charts = await page.$$eval('figure.chart-figure', (figures) =>
       figures.map((figure) => {

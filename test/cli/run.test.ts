@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS, runCommand } from '../../cli/commands/run';
+import { createEmulatorStateTable } from '../../benchmarks/local-setup';
+import { runCommand } from '../../cli/commands/run';
 import { main } from '../../cli/main';
-import { STATE_TABLE } from '../../controller/state';
 import { type Emulator, startEmulator } from '../../emulator';
 import { memoryIo } from '../helpers/io';
 
@@ -55,21 +54,7 @@ describe('thermostat run', () => {
 
   it('keeps state in DynamoDB between runs, so a second tick right away does not ping again', async () => {
     const table = 'thermostat-cli-test';
-    const dynamo = new DynamoDBClient({
-      endpoint: emulator.dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    dynamo.destroy();
+    await createEmulatorStateTable(emulator, table);
     const args = [
       '--policies',
       join(policies, 'hello.yaml'),

@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { renderHtml } from '../../../simulator/report/html';
 import { buildReport } from '../../../simulator/report/report';
 import { simulate } from '../../../simulator/run';
 import { createStrategy, STRATEGY_IDS } from '../../../simulator/strategies';
 import { loadTrace } from '../../../simulator/traces/load';
+import { launchChromium, openFile } from '../../helpers/browser';
 import { policySet } from '../helpers';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('simulation HTML report in a real browser', () => {
   let browser: Browser;
@@ -18,10 +17,7 @@ describe('simulation HTML report in a real browser', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'thermostat-sim-report-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -39,15 +35,7 @@ describe('simulation HTML report in a real browser', () => {
     const file = join(dir, 'report.html');
     writeFileSync(file, renderHtml(buildReport(trace, run)));
 
-    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('request', (request) => requests.push(request.url()));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const { page, problems, requests } = await openFile(browser, file, { width: 1000, height: 900 });
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);

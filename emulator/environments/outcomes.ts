@@ -1,0 +1,108 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { InitDoneMessage, InitMessage, ResultMessage } from '../runtime/messages';
+import {
+  baseChildEnv,
+  type EnvironmentStart,
+  type InitOutcome,
+  type InvokeOutcome,
+  isTypeScript,
+  runsFromSources,
+  runtimeEntry,
+  tsxHook,
+} from './backend';
+
+/*
+ * What the process and light backends say alike: the runtime they fork, the init message, and how init and
+ * invoke end. Both must answer the emulator with the same errors, whichever kind of environment ran the handler.
+ */
+
+/** A runtime child with its own output piped and an IPC channel. */
+export function forkRuntime(name: 'process-main' | 'light-main'): ChildProcess {
+  const { file, execArgv } = runtimeEntry(name);
+  return fork(file, [], { execArgv, env: baseChildEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+}
+
+/** The message that loads an environment's handler in the runtime. */
+export function initMessage(start: EnvironmentStart): InitMessage {
+  const needsTsx = isTypeScript(start.handlerPath) && !runsFromSources();
+  return {
+    type: 'init',
+    envId: start.envId,
+    handlerPath: start.handlerPath,
+    handlerExport: start.handlerExport,
+    env: start.env,
+    cwd: start.cwd,
+    tsxHook: needsTsx ? tsxHook() : undefined,
+    failInit: start.failInit,
+  };
+}
+
+/** The runtime could not be started for this environment. */
+export function startFailed(error: unknown): InitOutcome {
+  return {
+    ok: false,
+    initDurationMs: 0,
+    spawnMs: 0,
+    error: { errorType: 'Runtime.StartFailed', errorMessage: (error as Error).message },
+  };
+}
+
+/** The runtime went away before init finished. */
+export function initExited(reason: string, spawnMs: number): InitOutcome {
+  return { ok: false, initDurationMs: 0, spawnMs, error: { errorType: 'Runtime.ExitError', errorMessage: reason } };
+}
+
+export function initDone(message: InitDoneMessage, spawnMs: number): InitOutcome {
+  return message.error
+    ? { ok: false, initDurationMs: message.initDurationMs, spawnMs, error: message.error }
+    : { ok: true, initDurationMs: message.initDurationMs, spawnMs };
+}
+
+/** An invoke on an environment whose runtime is already gone. */
+export function environmentGone(): Promise<InvokeOutcome> {
+  return Promise.resolve({
+    error: { errorType: 'Runtime.ExitError', errorMessage: 'the environment is gone' },
+    fatal: true,
+  });
+}
+
+/** The one invocation an environment serves at a time, settled by its result or by the runtime's exit. */
+export class PendingInvoke {
+  private pending: { requestId: string; resolve: (outcome: InvokeOutcome) => void } | undefined;
+
+  /** Registers the invocation, then sends it. */
+  start(requestId: string, send: () => void): Promise<InvokeOutcome> {
+    return new Promise((resolve) => {
+      this.pending = { requestId, resolve };
+      send();
+    });
+  }
+
+  /** Settles the invocation the result answers; false when the result is for no pending invocation. */
+  settle(message: ResultMessage): boolean {
+    const pending = this.pending;
+    if (!pending || pending.requestId !== message.requestId) return false;
+    this.pending = undefined;
+    pending.resolve(
+      message.error ? { error: message.error, fatal: message.fatal === true } : { payload: message.payload ?? 'null' },
+    );
+    return true;
+  }
+
+  /** Fails the invocation because the runtime exited; false when none was pending. */
+  exited(reason: string): boolean {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return false;
+    pending.resolve({
+      error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${pending.requestId} Error: ${reason}` },
+      fatal: true,
+    });
+    return true;
+  }
+
+  /** Drops the invocation without answering it (the environment is being destroyed). */
+  forget(): void {
+    this.pending = undefined;
+  }
+}
