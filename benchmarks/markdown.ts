@@ -545,7 +545,7 @@ function footprintSection(
     const c = controller.value;
     if (c.init) {
       parts.push(
-        `From \`benchmarks/controller.ts\` (the controller helper's benchmark): requiring the bundle takes ${ms(c.init.requireMs)} in a fresh Node.js process; as an on-demand function in the emulator its init took ${ms(c.init.emulatorInitMs)} (cold start ${ms(c.init.emulatorColdStartMs)}, process spawn included).`,
+        `From \`benchmarks/controller.ts\`: requiring the bundle takes ${ms(c.init.requireMs)} in a fresh Node.js process; as an on-demand function in the emulator its init took ${ms(c.init.emulatorInitMs)} (cold start ${ms(c.init.emulatorColdStartMs)}, process spawn included).`,
         '',
       );
     }
