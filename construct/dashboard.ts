@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import type { BoundTarget } from './binding';
 import {
   ControllerMetric,
+  type ControllerMetricName,
   controllerMetric,
   HelperMetric,
   helperMetric,
@@ -48,8 +49,7 @@ export function buildDashboard(scope: Construct, id: string, options: DashboardO
 
 function controllerRow(options: DashboardOptions): cloudwatch.IWidget[] {
   const { service, controller, deadLetterQueue } = options;
-  const total = (name: (typeof ControllerMetric)[keyof typeof ControllerMetric], label: string) =>
-    controllerMetric(name, service, { label });
+  const total = (name: ControllerMetricName, label: string) => controllerMetric(name, service, { label });
   return [
     new cloudwatch.TextWidget({
       markdown: `# Thermostat controller\nservice \`${service}\`, ${options.targets.length} target(s). Each tick proves warm environments with pings and reconciles provisioned concurrency.`,

@@ -18,18 +18,6 @@ export class TimeBudgetError extends Error {
   override readonly name = 'TimeBudgetError';
 }
 
-/** A read-only call for one target failed in a way that is not "it does not exist". */
-export class ObservationError extends Error {
-  override readonly name = 'ObservationError';
-  constructor(
-    readonly target: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
 /** A write (provisioned concurrency, scalable target) for one target failed. */
 export class ActionError extends Error {
   override readonly name = 'ActionError';

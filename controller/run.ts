@@ -8,7 +8,7 @@ import { describeError } from './errors';
 import type { ObservationCaches } from './observe/caches';
 import { invalidateFunction, observeAccount, observeTargets } from './observe/observe';
 import { warmTarget } from './ping/warm';
-import { type AutoChooser, DEFAULT_TICK_SHARE, type Decision, type PingDecision, plan } from './plan';
+import { type AutoChooser, type Decision, type PingDecision, plan, tickShareOf } from './plan';
 import type { Effective, LoadedPolicy, PolicyIssue } from './policy/core';
 import { resolvePolicy } from './policy/core';
 import { buildEvents, publishEvents } from './report/events';
@@ -141,7 +141,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     return report;
   }
 
-  const keys = new Set(resolved.map((policy) => policy.key));
+  const keys = new Set(keysOf);
   const states = await deps.state.loadTargets(mine.map((policy) => policy.key));
   const orphans = shard.index === 0 ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
   for (const orphan of orphans) states.set(orphan.key, orphan);
@@ -158,8 +158,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const { account, error: accountError } = await observeAccount(observeDeps);
   const { targets, freshFacts } = await observeTargets(observeDeps, mine, states, tick.scheduledAt, orphans);
 
-  const shares = resolved.map((policy) => policy.budget.maxShare).filter((value) => value !== undefined);
-  const tickShare = (config.tickShare ?? (shares.length > 0 ? Math.max(...shares) : DEFAULT_TICK_SHARE)) / shard.of;
+  const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
   const decisions = plan(
     mine,
     plannedAt,

@@ -109,7 +109,8 @@ export function flavouredPingPayload(flavour: PingFlavour, ping: PingRequest): R
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

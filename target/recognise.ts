@@ -1,4 +1,4 @@
-import { isThermostatPing, type PingFormat, type PingRequest, readPingRequest } from './protocol';
+import { isRecord, isThermostatPing, type PingFormat, type PingRequest, readPingRequest } from './protocol';
 
 /** A recognised warm-up ping, whatever warmer sent it. */
 export interface WarmPing {
@@ -18,10 +18,6 @@ export const SPW_SOURCE = 'serverless-plugin-warmup';
 
 /** @thundra/warmup waits this long before its `wait=`, so Thundra's round sizes assume it. */
 const THUNDRA_BASE_HOLD_MS = 100;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The shape check behind the security rule: every key must belong to the format. Events from API Gateway, ALB,

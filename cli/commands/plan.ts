@@ -11,6 +11,7 @@ import { formatIssue, loadPolicySet, resolvePolicy } from '../../controller/poli
 import { type Command, parseCommandArgs } from '../command';
 import { EXIT, InputError, UsageError } from '../errors';
 import { colours, type Io } from '../io';
+import { alignColumns } from '../table';
 
 const HELP = `Usage: thermostat plan --policies <dir|file> [--at <ISO time>] [--observed <file>] [--json]
 
@@ -205,18 +206,12 @@ function table(decisions: readonly Decision[], io: Io): string {
   const c = colours(io.stdout, io.env);
   const head = ['target', 'mode', 'window', 'action', 'reason'];
   const rows = decisions.map((d) => [d.key, d.mode, d.window ?? '-', actionText(d), d.reason]);
-  const widths = head.map((h, i) => (i === head.length - 1 ? 0 : Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const paintAction = (d: Decision, text: string) =>
     d.kind === 'fail' ? c.red(text) : d.kind === 'skip' ? c.dim(text) : c.green(text);
-  const line = (cells: readonly string[], decision?: Decision) =>
-    cells
-      .map((cell, i) => {
-        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
-        return decision && i === 3 ? paintAction(decision, padded) : padded;
-      })
-      .join('  ')
-      .trimEnd();
-  return [c.bold(line(head)), ...rows.map((r, i) => line(r, decisions[i]))].join('\n');
+  const [header, ...lines] = alignColumns([head, ...rows], (text, row, column) =>
+    row > 0 && column === 3 ? paintAction(decisions[row - 1]!, text) : text,
+  );
+  return [c.bold(header!), ...lines].join('\n');
 }
 
 export const planCommand: Command = {

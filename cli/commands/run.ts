@@ -29,6 +29,7 @@ import { DynamoStateStore, MemoryStateStore, type StateStore } from '../../contr
 import { type Command, parseCommandArgs } from '../command';
 import { EXIT, InputError, UsageError } from '../errors';
 import { colours, type Io } from '../io';
+import { alignColumns } from '../table';
 
 const HELP = `Usage: thermostat run --policies <dir|file> [--endpoint <url>] [options]
 
@@ -196,22 +197,16 @@ export function reportTable(report: RunReport, io: Io): string {
     provisionedText(t),
     t.failure ? `${t.failure.kind}: ${t.failure.message}` : t.decisions.map((d) => d.reason).join('; '),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[], status?: string) =>
-    cells
-      .map((cell, i) => {
-        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
-        if (i !== 3 || status === undefined) return padded;
-        return status === 'ok' ? c.green(padded) : c.red(padded);
-      })
-      .join('  ')
-      .trimEnd();
+  const [header, ...body] = alignColumns([head, ...rows], (text, row, column) => {
+    if (row === 0 || column !== 3) return text;
+    return report.targets[row - 1]!.status === 'ok' ? c.green(text) : c.red(text);
+  });
   const t = report.totals;
   const lines = [
     `Tick ${report.tickId} (run ${report.runId}): ${report.status} in ${report.durationMs} ms`,
     '',
-    c.bold(line(head)),
-    ...rows.map((row, i) => line(row, report.targets[i]!.status)),
+    c.bold(header!),
+    ...body,
     '',
     `${t.targets} targets, ${t.pingsSent} pings sent, ${t.environmentsProven} environments proven` +
       `${t.coldEnvironments > 0 ? ` (${t.coldEnvironments} were cold)` : ''}, ${t.provisionedChanges} provisioned changes, ` +

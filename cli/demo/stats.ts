@@ -1,12 +1,13 @@
+import { percentile as sortedPercentile } from '../../simulator/results';
 import type { Copy, DemoRecord, RequestSample } from './record';
 import { COPIES } from './record';
 
 /** Nearest-rank percentile (p in 0–100) of the values; 0 for none, so an empty copy reads as "no added latency". */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+  return sortedPercentile(
+    [...values].sort((a, b) => a - b),
+    p / 100,
+  );
 }
 
 export interface CopySummary {

@@ -27,6 +27,11 @@ export const PING_OUTCOME_KINDS: readonly PingOutcomeKind[] = [
   'error',
 ];
 
+/** A count per outcome kind, all zero, in PING_OUTCOME_KINDS order. */
+export function zeroOutcomes(): Record<PingOutcomeKind, number> {
+  return Object.fromEntries(PING_OUTCOME_KINDS.map((kind) => [kind, 0])) as Record<PingOutcomeKind, number>;
+}
+
 function functionErrorBody(payload: Uint8Array | undefined): { errorType: string; message: string } {
   try {
     const body = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8')) as {

@@ -3,7 +3,7 @@ import type { LambdaInvoker } from '../aws/ports';
 import type { Clock } from '../clock';
 import type { WeightedSemaphore } from '../concurrency';
 import type { PingDecision } from '../plan';
-import { PING_OUTCOME_KINDS, type PingOutcome, type PingOutcomeKind } from './outcome';
+import { PING_OUTCOME_KINDS, type PingOutcome, type PingOutcomeKind, zeroOutcomes } from './outcome';
 import { type RoundTiming, sendRound } from './round';
 
 export interface WarmConfig extends RoundTiming {
@@ -105,7 +105,7 @@ export async function warmTarget(
 ): Promise<WarmResult> {
   const { clock } = deps;
   const random = deps.random ?? Math.random;
-  const outcomes = Object.fromEntries(PING_OUTCOME_KINDS.map((kind) => [kind, 0])) as Record<PingOutcomeKind, number>;
+  const outcomes = zeroOutcomes();
   const messages: Partial<Record<PingOutcomeKind, string>> = {};
   const environments = new Map<string, EnvironmentProof>();
   const wanted = decision.proof ? decision.wanted : decision.count;
@@ -153,7 +153,7 @@ export async function warmTarget(
     rounds += 1;
     pingsSent += permits;
 
-    const round = Object.fromEntries(PING_OUTCOME_KINDS.map((kind) => [kind, 0])) as Record<PingOutcomeKind, number>;
+    const round = zeroOutcomes();
     let retryAfter = 0;
     for (const outcome of results) {
       round[outcome.kind] += 1;

@@ -9,6 +9,12 @@ export interface BudgetSettings {
 /** Share of the unreserved account concurrency all pings of a tick may use when no policy says otherwise. */
 export const DEFAULT_TICK_SHARE = 0.2;
 
+/** The tick's share when none is configured: the largest `maxShare` among the policies, else the default. */
+export function tickShareOf(budgets: readonly BudgetSettings[]): number {
+  const shares = budgets.map((budget) => budget.maxShare).filter((share) => share !== undefined);
+  return shares.length > 0 ? Math.max(...shares) : DEFAULT_TICK_SHARE;
+}
+
 export type PingCap =
   | { readonly cap: number; readonly limitedBy: readonly string[] }
   | { readonly cap: undefined; readonly limitedBy: readonly string[] };

@@ -7,6 +7,7 @@ export {
   reservedHeadroom,
   targetPingCap,
   tickPool,
+  tickShareOf,
 } from './budget';
 export * from './decision';
 export { intervalTolerance, isDue } from './interval';

@@ -1,7 +1,7 @@
 import type { Effective, ProvisionedSettings } from '../policy';
 import { formatDuration } from '../policy/duration';
 import { type AutoChooser, costModelChooser } from './auto';
-import { allocateFairly, DEFAULT_TICK_SHARE, type PingCap, targetPingCap, tickPool } from './budget';
+import { allocateFairly, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
 import type { Decision, PingDecision } from './decision';
 import { isDue } from './interval';
 import type { Observed, TargetObservation } from './observed';
@@ -52,8 +52,7 @@ export function plan(
 ): Decision[] {
   const nowMs = now.getTime();
   const chooser = options.chooseAuto ?? costModelChooser;
-  const shares = policies.map((policy) => policy.budget.maxShare).filter((share) => share !== undefined);
-  const share = options.tickShare ?? (shares.length > 0 ? Math.max(...shares) : DEFAULT_TICK_SHARE);
+  const share = options.tickShare ?? tickShareOf(policies.map((policy) => policy.budget));
   const targets = policies.map((policy) => planTarget(policy, nowMs, observed, chooser));
 
   const requests = targets.filter((target) => target.ping !== undefined).map((target) => target.ping!);

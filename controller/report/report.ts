@@ -1,5 +1,5 @@
 import type { ProvisionedChange } from '../act/provisioned';
-import type { PingOutcomeKind } from '../ping/outcome';
+import { type PingOutcomeKind, zeroOutcomes } from '../ping/outcome';
 import type { WarmCounts } from '../ping/warm';
 import type { AccountConcurrency, DecisionKind, PolicyMode } from '../plan';
 import type { PolicyIssue } from '../policy';
@@ -73,18 +73,8 @@ export interface RunReport {
   readonly events: { readonly published: number; readonly failed: number };
 }
 
-const ZERO_OUTCOMES = {
-  ok: 0,
-  'function-error': 0,
-  throttled: 0,
-  'timed-out': 0,
-  'not-found': 0,
-  'invalid-response': 0,
-  error: 0,
-} as const satisfies Record<PingOutcomeKind, number>;
-
 export function totalsOf(targets: readonly TargetReport[]): RunTotals {
-  const byOutcome: Record<PingOutcomeKind, number> = { ...ZERO_OUTCOMES };
+  const byOutcome = zeroOutcomes();
   let pinged = 0;
   let pingsSent = 0;
   let environmentsProven = 0;

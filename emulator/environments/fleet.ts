@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock';
 import { lambdaErrors } from '../errors';
@@ -124,6 +125,8 @@ export class Fleet {
   private readonly environments = new Set<Environment>();
   /** The same environments by function and version, so routing does not scan the whole fleet. */
   private readonly byVersion = new Map<string, Set<Environment>>();
+  /** Provisioned environments by configuration: their metrics are noted on every invocation they serve. */
+  private readonly byPcKey = new Map<string, Set<Environment>>();
   private readonly counts = new Map<string, FunctionCounts>();
   private readonly inFlight = new Map<string, { all: number; onDemand: number }>();
   private readonly resourceInFlight = new Map<string, number>();
@@ -186,18 +189,26 @@ export class Fleet {
     if (reserved !== undefined && flight.all >= reserved) {
       this.throttle(request, 'ReservedFunctionConcurrentInvocationLimitExceeded');
     }
-    const mine = [...(this.byVersion.get(versionKey(fn.name, config.version)) ?? [])];
-    const provisioned = mine.filter((env) => env.provisioned && env.available && !env.retiring);
-    const idleProvisioned = provisioned.find((env) => env.state === 'idle');
+    // One pass over this version's environments: this runs for every invocation.
+    let idleProvisioned: Environment | undefined;
+    let spillover = false;
+    let idle: Environment | undefined;
+    for (const env of this.byVersion.get(versionKey(fn.name, config.version)) ?? []) {
+      if (env.retiring) continue;
+      if (env.provisioned) {
+        if (!env.available) continue;
+        spillover = true;
+        if (env.state === 'idle' && !idleProvisioned) idleProvisioned = env;
+      } else if (env.state === 'idle' && (!idle || (env.lastUsedAt ?? 0) > (idle.lastUsedAt ?? 0))) {
+        // The most recently used idle environment, as Lambda prefers.
+        idle = env;
+      }
+    }
     if (idleProvisioned) return this.lease(idleProvisioned, request, false, false);
 
     if (reserved === undefined && this.unreservedInUse() >= this.unreservedPool()) {
       this.throttle(request, 'ConcurrentInvocationLimitExceeded');
     }
-    const spillover = provisioned.length > 0;
-    const idle = mine
-      .filter((env) => !env.provisioned && env.state === 'idle' && !env.retiring)
-      .sort((a, b) => (b.lastUsedAt ?? 0) - (a.lastUsedAt ?? 0))[0];
     if (idle) return this.lease(idle, request, false, spillover);
     if (!this.takeScalingToken(fn.name)) this.throttle(request, 'FunctionInvocationRateLimitExceeded');
     const env = this.create(config, 'on-demand', undefined);
@@ -382,10 +393,8 @@ export class Fleet {
       clock.now(),
     );
     this.environments.add(env);
-    const key = versionKey(config.functionName, config.version);
-    const set = this.byVersion.get(key) ?? new Set<Environment>();
-    set.add(env);
-    this.byVersion.set(key, set);
+    addTo(this.byVersion, versionKey(config.functionName, config.version), env);
+    if (pcKey !== undefined) addTo(this.byPcKey, pcKey, env);
     this.countsOf(config.functionName).environmentsCreated += 1;
     env.lifetimeTimer = clock.setTimeout(() => {
       env.lifetimeTimer = undefined;
@@ -409,7 +418,7 @@ export class Fleet {
         handlerPath: config.handlerPath,
         handlerExport: config.handlerExport,
         env: environmentVariables(config, env.id, env.initType, this.deps.variables()),
-        cwd: config.handlerPath.replace(/[/\\][^/\\]*$/, ''),
+        cwd: dirname(config.handlerPath),
         failInit,
       },
       {
@@ -467,7 +476,7 @@ export class Fleet {
 
   /** Provisioned environments of one configuration. */
   provisionedOf(pcKey: string): Environment[] {
-    return this.list().filter((env) => env.pcKey === pcKey && !env.dead);
+    return [...(this.byPcKey.get(pcKey) ?? [])];
   }
 
   /** Lets a provisioned environment go without replacement: now if idle, else after its request. */
@@ -488,6 +497,7 @@ export class Fleet {
     env.lifetimeTimer = undefined;
     this.environments.delete(env);
     this.byVersion.get(versionKey(env.functionName, env.version))?.delete(env);
+    if (env.pcKey !== undefined) this.byPcKey.get(env.pcKey)?.delete(env);
     for (const line of env.splitter.flush()) this.environmentLine(env, line);
     const handle = env.handle;
     if (handle) {
@@ -600,11 +610,22 @@ export class Fleet {
   }
 
   private noteProvisioned(pcKey: string): void {
-    const envs = this.provisionedOf(pcKey).filter((env) => env.available);
-    const inUse = envs.filter((env) => env.state === 'busy').length;
+    let allocated = 0;
+    let inUse = 0;
+    for (const env of this.byPcKey.get(pcKey) ?? []) {
+      if (!env.available) continue;
+      allocated += 1;
+      if (env.state === 'busy') inUse += 1;
+    }
     const separator = pcKey.indexOf(':');
-    this.deps.lambdaMetrics.provisioned(pcKey.slice(0, separator), pcKey.slice(separator + 1), inUse, envs.length);
+    this.deps.lambdaMetrics.provisioned(pcKey.slice(0, separator), pcKey.slice(separator + 1), inUse, allocated);
   }
+}
+
+function addTo(index: Map<string, Set<Environment>>, key: string, env: Environment): void {
+  const set = index.get(key);
+  if (set) set.add(env);
+  else index.set(key, new Set([env]));
 }
 
 function versionKey(functionName: string, version: string): string {
