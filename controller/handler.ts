@@ -102,9 +102,11 @@ export interface ClientOptions {
   readonly region?: string;
   /** Per-service endpoints (the emulator); unset ones use the SDK's own resolution. */
   readonly endpoints?: Partial<Record<Service, string>>;
+  /** Explicit credentials (the CLI against the emulator); unset uses the SDK's default chain. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-type Service = 'lambda' | 'autoscaling' | 'cloudwatch' | 'dynamodb' | 'events';
+export type Service = 'lambda' | 'autoscaling' | 'cloudwatch' | 'dynamodb' | 'events';
 
 /** The SDK's environment variable suffix per service (AWS_ENDPOINT_URL_<SUFFIX>). */
 const ENDPOINT_VARIABLES: Record<Service, string> = {
@@ -130,7 +132,10 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv): Partial<Record<Service
 
 /** The SDK clients, configured once. Endpoints come from AWS_ENDPOINT_URL_* unless `endpoint` is given. */
 export function buildClients(options: ClientOptions) {
-  const region = options.region ? { region: options.region } : {};
+  const region = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
   const at = (service: Service) => {
     const endpoint = options.endpoints?.[service];
     return endpoint ? { ...region, endpoint } : region;
@@ -187,16 +192,56 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   const tracer = new Tracer({ serviceName });
   for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
 
-  const clock = systemClock;
-  // Below Lambda's 15/s shared control-plane quota (and GetFunction's 100/s), leaving room for deploys and people.
-  const controlRps = numberFrom(env, 'THERMOSTAT_CONTROL_RPS', 10, 0.1);
+  const deps = wireDeps({
+    clients,
+    policies,
+    config,
+    maxSockets,
+    state: new DynamoStateStore(sdkDynamo(clients.dynamo), table),
+    log: powertoolsLog(logger),
+    metrics,
+    clock: systemClock,
+    controlRps: numberFrom(env, 'THERMOSTAT_CONTROL_RPS', 10, 0.1),
+    getFunctionRps: numberFrom(env, 'THERMOSTAT_GET_FUNCTION_RPS', 50, 0.1),
+    ...(env.THERMOSTAT_EVENT_BUS ? { eventBus: env.THERMOSTAT_EVENT_BUS } : {}),
+    // Lambda sets the unqualified name; the construct grants InvokeFunction on exactly that function's ARN.
+    ...(env.AWS_LAMBDA_FUNCTION_NAME ? { self: env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+  });
+  return { deps, policies, maxSockets, clients };
+}
+
+export interface WiringInput {
+  readonly clients: ReturnType<typeof buildClients>;
+  readonly policies: PolicySource;
+  readonly config: ControllerConfig;
+  readonly maxSockets: number;
+  readonly state: RunDeps['state'];
+  readonly log: RunDeps['log'];
+  readonly metrics: RunDeps['metrics'];
+  readonly clock: RunDeps['clock'];
+  /** Control-plane requests per second: below Lambda's 15/s shared quota, leaving room for deploys and people. */
+  readonly controlRps: number;
+  /** GetFunction requests per second (its own quota is 100/s). */
+  readonly getFunctionRps: number;
+  readonly eventBus?: string;
+  /** The controller's own function name, which shards invoke. */
+  readonly self?: string;
+}
+
+/**
+ * The controller's dependencies from built clients: rate-limited control plane (whose limiters follow the tick's
+ * share and deadline), the ping invoker, caches and the ping semaphore. Shared by the Lambda handler and the CLI, so
+ * a local run behaves as the deployed controller does.
+ */
+export function wireDeps(input: WiringInput): RunDeps {
+  const { clients, clock, controlRps } = input;
   const limiters = {
     control: new RateLimiter(controlRps, Math.max(1, Math.floor(controlRps / 2)), clock),
-    getFunction: new RateLimiter(numberFrom(env, 'THERMOSTAT_GET_FUNCTION_RPS', 50, 0.1), 10, clock),
+    getFunction: new RateLimiter(input.getFunctionRps, 10, clock),
     autoscaling: new RateLimiter(controlRps, 5, clock),
   };
-  const deps: RunDeps = {
-    policies,
+  return {
+    policies: input.policies,
     lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl), limiters),
     invoker: sdkInvoker(clients.lambdaData),
     autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling), limiters.autoscaling),
@@ -207,18 +252,16 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
       for (const limiter of Object.values(limiters)) limiter.deadline = deadline;
     },
     cloudwatch: sdkMetrics(clients.cloudwatch),
-    ...(env.THERMOSTAT_EVENT_BUS ? { events: { api: sdkEvents(clients.events), bus: env.THERMOSTAT_EVENT_BUS } } : {}),
-    state: new DynamoStateStore(sdkDynamo(clients.dynamo), table),
-    log: powertoolsLog(logger),
-    metrics,
+    ...(input.eventBus ? { events: { api: sdkEvents(clients.events), bus: input.eventBus } } : {}),
+    state: input.state,
+    log: input.log,
+    metrics: input.metrics,
     clock,
     caches: createCaches(),
-    semaphore: new WeightedSemaphore(maxSockets),
-    config,
-    // Lambda sets the unqualified name; the construct grants InvokeFunction on exactly that function's ARN.
-    ...(env.AWS_LAMBDA_FUNCTION_NAME ? { self: env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+    semaphore: new WeightedSemaphore(input.maxSockets),
+    config: input.config,
+    ...(input.self ? { self: input.self } : {}),
   };
-  return { deps, policies, maxSockets, clients };
 }
 
 /** The run's Log backed by Powertools Logger (JSON lines; the run id becomes the correlation id). */

@@ -1,25 +1,8 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from '../../controller/aws/rate-limit';
-import {
-  sdkAutoScaling,
-  sdkDynamo,
-  sdkEvents,
-  sdkInvoker,
-  sdkLambdaControl,
-  sdkMetrics,
-} from '../../controller/aws/sdk';
+import { sdkDynamo } from '../../controller/aws/sdk';
 import { type Clock, systemClock } from '../../controller/clock';
-import { WeightedSemaphore } from '../../controller/concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from '../../controller/config';
-import { socketPoolSize } from '../../controller/handler';
-import { createCaches } from '../../controller/observe/caches';
+import { buildClients, socketPoolSize, wireDeps } from '../../controller/handler';
 import { formatIssue, loadPolicySet } from '../../controller/policy';
 import type { Log } from '../../controller/report/log';
 import type { MetricsSink } from '../../controller/report/metrics';
@@ -96,63 +79,41 @@ const NO_METRICS: MetricsSink = {
 };
 
 /**
- * The SDK clients of a CLI run. Like controller/handler.ts (whose clients follow the Lambda environment), but with
- * an explicit endpoint and credentials, since a CLI process must not change its own environment variables.
- */
-function cliClients(options: LocalRunOptions, maxSockets: number) {
-  const common = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    maxAttempts: 3,
-  };
-  // Pings need a socket each, all at once: the SDK's default pool of 50 would serialise a large round.
-  const pingHandler = new NodeHttpHandler({
-    connectionTimeout: 3_000,
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-  });
-  return {
-    // The warm-up loop decides about retries itself: one attempt per ping.
-    lambdaData: new LambdaClient({ ...common, requestHandler: pingHandler, maxAttempts: 1 }),
-    lambdaControl: new LambdaClient(common),
-    autoscaling: new ApplicationAutoScalingClient(common),
-    cloudwatch: new CloudWatchClient(common),
-    events: new EventBridgeClient(common),
-  };
-}
-
-/**
- * The controller's dependencies for a run outside Lambda: the same ports, rate limits and socket sizing as
- * controller/handler.ts, pointed at an explicit endpoint, with a quiet log and no EMF output.
+ * The controller's dependencies for a run outside Lambda: the very wiring of controller/handler.ts (clients, socket
+ * sizing, rate limits that follow the tick's deadline), pointed at an explicit endpoint and credentials — a CLI
+ * process must not change its own environment variables — with a quiet log and no EMF output.
  */
 export function localRuntime(options: LocalRunOptions): LocalRuntime {
   const config: ControllerConfig = { ...DEFAULT_CONFIG, ...options.config };
   const maxSockets = socketPoolSize(
     options.policies.policies.map((loaded) => loaded.policy),
-    config.parallelism,
+    config.actParallelism,
   );
-  const clients = cliClients(options, maxSockets);
-  const clock = options.clock ?? systemClock;
-  const rps = options.controlRps ?? 10;
-  const deps: RunDeps = {
+  const { endpoint } = options;
+  const clients = buildClients({
+    maxSockets,
+    connectTimeoutMs: 3_000,
+    maxAttempts: 3,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    // The state store is passed in, so DynamoDB keeps the SDK's own resolution.
+    ...(endpoint
+      ? { endpoints: { lambda: endpoint, autoscaling: endpoint, cloudwatch: endpoint, events: endpoint } }
+      : {}),
+  });
+  const deps = wireDeps({
+    clients,
     policies: options.policies,
-    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl), {
-      control: new RateLimiter(rps, Math.max(1, Math.floor(rps)), clock),
-      getFunction: new RateLimiter(50, 10, clock),
-    }),
-    invoker: sdkInvoker(clients.lambdaData),
-    autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling), new RateLimiter(rps, 5, clock)),
-    cloudwatch: sdkMetrics(clients.cloudwatch),
-    ...(options.eventBus ? { events: { api: sdkEvents(clients.events), bus: options.eventBus } } : {}),
+    config,
+    maxSockets,
     state: options.state,
     log: options.log ?? writerLog(),
     metrics: NO_METRICS,
-    clock,
-    caches: createCaches(),
-    semaphore: new WeightedSemaphore(maxSockets),
-    config,
-  };
+    clock: options.clock ?? systemClock,
+    controlRps: options.controlRps ?? 10,
+    getFunctionRps: 50,
+    ...(options.eventBus ? { eventBus: options.eventBus } : {}),
+  });
   return {
     deps,
     destroy() {
