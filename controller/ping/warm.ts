@@ -5,21 +5,9 @@ import type { WeightedSemaphore } from '../concurrency';
 import type { PingDecision } from '../plan';
 import { PING_OUTCOME_KINDS, type PingOutcome, type PingOutcomeKind, zeroOutcomes } from './outcome';
 import { type RoundTiming, sendRound } from './round';
+import { afterRound, firstRound, mayStart, type RoundRules, type WarmStop, wantedOf, warmRequestOf } from './rounds';
 
-export interface WarmConfig extends RoundTiming {
-  /** Rounds per target per tick (the first one plus top-ups): the cost budget of proving N environments. */
-  readonly maxRounds: number;
-  /** Base pause before a round that follows throttles or transient errors; doubles each time, with jitter. */
-  readonly backoffMs: number;
-  /** Upper bound when a top-up round lengthens the hold because pings did not overlap. */
-  readonly maxHoldMs: number;
-  /**
-   * Added to the first round's hold when new environments are expected: a cold start keeps its environment busy
-   * only until init ends, so without it an environment that started fast is released while slower ones still
-   * start, and late pings reuse it instead of proving another.
-   */
-  readonly coldStartAllowanceMs: number;
-}
+export interface WarmConfig extends RoundTiming, RoundRules {}
 
 export const DEFAULT_WARM_CONFIG: WarmConfig = {
   callTimeoutMs: 10_000,
@@ -45,24 +33,13 @@ export interface EnvironmentSummary {
   readonly firstInvocation: boolean;
   readonly initType: InitType;
   readonly initDurationMs: number;
+  readonly initAt: number;
   readonly pingsServed: number;
   readonly realServed: number;
   readonly lastRealRequestAt: number | null;
 }
 
-export type WarmStop =
-  | 'proven'
-  /** As many environments as the budget allows are proven; more would need a larger round. */
-  | 'budget'
-  | 'no-proof'
-  | 'max-rounds'
-  | 'time-budget'
-  | 'throttled'
-  | 'not-found'
-  | 'function-error'
-  | 'invalid-response'
-  | 'timed-out'
-  | 'error';
+export type { WarmStop } from './rounds';
 
 /** What one target's warm-up did: the part of the result that the run report carries as it is. */
 export interface WarmCounts {
@@ -93,13 +70,13 @@ export interface WarmResult extends WarmCounts {
 /**
  * Pings a target until `wanted` distinct environments are proven or the cost/time budget runs out. Every round
  * is a full round (all pings in flight together): idle warm environments take pings first, so only a round at
- * least as large as the proven set can reach new ones. Throttles halve the next round; a round no larger than
- * what is already proven could not add anything, so the loop stops there instead of hammering.
+ * least as large as the proven set can reach new ones. Sizes, holds, pauses and stops follow rounds.ts, the rule
+ * book the simulator uses too; this function only performs the rounds and tallies their outcomes.
  */
 export async function warmTarget(
   deps: WarmDeps,
   decision: Pick<PingDecision, 'function' | 'qualifier' | 'count' | 'wanted' | 'holdMs' | 'payload' | 'proof'> &
-    Partial<Pick<PingDecision, 'expectCold'>>,
+    Partial<Pick<PingDecision, 'expectCold' | 'initMs'>>,
   runId: string,
   config: WarmConfig = DEFAULT_WARM_CONFIG,
 ): Promise<WarmResult> {
@@ -108,27 +85,21 @@ export async function warmTarget(
   const outcomes = zeroOutcomes();
   const messages: Partial<Record<PingOutcomeKind, string>> = {};
   const environments = new Map<string, EnvironmentProof>();
-  const wanted = decision.proof ? decision.wanted : decision.count;
-  let size = Math.min(decision.count, wanted);
-  let hold = decision.holdMs + (decision.expectCold ? config.coldStartAllowanceMs : 0);
-  let rounds = 0;
+  const request = warmRequestOf(decision);
+  const wanted = wantedOf(request);
+  let state = firstRound(request, config);
   let pingsSent = 0;
   let answered = 0;
   let stoppedBy: WarmStop = 'max-rounds';
-  let pause = 0;
 
   while (true) {
-    if (rounds >= config.maxRounds) {
-      stoppedBy = 'max-rounds';
+    const step = mayStart(state, config, clock.now(), deps.deadline);
+    if (step.kind === 'stop') {
+      stoppedBy = step.reason;
       break;
     }
-    const estimate = pause + hold + size * config.dispatchMsPerPing + 1000;
-    if (clock.now() + estimate > deps.deadline) {
-      stoppedBy = 'time-budget';
-      break;
-    }
-    if (pause > 0) await clock.sleep(pause);
-    const permits = deps.semaphore ? await deps.semaphore.acquire(size) : size;
+    if (step.pauseMs > 0) await clock.sleep(step.pauseMs);
+    const permits = deps.semaphore ? await deps.semaphore.acquire(step.size) : step.size;
     let results: readonly PingOutcome[];
     try {
       const round = await sendRound(
@@ -137,10 +108,10 @@ export async function warmTarget(
           function: decision.function,
           qualifier: decision.qualifier,
           size: permits,
-          holdMs: hold,
+          holdMs: step.holdMs,
           payload: decision.payload,
           proof: decision.proof,
-          runId: `${runId}-${rounds}`,
+          runId: `${runId}-${state.rounds}`,
           deadline: deps.deadline,
         },
         config,
@@ -150,7 +121,6 @@ export async function warmTarget(
     } finally {
       deps.semaphore?.release(permits);
     }
-    rounds += 1;
     pingsSent += permits;
 
     const round = zeroOutcomes();
@@ -168,45 +138,24 @@ export async function warmTarget(
           retryAfter = Math.max(retryAfter, outcome.retryAfterMs);
       }
     }
-
-    if (!decision.proof) {
-      stoppedBy = 'no-proof';
-      break;
-    }
-    if (environments.size >= wanted) {
-      stoppedBy = 'proven';
-      break;
-    }
-    // A round can prove at most as many environments as it sends pings: with the budget below what is wanted,
-    // the round that filled it is the last one.
-    if (environments.size >= decision.count) {
-      stoppedBy = 'budget';
-      break;
-    }
     const fatal = (['not-found', 'function-error', 'invalid-response'] as const).find(
       (kind) => round[kind] > 0 && round[kind] + round.ok === permits && round.ok === 0,
     );
-    if (fatal) {
-      // Retrying cannot help: the function or alias is missing, or every answer failed the same way.
-      stoppedBy = fatal;
-      break;
-    }
-    const backoff = config.backoffMs * 2 ** (rounds - 1) * (0.5 + random() / 2);
-    if (round.throttled > 0) {
-      size = Math.max(1, Math.floor(permits / 2));
-      pause = Math.max(backoff, retryAfter);
-      if (size <= environments.size) {
-        stoppedBy = 'throttled';
-        break;
-      }
-    } else if (round.error > 0 || round['timed-out'] > 0) {
-      pause = backoff;
-    } else {
-      // Every ping answered yet some shared an environment: they did not overlap, so hold longer.
-      pause = 0;
-      hold = Math.min(config.maxHoldMs, hold * 2);
-    }
-    size = Math.min(size, wanted);
+    state = afterRound(
+      state,
+      request,
+      config,
+      {
+        sent: permits,
+        ok: round.ok,
+        throttled: round.throttled,
+        transient: round.error + round['timed-out'],
+        ...(fatal ? { fatal } : {}),
+        ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
+        proven: environments.size,
+      },
+      random,
+    );
   }
 
   const proven = decision.proof ? environments.size : 0;
@@ -222,7 +171,7 @@ export async function warmTarget(
     cold: [...environments.values()].filter((proof) => proof.firstInvocation).length,
     shortfall: decision.proof ? Math.max(0, wanted - proven) : 0,
     pingsSent,
-    rounds,
+    rounds: state.rounds,
     outcomes,
     stoppedBy: failure && stoppedBy === 'max-rounds' ? (failure.kind as WarmStop) : stoppedBy,
     ...(failure ? { failure } : {}),
@@ -232,6 +181,7 @@ export async function warmTarget(
       firstInvocation: proof.firstInvocation,
       initType: proof.initType,
       initDurationMs: proof.initDurationMs,
+      initAt: proof.initAt,
       pingsServed: proof.pingsServed,
       realServed: proof.realServed,
       lastRealRequestAt: proof.lastRealRequestAt,

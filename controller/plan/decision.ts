@@ -27,6 +27,8 @@ export interface PingDecision extends DecisionBase {
   readonly proof: boolean;
   /** New environments are expected (fewer were proven last time than are wanted): they start cold. */
   readonly expectCold: boolean;
+  /** The function's observed init duration (ms), so the hold of a round that starts environments fits it. */
+  readonly initMs?: number;
   /** Why pings are sent instead of what the mode would normally do, e.g. a FAILED provisioned allocation. */
   readonly fallback?: 'provisioned-failed' | 'provisioned-blocked';
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG } from '../../controller/config';
 import { type Architecture, choosePingsOrProvisioned } from '../../controller/cost';
+import { warmRequestOf } from '../../controller/ping/rounds';
 import {
   type Decision,
   type ManagedRecord,
@@ -16,6 +17,7 @@ import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-t
 import { type Dispatcher, fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
 import type { Strategy, StrategyContext } from './types';
+import { driveWarmUp } from './warm-up';
 
 const MINUTE_MS = 60_000;
 
@@ -143,10 +145,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     };
 
     /**
-     * One target's warm-up as controller/ping/warm.ts does it: full rounds (all pings in flight together) held until
-     * startedAt + hold + size × dispatchMsPerPing; while fewer environments than wanted are proven, another round,
-     * with the hold doubled when every ping answered yet some shared an environment, or half the size after
-     * throttles; at most maxRounds rounds.
+     * One target's warm-up by the controller's own round rules (controller/ping/rounds.ts): full rounds (all pings
+     * in flight together) held until startedAt + hold + size × dispatchMsPerPing, with the outcomes coming from
+     * the model instead of Invoke.
      */
     const warmOne = (
       decision: PingDecision,
@@ -156,47 +157,44 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       done: (finishedAt: number, proven: number) => void,
     ) => {
       const config = DEFAULT_CONFIG.warm;
-      const wanted = decision.proof ? decision.wanted : decision.count;
       const holds = decision.payload.flavour === 'thermostat';
       const envs = new Set<number>();
       let provisioned = 0;
-      let size = Math.min(decision.count, wanted);
-      let hold = decision.holdMs;
       let rounds = 0;
       const proven = () => envs.size + provisioned;
-      const round = (startedAt: number) => {
-        fanOut({
-          engine,
-          random,
-          startAt: startedAt,
-          targets: [{ fn, count: size }],
-          // The handler sizes the HTTP socket pool to the largest fan-out the policies allow.
-          maxInFlight: Number.POSITIVE_INFINITY,
-          durationMs: engine.model.pingHandlerMs,
-          holdUntil: holds ? startedAt + hold + Math.ceil(size * config.dispatchMsPerPing) : undefined,
-          client,
-          onDone: (result) => {
-            rounds++;
-            const r = result.rounds[0];
-            for (const env of r.envs) if (env >= 0) envs.add(env);
-            provisioned = Math.max(provisioned, r.provisioned);
-            if (rounds === 1) tally.add(decision.wanted, r.distinct, r.cold);
-            const end = result.finishedAt;
-            if (!decision.proof || proven() >= wanted || rounds >= config.maxRounds) return done(end, proven());
-            if (r.throttled > 0) {
-              size = Math.max(1, Math.floor(size / 2));
-              if (size <= proven()) return done(end, proven());
-              const pause = config.backoffMs * 2 ** (rounds - 1) * (0.5 + random.next() / 2);
-              engine.at(end + pause, () => round(engine.now));
-              return;
-            }
-            hold = Math.min(config.maxHoldMs, hold * 2);
-            size = Math.min(size, wanted);
-            round(end);
-          },
-        });
-      };
-      round(at);
+      driveWarmUp(warmRequestOf(decision), config, at, {
+        random: () => random.next(),
+        at: (t, run) => engine.at(t, () => run(engine.now)),
+        done: (finishedAt) => done(finishedAt, proven()),
+        perform: (step, report) =>
+          fanOut({
+            engine,
+            random,
+            startAt: step.at,
+            targets: [{ fn, count: step.size }],
+            // The handler sizes the HTTP socket pool to the largest fan-out the policies allow.
+            maxInFlight: Number.POSITIVE_INFINITY,
+            durationMs: engine.model.pingHandlerMs,
+            holdUntil: holds ? step.at + step.holdMs + Math.ceil(step.size * config.dispatchMsPerPing) : undefined,
+            client,
+            onDone: (result) => {
+              const r = result.rounds[0];
+              for (const env of r.envs) if (env >= 0) envs.add(env);
+              provisioned = Math.max(provisioned, r.provisioned);
+              if (rounds++ === 0) tally.add(decision.wanted, r.distinct, r.cold);
+              report(
+                {
+                  sent: step.size,
+                  ok: step.size - r.throttled,
+                  throttled: r.throttled,
+                  transient: 0,
+                  proven: proven(),
+                },
+                result.finishedAt,
+              );
+            },
+          }),
+      });
     };
 
     /** The tick's ping decisions, at most `parallelism` targets at a time, one HTTP client for all. */
