@@ -14,6 +14,8 @@ export interface Environment {
   invocations: number;
   pingsServed: number;
   realServed: number;
+  /** Handler time of the real invocations that have finished, in ms. */
+  realBusyMs: number;
   lastRealRequestAt: number | null;
 }
 
@@ -43,6 +45,7 @@ export function createEnvironment(source: EnvironmentSource = {}): Environment {
     invocations: 0,
     pingsServed: 0,
     realServed: 0,
+    realBusyMs: 0,
     lastRealRequestAt: null,
   };
 }
@@ -73,4 +76,9 @@ export function countInvocation(environment: Environment, kind: 'ping' | 'real',
     environment.lastRealRequestAt = at;
   }
   return first;
+}
+
+/** Adds a finished real invocation's handler time (the controller derives the function's load from it). */
+export function countBusy(environment: Environment, startedAt: number, endedAt: number): void {
+  if (endedAt > startedAt) environment.realBusyMs += endedAt - startedAt;
 }

@@ -77,10 +77,17 @@ export function withThermostat<TEvent, TResult, TContext extends LambdaContext>(
         );
         return;
       }
-      thermostat.countReal(context);
+      const startedAt = thermostat.countReal(context);
+      const done: LambdaCallback<TResult | PingAnswer> =
+        typeof callback === 'function'
+          ? (error, result) => {
+              thermostat.endReal(startedAt);
+              callback(error, result);
+            }
+          : callback;
       // Returned, not just called: a handler declared with a callback may still return a promise, which the
       // runtime then uses exactly as it would without the wrapper.
-      return callbackHandler(event, context, callback);
+      return callbackHandler(event, context, done);
     };
   }
 
@@ -88,7 +95,11 @@ export function withThermostat<TEvent, TResult, TContext extends LambdaContext>(
   return async function thermostatHandler(event: TEvent, context: TContext) {
     const ping = thermostat.recognise(event, context);
     if (ping) return thermostat.answer(ping, context);
-    thermostat.countReal(context);
-    return asyncHandler(event, context);
+    const startedAt = thermostat.countReal(context);
+    try {
+      return await asyncHandler(event, context);
+    } finally {
+      thermostat.endReal(startedAt);
+    }
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The helper as a middy middleware, on its own subpath so functions without middy never load it. It is a plain
- * `{ before }` object: nothing from @middy/core is imported, at runtime or in types.
+ * `{ before, after, onError }` object: nothing from @middy/core is imported, at runtime or in types.
  */
 import { createThermostat, type PingAnswer, type ThermostatOptions } from './thermostat';
 import type { LambdaContext } from './types';
@@ -14,6 +14,9 @@ export interface MiddyRequestLike<TContext extends LambdaContext = LambdaContext
 export interface ThermostatMiddleware<TContext extends LambdaContext = LambdaContext> {
   /** Returns the ping's answer, which middy sends as the early response; returns nothing for real events. */
   readonly before: (request: MiddyRequestLike<TContext>) => Promise<PingAnswer> | undefined;
+  /** Counts the real request's handler time (what the controller reads as the function's load). */
+  readonly after: (request: MiddyRequestLike<TContext>) => void;
+  readonly onError: (request: MiddyRequestLike<TContext>) => void;
 }
 
 /**
@@ -27,12 +30,26 @@ export function thermostatMiddleware<TContext extends LambdaContext = LambdaCont
   options?: ThermostatOptions<TContext>,
 ): ThermostatMiddleware<TContext> {
   const thermostat = createThermostat(options);
+  // Real requests in flight (one per environment, but middy requests are objects we can key on safely).
+  const started = new WeakMap<object, number>();
+  const end = (request: object) => {
+    const at = started.get(request);
+    if (at === undefined) return;
+    started.delete(request);
+    thermostat.endReal(at);
+  };
   return {
     before(request) {
       const ping = thermostat.recognise(request.event, request.context);
       if (ping) return thermostat.answer(ping, request.context);
-      thermostat.countReal(request.context);
+      started.set(request, thermostat.countReal(request.context));
       return undefined;
+    },
+    after(request) {
+      end(request);
+    },
+    onError(request) {
+      end(request);
     },
   };
 }

@@ -61,6 +61,11 @@ export interface EnvironmentProof {
   readonly realServed: number;
   /** Epoch ms of the last real invocation this environment served, or null if none. */
   readonly lastRealRequestAt: number | null;
+  /**
+   * Handler time (ms) of the real invocations this environment finished: with `realServed` and `initAt`, the load
+   * real traffic puts on it, for free (absent from helpers older than this field).
+   */
+  readonly realBusyMs?: number;
   /** How long this ping was held, in ms (onPing hook time included). */
   readonly heldMs: number;
   readonly runId: string;

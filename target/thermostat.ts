@@ -1,4 +1,4 @@
-import { countInvocation, type Environment, environmentId, processEnvironment } from './environment';
+import { countBusy, countInvocation, type Environment, environmentId, processEnvironment } from './environment';
 import { ThermostatOptionsError } from './errors';
 import { emfLine, type MetricDimension, type MetricsOptions, qualifierOf, startKind } from './metrics';
 import { type EnvironmentProof, type PingFormat, PROTOCOL_VERSION, type ProofEnvelope } from './protocol';
@@ -53,7 +53,10 @@ export interface Thermostat<TContext extends LambdaContext> {
   recognise(event: unknown, context: TContext): WarmPing | undefined;
   answer(ping: WarmPing, context: TContext): Promise<PingAnswer>;
   /** Counts a real invocation and writes its EMF line; never throws into the user's invocation. */
-  countReal(context: TContext): void;
+  /** Counts a real invocation starting now; returns its start (epoch ms) for `endReal`. */
+  countReal(context: TContext): number;
+  /** Ends a real invocation started at `startedAt` (epoch ms, from `countReal`): counts its handler time. */
+  endReal(startedAt: number): void;
 }
 
 const ALL_FORMATS: readonly PingFormat[] = [
@@ -197,6 +200,7 @@ export function createThermostat<TContext extends LambdaContext>(
         pingsServed: environment.pingsServed,
         realServed: environment.realServed,
         lastRealRequestAt: environment.lastRealRequestAt,
+        realBusyMs: Math.round(environment.realBusyMs),
         heldMs: now() - arrivedAt,
         runId: ping.runId,
         index: ping.index,
@@ -209,12 +213,16 @@ export function createThermostat<TContext extends LambdaContext>(
       return ping.format === 'opennext' ? { thermostat, type: 'warmer', serverId: envId } : { thermostat };
     },
 
+    endReal(startedAt) {
+      countBusy(environment, startedAt, now());
+    },
+
     countReal(context) {
+      const at = now();
       try {
-        const at = now();
         const first = countInvocation(environment, 'real', at);
         environmentId(environment, context);
-        if (!metrics) return;
+        if (!metrics) return at;
         write(
           emfLine({
             timestamp: at,
@@ -230,6 +238,7 @@ export function createThermostat<TContext extends LambdaContext>(
       } catch {
         // Accounting must never fail a real request; a lost metric line is the lesser harm.
       }
+      return at;
     },
   };
 }

@@ -17,6 +17,7 @@ const ProofSchema = z.object({
   pingsServed: z.int().check(z.gte(1)),
   realServed: z.int().check(z.gte(0)),
   lastRealRequestAt: z.nullable(z.number()),
+  realBusyMs: z.optional(z.number().check(z.gte(0))),
   heldMs: z.number(),
   runId: z.string(),
   index: z.int(),

@@ -37,6 +37,7 @@ export interface EnvironmentSummary {
   readonly pingsServed: number;
   readonly realServed: number;
   readonly lastRealRequestAt: number | null;
+  readonly realBusyMs?: number;
 }
 
 export type { WarmStop } from './rounds';
@@ -185,6 +186,7 @@ export async function warmTarget(
       pingsServed: proof.pingsServed,
       realServed: proof.realServed,
       lastRealRequestAt: proof.lastRealRequestAt,
+      ...(proof.realBusyMs !== undefined ? { realBusyMs: proof.realBusyMs } : {}),
     })),
   };
 }

@@ -28,6 +28,16 @@ export interface PingOutcome {
   readonly env: number;
   /** When its environment became free again, i.e. when the response left Lambda. */
   readonly endsAt: number;
+  /**
+   * What the environment's proof would say about real traffic (on-demand environments only): when it started,
+   * the real requests it served, their handler time, and when the last one arrived (NaN if none).
+   */
+  readonly sighting?: {
+    readonly initAt: number;
+    readonly realServed: number;
+    readonly realBusyMs: number;
+    readonly lastRealAt: number;
+  };
 }
 
 export interface PingRequest {
@@ -186,6 +196,10 @@ export class Engine {
   private reclaimAt = new Float64Array(1024);
   private retireAt = new Float64Array(1024);
   private serial = new Float64Array(1024);
+  private born = new Float64Array(1024);
+  private realServed = new Float64Array(1024);
+  private realBusy = new Float64Array(1024);
+  private lastReal = new Float64Array(1024);
   private owner = new Int32Array(1024);
   private freeSlots = new Int32Array(1024);
   private freeLen = 0;
@@ -374,6 +388,7 @@ export class Engine {
     const slot = this.takeIdle(pool, t);
     if (slot >= 0) {
       this.occupy(slot, pool, t + d);
+      this.served(slot, t, d);
       totals.onDemandBilledMs += billed(d);
       this.warmServed++;
       this.metrics?.record(f, t, t, t + d, false, pool.odBusy + pool.pcBusy.size);
@@ -387,7 +402,7 @@ export class Engine {
     totals.onDemandBilledMs += billed(d);
     if (this.oracle) {
       // The oracle pinged this environment into existence one cold start earlier: warm, at the price of a ping.
-      this.create(pool, f, t, t + d);
+      this.served(this.create(pool, f, t, t + d), t, d);
       totals.pings++;
       totals.pingOnDemandBilledMs += this.model.pingHandlerMs;
       this.seenPings++;
@@ -396,7 +411,7 @@ export class Engine {
       return;
     }
     const cs = pool.fn.coldStartMs;
-    this.create(pool, f, t, t + cs + d);
+    this.served(this.create(pool, f, t, t + cs + d), t, d);
     totals.cold++;
     this.seenCold++;
     this.bump(cs);
@@ -420,7 +435,15 @@ export class Engine {
       this.occupy(slot, pool, warmEnd);
       totals.pingOnDemandBilledMs += billed(warmEnd - t);
       this.metrics?.record(f, t, t, warmEnd, false, pool.odBusy + pool.pcBusy.size);
-      return { at: t, cold: false, throttled: false, provisioned: false, env: this.serial[slot], endsAt: warmEnd };
+      return {
+        at: t,
+        cold: false,
+        throttled: false,
+        provisioned: false,
+        env: this.serial[slot],
+        endsAt: warmEnd,
+        sighting: this.sighting(slot),
+      };
     }
     if (!this.mayCreate(pool, t)) {
       totals.pingsThrottled++;
@@ -433,7 +456,31 @@ export class Engine {
     totals.pingsCold++;
     totals.pingOnDemandBilledMs += billed(end - ready);
     this.metrics?.record(f, t, t, end, false, pool.odBusy + pool.pcBusy.size);
-    return { at: t, cold: true, throttled: false, provisioned: false, env: this.serial[created], endsAt: end };
+    return {
+      at: t,
+      cold: true,
+      throttled: false,
+      provisioned: false,
+      env: this.serial[created],
+      endsAt: end,
+      sighting: this.sighting(created),
+    };
+  }
+
+  /** A real request of `durationMs` started on `slot` at `t`: what the target helper counts. */
+  private served(slot: number, t: number, durationMs: number): void {
+    this.realServed[slot]++;
+    this.realBusy[slot] += durationMs;
+    this.lastReal[slot] = t;
+  }
+
+  private sighting(slot: number): NonNullable<PingOutcome['sighting']> {
+    return {
+      initAt: this.born[slot],
+      realServed: this.realServed[slot],
+      realBusyMs: this.realBusy[slot],
+      lastRealAt: this.lastReal[slot],
+    };
   }
 
   private bump(addedMs: number): void {
@@ -549,6 +596,10 @@ export class Engine {
     const slot = this.allocSlot();
     this.owner[slot] = f;
     this.serial[slot] = ++this.serials;
+    this.born[slot] = t;
+    this.realServed[slot] = 0;
+    this.realBusy[slot] = 0;
+    this.lastReal[slot] = Number.NaN;
     this.retireAt[slot] = t + drawSpread(this.model.maxLifetime, this.reclaimRandom);
     pool.totals.environmentsCreated++;
     this.occupy(slot, pool, end);
@@ -582,6 +633,10 @@ export class Engine {
     this.reclaimAt = grow64(this.reclaimAt);
     this.retireAt = grow64(this.retireAt);
     this.serial = grow64(this.serial);
+    this.born = grow64(this.born);
+    this.realServed = grow64(this.realServed);
+    this.realBusy = grow64(this.realBusy);
+    this.lastReal = grow64(this.lastReal);
     const owner = new Int32Array(size);
     owner.set(this.owner);
     this.owner = owner;

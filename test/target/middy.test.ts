@@ -19,7 +19,7 @@ describe('thermostatMiddleware as a plain object', () => {
       write: sink.write,
       environment: createEnvironment({ env: { AWS_LAMBDA_LOG_STREAM_NAME: 'ls-m' }, now: clock.now }),
     });
-    expect(Object.keys(middleware)).toEqual(['before']);
+    expect(Object.keys(middleware)).toEqual(['before', 'after', 'onError']);
 
     expect(middleware.before({ event: apiEvent, context: fakeContext(clock) })).toBeUndefined();
     expect(sink.lines).toHaveLength(1);

@@ -345,6 +345,7 @@ describe('environment proof', () => {
       pingsServed: 1,
       realServed: 0,
       lastRealRequestAt: null,
+      realBusyMs: 0,
       heldMs: 250,
       runId: 'a',
       index: 1,
@@ -363,6 +364,23 @@ describe('environment proof', () => {
       index: 0,
     });
     expect(realAt).toBeLessThan(lastRealAt);
+  });
+
+  it('counts the handler time of real requests, so the controller can tell the load they put on it', async () => {
+    const { clock, options } = setup();
+    const wrapped = withThermostat(async () => {
+      clock.advance(300);
+      return 'real';
+    }, options);
+    await wrapped(realEvent, fakeContext(clock));
+    await wrapped(realEvent, fakeContext(clock));
+    const failing = withThermostat(async () => {
+      clock.advance(50);
+      throw new Error('boom');
+    }, options);
+    await expect(failing(realEvent, fakeContext(clock))).rejects.toThrow('boom');
+    const proof = proofOf(await clock.settle(wrapped(ping(clock), fakeContext(clock))));
+    expect(proof).toMatchObject({ realServed: 3, realBusyMs: 650 });
   });
 
   it('reports firstInvocation false for a ping after real traffic', async () => {

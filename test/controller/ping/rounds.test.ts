@@ -107,7 +107,9 @@ const base = {
   holdMs: 100,
 };
 
-const scenarios: Array<{ name: string; decision: typeof base & Record<string, unknown>; script: Answer[][] }> = [
+type Decision = typeof base & { count: number; wanted: number; expectCold?: boolean; initMs?: number };
+
+const scenarios: Array<{ name: string; decision: Decision; script: Answer[][] }> = [
   { name: 'one environment, proven at once', decision: { ...base, count: 1, wanted: 1 }, script: [['a']] },
   {
     name: 'pings that did not overlap, then a top-up',
