@@ -4,11 +4,12 @@ import type { AutoScalingApi, EventsApi, LambdaControl, LambdaInvoker, MetricsAp
 import type { Clock } from './clock';
 import { mapLimit, type WeightedSemaphore } from './concurrency';
 import type { ControllerConfig } from './config';
+import type { PriceBook } from './cost';
 import { describeError } from './errors';
 import type { ObservationCaches } from './observe/caches';
 import { invalidateFunction, observeAccount, observeTargets } from './observe/observe';
-import { warmTarget } from './ping/warm';
-import { type AutoChooser, type Decision, type PingDecision, plan, tickShareOf } from './plan';
+import { sightingsOf, warmTarget } from './ping/warm';
+import { type Decision, EMPTY_TRAFFIC, type PingDecision, plan, recordSightings, tickShareOf } from './plan';
 import type { Effective, LoadedPolicy, PolicyIssue } from './policy/core';
 import { resolvePolicy } from './policy/core';
 import { buildEvents, publishEvents } from './report/events';
@@ -44,7 +45,8 @@ export interface RunDeps {
   /** Permits = the ping client's socket pool: all rounds in flight together never exceed it. */
   readonly semaphore: WeightedSemaphore;
   readonly config: ControllerConfig;
-  readonly chooseAuto?: AutoChooser;
+  /** Prices for auto mode's cost model. @default us-east-1 */
+  readonly prices?: PriceBook;
   readonly newRunId?: () => string;
   /**
    * Function to invoke for shards: handler.ts passes Lambda's AWS_LAMBDA_FUNCTION_NAME (the unqualified function,
@@ -165,7 +167,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     { ...(account ? { account } : {}), targets },
     {
       tickShare,
-      ...(deps.chooseAuto ? { chooseAuto: deps.chooseAuto } : {}),
+      ...(deps.prices ? { prices: deps.prices } : {}),
     },
   );
 
@@ -260,6 +262,7 @@ async function actOnTarget(
     const ping = decisions.find((decision): decision is PingDecision => decision.kind === 'ping');
     let warm: WarmReport | undefined;
     let record: PingRecord | undefined;
+    let traffic = previous?.traffic;
     if (ping) {
       const result = await warmTarget(
         { invoker: deps.invoker, clock: deps.clock, semaphore: deps.semaphore, deadline },
@@ -267,6 +270,9 @@ async function actOnTarget(
         pingRunId,
         deps.config.warm,
       );
+      if (result.environments.length > 0) {
+        traffic = recordSightings(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
+      }
       if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
       if (result.failure) failure ??= result.failure;
       warm = {
@@ -301,7 +307,7 @@ async function actOnTarget(
 
     const managedChanged = JSON.stringify(provisioned.managed) !== JSON.stringify(previous?.managed);
     let state: TargetReport['state'] = 'unchanged';
-    if (record || managedChanged || facts) {
+    if (record || managedChanged || facts || traffic !== previous?.traffic) {
       const next: TargetState = {
         key: first.key,
         history: [...(previous?.history ?? []), ...(record ? [record] : [])],
@@ -314,6 +320,7 @@ async function actOnTarget(
             }),
         ...(provisioned.managed ? { managed: provisioned.managed } : {}),
         ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
+        ...(traffic ? { traffic } : {}),
       };
       state = await deps.state.saveTarget(next, tick.id);
     }

@@ -1,4 +1,10 @@
-import { costOfProvisioned, gbSeconds, onDemandRate, type PriceBook } from '../controller/cost';
+import {
+  costOfProvisioned,
+  GET_METRIC_DATA_PER_METRIC,
+  gbSeconds,
+  onDemandRate,
+  type PriceBook,
+} from '../controller/cost';
 import type { EngineTotals, Series, SimFunction } from './model/engine';
 
 export interface CostBreakdown {
@@ -16,6 +22,8 @@ export interface CostBreakdown {
   readonly pings: number;
   /** Controller or warmer functions' invocations (requests and duration). */
   readonly controller: number;
+  /** The controller's own observation calls (CloudWatch GetMetricData, per metric requested). */
+  readonly observation: number;
   readonly total: number;
 }
 
@@ -97,6 +105,7 @@ export function summarise(
     provisionedDuration: 0,
     pings: 0,
     controller: 0,
+    observation: 0,
   };
   let pingsSent = 0;
   let pingsCold = 0;
@@ -139,7 +148,9 @@ export function summarise(
     const c = totals.controller[arch];
     cost.controller += (c.requests / 1e6) * prices[arch].requestPerMillion + c.gbSeconds * onDemandRate(prices[arch]);
   }
+  cost.observation = totals.metricsRequested * GET_METRIC_DATA_PER_METRIC;
   const total =
+    cost.observation +
     cost.requests +
     cost.duration +
     cost.billedInit +

@@ -22,6 +22,7 @@ export {
   ARCHITECTURES,
   type Architecture,
   type DurationTier,
+  GET_METRIC_DATA_PER_METRIC,
   onDemandRate,
   PRICES,
   PRICES_EFFECTIVE,

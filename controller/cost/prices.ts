@@ -53,6 +53,12 @@ export const PRICES: PriceBook = {
   },
 };
 
+/**
+ * CloudWatch GetMetricData: USD 0.01 per 1,000 metrics requested (us-east-1, CloudWatch pricing page). What the
+ * controller pays to observe traffic, so observing is rationed like any other cost.
+ */
+export const GET_METRIC_DATA_PER_METRIC = 0.01 / 1000;
+
 /** Partial prices to merge over `PRICES`, e.g. `{ arm64: { requestPerMillion: 0.25 } }`. */
 export type PriceOverrides = { readonly [A in Architecture]?: Partial<PriceSheet> };
 

@@ -192,6 +192,7 @@ function stateFields(state: TargetState | undefined): TargetObservation {
     ...(state.lastWanted !== undefined ? { lastWanted: state.lastWanted } : {}),
     ...(state.lastProven !== undefined ? { lastProven: state.lastProven } : {}),
     ...(state.managed !== undefined ? { managed: state.managed } : {}),
+    ...(state.traffic !== undefined ? { traffic: state.traffic } : {}),
   };
 }
 

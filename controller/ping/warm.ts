@@ -2,7 +2,7 @@ import type { EnvironmentProof, InitType } from '../../target/protocol';
 import type { LambdaInvoker } from '../aws/ports';
 import type { Clock } from '../clock';
 import type { WeightedSemaphore } from '../concurrency';
-import type { PingDecision } from '../plan';
+import type { PingDecision, Sighting } from '../plan';
 import { PING_OUTCOME_KINDS, type PingOutcome, type PingOutcomeKind, zeroOutcomes } from './outcome';
 import { type RoundTiming, sendRound } from './round';
 import { afterRound, firstRound, mayStart, type RoundRules, type WarmStop, wantedOf, warmRequestOf } from './rounds';
@@ -189,6 +189,18 @@ export async function warmTarget(
       ...(proof.realBusyMs !== undefined ? { realBusyMs: proof.realBusyMs } : {}),
     })),
   };
+}
+
+/** What the proven environments said about real traffic, as the demand model reads it (controller/plan/traffic.ts). */
+export function sightingsOf(result: Pick<WarmResult, 'environments'>): Sighting[] {
+  return result.environments.map((env) => ({
+    envId: env.envId,
+    initAt: env.initAt,
+    realServed: env.realServed,
+    lastRealAt: env.lastRealRequestAt,
+    ...(env.realBusyMs !== undefined ? { realBusyMs: env.realBusyMs } : {}),
+    ...(env.firstInvocation && env.initDurationMs > 0 ? { initMs: env.initDurationMs } : {}),
+  }));
 }
 
 function describeOutcome(outcome: PingOutcome): string {

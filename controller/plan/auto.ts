@@ -1,18 +1,168 @@
-import { choosePingsOrProvisioned, type WarmingChoiceInput } from '../cost';
-
 /**
- * What auto mode knows when it chooses between pings and provisioned concurrency for a window: exactly the cost
- * model's input, so the cost model is the default chooser and any other chooser sees the same facts.
+ * Auto mode: how many environments to keep warm, and how many of them as provisioned concurrency, from the
+ * function's own traffic, by cost. Pure (prices come in as data).
+ *
+ * - Warm environments: the fewest that keep the objective's warm share for the load traffic offers (Erlang's loss
+ *   formula, see erlang.ts), capped by `auto.maxEnvironments`.
+ * - Provisioned units: the n-th unit pays off when the load it would carry (its marginal utilisation) is above the
+ *   break-even utilisation, by enough that the saving over the coming hour beats switching: provisioned concurrency
+ *   is billed in 5-minute increments, so a unit is added only above break-even × (1 + 5/60) and kept until it falls
+ *   below break-even × (1 − 5/60). That band is the hysteresis that stops flapping.
+ * - A monthly ceiling (`objective.maxMonthlyUsd`) lowers both until the forecast cost fits.
  */
-export type AutoInput = WarmingChoiceInput;
+import {
+  type Architecture,
+  breakEvenUtilisation,
+  costOfPings,
+  gbSeconds,
+  onDemandRate,
+  PRICES,
+  type PriceBook,
+} from '../cost';
+import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
+import { environmentsNeeded } from './demand';
+import { marginalUtilisation } from './erlang';
+import type { TargetObservation } from './observed';
 
-export interface AutoChoice {
-  readonly choice: 'warm' | 'provisioned';
+const HOUR_MS = 3_600_000;
+const MONTH_HOURS = 730;
+/** Provisioned concurrency is billed in 5-minute increments: the cost of a switch, as a share of an hour. */
+const SWITCH_SHARE = 5 / 60;
+/** Init time assumed for the SnapStart hint when none was observed. */
+const SLOW_INIT_MS = 1_000;
+/** Load from which a steady function may be cheaper on Lambda Managed Instances (at least 3 instances). */
+const MANAGED_INSTANCES_LOAD = 8;
+
+export interface AutoPlan {
+  /** Environments to keep warm in all (provisioned units included). */
+  readonly environments: number;
+  /** Of those, provisioned units (0: pings only). */
+  readonly provisioned: number;
+  readonly load: number | undefined;
+  readonly loadSource: 'proofs' | 'metrics' | 'policy' | 'unknown';
+  /** Forecast USD per hour of each alternative for the chosen environments (pings; provisioned units + pings). */
+  readonly hourly: { readonly pings: number; readonly provisioned: number };
   readonly reason: string;
+  /** Report-only advice: a feature that would fit this function better than warming. */
+  readonly advice?: string;
 }
 
-/** Chooses pings or provisioned concurrency for one window. */
-export type AutoChooser = (input: AutoInput) => AutoChoice;
+export interface AutoInput {
+  readonly policy: Effective;
+  readonly obs: TargetObservation;
+  /** Whether provisioned concurrency is possible on the qualifier (an alias or version, no SnapStart...). */
+  readonly provisionedPossible: boolean;
+  readonly prices?: PriceBook;
+}
 
-/** The default: the cost model's monthly comparison at us-east-1 prices (controller/cost). */
-export const costModelChooser: AutoChooser = (input) => choosePingsOrProvisioned(input);
+const usd = (value: number) => `$${value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}`;
+
+/** Plans auto mode for one target and tick. */
+export function planAuto(input: AutoInput): AutoPlan {
+  const { policy, obs } = input;
+  const prices = input.prices ?? PRICES;
+  const warmRatio = policy.objective.warmRatio ?? BUILTIN_DEFAULTS.objective.autoWarmRatio;
+  const max = policy.auto.maxEnvironments ?? BUILTIN_DEFAULTS.auto.maxEnvironments;
+  const memoryMb = obs.memoryMb ?? policy.auto.memoryMb ?? 1024;
+  const architecture: Architecture = obs.architecture ?? policy.auto.architecture ?? 'x86_64';
+  const sheet = prices[architecture];
+
+  let traffic = obs.traffic;
+  let loadSource: AutoPlan['loadSource'] = traffic?.load !== undefined ? (traffic.loadSource ?? 'proofs') : 'unknown';
+  if (traffic?.load === undefined && policy.auto.expectedUtilization !== undefined) {
+    traffic = {
+      ...(traffic ?? { at: 0, environments: [], idleTimes: [] }),
+      load: policy.auto.expectedUtilization * max,
+    };
+    loadSource = 'policy';
+  }
+  const need = environmentsNeeded(traffic, warmRatio, max);
+  const load = traffic?.load;
+
+  // Provisioned units, with the switching band around the break-even.
+  const current = currentUnits(obs);
+  const breakEven = breakEvenUtilisation(architecture, prices);
+  let units = 0;
+  if (input.provisionedPossible && load !== undefined && loadSource !== 'unknown') {
+    const cap = Math.min(policy.provisioned.max, need.environments);
+    for (let n = 1; n <= cap; n++) {
+      const threshold = breakEven * (n <= current ? 1 - SWITCH_SHARE : 1 + SWITCH_SHARE);
+      if (marginalUtilisation(n, load) < threshold) break;
+      units = n;
+    }
+  }
+
+  const hourly = (environments: number, pcUnits: number) => {
+    const pingEnvironments = pcUnits >= environments ? 0 : environments;
+    const rounds = HOUR_MS / policy.warm.intervalMs;
+    const pings = costOfPings({
+      count: rounds * pingEnvironments,
+      holdMs: pingEnvironments > 1 ? policy.warm.holdMs : 1,
+      memoryMb,
+      architecture,
+      prices,
+    }).total;
+    // A provisioned unit costs its capacity and saves the on-demand premium on the load it carries.
+    let carried = 0;
+    for (let n = 1; n <= pcUnits; n++) carried += marginalUtilisation(n, load ?? 0);
+    const gbHour = gbSeconds(memoryMb, HOUR_MS);
+    const provisioned =
+      pcUnits * gbHour * sheet.provisionedPerGbSecond -
+      carried * gbHour * (onDemandRate(sheet) - sheet.provisionedDurationPerGbSecond);
+    return { pings, provisioned: provisioned + (pcUnits > 0 ? pings : 0) };
+  };
+
+  let environments = need.environments;
+  let cost = hourly(environments, units);
+  let ceilingNote = '';
+  const ceiling = policy.objective.maxMonthlyUsd;
+  if (ceiling !== undefined) {
+    const monthly = () => (units > 0 ? cost.provisioned : cost.pings) * MONTH_HOURS;
+    while (monthly() > ceiling && (units > 0 || environments > 1)) {
+      if (units > 0) units -= 1;
+      else environments -= 1;
+      cost = hourly(environments, units);
+    }
+    if (monthly() > ceiling) {
+      environments = 0;
+      units = 0;
+      cost = { pings: 0, provisioned: 0 };
+    }
+    ceilingNote = `; within objective.maxMonthlyUsd ${usd(ceiling)}`;
+  }
+
+  const choice =
+    environments === 0
+      ? 'nothing fits the monthly ceiling'
+      : units > 0
+        ? `${units} provisioned unit${units === 1 ? '' : 's'}${units < environments ? ` + pings for ${environments}` : ''} (${usd(cost.provisioned)}/h net vs ${usd(cost.pings)}/h with pings only)`
+        : `pings for ${environments} (${usd(cost.pings)}/h${load !== undefined && input.provisionedPossible ? `; provisioned would pay off above ${Math.round(breakEven * 100)}% utilisation per unit` : ''})`;
+  const advice = adviceFor(obs, load);
+  return {
+    environments,
+    provisioned: units,
+    load,
+    loadSource,
+    hourly: cost,
+    reason: `${need.why}; ${choice}${ceilingNote}${advice ? `; ${advice}` : ''}`,
+    ...(advice ? { advice } : {}),
+  };
+}
+
+/** Units Thermostat already keeps on the qualifier (what the hysteresis band protects). */
+function currentUnits(obs: TargetObservation): number {
+  const managed = obs.managed?.provisioned;
+  if (managed === undefined) return 0;
+  return managed.strategy === 'direct' ? managed.value : managed.min;
+}
+
+function adviceFor(obs: TargetObservation, load: number | undefined): string | undefined {
+  const initMs = obs.traffic?.initMs;
+  if (initMs !== undefined && initMs >= SLOW_INIT_MS && !obs.snapStart) {
+    return `init takes ${Math.round(initMs)} ms: SnapStart (Java, Python, .NET) would shorten every cold start without warming`;
+  }
+  if (load !== undefined && load >= MANAGED_INSTANCES_LOAD) {
+    return `a steady load of ${load.toFixed(1)} concurrent requests may cost less on Lambda Managed Instances (no cold starts on the request path)`;
+  }
+  return undefined;
+}

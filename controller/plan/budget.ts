@@ -9,10 +9,24 @@ export interface BudgetSettings {
 /** Share of the unreserved account concurrency all pings of a tick may use when no policy says otherwise. */
 export const DEFAULT_TICK_SHARE = 0.2;
 
-/** The tick's share when none is configured: the largest `maxShare` among the policies, else the default. */
+/**
+ * The tick's share when none is configured: the smallest `maxShare` among the policies (the most restrictive
+ * wins: one permissive policy must not widen what every other policy's warming may take), else the default.
+ */
 export function tickShareOf(budgets: readonly BudgetSettings[]): number {
-  const shares = budgets.map((budget) => budget.maxShare).filter((share) => share !== undefined);
-  return shares.length > 0 ? Math.max(...shares) : DEFAULT_TICK_SHARE;
+  let share: number | undefined;
+  for (const budget of budgets) {
+    if (budget.maxShare !== undefined && (share === undefined || budget.maxShare < share)) share = budget.maxShare;
+  }
+  return share ?? DEFAULT_TICK_SHARE;
+}
+
+/**
+ * Concurrency kept free for real traffic whatever the budgets say: a tenth of the unreserved concurrency, at least
+ * one. Warming takes only what is free beyond it.
+ */
+export function liveReserve(account: AccountConcurrency): number {
+  return Math.max(1, Math.ceil(account.unreserved / 10));
 }
 
 export type PingCap =
@@ -59,9 +73,38 @@ export function targetPingCap(
   return { cap, limitedBy: limits.filter((limit) => limit.value === cap).map((limit) => limit.label) };
 }
 
-/** Concurrency all pings of one tick may use together. Infinity when the account settings are unknown. */
+/**
+ * Concurrency all pings of one tick may use together: the share of unreserved concurrency, and never more than is
+ * free right now (the limit minus what is in use, minus the live reserve) when current use was read. Infinity when
+ * the account settings are unknown.
+ */
 export function tickPool(account: AccountConcurrency | undefined, share: number): number {
-  return account === undefined ? Number.POSITIVE_INFINITY : Math.floor(account.unreserved * share);
+  if (account === undefined) return Number.POSITIVE_INFINITY;
+  const byShare = Math.floor(account.unreserved * share);
+  if (account.inUse === undefined) return byShare;
+  const free = account.limit - account.inUse - liveReserve(account);
+  return Math.max(0, Math.min(byShare, Math.floor(free)));
+}
+
+/**
+ * Whole requests in the order given, while they fit in `pool`; a request that does not fit gets nothing this time
+ * (smaller ones after it may still fit). A single request larger than the whole pool gets the pool when nothing
+ * else was granted, so a large target is never starved by its own size.
+ */
+export function allocateWhole(requests: readonly number[], pool: number): number[] {
+  let left = pool;
+  const granted = requests.map((request) => {
+    if (request <= left) {
+      left -= request;
+      return request;
+    }
+    return 0;
+  });
+  if (left === pool && Number.isFinite(pool) && pool > 0) {
+    const first = requests.findIndex((request) => request > 0);
+    if (first >= 0) granted[first] = Math.min(requests[first], pool);
+  }
+  return granted;
 }
 
 /**

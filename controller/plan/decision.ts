@@ -41,7 +41,13 @@ export type SkipCause =
   | 'budget-exhausted'
   | 'budget-unknown'
   | 'no-reserved-headroom'
-  | 'not-observed';
+  | 'not-observed'
+  /** Real traffic keeps the wanted environments warm on its own. */
+  | 'kept-warm-by-traffic'
+  /** A sparse function's next request is predicted later: it is pre-warmed shortly before. */
+  | 'predicted-idle'
+  /** The tick's ping budget is full: the target is first in line next tick. */
+  | 'deferred';
 
 /** Nothing to do for pings this tick. */
 export interface SkipDecision extends DecisionBase {
@@ -119,8 +125,14 @@ export interface ForgetDecision extends DecisionBase {
 export interface AutoChoiceDecision extends DecisionBase {
   readonly kind: 'auto-choice';
   readonly choice: 'warm' | 'provisioned';
-  readonly expectedUtilization: number | undefined;
-  readonly utilizationSource: 'policy' | 'metrics' | 'unknown';
+  /** Environments kept warm in all, and how many of them as provisioned concurrency. */
+  readonly environments: number;
+  readonly provisioned: number;
+  /** The load (average concurrency of real traffic) the forecast used, and where it came from. */
+  readonly load: number | undefined;
+  readonly loadSource: 'proofs' | 'metrics' | 'policy' | 'unknown';
+  /** Forecast USD per hour: pings only, and with the provisioned units. */
+  readonly hourly: { readonly pings: number; readonly provisioned: number };
 }
 
 export type Decision =

@@ -1,8 +1,10 @@
-export { type AutoChoice, type AutoChooser, type AutoInput, costModelChooser } from './auto';
+export { type AutoInput, type AutoPlan, planAuto } from './auto';
 export {
   allocateFairly,
+  allocateWhole,
   type BudgetSettings,
   DEFAULT_TICK_SHARE,
+  liveReserve,
   type PingCap,
   reservedHeadroom,
   targetPingCap,
@@ -10,7 +12,25 @@ export {
   tickShareOf,
 } from './budget';
 export * from './decision';
+export {
+  type DemandSettings,
+  environmentsNeeded,
+  MINUTE_READ_EVERY_MS,
+  type PingPlan,
+  planPings,
+  wantsMinuteStatistics,
+} from './demand';
+export { coldShare, environmentsFor, marginalUtilisation } from './erlang';
 export { intervalTolerance, isDue } from './interval';
 export type * from './observed';
-export { type PlanOptions, plan } from './plan';
+export { type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
+export {
+  EMPTY_TRAFFIC,
+  type MinuteStatistics,
+  recordMinutes,
+  recordSightings,
+  type SeenEnvironment,
+  type Sighting,
+  type TrafficHistory,
+} from './traffic';

@@ -1,3 +1,5 @@
+import type { TrafficHistory } from './traffic';
+
 /**
  * What the controller saw before planning: plain data, no AWS types, so the simulator can build it too.
  * `undefined` always means "not read this tick" and `null` means "read, and there is none"; the planner never
@@ -7,10 +9,15 @@
 export type Architecture = 'x86_64' | 'arm64';
 export type ProvisionedStatus = 'IN_PROGRESS' | 'READY' | 'FAILED';
 
-/** GetAccountSettings.AccountLimit. */
+/** GetAccountSettings.AccountLimit, and what is in use right now when it was worth reading. */
 export interface AccountConcurrency {
   readonly limit: number;
   readonly unreserved: number;
+  /**
+   * Concurrency claimed right now across the account (CloudWatch ClaimedAccountConcurrency or ConcurrentExecutions:
+   * real traffic, provisioned and reserved concurrency), when read; warming may use only what is free of it.
+   */
+  readonly inUse?: number;
 }
 
 /** Why a target cannot be planned for this tick. */
@@ -100,6 +107,8 @@ export interface TargetObservation {
   readonly lastWanted?: number;
   readonly lastProven?: number;
   readonly utilization?: UtilizationObservation;
+  /** The target's real traffic as proofs and minute statistics showed it (controller/plan/traffic.ts). */
+  readonly traffic?: TrafficHistory;
 }
 
 export interface Observed {

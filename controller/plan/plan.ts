@@ -1,27 +1,45 @@
-import type { Effective, ProvisionedSettings } from '../policy';
+import { type Architecture, costOfPings, gbSeconds, onDemandRate, PRICES, type PriceBook } from '../cost';
+import { BUILTIN_DEFAULTS, type Effective, type ProvisionedSettings } from '../policy';
 import { formatDuration } from '../policy/duration';
-import { type AutoChooser, costModelChooser } from './auto';
-import { allocateFairly, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
+import { planAuto } from './auto';
+import { allocateWhole, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
 import type { Decision, PingDecision } from './decision';
+import { type PingPlan, planPings } from './demand';
 import { isDue } from './interval';
 import type { Observed, TargetObservation } from './observed';
 import { type Base, type ProvisionedPlan, planProvisioned } from './provisioned';
+import { recordMinutes } from './traffic';
 
 export interface PlanOptions {
   /**
    * Share of the account's unreserved concurrency that all pings of one tick may use together.
-   * @default the largest `budget.maxShare` among the policies, else 0.2
+   * @default the smallest `budget.maxShare` among the policies (the most restrictive wins), else 0.2
    */
   readonly tickShare?: number;
-  /** Auto mode's chooser; defaults to the cost model (controller/cost) at us-east-1 prices. */
-  readonly chooseAuto?: AutoChooser;
+  /** Prices for auto mode's cost model and the pre-warm choice. @default us-east-1 (controller/cost) */
+  readonly prices?: PriceBook;
+  /** How often the planner runs. @default 60 s */
+  readonly tickMs?: number;
 }
 
 /** Fallback when a function's memory is unknown (auto mode only uses it for prices). */
 const DEFAULT_MEMORY_MB = 1024;
+const DEFAULT_TICK_MS = 60_000;
+/** Init time assumed until a proof shows the function's own. */
+const DEFAULT_INIT_MS = 250;
+
+interface PlanContext {
+  readonly now: number;
+  readonly observed: Observed;
+  readonly prices: PriceBook;
+  readonly tickMs: number;
+}
 
 interface PingRequest {
   readonly base: Base;
+  /** When the target became due (earlier waits longer and goes first); undefined: never pinged. */
+  readonly waitingSince: number | undefined;
+  readonly initMs?: number;
   readonly wanted: number;
   readonly request: number;
   readonly cap: PingCap & { cap: number };
@@ -51,17 +69,27 @@ export function plan(
   options: PlanOptions = {},
 ): Decision[] {
   const nowMs = now.getTime();
-  const chooser = options.chooseAuto ?? costModelChooser;
+  const context: PlanContext = {
+    now: nowMs,
+    observed,
+    prices: options.prices ?? PRICES,
+    tickMs: options.tickMs ?? DEFAULT_TICK_MS,
+  };
   const share = options.tickShare ?? tickShareOf(policies.map((policy) => policy.budget));
-  const targets = policies.map((policy) => planTarget(policy, nowMs, observed, chooser));
+  const targets = policies.map((policy) => planTarget(policy, context));
 
   const requests = targets.filter((target) => target.ping !== undefined).map((target) => target.ping!);
   const pool = tickPool(observed.account, share);
-  const granted = allocateFairly(
-    requests.map((request) => request.request),
+  // Whole rounds, longest-waiting first: a target that does not fit waits a tick instead of getting a round too
+  // small to prove what it wants, so many targets share the pool across the ticks of their interval.
+  const order = requests
+    .map((request, index) => ({ request, index }))
+    .sort((a, b) => (a.request.waitingSince ?? -1) - (b.request.waitingSince ?? -1) || a.index - b.index);
+  const granted = allocateWhole(
+    order.map(({ request }) => request.request),
     pool,
   );
-  const grants = new Map(requests.map((request, index) => [request, granted[index]]));
+  const grants = new Map(order.map(({ request }, index) => [request, granted[index]]));
 
   const decisions: Decision[] = [];
   for (const target of targets) {
@@ -72,7 +100,8 @@ export function plan(
   return decisions;
 }
 
-function planTarget(policy: Effective, now: number, observed: Observed, chooser: AutoChooser): TargetPlan {
+function planTarget(policy: Effective, context: PlanContext): TargetPlan {
+  const { observed } = context;
   const base: Base = {
     key: policy.key,
     function: policy.function,
@@ -80,43 +109,43 @@ function planTarget(policy: Effective, now: number, observed: Observed, chooser:
     mode: policy.mode,
     window: policy.window,
   };
-  const obs: TargetObservation = observed.targets[policy.key] ?? {};
-  if (obs.problem) {
+  const raw: TargetObservation = observed.targets[policy.key] ?? {};
+  if (raw.problem) {
     if (policy.mode === 'off') {
-      return { decisions: [{ ...base, kind: 'skip', cause: 'off', reason: `mode is off; ${obs.problem.message}` }] };
+      return { decisions: [{ ...base, kind: 'skip', cause: 'off', reason: `mode is off; ${raw.problem.message}` }] };
     }
-    return { decisions: [{ ...base, kind: 'fail', problem: obs.problem, reason: obs.problem.message }] };
+    return { decisions: [{ ...base, kind: 'fail', problem: raw.problem, reason: raw.problem.message }] };
   }
+  const obs = withMinuteHistory(raw, context.now);
 
   const decisions: Decision[] = [];
   let target: 'warm' | 'provisioned' | 'off' = policy.mode === 'auto' ? 'warm' : policy.mode;
   let settings: ProvisionedSettings = policy.provisioned;
+  let wanted = policy.warm.concurrency;
   if (policy.mode === 'auto') {
-    const environments = Math.max(policy.warm.concurrency, policy.provisioned.min);
-    const fromPolicy = policy.auto.expectedUtilization;
-    const fromMetrics =
-      obs.utilization !== undefined ? Math.min(1, obs.utilization.averageConcurrency / environments) : undefined;
-    const expectedUtilization = fromPolicy ?? fromMetrics;
-    const choice = chooser({
-      expectedUtilization,
-      memoryMb: obs.memoryMb ?? policy.auto.memoryMb ?? DEFAULT_MEMORY_MB,
-      architecture: obs.architecture ?? policy.auto.architecture ?? 'x86_64',
-      environments,
-      intervalMs: policy.warm.intervalMs,
-      holdMs: policy.warm.holdMs,
+    const auto = planAuto({
+      policy,
+      obs,
+      provisionedPossible: provisionedPossible(policy, obs),
+      prices: context.prices,
     });
-    const source = fromPolicy !== undefined ? 'policy' : fromMetrics !== undefined ? 'metrics' : 'unknown';
     decisions.push({
       ...base,
       kind: 'auto-choice',
-      choice: choice.choice,
-      expectedUtilization,
-      utilizationSource: source,
-      reason: `auto chose ${choice.choice === 'warm' ? 'pings' : 'provisioned concurrency'}: ${choice.reason}`,
+      choice: auto.provisioned > 0 ? 'provisioned' : 'warm',
+      environments: auto.environments,
+      provisioned: auto.provisioned,
+      load: auto.load,
+      loadSource: auto.loadSource,
+      hourly: auto.hourly,
+      reason: `auto: ${auto.reason}`,
     });
-    target = choice.choice;
-    if (target === 'provisioned') {
-      settings = { ...policy.provisioned, min: environments, max: Math.max(policy.provisioned.max, environments) };
+    wanted = auto.environments;
+    if (auto.provisioned > 0) {
+      target = 'provisioned';
+      settings = { ...policy.provisioned, strategy: 'direct', min: auto.provisioned, max: auto.provisioned };
+    } else if (auto.environments === 0) {
+      target = 'off';
     }
   }
 
@@ -128,10 +157,12 @@ function planTarget(policy: Effective, now: number, observed: Observed, chooser:
     return { decisions };
   }
   if (target === 'provisioned') {
-    if (!provisioned.fallback) return { decisions };
-    return withPing(decisions, base, policy, obs, provisioned.fallback.wanted, now, observed, provisioned.fallback);
+    if (provisioned.fallback) {
+      return withPing(decisions, base, policy, obs, provisioned.fallback.wanted, context, provisioned.fallback);
+    }
+    // Auto mode may want more environments warm than the units it provisions: pings cover the rest.
+    if (policy.mode !== 'auto' || wanted <= settings.min) return { decisions };
   }
-  const wanted = policy.warm.concurrency;
   const removing = provisioned.decisions.some(
     (decision) => decision.kind === 'delete-provisioned' || decision.kind === 'deregister-scalable-target',
   );
@@ -145,7 +176,47 @@ function planTarget(policy: Effective, now: number, observed: Observed, chooser:
     });
     return { decisions };
   }
-  return withPing(decisions, base, policy, obs, wanted, now, observed, undefined);
+  return withPing(decisions, base, policy, obs, wanted, context, undefined);
+}
+
+/** Minute statistics read this tick, folded into the traffic history the demand model reads. */
+function withMinuteHistory(obs: TargetObservation, now: number): TargetObservation {
+  const utilization = obs.utilization;
+  if (utilization === undefined) return obs;
+  const minutes = Math.max(1, utilization.minutes);
+  const history = obs.traffic ?? { at: 0, environments: [], idleTimes: [] };
+  return {
+    ...obs,
+    traffic: recordMinutes(history, now, {
+      from: now - minutes * 60_000,
+      invocations: [],
+      load: [utilization.averageConcurrency],
+      peak: [utilization.peakConcurrency],
+    }),
+  };
+}
+
+/** Lambda refuses provisioned concurrency on $LATEST, with SnapStart, and on weighted aliases. */
+export function provisionedPossible(policy: Effective, obs: TargetObservation): boolean {
+  return (
+    policy.qualifier !== undefined &&
+    policy.qualifier !== '$LATEST' &&
+    obs.snapStart !== true &&
+    obs.weightedAlias !== true &&
+    policy.provisioned.max > 0
+  );
+}
+
+/** What a warm ping and an INIT cost this function, for the pre-warm choice. */
+function unitCosts(policy: Effective, obs: TargetObservation, prices: PriceBook) {
+  const memoryMb = obs.memoryMb ?? policy.auto.memoryMb ?? DEFAULT_MEMORY_MB;
+  const architecture: Architecture = obs.architecture ?? policy.auto.architecture ?? 'x86_64';
+  const initMs = obs.traffic?.initMs ?? DEFAULT_INIT_MS;
+  return {
+    initMs,
+    pingCostUsd: costOfPings({ count: 1, holdMs: 1, memoryMb, architecture, prices }).total,
+    initCostUsd: gbSeconds(memoryMb, initMs) * onDemandRate(prices[architecture]),
+  };
 }
 
 function withPing(
@@ -154,21 +225,47 @@ function withPing(
   policy: Effective,
   obs: TargetObservation,
   wanted: number,
-  now: number,
-  observed: Observed,
+  context: PlanContext,
   fallback: ProvisionedPlan['fallback'],
 ): TargetPlan {
+  const { now, observed } = context;
   const interval = policy.warm.intervalMs;
   const raised = obs.lastWanted !== undefined && wanted > obs.lastWanted;
-  if (!raised && !isDue(interval, now, obs.lastPingAt)) {
-    const ago = now - obs.lastPingAt!;
-    decisions.push({
-      ...base,
-      kind: 'skip',
-      cause: 'not-due',
-      reason: `last pinged ${formatDuration(ago)} ago; interval is ${formatDuration(interval)}`,
-    });
+  const costs = unitCosts(policy, obs, context.prices);
+  const warmRatio =
+    policy.objective.warmRatio ??
+    (policy.mode === 'auto' ? BUILTIN_DEFAULTS.objective.autoWarmRatio : BUILTIN_DEFAULTS.objective.warmModeWarmRatio);
+  const schedule: PingPlan =
+    raised || fallback
+      ? { kind: 'keep-alive', why: '' }
+      : planPings(obs.traffic, wanted, now, { intervalMs: interval, warmRatio, tickMs: context.tickMs, ...costs });
+  const skip = (cause: 'not-due' | 'kept-warm-by-traffic' | 'predicted-idle', reason: string): TargetPlan => {
+    decisions.push({ ...base, kind: 'skip', cause, reason });
     return { decisions };
+  };
+  if (schedule.kind === 'kept-warm-by-traffic') return skip('kept-warm-by-traffic', schedule.why);
+  let due: string;
+  if (schedule.kind === 'pre-warm') {
+    if (now < schedule.at) {
+      return skip('predicted-idle', `${schedule.why}; next ping at ${new Date(schedule.at).toISOString()}`);
+    }
+    // The pre-warm itself, then one round per interval until the likely idle spread has passed.
+    const prewarmed = obs.lastPingAt !== undefined && obs.lastPingAt >= schedule.at;
+    if (prewarmed && !isDue(interval, now, obs.lastPingAt)) {
+      return skip('not-due', `pre-warmed; ${schedule.why}`);
+    }
+    due = prewarmed ? `keeping the pre-warmed environment warm; ${schedule.why}` : `pre-warm: ${schedule.why}`;
+  } else {
+    if (!raised && !isDue(interval, now, obs.lastPingAt)) {
+      const ago = now - obs.lastPingAt!;
+      return skip('not-due', `last pinged ${formatDuration(ago)} ago; interval is ${formatDuration(interval)}`);
+    }
+    due =
+      obs.lastPingAt === undefined
+        ? 'first ping'
+        : raised
+          ? `warmth raised from ${obs.lastWanted} to ${wanted}`
+          : `interval ${formatDuration(interval)} elapsed${schedule.why ? ` (${schedule.why})` : ''}`;
   }
   const cap = targetPingCap(policy.budget, observed.account, obs.reservedConcurrency);
   if (cap.cap === undefined) {
@@ -195,16 +292,12 @@ function withPing(
     holdMs = Math.floor(obs.timeoutMs / 2);
     holdNote = `; hold shortened to ${holdMs} ms (function timeout ${obs.timeoutMs} ms)`;
   }
-  const due =
-    obs.lastPingAt === undefined
-      ? 'first ping'
-      : raised
-        ? `warmth raised from ${obs.lastWanted} to ${wanted}`
-        : `interval ${formatDuration(interval)} elapsed`;
   return {
     decisions,
     ping: {
       base,
+      waitingSince: obs.lastPingAt === undefined ? undefined : obs.lastPingAt + interval,
+      ...(obs.traffic?.initMs !== undefined ? { initMs: obs.traffic.initMs } : {}),
       wanted,
       request: Math.min(wanted, cap.cap),
       cap: cap as PingCap & { cap: number },
@@ -233,8 +326,8 @@ function pingDecision(request: PingRequest, granted: number, pool: number): Deci
     return {
       ...base,
       kind: 'skip',
-      cause: 'budget-exhausted',
-      reason: parts.join('; '),
+      cause: pool > 0 ? 'deferred' : 'budget-exhausted',
+      reason: `${parts.join('; ')}${pool > 0 ? '; first in line next tick' : ''}`,
     };
   }
   const flavour = request.payload.flavour;
@@ -248,6 +341,7 @@ function pingDecision(request: PingRequest, granted: number, pool: number): Deci
     payload: request.payload,
     proof: flavour === 'thermostat',
     expectCold: request.expectCold,
+    ...(request.initMs !== undefined ? { initMs: request.initMs } : {}),
     ...(request.fallback ? { fallback: request.fallback.kind } : {}),
     reason: parts.join('; ') + request.holdNote,
   };

@@ -44,8 +44,13 @@ export interface Effective {
   warm: WarmSettings;
   provisioned: ProvisionedSettings;
   budget: { maxConcurrency?: number; maxShare?: number };
-  auto: { expectedUtilization?: number; memoryMb?: number; architecture?: 'x86_64' | 'arm64' };
-  objective: { warmRatio?: number };
+  auto: {
+    maxEnvironments?: number;
+    expectedUtilization?: number;
+    memoryMb?: number;
+    architecture?: 'x86_64' | 'arm64';
+  };
+  objective: { warmRatio?: number; maxMonthlyUsd?: number };
   /** Next instant at which the effective settings may change (a window edge), if one falls within 8 days. */
   until: Date | undefined;
 }

@@ -27,6 +27,8 @@ export const LIMITS = {
   utilization: { min: 0.1, max: 0.9 },
   maxConcurrency: { min: 1, max: 100_000 },
   memoryMb: { min: 128, max: 10_240 },
+  maxEnvironments: { min: 1, max: 1000 },
+  maxMonthlyUsd: { min: 0, max: 1_000_000 },
 } as const;
 
 /** What applies when neither the policy nor the set's defaults say. */
@@ -36,6 +38,9 @@ export const BUILTIN_DEFAULTS = {
   warm: { concurrency: 1, interval: '5m', holdMs: 100, payload: 'thermostat' },
   provisioned: { min: 0, utilization: 0.7, strategy: 'direct', adopt: false },
   budget: { maxShare: 0.2 },
+  auto: { maxEnvironments: 10 },
+  /** Warm share auto mode aims for, and the stricter one warm mode needs before it lets traffic replace pings. */
+  objective: { autoWarmRatio: 0.99, warmModeWarmRatio: 0.999 },
 } as const;
 
 const describe = (description: string, extra: Record<string, unknown> = {}) => z.meta({ description, ...extra });
@@ -206,10 +211,18 @@ export const BudgetSchema = z.strictObject({
 });
 
 export const AutoSchema = z.strictObject({
+  maxEnvironments: z.optional(
+    wholeNumber(
+      LIMITS.maxEnvironments.min,
+      LIMITS.maxEnvironments.max,
+      'The most environments auto mode keeps warm with pings, however much traffic it forecasts (provisioned.max caps provisioned concurrency).',
+      { default: BUILTIN_DEFAULTS.auto.maxEnvironments },
+    ),
+  ),
   expectedUtilization: z.optional(
     fraction(
       { min: 0, max: 1 },
-      'Hint for the cost model: the expected share of provisioned concurrency in use (0 to 1); otherwise learned from metrics.',
+      'Hint used until traffic has been seen: the expected busy share (0 to 1) of auto.maxEnvironments environments; afterwards the load is learned from ping proofs and, where provisioned concurrency is at stake, CloudWatch.',
     ),
   ),
   memoryMb: z.optional(
@@ -230,7 +243,20 @@ export const ObjectiveSchema = z.strictObject({
   warmRatio: z.optional(
     fraction(
       { min: 0, max: 1, exclusiveMin: true },
-      'Share of invocations that should start warm; the construct alarms below it.',
+      'Share of invocations that should start warm. Auto mode keeps as many environments warm as the forecast traffic needs to reach it (default 0.99 there); warm mode skips pings only when traffic alone keeps this share warm (default 0.999 there); the construct alarms below it.',
+    ),
+  ),
+  maxMonthlyUsd: z.optional(
+    z.number({ error: expected(`a number of dollars from 0 to ${LIMITS.maxMonthlyUsd.max}`) }).check(
+      z.gte(LIMITS.maxMonthlyUsd.min, {
+        error: expected(`a number of dollars from 0 to ${LIMITS.maxMonthlyUsd.max}`),
+      }),
+      z.lte(LIMITS.maxMonthlyUsd.max, {
+        error: expected(`a number of dollars from 0 to ${LIMITS.maxMonthlyUsd.max}`),
+      }),
+      describe(
+        "Auto mode's ceiling on this function's warming overhead (pings and provisioned concurrency beyond what on-demand would cost), in USD per 730-hour month: fewer environments are kept warm when the forecast cost would exceed it.",
+      ),
     ),
   ),
 });
@@ -298,8 +324,10 @@ const settingsShape = {
     ProvisionedSchema.check(describe('Provisioned concurrency settings (mode provisioned, or auto).')),
   ),
   budget: z.optional(BudgetSchema.check(describe('Caps on the account concurrency warming may use.'))),
-  auto: z.optional(AutoSchema.check(describe('Hints for the cost model of mode auto.'))),
-  objective: z.optional(ObjectiveSchema.check(describe('Service objective for alarms.'))),
+  auto: z.optional(AutoSchema.check(describe('Caps and hints for mode auto.'))),
+  objective: z.optional(
+    ObjectiveSchema.check(describe('Service objective: the warm share auto mode aims for and the alarms watch.')),
+  ),
   windows: z.optional(
     z
       .array(WindowSchema, { error: expected('a list of windows') })

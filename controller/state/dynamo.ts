@@ -156,6 +156,7 @@ export class DynamoStateStore implements StateStore {
     if (state.lastProven !== undefined) item.lastProven = N(state.lastProven);
     if (state.managed !== undefined) item.managed = S(JSON.stringify(state.managed));
     if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
+    if (state.traffic !== undefined) item.traffic = S(JSON.stringify(state.traffic));
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
@@ -209,6 +210,7 @@ function fromItem(item: Record<string, AttributeValue>): TargetState {
   const key = str(item, 'key') ?? (str(item, PK) ?? '').slice(TARGET.length);
   const managed = parseJson<ManagedRecord | undefined>(str(item, 'managed'), undefined);
   const facts = parseJson<TargetState['facts']>(str(item, 'facts'), undefined);
+  const traffic = parseJson<TargetState['traffic']>(str(item, 'traffic'), undefined);
   const lastTick = str(item, 'lastTick');
   const lastPingAt = num(item, 'lastPingAt');
   const lastWanted = num(item, 'lastWanted');
@@ -222,5 +224,8 @@ function fromItem(item: Record<string, AttributeValue>): TargetState {
     ...(lastProven !== undefined ? { lastProven } : {}),
     ...(managed !== undefined ? { managed } : {}),
     ...(facts !== undefined ? { facts } : {}),
+    ...(traffic !== undefined && Array.isArray(traffic.environments) && Array.isArray(traffic.idleTimes)
+      ? { traffic }
+      : {}),
   };
 }

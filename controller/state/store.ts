@@ -1,5 +1,5 @@
 import type { FunctionFacts } from '../observe/caches';
-import type { ManagedRecord } from '../plan';
+import type { ManagedRecord, TrafficHistory } from '../plan';
 
 /** One warm-up result, kept per target so the report and the planner can see the recent past. */
 export interface PingRecord {
@@ -25,6 +25,8 @@ export interface TargetState {
    * often run in other execution environments, whose memory caches are empty.
    */
   readonly facts?: FunctionFacts & { readonly at: number };
+  /** Real traffic as the proofs showed it (the demand model's input). */
+  readonly traffic?: TrafficHistory;
   readonly history: readonly PingRecord[];
 }
 

@@ -109,6 +109,8 @@ export interface EngineTotals {
   /** Added latency (ms) → number of user requests, throttled requests excluded. */
   readonly latency: ReadonlyMap<number, number>;
   readonly controller: Readonly<Record<Architecture, { requests: number; gbSeconds: number }>>;
+  /** CloudWatch metrics the controller requested (GetMetricData bills each one). */
+  readonly metricsRequested: number;
   readonly series: Series;
 }
 
@@ -227,6 +229,7 @@ export class Engine {
   private seenPings = 0;
   private readonly latency = new Map<number, number>();
   private warmServed = 0;
+  private metricsRequested = 0;
   private readonly controller: Record<Architecture, { requests: number; gbSeconds: number }> = {
     x86_64: { requests: 0, gbSeconds: 0 },
     arm64: { requests: 0, gbSeconds: 0 },
@@ -307,6 +310,11 @@ export class Engine {
     });
   }
 
+  /** Bills CloudWatch metrics a controller requested (GetMetricData: per metric requested). */
+  chargeObservation(metrics: number): void {
+    this.metricsRequested += metrics;
+  }
+
   /** Bills an invocation of a controller or warmer function (not a target) of `durationMs`. */
   chargeController(durationMs: number, memoryMb: number, architecture: Architecture): void {
     const bucket = this.controller[architecture];
@@ -349,6 +357,7 @@ export class Engine {
       functions: this.pools.map((pool) => pool.totals),
       latency: this.latencyHistogram(),
       controller: this.controller,
+      metricsRequested: this.metricsRequested,
       series: this.series,
     };
   }

@@ -17,6 +17,8 @@ export interface FanOutRound {
   readonly throttled: number;
   /** Answered by provisioned environments (no environment identity in the model). */
   readonly provisioned: number;
+  /** What each on-demand environment's proof would say about real traffic, by environment. */
+  readonly sightings: ReadonlyMap<number, NonNullable<PingOutcome['sighting']>>;
 }
 
 export interface FanOutResult {
@@ -65,6 +67,7 @@ export function fanOut(options: FanOutOptions): void {
   }
   const envs = options.targets.map(() => new Set<number>());
   const tallies = options.targets.map(() => ({ cold: 0, throttled: 0, provisioned: 0 }));
+  const sightings = options.targets.map(() => new Map<number, NonNullable<PingOutcome['sighting']>>());
   let next = 0;
   const client = options.client ?? { free: options.startAt };
   let pending = queue.length;
@@ -87,6 +90,7 @@ export function fanOut(options: FanOutOptions): void {
         if (outcome.throttled) tally.throttled++;
         else if (outcome.provisioned) envs[target].add(-1 - tally.provisioned++);
         else envs[target].add(outcome.env);
+        if (outcome.sighting) sightings[target].set(outcome.env, outcome.sighting);
         if (outcome.cold) tally.cold++;
         const back = outcome.endsAt + oneWayMs;
         engine.at(back, () => {
@@ -101,6 +105,7 @@ export function fanOut(options: FanOutOptions): void {
                 sent: t.count,
                 distinct: envs[i].size,
                 envs: envs[i],
+                sightings: sightings[i],
                 ...tallies[i],
               })),
             });

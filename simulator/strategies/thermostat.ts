@@ -1,15 +1,22 @@
 import { DEFAULT_CONFIG } from '../../controller/config';
-import { type Architecture, choosePingsOrProvisioned } from '../../controller/cost';
+import { type Architecture, breakEvenUtilisation } from '../../controller/cost';
 import { warmRequestOf } from '../../controller/ping/rounds';
 import {
   type Decision,
+  EMPTY_TRAFFIC,
   type ManagedRecord,
   type Observed,
   ownedAfter,
   type PingDecision,
   type PlanOptions,
   plan,
+  provisionedPossible,
+  recordMinutes,
+  recordSightings,
+  type Sighting,
   type TargetObservation,
+  type TrafficHistory,
+  wantsMinuteStatistics,
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
 import type { Engine } from '../model/engine';
@@ -20,6 +27,8 @@ import type { Strategy, StrategyContext } from './types';
 import { driveWarmUp } from './warm-up';
 
 const MINUTE_MS = 60_000;
+/** Minutes of history one minute-statistics read covers (what the controller asks CloudWatch for). */
+const MINUTE_READ_MINUTES = 15;
 
 /** The planner's signature, so a test can wrap the real one; the default is `plan` from controller/plan. */
 export type Planner = (
@@ -36,16 +45,20 @@ export interface ThermostatOptions {
   /** Controller function (the construct's defaults: 512 MB, arm64). */
   readonly memoryMb?: number;
   readonly architecture?: Architecture;
-  /** Controller time per tick besides pinging: observing (API calls) and planning. @default 300 */
+  /**
+   * Controller time per tick besides pinging (claiming the tick, planning, saving what changed), with warm caches.
+   * @default 100
+   */
   readonly overheadMs?: number;
-  /** Minutes of concurrency history the observation reports (CloudWatch ConcurrentExecutions). @default 30 */
-  readonly historyMinutes?: number;
+  /** Added per target the tick considers (state read, occasional Lambda reads). @default 0.5 */
+  readonly perTargetMs?: number;
   /** Keep every decision for inspection (tests, reports). @default false */
   readonly keepDecisions?: boolean;
 }
 
 interface TargetState {
   managed?: ManagedRecord;
+  traffic?: TrafficHistory;
   lastPingAt?: number;
   lastWanted?: number;
   lastProven?: number;
@@ -69,8 +82,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const tickMs = options.tickMs ?? MINUTE_MS;
   const memoryMb = options.memoryMb ?? 512;
   const architecture = options.architecture ?? 'arm64';
-  const overheadMs = options.overheadMs ?? 300;
-  const historyMinutes = options.historyMinutes ?? 30;
+  const overheadMs = options.overheadMs ?? 100;
+  const perTargetMs = options.perTargetMs ?? 0.5;
   const decisions: Decision[] = [];
   const kinds: Record<string, number> = {};
   const tally = new RoundTally();
@@ -80,13 +93,13 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     const random = engine.randomFor('thermostat');
     const state: TargetState[] = engine.functions.map(() => ({}));
     const keyToFn = new Map<string, number>();
-    const chooseAuto: PlanOptions['chooseAuto'] = (input) => choosePingsOrProvisioned(input, engine.model.prices);
+    const planOptions: PlanOptions = { prices: engine.model.prices, tickMs };
 
     const observe = (t: number, effective: readonly Effective[]): Observed => {
       const targets: Record<string, TargetObservation> = {};
       effective.forEach((policy, fn) => {
         keyToFn.set(policy.key, fn);
-        targets[policy.key] = observeTarget(engine, fn, t, state[fn], historyMinutes);
+        targets[policy.key] = observeTarget(engine, fn, t, epochMs, policy, state[fn]);
       });
       const limit = engine.model.accountConcurrency;
       const reserved = engine.model.reservedConcurrency ?? 0;
@@ -159,13 +172,20 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       const config = DEFAULT_CONFIG.warm;
       const holds = decision.payload.flavour === 'thermostat';
       const envs = new Set<number>();
+      const sightings = new Map<number, Sighting>();
       let provisioned = 0;
       let rounds = 0;
       const proven = () => envs.size + provisioned;
       driveWarmUp(warmRequestOf(decision), config, at, {
         random: () => random.next(),
         at: (t, run) => engine.at(t, () => run(engine.now)),
-        done: (finishedAt) => done(finishedAt, proven()),
+        done: (finishedAt) => {
+          if (sightings.size > 0) {
+            const s = state[fn];
+            s.traffic = recordSightings(s.traffic ?? EMPTY_TRAFFIC, epochMs + finishedAt, [...sightings.values()]);
+          }
+          done(finishedAt, proven());
+        },
         perform: (step, report) =>
           fanOut({
             engine,
@@ -180,6 +200,18 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
             onDone: (result) => {
               const r = result.rounds[0];
               for (const env of r.envs) if (env >= 0) envs.add(env);
+              for (const [env, seen] of r.sightings) {
+                sightings.set(env, {
+                  envId: String(env),
+                  initAt: epochMs + seen.initAt,
+                  realServed: seen.realServed,
+                  realBusyMs: seen.realBusyMs,
+                  lastRealAt: Number.isNaN(seen.lastRealAt) ? null : epochMs + seen.lastRealAt,
+                  ...(seen.realServed === 0 && seen.initAt >= step.at
+                    ? { initMs: engine.functions[fn].coldStartMs }
+                    : {}),
+                });
+              }
               provisioned = Math.max(provisioned, r.provisioned);
               if (rounds++ === 0) tally.add(decision.wanted, r.distinct, r.cold);
               report(
@@ -229,16 +261,17 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     const tick = (t: number) => {
       ticks++;
       const effective = engine.functions.map((fn) => policies.effective(fn.index, t));
-      const made = planner(effective, new Date(epochMs + t), observe(t, effective), { chooseAuto });
+      const made = planner(effective, new Date(epochMs + t), observe(t, effective), planOptions);
       const pings: PingDecision[] = [];
       for (const decision of made) apply(t, decision, pings);
       // Above shardSize targets the controller splits the tick into shard invocations of its own.
       const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
-      for (let i = 0; shards > 1 && i < shards; i++) engine.chargeController(overheadMs, memoryMb, architecture);
+      const base = overheadMs + perTargetMs * Math.ceil(effective.length / shards);
+      for (let i = 1; i < shards; i++) engine.chargeController(base, memoryMb, architecture);
       if (pings.length === 0) {
-        engine.chargeController(overheadMs, memoryMb, architecture);
+        engine.chargeController(base, memoryMb, architecture);
       } else {
-        sendPings(t, pings, (at) => engine.chargeController(at - t + overheadMs, memoryMb, architecture));
+        sendPings(t, pings, (at) => engine.chargeController(at - t + base, memoryMb, architecture));
       }
       if (t + tickMs < engine.endMs) engine.at(t + tickMs, () => tick(t + tickMs));
     };
@@ -278,8 +311,9 @@ function observeTarget(
   engine: Engine,
   fn: number,
   t: number,
+  epochMs: number,
+  policy: Effective,
   s: TargetState,
-  historyMinutes: number,
 ): TargetObservation {
   const info = engine.functions[fn];
   const pc = engine.provisioned(fn);
@@ -309,8 +343,19 @@ function observeTarget(
   if (s.lastWanted !== undefined) observation.lastWanted = s.lastWanted;
   if (s.lastProven !== undefined) observation.lastProven = s.lastProven;
   const metrics = engine.metrics;
-  const minutes = Math.min(historyMinutes, Math.floor((t - engine.startMs) / MINUTE_MS));
-  if (metrics && minutes > 0) {
+  const now = epochMs + t;
+  const wants = wantsMinuteStatistics({
+    auto: policy.mode === 'auto',
+    provisionedPossible: provisionedPossible(policy, observation),
+    holdsProvisioned: s.managed?.provisioned !== undefined,
+    traffic: s.traffic,
+    breakEven: breakEvenUtilisation(info.architecture, engine.model.prices),
+    now,
+  });
+  const minutes = Math.min(MINUTE_READ_MINUTES, Math.floor((t - engine.startMs) / MINUTE_MS));
+  if (metrics && wants && minutes > 0) {
+    // What GetMetricData would return: ConcurrentExecutions Average and Maximum per minute, two metrics billed.
+    engine.chargeObservation(2);
     const last = Math.floor(t / MINUTE_MS) - 1;
     let busy = 0;
     let peak = 0;
@@ -319,7 +364,13 @@ function observeTarget(
       busy += sample.busyMs;
       if (sample.peak > peak) peak = sample.peak;
     }
-    observation.utilization = { averageConcurrency: busy / (minutes * MINUTE_MS), peakConcurrency: peak, minutes };
+    s.traffic = recordMinutes(s.traffic ?? EMPTY_TRAFFIC, now, {
+      from: now - minutes * MINUTE_MS,
+      invocations: [],
+      load: [busy / (minutes * MINUTE_MS)],
+      peak: [peak],
+    });
   }
+  if (s.traffic) observation.traffic = s.traffic;
   return observation;
 }

@@ -130,7 +130,10 @@ const scenarios: Array<{ name: string; decision: Decision; script: Answer[][] }>
   {
     name: 'a transient error retried after a pause',
     decision: { ...base, count: 2, wanted: 2, expectCold: true, initMs: 420 },
-    script: [['a', 'error'], ['a', 'b']],
+    script: [
+      ['a', 'error'],
+      ['a', 'b'],
+    ],
   },
   {
     name: 'the budget allows fewer than wanted',

@@ -118,22 +118,48 @@ describe('warm mode', () => {
     expect(only(bounded, 'ping').count).toBe(3);
   });
 
-  it('shares the tick budget fairly when targets together want more than it allows', () => {
+  it('gives whole rounds while they fit and defers the rest, so the budget is shared across ticks', () => {
     const policies = ['a', 'b', 'c', 'd'].map((fn) =>
-      effective({ function: fn, warm: { concurrency: fn === 'd' ? 5 : 100 }, budget: { maxShare: 0.5 } }),
+      effective({ function: fn, warm: { concurrency: fn === 'd' ? 5 : 30 }, budget: { maxShare: 0.5 } }),
     );
-    const decisions = plan(
+    const account = { limit: 1000, unreserved: 400 };
+    const counts = (decisions: ReturnType<typeof plan>) =>
+      Object.fromEntries(
+        decisions.filter((d) => d.kind === 'ping').map((d) => [d.function, d.kind === 'ping' ? d.count : 0]),
+      );
+    const first = plan(policies, NOW, { account, targets: {} }, { tickShare: 0.2 });
+    // A pool of 80: a, b (30 each) and d (5) fit whole; c waits for the next tick rather than a round too small.
+    expect(counts(first)).toEqual({ a: 30, b: 30, d: 5 });
+    const c = first.find((d) => d.function === 'c')!;
+    expect(c).toMatchObject({ kind: 'skip', cause: 'deferred' });
+    expect(c.reason).toContain('first in line next tick');
+    // Next tick: the others were just pinged, c is first in line.
+    const pinged = { lastPingAt: NOW.getTime(), lastWanted: 30, lastProven: 30 };
+    const next = plan(
       policies,
+      new Date(NOW.getTime() + 60_000),
+      {
+        account,
+        targets: {
+          [policies[0].key]: pinged,
+          [policies[1].key]: pinged,
+          [policies[3].key]: { ...pinged, lastWanted: 5, lastProven: 5 },
+        },
+      },
+      { tickShare: 0.2 },
+    );
+    expect(counts(next)).toEqual({ c: 30 });
+  });
+
+  it('gives a round larger than the whole pool the pool, so a big target is never starved by its size', () => {
+    const decisions = plan(
+      [effective({ function: 'big', warm: { concurrency: 500 }, budget: { maxShare: 1 } })],
       NOW,
       { account: { limit: 1000, unreserved: 400 }, targets: {} },
       { tickShare: 0.2 },
     );
-    const counts = Object.fromEntries(
-      decisions.filter((d) => d.kind === 'ping').map((d) => [d.function, d.kind === 'ping' ? d.count : 0]),
-    );
-    expect(counts).toEqual({ a: 25, b: 25, c: 25, d: 5 });
-    const a = decisions.find((d) => d.function === 'a')!;
-    expect(a.reason).toContain('tick budget of 80 shared with other targets allows 25');
+    expect(only(decisions, 'ping').count).toBe(80);
+    expect(only(decisions, 'ping').reason).toContain('tick budget of 80 shared with other targets allows 80');
   });
 
   it('sends a compatibility payload and says that no proof is possible', () => {

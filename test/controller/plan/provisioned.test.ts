@@ -400,69 +400,87 @@ describe('autoscaling strategy', () => {
 });
 
 describe('auto mode', () => {
-  const auto = (expectedUtilization?: number) =>
-    effective({
-      mode: 'auto',
-      warm: { concurrency: 4 },
-      auto: expectedUtilization === undefined ? {} : { expectedUtilization },
-    });
+  const auto = (extra: Record<string, unknown> = {}) =>
+    effective({ mode: 'auto', provisioned: { max: 10 }, auto: { maxEnvironments: 6 }, ...extra });
+  const traffic = (load: number | undefined, loadSource: 'proofs' | 'metrics' = 'metrics') => ({
+    at: NOW.getTime() - 60_000,
+    environments: [],
+    idleTimes: [],
+    ...(load !== undefined ? { load, loadSource, metricsAt: NOW.getTime() - 60_000 } : {}),
+  });
 
-  it('chooses provisioned concurrency above the break-even and says why', () => {
-    const decisions = plan([auto(0.8)], NOW, at({ provisioned: null, scalableTarget: null }));
-    expect(kinds(decisions)).toEqual(['auto-choice', 'put-provisioned']);
-    expect(first(decisions, 'auto-choice')).toMatchObject({
-      choice: 'provisioned',
-      expectedUtilization: 0.8,
-      utilizationSource: 'policy',
-    });
-    expect(decisions[0].reason).toBe(
-      'auto chose provisioned concurrency: expected utilisation 80% is above the 60% break-even: $126/month provisioned vs $140/month with pings for 4 × 1024 MB x86_64',
+  it('keeps one environment warm with pings while the load is unknown, and says so', () => {
+    const decisions = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null }));
+    expect(kinds(decisions)).toEqual(['auto-choice', 'ping']);
+    expect(first(decisions, 'auto-choice')).toMatchObject({ choice: 'warm', environments: 1, provisioned: 0 });
+    expect(decisions[0].reason).toMatch(/no load seen yet: one environment/);
+    expect(first(decisions, 'ping')).toMatchObject({ wanted: 1, count: 1 });
+  });
+
+  it('sizes warm environments to the objective for the load (Erlang), with pings below the break-even', () => {
+    const decisions = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }));
+    // Load 0.4: one environment leaves 28.6% cold, two 5.4%, three 0.71%: three keep 99% warm.
+    expect(first(decisions, 'auto-choice')).toMatchObject({ choice: 'warm', environments: 3, provisioned: 0 });
+    expect(first(decisions, 'ping')).toMatchObject({ wanted: 3 });
+    const stricter = plan(
+      [auto({ objective: { warmRatio: 0.9999 } })],
+      NOW,
+      at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }),
     );
-    expect(first(decisions, 'put-provisioned').value).toBe(4);
+    expect(first(stricter, 'auto-choice').environments).toBe(5);
   });
 
-  it('chooses pings below the break-even or when nothing is known', () => {
-    expect(kinds(plan([auto(0.2)], NOW, at({ provisioned: null, scalableTarget: null })))).toEqual([
-      'auto-choice',
-      'ping',
-    ]);
-    const unknown = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null }));
-    expect(first(unknown, 'auto-choice')).toMatchObject({ choice: 'warm', utilizationSource: 'unknown' });
+  it('provisions the units whose marginal utilisation beats the break-even by the switching margin', () => {
+    const decisions = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null, traffic: traffic(3) }));
+    const choice = first(decisions, 'auto-choice');
+    expect(choice.choice).toBe('provisioned');
+    expect(choice.provisioned).toBeGreaterThanOrEqual(2);
+    expect(choice.provisioned).toBeLessThan(choice.environments);
+    expect(first(decisions, 'put-provisioned')).toMatchObject({ value: choice.provisioned });
+    expect(choice.reason).toMatch(/provisioned unit/);
   });
 
-  it('learns utilisation from the metrics when the policy gives none', () => {
-    const decisions = plan(
+  it('keeps a unit it holds inside the hysteresis band instead of flapping', () => {
+    // Load 0.75: the first unit's marginal utilisation is 0.43, below 0.6 × (1 + 5/60) to add; held units stay
+    // while above 0.6 × (1 − 5/60) = 0.55 — so compare a load just under and just over the adding threshold.
+    const load = 1.12; // first unit carries 0.528: not enough to add, not enough to keep either
+    const fresh = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null, traffic: traffic(load) }));
+    expect(first(fresh, 'auto-choice').provisioned).toBe(0);
+    const band = 1.4; // first unit carries 0.583: inside the band
+    const adding = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null, traffic: traffic(band) }));
+    expect(first(adding, 'auto-choice').provisioned).toBe(0);
+    const holding = plan(
       [auto()],
       NOW,
       at({
-        provisioned: null,
+        provisioned: pc(1),
         scalableTarget: null,
-        utilization: { averageConcurrency: 3.6, peakConcurrency: 5, minutes: 60 },
+        managed: ours({ strategy: 'direct', value: 1 }),
+        traffic: traffic(band),
       }),
     );
-    expect(first(decisions, 'auto-choice')).toMatchObject({
-      choice: 'provisioned',
-      expectedUtilization: 0.9,
-      utilizationSource: 'metrics',
-    });
+    expect(first(holding, 'auto-choice').provisioned).toBe(1);
   });
 
-  it('uses an injected cost model and passes it what it knows', () => {
-    const chooser = jest.fn(() => ({ choice: 'warm' as const, reason: 'cost model says pings cost $0.01/month' }));
-    const decisions = plan(
-      [auto(0.95)],
-      NOW,
-      at({ provisioned: null, scalableTarget: null, memoryMb: 2048, architecture: 'arm64' }),
-      { chooseAuto: chooser },
-    );
-    expect(chooser).toHaveBeenCalledWith({
-      expectedUtilization: 0.95,
-      memoryMb: 2048,
-      architecture: 'arm64',
-      environments: 4,
-      intervalMs: 300_000,
-      holdMs: 250,
+  it('never provisions where Lambda refuses it, and respects the monthly ceiling', () => {
+    const onLatest = plan([effective({ mode: 'auto', qualifier: undefined, provisioned: { max: 10 } })], NOW, {
+      account: ACCOUNT,
+      targets: { api: { traffic: traffic(3) } },
     });
-    expect(decisions[0].reason).toBe('auto chose pings: cost model says pings cost $0.01/month');
+    expect(kinds(onLatest)).not.toContain('put-provisioned');
+    const capped = plan(
+      [auto({ objective: { maxMonthlyUsd: 0 } })],
+      NOW,
+      at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }),
+    );
+    expect(first(capped, 'auto-choice')).toMatchObject({ environments: 0, provisioned: 0 });
+    expect(kinds(capped)).not.toContain('ping');
+    // Provisioned units that save more than they cost fit any ceiling: the ceiling is on warming's overhead.
+    const saving = plan(
+      [auto({ objective: { maxMonthlyUsd: 0 } })],
+      NOW,
+      at({ provisioned: null, scalableTarget: null, traffic: traffic(3) }),
+    );
+    expect(first(saving, 'auto-choice').provisioned).toBeGreaterThan(0);
   });
 });

@@ -75,11 +75,13 @@ describe('Thermostat strategy', () => {
 
   it('lets auto mode choose with the cost model', () => {
     const strategy = thermostat({ keepDecisions: true });
-    const auto = policySet('defaults:\n  mode: auto\n  auto: { expectedUtilization: 0.9 }\n');
+    const auto = policySet(
+      'defaults:\n  mode: auto\n  provisioned: { max: 4 }\n  auto: { expectedUtilization: 0.9, maxEnvironments: 4 }\n',
+    );
     run(sparse, [strategy], {}, auto);
     const choice = strategy.decisions.find((d) => d.kind === 'auto-choice');
-    // The cost model's sentence, with monthly prices, not the planner's fallback rule.
-    expect(choice!.reason).toMatch(/provisioned vs .* with pings/);
+    // The cost model's sentence, with hourly prices of both alternatives, not a fallback rule.
+    expect(choice!.reason).toMatch(/provisioned units? .*\/h net vs .*\/h with pings only/);
     expect(strategy.decisions.some((d) => d.kind === 'put-provisioned')).toBe(true);
   });
 });

@@ -1,0 +1,174 @@
+/**
+ * The demand model: from a target's traffic history, how many environments it needs and when pings are needed at
+ * all. Pure; the planner asks it once per target and tick.
+ *
+ * - A function whose own traffic keeps its environments busy needs no pings: an environment serving r requests a
+ *   minute goes a whole keep-alive window G without one with probability e^(−r·G), so when that is below the
+ *   cold share the objective allows, pings are skipped until the traffic is checked again.
+ * - A sparse function whose idle times are predictable is pre-warmed shortly before its likely next request and
+ *   kept warm through the likely idle spread, instead of pinged all the time: the hybrid histogram policy of
+ *   "Serverless in the Wild" (Shahrad et al., ATC 2020) — pre-warm at the 5th percentile of idle times, keep alive to
+ *   the 99th — used only while the history is long enough and where it is cheaper than keeping alive.
+ * - Otherwise: keep alive, one round per interval, as a fixed warmer would.
+ */
+import { coldShare, environmentsFor } from './erlang';
+import { IDLE_TIMES_KEPT, type TrafficHistory } from './traffic';
+
+const MINUTE_MS = 60_000;
+
+/** Idle times needed before the histogram is trusted (the policy's fallback while history is short). */
+export const MIN_IDLE_SAMPLES = 8;
+/** Traffic is checked again (with a ping) at least this often, however busy the function looked. */
+export const MAX_TRAFFIC_HORIZON_MS = 30 * MINUTE_MS;
+/** The histogram's range, as in the paper: idle times beyond it are not predictable enough to pre-warm for. */
+export const HISTOGRAM_RANGE_MS = 4 * 3_600_000;
+
+export interface DemandSettings {
+  /** Keep-alive window: the policy's ping interval, the idle time it assumes environments survive. */
+  readonly intervalMs: number;
+  /** Share of requests that should start warm. */
+  readonly warmRatio: number;
+  /** How often the planner runs (a pre-warm must happen at the tick before the predicted request). */
+  readonly tickMs: number;
+  /** Cost of one warm ping and of one INIT (a pre-warm that finds no environment pays one), for the choice. */
+  readonly pingCostUsd: number;
+  readonly initCostUsd: number;
+  /** The function's init time, for the pre-warm's lead. */
+  readonly initMs: number;
+}
+
+export type PingPlan =
+  | { readonly kind: 'keep-alive'; readonly why: string }
+  | { readonly kind: 'kept-warm-by-traffic'; readonly until: number; readonly why: string }
+  | {
+      readonly kind: 'pre-warm';
+      /** When the pre-warm is due. */
+      readonly at: number;
+      /** Keep alive (one round per interval) from `at` until here. */
+      readonly until: number;
+      readonly why: string;
+    };
+
+const fmtMinutes = (ms: number) => `${(ms / MINUTE_MS).toFixed(ms < 10 * MINUTE_MS ? 1 : 0)} min`;
+
+/** Nearest-rank percentile of unsorted values. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/**
+ * Whether `wanted` environments need pings, and when. `now` is the planning time; `lastPingAt` the last tick that
+ * pinged (undefined: never).
+ */
+export function planPings(
+  history: TrafficHistory | undefined,
+  wanted: number,
+  now: number,
+  settings: DemandSettings,
+): PingPlan {
+  if (history === undefined || history.at === 0) return { kind: 'keep-alive', why: 'no traffic seen yet' };
+  const traffic = keptWarmByTraffic(history, wanted, now, settings);
+  if (traffic) return traffic;
+  if (wanted === 1) {
+    const prewarm = preWarm(history, now, settings);
+    if (prewarm) return prewarm;
+  }
+  return { kind: 'keep-alive', why: 'traffic does not keep the environments warm on its own' };
+}
+
+function keptWarmByTraffic(
+  history: TrafficHistory,
+  wanted: number,
+  now: number,
+  settings: DemandSettings,
+): PingPlan | undefined {
+  if (history.environments.length < wanted) return undefined;
+  const env = history.environments[wanted - 1];
+  const rate = env.ratePerMinute;
+  if (rate <= 0 || env.lastRealAt === null) return undefined;
+  // Recent enough: its last request came within the window, so the rate still describes it.
+  if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
+  const gap = Math.exp((-rate * settings.intervalMs) / MINUTE_MS);
+  if (gap > 1 - settings.warmRatio) return undefined;
+  const until = history.at + MAX_TRAFFIC_HORIZON_MS;
+  if (now >= until) return undefined;
+  return {
+    kind: 'kept-warm-by-traffic',
+    until,
+    why: `real traffic keeps ${wanted === 1 ? 'the environment' : `${wanted} environments`} busy (${rate.toFixed(1)} requests/min on the least busy; a ${fmtMinutes(settings.intervalMs)} gap has probability ${gap.toExponential(1)}); traffic checked again by ${new Date(until).toISOString()}`,
+  };
+}
+
+function preWarm(history: TrafficHistory, now: number, settings: DemandSettings): PingPlan | undefined {
+  const idle = history.idleTimes;
+  if (idle.length < Math.min(MIN_IDLE_SAMPLES, IDLE_TIMES_KEPT) || history.lastRealAt === undefined) return undefined;
+  const p5 = percentile(idle, 0.05);
+  const p99 = percentile(idle, 0.99);
+  if (p99 > HISTOGRAM_RANGE_MS) return undefined;
+  const lead = settings.tickMs + settings.initMs + 30_000;
+  const at = history.lastRealAt + p5 - lead;
+  const until = history.lastRealAt + p99 + settings.intervalMs;
+  // Only where it pays: the keep-alive rounds it saves must cost more than the INIT a pre-warm may pay.
+  const saved = Math.floor((at - history.lastRealAt) / settings.intervalMs) - 1;
+  if (saved * settings.pingCostUsd <= settings.initCostUsd + settings.pingCostUsd) return undefined;
+  // The pattern broke (no request seen past the 99th percentile): back to keeping alive until traffic shows again.
+  if (now > until) return undefined;
+  return {
+    kind: 'pre-warm',
+    at,
+    until,
+    why: `idle times are predictable (5th percentile ${fmtMinutes(p5)}, 99th ${fmtMinutes(p99)}, ${idle.length} seen): pre-warm ${fmtMinutes(p5 - lead)} after the last request, keep warm to ${fmtMinutes(p99)}`,
+  };
+}
+
+/**
+ * Environments auto mode keeps warm: the fewest that hold the cold share within the objective for the load
+ * real traffic offers (Erlang's loss formula), never fewer than the environments traffic is seen to keep busy.
+ */
+export function environmentsNeeded(
+  history: TrafficHistory | undefined,
+  warmRatio: number,
+  max: number,
+): { environments: number; why: string } {
+  if (history?.load === undefined) {
+    const busy = history?.environments.filter((env) => env.ratePerMinute > 0).length ?? 0;
+    const environments = Math.min(max, Math.max(1, busy));
+    return {
+      environments,
+      why: busy > 0 ? `${busy} environments seen serving traffic; load unknown` : 'no load seen yet: one environment',
+    };
+  }
+  const load = history.load;
+  const environments = environmentsFor(load, warmRatio, max);
+  const share = coldShare(environments, load);
+  return {
+    environments,
+    why: `load ${load.toFixed(2)} (from ${history.loadSource ?? 'proofs'}): ${environments} environment${environments === 1 ? '' : 's'} keep ${(100 * (1 - share)).toFixed(2)}% of requests warm (objective ${(100 * warmRatio).toFixed(2)}%${environments >= max && share > 1 - warmRatio ? `, capped at ${max}` : ''})`,
+  };
+}
+
+/** How often minute statistics are read for a target whose decisions need them. */
+export const MINUTE_READ_EVERY_MS = 15 * MINUTE_MS;
+
+/**
+ * Whether this tick should read the target's minute statistics (CloudWatch bills every metric requested, so a read
+ * must be worth more than it costs): only in auto mode where provisioned concurrency is possible, and only when it
+ * is in place (its load is invisible to pings, which it makes unnecessary) or the proofs show a load at which a
+ * unit could pay off; at most every 15 minutes.
+ */
+export function wantsMinuteStatistics(input: {
+  readonly auto: boolean;
+  readonly provisionedPossible: boolean;
+  readonly holdsProvisioned: boolean;
+  readonly traffic: TrafficHistory | undefined;
+  readonly breakEven: number;
+  readonly now: number;
+}): boolean {
+  if (!input.auto || !input.provisionedPossible) return false;
+  const last = input.traffic?.metricsAt;
+  if (last !== undefined && input.now - last < MINUTE_READ_EVERY_MS) return false;
+  if (input.holdsProvisioned) return true;
+  const load = input.traffic?.load;
+  return load !== undefined && load >= input.breakEven / 2;
+}

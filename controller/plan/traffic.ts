@@ -1,0 +1,165 @@
+/**
+ * What Thermostat knows about a target's real traffic, and the one function that updates it. Two sources feed the
+ * same model: the proofs of each ping round (free: every environment reports what it served) and, where a decision
+ * is worth a CloudWatch read, per-minute statistics. The controller feeds it from Invoke and GetMetricData, the
+ * simulator from its Lambda model, so the planner sees the same history either way.
+ */
+
+/** What one environment said about itself when a ping reached it. */
+export interface Sighting {
+  readonly envId: string;
+  /** Epoch ms the environment started. */
+  readonly initAt: number;
+  /** Real requests it has served since it started. */
+  readonly realServed: number;
+  /** Their handler time, if the helper reports it. */
+  readonly realBusyMs?: number;
+  /** Epoch ms of its last real request, or null. */
+  readonly lastRealAt: number | null;
+  /** The helper's view of its init time (ms), when the ping itself started the environment. */
+  readonly initMs?: number;
+}
+
+/** Per-minute statistics of the target (CloudWatch in production; the model in the simulator). */
+export interface MinuteStatistics {
+  /** Epoch ms of the first minute. */
+  readonly from: number;
+  /** Real invocations per minute (the controller's own pings already subtracted). */
+  readonly invocations: readonly number[];
+  /** Average concurrency per minute (busy environment-time / 60 s). */
+  readonly load: readonly number[];
+  /** Peak concurrency per minute. */
+  readonly peak: readonly number[];
+}
+
+/** One environment as the last round saw it. */
+export interface SeenEnvironment {
+  readonly envId: string;
+  /** Real requests per minute it served over its life so far. */
+  readonly ratePerMinute: number;
+  readonly lastRealAt: number | null;
+  readonly realServed: number;
+}
+
+/** The target's traffic history, kept between ticks (small: bounded lists). */
+export interface TrafficHistory {
+  /** Epoch ms of the newest observation. */
+  readonly at: number;
+  /** Environments the last ping round reached, busiest first. */
+  readonly environments: readonly SeenEnvironment[];
+  /** Offered load (Erlangs: average concurrency) of real traffic, smoothed; undefined until anything shows it. */
+  readonly load?: number;
+  /** Peak per-minute concurrency of the last read of minute statistics, if any. */
+  readonly peak?: number;
+  /** Where the load comes from. */
+  readonly loadSource?: 'proofs' | 'metrics';
+  /** Epoch ms of the last read of minute statistics (their cost is rationed). */
+  readonly metricsAt?: number;
+  /** Newest real request seen on any environment. */
+  readonly lastRealAt?: number;
+  /** Recent idle times between real requests (ms), newest last: the hybrid histogram's input. */
+  readonly idleTimes: readonly number[];
+  /** Observed init duration of the function (ms), smoothed. */
+  readonly initMs?: number;
+}
+
+/** Idle times kept per target: enough for a 5th/99th percentile without growing the state item. */
+export const IDLE_TIMES_KEPT = 48;
+/** Environments kept per target (the busiest). */
+const ENVIRONMENTS_KEPT = 16;
+/** Weight of a new load estimate against the smoothed one. */
+const LOAD_SMOOTHING = 0.5;
+const MINUTE_MS = 60_000;
+
+export const EMPTY_TRAFFIC: TrafficHistory = { at: 0, environments: [], idleTimes: [] };
+
+const smooth = (old: number | undefined, next: number, weight: number) =>
+  old === undefined ? next : old + weight * (next - old);
+
+/**
+ * Folds a ping round's sightings into the history: per-environment rates, the newest real request, idle times
+ * between real requests (several requests since the last round count as short idle times, so a busy function never
+ * looks periodic), the load real traffic put on the environments, and the function's init time.
+ */
+export function recordSightings(history: TrafficHistory, at: number, sightings: readonly Sighting[]): TrafficHistory {
+  if (sightings.length === 0) return { ...history, at: Math.max(history.at, at) };
+  const before = new Map(history.environments.map((env) => [env.envId, env]));
+  const environments: SeenEnvironment[] = sightings
+    .map((sighting) => {
+      const life = Math.max(MINUTE_MS, at - sighting.initAt);
+      return {
+        envId: sighting.envId,
+        ratePerMinute: (sighting.realServed * MINUTE_MS) / life,
+        lastRealAt: sighting.lastRealAt,
+        realServed: sighting.realServed,
+      };
+    })
+    .sort((a, b) => b.ratePerMinute - a.ratePerMinute)
+    .slice(0, ENVIRONMENTS_KEPT);
+
+  // Real requests since the previous round, per environment seen both times (new environments: all they served).
+  let newRequests = 0;
+  for (const env of environments) {
+    const previous = before.get(env.envId);
+    newRequests += Math.max(0, env.realServed - (previous?.realServed ?? 0));
+  }
+  const newest = sightings.reduce<number | undefined>(
+    (latest, sighting) =>
+      sighting.lastRealAt !== null && (latest === undefined || sighting.lastRealAt > latest)
+        ? sighting.lastRealAt
+        : latest,
+    undefined,
+  );
+  let idleTimes = [...history.idleTimes];
+  let lastRealAt = history.lastRealAt;
+  if (newest !== undefined && (lastRealAt === undefined || newest > lastRealAt)) {
+    if (lastRealAt !== undefined) {
+      const span = newest - lastRealAt;
+      // n requests in the span: n idle gaps, the last ending at `newest`; only their mean is known.
+      const gaps = Math.max(1, newRequests);
+      const shown = Math.min(gaps, IDLE_TIMES_KEPT);
+      for (let i = 0; i < shown; i++) idleTimes.push(Math.round(span / gaps));
+    }
+    lastRealAt = newest;
+  }
+  idleTimes = idleTimes.slice(-IDLE_TIMES_KEPT);
+
+  // Load from the helper's busy time: each environment's busy share of its life; their sum is the load served.
+  let load: number | undefined;
+  if (sightings.every((sighting) => sighting.realBusyMs !== undefined)) {
+    load = sightings.reduce(
+      (sum, sighting) => sum + (sighting.realBusyMs ?? 0) / Math.max(MINUTE_MS, at - sighting.initAt),
+      0,
+    );
+  }
+  const inits = sightings.map((sighting) => sighting.initMs).filter((ms): ms is number => ms !== undefined && ms > 0);
+  const initMs = inits.length > 0 ? smooth(history.initMs, Math.max(...inits), LOAD_SMOOTHING) : history.initMs;
+  const next: TrafficHistory = {
+    ...history,
+    at,
+    environments,
+    idleTimes,
+    ...(lastRealAt !== undefined ? { lastRealAt } : {}),
+    ...(initMs !== undefined ? { initMs: Math.round(initMs) } : {}),
+  };
+  // Minute statistics, when read recently, are the better source for the load: they see every environment.
+  if (load !== undefined && !(history.loadSource === 'metrics' && at - (history.metricsAt ?? 0) < 15 * MINUTE_MS)) {
+    return { ...next, load: smooth(history.load, load, LOAD_SMOOTHING), loadSource: 'proofs' };
+  }
+  return next;
+}
+
+/** Folds per-minute statistics into the history: the load and the peak over the minutes read. */
+export function recordMinutes(history: TrafficHistory, at: number, minutes: MinuteStatistics): TrafficHistory {
+  const count = minutes.load.length;
+  if (count === 0) return { ...history, metricsAt: at };
+  const load = minutes.load.reduce((sum, value) => sum + value, 0) / count;
+  const peak = Math.max(0, ...minutes.peak);
+  return {
+    ...history,
+    load,
+    peak,
+    loadSource: 'metrics',
+    metricsAt: at,
+  };
+}
