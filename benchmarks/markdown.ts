@@ -109,7 +109,31 @@ const citationSchema = z.looseObject({
   licence: z.string().optional(),
 });
 
+const gridSchema = z.looseObject({
+  trace: z.string(),
+  functions: z.number(),
+  invocations: z.number(),
+  policyText: z.string(),
+  wallMs: z.number(),
+  rows: z.array(
+    z.looseObject({
+      strategy: z.string(),
+      setting: z.string(),
+      coldShare: z.number(),
+      coldShareP75: z.number(),
+      overheadUsd: z.number(),
+      pings: z.number(),
+    }),
+  ),
+  verdict: z.looseObject({
+    dominatedBy: z.array(z.string()),
+    warmerThanPluginDefault: z.boolean(),
+    cheaperThanPluginDefault: z.boolean(),
+  }),
+});
+
 const simulatorSchema = z.looseObject({
+  grids: z.array(gridSchema).optional(),
   comparisons: z.array(
     z.looseObject({
       trace: z.string(),
@@ -632,6 +656,7 @@ function simulatorSection(step: StepResult | undefined): string {
       '',
     );
   }
+  for (const grid of value.grids ?? []) parts.push(...gridSection(grid));
   if (value.throughput) {
     const t = value.throughput;
     parts.push(
@@ -842,6 +867,57 @@ function fanoutReading(fanout: Fanout | undefined, emulator: Emulator | undefine
   return lines;
 }
 
+function signedUsd(value: number): string {
+  return value < 0 ? `−${usd(-value)}` : usd(value);
+}
+
+/** Thermostat (examples/simulate) against every fixed configuration of the warmers, in overhead and cold share. */
+function gridSection(grid: z.infer<typeof gridSchema>): string[] {
+  const thermostat = grid.rows.find((row) => row.strategy === 'thermostat');
+  const verdict = grid.verdict;
+  const pluginDefault = grid.rows.find(
+    (row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1',
+  );
+  const lines = [
+    `### ${grid.trace}: Thermostat against the warmers' grid`,
+    '',
+    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} runs in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
+    '',
+    table(
+      [
+        'strategy',
+        'setting',
+        'cold share',
+        'p75 per-function cold share',
+        'warming overhead',
+        'pings',
+        'dominates Thermostat',
+      ],
+      grid.rows.map((row) => [
+        row.strategy === 'thermostat' ? '**thermostat**' : row.strategy,
+        row.setting,
+        percent(row.coldShare),
+        percent(row.coldShareP75),
+        signedUsd(row.overheadUsd),
+        int(row.pings),
+        row.strategy === 'thermostat' || row.strategy === 'oracle' || !thermostat
+          ? '–'
+          : row.coldShare <= thermostat.coldShare && row.overheadUsd < 0.95 * thermostat.overheadUsd
+            ? '**yes**'
+            : 'no',
+      ]),
+    ),
+    '',
+  ];
+  if (thermostat && pluginDefault) {
+    lines.push(
+      `Verdict: ${verdict.dominatedBy.length === 0 ? 'Thermostat is **not dominated** by any grid point' : `Thermostat is **dominated** by ${verdict.dominatedBy.join(', ')}`}; against serverless-plugin-warmup's default (5 minutes, concurrency 1): ${verdict.warmerThanPluginDefault ? 'at least as warm' : '**colder**'} (${percent(thermostat.coldShare)} vs ${percent(pluginDefault.coldShare)} cold) at ${verdict.cheaperThanPluginDefault ? 'no more' : '**more**'} overhead (${signedUsd(thermostat.overheadUsd)} vs ${signedUsd(pluginDefault.overheadUsd)}).`,
+      '',
+    );
+  }
+  return lines;
+}
+
 function simulatorReading(simulator: Simulator | undefined): string[] {
   if (!simulator) return [];
   const lines: string[] = [];
@@ -870,6 +946,13 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
         (negligible
           ? ` Every strategy ended within ${int(spread - least)} cold starts of the others (${int(least)}–${int(spread)} in ${int(comparison.invocations)} invocations): on this trace the differences are too small to rank anyone.`
           : ''),
+    );
+  }
+  for (const grid of simulator.grids ?? []) {
+    const v = grid.verdict;
+    const ok = v.dominatedBy.length === 0 && v.warmerThanPluginDefault && v.cheaperThanPluginDefault;
+    lines.push(
+      `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (its controller ticks every minute and its observation reads are fixed costs that a short or small trace cannot spread)'].filter(Boolean).join('; ')}.`}`,
     );
   }
   if (lines.length > 0) {

@@ -31,7 +31,12 @@ export interface RunOptions {
   readonly json: string;
   /** Folder of trace folders. @default ../shared/traces next to the repository */
   readonly traces: string;
+  /** Rewrite BENCHMARKS.md from the raw results in `json` without measuring anything. */
+  readonly render?: boolean;
 }
+
+/** Where `npm run bench` keeps its raw results, committed beside BENCHMARKS.md, which is rendered from them only. */
+export const RESULTS_FILE = join(ROOT, 'benchmarks', 'results', 'benchmarks.json');
 
 export function parseRunArgs(args: readonly string[]): RunOptions {
   const quick = args.includes('--quick');
@@ -42,7 +47,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     if (next === undefined || next.startsWith('--')) throw new BenchUsageError(`${flag} needs a value`);
     return next;
   };
-  const known = new Set(['--quick', '--only', '--out', '--json', '--traces']);
+  const known = new Set(['--quick', '--only', '--out', '--json', '--traces', '--render']);
   for (const [index, arg] of args.entries()) {
     const isValue = index > 0 && ['--only', '--out', '--json', '--traces'].includes(args[index - 1]!);
     if (!isValue && !known.has(arg)) {
@@ -61,8 +66,9 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     quick,
     ...(only ? { only } : {}),
     out: resolve(value('--out') ?? (quick ? join(artifacts, 'BENCHMARKS.quick.md') : join(ROOT, 'BENCHMARKS.md'))),
-    json: resolve(value('--json') ?? join(artifacts, quick ? 'benchmarks.quick.json' : 'benchmarks.json')),
+    json: resolve(value('--json') ?? (quick ? join(artifacts, 'benchmarks.quick.json') : RESULTS_FILE)),
     traces: resolve(value('--traces') ?? resolve(ROOT, '..', 'shared', 'traces')),
+    ...(args.includes('--render') ? { render: true } : {}),
   };
 }
 
@@ -277,6 +283,14 @@ if (require.main === module) {
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
+  }
+  if (options.render) {
+    const report = JSON.parse(readFileSync(options.json, 'utf8')) as BenchReport;
+    writeFileSync(options.out, renderBenchmarks(report));
+    process.stderr.write(
+      `bench: rendered ${relative(process.cwd(), options.out)} from ${relative(process.cwd(), options.json)}\n`,
+    );
+    process.exit(0);
   }
   runBenchmarks(options).then(
     (report) => {

@@ -9,11 +9,11 @@
  * The folder defaults to ../shared/traces next to the repository (THERMOSTAT_TRACES overrides it). Results are a
  * model of Lambda, not measurements of AWS; the traces are CC BY 4.0 and their citations are part of the output.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type PolicySet, parsePolicySource } from '../controller/policy';
+import { loadPolicySet, type PolicySet, parsePolicySource } from '../controller/policy';
 import { simulate } from '../simulator/run';
 import { createStrategy, STRATEGY_IDS, type StrategyId } from '../simulator/strategies';
 import { loadTrace } from '../simulator/traces/load';
@@ -21,16 +21,10 @@ import { loadTrace } from '../simulator/traces/load';
 /** The policy sets compared: the same numbers for every strategy; only Thermostat reads `mode`. */
 const POLICY_SETS = {
   warm: 'defaults:\n  mode: warm\n  warm: { concurrency: 2, interval: 5m }\n  provisioned: { max: 10 }\n',
-  auto: 'defaults:\n  mode: auto\n  warm: { concurrency: 2, interval: 5m }\n  provisioned: { max: 10 }\n',
-  'warm-hold-50ms':
-    'defaults:\n  mode: warm\n  warm: { concurrency: 2, interval: 5m, holdMs: 50 }\n  provisioned: { max: 10 }\n',
 } as const;
 
 function policySet(name: keyof typeof POLICY_SETS): PolicySet {
-  const parsed = parsePolicySource(POLICY_SETS[name], `${name}.yaml`);
-  if (parsed.issues.length > 0)
-    throw new Error(`benchmark policy ${name} is invalid: ${JSON.stringify(parsed.issues)}`);
-  return { policies: parsed.policies, defaults: parsed.defaults, issues: [], files: [] };
+  return policySetOf(POLICY_SETS[name], `${name}.yaml`);
 }
 
 const round = (value: number, digits = 6) => Number(value.toPrecision(digits));
@@ -95,6 +89,102 @@ function throughput(tracePath: string) {
   return { trace: trace.name, oneStrategy: measure(['none']) };
 }
 
+/** The fixed warmers' grid: every interval × concurrency a user of those tools might configure. */
+const GRID_INTERVALS = ['1m', '5m', '15m'] as const;
+const GRID_CONCURRENCY = [1, 2, 5] as const;
+const EXAMPLE_POLICIES = join(__dirname, '..', 'examples', 'simulate');
+
+interface GridPoint {
+  readonly strategy: string;
+  readonly setting: string;
+  readonly coldShare: number;
+  readonly coldShareP75: number;
+  readonly costUsd: number;
+  /** Cost minus the cost of no warming on the same trace: what warming adds. */
+  readonly overheadUsd: number;
+  readonly pings: number;
+  readonly cost: Record<string, number>;
+}
+
+const fixed = (interval: string, concurrency: number) =>
+  `defaults:\n  mode: warm\n  warm: { concurrency: ${concurrency}, interval: ${interval} }\n  provisioned: { min: ${concurrency}, max: ${Math.max(10, concurrency)} }\n`;
+
+/**
+ * Thermostat against every fixed configuration of the tools people use, in warming overhead and cold share: each
+ * grid point replayed on the trace, overhead = its cost minus the cost of no warming. A point dominates Thermostat
+ * when it is at least as warm with under 95% of Thermostat's overhead.
+ */
+function grid(tracePath: string) {
+  const trace = loadTrace(tracePath);
+  const started = performance.now();
+  const points: Array<Omit<GridPoint, 'overheadUsd'>> = [];
+  const run = (set: PolicySet, ids: readonly StrategyId[], setting: string) => {
+    const result = simulate({ trace, policySet: set, strategies: ids.map(createStrategy) });
+    for (const r of result.results) {
+      points.push({
+        strategy: r.strategy,
+        setting: r.strategy === 'none' || r.strategy === 'oracle' ? '–' : setting,
+        coldShare: round(r.coldShare),
+        coldShareP75: round(r.coldShareP75),
+        costUsd: round(r.costUsd, 8),
+        pings: r.pings.sent,
+        cost: Object.fromEntries(Object.entries(r.cost).map(([k, v]) => [k, round(v)])),
+      });
+    }
+  };
+  const text = (interval: string, concurrency: number) => policySetOf(fixed(interval, concurrency), 'grid.yaml');
+  run(text('5m', 1), ['none', 'static-pc', 'scheduled-pc', 'aas-target-tracking', 'oracle'], 'provisioned 1');
+  for (const interval of GRID_INTERVALS) {
+    for (const concurrency of GRID_CONCURRENCY) {
+      run(text(interval, concurrency), ['serverless-plugin-warmup', 'lambda-warmer'], `${interval}, c=${concurrency}`);
+    }
+  }
+  const examples = loadPolicySet([EXAMPLE_POLICIES]);
+  run(examples, ['thermostat'], 'examples/simulate');
+  const none = points.find((point) => point.strategy === 'none')!;
+  const rows: GridPoint[] = points.map((point) => ({ ...point, overheadUsd: round(point.costUsd - none.costUsd, 8) }));
+  const thermostat = rows.find((row) => row.strategy === 'thermostat')!;
+  const dominatedBy = rows
+    .filter((row) => row.strategy !== 'thermostat' && row.strategy !== 'oracle')
+    .filter((row) => row.coldShare <= thermostat.coldShare && row.overheadUsd < 0.95 * thermostat.overheadUsd)
+    .map((row) => `${row.strategy} (${row.setting})`);
+  const pluginDefault = rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!;
+  return {
+    trace: trace.name,
+    functions: trace.functions.length,
+    invocations: trace.invocations,
+    policyText: readExamplePolicies(),
+    wallMs: Math.round(performance.now() - started),
+    rows,
+    verdict: {
+      dominatedBy,
+      warmerThanPluginDefault: thermostat.coldShare <= pluginDefault.coldShare,
+      cheaperThanPluginDefault: thermostat.overheadUsd <= pluginDefault.overheadUsd,
+    },
+  };
+}
+
+function readExamplePolicies(): string {
+  return readdirSync(EXAMPLE_POLICIES)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) =>
+      readFileSync(join(EXAMPLE_POLICIES, name), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+        .map((line) => line.replace(/\s+#.*$/, ''))
+        .join('\n'),
+    )
+    .join('\n');
+}
+
+function policySetOf(text: string, name: string): PolicySet {
+  const parsed = parsePolicySource(text, name);
+  if (parsed.issues.length > 0)
+    throw new Error(`benchmark policy ${name} is invalid: ${JSON.stringify(parsed.issues)}`);
+  return { policies: parsed.policies, defaults: parsed.defaults, issues: [], files: [] };
+}
+
 export interface SimulatorBenchmarkOptions {
   /** Folder of trace folders. @default ../shared/traces next to the repository, or THERMOSTAT_TRACES */
   readonly folder?: string;
@@ -113,11 +203,10 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
     .map((name) => join(folder, name));
   const started = performance.now();
   const comparisons = [];
+  const grids = [];
   for (const trace of traces) {
     comparisons.push(compare(trace, 'warm', STRATEGY_IDS));
-    if (options.quick) continue;
-    comparisons.push(compare(trace, 'auto', ['thermostat']));
-    comparisons.push(compare(trace, 'warm-hold-50ms', ['thermostat']));
+    grids.push(grid(trace));
   }
   const speedTrace = options.quick ? traces.find((t) => t.includes('azure2019')) : join(folder, ONE_DAY);
   const speed = speedTrace ? throughput(speedTrace) : undefined;
@@ -143,6 +232,7 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
     },
     tracesFolder: folder,
     comparisons,
+    grids,
     throughput: speed ? { ...speed, allStrategies } : undefined,
     wallMs: Math.round(performance.now() - started),
   };

@@ -20,7 +20,7 @@ import {
   type PriceBook,
 } from '../cost';
 import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
-import { environmentsNeeded } from './demand';
+import { environmentsNeeded, LONGEST_PROVISIONED_REQUEST_MS } from './demand';
 import { marginalUtilisation } from './erlang';
 import type { TargetObservation } from './observed';
 
@@ -83,7 +83,9 @@ export function planAuto(input: AutoInput): AutoPlan {
   const current = currentUnits(obs);
   const breakEven = breakEvenUtilisation(architecture, prices);
   let units = 0;
-  if (input.provisionedPossible && load !== undefined && loadSource !== 'unknown') {
+  // Provisioned concurrency only on a load measured over minutes (CloudWatch) or stated by the policy: proofs see
+  // only the environments pings reach, and a unit is billed for at least five minutes.
+  if (input.provisionedPossible && load !== undefined && provisionedFits(traffic, loadSource)) {
     const cap = Math.min(policy.provisioned.max, need.environments);
     for (let n = 1; n <= cap; n++) {
       const threshold = breakEven * (n <= current ? 1 - SWITCH_SHARE : 1 + SWITCH_SHARE);
@@ -147,6 +149,20 @@ export function planAuto(input: AutoInput): AutoPlan {
     reason: `${need.why}; ${choice}${ceilingNote}${advice ? `; ${advice}` : ''}`,
     ...(advice ? { advice } : {}),
   };
+}
+
+
+/**
+ * Whether the load may buy provisioned units: measured over minutes by CloudWatch (proofs see only the environments
+ * pings reach) or stated by the policy, and made of many short requests — a few long-running requests are a load a
+ * new unit never takes over, since requests already running stay where they are.
+ */
+function provisionedFits(traffic: TargetObservation['traffic'], source: AutoPlan['loadSource']): boolean {
+  if (source === 'policy') return true;
+  if (source !== 'metrics' || traffic?.load === undefined) return false;
+  const rate = traffic.metricsRate;
+  if (rate === undefined || rate <= 0) return false;
+  return (traffic.load * 60_000) / rate <= LONGEST_PROVISIONED_REQUEST_MS;
 }
 
 /** Units Thermostat already keeps on the qualifier (what the hysteresis band protects). */

@@ -148,14 +148,19 @@ export function environmentsNeeded(
   };
 }
 
-/** How often minute statistics are read for a target whose decisions need them. */
+/** Requests longer than the 5-minute billing increment keep running where they started: no unit takes them. */
+export const LONGEST_PROVISIONED_REQUEST_MS = 5 * MINUTE_MS;
+
+/** How often minute statistics are read while provisioned concurrency is in place (pings no longer see its load). */
 export const MINUTE_READ_EVERY_MS = 15 * MINUTE_MS;
+/** How often they are read to check whether provisioned concurrency would pay off, when none is in place. */
+export const MINUTE_PROBE_EVERY_MS = 60 * MINUTE_MS;
 
 /**
  * Whether this tick should read the target's minute statistics (CloudWatch bills every metric requested, so a read
  * must be worth more than it costs): only in auto mode where provisioned concurrency is possible, and only when it
  * is in place (its load is invisible to pings, which it makes unnecessary) or the proofs show a load at which a
- * unit could pay off; at most every 15 minutes.
+ * unit could pay off; every 15 minutes while it holds provisioned concurrency, hourly otherwise.
  */
 export function wantsMinuteStatistics(input: {
   readonly auto: boolean;
@@ -167,8 +172,12 @@ export function wantsMinuteStatistics(input: {
 }): boolean {
   if (!input.auto || !input.provisionedPossible) return false;
   const last = input.traffic?.metricsAt;
-  if (last !== undefined && input.now - last < MINUTE_READ_EVERY_MS) return false;
+  const every = input.holdsProvisioned ? MINUTE_READ_EVERY_MS : MINUTE_PROBE_EVERY_MS;
+  if (last !== undefined && input.now - last < every) return false;
   if (input.holdsProvisioned) return true;
   const load = input.traffic?.load;
+  const mean = input.traffic?.meanRequestMs;
+  // Long requests are a load a new unit would not take over (see auto.ts): not worth a read.
+  if (mean !== undefined && mean > LONGEST_PROVISIONED_REQUEST_MS) return false;
   return load !== undefined && load >= input.breakEven / 2;
 }

@@ -187,12 +187,17 @@ function withMinuteHistory(obs: TargetObservation, now: number): TargetObservati
   const history = obs.traffic ?? { at: 0, environments: [], idleTimes: [] };
   return {
     ...obs,
-    traffic: recordMinutes(history, now, {
-      from: now - minutes * 60_000,
-      invocations: [],
-      load: [utilization.averageConcurrency],
-      peak: [utilization.peakConcurrency],
-    }),
+    traffic: recordMinutes(
+      history,
+      now,
+      {
+        from: now - minutes * 60_000,
+        invocations: [],
+        load: [utilization.averageConcurrency],
+        peak: [utilization.peakConcurrency],
+      },
+      minutes,
+    ),
   };
 }
 

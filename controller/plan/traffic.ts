@@ -24,7 +24,7 @@ export interface Sighting {
 export interface MinuteStatistics {
   /** Epoch ms of the first minute. */
   readonly from: number;
-  /** Real invocations per minute (the controller's own pings already subtracted). */
+  /** Real invocations per minute, or their sum over the minutes covered (the controller's pings subtracted). */
   readonly invocations: readonly number[];
   /** Average concurrency per minute (busy environment-time / 60 s). */
   readonly load: readonly number[];
@@ -51,6 +51,8 @@ export interface TrafficHistory {
   readonly load?: number;
   /** Peak per-minute concurrency of the last read of minute statistics, if any. */
   readonly peak?: number;
+  /** Real requests per minute in the last read of minute statistics, if any. */
+  readonly metricsRate?: number;
   /** Where the load comes from. */
   readonly loadSource?: 'proofs' | 'metrics';
   /** Epoch ms of the last read of minute statistics (their cost is rationed). */
@@ -61,6 +63,8 @@ export interface TrafficHistory {
   readonly idleTimes: readonly number[];
   /** Observed init duration of the function (ms), smoothed. */
   readonly initMs?: number;
+  /** Mean handler time of real requests on the environments seen (ms), when the helper reports busy time. */
+  readonly meanRequestMs?: number;
 }
 
 /** Idle times kept per target: enough for a 5th/99th percentile without growing the state item. */
@@ -70,6 +74,8 @@ const ENVIRONMENTS_KEPT = 16;
 /** Weight of a new load estimate against the smoothed one. */
 const LOAD_SMOOTHING = 0.5;
 const MINUTE_MS = 60_000;
+/** The shortest life over which an environment's busy share counts as load. */
+const LOAD_MIN_LIFE_MS = 5 * MINUTE_MS;
 
 export const EMPTY_TRAFFIC: TrafficHistory = { at: 0, environments: [], idleTimes: [] };
 
@@ -124,14 +130,18 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
   }
   idleTimes = idleTimes.slice(-IDLE_TIMES_KEPT);
 
-  // Load from the helper's busy time: each environment's busy share of its life; their sum is the load served.
+  // Load from the helper's busy time: each environment's busy share of its life (at least a few minutes, so one
+  // long request on a young environment does not read as a busy function); their sum is the load served.
   let load: number | undefined;
   if (sightings.every((sighting) => sighting.realBusyMs !== undefined)) {
     load = sightings.reduce(
-      (sum, sighting) => sum + (sighting.realBusyMs ?? 0) / Math.max(MINUTE_MS, at - sighting.initAt),
+      (sum, sighting) => sum + (sighting.realBusyMs ?? 0) / Math.max(LOAD_MIN_LIFE_MS, at - sighting.initAt),
       0,
     );
   }
+  const served = sightings.reduce((sum, sighting) => sum + sighting.realServed, 0);
+  const busy = sightings.reduce((sum, sighting) => sum + (sighting.realBusyMs ?? 0), 0);
+  const meanRequestMs = load !== undefined && served > 0 ? busy / served : history.meanRequestMs;
   const inits = sightings.map((sighting) => sighting.initMs).filter((ms): ms is number => ms !== undefined && ms > 0);
   const initMs = inits.length > 0 ? smooth(history.initMs, Math.max(...inits), LOAD_SMOOTHING) : history.initMs;
   const next: TrafficHistory = {
@@ -141,6 +151,7 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
     idleTimes,
     ...(lastRealAt !== undefined ? { lastRealAt } : {}),
     ...(initMs !== undefined ? { initMs: Math.round(initMs) } : {}),
+    ...(meanRequestMs !== undefined ? { meanRequestMs } : {}),
   };
   // Minute statistics, when read recently, are the better source for the load: they see every environment.
   if (load !== undefined && !(history.loadSource === 'metrics' && at - (history.metricsAt ?? 0) < 15 * MINUTE_MS)) {
@@ -149,16 +160,29 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
   return next;
 }
 
-/** Folds per-minute statistics into the history: the load and the peak over the minutes read. */
-export function recordMinutes(history: TrafficHistory, at: number, minutes: MinuteStatistics): TrafficHistory {
+/** Minutes of statistics a provisioned-concurrency decision needs (it is billed in 5-minute increments). */
+export const MINUTES_FOR_PROVISIONED = 15;
+
+/**
+ * Folds per-minute statistics into the history: the load and the peak over the minutes read. `minutes` may hold
+ * one value covering `covered` minutes (an aggregate read) or one value per minute.
+ */
+export function recordMinutes(
+  history: TrafficHistory,
+  at: number,
+  minutes: MinuteStatistics,
+  covered = minutes.load.length,
+): TrafficHistory {
   const count = minutes.load.length;
-  if (count === 0) return { ...history, metricsAt: at };
+  if (count === 0 || covered < MINUTES_FOR_PROVISIONED) return { ...history, metricsAt: at };
   const load = minutes.load.reduce((sum, value) => sum + value, 0) / count;
   const peak = Math.max(0, ...minutes.peak);
+  const requests = minutes.invocations.reduce((sum, value) => sum + value, 0);
   return {
     ...history,
     load,
     peak,
+    metricsRate: requests / covered,
     loadSource: 'metrics',
     metricsAt: at,
   };

@@ -59,6 +59,8 @@ export interface ThermostatOptions {
 interface TargetState {
   managed?: ManagedRecord;
   traffic?: TrafficHistory;
+  /** Pings sent since the last minute-statistics read (subtracted from its Invocations). */
+  pingsSince?: number;
   lastPingAt?: number;
   lastWanted?: number;
   lastProven?: number;
@@ -175,13 +177,15 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       const sightings = new Map<number, Sighting>();
       let provisioned = 0;
       let rounds = 0;
+      let sent = 0;
       const proven = () => envs.size + provisioned;
       driveWarmUp(warmRequestOf(decision), config, at, {
         random: () => random.next(),
         at: (t, run) => engine.at(t, () => run(engine.now)),
         done: (finishedAt) => {
+          const s = state[fn];
+          s.pingsSince = (s.pingsSince ?? 0) + sent;
           if (sightings.size > 0) {
-            const s = state[fn];
             s.traffic = recordSightings(s.traffic ?? EMPTY_TRAFFIC, epochMs + finishedAt, [...sightings.values()]);
           }
           done(finishedAt, proven());
@@ -214,6 +218,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
               }
               provisioned = Math.max(provisioned, r.provisioned);
               if (rounds++ === 0) tally.add(decision.wanted, r.distinct, r.cold);
+              sent += step.size;
               report(
                 {
                   sent: step.size,
@@ -354,22 +359,32 @@ function observeTarget(
   });
   const minutes = Math.min(MINUTE_READ_MINUTES, Math.floor((t - engine.startMs) / MINUTE_MS));
   if (metrics && wants && minutes > 0) {
-    // What GetMetricData would return: ConcurrentExecutions Average and Maximum per minute, two metrics billed.
-    engine.chargeObservation(2);
+    // What GetMetricData would return: Invocations, ConcurrentExecutions Average and Maximum; three metrics billed.
+    engine.chargeObservation(3);
     const last = Math.floor(t / MINUTE_MS) - 1;
     let busy = 0;
     let peak = 0;
+    let invocations = 0;
     for (let m = last; m > last - minutes; m--) {
       const sample = metrics.read(fn, m);
       busy += sample.busyMs;
+      invocations += sample.invocations;
       if (sample.peak > peak) peak = sample.peak;
     }
-    s.traffic = recordMinutes(s.traffic ?? EMPTY_TRAFFIC, now, {
-      from: now - minutes * MINUTE_MS,
-      invocations: [],
-      load: [busy / (minutes * MINUTE_MS)],
-      peak: [peak],
-    });
+    // Lambda's Invocations count pings too; the controller subtracts the ones it sent.
+    invocations = Math.max(0, invocations - (s.pingsSince ?? 0));
+    s.pingsSince = 0;
+    s.traffic = recordMinutes(
+      s.traffic ?? EMPTY_TRAFFIC,
+      now,
+      {
+        from: now - minutes * MINUTE_MS,
+        invocations: [invocations],
+        load: [busy / (minutes * MINUTE_MS)],
+        peak: [peak],
+      },
+      minutes,
+    );
   }
   if (s.traffic) observation.traffic = s.traffic;
   return observation;
