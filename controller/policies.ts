@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ControllerConfigError } from './errors';
-import { type LoadedPolicy, type PolicyDefaults, type PolicyIssue, parsePolicyValue } from './policy/core';
+import { parsePolicyJson } from './policy/core';
+import { readPolicyText } from './policy/read';
 import type { PolicySource } from './run';
 
 /** The part of the full policy module (with its YAML parser) that only YAML files and directories need. */
@@ -25,46 +26,22 @@ function yamlPolicyModule(what: string): YamlPolicyModule {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Reads the policy set the construct writes next to the bundle: a JSON array of policies, or
  * `{ "policies": [...], "defaults": {...} }`; a JSON object is read as one policy file, and YAML text as an
- * ordinary policy file. Bad policies become issues (reported by every tick); the valid ones still run.
+ * ordinary policy file. Read and validated by the policy module like any policy file (regular files only, size
+ * cap, one policy per target). Bad policies become issues (reported by every tick); the valid ones still run.
  */
 export function readPolicyFile(path: string): PolicySource {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ControllerConfigError(`cannot read the policy file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const read = readPolicyText(path);
+  if ('problem' in read) throw new ControllerConfigError(`cannot read the policy file ${path}: ${read.problem}`);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(read.text);
   } catch {
-    return yamlPolicyModule(`the policy file ${path} is not JSON, so it`).parsePolicySource(text, path);
+    return yamlPolicyModule(`the policy file ${path} is not JSON, so it`).parsePolicySource(read.text, path);
   }
-  const list = Array.isArray(value)
-    ? value
-    : isRecord(value) && Array.isArray(value.policies)
-      ? value.policies
-      : undefined;
-  // One policy (or a defaults document) as JSON: the same validation as a file, without line numbers.
-  if (list === undefined) return parsePolicyValue(value, path);
-  const defaults = isRecord(value) && isRecord(value.defaults) ? (value.defaults as PolicyDefaults) : undefined;
-  const policies: LoadedPolicy[] = [];
-  const issues: PolicyIssue[] = [];
-  list.forEach((entry, index) => {
-    const result = parsePolicyValue(entry, `${path}[${index}]`, defaults);
-    policies.push(...result.policies.map((policy) => ({ ...policy, file: path, index })));
-    issues.push(...result.issues);
-  });
-  return { policies, issues };
+  return parsePolicyJson(value, path);
 }
 
 /**

@@ -147,6 +147,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const states = await deps.state.loadTargets(mine.map((policy) => policy.key));
   const orphans = shard.index === 0 ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
   for (const orphan of orphans) states.set(orphan.key, orphan);
+  const stateCorrupt = [...states.values()].flatMap((state) => (state.corrupt ? [state.corrupt] : []));
+  if (stateCorrupt.length > 0) log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
 
   const observeDeps = {
     lambda: deps.lambda,
@@ -209,6 +211,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     totals,
     targets: targetReports,
     skipped,
+    ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
     events: { published: 0, failed: 0 },
   };
   logTargets(log, withoutEvents);
@@ -307,7 +310,8 @@ async function actOnTarget(
 
     const managedChanged = JSON.stringify(provisioned.managed) !== JSON.stringify(previous?.managed);
     let state: TargetReport['state'] = 'unchanged';
-    if (record || managedChanged || facts || traffic !== previous?.traffic) {
+    // A corrupt item is saved even when nothing changed, so it is rebuilt (and reported) once.
+    if (record || managedChanged || facts || traffic !== previous?.traffic || previous?.corrupt) {
       const next: TargetState = {
         key: first.key,
         history: [...(previous?.history ?? []), ...(record ? [record] : [])],
@@ -319,6 +323,7 @@ async function actOnTarget(
               ...(previous?.lastProven !== undefined ? { lastProven: previous.lastProven } : {}),
             }),
         ...(provisioned.managed ? { managed: provisioned.managed } : {}),
+        ...(previous?.unreadableManaged !== undefined ? { unreadableManaged: previous.unreadableManaged } : {}),
         ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
         ...(traffic ? { traffic } : {}),
       };

@@ -20,6 +20,7 @@ export type {
   PingRequest,
   ProofEnvelope,
 } from './protocol';
+export { DEFAULT_MAX_HOLD_MS, LONGEST_REQUESTED_HOLD_MS } from './protocol';
 export type { WarmPing } from './recognise';
 export type { PingAnswer, PingInfo, ThermostatOptions } from './thermostat';
 export type { AsyncHandler, CallbackHandler, LambdaCallback, LambdaContext } from './types';

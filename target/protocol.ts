@@ -13,6 +13,22 @@
 
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * The longest hold a Thermostat controller asks for: a round's `holdUntil` is never more than this after the round
+ * is sent. It is the policy's largest `holdMs` (10 s) plus the controller's cold-start allowance (1 s) plus its
+ * dispatch allowance of 2 ms per ping for the largest round it can send (2000 pings, its socket pool's cap). A test
+ * (test/target/protocol.test.ts) derives the same bound from the controller's own constants and fails when the
+ * controller could ask for more.
+ */
+export const LONGEST_REQUESTED_HOLD_MS = 15_000;
+
+/**
+ * The target helper's default hold cap: just above the longest hold the controller asks for, so a genuine round is
+ * never cut short, while a ping asking for more (another sender, a wrong clock) holds the environment no longer.
+ * The margin covers clock differences between the controller's host and the function's.
+ */
+export const DEFAULT_MAX_HOLD_MS = LONGEST_REQUESTED_HOLD_MS + 250;
+
 export interface PingRequest {
   readonly runId: string;
   /** 0-based position of this ping in its round. */

@@ -1,7 +1,13 @@
 import { countBusy, countInvocation, type Environment, environmentId, processEnvironment } from './environment';
 import { ThermostatOptionsError } from './errors';
 import { emfLine, type MetricDimension, type MetricsOptions, qualifierOf, startKind } from './metrics';
-import { type EnvironmentProof, type PingFormat, PROTOCOL_VERSION, type ProofEnvelope } from './protocol';
+import {
+  DEFAULT_MAX_HOLD_MS,
+  type EnvironmentProof,
+  type PingFormat,
+  PROTOCOL_VERSION,
+  type ProofEnvelope,
+} from './protocol';
 import { recognisePing, type WarmPing } from './recognise';
 import type { LambdaContext } from './types';
 
@@ -27,7 +33,10 @@ export interface ThermostatOptions<TContext extends LambdaContext = LambdaContex
   readonly formats?: readonly PingFormat[];
   /** Time kept free before the function's timeout when holding. @default 250 */
   readonly marginMs?: number;
-  /** Longest hold, whatever a ping asks for. @default 15000 */
+  /**
+   * Longest hold, whatever a ping asks for. The default is just above the longest hold a Thermostat controller
+   * asks for (`DEFAULT_MAX_HOLD_MS` in the ping protocol). @default 15250
+   */
   readonly maxHoldMs?: number;
   /** Hold for pings whose format sets no deadline or delay (serverless-plugin-warmup, lambda-warmer). @default 75 */
   readonly defaultHoldMs?: number;
@@ -135,7 +144,7 @@ export function createThermostat<TContext extends LambdaContext>(
   options: ThermostatOptions<TContext> = {},
 ): Thermostat<TContext> {
   const marginMs = milliseconds('marginMs', options.marginMs, 250);
-  const maxHoldMs = milliseconds('maxHoldMs', options.maxHoldMs, 15_000);
+  const maxHoldMs = milliseconds('maxHoldMs', options.maxHoldMs, DEFAULT_MAX_HOLD_MS);
   const defaultHoldMs = milliseconds('defaultHoldMs', options.defaultHoldMs, 75);
   const formats = options.formats ?? ALL_FORMATS;
   for (const format of formats) {

@@ -5,7 +5,8 @@
  */
 export { DurationError, formatDuration, parseDuration } from './duration';
 export { functionName, policyKey, targetIdentity } from './function-name';
-export { formatIssue, formatPath, type PolicyIssue, PolicyValidationError } from './issues';
+export { capIssues, formatIssue, formatPath, type PolicyIssue, PolicyValidationError } from './issues';
+export { isPolicySet, parsePolicyJson } from './json-set';
 export { mergeDefaults } from './merge';
 export { type LoadedPolicy, type ParseResult, parsePolicyValue } from './parse';
 export {

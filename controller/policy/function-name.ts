@@ -3,6 +3,8 @@
  * target the same thing.
  */
 
+import { quote } from './messages';
+
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([^:]*)(?::(.*))?$/;
 const QUALIFIER = /^(\$LATEST|[A-Za-z0-9_-]{1,128})$/;
@@ -15,23 +17,23 @@ export function functionProblem(value: string): string | undefined {
   const arn = ARN.exec(value);
   if (arn) {
     const [, , , , name, qualifier] = arn;
-    if (!NAME.test(name!)) return `the function name in ARN ${JSON.stringify(value)} is not valid; expected ${FORMS}`;
+    if (!NAME.test(name!)) return `the function name in ARN ${quote(value)} is not valid; expected ${FORMS}`;
     if (qualifier !== undefined)
-      return `${JSON.stringify(value)} includes the qualifier "${qualifier}"; drop ":${qualifier}" from the ARN and write qualifier: ${qualifier}`;
+      return `${quote(value)} includes the qualifier "${qualifier}"; drop ":${qualifier}" from the ARN and write qualifier: ${qualifier}`;
     return undefined;
   }
   if (!value.startsWith('arn:') && /^[A-Za-z0-9_-]{1,64}:[^:]+$/.test(value)) {
     const [name, qualifier] = value.split(':');
-    return `${JSON.stringify(value)} includes the qualifier "${qualifier}"; write function: ${name} and qualifier: ${qualifier}`;
+    return `${quote(value)} includes the qualifier "${qualifier}"; write function: ${name} and qualifier: ${qualifier}`;
   }
   if (NAME.test(value)) return undefined;
-  return `expected ${FORMS}, got ${JSON.stringify(value)}`;
+  return `expected ${FORMS}, got ${quote(value)}`;
 }
 
 /** Why `value` is not a usable `qualifier`, or undefined when it is. */
 export function qualifierProblem(value: string): string | undefined {
   if (QUALIFIER.test(value)) return undefined;
-  return `expected an alias name or a version number (letters, digits, - and _, up to 128) or $LATEST, got ${JSON.stringify(value)}`;
+  return `expected an alias name or a version number (letters, digits, - and _, up to 128) or $LATEST, got ${quote(value)}`;
 }
 
 /** The plain function name, whether the policy names it or gives its ARN. */

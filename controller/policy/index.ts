@@ -6,4 +6,5 @@
 export * from './core';
 export { PolicyFileSchema, policyJsonSchema, SCHEMA_PATH } from './json-schema';
 export { type LoadOptions, loadPolicySet, type PolicySet } from './load';
+export { MAX_POLICY_FILE_BYTES, readPolicyText } from './read';
 export { parsePolicySource } from './source';

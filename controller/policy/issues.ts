@@ -40,6 +40,42 @@ export function formatIssue(issue: PolicyIssue): string {
   return `${issue.file}: ${where}${issue.message}${at}`;
 }
 
+/** Problems listed per file and in all; past these, one line says how many more there are. */
+export const MAX_ISSUES_PER_FILE = 100;
+export const MAX_ISSUES = 500;
+/** Longest message kept: messages quote what was written, and a value can be a megabyte long. */
+export const MAX_MESSAGE_LENGTH = 1_000;
+
+/**
+ * Bounds what a broken set prints, however broken: at most MAX_ISSUES_PER_FILE problems per file and MAX_ISSUES in
+ * all, each message at most MAX_MESSAGE_LENGTH characters. Issues are kept in the order given (sort them first).
+ */
+export function capIssues(issues: readonly PolicyIssue[]): PolicyIssue[] {
+  const kept: PolicyIssue[] = [];
+  const perFile = new Map<string, number>();
+  const dropped = new Map<string, number>();
+  for (const issue of issues) {
+    const count = (perFile.get(issue.file) ?? 0) + 1;
+    perFile.set(issue.file, count);
+    if (count > MAX_ISSUES_PER_FILE || kept.length >= MAX_ISSUES) {
+      dropped.set(issue.file, (dropped.get(issue.file) ?? 0) + 1);
+      continue;
+    }
+    kept.push(
+      issue.message.length > MAX_MESSAGE_LENGTH
+        ? { ...issue, message: `${issue.message.slice(0, MAX_MESSAGE_LENGTH)}… (message cut)` }
+        : issue,
+    );
+  }
+  for (const [file, count] of dropped)
+    kept.push({
+      file,
+      path: '',
+      message: `${count} more problem${count === 1 ? '' : 's'} in this file not listed; fix the ones above and validate again`,
+    });
+  return kept;
+}
+
 /** Thrown by callers that must fail on any policy problem (construct synth, `thermostat validate`). */
 export class PolicyValidationError extends Error {
   override readonly name = 'PolicyValidationError';

@@ -1,12 +1,14 @@
 /**
- * Reads a policy set from disk: files and directories of `.yaml`, `.yml` and `.json` files. The only file of the
- * policy module that touches the file system. Never throws for bad content: unreadable paths, broken files and
- * invalid policies are all issues, and every valid policy is still returned.
+ * Reads a policy set from disk: files and directories of `.yaml`, `.yml` and `.json` files. With read.ts, the only
+ * files of the policy module that touch the file system. Never throws for bad content: unreadable paths, special
+ * files, oversized or mis-encoded files, broken files and invalid policies are all issues (bounded in number), and
+ * every valid policy is still returned.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import type { PolicyIssue } from './issues';
+import { capIssues, type PolicyIssue } from './issues';
 import { type LoadedPolicy, type SourceDocument, sortIssues, validateDocuments } from './parse';
+import { readPolicyText } from './read';
 import type { PolicyDefaults } from './schema';
 import { readDocuments } from './source';
 
@@ -82,14 +84,12 @@ export function loadPolicySet(paths: readonly string[], options: LoadOptions = {
   });
   const documents: SourceDocument[] = [];
   for (const file of unique) {
-    let text: string;
-    try {
-      text = readFileSync(resolve(cwd, file), 'utf8');
-    } catch (error) {
-      issues.push({ file, path: '', message: `cannot read: ${reason(error)}` });
+    const decoded = readPolicyText(resolve(cwd, file));
+    if ('problem' in decoded) {
+      issues.push({ file, path: '', message: decoded.problem });
       continue;
     }
-    const read = readDocuments(text, file);
+    const read = readDocuments(decoded.text, file);
     issues.push(...read.issues);
     documents.push(...read.documents);
   }
@@ -97,7 +97,7 @@ export function loadPolicySet(paths: readonly string[], options: LoadOptions = {
   return {
     policies: result.policies,
     ...(result.defaults && { defaults: result.defaults }),
-    issues: sortIssues([...issues, ...result.issues], [...paths, ...unique]),
+    issues: capIssues(sortIssues([...issues, ...result.issues], [...paths, ...unique])),
     files: unique,
   };
 }

@@ -4,11 +4,20 @@
  */
 import type * as z from 'zod/mini';
 
+/** Longest text quoted back in a message; the rest is counted, not printed. */
+const QUOTED_LENGTH = 80;
+
+/** A string as messages quote it: in quotes, cut after QUOTED_LENGTH characters with its length said. */
+export function quote(text: string): string {
+  if (text.length <= QUOTED_LENGTH) return JSON.stringify(text);
+  return `${JSON.stringify(`${text.slice(0, QUOTED_LENGTH)}…`)} (${text.length} characters)`;
+}
+
 /** How a received value is shown inside a message: strings quoted, containers named rather than dumped. */
 export function got(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return String(value);
@@ -31,22 +40,31 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/**
+ * Words longer than this get no suggestion: no key, enum value or time zone is near that long, and the edit
+ * distance costs the product of both lengths per candidate (a megabyte-long value against every time zone).
+ */
+export const SUGGEST_MAX_LENGTH = 64;
+
 /** The closest candidate when it is close enough to be a typo (or a prefix such as `monday` for `mon`). */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > SUGGEST_MAX_LENGTH * 2) return undefined;
   const folded = fold(word);
-  if (folded === '') return undefined;
+  if (folded === '' || folded.length > SUGGEST_MAX_LENGTH) return undefined;
+  const allowed = Math.max(1, Math.floor(folded.length / 3));
   let best: string | undefined;
   let bestScore = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
     const other = fold(candidate);
     if (other === folded) return candidate;
+    // The distance is at least the difference in length: such a candidate can never be close enough.
+    if (Math.abs(other.length - folded.length) > allowed) continue;
     const score = distance(folded, other);
     if (score < bestScore) {
       best = candidate;
       bestScore = score;
     }
   }
-  const allowed = Math.max(1, Math.floor(folded.length / 3));
   if (best !== undefined && bestScore <= allowed) return best;
   const prefixed = candidates.find((c) => folded.startsWith(fold(c)) || fold(c).startsWith(folded));
   return folded.length >= 3 ? prefixed : undefined;
@@ -81,6 +99,6 @@ export function oneOf(values: readonly string[]) {
 export function unknownKey(key: string, allowed: readonly string[]): string {
   const match = suggest(key, allowed);
   return match === undefined
-    ? `unknown key "${key}"; allowed keys here: ${allowed.join(', ')}`
-    : `unknown key "${key}"; did you mean "${match}"?`;
+    ? `unknown key ${quote(key)}; allowed keys here: ${allowed.join(', ')}`
+    : `unknown key ${quote(key)}; did you mean "${match}"?`;
 }

@@ -34,6 +34,8 @@ export interface SourceDocument {
   index: number;
   value: unknown;
   locate(path: readonly PathSegment[], atKey?: boolean): { line: number; column: number } | undefined;
+  /** Where the document sits inside its file when it is one entry of a JSON policy set, e.g. `policies[3]`. */
+  prefix?: readonly PathSegment[];
 }
 
 export const EXPECTED_DOCUMENT = 'a policy (function: ..., mode: ...) or a defaults document (defaults: ...)';
@@ -41,7 +43,7 @@ export const EXPECTED_DOCUMENT = 'a policy (function: ..., mode: ...) or a defau
 function located(doc: SourceDocument, issues: readonly LocalIssue[]): PolicyIssue[] {
   return issues.map((issue) => ({
     file: doc.file,
-    path: formatPath(issue.path),
+    path: formatPath([...(doc.prefix ?? []), ...issue.path]),
     message: issue.message,
     ...doc.locate(issue.path, issue.atKey),
   }));
@@ -165,10 +167,14 @@ export function validateDocuments(
   const defaultDocs = documents.filter(isDefaultsDocument);
   let state: DefaultsState =
     given === undefined ? { kind: 'none' } : { kind: 'valid', defaults: given, file: 'the given defaults' };
+  const perFile = new Map<string, number>();
+  for (const doc of documents) perFile.set(doc.file, (perFile.get(doc.file) ?? 0) + 1);
   const where = (doc: SourceDocument) =>
-    documents.some((other) => other !== doc && other.file === doc.file)
-      ? `${doc.file} (document ${doc.index + 1})`
-      : doc.file;
+    doc.prefix !== undefined && doc.prefix.length > 0
+      ? `${doc.file} (at ${formatPath(doc.prefix)})`
+      : perFile.get(doc.file)! > 1
+        ? `${doc.file} (document ${doc.index + 1})`
+        : doc.file;
   if (defaultDocs.length > 0) {
     const results = defaultDocs.map((doc) => ({ doc, ...validateDefaults(doc) }));
     for (const result of results) issues.push(...result.issues);
@@ -209,29 +215,67 @@ export function validateDocuments(
   const byTarget = new Map<string, LoadedPolicy[]>();
   for (const policy of loaded) {
     const identity = targetIdentity(policy.policy.function, policy.policy.qualifier);
-    byTarget.set(identity, [...(byTarget.get(identity) ?? []), policy]);
+    const group = byTarget.get(identity);
+    if (group === undefined) byTarget.set(identity, [policy]);
+    else group.push(policy);
   }
   const duplicates = new Set<LoadedPolicy>();
   for (const group of byTarget.values()) {
     if (group.length < 2) continue;
-    for (const policy of group) {
-      duplicates.add(policy);
-      const doc = docOf.get(policy)!;
-      const others = group.filter((other) => other !== policy).map((other) => where(docOf.get(other)!));
-      const { function: fn, qualifier } = policy.policy;
-      issues.push(
-        ...located(doc, [
-          {
-            path: ['function'],
-            message: `${functionName(fn)} (qualifier ${qualifier ?? '$LATEST'}) also has a policy in ${others.join(', ')}; keep one policy per function and qualifier`,
-          },
-        ]),
-      );
-    }
+    for (const policy of group) duplicates.add(policy);
+    issues.push(
+      ...duplicateIssues(
+        group.map((policy) => ({ policy, doc: docOf.get(policy)! })),
+        where,
+      ),
+    );
   }
   const policies = loaded.filter((policy) => !duplicates.has(policy));
   const defaults = given ?? (state.kind === 'valid' ? state.defaults : undefined);
   return defaults === undefined ? { policies, issues } : { policies, issues, defaults };
+}
+
+/** Places named in one duplicate message, and duplicates given a message of their own, per target. */
+export const DUPLICATES_LISTED = 5;
+export const DUPLICATES_REPORTED = 10;
+
+/**
+ * The issues for policies that claim the same target. Linear in the group and bounded in output: the first
+ * DUPLICATES_REPORTED get an issue naming up to DUPLICATES_LISTED of the others, and one more line counts the rest
+ * (100 000 documents naming one function print a dozen lines, not ten billion names).
+ */
+function duplicateIssues(
+  group: ReadonlyArray<{ policy: LoadedPolicy; doc: SourceDocument }>,
+  where: (doc: SourceDocument) => string,
+): PolicyIssue[] {
+  const { function: fn, qualifier } = group[0]!.policy.policy;
+  const target = `${functionName(fn)} (qualifier ${qualifier ?? '$LATEST'})`;
+  const named = group.slice(0, DUPLICATES_LISTED + 1).map(({ doc }) => where(doc));
+  const issues: PolicyIssue[] = [];
+  group.slice(0, DUPLICATES_REPORTED).forEach(({ doc }, position) => {
+    const others = named.filter((_, i) => i !== position).slice(0, DUPLICATES_LISTED);
+    const more = group.length - 1 - others.length;
+    const rest = more > 0 ? ` and ${more} more place${more === 1 ? '' : 's'}` : '';
+    issues.push(
+      ...located(doc, [
+        {
+          path: ['function'],
+          message: `${target} also has a policy in ${others.join(', ')}${rest}; keep one policy per function and qualifier`,
+        },
+      ]),
+    );
+  });
+  const unlisted = group.length - DUPLICATES_REPORTED;
+  if (unlisted > 0)
+    issues.push(
+      ...located(group[DUPLICATES_REPORTED]!.doc, [
+        {
+          path: ['function'],
+          message: `${unlisted} more polic${unlisted === 1 ? 'y' : 'ies'} for ${target}, from here on, not listed one by one; keep one policy per function and qualifier`,
+        },
+      ]),
+    );
+  return issues;
 }
 
 /** Validates an already-parsed value (e.g. a policy object given to the construct) as if it were a file. */

@@ -43,6 +43,26 @@ export const BUILTIN_DEFAULTS = {
   objective: { autoWarmRatio: 0.99, warmModeWarmRatio: 0.999 },
 } as const;
 
+/**
+ * Longest text accepted per string field, checked first and alone (`abort`): the other checks of a field (time
+ * zone lookup, duration parsing, "did you mean") then never see a megabyte-long value.
+ */
+export const STRING_LIMITS = {
+  function: 200,
+  qualifier: 128,
+  timezone: 64,
+  windowName: 128,
+  duration: 64,
+  schemaUrl: 2_048,
+} as const;
+
+function capped(max: number) {
+  return z.maxLength(max, {
+    error: (issue) => `too long (${(issue.input as string).length} characters); at most ${max}`,
+    abort: true,
+  });
+}
+
 const describe = (description: string, extra: Record<string, unknown> = {}) => z.meta({ description, ...extra });
 
 function wholeNumber(min: number, max: number, description: string, extra: Record<string, unknown> = {}) {
@@ -70,6 +90,7 @@ function duration(min: number, max: number, meaning: string, extra: Record<strin
   const description = `${meaning} A duration ${range}.`;
   const unitHint = (input: unknown) => (typeof input === 'number' ? `; add a unit, e.g. "${input}m"` : '');
   return z.string({ error: expected(`a duration such as "5m" (${range})`, unitHint) }).check(
+    capped(STRING_LIMITS.duration),
     z.check<string>((ctx) => {
       let ms: number;
       try {
@@ -90,6 +111,7 @@ function duration(min: number, max: number, meaning: string, extra: Record<strin
 }
 
 const TimeZone = z.string({ error: expected('an IANA time zone such as "Europe/Paris"') }).check(
+  capped(STRING_LIMITS.timezone),
   z.check<string>((ctx) => {
     if (!isTimeZone(ctx.value))
       ctx.issues.push({ code: 'custom', input: ctx.value, message: unknownTimeZone(ctx.value) });
@@ -273,6 +295,7 @@ export const WindowSchema = z.strictObject({
   name: z
     .string({ error: expected('a name for the window, e.g. business-hours') })
     .check(
+      capped(STRING_LIMITS.windowName),
       z.minLength(1, { error: 'must not be empty; name the window, e.g. business-hours' }),
       describe('Name reported by plans and metrics while the window applies.'),
     ),
@@ -346,13 +369,14 @@ export const DefaultsSchema = z.strictObject(settingsShape);
 const schemaKey = z.optional(
   z
     .string({ error: expected('the URL or path of the JSON Schema') })
-    .check(describe('JSON Schema of this file, for editors; ignored.')),
+    .check(capped(STRING_LIMITS.schemaUrl), describe('JSON Schema of this file, for editors; ignored.')),
 );
 
 /** One policy: the settings for one function (and qualifier). */
 export const PolicySchema = z.strictObject({
   $schema: schemaKey,
   function: z.string({ error: expected('the function name or full ARN, e.g. checkout-api') }).check(
+    capped(STRING_LIMITS.function),
     z.check<string>((ctx) => {
       const problem = functionProblem(ctx.value);
       if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
@@ -367,6 +391,7 @@ export const PolicySchema = z.strictObject({
         ),
       })
       .check(
+        capped(STRING_LIMITS.qualifier),
         z.check<string>((ctx) => {
           const problem = qualifierProblem(ctx.value);
           if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });

@@ -3,15 +3,33 @@
  * YAML documents per file are allowed. Pure: no file system.
  */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import type { PathSegment, PolicyIssue } from './issues';
+import { MAX_POLICY_FILE_BYTES, withoutByteOrderMark } from './encoding';
+import { capIssues, type PathSegment, type PolicyIssue } from './issues';
+import { expandPolicySet } from './json-set';
 import { EXPECTED_DOCUMENT, type ParseResult, type SourceDocument, sortIssues, validateDocuments } from './parse';
 import type { PolicyDefaults } from './schema';
 
-/** Splits text into documents; YAML syntax errors become issues with their line and column. */
-export function readDocuments(text: string, file: string): { documents: SourceDocument[]; issues: PolicyIssue[] } {
+/**
+ * Splits text into documents; YAML syntax errors become issues with their line and column. A `.json` file may hold
+ * a policy set (see json-set.ts), whose entries come back as documents of their own.
+ */
+export function readDocuments(given: string, file: string): { documents: SourceDocument[]; issues: PolicyIssue[] } {
+  const text = withoutByteOrderMark(given);
+  if (text.length > MAX_POLICY_FILE_BYTES)
+    return {
+      documents: [],
+      issues: [
+        {
+          file,
+          path: '',
+          message: `the text is ${text.length} characters, more than the ${MAX_POLICY_FILE_BYTES} a policy file may hold; split the set into several files`,
+        },
+      ],
+    };
   const lineCounter = new LineCounter();
   // YAML would forgive a trailing comma in a .json file, but the editors and tools that also read it would not.
-  if (/\.json$/i.test(file)) {
+  const json = /\.json$/i.test(file);
+  if (json) {
     const problem = jsonProblem(text, file);
     if (problem) return { documents: [], issues: [problem] };
   }
@@ -69,7 +87,13 @@ export function readDocuments(text: string, file: string): { documents: SourceDo
       const { line, col } = lineCounter.linePos(offset);
       return { line, column: col };
     };
-    documents.push({ file, index, value, locate });
+    const document: SourceDocument = { file, index, value, locate };
+    if (!json) documents.push(document);
+    else {
+      const set = expandPolicySet(document);
+      documents.push(...set.documents);
+      issues.push(...set.issues);
+    }
   });
   if (documents.length === 0 && issues.length === 0)
     issues.push({ file, path: '', message: `the file holds no document; expected ${EXPECTED_DOCUMENT}` });
@@ -103,5 +127,5 @@ function jsonProblem(text: string, file: string): PolicyIssue | undefined {
 export function parsePolicySource(text: string, file: string, defaults?: PolicyDefaults): ParseResult {
   const read = readDocuments(text, file);
   const result = validateDocuments(read.documents, defaults);
-  return { ...result, issues: sortIssues([...read.issues, ...result.issues]) };
+  return { ...result, issues: capIssues(sortIssues([...read.issues, ...result.issues])) };
 }

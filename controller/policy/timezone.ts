@@ -2,7 +2,7 @@
  * IANA time zones through Intl only (no tz database of our own), so the controller bundle stays small and the zone
  * rules are the runtime's.
  */
-import { hint } from './messages';
+import { hint, quote } from './messages';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -42,7 +42,7 @@ let known: readonly string[] | undefined;
 export function unknownTimeZone(zone: string): string {
   known ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'];
   const nearest = hint(zone, known);
-  return `unknown time zone ${JSON.stringify(zone)}${nearest || '; use an IANA name such as "Europe/Paris" or "UTC"'}`;
+  return `unknown time zone ${quote(zone)}${nearest || '; use an IANA name such as "Europe/Paris" or "UTC"'}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { type PingOutcomeKind, zeroOutcomes } from '../ping/outcome';
 import type { WarmCounts } from '../ping/warm';
 import type { AccountConcurrency, DecisionKind, PolicyMode } from '../plan';
 import type { PolicyIssue } from '../policy';
+import type { StateCorruption } from '../state';
 
 export interface WarmReport extends WarmCounts {
   /** Pings sent but not answered without error. */
@@ -69,6 +70,8 @@ export interface RunReport {
   readonly totals: RunTotals;
   readonly targets: readonly TargetReport[];
   readonly skipped: ReadonlyArray<{ readonly key: string; readonly reason: string }>;
+  /** State items that could not be read whole, each reported by the one tick that found and rebuilt it. */
+  readonly stateCorrupt?: readonly StateCorruption[];
   readonly shards?: { readonly dispatched: number; readonly failed: ReadonlyArray<{ index: number; error: string }> };
   readonly events: { readonly published: number; readonly failed: number };
 }

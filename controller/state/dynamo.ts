@@ -1,9 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoApi } from '../aws/ports';
 import { errorName, StateStoreError } from '../errors';
-import type { ManagedRecord } from '../plan';
+import { refuseFutureTick, tickCeiling } from './future-tick';
+import { readTargetItem } from './item';
 import { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
-import type { ClaimResult, PingRecord, StateStore, TargetState, TickClaim } from './store';
+import type { ClaimResult, StateStore, TargetState, TickClaim } from './store';
 
 const PK = STATE_TABLE.partitionKey;
 const TARGET = 'target#';
@@ -26,9 +27,11 @@ function isConditionFailure(error: unknown): boolean {
  * cannot overwrite what a newer tick saved.
  */
 export class DynamoStateStore implements StateStore {
+  /** @param now the clock ticks are checked against (epoch ms); see future-tick.ts. */
   constructor(
     private readonly dynamo: DynamoApi,
     readonly tableName: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
@@ -42,6 +45,7 @@ export class DynamoStateStore implements StateStore {
   }
 
   async claimTick(claim: TickClaim): Promise<ClaimResult> {
+    refuseFutureTick(claim.tickId, this.now());
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
@@ -115,8 +119,9 @@ export class DynamoStateStore implements StateStore {
             RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
           }),
         );
+        const ceiling = tickCeiling(this.now());
         for (const item of response.Responses?.[this.tableName] ?? []) {
-          const state = fromItem(item);
+          const state = fromItem(item, ceiling);
           found.set(state.key, state);
         }
         pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
@@ -138,13 +143,15 @@ export class DynamoStateStore implements StateStore {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of page.Items ?? []) states.push(fromItem(item));
+      const ceiling = tickCeiling(this.now());
+      for (const item of page.Items ?? []) states.push(fromItem(item, ceiling));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return states;
   }
 
   async saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'> {
+    refuseFutureTick(tickId, this.now());
     const item: Record<string, AttributeValue> = {
       [PK]: S(TARGET + state.key),
       key: S(state.key),
@@ -155,15 +162,20 @@ export class DynamoStateStore implements StateStore {
     if (state.lastWanted !== undefined) item.lastWanted = N(state.lastWanted);
     if (state.lastProven !== undefined) item.lastProven = N(state.lastProven);
     if (state.managed !== undefined) item.managed = S(JSON.stringify(state.managed));
+    // An unreadable ownership record (item.ts) is kept until a real one replaces it.
+    else if (state.unreadableManaged !== undefined) item.managedUnreadable = S(state.unreadableManaged);
     if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
     if (state.traffic !== undefined) item.traffic = S(JSON.stringify(state.traffic));
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
         Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk) OR lastTick < :tick',
+        // Stale only against a readable tick id that is older or the same; a missing, mistyped or future one is
+        // corrupt, and this write rebuilds the item.
+        ConditionExpression:
+          'attribute_not_exists(#pk) OR attribute_not_exists(lastTick) OR NOT attribute_type(lastTick, :string) OR lastTick < :tick OR lastTick > :ceiling',
         ExpressionAttributeNames: { '#pk': PK },
-        ExpressionAttributeValues: { ':tick': S(tickId) },
+        ExpressionAttributeValues: { ':tick': S(tickId), ':ceiling': S(tickCeiling(this.now())), ':string': S('S') },
       });
       return 'saved';
     } catch (error) {
@@ -173,13 +185,20 @@ export class DynamoStateStore implements StateStore {
   }
 
   async markLastTick(tickId: string, finishedAt: number): Promise<void> {
+    refuseFutureTick(tickId, this.now());
     try {
       await this.dynamo.updateItem({
         TableName: this.tableName,
         Key: { [PK]: S(LAST_TICK) },
         UpdateExpression: 'SET tickId = :tick, finishedAt = :at',
-        ConditionExpression: 'attribute_not_exists(tickId) OR tickId < :tick',
-        ExpressionAttributeValues: { ':tick': S(tickId), ':at': N(finishedAt) },
+        ConditionExpression:
+          'attribute_not_exists(tickId) OR NOT attribute_type(tickId, :string) OR tickId < :tick OR tickId > :ceiling',
+        ExpressionAttributeValues: {
+          ':tick': S(tickId),
+          ':at': N(finishedAt),
+          ':string': S('S'),
+          ':ceiling': S(tickCeiling(this.now())),
+        },
       });
     } catch (error) {
       if (isConditionFailure(error)) return;
@@ -193,39 +212,12 @@ export class DynamoStateStore implements StateStore {
     );
     const item = response.Item;
     const tickId = item && str(item, 'tickId');
+    if (tickId !== undefined && tickId > tickCeiling(this.now())) return undefined;
     return item && tickId ? { tickId, finishedAt: num(item, 'finishedAt') ?? 0 } : undefined;
   }
 }
 
-function parseJson<T>(text: string | undefined, fallback: T): T {
-  if (text === undefined) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function fromItem(item: Record<string, AttributeValue>): TargetState {
+function fromItem(item: Record<string, AttributeValue>, ceiling: string): TargetState {
   const key = str(item, 'key') ?? (str(item, PK) ?? '').slice(TARGET.length);
-  const managed = parseJson<ManagedRecord | undefined>(str(item, 'managed'), undefined);
-  const facts = parseJson<TargetState['facts']>(str(item, 'facts'), undefined);
-  const traffic = parseJson<TargetState['traffic']>(str(item, 'traffic'), undefined);
-  const lastTick = str(item, 'lastTick');
-  const lastPingAt = num(item, 'lastPingAt');
-  const lastWanted = num(item, 'lastWanted');
-  const lastProven = num(item, 'lastProven');
-  return {
-    key,
-    history: parseJson<PingRecord[]>(str(item, 'history'), []),
-    ...(lastTick !== undefined ? { lastTick } : {}),
-    ...(lastPingAt !== undefined ? { lastPingAt } : {}),
-    ...(lastWanted !== undefined ? { lastWanted } : {}),
-    ...(lastProven !== undefined ? { lastProven } : {}),
-    ...(managed !== undefined ? { managed } : {}),
-    ...(facts !== undefined ? { facts } : {}),
-    ...(traffic !== undefined && Array.isArray(traffic.environments) && Array.isArray(traffic.idleTimes)
-      ? { traffic }
-      : {}),
-  };
+  return readTargetItem(item, key, ceiling);
 }

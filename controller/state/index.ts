@@ -1,9 +1,11 @@
 export { DynamoStateStore } from './dynamo';
+export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
 export { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
 export {
   type ClaimResult,
   MemoryStateStore,
   type PingRecord,
+  type StateCorruption,
   type StateStore,
   type TargetState,
   type TickClaim,

@@ -1,5 +1,6 @@
 import type { FunctionFacts } from '../observe/caches';
 import type { ManagedRecord, TrafficHistory } from '../plan';
+import { refuseFutureTick } from './future-tick';
 
 /** One warm-up result, kept per target so the report and the planner can see the recent past. */
 export interface PingRecord {
@@ -9,6 +10,15 @@ export interface PingRecord {
   readonly cold: number;
   readonly pings: number;
   readonly stoppedBy: string;
+}
+
+/** A stored item that could not be read as it was: reported once, by the tick that loaded it. */
+export interface StateCorruption {
+  readonly kind: 'state-corrupt';
+  readonly key: string;
+  /** The attributes that did not read (dropped; `managed` kept aside as `unreadableManaged`). */
+  readonly fields: readonly string[];
+  readonly message: string;
 }
 
 /** What survives between ticks for one target. */
@@ -28,6 +38,13 @@ export interface TargetState {
   /** Real traffic as the proofs showed it (the demand model's input). */
   readonly traffic?: TrafficHistory;
   readonly history: readonly PingRecord[];
+  /**
+   * The raw text of an ownership record that could not be read. Nothing is owned on its strength (what is deployed
+   * counts as another owner's); saves carry it along until one carries a new `managed` record, which replaces it.
+   */
+  readonly unreadableManaged?: string;
+  /** Set by loadTargets when the stored item was corrupt; the next save rebuilds the item. */
+  readonly corrupt?: StateCorruption;
 }
 
 export interface TickClaim {
@@ -50,10 +67,15 @@ export interface StateStore {
   /** Claims a tick (shard); `done` and `running` mean another delivery already has it. */
   claimTick(claim: TickClaim): Promise<ClaimResult>;
   completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void>;
+  /** States by key; an item that did not read whole comes back rebuilt from what did, with `corrupt` set. */
   loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>>;
   /** Targets that hold a `managed` record (for cleaning up after a removed policy). */
   listManaged(): Promise<TargetState[]>;
-  /** Saves a target's state for `tickId`; `stale` when a newer or the same tick already saved it. */
+  /**
+   * Saves a target's state for `tickId`; `stale` when a newer or the same tick already saved it. A stored tick id
+   * beyond the clock's horizon (see future-tick.ts) does not count as newer. Ticks beyond it are refused
+   * (FutureTickError), here and in claimTick and markLastTick.
+   */
   saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'>;
   /** Records the newest completed tick (never moves backwards). */
   markLastTick(tickId: string, finishedAt: number): Promise<void>;
@@ -66,7 +88,11 @@ export class MemoryStateStore implements StateStore {
   readonly targets = new Map<string, TargetState>();
   private last: { tickId: string; finishedAt: number } | undefined;
 
+  /** @param now the clock ticks are checked against (epoch ms). */
+  constructor(private readonly now: () => number = Date.now) {}
+
   async claimTick(claim: TickClaim): Promise<ClaimResult> {
+    refuseFutureTick(claim.tickId, this.now());
     const id = `${claim.tickId}#${claim.shard}`;
     const existing = this.ticks.get(id);
     if (existing && (existing.status === 'done' || existing.leaseUntil >= claim.now)) return existing.status;
@@ -89,13 +115,22 @@ export class MemoryStateStore implements StateStore {
   }
 
   async saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'> {
+    refuseFutureTick(tickId, this.now());
     const existing = this.targets.get(state.key);
     if (existing?.lastTick !== undefined && existing.lastTick >= tickId) return 'stale';
-    this.targets.set(state.key, { ...state, lastTick: tickId });
+    const { corrupt: _reported, unreadableManaged, ...saved } = state;
+    // Like the table: an unreadable ownership record is dropped once a real one replaces it.
+    const aside = saved.managed === undefined ? unreadableManaged : undefined;
+    this.targets.set(state.key, {
+      ...saved,
+      ...(aside !== undefined ? { unreadableManaged: aside } : {}),
+      lastTick: tickId,
+    });
     return 'saved';
   }
 
   async markLastTick(tickId: string, finishedAt: number): Promise<void> {
+    refuseFutureTick(tickId, this.now());
     if (this.last === undefined || this.last.tickId < tickId) this.last = { tickId, finishedAt };
   }
 

@@ -84,12 +84,47 @@ function send(res: ServerResponse, response: HttpResponse, requestId: string): v
 }
 
 /**
+ * Why a request did not come from a client on this machine talking to this server, or undefined when it did. The
+ * server listens on loopback only, but a web page the user opens can still reach it through the browser: by DNS
+ * rebinding (a name of the attacker's that now resolves to 127.0.0.1, so the Host header is that name) or by a
+ * cross-origin "simple" request (a text/plain POST needs no CORS preflight). SDK clients and scripts send
+ * `Host: 127.0.0.1:<port>` or `localhost:<port>` and no Origin; a browser on the emulator's own pages sends its own
+ * origin.
+ */
+export function foreignRequest(headers: IncomingMessage['headers'], port: number): string | undefined {
+  const own = [`127.0.0.1:${port}`, `localhost:${port}`, ...(port === 80 ? ['127.0.0.1', 'localhost'] : [])];
+  const host = headers.host?.toLowerCase();
+  if (host === undefined || !own.includes(host))
+    return `Host ${JSON.stringify(clip(headers.host ?? ''))} is not this emulator's own address (${own[0]})`;
+  const origin = headers.origin;
+  if (origin !== undefined && !own.some((address) => origin.toLowerCase() === `http://${address}`))
+    return `cross-origin request from ${JSON.stringify(clip(origin))}`;
+  // Browsers that send no Origin (a GET from an <img>, a form in some browsers) still say where the request is from.
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `cross-site request (Sec-Fetch-Site: ${clip(String(site))})`;
+  return undefined;
+}
+
+const clip = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
+
+/**
  * One HTTP server on 127.0.0.1 for every emulated service. Many connections at once are normal here (a warmer
- * holds hundreds of requests open), so there is no request timeout and keep-alive outlasts the SDK's.
+ * holds hundreds of requests open), so there is no request timeout and keep-alive outlasts the SDK's. Requests that
+ * do not come from a local client (see foreignRequest) are refused with 403 before anything else happens.
  */
 export async function listen(port: number, dispatch: Dispatch): Promise<{ server: Server; endpoint: string }> {
   const server = createServer((req, res) => {
     const requestId = randomUUID();
+    const refused = foreignRequest(req.headers, (server.address() as AddressInfo).port);
+    if (refused !== undefined) {
+      // Refused before the body is read: nothing is dispatched, no handler runs, no fault is injected.
+      const error = new AwsError('AccessDeniedException', `the emulator only serves local clients: ${refused}`, 403);
+      res.setHeader('connection', 'close');
+      send(res, errorResponse(error, protocolOf(req)), requestId);
+      req.resume();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     void readBody(req)
       .then(async (body) => {

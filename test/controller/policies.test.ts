@@ -37,7 +37,7 @@ describe('readPolicyFile', () => {
     const path = write('array.json', [{ function: 'a' }, { function: 'b', mode: 'sometimes' }]);
     const source = readPolicyFile(path);
     expect(source.policies.map((p) => p.key)).toEqual(['a:$LATEST']);
-    expect(source.issues).toEqual([expect.objectContaining({ file: `${path}[1]`, path: 'mode' })]);
+    expect(source.issues).toEqual([expect.objectContaining({ file: path, path: '[1].mode' })]);
   });
 
   it('reads an ordinary single policy file too', () => {

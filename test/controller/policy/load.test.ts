@@ -1,6 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatIssue, loadPolicySet, type PolicyIssue } from '../../../controller/policy';
+import { formatIssue, loadPolicySet, type PolicyIssue, parsePolicyValue } from '../../../controller/policy';
+import { MAX_ISSUES, MAX_ISSUES_PER_FILE, MAX_MESSAGE_LENGTH } from '../../../controller/policy/issues';
+import { DUPLICATES_REPORTED } from '../../../controller/policy/parse';
+import { STRING_LIMITS } from '../../../controller/policy/schema';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'policies');
 const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
@@ -160,5 +164,89 @@ describe('loadPolicySet', () => {
     const set = loadPolicySet([fixture('sets', 'nested'), fixture('sets', 'nested', 'root.yaml')]);
     expect(set.files).toHaveLength(2);
     expect(set.issues).toEqual([]);
+  });
+});
+
+describe('pathological input stays fast and prints little (issue 15, finding 8)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'thermostat-load-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const megabyte = 'x'.repeat(1024 * 1024);
+
+  it('refuses a megabyte-long field by its length, without a "did you mean" search or echoing it', () => {
+    // Two files, so each stays under the size cap.
+    const first = write(
+      'long-fields.yaml',
+      ['function: api', `timezone: "Europe/${megabyte}"`, `mode: "${megabyte}"`, ''].join('\n'),
+    );
+    const second = write(
+      'long-window.yaml',
+      [
+        'function: api2',
+        'warm:',
+        `  interval: "${megabyte}"`,
+        'windows:',
+        `  - { name: "${megabyte}", from: "09:00", to: "${megabyte}" }`,
+        '',
+      ].join('\n'),
+    );
+    const set = loadPolicySet([first, second]);
+    const messages = Object.fromEntries(set.issues.map((issue) => [issue.path, issue.message]));
+    expect(messages).toMatchObject({
+      timezone: `too long (${megabyte.length + 7} characters); at most ${STRING_LIMITS.timezone}`,
+      'warm.interval': `too long (${megabyte.length} characters); at most ${STRING_LIMITS.duration}`,
+      'windows[0].name': `too long (${megabyte.length} characters); at most ${STRING_LIMITS.windowName}`,
+    });
+    expect(messages['windows[0].to']).toMatch(/got "x{80}…" \(1048576 characters\)$/);
+    expect(messages.mode).toMatch(/got "x{80}…" \(1048576 characters\)$/);
+    // YAML itself refuses a key that long; a policy object (the construct's inline policies) gets here.
+    const inline = parsePolicyValue({ function: 'api', [megabyte]: 1 }, 'inline');
+    expect(inline.issues.map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/^unknown key "x{80}…" \(1048576 characters\); allowed keys here: function, qualifier/),
+    ]);
+    for (const issue of set.issues) expect(issue.message.length).toBeLessThan(MAX_MESSAGE_LENGTH);
+  });
+
+  it('reports 10 000 documents naming one target in a dozen lines, naming the first places and counting the rest', () => {
+    const path = write('many.yaml', 'function: api\nqualifier: live\n---\n'.repeat(10_000));
+    const set = loadPolicySet([path]);
+    expect(set.policies).toEqual([]);
+    expect(set.issues).toHaveLength(DUPLICATES_REPORTED + 1);
+    expect(set.issues[0]!.message).toBe(
+      `api (qualifier live) also has a policy in ${[2, 3, 4, 5, 6].map((n) => `${path} (document ${n})`).join(', ')} and 9994 more places; keep one policy per function and qualifier`,
+    );
+    expect(set.issues[DUPLICATES_REPORTED]).toMatchObject({
+      path: 'function',
+      line: DUPLICATES_REPORTED * 3 + 1,
+      message: `${10_000 - DUPLICATES_REPORTED} more policies for api (qualifier live), from here on, not listed one by one; keep one policy per function and qualifier`,
+    });
+  });
+
+  it('lists at most a hundred problems per file and says how many more there are', () => {
+    const path = write('broken-many.yaml', 'function: api\nmode: sometimes\n---\n'.repeat(1_000));
+    const set = loadPolicySet([path]);
+    expect(set.issues).toHaveLength(MAX_ISSUES_PER_FILE + 1);
+    expect(set.issues[MAX_ISSUES_PER_FILE]).toEqual({
+      file: path,
+      path: '',
+      message: '900 more problems in this file not listed; fix the ones above and validate again',
+    });
+  });
+
+  it('lists at most MAX_ISSUES problems over many files', () => {
+    const many = join(dir, 'many-files');
+    mkdirSync(many);
+    for (let i = 0; i < 12; i++) writeFileSync(join(many, `f${i}.yaml`), 'mode: sometimes\n---\n'.repeat(60));
+    const set = loadPolicySet([many]);
+    const listed = set.issues.filter((issue) => !/more problems? in this file not listed/.test(issue.message));
+    expect(listed).toHaveLength(MAX_ISSUES);
+    expect(set.issues.length).toBeLessThanOrEqual(MAX_ISSUES + 12);
   });
 });

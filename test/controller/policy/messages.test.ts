@@ -1,4 +1,4 @@
-import { got, suggest, unknownKey } from '../../../controller/policy/messages';
+import { got, SUGGEST_MAX_LENGTH, suggest, unknownKey } from '../../../controller/policy/messages';
 
 describe('suggest', () => {
   const keys = ['concurrency', 'interval', 'holdMs', 'payload'];
@@ -49,5 +49,29 @@ describe('got', () => {
     [true, 'true'],
   ])('shows %p as %s', (value, shown) => {
     expect(got(value)).toBe(shown);
+  });
+});
+
+describe('suggest on very long input (issue 15, finding 8)', () => {
+  const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+
+  it('looks no further than SUGGEST_MAX_LENGTH characters: a megabyte is not compared with every zone', () => {
+    let compared = 0;
+    const counted = new Proxy(zones, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) compared += 1;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    expect(suggest(`Europe/${'x'.repeat(1024 * 1024)}`, counted)).toBeUndefined();
+    expect(suggest(`Europe/Paris${'s'.repeat(SUGGEST_MAX_LENGTH)}`, counted)).toBeUndefined();
+    expect(compared).toBe(0);
+    expect(suggest('Europe/Pariss', counted)).toBe('Europe/Paris');
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  it('still suggests for input within the limit', () => {
+    expect(suggest('Europe/Pariss', zones)).toBe('Europe/Paris');
+    expect(suggest('America/New_Yrok', zones)).toBe('America/New_York');
   });
 });
