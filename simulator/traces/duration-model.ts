@@ -137,6 +137,15 @@ const SEGMENT_OF_STRATUM = Uint8Array.from({ length: STRATA }, (_, s) => {
   return i;
 });
 
+/** Per stratum: its index inside its segment, and 1 / the segment's number of strata. */
+const STRATUM_IN_SEGMENT = Float64Array.from({ length: STRATA }, (_, s) =>
+  Math.round(s - DURATION_QUANTILES[SEGMENT_OF_STRATUM[s]] * STRATA),
+);
+const SEGMENT_SCALE = Float64Array.from(
+  { length: STRATA },
+  (_, s) => 1 / Math.round(WEIGHTS[SEGMENT_OF_STRATUM[s]] * STRATA),
+);
+
 /** Flat per-function shapes, for drawing without object lookups. */
 export class DurationShapes {
   readonly low: Float64Array;
@@ -197,12 +206,19 @@ export class DurationSampler {
     this.left = new Uint8Array(n * POOLS);
   }
 
+  /** Where inside its stratum the last take() landed, uniform in [0, 1): the rest of the same random number. */
+  private within = 0;
+
   /** Takes a random unused stratum of pool p (refilled when empty). */
   private take(p: number): number {
     let left = this.left[p];
     if (left === 0) left = STRATA;
     const base = p * STRATA;
-    const j = base + Math.floor(this.random.next() * left);
+    // One 32-bit draw picks the stratum and, from its remaining ≥ 25 bits, the position inside it.
+    const scaled = this.random.next() * left;
+    const pick = Math.floor(scaled);
+    this.within = scaled - pick;
+    const j = base + pick;
     const last = base + left - 1;
     const s = this.pool[j];
     this.pool[j] = this.pool[last];
@@ -215,20 +231,15 @@ export class DurationSampler {
     const shapes = this.shapes;
     if (shapes.varies[f] === 0) return shapes.low[f * SEGMENTS];
     const s = this.take(f * POOLS);
-    let u: number;
-    if (s === 0 || s === STRATA - 1) {
-      const sub = this.take(f * POOLS + (s === 0 ? 1 : 2));
-      u = (s + (sub + this.random.next()) / STRATA) / STRATA;
-    } else {
-      u = (s + this.random.next()) / STRATA;
-    }
-    const i = SEGMENT_OF_STRATUM[s];
-    const at = f * SEGMENTS + i;
+    // Position inside the segment, in [0, 1): the outer segments are one stratum each, split again.
+    let within: number;
+    if (s === 0 || s === STRATA - 1) within = (this.take(f * POOLS + (s === 0 ? 1 : 2)) + this.within) / STRATA;
+    else within = (STRATUM_IN_SEGMENT[s] + this.within) * SEGMENT_SCALE[s];
+    const at = f * SEGMENTS + SEGMENT_OF_STRATUM[s];
     const span = shapes.span[at];
     if (span === 0) return shapes.low[at];
-    const within = (u - DURATION_QUANTILES[i]) / WEIGHTS[i];
     const knot = shapes.knot[f];
     const rise = within < knot ? within * shapes.slopeBelow[f] : 1 - knot + (within - knot) * shapes.slopeAbove[f];
-    return shapes.low[at] + span * Math.min(1, rise);
+    return shapes.low[at] + span * (rise < 1 ? rise : 1);
   }
 }
