@@ -136,6 +136,9 @@ describe('thermostat simulate', () => {
     expect(byDefault.durations).toMatch(/^distribution: .*mean is its Average/);
     expect(byDefault.memoryRule).toMatch(/99th percentile of allocated MB/);
     expect((await run(['--durations', 'average'])).durations).toMatch(/^average: /);
+    const table = memoryIo();
+    await main(['simulate', '--trace', tiny2019, '--policies', policies, '--strategies', 'none'], table.io);
+    expect(table.stdout()).toMatch(/^model: .*durations distribution, seed 1$/m);
   });
 
   it('exits 1 on a bad trace or bad policies, naming the file', async () => {
