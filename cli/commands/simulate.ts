@@ -9,6 +9,7 @@ import { renderTable } from '../../simulator/report/table';
 import { DEFAULT_EPOCH_MS, type Progress, simulate } from '../../simulator/run';
 import { createStrategy, isStrategyId, STRATEGY_IDS } from '../../simulator/strategies';
 import type { SpreadRule } from '../../simulator/traces/azure2019';
+import { DURATION_RULES, type DurationRule, isDurationRule } from '../../simulator/traces/duration-model';
 import { loadTrace } from '../../simulator/traces/load';
 import { type Command, numberOption, parseCommandArgs } from '../command';
 import { EXIT, InputError, UsageError } from '../errors';
@@ -35,6 +36,9 @@ Options:
       --max-lifetime <d|a-b>    age at which an environment is retired; default 2h-4h (uniform)
       --cold-start <duration>   latency a cold start adds (and INIT billed); default 250ms
       --spread <rule>           arrivals inside a 2019 minute: uniform (default) or equidistant
+      --durations <rule>        distribution (default): each invocation's duration drawn from its function's
+                                percentiles with the mean kept at the trace's Average; average: every
+                                invocation lasts the Average (2021 traces: as recorded, or the function's mean)
       --memory <MB>             memory of every function, overriding the trace and the policies
       --account-concurrency <n> account concurrency limit; default 1000
       --start <ISO date>        date of the trace's first midnight, for policy windows; default 2024-01-01 (a Monday)
@@ -94,6 +98,7 @@ export const simulateCommand: Command = {
       'max-lifetime': { type: 'string' },
       'cold-start': { type: 'string' },
       spread: { type: 'string' },
+      durations: { type: 'string' },
       memory: { type: 'string' },
       'account-concurrency': { type: 'string' },
       start: { type: 'string' },
@@ -112,6 +117,9 @@ export const simulateCommand: Command = {
     }
     if (values.spread !== undefined && values.spread !== 'uniform' && values.spread !== 'equidistant') {
       throw new UsageError(`--spread must be uniform or equidistant, got "${values.spread}"`);
+    }
+    if (values.durations !== undefined && !isDurationRule(values.durations)) {
+      throw new UsageError(`--durations must be ${DURATION_RULES.join(' or ')}, got "${values.durations}"`);
     }
     let coldStartMs: number | undefined;
     if (values['cold-start'] !== undefined) {
@@ -149,7 +157,10 @@ export const simulateCommand: Command = {
     }
     let trace: ReturnType<typeof loadTrace>;
     try {
-      trace = loadTrace(resolve(io.cwd, values.trace), { spread: values.spread as SpreadRule | undefined });
+      trace = loadTrace(resolve(io.cwd, values.trace), {
+        spread: values.spread as SpreadRule | undefined,
+        durations: values.durations as DurationRule | undefined,
+      });
     } catch (error) {
       throw new InputError((error as Error).message, { cause: error });
     }

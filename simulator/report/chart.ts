@@ -7,6 +7,10 @@
 
 export type Point = readonly [x: number, y: number | null];
 
+/** Marker shapes, so series and points differ by shape as well as by colour (colour-blind readers, print). */
+export const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'plus', 'cross', 'ring'] as const;
+export type Marker = (typeof MARKERS)[number];
+
 export interface Series {
   readonly name: string;
   /** x ascending; a null y leaves a gap (no data there). */
@@ -15,8 +19,15 @@ export interface Series {
   readonly dashed?: boolean;
   /** Hold each value until the next point (counts), instead of a straight line between points (ratios). */
   readonly step?: boolean;
-  /** Draw a dot on every point, so a value between two gaps is still visible. */
+  /** Draw a marker on every point, so a value between two gaps is still visible. */
   readonly markers?: boolean;
+  /** The markers' shape (and the legend's). @default 'circle' */
+  readonly marker?: Marker;
+  /**
+   * Without `markers`, still mark every n-th point (staggered between series), so dense lines that run on top of
+   * each other stay told apart by shape.
+   */
+  readonly markerEvery?: number;
 }
 
 /** A shaded span of the x axis with a label, e.g. the business-hours window or the burst. */
@@ -42,6 +53,8 @@ export interface ChartSpec {
   /** Fixed top of the y axis (e.g. 1 for ratios); otherwise a round number above the data. */
   readonly yMax?: number;
   readonly yFormat?: (value: number) => string;
+  /** The y axis counts things: ticks on whole numbers only. */
+  readonly integer?: boolean;
   readonly bands?: readonly Band[];
   readonly width?: number;
   readonly height?: number;
@@ -51,7 +64,8 @@ export interface ChartSpec {
 export const CHART_STYLE = `
 figure.chart-figure { margin: 0 0 12px; background: var(--card, transparent); border-radius: 8px; padding: 12px; }
 figure.chart-figure figcaption { font-weight: 600; margin-bottom: 6px; color: var(--fg, #222); }
-svg.chart { width: 100%; height: auto; }
+svg.chart { width: 100%; height: auto; max-width: 100%; display: block; }
+svg.chart .point-label { fill: var(--fg, #222); font-size: 11px; }
 svg.chart .grid { stroke: var(--grid, #e3e6e9); stroke-width: 1; }
 svg.chart .axis { stroke: var(--muted, #666); stroke-width: 1; }
 svg.chart text { fill: var(--muted, #555); font-size: 11px; }
@@ -75,12 +89,12 @@ export function niceCeiling(value: number): number {
   return 10 * magnitude;
 }
 
-/** 1, 2 or 5 × 10^k steps covering [0, max] in about `count` ticks. */
-export function niceTicks(max: number, count = 5): number[] {
+/** 1, 2 or 5 × 10^k steps covering [0, max] in about `count` ticks, none smaller than `minStep` (1 for counts). */
+export function niceTicks(max: number, count = 5, minStep = 0): number[] {
   if (!(max > 0)) return [0, 1];
-  const rough = max / count;
+  const rough = Math.max(max / count, minStep);
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough - 1e-12) ?? 10 * power;
   const ticks: number[] = [];
   for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
   const last = ticks[ticks.length - 1]!;
@@ -191,20 +205,67 @@ export function seriesPath(
   return parts.join('');
 }
 
+/** One marker centred on (x, y), about 2r across, filled with the colour (outlined for the open shapes). */
+export function markerShape(marker: Marker, x: number, y: number, r: number, colour: string): string {
+  const c = escapeXml(colour);
+  const cx = round(x);
+  const cy = round(y);
+  const at = (points: ReadonlyArray<readonly [number, number]>) =>
+    points.map(([dx, dy]) => `${round(x + dx * r)},${round(y + dy * r)}`).join(' ');
+  const data = `class="marker" data-marker="${marker}"`;
+  switch (marker) {
+    case 'square':
+      return `<rect ${data} x="${round(x - r * 0.85)}" y="${round(y - r * 0.85)}" width="${round(r * 1.7)}" height="${round(r * 1.7)}" fill="${c}"/>`;
+    case 'triangle':
+      return `<polygon ${data} points="${at([
+        [0, -1.15],
+        [1, 0.75],
+        [-1, 0.75],
+      ])}" fill="${c}"/>`;
+    case 'triangle-down':
+      return `<polygon ${data} points="${at([
+        [0, 1.15],
+        [1, -0.75],
+        [-1, -0.75],
+      ])}" fill="${c}"/>`;
+    case 'diamond':
+      return `<polygon ${data} points="${at([
+        [0, -1.2],
+        [1.2, 0],
+        [0, 1.2],
+        [-1.2, 0],
+      ])}" fill="${c}"/>`;
+    case 'plus':
+      return `<path ${data} d="M${round(x - r)},${cy}H${round(x + r)}M${cx},${round(y - r)}V${round(y + r)}" stroke="${c}" stroke-width="2.2" fill="none"/>`;
+    case 'cross':
+      return `<path ${data} d="M${round(x - r * 0.8)},${round(y - r * 0.8)}L${round(x + r * 0.8)},${round(y + r * 0.8)}M${round(x - r * 0.8)},${round(y + r * 0.8)}L${round(x + r * 0.8)},${round(y - r * 0.8)}" stroke="${c}" stroke-width="2.2" fill="none"/>`;
+    case 'ring':
+      return `<circle ${data} cx="${cx}" cy="${cy}" r="${round(r * 0.85)}" stroke="${c}" stroke-width="2" fill="none"/>`;
+    default:
+      return `<circle ${data} cx="${cx}" cy="${cy}" r="${r}" fill="${c}"/>`;
+  }
+}
+
 interface LegendItem {
   readonly name: string;
   readonly colour: string;
-  /** A line (dashed or not) for series, a square for points and bar parts. */
-  readonly swatch: 'line' | 'dashed' | 'square';
+  /** A line (dashed or not) for series, a square for bar parts, a marker alone for scatter points. */
+  readonly swatch: 'line' | 'dashed' | 'square' | 'marker';
+  /** Drawn on the line (or alone), as on the chart. */
+  readonly marker?: Marker;
 }
 
 function legendItem(item: LegendItem): string {
   const colour = escapeXml(item.colour);
-  const mark =
+  let mark =
     item.swatch === 'square'
       ? `<rect x="8" y="0" width="10" height="10" fill="${colour}"/>`
-      : `<line x1="0" x2="26" y1="5" y2="5" stroke="${colour}" stroke-width="2"${item.swatch === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`;
-  return `<li><svg width="26" height="10" aria-hidden="true">${mark}</svg>${escapeXml(item.name)}</li>`;
+      : item.swatch === 'marker'
+        ? ''
+        : `<line x1="0" x2="26" y1="5" y2="5" stroke="${colour}" stroke-width="2"${item.swatch === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`;
+  if (item.marker !== undefined) mark += markerShape(item.marker, 13, 5, 4, item.colour);
+  const marker = item.marker === undefined ? '' : ` data-marker="${item.marker}"`;
+  return `<li data-colour="${colour}"${marker}><svg width="26" height="10" aria-hidden="true">${mark}</svg>${escapeXml(item.name)}</li>`;
 }
 
 /** A chart as the reports show it: caption, SVG, legend. */
@@ -267,10 +328,12 @@ export function lineChart(spec: ChartSpec): string {
   const plotH = height - margin.top - margin.bottom;
   const [x0, x1] = spec.xDomain;
   const dataMax = Math.max(0, ...spec.series.flatMap((s) => s.points.map((p) => p[1] ?? 0)));
-  const yMax = spec.yMax ?? niceCeiling(dataMax);
+  const yTickValues = niceTicks(spec.yMax ?? dataMax, 5, spec.integer ? 1 : 0);
+  const yMax = spec.yMax ?? yTickValues[yTickValues.length - 1]!;
   const x = (v: number) => margin.left + ((v - x0) / (x1 - x0 || 1)) * plotW;
   const y = (v: number) => margin.top + plotH - (v / (yMax || 1)) * plotH;
   const format = spec.yFormat ?? ((v: number) => String(Math.round(v * 100) / 100));
+  const yLabels = spec.yFormat ? yTickValues.map(format) : plainTicks(yTickValues);
 
   const out: string[] = [];
   // Labels of nearby bands go on separate rows so they never overprint; each band also carries a <title>.
@@ -289,36 +352,102 @@ export function lineChart(spec: ChartSpec): string {
       `<text class="band-label" x="${round(bx + 3)}" y="${margin.top + 11 + row * 11}">${escapeXml(band.label)}</text>`,
     );
   }
-  const yTicks = [0, 1, 2, 3, 4].map((i) => ({ y: y((yMax * i) / 4), label: format((yMax * i) / 4) }));
+  const yTicks = yTickValues.filter((v) => v <= yMax + 1e-9).map((v, i) => ({ y: y(v), label: yLabels[i]! }));
   const xTicks = spec.xTicks.map((tick) => ({ x: x(tick.at), label: tick.label }));
   out.push(...axes({ width, height, margin }, yTicks, xTicks, spec.yLabel, spec.xLabel));
-  for (const s of spec.series) {
+  spec.series.forEach((s, index) => {
     const d = seriesPath(s.points, s.step ?? false, x, y);
     const count = s.points.filter((p) => p[1] !== null).length;
     out.push(
       `<path class="series" data-series="${escapeXml(s.name)}" data-points="${count}" fill="none" stroke="${escapeXml(s.colour)}" ` +
         `stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} d="${d}"><title>${escapeXml(s.name)}</title></path>`,
     );
-    if (s.markers) {
+    const every = s.markers ? 1 : (s.markerEvery ?? 0);
+    if (every > 0) {
+      const offset = Math.floor((index * every) / Math.max(1, spec.series.length)) % every;
       const dots = s.points
-        .filter((p): p is readonly [number, number] => p[1] !== null)
-        .map(([px, py]) => `<circle cx="${round(x(px))}" cy="${round(y(py))}" r="2.5"/>`)
+        .filter((p, i): p is readonly [number, number] => p[1] !== null && i % every === offset)
+        .map(([px, py]) => markerShape(s.marker ?? 'circle', x(px), y(py), 3.5, s.colour))
         .join('');
-      out.push(`<g class="markers" fill="${escapeXml(s.colour)}">${dots}</g>`);
+      out.push(`<g class="markers" data-series="${escapeXml(s.name)}">${dots}</g>`);
     }
-  }
-  const legend = spec.series.map((s): LegendItem => ({ ...s, swatch: s.dashed ? 'dashed' : 'line' }));
+  });
+  const legend = spec.series.map(
+    (s): LegendItem => ({
+      name: s.name,
+      colour: s.colour,
+      swatch: s.dashed ? 'dashed' : 'line',
+      marker: s.markers || (s.markerEvery ?? 0) > 0 ? (s.marker ?? 'circle') : undefined,
+    }),
+  );
   return figure(spec.title, width, height, out, legend);
 }
 
 export interface ScatterPoint {
   readonly label: string;
   readonly colour: string;
+  /** @default a shape per point, in MARKERS order */
+  readonly marker?: Marker;
   readonly x: number;
   readonly y: number;
 }
 
-/** One labelled point per item; x on a log scale when the values span more than 20×. */
+/**
+ * Axis labels for round tick values with the fewest decimals that still tell every tick apart exactly: "$0.5" and
+ * "$1", never "$1.000"; `scale` 100 with suffix "%" for shares.
+ */
+export function tickLabels(
+  values: readonly number[],
+  options: { readonly prefix?: string; readonly suffix?: string; readonly scale?: number } = {},
+): string[] {
+  const scale = options.scale ?? 1;
+  const scaled = values.map((v) => v * scale);
+  let decimals = 0;
+  while (decimals < 10 && scaled.some((v) => Math.abs(Number(v.toFixed(decimals)) - v) > Math.abs(v) * 1e-9 + 1e-12))
+    decimals++;
+  // Trailing zeros go too: "$0.5" and "$1" on one axis read better than "$0.5" and "$1.0".
+  const trim = (text: string) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
+  return scaled.map((v) => `${options.prefix ?? ''}${trim(v.toFixed(decimals))}${options.suffix ?? ''}`);
+}
+
+function plainTicks(values: readonly number[]): string[] {
+  return tickLabels(values);
+}
+
+/** 1-2-5 × 10^k values inside [lo, hi] for a log axis: at most `count`, thinned to powers of ten if needed. */
+export function logTicks(lo: number, hi: number, count = 6): number[] {
+  if (!(lo > 0) || !(hi > lo)) return [lo];
+  const all: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** k).toPrecision(6));
+      if (v >= lo && v <= hi) all.push(v);
+    }
+  }
+  if (all.length <= count) return all;
+  const tens = all.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+  return tens.length >= 2 ? tens : all.filter((_, i) => i % Math.ceil(all.length / count) === 0);
+}
+
+/** A rectangle in SVG units, for keeping labels off each other and off the markers. */
+interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+const LINE_HEIGHT = 13;
+/** Rough width of a character of the 11 px label font, to keep labels apart without measuring text. */
+const CHAR_WIDTH = 6.2;
+
+const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * One marker per item, each with its own shape and colour, and a text label beside it: points that land on top of
+ * each other (several strategies with the same cost and cold share) share one label naming them all, and labels
+ * are moved down until none overprints another. x on a log scale when the values span more than 20×.
+ */
 export function scatterChart(options: {
   readonly title: string;
   readonly points: readonly ScatterPoint[];
@@ -326,13 +455,16 @@ export function scatterChart(options: {
   readonly yLabel: string;
   readonly formatX: (v: number) => string;
   readonly formatY: (v: number) => string;
+  /** Labels for the axis ticks (round values). @default each tick through formatX / formatY */
+  readonly xTickLabels?: (ticks: readonly number[]) => string[];
+  readonly yTickLabels?: (ticks: readonly number[]) => string[];
   readonly width?: number;
   readonly height?: number;
 }): string {
   const { points } = options;
   const frame = {
     width: options.width ?? 720,
-    height: options.height ?? 260,
+    height: options.height ?? 280,
     margin: { left: 64, right: 16, top: 14, bottom: 40 },
   };
   const { width, height, margin } = frame;
@@ -342,28 +474,80 @@ export function scatterChart(options: {
   const log = xmin > 0 && xmax / xmin > 20;
   const yTickValues = niceTicks(Math.max(...points.map((p) => p.y), 1e-6));
   const top = yTickValues[yTickValues.length - 1]!;
+  const lo = xmin / 1.5;
+  const hi = xmax * 1.5;
   const scaleX = log
-    ? (v: number) =>
-        (Math.log10(Math.max(v, xmin)) - Math.log10(xmin / 1.5)) / (Math.log10(xmax * 1.5) - Math.log10(xmin / 1.5))
+    ? (v: number) => (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))
     : (v: number) => v / (xmax > 0 ? xmax * 1.1 : 1);
   const px = (v: number) => margin.left + scaleX(v) * (width - margin.left - margin.right);
   const py = (v: number) => height - margin.bottom - (v / top) * (height - margin.top - margin.bottom);
-  const xTickValues = log
-    ? Array.from({ length: 5 }, (_, i) => (xmin / 1.5) * ((xmax * 2.25) / xmin) ** (i / 4))
-    : niceTicks(xmax * 1.1).slice(0, 6);
+  const xTickValues = log ? logTicks(lo, hi) : niceTicks(xmax * 1.1).filter((v) => v <= xmax * 1.1 + 1e-12);
+  const xLabels = options.xTickLabels?.(xTickValues) ?? xTickValues.map(options.formatX);
+  const yLabels = options.yTickLabels?.(yTickValues) ?? yTickValues.map(options.formatY);
   const out = axes(
     frame,
-    yTickValues.map((v) => ({ y: py(v), label: options.formatY(v) })),
-    xTickValues.map((v) => ({ x: px(v), label: options.formatX(v) })),
+    yTickValues.map((v, i) => ({ y: py(v), label: yLabels[i]! })),
+    xTickValues.map((v, i) => ({ x: px(v), label: xLabels[i]! })),
     options.yLabel,
     options.xLabel + (log ? ' (log scale)' : ''),
   );
-  for (const p of points) {
+  const placed = points.map((p, i) => ({
+    ...p,
+    marker: p.marker ?? MARKERS[i % MARKERS.length]!,
+    cx: px(p.x),
+    cy: py(p.y),
+  }));
+  for (const p of placed) {
     out.push(
-      `<circle class="point" cx="${round(px(p.x))}" cy="${round(py(p.y))}" r="5" fill="${escapeXml(p.colour)}" fill-opacity="0.85"><title>${escapeXml(`${p.label}: ${options.formatY(p.y)}, ${options.formatX(p.x)}`)}</title></circle>`,
+      `<g class="point" data-label="${escapeXml(p.label)}">${markerShape(p.marker, p.cx, p.cy, 5.5, p.colour)}<title>${escapeXml(`${p.label}: ${options.formatY(p.y)}, ${options.formatX(p.x)}`)}</title></g>`,
     );
   }
-  const legend = points.map((p): LegendItem => ({ name: p.label, colour: p.colour, swatch: 'square' }));
+  // Points closer than a marker's width share one label, one name per line.
+  const groups: Array<{ cx: number; cy: number; names: string[] }> = [];
+  for (const p of placed) {
+    const near = groups.find((g) => Math.hypot(g.cx - p.cx, g.cy - p.cy) < 9);
+    if (near) near.names.push(p.label);
+    else groups.push({ cx: p.cx, cy: p.cy, names: [p.label] });
+  }
+  const taken: Box[] = groups.map((g) => ({ left: g.cx - 7, top: g.cy - 7, right: g.cx + 7, bottom: g.cy + 7 }));
+  const plot: Box = { left: margin.left, top: 0, right: width - margin.right, bottom: height - margin.bottom + 14 };
+  for (const group of [...groups].sort((a, b) => a.cy - b.cy)) {
+    const textWidth = Math.max(...group.names.map((name) => name.length)) * CHAR_WIDTH;
+    const textHeight = group.names.length * LINE_HEIGHT;
+    const boxAt = (side: 'start' | 'end', shift: number): Box => {
+      const left = side === 'start' ? group.cx + 10 : group.cx - 10 - textWidth;
+      const top = group.cy - textHeight / 2 + shift;
+      return { left, top, right: left + textWidth, bottom: top + textHeight };
+    };
+    const inside = (b: Box) =>
+      b.left >= plot.left && b.right <= plot.right && b.top >= plot.top && b.bottom <= plot.bottom;
+    // Right of the point, else left of it, each nudged further up or down until it lands on free space.
+    let chosen: { box: Box; side: 'start' | 'end' } | undefined;
+    for (let step = 0; step < 30 && chosen === undefined; step++) {
+      const shift = (step % 2 === 0 ? 1 : -1) * Math.ceil(step / 2) * (LINE_HEIGHT / 2);
+      for (const side of ['start', 'end'] as const) {
+        const box = boxAt(side, shift);
+        if (inside(box) && !taken.some((other) => intersects(box, other))) {
+          chosen = { box, side };
+          break;
+        }
+      }
+    }
+    const fallback = group.cx + 10 + textWidth <= plot.right ? 'start' : 'end';
+    const { box, side } = chosen ?? { box: boxAt(fallback, 0), side: fallback };
+    taken.push(box);
+    const x = side === 'start' ? box.left : box.right;
+    const lines = group.names
+      .map(
+        (name, k) =>
+          `<tspan x="${round(x)}" y="${round(box.top + LINE_HEIGHT * (k + 1) - 3)}">${escapeXml(name)}</tspan>`,
+      )
+      .join('');
+    out.push(`<text class="point-label" text-anchor="${side}">${lines}</text>`);
+  }
+  const legend = placed.map(
+    (p): LegendItem => ({ name: p.label, colour: p.colour, swatch: 'marker', marker: p.marker }),
+  );
   return figure(options.title, width, height, out, legend);
 }
 

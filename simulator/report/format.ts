@@ -1,17 +1,29 @@
 /** Number formats shared by the text table and the HTML report. */
 
+/** `value` with `digits` significant digits, in plain notation (never "1e-7"). */
+export function significant(value: number, digits = 2): string {
+  if (value === 0 || !Number.isFinite(value)) return String(value);
+  const magnitude = Math.floor(Math.log10(Math.abs(value)));
+  let decimals = Math.min(20, Math.max(0, digits - 1 - magnitude));
+  // 9.96 to two digits is 10, not 10.0.
+  if (decimals > 0 && Math.floor(Math.log10(Math.abs(Number(value.toFixed(decimals))))) > magnitude) decimals--;
+  return value.toFixed(decimals);
+}
+
+/**
+ * A share as a percentage: two significant digits below 10% (so a busy trace's 0.0034% stays a number, not
+ * "<0.01%"), whole percents above.
+ */
 export function formatPercent(share: number): string {
   if (share === 0) return '0%';
   const percent = share * 100;
-  if (percent < 0.01) return '<0.01%';
-  if (percent < 1) return `${percent.toFixed(2)}%`;
-  if (percent < 10) return `${percent.toFixed(1)}%`;
-  return `${percent.toFixed(0)}%`;
+  if (percent >= 10) return `${percent.toFixed(0)}%`;
+  return `${significant(percent, 2)}%`;
 }
 
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toFixed(5)}`;
+  if (usd < 0.01) return `$${significant(usd, 2)}`;
   if (usd < 100) return `$${usd.toFixed(3)}`;
   return `$${usd.toFixed(0)}`;
 }

@@ -3,9 +3,13 @@ import {
   downsample,
   escapeXml,
   lineChart,
+  MARKERS,
+  type Marker,
+  markerShape,
   type Point,
   scatterChart,
   stackedBars,
+  tickLabels,
   timeTicks,
 } from './chart';
 import { formatCount, formatMs, formatPercent, formatRatio, formatUsd } from './format';
@@ -23,6 +27,21 @@ const COLORS: Record<string, string> = {
 };
 const FALLBACK = ['#17becf', '#bcbd22', '#393b79', '#637939'];
 const colorOf = (strategy: string, i: number) => COLORS[strategy] ?? FALLBACK[i % FALLBACK.length];
+/** A shape per strategy as well as a colour, so points that differ only in hue are still told apart. */
+const SHAPES: Record<string, Marker> = {
+  none: 'cross',
+  'serverless-plugin-warmup': 'triangle',
+  'lambda-warmer': 'triangle-down',
+  'static-pc': 'square',
+  'scheduled-pc': 'diamond',
+  'aas-target-tracking': 'plus',
+  thermostat: 'circle',
+  oracle: 'ring',
+};
+const markerOf = (strategy: string, i: number): Marker => SHAPES[strategy] ?? MARKERS[i % MARKERS.length]!;
+/** The strategy's marker, inline, for the tables. */
+const swatch = (strategy: string, i: number) =>
+  `<svg class="swatch" width="14" height="14" aria-hidden="true">${markerShape(markerOf(strategy, i), 7, 7, 5, colorOf(strategy, i))}</svg>`;
 
 const COST_PARTS = [
   ['requests', 'requests', '#4e79a7'],
@@ -48,33 +67,34 @@ export function renderHtml(report: SimulationReport): string {
   const reference = rows.find((row) => row.strategy === 'thermostat');
   const citation = trace.citation;
 
-  const table = `<table>
+  const table = `<div class="table-scroll"><table>
 <thead><tr><th>strategy</th><th>cold share</th><th>p75 per-function cold share</th><th>throttled</th><th>p50 / p99 added latency</th><th>cost</th><th>pings</th><th>mean provisioned</th>${reference ? '<th>Thermostat cold / cost vs this</th>' : ''}</tr></thead>
 <tbody>${rows
     .map(
       (row, i) =>
-        `<tr><td><span class="swatch" style="background:${colorOf(row.strategy, i)}"></span>${e(row.label)}</td><td>${formatPercent(row.coldShare)}</td><td>${formatPercent(row.coldShareP75)}</td><td>${formatPercent(row.throttleShare)}</td><td>${formatMs(row.addedLatencyMs.p50)} / ${formatMs(row.addedLatencyMs.p99)}</td><td>${formatUsd(row.costUsd)}</td><td>${formatCount(row.pings.sent)}</td><td>${row.provisioned.mean.toFixed(1)}</td>${
+        `<tr><td>${swatch(row.strategy, i)}${e(row.label)}</td><td>${formatPercent(row.coldShare)}</td><td>${formatPercent(row.coldShareP75)}</td><td>${formatPercent(row.throttleShare)}</td><td>${formatMs(row.addedLatencyMs.p50)} / ${formatMs(row.addedLatencyMs.p99)}</td><td>${formatUsd(row.costUsd)}</td><td>${formatCount(row.pings.sent)}</td><td>${row.provisioned.mean.toFixed(1)}</td>${
           reference
             ? `<td>${formatRatio(reference.coldShare, row.coldShare)} / ${formatRatio(reference.costUsd, row.costUsd)}</td>`
             : ''
         }</tr>`,
     )
-    .join('\n')}</tbody></table>`;
+    .join('\n')}</tbody></table></div>`;
 
-  const costTable = `<table>
+  const costTable = `<div class="table-scroll"><table>
 <thead><tr><th>strategy</th>${COST_PARTS.map(([, name]) => `<th>${e(name)}</th>`).join('')}<th>total</th></tr></thead>
 <tbody>${rows
     .map(
       (row) =>
         `<tr><td>${e(row.label)}</td>${COST_PARTS.map(([key]) => `<td>${formatUsd(row.cost[key])}</td>`).join('')}<td><b>${formatUsd(row.costUsd)}</b></td></tr>`,
     )
-    .join('\n')}</tbody></table>`;
+    .join('\n')}</tbody></table></div>`;
 
   const scatter = scatterChart({
     title: 'Cold share against cost (one point per strategy)',
     points: rows.map((row, i) => ({
       label: row.label,
       colour: colorOf(row.strategy, i),
+      marker: markerOf(row.strategy, i),
       x: row.costUsd,
       y: row.coldShare,
     })),
@@ -82,6 +102,8 @@ export function renderHtml(report: SimulationReport): string {
     yLabel: 'cold share of user requests',
     formatX: formatUsd,
     formatY: formatPercent,
+    xTickLabels: (ticks) => tickLabels(ticks, { prefix: '$' }),
+    yTickLabels: (ticks) => tickLabels(ticks, { scale: 100, suffix: '%' }),
   });
 
   const bars = stackedBars({
@@ -104,6 +126,9 @@ export function renderHtml(report: SimulationReport): string {
       return {
         name: row.label,
         colour: colorOf(row.strategy, i),
+        marker: markerOf(row.strategy, i),
+        // About a dozen markers per line: enough to tell lines that run together apart.
+        markerEvery: Math.max(1, Math.ceil(down.t.length / 12)),
         points: down.t.map((at, j): Point => [at, down.values[j]!]),
       };
     });
@@ -120,12 +145,14 @@ export function renderHtml(report: SimulationReport): string {
     title: 'Environments over time (on-demand alive + provisioned allocated, max per point)',
     series: series((s) => s.environments.map((v, i) => v + s.provisioned[i]!), 'max'),
     yLabel: 'environments',
+    integer: true,
     ...overTime,
   });
   const coldChart = lineChart({
     title: 'Cold starts of user requests over time (sum per point)',
     series: series((s) => s.cold, 'sum'),
     yLabel: 'cold starts',
+    integer: true,
     ...overTime,
   });
 
@@ -146,12 +173,13 @@ export function renderHtml(report: SimulationReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Thermostat simulation: ${e(trace.name)}</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:900px;padding:0 1rem;color:#222}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;overflow-wrap:anywhere}
+.table-scroll{overflow-x:auto;max-width:100%}.table-scroll table{overflow-wrap:normal}.table-scroll td,.table-scroll th{white-space:nowrap}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:right}th:first-child,td:first-child{text-align:left}
 .settings th{text-align:left;font-weight:normal;color:#555;width:35%}.settings td{text-align:left}
-.swatch{display:inline-block;width:.7rem;height:.7rem;margin-right:.4rem;border-radius:2px}
+.swatch{vertical-align:middle;margin-right:.4rem}
 .citation{background:#f5f5f5;border-left:3px solid #999;padding:.6rem .8rem;font-size:.9rem}
 .facts{color:#666;font-size:.85rem}
 ${CHART_STYLE}</style></head><body>

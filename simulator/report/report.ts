@@ -84,6 +84,9 @@ export function buildReport(trace: Trace, run: SimulationRun): SimulationReport 
         [...new Set(run.functions.map((f) => f.memoryMb))].length === 1
           ? `${run.functions[0]?.memoryMb} MB`
           : 'per function',
+      durations: trace.durationRule ?? 'as given',
+      memoryRule:
+        '--memory if given, else the trace’s (Azure 2019: the 99th percentile of allocated MB, as a user would configure it, rounded up to at least 128 MB; per-app rows split evenly among the app’s functions), else the policy’s auto.memoryMb, else 128 MB',
     },
     policies: { named: run.policies.named, unmatched: run.policies.unmatched.map((p) => p.key) },
     rows: run.results.map((r) => ({

@@ -2,6 +2,15 @@ import { basename, dirname } from 'node:path';
 import { Random } from '../random';
 import { AZURE_2019_CITATION } from './citation';
 import { forEachRow, type Header, numberCell, TraceFormatError } from './csv';
+import {
+  type DurationRule,
+  DurationSampler,
+  type DurationShape,
+  DurationShapes,
+  type DurationStats,
+  describeDurationRule,
+  fitDuration,
+} from './duration-model';
 import { IntList } from './int-list';
 import type { ArrivalBatch, ArrivalSource, Trace, TraceFunction } from './types';
 
@@ -23,10 +32,11 @@ export interface Azure2019Options {
   readonly spread?: SpreadRule;
   /** Duration of a function that has no row in the durations file. */
   readonly defaultDurationMs?: number;
+  /** How each invocation's duration is chosen from its function's statistics. @default 'distribution' */
+  readonly durations?: DurationRule;
 }
 
-/** Percentile points of the 2019 durations file, as fractions, and their column names. */
-const QUANTILES = [0, 0.01, 0.25, 0.5, 0.75, 0.99, 1] as const;
+/** Column names of the 2019 durations file's percentile points (DURATION_QUANTILES). */
 const QUANTILE_COLUMNS = [0, 1, 25, 50, 75, 99, 100].map((p) => `percentile_Average_${p}`);
 
 /**
@@ -115,8 +125,8 @@ function readInvocations(file: string) {
   };
 }
 
-function readDurations(file: string): Map<string, { mean: number; quantiles: Float64Array | undefined }> {
-  const out = new Map<string, { mean: number; quantiles: Float64Array | undefined }>();
+function readDurations(file: string): Map<string, DurationStats> {
+  const out = new Map<string, DurationStats>();
   const onHeader = (header: Header) => {
     header.require('HashApp');
     header.require('HashFunction');
@@ -131,7 +141,23 @@ function readDurations(file: string): Map<string, { mean: number; quantiles: Flo
     if (quantiles?.some((value, i) => value < 0 || (i > 0 && value < quantiles[i - 1]))) {
       throw new TraceFormatError(file, lineNumber, 'duration percentiles must be >= 0 and non-decreasing');
     }
-    out.set(key(cells[h.require('HashApp')], cells[h.require('HashFunction')]), { mean, quantiles });
+    const optional = (name: string) => {
+      const column = h.find(name);
+      return column === undefined || cells[column] === ''
+        ? undefined
+        : numberCell(cells[column], file, lineNumber, name);
+    };
+    const minimum = optional('Minimum');
+    const maximum = optional('Maximum');
+    if (mean < 0 || (minimum !== undefined && maximum !== undefined && minimum > maximum)) {
+      throw new TraceFormatError(file, lineNumber, 'Average must be >= 0 and Minimum <= Maximum');
+    }
+    out.set(key(cells[h.require('HashApp')], cells[h.require('HashFunction')]), {
+      average: mean,
+      minimum,
+      maximum,
+      quantiles,
+    });
   });
   return out;
 }
@@ -156,38 +182,28 @@ function readMemory(file: string): { perFunction: boolean; values: Map<string, n
   return { perFunction, values };
 }
 
-/** Inverse CDF through the percentile points, linear between them. */
-function quantile(q: Float64Array, u: number): number {
-  let i = 1;
-  while (i < QUANTILES.length - 1 && u > QUANTILES[i]) i++;
-  const lo = QUANTILES[i - 1];
-  const hi = QUANTILES[i];
-  return q[i - 1] + ((q[i] - q[i - 1]) * (u - lo)) / (hi - lo);
-}
-
 /**
  * Loads the Azure Functions 2019 trace (per-minute counts, durations, memory) by column name, so both the invitro
  * subsets and the full upstream day files load. Minute label m (1-based) covers [m−1, m) minutes after midnight.
- * Each invocation's duration is drawn from its function's percentile points (which AWS-style per-invocation
- * durations are not: the trace's percentiles are over 30-second averages, so the drawn spread is narrower).
+ * Each invocation's duration follows `options.durations` (see {@link fitDuration}): its function's `Average` is the
+ * mean either way (the trace's percentiles are over 30-second averages, so the drawn spread is narrower than
+ * per-invocation durations; the mean is not).
  */
 export function loadAzure2019(files: Azure2019Files, options: Azure2019Options = {}): Trace {
   const spread = options.spread ?? 'uniform';
+  const durationRule = options.durations ?? 'distribution';
   const defaultDurationMs = options.defaultDurationMs ?? 100;
   const inv = readInvocations(files.invocations);
-  const durations = files.durations ? readDurations(files.durations) : new Map();
+  const durationStats = files.durations ? readDurations(files.durations) : new Map<string, DurationStats>();
   const memory = files.memory ? readMemory(files.memory) : undefined;
   const appSize = new Map<string, number>();
   for (const row of inv.rows) appSize.set(row.app, (appSize.get(row.app) ?? 0) + 1);
 
-  const fnCount = inv.rows.length;
-  const means = new Float64Array(fnCount);
-  const quantiles: Array<Float64Array | undefined> = [];
+  const shapes: DurationShape[] = [];
   const functions: TraceFunction[] = inv.rows.map((row, i) => {
     const id = key(row.app, row.name);
-    const d = durations.get(id);
-    means[i] = d?.mean ?? defaultDurationMs;
-    quantiles.push(d?.quantiles);
+    const d: DurationStats = durationStats.get(id) ?? { average: defaultDurationMs };
+    shapes.push(fitDuration(durationRule === 'average' ? { average: d.average } : d));
     let memoryMb: number | undefined;
     if (memory) {
       // Upstream memory rows are per app; invitro split an app's memory evenly among its functions, and so do we.
@@ -203,7 +219,7 @@ export function loadAzure2019(files: Azure2019Files, options: Azure2019Options =
       trigger: row.trigger,
       memoryMb,
       invocations: inv.totals[i],
-      meanDurationMs: means[i],
+      meanDurationMs: d.average,
     };
   });
 
@@ -222,6 +238,8 @@ export function loadAzure2019(files: Azure2019Files, options: Azure2019Options =
     byMinuteCount[at] = inv.entries.count[e];
   }
   const invocations = inv.totals.reduce((a, b) => a + b, 0);
+  const durationShapes = new DurationShapes(shapes);
+  const durations = (seed: number) => new DurationSampler(durationShapes, new Random(seed).fork('azure2019-durations'));
   const dir = dirname(files.invocations);
 
   return {
@@ -237,11 +255,14 @@ export function loadAzure2019(files: Azure2019Files, options: Azure2019Options =
       spread === 'uniform'
         ? 'arrivals inside each minute: the minute’s count as independent uniform draws (a Poisson process given its count), seeded'
         : 'arrivals inside each minute: evenly spaced at (k + ½)/count of the minute',
+    durationRule: describeDurationRule(durationRule),
+    durations,
     arrivals: (seed) =>
       new MinuteSpreader(
-        { first, span, offsets, fn: byMinuteFn, count: byMinuteCount, means, quantiles },
+        { first, span, offsets, fn: byMinuteFn, count: byMinuteCount },
         spread,
         new Random(seed).fork('azure2019-arrivals'),
+        durations(seed),
       ),
   };
 }
@@ -252,8 +273,6 @@ interface MinuteIndex {
   readonly offsets: Int32Array;
   readonly fn: Int32Array;
   readonly count: Int32Array;
-  readonly means: Float64Array;
-  readonly quantiles: ReadonlyArray<Float64Array | undefined>;
 }
 
 const MINUTE_MS = 60_000;
@@ -274,6 +293,7 @@ class MinuteSpreader implements ArrivalSource {
     private readonly index: MinuteIndex,
     private readonly spread: SpreadRule,
     private readonly random: Random,
+    private readonly durations: DurationSampler,
   ) {}
 
   next(): ArrivalBatch | undefined {
@@ -325,11 +345,10 @@ class MinuteSpreader implements ArrivalSource {
       const scale = MINUTE_MS / sum;
       for (let k = 0; k < c; k++) time[at + k] = base + time[at + k] * scale;
     }
-    const q = this.index.quantiles[f];
-    const mean = this.index.means[f];
+    const durations = this.durations;
     for (let k = 0; k < c; k++) {
       fnOut[at + k] = f;
-      durOut[at + k] = q === undefined ? mean : quantile(q, r.next());
+      durOut[at + k] = durations.draw(f);
     }
     return at + c;
   }

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { AZURE_2021_CITATION } from './citation';
 import { forEachRow, type Header, numberCell, TraceFormatError } from './csv';
+import type { DurationRule } from './duration-model';
 import { FloatList, IntList } from './int-list';
 import type { ArrivalBatch, ArrivalSource, Trace, TraceFunction } from './types';
 
@@ -10,8 +11,10 @@ const BATCH = 65_536;
  * Loads the Azure Functions 2021 per-invocation trace (`app,func,end_timestamp,duration`, seconds from the trace
  * start) by column name. Arrival = end − duration; rows are not sorted upstream, so arrivals are sorted here.
  * `func` is unique only within its `app`, so a function is the pair. The trace has no memory data.
+ * Durations are per invocation, so the `distribution` rule keeps them as recorded; `average` replaces each with its
+ * function's mean (arrivals stay where they were recorded).
  */
-export function loadAzure2021(file: string): Trace {
+export function loadAzure2021(file: string, options: { readonly durations?: DurationRule } = {}): Trace {
   let appCol = -1;
   let fnCol = -1;
   let endCol = -1;
@@ -58,16 +61,16 @@ export function loadAzure2021(file: string): Trace {
   for (let i = 0; i < n; i++) order[i] = i;
   // Stable on ties (by row), so the result does not depend on the engine's sort.
   order.sort((a, b) => arrivals[a] - arrivals[b] || a - b);
-  const time = Float64Array.from(order, (i) => arrivals[i]);
-  const durationMs = Float64Array.from(order, (i) => durations[i]);
-  const fnSorted = Int32Array.from(order, (i) => fns[i]);
-
   const counts = new Float64Array(names.length);
   const sums = new Float64Array(names.length);
   for (let i = 0; i < n; i++) {
     counts[fns[i]]++;
     sums[fns[i]] += durations[i];
   }
+  const average = options.durations === 'average';
+  const time = Float64Array.from(order, (i) => arrivals[i]);
+  const durationMs = Float64Array.from(order, (i) => (average ? sums[fns[i]] / counts[fns[i]] : durations[i]));
+  const fnSorted = Int32Array.from(order, (i) => fns[i]);
   const functions: TraceFunction[] = names.map(({ app, name }, i) => ({
     id: `${app}/${name}`,
     name,
@@ -88,6 +91,9 @@ export function loadAzure2021(file: string): Trace {
     invocations: n,
     citation: AZURE_2021_CITATION,
     arrivalRule: 'arrival = end_timestamp − duration, as recorded',
+    durationRule: average
+      ? 'average: every invocation lasts its function’s mean recorded duration'
+      : 'distribution: as recorded per invocation',
     arrivals: () => new SliceSource(time, fnSorted, durationMs),
   };
 }

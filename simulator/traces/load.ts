@@ -80,14 +80,14 @@ export function loadTrace(path: string, options: LoadTraceOptions = {}): Trace {
       .map((name) => join(path, name));
     if (csvs.length === 0) throw new TraceFormatError(path, undefined, 'the folder has no .csv file');
     const per2021 = csvs.filter((file) => kindOf(file) === 'azure2021');
-    if (per2021.length === 1 && csvs.length === 1) return loadAzure2021(per2021[0]);
+    if (per2021.length === 1 && csvs.length === 1) return loadAzure2021(per2021[0], options);
     if (per2021.length > 0) {
       throw new TraceFormatError(path, undefined, 'the folder mixes several traces; point --trace at one file');
     }
     return loadFrom2019Files(csvs, path, options);
   }
   const kind = kindOf(path);
-  if (kind === 'azure2021') return loadAzure2021(path);
+  if (kind === 'azure2021') return loadAzure2021(path, options);
   if (kind === 'invocations') {
     const siblings = readdirSync(dirname(path))
       .filter((name) => name.toLowerCase().endsWith('.csv'))

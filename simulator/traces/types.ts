@@ -44,6 +44,13 @@ export interface Trace {
   readonly citation: Citation;
   /** How arrivals are placed inside a counted minute (2019 only), for the report. */
   readonly arrivalRule: string;
+  /** How each invocation's duration is chosen, for the report; absent when durations are taken as recorded. */
+  readonly durationRule?: string;
+  /**
+   * The per-function duration draws that `arrivals` uses, for checking the duration model on its own; absent when
+   * durations are taken as recorded.
+   */
+  durations?(seed: number): { draw(fn: number): number };
   /** Streams every arrival in time order; the same seed gives the same arrivals. */
   arrivals(seed: number): ArrivalSource;
 }

@@ -113,6 +113,32 @@ describe('thermostat simulate', () => {
     const unknown = memoryIo();
     await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'magic'], unknown.io);
     expect(unknown.stderr()).toMatch(/unknown strategy "magic"; choose from none, /);
+    const durations = memoryIo();
+    expect(
+      await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--durations', 'median'], durations.io),
+    ).toBe(2);
+    expect(durations.stderr()).toMatch(/--durations must be distribution or average, got "median"/);
+  });
+
+  it('states its duration and memory rules in the JSON settings', async () => {
+    const tiny2019 = join(FIXTURES, 'azure2019-tiny');
+    const run = async (extra: string[]) => {
+      const out = memoryIo();
+      expect(
+        await main(
+          ['simulate', '--trace', tiny2019, '--policies', policies, '--strategies', 'none', '--json', ...extra],
+          out.io,
+        ),
+      ).toBe(0);
+      return JSON.parse(out.stdout()).settings;
+    };
+    const byDefault = await run([]);
+    expect(byDefault.durations).toMatch(/^distribution: .*mean is its Average/);
+    expect(byDefault.memoryRule).toMatch(/99th percentile of allocated MB/);
+    expect((await run(['--durations', 'average'])).durations).toMatch(/^average: /);
+    const table = memoryIo();
+    await main(['simulate', '--trace', tiny2019, '--policies', policies, '--strategies', 'none'], table.io);
+    expect(table.stdout()).toMatch(/^model: .*durations distribution, seed 1$/m);
   });
 
   it('exits 1 on a bad trace or bad policies, naming the file', async () => {

@@ -2,11 +2,14 @@ import {
   downsample,
   escapeXml,
   lineChart,
+  logTicks,
+  MARKERS,
   niceCeiling,
   niceTicks,
   scatterChart,
   seriesPath,
   stackedBars,
+  tickLabels,
   timeTicks,
 } from '../../../simulator/report/chart';
 
@@ -26,6 +29,37 @@ describe('axis numbers', () => {
     expect(niceTicks(9)).toEqual([0, 2, 4, 6, 8, 10]);
     expect(niceTicks(0.037)).toEqual([0, 0.01, 0.02, 0.03, 0.04]);
     expect(niceTicks(0)).toEqual([0, 1]);
+  });
+
+  it('labels round ticks with the fewest digits: "$1", never "$1.000"', () => {
+    expect(tickLabels([0, 0.5, 1, 1.5], { prefix: '$' })).toEqual(['$0', '$0.5', '$1', '$1.5']);
+    expect(tickLabels([0, 1, 2, 3], { prefix: '$' })).toEqual(['$0', '$1', '$2', '$3']);
+    expect(tickLabels([0, 0.0005, 0.001], { scale: 100, suffix: '%' })).toEqual(['0%', '0.05%', '0.1%']);
+    expect(tickLabels([0.001, 0.01, 0.1], { prefix: '$' })).toEqual(['$0.001', '$0.01', '$0.1']);
+  });
+
+  it('keeps count axes on whole numbers', () => {
+    expect(niceTicks(3, 5, 1)).toEqual([0, 1, 2, 3]);
+    expect(niceTicks(1, 5, 1)).toEqual([0, 1]);
+    const ticks = (integer: boolean) =>
+      [
+        ...lineChart({
+          title: 't',
+          yLabel: 'environments',
+          xDomain: [0, 1],
+          xTicks: [],
+          integer,
+          series: [{ name: 's', colour: '#000', points: [[0, 2.5]] }],
+        }).matchAll(/text-anchor="end">([^<]*)</g),
+      ].map((m) => m[1]);
+    expect(ticks(true).every((label) => /^\d+$/.test(label!))).toBe(true);
+    // Without the flag the same data gets half steps: the reason count charts set it.
+    expect(ticks(false)).toContain('0.5');
+  });
+
+  it('puts log-axis ticks on 1-2-5 values, thinned to powers of ten when there are many', () => {
+    expect(logTicks(0.5, 6)).toEqual([0.5, 1, 2, 5]);
+    expect(logTicks(0.5, 150)).toEqual([1, 10, 100]);
   });
 
   it('downsamples levels by max and counts by sum', () => {
@@ -113,9 +147,9 @@ describe('line charts', () => {
     expect(html).toContain('data-series="a &#38; b" data-points="2"');
     expect(html).toContain('stroke-dasharray="6 4"');
     expect(html).toContain('<rect class="band"');
-    expect(html).toContain('<g class="markers" fill="#111"><circle ');
+    expect(html).toContain('<g class="markers" data-series="c"><circle class="marker" data-marker="circle" ');
     expect(html).toContain('>time (UTC)</text>');
-    expect(html.match(/<li>/g)).toHaveLength(2);
+    expect(html.match(/<li /g)).toHaveLength(2);
     expect(html).not.toMatch(/NaN|undefined/);
   });
 });
@@ -133,10 +167,34 @@ describe('scatter and bar charts', () => {
       formatX: String,
       formatY: String,
     });
-    expect(scatter.match(/<circle class="point"/g)).toHaveLength(2);
+    expect(scatter.match(/<g class="point"/g)).toHaveLength(2);
     expect(scatter).toMatch(/cost \(log scale\)/);
     expect(scatter).toMatch(/^<figure class="chart-figure"><figcaption>cold vs cost<\/figcaption><svg class="chart"/);
     expect(scatter).not.toMatch(/NaN|undefined/);
+  });
+
+  it('gives each point its own shape and one shared label to points on top of each other', () => {
+    const scatter = scatterChart({
+      title: 'cold vs cost',
+      points: [
+        { label: 'static-pc', colour: '#111', x: 4, y: 0.0008 },
+        { label: 'scheduled-pc', colour: '#222', x: 4, y: 0.0008 },
+        { label: 'aas-target-tracking', colour: '#333', x: 4, y: 0.0008 },
+        { label: 'none', colour: '#444', x: 0.75, y: 0.003 },
+      ],
+      xLabel: 'cost',
+      yLabel: 'cold',
+      formatX: String,
+      formatY: String,
+    });
+    const shapes = [...scatter.matchAll(/<g class="point"[^>]*><[a-z]+ class="marker" data-marker="([a-z-]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(shapes).toEqual(MARKERS.slice(0, 4));
+    const labels = [...scatter.matchAll(/<text class="point-label"[^>]*>(.*?)<\/text>/g)].map((m) =>
+      [...m[1]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]),
+    );
+    expect(labels).toEqual([['none'], ['static-pc', 'scheduled-pc', 'aas-target-tracking']]);
   });
 
   it('stacks the parts of each bar and writes its total', () => {
@@ -157,7 +215,7 @@ describe('scatter and bar charts', () => {
     expect(bars.match(/<rect class="bar"/g)).toHaveLength(2);
     expect(bars).toContain('>$3</text>');
     expect(bars).toContain('>$0</text>');
-    expect(bars.match(/<li>/g)).toHaveLength(2);
+    expect(bars.match(/<li /g)).toHaveLength(2);
   });
 
   it('escapes text so labels cannot inject markup', () => {
