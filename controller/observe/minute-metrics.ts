@@ -143,9 +143,37 @@ function dimensions(fn: MetricFunction) {
     : [...base, { Name: 'Resource', Value: `${fn.name}:${fn.qualifier}` }];
 }
 
-interface Collected {
-  periods: number[];
-  values: number[];
+/** Points of one series as they arrive: typed arrays grown by doubling, 12 bytes a point. */
+class Collected {
+  periods = new Int32Array(0);
+  values = new Float64Array(0);
+  length = 0;
+
+  push(period: number, value: number): void {
+    if (this.length === this.periods.length) {
+      const size = Math.max(16, this.length * 2);
+      const periods = new Int32Array(size);
+      periods.set(this.periods);
+      const values = new Float64Array(size);
+      values.set(this.values);
+      this.periods = periods;
+      this.values = values;
+    }
+    this.periods[this.length] = period;
+    this.values[this.length] = value;
+    this.length++;
+  }
+
+  /** The series in period order (pages and CloudWatch's own order may interleave), trimmed to its length. */
+  series(): MetricSeries {
+    const periods = this.periods.subarray(0, this.length);
+    const values = this.values.subarray(0, this.length);
+    let sorted = true;
+    for (let k = 1; k < periods.length && sorted; k++) sorted = periods[k - 1] <= periods[k];
+    if (sorted) return { periods: periods.slice(), values: values.slice() };
+    const order = Array.from(periods, (_, k) => k).sort((a, b) => periods[a] - periods[b]);
+    return { periods: Int32Array.from(order, (k) => periods[k]), values: Float64Array.from(order, (k) => values[k]) };
+  }
 }
 
 /**
@@ -160,7 +188,7 @@ export async function readMinuteMetrics(
   const { start, periodSeconds, periodMs, periods } = windowOf(window);
   const plan = planMetricRead(window, options);
   const all = window.functions.flatMap((fn, f) => window.statistics.map((statistic, s) => ({ fn, f, statistic, s })));
-  const collected: Collected[] = all.map(() => ({ periods: [], values: [] }));
+  const collected = all.map(() => new Collected());
   const incomplete: string[] = [];
   let calls = 0;
   let metricsRequested = 0;
@@ -219,8 +247,7 @@ export async function readMinuteMetrics(
         const timestamps = result.Timestamps ?? [];
         const values = result.Values ?? [];
         for (let k = 0; k < Math.min(timestamps.length, values.length); k++) {
-          into.periods.push(Math.round((timestamps[k].getTime() - start) / periodMs));
-          into.values.push(values[k]);
+          into.push(Math.round((timestamps[k].getTime() - start) / periodMs), values[k]);
         }
         datapoints += values.length;
       }
@@ -232,12 +259,9 @@ export async function readMinuteMetrics(
 
   const functions: FunctionMetrics[] = window.functions.map((fn) => ({ function: fn, series: new Map() }));
   all.forEach(({ f, statistic }, q) => {
-    const { periods: at, values } = collected[q];
-    const order = at.map((_, k) => k).sort((a, b) => at[a] - at[b]);
-    (functions[f].series as Map<string, MetricSeries>).set(seriesKey(statistic), {
-      periods: Int32Array.from(order, (k) => at[k]),
-      values: Float64Array.from(order, (k) => values[k]),
-    });
+    (functions[f].series as Map<string, MetricSeries>).set(seriesKey(statistic), collected[q].series());
+    // Release the growth buffer now rather than with the whole read.
+    collected[q] = new Collected();
   });
   return { start, periodMs, periods, functions, usage: { calls, metricsRequested, datapoints }, incomplete };
 }

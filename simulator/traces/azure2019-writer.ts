@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -91,26 +91,51 @@ function checkDurations(fn: TraceFunctionRecord, d: DurationSummary): void {
   }
 }
 
-/** One row of per-minute values, zeros where the sparse series has none. */
-function minuteCells(series: SparseMinutes, minutes: number, name: string): string[] {
-  const cells = new Array<string>(minutes).fill('0');
+function checkMinutes(series: SparseMinutes, minutes: number, name: string): void {
+  if (series.minutes.length !== series.values.length) {
+    throw new TraceWriteError(`${name}: ${series.minutes.length} minutes but ${series.values.length} values`);
+  }
   for (let k = 0; k < series.minutes.length; k++) {
     const minute = series.minutes[k];
     if (!Number.isInteger(minute) || minute < 0 || minute >= minutes) {
       throw new TraceWriteError(`${name}: minute ${minute} is outside the trace's ${minutes} minutes`);
     }
-    cells[minute] = formatNumber(series.values[k]);
+    formatNumber(series.values[k]);
   }
+}
+
+/** One row of per-minute values, zeros where the sparse series has none. */
+function minuteCells(series: SparseMinutes, minutes: number): string[] {
+  const cells = new Array<string>(minutes).fill('0');
+  for (let k = 0; k < series.minutes.length; k++) cells[series.minutes[k]] = formatNumber(series.values[k]);
   return cells;
 }
 
-function writeAtomically(file: string, lines: readonly string[]): void {
+/**
+ * Writes the lines to a temporary file in 1 MiB chunks, then renames it into place: a long trace is a file of tens
+ * of megabytes, never held as one string, and a failed write leaves no half file behind.
+ */
+function writeAtomically(file: string, lines: Iterable<string>): void {
   const temporary = `${file}.partial-${process.pid}`;
+  let fd: number | undefined;
   try {
-    writeFileSync(temporary, `${lines.join('\n')}\n`);
+    fd = openSync(temporary, 'w');
+    let chunk = '';
+    for (const line of lines) {
+      chunk += `${line}\n`;
+      if (chunk.length >= 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temporary, file);
   } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
+    if (error instanceof TraceWriteError) throw error;
     throw new TraceWriteError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -132,6 +157,9 @@ export function writeAzure2019Trace(dir: string, trace: Azure2019TraceRecord, op
     const id = `${fn.app}\t${fn.name}`;
     if (seen.has(id)) throw new TraceWriteError(`function ${fn.name} of app ${fn.app} appears twice`);
     seen.add(id);
+    // Checked before any file is written, so a bad series never leaves a half-written trace behind.
+    checkMinutes(fn.invocations, trace.minutes, fn.name);
+    if (fn.concurrency) checkMinutes(fn.concurrency, trace.minutes, fn.name);
     if (fn.durations) checkDurations(fn, fn.durations);
     if (fn.memoryMb !== undefined && !(fn.memoryMb > 0)) {
       throw new TraceWriteError(`memory of ${fn.name} must be > 0 MB, got ${fn.memoryMb}`);
@@ -150,12 +178,15 @@ export function writeAzure2019Trace(dir: string, trace: Azure2019TraceRecord, op
 
   const labels = Array.from({ length: trace.minutes }, (_, m) => String(trace.firstMinute + m + 1));
   const ids = (fn: TraceFunctionRecord) => [fn.owner, fn.app, fn.name];
-  writeAtomically(join(dir, 'invocations.csv'), [
-    ['HashOwner', 'HashApp', 'HashFunction', 'Trigger', ...labels].join(','),
-    ...trace.functions.map((fn) =>
-      [...ids(fn), fn.trigger ?? 'unknown', ...minuteCells(fn.invocations, trace.minutes, fn.name)].join(','),
-    ),
-  ]);
+  writeAtomically(
+    join(dir, 'invocations.csv'),
+    (function* () {
+      yield ['HashOwner', 'HashApp', 'HashFunction', 'Trigger', ...labels].join(',');
+      for (const fn of trace.functions) {
+        yield [...ids(fn), fn.trigger ?? 'unknown', ...minuteCells(fn.invocations, trace.minutes)].join(',');
+      }
+    })(),
+  );
   writeAtomically(join(dir, 'durations.csv'), [
     [
       'HashOwner',
@@ -196,12 +227,16 @@ export function writeAzure2019Trace(dir: string, trace: Azure2019TraceRecord, op
     }),
   ]);
   if (withConcurrency) {
-    writeAtomically(join(dir, 'concurrency.tsv'), [
-      ['HashOwner', 'HashApp', 'HashFunction', ...labels].join('\t'),
-      ...trace.functions.map((fn) =>
-        [...ids(fn), ...minuteCells(fn.concurrency ?? { minutes: [], values: [] }, trace.minutes, fn.name)].join('\t'),
-      ),
-    ]);
+    writeAtomically(
+      join(dir, 'concurrency.tsv'),
+      (function* () {
+        yield ['HashOwner', 'HashApp', 'HashFunction', ...labels].join('\t');
+        for (const fn of trace.functions) {
+          const peaks = fn.concurrency ?? { minutes: [], values: [] };
+          yield [...ids(fn), ...minuteCells(peaks, trace.minutes)].join('\t');
+        }
+      })(),
+    );
   }
   return files;
 }

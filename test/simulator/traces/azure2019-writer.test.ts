@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -129,9 +129,12 @@ describe('writeAzure2019Trace', () => {
         writeAzure2019Trace(dir, { ...TRACE, ...trace, functions: [{ ...fn, ...change }] });
     expect(bad({ name: 'a,b' })).toThrow(TraceWriteError);
     expect(bad({ invocations: { minutes: [5], values: [1] } })).toThrow(/minute 5 is outside/);
+    expect(bad({ concurrency: { minutes: [0], values: [Number.NaN] } })).toThrow(/cannot write NaN/);
     expect(bad({ durations: { ...fn.durations!, percentiles: [1, 2, 3, 2, 5, 6, 7] } })).toThrow(/non-decreasing/);
     expect(bad({}, { minutes: 0 })).toThrow(/at least one minute/);
     expect(() => writeAzure2019Trace(dir, { ...TRACE, functions: [fn, fn] })).toThrow(/appears twice/);
+    // Nothing was written by any refused call.
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('formats numbers deterministically', () => {
