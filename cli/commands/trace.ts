@@ -111,6 +111,10 @@ function selectionOf(values: { functions?: string; prefix?: string; tag?: string
   return { kind: 'match', ...(values.prefix !== undefined ? { prefix: values.prefix } : {}), tags };
 }
 
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function planText(plan: ExportPlan, functions: readonly SelectedFunction[], qualifier: string | undefined): string {
   const n = functions.length;
   const days = (plan.window.end - plan.window.start) / 86_400_000;
@@ -122,8 +126,8 @@ function planText(plan: ExportPlan, functions: readonly SelectedFunction[], qual
   return [
     `trace export: ${n} function${n === 1 ? '' : 's'}${qualifier ? ` (qualifier ${qualifier})` : ''}: ${names}${n > 5 ? `, … ${n - 5} more` : ''}`,
     `  window: ${new Date(plan.window.start).toISOString()} to ${new Date(plan.window.end).toISOString()} (${Number(days.toFixed(3))} days, ${plan.minutes.toLocaleString('en-US')} minutes)`,
-    `  per minute: ${stats(PER_MINUTE)}: ${plan.perMinute.metricsRequested.toLocaleString('en-US')} metrics in ${plan.perMinute.calls.toLocaleString('en-US')} GetMetricData calls`,
-    `  whole window: Duration ${WHOLE_WINDOW.map((s) => s.stat).join(', ')}: ${plan.wholeWindow.metricsRequested.toLocaleString('en-US')} metrics in ${plan.wholeWindow.calls.toLocaleString('en-US')} calls`,
+    `  per minute: ${stats(PER_MINUTE)}: ${count(plan.perMinute.metricsRequested, 'metric')} in ${count(plan.perMinute.calls, 'GetMetricData call')}`,
+    `  whole window: Duration ${WHOLE_WINDOW.map((s) => s.stat).join(', ')}: ${count(plan.wholeWindow.metricsRequested, 'metric')} in ${count(plan.wholeWindow.calls, 'call')}`,
     `  cost: ${plan.metricsRequested.toLocaleString('en-US')} metrics requested × $${GET_METRIC_DATA_USD_PER_METRIC * 1000} per 1,000 = ${formatUsd(plan.costUsd)} (GetMetricData; Lambda reads are free)`,
     `  time: about ${Math.ceil(plan.calls / METRIC_CALLS_PER_SECOND)} s at ${METRIC_CALLS_PER_SECOND} calls per second`,
     '',

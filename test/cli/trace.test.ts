@@ -141,7 +141,7 @@ describe('thermostat trace export', () => {
     );
     // 14 days of minutes: 5 queries per call fit a page.
     expect(result.stdout).toContain(
-      'per minute: Invocations Sum, ConcurrentExecutions Maximum: 2 metrics in 1 GetMetricData calls',
+      'per minute: Invocations Sum, ConcurrentExecutions Maximum: 2 metrics in 1 GetMetricData call',
     );
     expect(result.stdout).toContain('cost: 10 metrics requested × $0.01 per 1,000 = $0.0001');
     expect(result.stdout).toContain('dry run: nothing read, nothing written');
