@@ -46,6 +46,8 @@ export const functionSpecSchema = z.strictObject({
   architecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
   runtime: z.string().default('nodejs22.x'),
   description: z.string().max(256).default(''),
+  /** Tags, as GetFunction returns them (`Tags`). */
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
   /** Overrides the emulator-wide environment kind for this function. */
   environment: environmentKind.optional(),
   /** Published versions; each starts from the function's settings and may override some. */

@@ -4,6 +4,7 @@ import { emulatorCommand } from './emulator';
 import { planCommand } from './plan';
 import { runCommand } from './run';
 import { simulateCommand } from './simulate';
+import { traceCommand } from './trace';
 import { validate } from './validate';
 
 /** Every `thermostat` subcommand, in the order `thermostat --help` lists them. */
@@ -13,5 +14,6 @@ export const commands: readonly Command[] = [
   runCommand,
   emulatorCommand,
   simulateCommand,
+  traceCommand,
   demoCommand,
 ];

@@ -90,7 +90,7 @@ export class ControlPlane {
     return json(200, {
       Configuration: this.configuration(target.fn, config, target.qualifier),
       Code: { RepositoryType: 'S3', Location: `file://${config.handlerPath}` },
-      Tags: {},
+      Tags: { ...target.fn.tags },
       ...(reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: reserved } } : {}),
     });
   }

@@ -41,6 +41,7 @@ export interface FunctionRecord {
   readonly latest: VersionConfig;
   readonly versions: Map<string, VersionConfig>;
   readonly aliases: Map<string, AliasRecord>;
+  readonly tags: Readonly<Record<string, string>>;
   reservedConcurrency: number | undefined;
 }
 
@@ -97,6 +98,7 @@ export class FunctionRegistry {
       latest,
       versions,
       aliases: new Map(),
+      tags: { ...spec.tags },
       reservedConcurrency: spec.reservedConcurrency,
     };
     for (const [name, alias] of Object.entries(spec.aliases)) {

@@ -1,6 +1,6 @@
 import { AwsError } from '../errors';
 import { type HttpResponse, json } from '../http/server';
-import { type MetricStore, STATISTICS, type Statistic } from './store';
+import { isStatistic, type MetricStore, STATISTICS } from './store';
 
 // CloudWatch's JSON protocol is awsJson1_0 with awsQuery-compatible errors: the SDK finds the typed exception
 // through the `x-amzn-query-error: <Code>;Sender` header.
@@ -32,7 +32,17 @@ interface QueryResult {
   Label: string;
   Timestamps: number[];
   Values: number[];
-  StatusCode: 'Complete';
+  StatusCode: 'Complete' | 'PartialData';
+}
+
+/** CloudWatch's default and largest answer: 100,800 data points per call, the rest behind NextToken. */
+const MAX_DATAPOINTS = 100_800;
+
+function pageOffset(token: unknown): number {
+  if (token === undefined || token === null) return 0;
+  const offset = typeof token === 'string' ? Number(Buffer.from(token, 'base64url').toString('utf8')) : Number.NaN;
+  if (!Number.isInteger(offset) || offset <= 0) throw invalidParameter('The parameter NextToken is not valid.');
+  return offset;
 }
 
 /** CloudWatch GetMetricData over the emulator's 1-minute metric store. */
@@ -62,6 +72,11 @@ export class CloudWatch {
       throw invalidParameter('The parameter MetricDataQueries must contain 1 to 500 queries.');
     }
     const descending = input.ScanBy !== 'TimestampAscending';
+    const maxDatapoints = input.MaxDatapoints ?? MAX_DATAPOINTS;
+    if (typeof maxDatapoints !== 'number' || !Number.isInteger(maxDatapoints) || maxDatapoints < 1) {
+      throw invalidParameter('The parameter MaxDatapoints must be a whole number of at least 1.');
+    }
+    const offset = pageOffset(input.NextToken);
     const seen = new Set<string>();
     const results: QueryResult[] = [];
     for (const query of queries) {
@@ -73,7 +88,20 @@ export class CloudWatch {
       }
       results.push(result);
     }
-    return json(200, { MetricDataResults: results, Messages: [] }, 'application/x-amz-json-1.0');
+    // One page holds MaxDatapoints points of the queries taken in order; every query is listed on every page, and
+    // one whose points continue on a later page says PartialData.
+    let before = 0;
+    const page = offset + Math.min(maxDatapoints, MAX_DATAPOINTS);
+    for (const result of results) {
+      const from = Math.min(result.Values.length, Math.max(0, offset - before));
+      const to = Math.min(result.Values.length, Math.max(0, page - before));
+      if (to < result.Values.length) result.StatusCode = 'PartialData';
+      before += result.Values.length;
+      result.Timestamps = result.Timestamps.slice(from, to);
+      result.Values = result.Values.slice(from, to);
+    }
+    const next = before > page ? { NextToken: Buffer.from(String(page)).toString('base64url') } : {};
+    return json(200, { MetricDataResults: results, Messages: [], ...next }, 'application/x-amz-json-1.0');
   }
 
   private query(query: unknown, start: number, end: number, seen: Set<string>): QueryResult {
@@ -101,8 +129,10 @@ export class CloudWatch {
         `Query ${query.Id}: Period must be a multiple of 60 seconds (the emulator keeps 1-minute data).`,
       );
     }
-    if (!STATISTICS.includes(stat.Stat as Statistic)) {
-      throw invalidParameter(`Query ${query.Id}: Stat must be one of ${STATISTICS.join(', ')}.`);
+    if (!isStatistic(stat.Stat)) {
+      throw invalidParameter(
+        `Query ${query.Id}: Stat must be one of ${STATISTICS.join(', ')} or a percentile p0-p100.`,
+      );
     }
     const dimensions: Record<string, string> = {};
     for (const dimension of Array.isArray(metric.Dimensions) ? metric.Dimensions : []) {
@@ -115,7 +145,7 @@ export class CloudWatch {
       namespace: metric.Namespace,
       name: metric.MetricName,
       dimensions,
-      stat: stat.Stat as Statistic,
+      stat: stat.Stat,
       periodSeconds: period,
       start,
       end,

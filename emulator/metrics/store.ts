@@ -1,6 +1,12 @@
-/** Statistics CloudWatch computes from 1-minute data, as the emulator keeps them. */
-export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount';
+/** Statistics CloudWatch computes from 1-minute data, as the emulator keeps them; `p99`, `p99.9`… are percentiles. */
+export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | `p${number}`;
 export const STATISTICS: readonly Statistic[] = ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'];
+const PERCENTILE = /^p(\d{1,2}(\.\d{1,10})?|100)$/;
+
+/** Whether CloudWatch would accept `stat` as a statistic the emulator computes (a named one or `pNN`). */
+export function isStatistic(stat: unknown): stat is Statistic {
+  return typeof stat === 'string' && (STATISTICS.includes(stat as Statistic) || PERCENTILE.test(stat));
+}
 
 export type Dimensions = Readonly<Record<string, string>>;
 
@@ -9,6 +15,11 @@ interface Bucket {
   sum: number;
   min: number;
   max: number;
+  /**
+   * Value → how many samples had it, values rounded to 4 significant digits: percentiles stay within 0.05% of the
+   * exact ones while a busy minute holds at most a few thousand keys, not one entry per sample.
+   */
+  values: Map<number, number>;
 }
 
 interface Series {
@@ -49,8 +60,16 @@ export interface MetricSeriesInfo {
 }
 
 const MINUTE = 60_000;
-/** Oldest minute a series keeps: a day of 1-minute data is plenty for a local run. */
-const RETENTION_MINUTES = 24 * 60;
+/** Minutes a series keeps: CloudWatch keeps 1-minute data for 15 days. */
+const RETENTION_MINUTES = 15 * 24 * 60;
+
+function roundValue(value: number): number {
+  return value === 0 ? 0 : Number(value.toPrecision(4));
+}
+
+function addValue(values: Map<number, number>, value: number, count: number): void {
+  values.set(value, (values.get(value) ?? 0) + count);
+}
 
 function seriesKey(namespace: string, name: string, dimensions: Dimensions): string {
   const dims = Object.keys(dimensions)
@@ -96,15 +115,20 @@ export class MetricStore {
     const minute = Math.floor(at / MINUTE) * MINUTE;
     const bucket = series.buckets.get(minute);
     if (bucket && gauge) {
-      const max = Math.max(bucket.max, value);
-      Object.assign(bucket, { count: 1, sum: max, min: max, max });
+      if (value > bucket.max) {
+        Object.assign(bucket, { sum: value, min: value, max: value });
+        bucket.values.clear();
+        bucket.values.set(roundValue(value), 1);
+      }
     } else if (bucket) {
       bucket.count += 1;
       bucket.sum += value;
       bucket.min = Math.min(bucket.min, value);
       bucket.max = Math.max(bucket.max, value);
+      addValue(bucket.values, roundValue(value), 1);
     } else {
-      series.buckets.set(minute, { count: 1, sum: value, min: value, max: value });
+      const values = new Map([[roundValue(value), 1]]);
+      series.buckets.set(minute, { count: 1, sum: value, min: value, max: value, values });
       if (series.buckets.size > RETENTION_MINUTES) {
         const oldest = series.buckets.keys().next().value;
         if (oldest !== undefined) series.buckets.delete(oldest);
@@ -112,23 +136,29 @@ export class MetricStore {
     }
   }
 
-  /** Data points per period, oldest first; periods without data are left out, as CloudWatch does. */
+  /**
+   * Data points per period, oldest first; periods without data are left out, as CloudWatch does. As CloudWatch
+   * does for data under 15 days old, the start is rounded down to a whole minute and periods count from it.
+   */
   query(query: MetricQuery): MetricPoint[] {
     const series = this.series.get(seriesKey(query.namespace, query.name, query.dimensions ?? {}));
     if (!series) return [];
     const period = query.periodSeconds * 1000;
+    const from = Math.floor(query.start / MINUTE) * MINUTE;
+    const percentile = query.stat.startsWith('p');
     const periods = new Map<number, Bucket>();
     for (const [minute, bucket] of series.buckets) {
-      if (minute < query.start || minute >= query.end) continue;
-      const start = Math.floor(minute / period) * period;
+      if (minute < from || minute >= query.end) continue;
+      const start = from + Math.floor((minute - from) / period) * period;
       const total = periods.get(start);
       if (total) {
         total.count += bucket.count;
         total.sum += bucket.sum;
         total.min = Math.min(total.min, bucket.min);
         total.max = Math.max(total.max, bucket.max);
+        if (percentile) for (const [value, count] of bucket.values) addValue(total.values, value, count);
       } else {
-        periods.set(start, { ...bucket });
+        periods.set(start, { ...bucket, values: percentile ? new Map(bucket.values) : bucket.values });
       }
     }
     return [...periods.entries()]
@@ -159,5 +189,23 @@ function statistic(bucket: Bucket, stat: Statistic): number {
       return bucket.min;
     case 'SampleCount':
       return bucket.count;
+    default:
+      return percentileOf(bucket, Number(stat.slice(1)));
   }
+}
+
+/**
+ * The nearest-rank percentile: the smallest recorded value with at least p% of the samples at or below it; p0 and
+ * p100 are the exact minimum and maximum.
+ */
+function percentileOf(bucket: Bucket, p: number): number {
+  if (p <= 0) return bucket.min;
+  if (p >= 100) return bucket.max;
+  const rank = Math.max(1, Math.ceil((p / 100) * bucket.count));
+  let seen = 0;
+  for (const value of [...bucket.values.keys()].sort((a, b) => a - b)) {
+    seen += bucket.values.get(value)!;
+    if (seen >= rank) return Math.min(bucket.max, Math.max(bucket.min, value));
+  }
+  return bucket.max;
 }

@@ -33,6 +33,7 @@ describe('Lambda control plane', () => {
           timeoutMs: 2_500,
           architecture: 'arm64',
           env: { TABLE: 'orders' },
+          tags: { team: 'shop', 'cost-center': '42' },
           reservedConcurrency: 30,
           versions: { '1': {}, '2': { memoryMb: 2048, description: 'bigger' } },
           aliases: { live: '1', canary: { version: '1', weights: { '2': 0.5 } }, next: '2' },
@@ -60,6 +61,7 @@ describe('Lambda control plane', () => {
     expect(out.Configuration?.CodeSha256).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(out.Concurrency?.ReservedConcurrentExecutions).toBe(30);
     expect(out.Code?.Location).toContain('echo.js');
+    expect(out.Tags).toEqual({ team: 'shop', 'cost-center': '42' });
   });
 
   it('GetFunctionConfiguration resolves aliases and versions', async () => {

@@ -9,7 +9,14 @@ describe('CloudWatch GetMetricData', () => {
   let c: ReturnType<typeof clients>;
   const start = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-  const query = (id: string, name: string, dims: Record<string, string>, stat: string, namespace = 'AWS/Lambda') => ({
+  const query = (
+    id: string,
+    name: string,
+    dims: Record<string, string>,
+    stat: string,
+    namespace = 'AWS/Lambda',
+    period = 60,
+  ) => ({
     Id: id,
     MetricStat: {
       Metric: {
@@ -17,7 +24,7 @@ describe('CloudWatch GetMetricData', () => {
         MetricName: name,
         Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
       },
-      Period: 60,
+      Period: period,
       Stat: stat,
     },
   });
@@ -118,6 +125,61 @@ describe('CloudWatch GetMetricData', () => {
     // Newest first by default, as CloudWatch does.
     expect(orders).toMatchObject({ Label: 'orders placed', Values: [4, 3] });
     expect(cold?.Values).toEqual([1]);
+  });
+
+  it('answers percentile statistics of Duration, between the minimum and the maximum', async () => {
+    const stats = ['Minimum', 'p0', 'p1', 'p50', 'p99', 'p100', 'Maximum'];
+    const out = await c.cloudWatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(start),
+        EndTime: new Date(start + 5 * 60_000),
+        MetricDataQueries: stats.map((stat, i) =>
+          query(`d${i}`, 'Duration', { FunctionName: 'orders' }, stat, 'AWS/Lambda', 300),
+        ),
+      }),
+    );
+    const values = (out.MetricDataResults ?? []).map((r) => r.Values?.[0]);
+    expect(values.every((v) => typeof v === 'number')).toBe(true);
+    const [min, p0, p1, p50, p99, p100, max] = values as number[];
+    expect(p0).toBe(min);
+    expect(p100).toBe(max);
+    expect(p1).toBeGreaterThanOrEqual(min!);
+    expect(p50).toBeGreaterThanOrEqual(p1!);
+    expect(p99).toBeGreaterThanOrEqual(p50!);
+    expect(max).toBeGreaterThanOrEqual(p99!);
+    // The 200 ms and 300 ms holds are among the five calls: the slowest took at least 300 ms.
+    expect(max).toBeGreaterThanOrEqual(300);
+  });
+
+  it('pages answers larger than MaxDatapoints behind NextToken', async () => {
+    const request = {
+      StartTime: new Date(start),
+      EndTime: new Date(start + 5 * 60_000),
+      ScanBy: 'TimestampAscending' as const,
+      MaxDatapoints: 3,
+      MetricDataQueries: [
+        query('inv', 'Invocations', { FunctionName: 'orders' }, 'Sum'),
+        query('conc', 'ConcurrentExecutions', { FunctionName: 'orders' }, 'Maximum'),
+        query('shop', 'Invocations', { FunctionName: 'shop' }, 'Sum'),
+      ],
+    };
+    const merged: Record<string, number[]> = {};
+    const statuses: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const out = await c.cloudWatch.send(new GetMetricDataCommand({ ...request, NextToken: token }));
+      pages++;
+      for (const r of out.MetricDataResults ?? []) {
+        merged[r.Id!] = [...(merged[r.Id!] ?? []), ...(r.Values ?? [])];
+        if (pages === 1) statuses.push(`${r.Id}:${r.StatusCode}`);
+      }
+      token = out.NextToken;
+    } while (token);
+    // 2 + 2 + 2 points, 3 per page.
+    expect(pages).toBe(2);
+    expect(statuses).toEqual(['inv:Complete', 'conc:PartialData', 'shop:PartialData']);
+    expect(merged).toEqual({ inv: [3, 2], conc: [2, 2], shop: [1, 1] });
   });
 
   it('rejects what it cannot answer with InvalidParameterValueException', async () => {
