@@ -65,8 +65,8 @@ async function bundleCli({ quiet = false } = {}) {
     ...common,
     entryPoints: [join(root, 'cli/main.ts')],
     outfile: cliOut,
-    // The package's own dependencies, shared with the construct and the emulator.
-    external: ['yaml', 'zod', 'zod/*'],
+    // The package's own dependencies, shared with the construct and the emulator; tsx is the user's, when installed.
+    external: ['yaml', 'zod', 'zod/*', 'tsx', 'tsx/*'],
     plugins: [emulatorExternal],
   });
   // dynalite loads `level` for on-disk tables, whose native module the emulator's in-memory tables never use. It
@@ -75,16 +75,15 @@ async function bundleCli({ quiet = false } = {}) {
   const inMemoryOnly = {
     name: 'dynalite-in-memory',
     setup(build) {
-      build.onLoad({ filter: /\.js$/ }, (args) =>
-        args.path === dynaliteMain
-          ? {
-              contents: readFileSync(args.path, 'utf8').replace(
-                /require\(('\.\/\w+\/' \+ action)\)/g,
-                "require($1 + '.js')",
-              ),
-            }
-          : undefined,
-      );
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        if (args.path !== dynaliteMain) return undefined;
+        const computed = /require\(('\.\/\w+\/' \+ action)\)/g;
+        const source = readFileSync(args.path, 'utf8');
+        // Its actions and their validations; any other count means dynalite changed and this needs a look.
+        if (source.match(computed)?.length !== 2)
+          throw new Error(`${args.path}: not the two computed requires expected`);
+        return { contents: source.replace(computed, "require($1 + '.js')") };
+      });
       build.onResolve({ filter: /^level$/ }, () => ({ path: 'level', namespace: 'stub' }));
       build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
         contents:

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The package as a user meets it: `npm pack` a copy of the repository (prepack builds it), install the tarball in an
-// empty folder, and run the installed `thermostat`: --help, validate on the README's policy, a short demo, and the
-// emulator refusing a TypeScript handler without tsx. Also checks what the tarball holds and that the install
-// brings no AWS SDK. CI runs it after the tests (.ci/run); any failed check exits 1.
+// empty folder, and run the installed `thermostat`: --help, validate on the README's policy, a short demo, the
+// emulator refusing a TypeScript handler without tsx; then synthesise the README's construct quick start. Also
+// checks what the tarball holds and that the install brings no AWS SDK. CI runs it after the tests (.ci/run); any
+// failed check exits 1.
 //
 // The copy keeps the build away from the repository's own dist/, which tests running meanwhile may be reading.
 const { spawnSync } = require('node:child_process');
@@ -73,6 +74,33 @@ function folderBytes(dir) {
   }
   return total;
 }
+
+/** The README's construct quick start, synthesised; prints the template's function count and each asset's files. */
+const SYNTH_APP = `
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const { App, Stack } = require('aws-cdk-lib');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const { Thermostat, TargetPolicy } = require('lambda-thermostat');
+const app = new App({ outdir: 'cdk.out' });
+const stack = new Stack(app, 'Smoke', { env: { account: '123456789012', region: 'eu-west-1' } });
+const api = new lambda.Function(stack, 'Api', {
+  functionName: 'checkout-api',
+  runtime: lambda.Runtime.NODEJS_22_X,
+  handler: 'index.handler',
+  code: lambda.Code.fromInline('exports.handler = async () => 1;'),
+});
+new Thermostat(stack, 'Thermostat', {
+  targets: [{ function: api.addAlias('live'), policy: TargetPolicy.fromFile('policies/checkout-api.yaml') }],
+});
+const assembly = app.synth();
+const resources = Object.values(assembly.getStackByName('Smoke').template.Resources);
+const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
+console.log(JSON.stringify({
+  functions: resources.filter((resource) => resource.Type === 'AWS::Lambda::Function').length,
+  assets: assets.map((asset) => readdirSync(join(assembly.directory, asset)).sort()),
+}));
+`;
 
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -173,6 +201,21 @@ function main() {
       `the demo ran the 3 example functions (${names.join(', ')}) with ${summary.ticks} controller ticks`,
     );
     check(existsSync(join(app, 'demo.html')), 'the demo wrote its HTML report');
+
+    // A CDK app has aws-cdk-lib and constructs already (optional peers, not installed with the package): link the
+    // repository's rather than unpacking 150 MB from the cache.
+    for (const peer of ['aws-cdk-lib', 'constructs'])
+      symlinkSync(join(root, 'node_modules', peer), join(modules, peer), 'dir');
+    writeFileSync(join(app, 'synth.js'), SYNTH_APP);
+    const synth = mustRun('a CDK app synthesises a Thermostat from the installed package', 'node', ['synth.js'], {
+      cwd: app,
+    });
+    const { functions, assets } = JSON.parse(synth.stdout);
+    check(functions >= 2, `the template has the target and the controller (${functions} Lambda functions)`);
+    check(
+      assets.some((files) => files.join(',') === 'index.js,policies.json'),
+      `the controller asset is the bundle and its policies, nothing else (${JSON.stringify(assets)})`,
+    );
 
     mkdirSync(join(app, 'handlers'));
     writeFileSync(join(app, 'handlers', 'hello.ts'), 'export const handler = async () => ({ ok: true });\n');
