@@ -129,6 +129,10 @@ function main() {
     check(!files.some((file) => file.startsWith('dist/benchmarks/')), 'the tarball has no benchmarks');
     check(!files.some((file) => /(^|\/)test\//.test(file)), 'the tarball has no tests');
     check(
+      !files.includes('dist/controller/handler.js'),
+      'the controller ships as its bundle; of its modules only the policy module, which the construct loads',
+    );
+    check(
       !files.some((file) => file.endsWith('.map') || file.endsWith('meta.json')),
       'no source maps, no esbuild meta.json',
     );
@@ -138,6 +142,7 @@ function main() {
       'dist/assets/controller/index.js',
       'dist/construct/index.js',
       'dist/construct/index.d.ts',
+      'dist/controller/policy/index.js',
       'dist/examples/functions/checkout-api.js',
       'dist/examples/policies/_defaults.yaml',
       'schema/policy.schema.json',
