@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { EmulatorRuntimeError } from './errors';
 import { close } from './http/server';
 
@@ -15,8 +17,10 @@ type Dynalite = (options: DynaliteOptions) => Server;
 export async function startDynamo(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
   let dynalite: Dynalite;
   try {
-    // Required only here, so emulators without DynamoDB never load dynalite and its dependencies.
-    dynalite = require('dynalite') as Dynalite;
+    // Required only here, so emulators without DynamoDB never load dynalite and its dependencies. A built package
+    // carries it bundled (in memory only) in dist/vendor; from the sources it is the dev dependency.
+    const vendored = join(__dirname, '..', 'vendor', 'dynalite.js');
+    dynalite = require(existsSync(vendored) ? vendored : 'dynalite') as Dynalite;
   } catch (error) {
     throw new EmulatorRuntimeError('dynamodb: true needs the "dynalite" package; install it', { cause: error });
   }

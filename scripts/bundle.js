@@ -1,7 +1,7 @@
 // Pre-bundles the Lambda handlers the package ships (the construct loads them with Code.fromAsset), so a user's
 // `cdk synth` needs neither esbuild nor Docker. Runs at build time and before the tests.
-const { existsSync, mkdirSync, statSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } = require('node:fs');
+const { dirname, join, relative, sep } = require('node:path');
 
 const root = join(__dirname, '..');
 
@@ -38,10 +38,89 @@ async function bundle({ quiet = false } = {}) {
   return results;
 }
 
-module.exports = { bundle, ENTRIES };
+/**
+ * What an installed package runs besides the construct: the CLI as one file with the AWS SDK clients and Powertools
+ * inside (the package's dependencies stay light for CDK apps, which never load them), dynalite for the emulator's
+ * local DynamoDB, and the demo's example functions compiled to JavaScript. The emulator stays the tsc output next to
+ * it: it forks its runtime files by path, and the CLI shares it with the `lambda-thermostat/emulator` export.
+ */
+async function bundleCli({ quiet = false } = {}) {
+  const esbuild = require('esbuild');
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, logLevel: 'warning' };
+  const emulatorDir = join(root, 'emulator');
+  const cliOut = join(root, 'dist/cli/thermostat.js');
+  const emulatorExternal = {
+    name: 'emulator-external',
+    setup(build) {
+      build.onResolve({ filter: /emulator/ }, (args) => {
+        if (!args.path.startsWith('.')) return undefined;
+        const target = join(args.resolveDir, args.path);
+        if (target !== emulatorDir && !target.startsWith(emulatorDir + sep)) return undefined;
+        const built = join(root, 'dist', relative(root, target));
+        return { path: `./${relative(dirname(cliOut), built).split(sep).join('/')}`, external: true };
+      });
+    },
+  };
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'cli/main.ts')],
+    outfile: cliOut,
+    // The package's own dependencies, shared with the construct and the emulator; tsx is the user's, when installed.
+    external: ['yaml', 'zod', 'zod/*', 'tsx', 'tsx/*'],
+    plugins: [emulatorExternal],
+  });
+  // dynalite loads `level` for on-disk tables, whose native module the emulator's in-memory tables never use. It
+  // requires its actions by computed name, which esbuild bundles only when the name ends with the file extension.
+  const dynaliteMain = require.resolve('dynalite');
+  const inMemoryOnly = {
+    name: 'dynalite-in-memory',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        if (args.path !== dynaliteMain) return undefined;
+        const computed = /require\(('\.\/\w+\/' \+ action)\)/g;
+        const source = readFileSync(args.path, 'utf8');
+        // Its actions and their validations; any other count means dynalite changed and this needs a look.
+        if (source.match(computed)?.length !== 2)
+          throw new Error(`${args.path}: not the two computed requires expected`);
+        return { contents: source.replace(computed, "require($1 + '.js')") };
+      });
+      build.onResolve({ filter: /^level$/ }, () => ({ path: 'level', namespace: 'stub' }));
+      build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+        contents:
+          "exports.Level = class { constructor() { throw new Error('this dynalite keeps tables in memory only'); } };",
+      }));
+    },
+  };
+  await esbuild.build({
+    ...common,
+    entryPoints: [dynaliteMain],
+    outfile: join(root, 'dist/vendor/dynalite.js'),
+    plugins: [inMemoryOnly],
+  });
+  // The demo runs the example functions as JavaScript once built; they require the target helper from dist/target.
+  const functions = join(root, 'examples/functions');
+  const entryPoints = readdirSync(functions)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(functions, file));
+  await esbuild.build({ entryPoints, outdir: join(root, 'dist/examples/functions'), platform: 'node', format: 'cjs' });
+  const policies = join(root, 'examples/policies');
+  mkdirSync(join(root, 'dist/examples/policies'), { recursive: true });
+  for (const file of readdirSync(policies)) {
+    if (file.endsWith('.yaml')) copyFileSync(join(policies, file), join(root, 'dist/examples/policies', file));
+  }
+  if (!quiet) {
+    const kib = (statSync(cliOut).size / 1024).toFixed(1);
+    process.stdout.write(`bundled cli: ${cliOut} (${kib} KiB), dynalite and the demo's examples\n`);
+  }
+}
+
+module.exports = { bundle, bundleCli, ENTRIES };
 
 if (require.main === module) {
-  bundle().catch((error) => {
+  (async () => {
+    await bundle();
+    await bundleCli();
+  })().catch((error) => {
     process.stderr.write(`${error.stack || error}\n`);
     process.exitCode = 1;
   });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type Emulator, EmulatorConfigError, loadManifest, startEmulator } from '../../emulator';
+import { type Emulator, EmulatorConfigError, type EmulatorOptions, loadManifest, startEmulator } from '../../emulator';
 import { type Command, numberOption, parseCommandArgs } from '../command';
 import { InputError, UsageError } from '../errors';
 import type { Io } from '../io';
@@ -39,6 +39,8 @@ export interface EmulatorRunOptions {
   readonly signal?: AbortSignal;
   /** Called once the emulator listens (tests use it to reach the endpoint). */
   readonly onStarted?: (emulator: Emulator) => void;
+  /** Finds tsx's hook; tests pass one that fails, as in an install without tsx. @default require.resolve */
+  readonly resolveTsx?: () => string;
 }
 
 function untilSignal(signal: AbortSignal | undefined): Promise<void> {
@@ -58,6 +60,36 @@ function untilSignal(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** The first TypeScript handler of a manifest (a function's or a version's), or undefined. */
+function firstTypeScriptHandler(
+  options: EmulatorOptions,
+): { readonly fn: string; readonly handler: string } | undefined {
+  for (const fn of options.functions ?? []) {
+    const handlers = [fn.handler, ...Object.values(fn.versions ?? {}).map((version) => version.handler)];
+    const handler = handlers.find((file) => file !== undefined && /\.[cm]?ts$/.test(file));
+    if (handler !== undefined) return { fn: fn.name, handler };
+  }
+  return undefined;
+}
+
+/**
+ * TypeScript handlers load through tsx, which an installed package does not bring (it is an optional peer): say so
+ * at start rather than on the first invoke.
+ */
+function checkTypeScriptLoader(options: EmulatorOptions, manifest: string, resolveTsx: () => string): void {
+  const ts = firstTypeScriptHandler(options);
+  if (ts === undefined) return;
+  try {
+    resolveTsx();
+  } catch (error) {
+    throw new InputError(
+      `${manifest}: function "${ts.fn}" has the TypeScript handler ${ts.handler}, which the emulator loads through tsx; ` +
+        'install it (npm install --save-dev tsx) or point the manifest at compiled JavaScript',
+      { cause: error },
+    );
+  }
+}
+
 /** `thermostat emulator`, with an injectable stop signal. */
 export async function runEmulator(argv: readonly string[], io: Io, options: EmulatorRunOptions = {}): Promise<number> {
   const { values } = parseCommandArgs(argv, {
@@ -75,7 +107,9 @@ export async function runEmulator(argv: readonly string[], io: Io, options: Emul
   const quiet = values.quiet === true;
   let emulator: Emulator;
   try {
-    const manifest = loadManifest(resolve(io.cwd, values.manifest));
+    const manifestPath = resolve(io.cwd, values.manifest);
+    const manifest = loadManifest(manifestPath);
+    checkTypeScriptLoader(manifest, manifestPath, options.resolveTsx ?? (() => require.resolve('tsx/cjs')));
     emulator = await startEmulator({
       ...manifest,
       ...(port !== undefined ? { port } : {}),

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { PolicyWindow } from '../../controller/policy';
 import type { Burst, FunctionTraffic } from './traffic';
 import type { DemoFunction } from './world';
@@ -19,7 +19,7 @@ export interface CompressedTime {
 export interface DemoEntry {
   readonly fn: Omit<DemoFunction, 'handler'> & { readonly file: string };
   readonly traffic: Omit<FunctionTraffic, 'name'>;
-  /** The policy file that manages it, relative to the repository root. */
+  /** The policy file that manages it, relative to the examples' root (see `exampleFiles`). */
   readonly policy: string;
   /** Applied to the loaded policy, which is then validated again. */
   readonly compressed?: CompressedTime;
@@ -111,4 +111,28 @@ export function packageRoot(from: string = __dirname): string {
     if (up === dir) throw new Error(`cannot find the lambda-thermostat package above ${from}`);
     dir = up;
   }
+}
+
+/** Where the demo's example policies and functions are. */
+export interface ExampleFiles {
+  /** The folder that holds examples/policies and examples/functions. */
+  readonly root: string;
+  /** The functions are the JavaScript compiled from examples/functions/*.ts. */
+  readonly compiled: boolean;
+}
+
+/**
+ * The repository's own examples from the sources (the functions run as TypeScript, through tsx); from a build, the
+ * copies in dist/examples, which is all an installed package has: it ships no examples/ folder and no tsx.
+ */
+export function exampleFiles(from: string = __dirname): ExampleFiles {
+  const root = packageRoot(from);
+  const dist = join(root, 'dist');
+  const compiled = from === dist || from.startsWith(`${dist}${sep}`);
+  return { root: compiled ? dist : root, compiled };
+}
+
+/** The absolute path of an example file named as in `DEMO_ENTRIES` (a function's `.ts` source). */
+export function examplePath(files: ExampleFiles, file: string): string {
+  return join(files.root, files.compiled ? file.replace(/\.ts$/, '.js') : file);
 }

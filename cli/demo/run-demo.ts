@@ -12,7 +12,14 @@ import {
 import type { EnvironmentKind } from '../../emulator';
 import type { Band } from '../../simulator/report/chart';
 import { createProgress } from '../progress';
-import { type CompressedTime, DEMO_DEFAULTS, DEMO_ENTRIES, type DemoEntry, packageRoot } from './catalogue';
+import {
+  type CompressedTime,
+  DEMO_DEFAULTS,
+  DEMO_ENTRIES,
+  type DemoEntry,
+  exampleFiles,
+  examplePath,
+} from './catalogue';
 import { compressionFactor, describeCompression, storyHour } from './compression';
 import { formatUsd } from './format';
 import type { DemoRecord, DemoSettings } from './record';
@@ -124,8 +131,8 @@ export function windowBands(
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const paint = options.paint ?? NO_PAINT;
   const entries = options.entries ?? DEMO_ENTRIES;
-  const root = packageRoot();
-  const policies = demoPolicies(root, entries);
+  const examples = exampleFiles();
+  const policies = demoPolicies(examples.root, entries);
   const settings: DemoSettings = {
     durationMs: options.durationMs,
     factor: compressionFactor(options.durationMs),
@@ -133,7 +140,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     idleReclaimMs: options.idleReclaimMs ?? 3000,
     storyStart: STORY_START,
   };
-  const functions = entries.map((entry) => ({ ...entry.fn, handler: join(root, entry.fn.file) }));
+  const functions = entries.map((entry) => ({ ...entry.fn, handler: examplePath(examples, entry.fn.file) }));
   const arrivals = planArrivals({
     durationMs: settings.durationMs,
     functions: entries.map((entry) => ({ name: entry.fn.name, ...entry.traffic })),

@@ -62,6 +62,18 @@ export function tsxHook(): string {
   }
 }
 
+/**
+ * tsx's hook for loading a TypeScript handler, or its bare name when tsx is not installed here: the runtime then
+ * fails that environment's init with an error naming what to install, instead of the emulator failing.
+ */
+export function handlerTsxHook(): string {
+  try {
+    return require.resolve('tsx/cjs');
+  } catch {
+    return 'tsx/cjs';
+  }
+}
+
 /** Variables every child starts with; the rest comes from the environment's own set at init. */
 export function baseChildEnv(): Record<string, string> {
   return {

@@ -3,12 +3,12 @@ import type { InitDoneMessage, InitMessage, ResultMessage } from '../runtime/mes
 import {
   baseChildEnv,
   type EnvironmentStart,
+  handlerTsxHook,
   type InitOutcome,
   type InvokeOutcome,
   isTypeScript,
   runsFromSources,
   runtimeEntry,
-  tsxHook,
 } from './backend';
 
 /*
@@ -32,7 +32,7 @@ export function initMessage(start: EnvironmentStart): InitMessage {
     handlerExport: start.handlerExport,
     env: start.env,
     cwd: start.cwd,
-    tsxHook: needsTsx ? tsxHook() : undefined,
+    tsxHook: needsTsx ? handlerTsxHook() : undefined,
     failInit: start.failInit,
   };
 }

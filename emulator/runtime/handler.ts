@@ -21,6 +21,23 @@ export interface LambdaContext {
   succeed(result: unknown): void;
 }
 
+/** A TypeScript handler without tsx installed: its init fails the way Lambda's does for a module it cannot load. */
+export class TypeScriptLoaderMissingError extends Error {
+  override readonly name = 'Runtime.ImportModuleError';
+}
+
+/** Registers tsx's CommonJS hook, which compiles TypeScript handlers as they load. */
+export function registerTsx(hook: string, handlerPath: string): void {
+  try {
+    require(hook);
+  } catch (error) {
+    throw new TypeScriptLoaderMissingError(
+      `${handlerPath} is TypeScript, which the emulator loads through tsx: install it (npm install --save-dev tsx) or compile the handler to JavaScript`,
+      { cause: error },
+    );
+  }
+}
+
 /** The error shape Lambda returns as the payload of a failed invocation. */
 export function toHandlerError(error: unknown, fallbackType = 'Error'): HandlerError {
   if (error instanceof Error) {

@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { type Handler, resolveHandler, runHandler, toHandlerError } from './handler';
+import { type Handler, registerTsx, resolveHandler, runHandler, toHandlerError } from './handler';
 import { loadIsolated, type ModuleRegistry } from './isolated-loader';
 import { installLambdaConsole } from './lambda-console';
 import type { FromRuntime, InitMessage, InvokeMessage, ToRuntime } from './messages';
@@ -111,13 +111,13 @@ function init(message: InitMessage): void {
     dead: false,
   };
   instances.set(message.envId, instance);
-  if (message.tsxHook && !tsxLoaded) {
-    require(message.tsxHook);
-    tsxLoaded = true;
-  }
   const started = performance.now();
   active.run(instance, () => {
     try {
+      if (message.tsxHook && !tsxLoaded) {
+        registerTsx(message.tsxHook, message.handlerPath);
+        tsxLoaded = true;
+      }
       if (message.failInit !== undefined) throw new Error(message.failInit);
       const loaded = loadIsolated(message.handlerPath, instance.modules);
       instance.handler = resolveHandler(loaded, message.handlerExport, message.handlerPath);

@@ -4,7 +4,7 @@
  * one invocation at a time until the emulator kills it.
  */
 import { performance } from 'node:perf_hooks';
-import { type Handler, resolveHandler, runHandler, toHandlerError } from './handler';
+import { type Handler, registerTsx, resolveHandler, runHandler, toHandlerError } from './handler';
 import { installLambdaConsole } from './lambda-console';
 import type { FromRuntime, InitMessage, InvokeMessage, ToRuntime } from './messages';
 import { importFile } from './native-import';
@@ -47,10 +47,10 @@ async function init(message: InitMessage): Promise<void> {
   try {
     process.chdir(message.cwd);
   } catch {}
-  if (message.tsxHook) require(message.tsxHook);
   initialising = true;
   const started = performance.now();
   try {
+    if (message.tsxHook) registerTsx(message.tsxHook, message.handlerPath);
     if (message.failInit !== undefined) throw new Error(message.failInit);
     const loaded = await loadModule(message.handlerPath);
     handler = resolveHandler(loaded, message.handlerExport, message.handlerPath);

@@ -1,9 +1,34 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runEmulator } from '../../cli/commands/emulator';
+import { readObserved } from '../../cli/commands/plan';
+import { main } from '../../cli/main';
+import { encodePing } from '../../controller/ping/payload';
+import type { Emulator } from '../../emulator';
 import { withFieldTable } from '../../scripts/write-schema';
+import { memoryIo } from '../helpers/io';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** The first fenced block of a language after a heading (or any text that is unique in the README). */
+function blockAfter(marker: string, language: string): string {
+  const [, after] = readme.split(marker);
+  if (after === undefined) throw new Error(`README has no "${marker}"`);
+  const block = after.split(`\`\`\`${language}\n`)[1]?.split('```')[0];
+  if (block === undefined) throw new Error(`README has no ${language} block after "${marker}"`);
+  return block;
+}
+
+/** The commands of a shell block, without comments and a trailing `&`, split into words. */
+function commands(block: string): string[][] {
+  return block
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, '').replace(/&\s*$/, '').trim())
+    .filter(Boolean)
+    .map((line) => line.split(/\s+/));
+}
 
 describe('README', () => {
   it('has a policy field table generated from the current schema (run `npm run schema` when this fails)', () => {
@@ -49,5 +74,89 @@ describe('README', () => {
     const links = [...readme.matchAll(/\]\(([A-Za-z][\w./-]+\.md)\)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThan(0);
     expect(links.filter((link) => !existsSync(join(root, link)))).toEqual([]);
+  });
+
+  it('the `run` example works as written against examples/emulator.yaml, the target in eu-west-1 too', async () => {
+    const [emulatorCommand, runCommand] = commands(blockAfter('### `thermostat run`: one real tick', 'sh'));
+    expect(emulatorCommand!.slice(0, 2)).toEqual(['thermostat', 'emulator']);
+    expect(runCommand!.slice(0, 2)).toEqual(['thermostat', 'run']);
+    const port = emulatorCommand![emulatorCommand!.indexOf('--port') + 1];
+    const readmeEndpoint = `http://127.0.0.1:${port}`;
+    expect(runCommand).toContain(readmeEndpoint);
+    // A free port instead of the README's, so that nothing else on the machine can be in the way.
+    const emulatorArgs = emulatorCommand!.slice(2).map((arg) => (arg === port ? '0' : arg));
+
+    const stop = new AbortController();
+    let emulator: Emulator | undefined;
+    const exit = runEmulator([...emulatorArgs, '--quiet'], memoryIo({ cwd: root }).io, {
+      signal: stop.signal,
+      onStarted: (running) => {
+        emulator = running;
+      },
+    });
+    try {
+      // runEmulator settles only when stopped, or at once when it cannot start.
+      let settled = false;
+      void exit.finally(() => {
+        settled = true;
+      });
+      while (emulator === undefined && !settled) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (emulator === undefined) throw new Error(`the emulator did not start (exit ${await exit})`);
+      const endpoint = emulator.endpoint;
+      const run = memoryIo({ cwd: root });
+      const args = runCommand!.slice(1).map((arg) => (arg === readmeEndpoint ? endpoint : arg));
+      const code = await main(args, run.io);
+      expect(run.stderr()).toBe('');
+      expect(code).toBe(0);
+      for (const target of [
+        'checkout-api:live',
+        'payments-webhook:live',
+        'nightly-batch:prod',
+        'recommendations:live',
+      ]) {
+        expect(run.stdout()).toMatch(new RegExp(`^${target}\\s+\\S+\\s+\\S+\\s+ok\\s`, 'm'));
+      }
+      expect(run.stdout()).toMatch(/^4 targets, /m);
+      // A target the emulator does not serve is still "ok" while its mode is off, but says so.
+      expect(run.stdout()).not.toContain('does not exist');
+      expect(emulator.region).toBe('eu-west-1');
+    } finally {
+      stop.abort();
+      await exit.catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('documents the --observed file in the shape `thermostat plan` reads', async () => {
+    const json = blockAfter('- `--observed` is a JSON file', 'json').replace(/^ {2}/gm, '');
+    const dir = mkdtempSync(join(tmpdir(), 'thermostat-readme-'));
+    try {
+      const file = join(dir, 'observed.json');
+      writeFileSync(file, json);
+      const read = readObserved(file);
+      if (read.problems) throw new Error(read.problems.join('\n'));
+      expect(Object.keys(read.observed.targets ?? {})).toEqual(['checkout-api:live', 'orders-worker:live']);
+      writeFileSync(
+        join(dir, 'checkout-api.yaml'),
+        readme.split('# policies/checkout-api.yaml\n')[1]!.split('```')[0]!,
+      );
+      const plan = memoryIo();
+      const args = ['plan', '--policies', join(dir, 'checkout-api.yaml'), '--observed', file];
+      expect(await main([...args, '--at', '2025-11-25T08:00:00Z', '--json'], plan.io)).toBe(0);
+      expect(plan.stderr()).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows the compatibility payloads the controller really sends, with no proof', () => {
+    const ping = { runId: 'r', index: 0, of: 1, holdUntil: 0 };
+    const sent = (flavour: 'serverless-plugin-warmup' | 'middy') =>
+      JSON.parse(Buffer.from(encodePing({ flavour } as Parameters<typeof encodePing>[0], ping).payload).toString());
+    const table = readme.split('| `warm.payload` | What the controller sends |')[1]!.split('\n\n')[0]!;
+    const row = table.split('\n').find((line) => line.startsWith('| `serverless-plugin-warmup` |'))!;
+    const documented = JSON.parse(/`(\{[^`]*\})`/.exec(row)![1]!);
+    expect(documented).toEqual(sent('serverless-plugin-warmup'));
+    expect(sent('middy')).toEqual(documented);
+    expect(row.trim().endsWith('| none |')).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEmulator } from '../../cli/commands/emulator';
+import { InputError } from '../../cli/errors';
 import { main } from '../../cli/main';
 import type { Emulator } from '../../emulator';
 import { memoryIo } from '../helpers/io';
@@ -77,5 +78,31 @@ describe('thermostat emulator', () => {
     expect(await main(['emulator', '--manifest', 'broken.json'], bad.io)).toBe(1);
     expect(bad.stderr()).toContain(`manifest ${broken} is not valid`);
     expect(bad.stderr()).toContain('functions.0.handler');
+  });
+
+  it('refuses a TypeScript handler at start, naming tsx, when tsx is not installed', async () => {
+    const ts = join(dir, 'typescript.json');
+    writeFileSync(
+      ts,
+      JSON.stringify({
+        functions: [
+          { name: 'plain', handler: join(FIXTURES, 'echo.js') },
+          {
+            name: 'typed',
+            handler: join(FIXTURES, 'echo.js'),
+            versions: { '1': { handler: join(FIXTURES, 'typed.ts') } },
+          },
+        ],
+      }),
+    );
+    const withoutTsx = () => {
+      throw Object.assign(new Error("Cannot find module 'tsx/cjs'"), { code: 'MODULE_NOT_FOUND' });
+    };
+    const { io } = memoryIo({ cwd: dir });
+    const run = runEmulator(['--manifest', 'typescript.json'], io, { resolveTsx: withoutTsx });
+    await expect(run).rejects.toThrow(InputError);
+    await expect(runEmulator(['--manifest', 'typescript.json'], io, { resolveTsx: withoutTsx })).rejects.toThrow(
+      `${ts}: function "typed" has the TypeScript handler ${join(FIXTURES, 'typed.ts')}, which the emulator loads through tsx; install it (npm install --save-dev tsx)`,
+    );
   });
 });
