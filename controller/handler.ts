@@ -12,7 +12,6 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -92,6 +91,14 @@ export function socketPoolSize(
   const configured = numberFrom(env, 'THERMOSTAT_MAX_SOCKETS', 0);
   if (configured > 0) return Math.min(MAX_SOCKETS, Math.max(1, Math.floor(configured)));
   return Math.min(MAX_SOCKETS, Math.max(MIN_SOCKETS, largestRound(policies) + actParallelism));
+}
+
+/**
+ * Whether X-Ray traces are recorded: as Powertools decides, inside Lambda unless POWERTOOLS_TRACE_ENABLED is
+ * `false` (set it so when the function's active tracing is off: nothing would receive the traces).
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
+  return env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
 }
 
 export interface ClientOptions {
@@ -189,8 +196,11 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   const serviceName = env.POWERTOOLS_SERVICE_NAME || 'thermostat';
   const logger = new Logger({ serviceName });
   const metrics = new Metrics({ namespace: 'Thermostat', serviceName });
-  const tracer = new Tracer({ serviceName });
-  for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
+  if (tracingEnabled(env)) {
+    // Loaded only when traces are recorded: the tracer and the X-Ray SDK under it are a large part of init time.
+    const { traceClients } = require('./tracing') as typeof import('./tracing');
+    traceClients(serviceName, clients);
+  }
 
   const deps = wireDeps({
     clients,
