@@ -3,7 +3,8 @@
  * built here once per execution environment; everything else receives them as arguments.
  *
  * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
- * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`,
+ * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, THERMOSTAT_DETAILED_METRICS (comma-separated
+ * targets that get per-target metrics), the tunables read by `configFromEnv`,
  * POWERTOOLS_SERVICE_NAME, Lambda's own AWS_LAMBDA_FUNCTION_NAME (the function shards invoke), and the SDK's own
  * AWS_REGION and AWS_ENDPOINT_URL_<SERVICE> (how tests and the demo point it at the local emulator).
  */
@@ -18,6 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { CallBudget } from './aws/call-budget';
 import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
 import { sdkAutoScaling, sdkDynamo, sdkEvents, sdkInvoker, sdkLambdaControl, sdkMetrics } from './aws/sdk';
 import { systemClock } from './clock';
@@ -50,6 +52,10 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
 export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
   const tickShare = env.THERMOSTAT_TICK_SHARE ? numberFrom(env, 'THERMOSTAT_TICK_SHARE', 0.2, 0) : undefined;
   const targets = env.THERMOSTAT_TARGETS ? parseTargetMap(env.THERMOSTAT_TARGETS) : undefined;
+  const detailed = (env.THERMOSTAT_DETAILED_METRICS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
   return {
     ...DEFAULT_CONFIG,
     warm: {
@@ -63,6 +69,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
     shardSize: numberFrom(env, 'THERMOSTAT_SHARD_SIZE', DEFAULT_CONFIG.shardSize, 1),
     ...(tickShare !== undefined ? { tickShare } : {}),
     ...(targets !== undefined ? { targets } : {}),
+    ...(detailed.length > 0 ? { detailedMetrics: new Set(detailed) } : {}),
   };
 }
 
@@ -104,6 +111,11 @@ export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
 export interface ClientOptions {
   readonly maxSockets: number;
   readonly connectTimeoutMs: number;
+  /**
+   * The longest any one AWS call (with its SDK retries) may take, except pings (their own timeout) — it is also cut
+   * at the tick's deadline. @default 10000
+   */
+  readonly callTimeoutMs?: number;
   /** SDK attempts for control-plane calls (retries honour Retry-After); pings always make one attempt. */
   readonly maxAttempts: number;
   readonly region?: string;
@@ -112,6 +124,8 @@ export interface ClientOptions {
   /** Explicit credentials (the CLI against the emulator); unset uses the SDK's default chain. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 export type Service = 'lambda' | 'autoscaling' | 'cloudwatch' | 'dynamodb' | 'events';
 
@@ -152,19 +166,32 @@ export function buildClients(options: ClientOptions) {
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets }),
   });
-  const controlHandler = new NodeHttpHandler({ connectionTimeout: options.connectTimeoutMs });
+  // A socket that stays silent this long is given up, whatever the call (the call budget also aborts the whole call).
+  const handler = () =>
+    new NodeHttpHandler({
+      connectionTimeout: options.connectTimeoutMs,
+      requestTimeout: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    });
   return {
     // Pings never retry inside the SDK: the top-up loop decides, and a throttle must shrink the next round.
     lambdaData: new LambdaClient({ ...at('lambda'), requestHandler: pingHandler, maxAttempts: 1 }),
     lambdaControl: new LambdaClient({
       ...at('lambda'),
-      requestHandler: controlHandler,
+      requestHandler: handler(),
       maxAttempts: options.maxAttempts,
     }),
-    autoscaling: new ApplicationAutoScalingClient({ ...at('autoscaling'), maxAttempts: options.maxAttempts }),
-    cloudwatch: new CloudWatchClient({ ...at('cloudwatch'), maxAttempts: options.maxAttempts }),
-    dynamo: new DynamoDBClient({ ...at('dynamodb'), maxAttempts: options.maxAttempts }),
-    events: new EventBridgeClient({ ...at('events'), maxAttempts: options.maxAttempts }),
+    autoscaling: new ApplicationAutoScalingClient({
+      ...at('autoscaling'),
+      requestHandler: handler(),
+      maxAttempts: options.maxAttempts,
+    }),
+    cloudwatch: new CloudWatchClient({
+      ...at('cloudwatch'),
+      requestHandler: handler(),
+      maxAttempts: options.maxAttempts,
+    }),
+    dynamo: new DynamoDBClient({ ...at('dynamodb'), requestHandler: handler(), maxAttempts: options.maxAttempts }),
+    events: new EventBridgeClient({ ...at('events'), requestHandler: handler(), maxAttempts: options.maxAttempts }),
   };
 }
 
@@ -189,6 +216,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   const clients = buildClients({
     maxSockets,
     connectTimeoutMs: numberFrom(env, 'THERMOSTAT_CONNECT_TIMEOUT_MS', 3_000, 1),
+    callTimeoutMs: numberFrom(env, 'THERMOSTAT_AWS_CALL_TIMEOUT_MS', DEFAULT_CALL_TIMEOUT_MS, 1),
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     endpoints: endpointsFromEnv(env),
@@ -216,6 +244,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
     ...(env.THERMOSTAT_EVENT_BUS ? { eventBus: env.THERMOSTAT_EVENT_BUS } : {}),
     // Lambda sets the unqualified name; the construct grants InvokeFunction on exactly that function's ARN.
     ...(env.AWS_LAMBDA_FUNCTION_NAME ? { self: env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+    callTimeoutMs: numberFrom(env, 'THERMOSTAT_AWS_CALL_TIMEOUT_MS', DEFAULT_CALL_TIMEOUT_MS, 1),
   });
   return { deps, policies, maxSockets, clients };
 }
@@ -236,6 +265,8 @@ export interface WiringInput {
   readonly eventBus?: string;
   /** The controller's own function name, which shards invoke. */
   readonly self?: string;
+  /** See ClientOptions.callTimeoutMs. @default 10000 */
+  readonly callTimeoutMs?: number;
 }
 
 /**
@@ -245,6 +276,7 @@ export interface WiringInput {
  */
 export function wireDeps(input: WiringInput): RunDeps {
   const { clients, clock, controlRps } = input;
+  const budget = new CallBudget(input.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, clock);
   const limiters = {
     control: new RateLimiter(controlRps, Math.max(1, Math.floor(controlRps / 2)), clock),
     getFunction: new RateLimiter(input.getFunctionRps, 10, clock),
@@ -252,16 +284,17 @@ export function wireDeps(input: WiringInput): RunDeps {
   };
   return {
     policies: input.policies,
-    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl), limiters),
+    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl, budget), limiters),
     invoker: sdkInvoker(clients.lambdaData),
-    autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling), limiters.autoscaling),
+    autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling, budget), limiters.autoscaling),
     setRateShare: (share) => {
       for (const limiter of Object.values(limiters)) limiter.share = share;
     },
     setDeadline: (deadline) => {
       for (const limiter of Object.values(limiters)) limiter.deadline = deadline;
+      budget.deadline = deadline;
     },
-    cloudwatch: sdkMetrics(clients.cloudwatch),
+    cloudwatch: sdkMetrics(clients.cloudwatch, budget),
     ...(input.eventBus ? { events: { api: sdkEvents(clients.events), bus: input.eventBus } } : {}),
     state: input.state,
     log: input.log,

@@ -30,36 +30,58 @@ import {
   ListProvisionedConcurrencyConfigsCommand,
   PutProvisionedConcurrencyConfigCommand,
 } from '@aws-sdk/client-lambda';
+import type { CallBudget } from './call-budget';
 import type { AutoScalingApi, DynamoApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './ports';
+
+/** Something with the SDK clients' `send(command, options)`. */
+interface Sender {
+  // biome-ignore lint/suspicious/noExplicitAny: each SDK client's send is generic over its own commands
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
+}
+
+/** `send` bounded by the call budget when there is one (see CallBudget), named after the operation for errors. */
+function bounded(client: Sender, budget: CallBudget | undefined) {
+  return <T>(operation: string, command: object): Promise<T> =>
+    budget === undefined
+      ? client.send(command)
+      : budget.run(operation, (abortSignal) => client.send(command, { abortSignal }));
+}
 
 export function sdkInvoker(client: LambdaClient): LambdaInvoker {
   return { invoke: (input, options) => client.send(new InvokeCommand(input), options) };
 }
 
-export function sdkLambdaControl(client: LambdaClient): LambdaControl {
+export function sdkLambdaControl(client: LambdaClient, budget?: CallBudget): LambdaControl {
+  const send = bounded(client, budget);
   return {
-    getAccountSettings: () => client.send(new GetAccountSettingsCommand({})),
-    getFunction: (input) => client.send(new GetFunctionCommand(input)),
-    getAlias: (input) => client.send(new GetAliasCommand(input)),
-    getProvisionedConcurrencyConfig: (input) => client.send(new GetProvisionedConcurrencyConfigCommand(input)),
-    listProvisionedConcurrencyConfigs: (input) => client.send(new ListProvisionedConcurrencyConfigsCommand(input)),
-    putProvisionedConcurrencyConfig: (input) => client.send(new PutProvisionedConcurrencyConfigCommand(input)),
-    deleteProvisionedConcurrencyConfig: (input) => client.send(new DeleteProvisionedConcurrencyConfigCommand(input)),
+    getAccountSettings: () => send('GetAccountSettings', new GetAccountSettingsCommand({})),
+    getFunction: (input) => send('GetFunction', new GetFunctionCommand(input)),
+    getAlias: (input) => send('GetAlias', new GetAliasCommand(input)),
+    getProvisionedConcurrencyConfig: (input) =>
+      send('GetProvisionedConcurrencyConfig', new GetProvisionedConcurrencyConfigCommand(input)),
+    listProvisionedConcurrencyConfigs: (input) =>
+      send('ListProvisionedConcurrencyConfigs', new ListProvisionedConcurrencyConfigsCommand(input)),
+    putProvisionedConcurrencyConfig: (input) =>
+      send('PutProvisionedConcurrencyConfig', new PutProvisionedConcurrencyConfigCommand(input)),
+    deleteProvisionedConcurrencyConfig: (input) =>
+      send('DeleteProvisionedConcurrencyConfig', new DeleteProvisionedConcurrencyConfigCommand(input)),
   };
 }
 
-export function sdkAutoScaling(client: ApplicationAutoScalingClient): AutoScalingApi {
+export function sdkAutoScaling(client: ApplicationAutoScalingClient, budget?: CallBudget): AutoScalingApi {
+  const send = bounded(client, budget);
   return {
-    describeScalableTargets: (input) => client.send(new DescribeScalableTargetsCommand(input)),
-    describeScalingPolicies: (input) => client.send(new DescribeScalingPoliciesCommand(input)),
-    registerScalableTarget: (input) => client.send(new RegisterScalableTargetCommand(input)),
-    deregisterScalableTarget: (input) => client.send(new DeregisterScalableTargetCommand(input)),
-    putScalingPolicy: (input) => client.send(new PutScalingPolicyCommand(input)),
+    describeScalableTargets: (input) => send('DescribeScalableTargets', new DescribeScalableTargetsCommand(input)),
+    describeScalingPolicies: (input) => send('DescribeScalingPolicies', new DescribeScalingPoliciesCommand(input)),
+    registerScalableTarget: (input) => send('RegisterScalableTarget', new RegisterScalableTargetCommand(input)),
+    deregisterScalableTarget: (input) => send('DeregisterScalableTarget', new DeregisterScalableTargetCommand(input)),
+    putScalingPolicy: (input) => send('PutScalingPolicy', new PutScalingPolicyCommand(input)),
   };
 }
 
-export function sdkMetrics(client: CloudWatchClient): MetricsApi {
-  return { getMetricData: (input) => client.send(new GetMetricDataCommand(input)) };
+export function sdkMetrics(client: CloudWatchClient, budget?: CallBudget): MetricsApi {
+  const send = bounded(client, budget);
+  return { getMetricData: (input) => send('GetMetricData', new GetMetricDataCommand(input)) };
 }
 
 export function sdkEvents(client: EventBridgeClient): EventsApi {

@@ -70,7 +70,7 @@ const changesOf = (report: RunReport) =>
 describe('provisioned concurrency, direct strategy', () => {
   it('reaches READY, then reconciles a policy change with exactly one write', async () => {
     const policy = (min: number) => [{ function: 'pc', qualifier: 'live', mode: 'provisioned', provisioned: { min } }];
-    const first = harness.controller(policy(2));
+    const first = harness.controller(policy(2), { THERMOSTAT_DETAILED_METRICS: 'pc:live' });
     const created = await first.tick('2026-11-23T10:00:00Z');
     expect(created.targets[0].provisioned?.changes).toEqual([
       expect.objectContaining({ action: 'put-provisioned', from: 'none', to: '2', status: 'IN_PROGRESS' }),
@@ -171,18 +171,21 @@ describe('provisioned concurrency, autoscaling strategy', () => {
   });
 
   it('examples/policies/nightly-batch.yaml’s shape: READY with 2 in the window, and no provisioned concurrency after it', async () => {
-    const controller = harness.controller([
-      {
-        function: 'nightly',
-        qualifier: 'live',
-        mode: 'off',
-        timezone: 'UTC',
-        provisioned: { strategy: 'autoscaling', utilization: 0.7 },
-        windows: [
-          { name: 'nightly-run', from: '00:40', to: '03:00', mode: 'provisioned', provisioned: { min: 2, max: 4 } },
-        ],
-      },
-    ]);
+    const controller = harness.controller(
+      [
+        {
+          function: 'nightly',
+          qualifier: 'live',
+          mode: 'off',
+          timezone: 'UTC',
+          provisioned: { strategy: 'autoscaling', utilization: 0.7 },
+          windows: [
+            { name: 'nightly-run', from: '00:40', to: '03:00', mode: 'provisioned', provisioned: { min: 2, max: 4 } },
+          ],
+        },
+      ],
+      { THERMOSTAT_DETAILED_METRICS: 'nightly:live' },
+    );
     const before = await controller.tick('2026-11-23T00:39:00Z');
     expect(before.targets[0].decisions).toEqual([expect.objectContaining({ kind: 'skip', reason: 'mode is off' })]);
 
