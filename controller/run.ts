@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { claimed, isUnconfirmed, reconcileIntent } from './act/intent';
 import { PingPool } from './act/ping-pool';
-import { applyProvisioned } from './act/provisioned';
+import { applyProvisioned, expectedOwnership } from './act/provisioned';
 import type { AutoScalingApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './aws/ports';
 import type { Clock } from './clock';
 import { mapLimit, WeightedSemaphore } from './concurrency';
@@ -12,6 +13,8 @@ import { warmTarget } from './ping/warm';
 import {
   type AutoChooser,
   type Decision,
+  isWrite,
+  type ManagedRecord,
   type PingDecision,
   type SkipCause,
   type TargetObservation,
@@ -34,7 +37,7 @@ import {
   totalsOf,
   type WarmReport,
 } from './report/report';
-import type { PingRecord, StateStore, TargetState } from './state';
+import type { OwnershipIntent, PingRecord, StateStore, TargetState } from './state';
 import { bindTargets, parseFunctionArn, targetName, type UnboundTarget } from './targets';
 import { inShard, readTick, type ShardEvent, type Tick } from './tick';
 
@@ -162,7 +165,21 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
 
   const keys = new Set(keysOf);
   const states = await deps.state.loadTargets(mine.map((policy) => policy.key));
-  const orphans = shard.index === 0 ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
+  const managedOrphans =
+    shard.index === 0 ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
+  for (const orphan of managedOrphans) states.set(orphan.key, orphan);
+  const {
+    pending,
+    observed: observeStates,
+    orphans,
+  } = await reconcileInputs(
+    deps,
+    mine.map((policy) => policy.key),
+    keys,
+    shard.index === 0,
+    states,
+    managedOrphans,
+  );
 
   const observeDeps = {
     lambda: deps.lambda,
@@ -175,7 +192,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   };
   const { account, error: accountError } = await observeAccount(observeDeps);
   // Batched reads start now and only the targets that need them wait for them.
-  const shared = startSharedReads(observeDeps, mine, states, orphans);
+  const shared = startSharedReads(observeDeps, mine, observeStates, orphans);
 
   const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
   const poolSize = tickPool(account, tickShare);
@@ -185,7 +202,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const pool = new PingPool(poolSize, pingAllowances(ceilings, poolSize));
   const planOptions = { tickShare, ...(deps.chooseAuto ? { chooseAuto: deps.chooseAuto } : {}) };
   // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.
-  const observing = new WeightedSemaphore(config.parallelism);
+  const observeSlots = new WeightedSemaphore(config.parallelism);
 
   const skipped: SkippedTarget[] = [];
   const work: WorkItem[] = [
@@ -206,15 +223,16 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
         `time budget exhausted (${config.reserveMs} ms kept in reserve); retried next tick`,
       );
     }
-    const state = item.orphan ?? states.get(item.key);
+    const state = states.get(item.key);
     let observation: TargetObservation;
     let facts: TargetState['facts'];
     let decisions: Decision[];
     try {
-      await observing.acquire(1);
+      await observeSlots.acquire(1);
       try {
         if (item.policy) {
-          const observed = await observeTarget(observeDeps, item.policy, state, tick.scheduledAt, shared);
+          const known = observeStates.get(item.key);
+          const observed = await observeTarget(observeDeps, item.policy, known, tick.scheduledAt, shared);
           if ('deferred' in observed) return notStarted(observed.deferred.cause, observed.deferred.reason);
           observation = observed.observation;
           facts = observed.freshFacts;
@@ -222,8 +240,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
           observation = await observeOrphan(observeDeps, item.orphan, shared);
         }
       } finally {
-        observing.release(1);
+        observeSlots.release(1);
       }
+      const intent = pending.get(item.key);
+      if (intent) observation = withManaged(observation, reconcileIntent(intent, state?.managed, observation));
       if (item.policy) {
         const planned = planTarget(item.policy, plannedAt, account, observation, planOptions);
         decisions = limitPings(planned, pool.take(item.key, pingsAsked(planned)), poolSize);
@@ -237,7 +257,9 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
       return failedReport(item, error);
     }
     if (decisions.length === 0) return undefined;
-    const report = await actOnTarget(deps, decisions, state, facts, observation, tick, `${runId}-${index}`, deadline);
+    const report = await actOnTarget(deps, decisions, state, facts, observation, tick, `${runId}-${index}`, deadline, {
+      pending,
+    });
     if (report.short) skipped.push({ key: report.key, ...report.short });
     return report;
   });
@@ -300,6 +322,7 @@ async function actOnTarget(
   tick: Tick,
   pingRunId: string,
   deadline: number,
+  intents: { readonly pending: ReadonlyMap<string, OwnershipIntent> },
 ): Promise<TargetReport> {
   const first = decisions[0];
   const qualifier = first.qualifier;
@@ -318,10 +341,33 @@ async function actOnTarget(
   if (pcFailed) failure ??= pcFailed;
 
   try {
+    // Write-ahead: what the writes will make Thermostat own is in the state table before the first write, so a
+    // state save failing afterwards can never leave something Thermostat created unrecorded.
+    let writes = decisions;
+    let recorded: OwnershipIntent | undefined;
+    if (decisions.some(isWrite)) {
+      const intent: OwnershipIntent = {
+        key: first.key,
+        tickId: tick.id,
+        after: expectedOwnership(decisions, observation.managed, tick.scheduledAt),
+        ...(observation.managed ? { before: observation.managed } : {}),
+        at: deps.clock.now(),
+      };
+      try {
+        await withRetries(deps.clock, () => deps.state.recordIntent(intent));
+        recorded = intent;
+      } catch (error) {
+        writes = decisions.filter((decision) => !isWrite(decision));
+        short ??= {
+          cause: 'state',
+          reason: `the state table could not record the provisioned-concurrency change before making it (${describeError(error).message}); nothing was written, retried next tick`,
+        };
+      }
+    }
     const provisioned = await applyProvisioned(
       { lambda: deps.lambda, autoscaling: deps.autoscaling },
-      decisions,
-      previous?.managed,
+      writes,
+      observation.managed,
       tick.scheduledAt,
     );
     if (provisioned.error) {
@@ -407,7 +453,31 @@ async function actOnTarget(
         ...(provisioned.managed ? { managed: provisioned.managed } : {}),
         ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
       };
-      state = await deps.state.saveTarget(next, tick.id);
+      try {
+        state = await withRetries(deps.clock, () => deps.state.saveTarget(next, tick.id));
+      } catch (error) {
+        state = 'failed';
+        failure ??= {
+          kind: 'state-save',
+          message: `the target's state could not be saved (${describeError(error).message})${
+            recorded || intents.pending.has(first.key)
+              ? '; the intent recorded before the provisioned-concurrency writes keeps their ownership, reconciled next tick'
+              : ''
+          }`,
+        };
+      }
+    }
+    // Confirmed (or nothing changed since an earlier tick's intent was reconciled): the intent has done its job.
+    if (state === 'saved' || state === 'unchanged') {
+      for (const tickId of [recorded?.tickId, intents.pending.get(first.key)?.tickId]) {
+        if (tickId === undefined) continue;
+        await deps.state.clearIntent(first.key, tickId).catch((error: unknown) => {
+          deps.log.warn('a confirmed intent could not be removed; the next tick removes it', {
+            key: first.key,
+            error: describeError(error),
+          });
+        });
+      }
     }
     const changes = provisioned.changes;
     return {
@@ -466,6 +536,66 @@ function provisionedFailure(
 type WorkItem =
   | { readonly key: string; readonly policy: Effective; readonly orphan?: undefined }
   | { readonly key: string; readonly policy?: undefined; readonly orphan: TargetState };
+
+/** A state-table call, tried three times (a moment apart) before its error counts. */
+async function withRetries<T>(clock: Clock, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await clock.sleep(100 * 4 ** attempt);
+    }
+  }
+}
+
+/** The observation with Thermostat's ownership as reconciled (none: the field is absent, as for a target never owned). */
+function withManaged(observation: TargetObservation, managed: ManagedRecord | undefined): TargetObservation {
+  const { managed: _previous, ...rest } = observation;
+  return managed ? { ...rest, managed } : rest;
+}
+
+/**
+ * Intents left unconfirmed by an earlier tick, for this shard's targets (and, in shard 0, for targets whose policy is
+ * gone), with the state each target is observed with: ownership as the intent claims it, so that what the writes
+ * may have created is read. Intents a later save already confirmed are removed.
+ */
+async function reconcileInputs(
+  deps: RunDeps,
+  mineKeys: readonly string[],
+  policyKeys: ReadonlySet<string>,
+  orphansHere: boolean,
+  states: Map<string, TargetState>,
+  managedOrphans: readonly TargetState[],
+): Promise<{
+  pending: Map<string, OwnershipIntent>;
+  observed: Map<string, TargetState>;
+  orphans: TargetState[];
+}> {
+  const intents = await deps.state.loadIntents(mineKeys);
+  if (orphansHere) {
+    for (const intent of await deps.state.listIntents())
+      if (!policyKeys.has(intent.key)) intents.set(intent.key, intent);
+  }
+  const pending = new Map<string, OwnershipIntent>();
+  const observed = new Map(states);
+  for (const [key, intent] of intents) {
+    const state = states.get(key);
+    if (!isUnconfirmed(intent, state)) {
+      await deps.state.clearIntent(key, intent.tickId).catch(() => undefined);
+      continue;
+    }
+    pending.set(key, intent);
+    const managed = claimed(intent, state?.managed);
+    observed.set(key, { ...(state ?? { key, history: [] }), ...(managed ? { managed } : {}) });
+  }
+  const orphans = managedOrphans.map((orphan) => observed.get(orphan.key) ?? orphan);
+  for (const [key] of pending) {
+    const claim = observed.get(key);
+    if (!policyKeys.has(key) && !orphans.some((orphan) => orphan.key === key) && claim?.managed) orphans.push(claim);
+  }
+  return { pending, observed, orphans };
+}
 
 /** A target whose observation or planning threw (a bug): failed alone, the others carry on. */
 function failedReport(item: WorkItem, error: unknown): TargetReport {

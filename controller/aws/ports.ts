@@ -16,6 +16,7 @@ import type { GetMetricDataInput, GetMetricDataOutput } from '@aws-sdk/client-cl
 import type {
   BatchGetItemInput,
   BatchGetItemOutput,
+  DeleteItemInput,
   GetItemInput,
   GetItemOutput,
   PutItemInput,
@@ -92,5 +93,6 @@ export interface DynamoApi {
   batchGetItem(input: BatchGetItemInput): Promise<BatchGetItemOutput>;
   putItem(input: PutItemInput): Promise<unknown>;
   updateItem(input: UpdateItemInput): Promise<unknown>;
+  deleteItem(input: DeleteItemInput): Promise<unknown>;
   scan(input: ScanInput): Promise<ScanOutput>;
 }

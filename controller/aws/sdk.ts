@@ -12,6 +12,7 @@ import {
 import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   BatchGetItemCommand,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -94,6 +95,7 @@ export function sdkDynamo(client: DynamoDBClient): DynamoApi {
     batchGetItem: (input) => client.send(new BatchGetItemCommand(input)),
     putItem: (input) => client.send(new PutItemCommand(input)),
     updateItem: (input) => client.send(new UpdateItemCommand(input)),
+    deleteItem: (input) => client.send(new DeleteItemCommand(input)),
     scan: (input) => client.send(new ScanCommand(input)),
   };
 }

@@ -1,4 +1,8 @@
-import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { StateStoreError } from '../../../controller/errors';
+import { type RunDeps, run } from '../../../controller/run';
+import type { StateStore } from '../../../controller/state';
+import { type Controller, type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
 
 /**
  * Faults combined with timing, against the real controller, the emulator and dynalite (issue 15's findings): a hung
@@ -19,7 +23,8 @@ beforeAll(async () => {
   harness = await startHarness({
     environment: 'light',
     controlPlaneRps: 500,
-    functions: [fn('hung'), fn('fine-a'), fn('fine-b'), ...MANY.map(fn)],
+    provisionedAllocationDelayMs: 100,
+    functions: [fn('hung'), fn('fine-a'), fn('fine-b'), fn('owned'), fn('retried'), fn('unrecorded'), ...MANY.map(fn)],
   });
 });
 afterAll(() => harness?.stop());
@@ -135,4 +140,109 @@ describe('honest reports', () => {
       PingsSent: sent,
     });
   }, 30_000);
+});
+
+/** The harness's real state store (dynalite) with `method` failing for one target, `times` times. */
+function failing(store: StateStore, method: 'saveTarget' | 'recordIntent', key: string, times = Infinity) {
+  let failures = 0;
+  const wrapped = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== method) return typeof value === 'function' ? value.bind(target) : value;
+      return async (arg: { key: string }, ...rest: unknown[]) => {
+        if (arg.key === key && failures < times) {
+          failures += 1;
+          throw new StateStoreError(`state table: ${method} for ${key} failed: injected outage`);
+        }
+        return value.call(target, arg, ...rest);
+      };
+    },
+  });
+  return { store: wrapped, failures: () => failures };
+}
+
+const tickWith = (controller: Controller, state: StateStore, at: string) => {
+  const deps: RunDeps = { ...controller.deps, state };
+  return run(deps, { time: at }, { getRemainingTimeInMillis: () => 50_000 });
+};
+
+const provisionedOf = (name: string) => harness.emulator.inspect().functions.find((f) => f.name === name)!.provisioned;
+
+async function intentItem(key: string) {
+  const response = await harness.dynamo.send(
+    new GetItemCommand({ TableName: harness.table, Key: { pk: { S: `intent#${key}` } }, ConsistentRead: true }),
+  );
+  return response.Item;
+}
+
+describe('write-ahead ownership', () => {
+  const policy = (name: string, min: number) => [
+    { function: name, qualifier: 'live', mode: 'provisioned', provisioned: { min } },
+  ];
+
+  it('a state save failing right after the write: later ticks still know Thermostat owns the config', async () => {
+    const first = harness.controller(policy('owned', 2));
+    const outage = failing(first.deps.state, 'saveTarget', 'owned:live');
+    const written = await tickWith(first, outage.store, '2026-11-23T12:00:00Z');
+    expect(outage.failures()).toBe(3);
+    expect(written.targets[0]).toMatchObject({
+      status: 'failed',
+      state: 'failed',
+      failure: { kind: 'state-save', message: expect.stringContaining('keeps their ownership') },
+      provisioned: { changes: [expect.objectContaining({ action: 'put-provisioned', from: 'none', to: '2' })] },
+    });
+    expect(provisionedOf('owned')).toEqual([expect.objectContaining({ requested: 2 })]);
+    // The intent written before the put is what remembers it.
+    expect(await intentItem('owned:live')).toBeDefined();
+
+    // Next tick, the table works again: the config is Thermostat's, so a new min adjusts it (not "left alone").
+    const adjusted = await harness.controller(policy('owned', 3)).tick('2026-11-23T12:01:00Z');
+    expect(adjusted.targets[0].decisions.map((decision) => decision.kind)).toEqual(['put-provisioned']);
+    expect(adjusted.targets[0]).toMatchObject({ status: 'ok', state: 'saved' });
+    expect(provisionedOf('owned')).toEqual([expect.objectContaining({ requested: 3 })]);
+    expect(await intentItem('owned:live')).toBeUndefined();
+
+    // And removing the policy removes it.
+    const removed = await harness.controller([]).tick('2026-11-23T12:02:00Z');
+    const released = removed.targets.find((target) => target.key === 'owned:live');
+    expect(released?.provisioned?.changes).toEqual([
+      expect.objectContaining({ action: 'delete-provisioned', from: '3', to: 'none' }),
+    ]);
+    expect(provisionedOf('owned')).toEqual([]);
+  });
+
+  it('the policy removed while the save failed: the intent alone leads the next tick to remove the config', async () => {
+    const first = harness.controller(policy('retried', 1));
+    const outage = failing(first.deps.state, 'saveTarget', 'retried:live');
+    await tickWith(first, outage.store, '2026-11-23T13:00:00Z');
+    expect(provisionedOf('retried')).toEqual([expect.objectContaining({ requested: 1 })]);
+
+    const removed = await harness.controller([]).tick('2026-11-23T13:01:00Z');
+    const released = removed.targets.find((target) => target.key === 'retried:live');
+    expect(released?.provisioned?.changes).toEqual([
+      expect.objectContaining({ action: 'delete-provisioned', from: '1', to: 'none' }),
+    ]);
+    expect(provisionedOf('retried')).toEqual([]);
+    expect(await intentItem('retried:live')).toBeUndefined();
+  });
+
+  it('a save that fails once is retried within the tick', async () => {
+    const controller = harness.controller(policy('retried', 2));
+    const blip = failing(controller.deps.state, 'saveTarget', 'retried:live', 1);
+    const report = await tickWith(controller, blip.store, '2026-11-23T13:05:00Z');
+    expect(blip.failures()).toBe(1);
+    expect(report.targets[0]).toMatchObject({ status: 'ok', state: 'saved' });
+    expect(await intentItem('retried:live')).toBeUndefined();
+  });
+
+  it('an intent that cannot be recorded means no write: nothing is ever created unrecorded', async () => {
+    const controller = harness.controller(policy('unrecorded', 2));
+    const outage = failing(controller.deps.state, 'recordIntent', 'unrecorded:live');
+    const report = await tickWith(controller, outage.store, '2026-11-23T14:00:00Z');
+    expect(provisionedOf('unrecorded')).toEqual([]);
+    expect(report.status).toBe('partial');
+    expect(report.skipped).toEqual([
+      { key: 'unrecorded:live', cause: 'state', reason: expect.stringContaining('nothing was written') },
+    ]);
+  });
 });
