@@ -1,3 +1,4 @@
+import type { PutScalingPolicyRequest } from '@aws-sdk/client-application-auto-scaling';
 import type { AutoScalingApi, LambdaControl } from '../aws/ports';
 import { ActionError, describeError, errorName } from '../errors';
 import { resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../observe/observe';
@@ -124,6 +125,22 @@ export async function applyProvisioned(
             MaxCapacity: decision.max,
           });
           own(decision);
+          const restoring = decision.restorePolicies !== undefined;
+          // Handing an adopted qualifier back: Thermostat's policy goes, the owner's come back as they were.
+          if (restoring) await deleteScalingPolicy(deps, id, SCALING_POLICY_NAME);
+          for (const policy of decision.restorePolicies ?? []) {
+            await deps.autoscaling.putScalingPolicy({
+              PolicyName: policy.name,
+              ServiceNamespace: 'lambda',
+              ResourceId: id,
+              ScalableDimension: SCALABLE_DIMENSION,
+              PolicyType: policy.policyType as PutScalingPolicyRequest['PolicyType'],
+              ...(policy.policyType === 'StepScaling'
+                ? { StepScalingPolicyConfiguration: policy.configuration }
+                : { TargetTrackingScalingPolicyConfiguration: policy.configuration }),
+            } as PutScalingPolicyRequest);
+          }
+          for (const name of decision.removePolicies ?? []) await deleteScalingPolicy(deps, id, name);
           if (decision.putPolicy) {
             await deps.autoscaling.putScalingPolicy({
               PolicyName: SCALING_POLICY_NAME,
@@ -137,10 +154,16 @@ export async function applyProvisioned(
               },
             });
           }
+          const restored = (decision.restorePolicies ?? []).map((policy) => policy.name);
+          const removed = decision.removePolicies ?? [];
           changes.push({
             ...base,
             from: describeTarget(decision.previous),
-            to: `${describeTarget(decision)}, target ${decision.utilization}`,
+            to: restoring
+              ? `${describeTarget(decision)}${restored.length > 0 ? `, scaling policies ${restored.join(', ')} restored` : ''}`
+              : `${describeTarget(decision)}, target ${decision.utilization}${
+                  removed.length > 0 ? `, previous owner's scaling policies ${removed.join(', ')} removed` : ''
+                }`,
           });
           break;
         }
@@ -175,6 +198,20 @@ export async function applyProvisioned(
   return { changes, managed, ...(gauge ? { gauge } : {}) };
 }
 
+/** DeleteScalingPolicy; one already gone is what was wanted. */
+async function deleteScalingPolicy(deps: ProvisionedDeps, id: string, name: string): Promise<void> {
+  try {
+    await deps.autoscaling.deleteScalingPolicy({
+      PolicyName: name,
+      ServiceNamespace: 'lambda',
+      ResourceId: id,
+      ScalableDimension: SCALABLE_DIMENSION,
+    });
+  } catch (error) {
+    if (errorName(error) !== 'ObjectNotFoundException') throw error;
+  }
+}
+
 /** The managed record after one decision succeeded (the same steps applyProvisioned takes). */
 function ownedAfterDecision(managed: ManagedRecord | undefined, decision: Decision, now: number) {
   const own = (provisioned: ManagedProvisioned | undefined, adopted: boolean): ManagedRecord | undefined =>
@@ -186,6 +223,11 @@ function ownedAfterDecision(managed: ManagedRecord | undefined, decision: Decisi
           provisioned,
           since: managed?.since ?? now,
           ...(adopted || managed?.adopted ? { adopted: true } : {}),
+          ...(managed?.original
+            ? { original: managed.original }
+            : 'original' in decision && decision.original
+              ? { original: decision.original }
+              : {}),
         };
   switch (decision.kind) {
     case 'keep-provisioned':

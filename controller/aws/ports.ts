@@ -4,6 +4,7 @@
  * clients pointed at the emulator. Nothing else in the controller constructs a client.
  */
 import type {
+  DeleteScalingPolicyRequest,
   DeregisterScalableTargetRequest,
   DescribeScalableTargetsRequest,
   DescribeScalableTargetsResponse,
@@ -75,6 +76,7 @@ export interface AutoScalingApi {
   registerScalableTarget(input: RegisterScalableTargetRequest): Promise<unknown>;
   deregisterScalableTarget(input: DeregisterScalableTargetRequest): Promise<unknown>;
   putScalingPolicy(input: PutScalingPolicyRequest): Promise<unknown>;
+  deleteScalingPolicy(input: DeleteScalingPolicyRequest): Promise<unknown>;
 }
 
 /** CloudWatch, for concurrency history (auto mode and direct sizing). */

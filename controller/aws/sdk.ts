@@ -3,6 +3,7 @@
  */
 import {
   type ApplicationAutoScalingClient,
+  DeleteScalingPolicyCommand,
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
@@ -77,6 +78,7 @@ export function sdkAutoScaling(client: ApplicationAutoScalingClient, budget?: Ca
     registerScalableTarget: (input) => send('RegisterScalableTarget', new RegisterScalableTargetCommand(input)),
     deregisterScalableTarget: (input) => send('DeregisterScalableTarget', new DeregisterScalableTargetCommand(input)),
     putScalingPolicy: (input) => send('PutScalingPolicy', new PutScalingPolicyCommand(input)),
+    deleteScalingPolicy: (input) => send('DeleteScalingPolicy', new DeleteScalingPolicyCommand(input)),
   };
 }
 

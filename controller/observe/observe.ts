@@ -8,6 +8,7 @@ import {
   isDue,
   type ProvisionedObservation,
   type ScalableTargetObservation,
+  type ScalingPolicySnapshot,
   type TargetObservation,
   type UtilizationObservation,
 } from '../plan';
@@ -158,11 +159,15 @@ export async function observeTarget(
         : target === null
           ? null
           : undefined;
+    // Adopting must record the owner's scaling policies to put them back later.
+    const foreign =
+      target && policy.provisioned.adopt && !state?.managed?.adopted ? await readForeignPolicies(deps, id) : undefined;
     observation = {
       ...observation,
       ...(provisioned !== undefined ? { provisioned } : {}),
       ...(target !== undefined ? { scalableTarget: target } : {}),
       ...(policyValue !== undefined ? { scalingPolicy: policyValue } : {}),
+      ...(foreign !== undefined ? { foreignScalingPolicies: foreign } : {}),
       ...(alias?.weighted ? { weightedAlias: true } : {}),
       ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
     };
@@ -435,6 +440,38 @@ async function readScalingPolicy(deps: ObserveDeps, id: string): Promise<{ targe
     });
     const value = response.ScalingPolicies?.[0]?.TargetTrackingScalingPolicyConfiguration?.TargetValue;
     return value === undefined ? null : { targetValue: value };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every scaling policy on the scalable target but Thermostat's own; undefined when they cannot be read. */
+async function readForeignPolicies(deps: ObserveDeps, id: string): Promise<ScalingPolicySnapshot[] | undefined> {
+  try {
+    const policies: ScalingPolicySnapshot[] = [];
+    let next: string | undefined;
+    do {
+      const page = await deps.autoscaling.describeScalingPolicies({
+        ServiceNamespace: 'lambda',
+        ResourceId: id,
+        ScalableDimension: SCALABLE_DIMENSION,
+        ...(next ? { NextToken: next } : {}),
+      });
+      for (const policy of page.ScalingPolicies ?? []) {
+        if (policy.PolicyName === undefined || policy.PolicyName === SCALING_POLICY_NAME) continue;
+        const configuration =
+          policy.PolicyType === 'StepScaling'
+            ? policy.StepScalingPolicyConfiguration
+            : policy.TargetTrackingScalingPolicyConfiguration;
+        policies.push({
+          name: policy.PolicyName,
+          policyType: policy.PolicyType ?? 'TargetTrackingScaling',
+          configuration: JSON.parse(JSON.stringify(configuration ?? {})),
+        });
+      }
+      next = page.NextToken;
+    } while (next);
+    return policies;
   } catch {
     return undefined;
   }

@@ -346,13 +346,14 @@ describe('provisioned concurrency, autoscaling strategy', () => {
     await until(() => provisionedOf('shared')[0]?.status === 'READY', 'READY');
     expect(provisionedOf('shared')).toEqual([expect.objectContaining({ requested: 2, allocated: 2 })]);
 
-    // Adopting made it Thermostat's: off now removes it.
+    // Adopted, never taken: off hands it back as it was (their config of 1, no scalable target), nothing deleted.
     const released = await harness.controller(policy(true, 'off')).tick('2026-11-23T14:03:00Z');
     expect(changesOf(released)).toEqual([
       'deregister-scalable-target min 2, max 4 → none',
-      'delete-provisioned 2 → none',
+      'put-provisioned 2 → 1',
     ]);
-    expect(provisionedOf('shared')).toEqual([]);
+    expect(provisionedOf('shared')).toEqual([expect.objectContaining({ requested: 1 })]);
+    expect(await scalableTarget('shared')).toBeUndefined();
   });
 });
 
