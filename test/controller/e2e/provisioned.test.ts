@@ -348,10 +348,7 @@ describe('provisioned concurrency, autoscaling strategy', () => {
 
     // Adopted, never taken: off hands it back as it was (their config of 1, no scalable target), nothing deleted.
     const released = await harness.controller(policy(true, 'off')).tick('2026-11-23T14:03:00Z');
-    expect(changesOf(released)).toEqual([
-      'deregister-scalable-target min 2, max 4 → none',
-      'put-provisioned 2 → 1',
-    ]);
+    expect(changesOf(released)).toEqual(['deregister-scalable-target min 2, max 4 → none', 'put-provisioned 2 → 1']);
     expect(provisionedOf('shared')).toEqual([expect.objectContaining({ requested: 1 })]);
     expect(await scalableTarget('shared')).toBeUndefined();
   });
