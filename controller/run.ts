@@ -164,22 +164,19 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   }
 
   const keys = new Set(keysOf);
-  const states = await deps.state.loadTargets(mine.map((policy) => policy.key));
-  const managedOrphans =
-    shard.index === 0 ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
+  // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
+  // otherwise delays the first ping.
+  const mineKeys = mine.map((policy) => policy.key);
+  const [states, managed, intents, allIntents] = await Promise.all([
+    deps.state.loadTargets(mineKeys),
+    shard.index === 0 ? deps.state.listManaged() : Promise.resolve([]),
+    deps.state.loadIntents(mineKeys),
+    shard.index === 0 ? deps.state.listIntents() : Promise.resolve([]),
+  ]);
+  const managedOrphans = managed.filter((state) => !keys.has(state.key));
   for (const orphan of managedOrphans) states.set(orphan.key, orphan);
-  const {
-    pending,
-    observed: observeStates,
-    orphans,
-  } = await reconcileInputs(
-    deps,
-    mine.map((policy) => policy.key),
-    keys,
-    shard.index === 0,
-    states,
-    managedOrphans,
-  );
+  for (const intent of allIntents) if (!keys.has(intent.key)) intents.set(intent.key, intent);
+  const { pending, observed: observeStates, orphans } = reconcileInputs(deps, intents, keys, states, managedOrphans);
 
   const observeDeps = {
     lambda: deps.lambda,
@@ -560,29 +557,24 @@ function withManaged(observation: TargetObservation, managed: ManagedRecord | un
  * gone), with the state each target is observed with: ownership as the intent claims it, so that what the writes
  * may have created is read. Intents a later save already confirmed are removed.
  */
-async function reconcileInputs(
+function reconcileInputs(
   deps: RunDeps,
-  mineKeys: readonly string[],
+  intents: ReadonlyMap<string, OwnershipIntent>,
   policyKeys: ReadonlySet<string>,
-  orphansHere: boolean,
   states: Map<string, TargetState>,
   managedOrphans: readonly TargetState[],
-): Promise<{
+): {
   pending: Map<string, OwnershipIntent>;
   observed: Map<string, TargetState>;
   orphans: TargetState[];
-}> {
-  const intents = await deps.state.loadIntents(mineKeys);
-  if (orphansHere) {
-    for (const intent of await deps.state.listIntents())
-      if (!policyKeys.has(intent.key)) intents.set(intent.key, intent);
-  }
+} {
   const pending = new Map<string, OwnershipIntent>();
   const observed = new Map(states);
   for (const [key, intent] of intents) {
     const state = states.get(key);
     if (!isUnconfirmed(intent, state)) {
-      await deps.state.clearIntent(key, intent.tickId).catch(() => undefined);
+      // Confirmed by a save whose clean-up failed: removed in the background, nothing depends on it.
+      void deps.state.clearIntent(key, intent.tickId).catch(() => undefined);
       continue;
     }
     pending.set(key, intent);
