@@ -13,15 +13,25 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CallBudget } from './aws/call-budget';
 import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
-import { sdkAutoScaling, sdkDynamo, sdkEvents, sdkInvoker, sdkLambdaControl, sdkMetrics } from './aws/sdk';
+import {
+  autoScalingSdk,
+  cloudWatchSdk,
+  eventBridgeSdk,
+  sdkAutoScaling,
+  sdkDynamo,
+  sdkEvents,
+  sdkInvoker,
+  sdkLambdaControl,
+  sdkMetrics,
+} from './aws/sdk';
 import { systemClock } from './clock';
 import { WeightedSemaphore } from './concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from './config';
@@ -166,6 +176,9 @@ export function buildClients(options: ClientOptions) {
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets }),
   });
+  let autoscaling: ApplicationAutoScalingClient | undefined;
+  let cloudwatch: CloudWatchClient | undefined;
+  let events: EventBridgeClient | undefined;
   // A socket that stays silent this long is given up, whatever the call (the call budget also aborts the whole call).
   const handler = () =>
     new NodeHttpHandler({
@@ -180,18 +193,32 @@ export function buildClients(options: ClientOptions) {
       requestHandler: handler(),
       maxAttempts: options.maxAttempts,
     }),
-    autoscaling: new ApplicationAutoScalingClient({
-      ...at('autoscaling'),
-      requestHandler: handler(),
-      maxAttempts: options.maxAttempts,
-    }),
-    cloudwatch: new CloudWatchClient({
-      ...at('cloudwatch'),
-      requestHandler: handler(),
-      maxAttempts: options.maxAttempts,
-    }),
     dynamo: new DynamoDBClient({ ...at('dynamodb'), requestHandler: handler(), maxAttempts: options.maxAttempts }),
-    events: new EventBridgeClient({ ...at('events'), requestHandler: handler(), maxAttempts: options.maxAttempts }),
+    // Built (and their SDK packages loaded) on first use: many controllers never need them, or only after the pings.
+    get autoscaling(): ApplicationAutoScalingClient {
+      autoscaling ??= new (autoScalingSdk().ApplicationAutoScalingClient)({
+        ...at('autoscaling'),
+        requestHandler: handler(),
+        maxAttempts: options.maxAttempts,
+      });
+      return autoscaling;
+    },
+    get cloudwatch(): CloudWatchClient {
+      cloudwatch ??= new (cloudWatchSdk().CloudWatchClient)({
+        ...at('cloudwatch'),
+        requestHandler: handler(),
+        maxAttempts: options.maxAttempts,
+      });
+      return cloudwatch;
+    },
+    get events(): EventBridgeClient {
+      events ??= new (eventBridgeSdk().EventBridgeClient)({
+        ...at('events'),
+        requestHandler: handler(),
+        maxAttempts: options.maxAttempts,
+      });
+      return events;
+    },
   };
 }
 
@@ -286,7 +313,10 @@ export function wireDeps(input: WiringInput): RunDeps {
     policies: input.policies,
     lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl, budget), limiters),
     invoker: sdkInvoker(clients.lambdaData),
-    autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling, budget), limiters.autoscaling),
+    autoscaling: rateLimitedAutoScaling(
+      sdkAutoScaling(() => clients.autoscaling, budget),
+      limiters.autoscaling,
+    ),
     setRateShare: (share) => {
       for (const limiter of Object.values(limiters)) limiter.share = share;
     },
@@ -294,8 +324,8 @@ export function wireDeps(input: WiringInput): RunDeps {
       for (const limiter of Object.values(limiters)) limiter.deadline = deadline;
       budget.deadline = deadline;
     },
-    cloudwatch: sdkMetrics(clients.cloudwatch, budget),
-    ...(input.eventBus ? { events: { api: sdkEvents(clients.events), bus: input.eventBus } } : {}),
+    cloudwatch: sdkMetrics(() => clients.cloudwatch, budget),
+    ...(input.eventBus ? { events: { api: sdkEvents(() => clients.events), bus: input.eventBus } } : {}),
     state: input.state,
     log: input.log,
     metrics: input.metrics,

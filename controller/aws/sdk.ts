@@ -1,16 +1,8 @@
 /**
  * The ports backed by the real SDK v3 clients. Only `handler.ts` (and tests that talk to the emulator) call these.
  */
-import {
-  type ApplicationAutoScalingClient,
-  DeleteScalingPolicyCommand,
-  DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-  PutScalingPolicyCommand,
-  RegisterScalableTargetCommand,
-} from '@aws-sdk/client-application-auto-scaling';
-import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   BatchGetItemCommand,
   DeleteItemCommand,
@@ -20,7 +12,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetAccountSettingsCommand,
@@ -33,6 +25,34 @@ import {
   PutProvisionedConcurrencyConfigCommand,
 } from '@aws-sdk/client-lambda';
 import type { CallBudget } from './call-budget';
+
+/**
+ * The SDK packages of services a controller may never call in its lifetime (no provisioned concurrency, no history to
+ * read) or only at the end of a tick: loaded on first use, not at init. Each client package costs tens of
+ * milliseconds of CPU to load, and init is on every cold start's critical path.
+ */
+function once<T>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= load();
+    return value;
+  };
+}
+export const autoScalingSdk = once(
+  () =>
+    require('@aws-sdk/client-application-auto-scaling') as typeof import('@aws-sdk/client-application-auto-scaling'),
+);
+export const cloudWatchSdk = once(
+  () => require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch'),
+);
+export const eventBridgeSdk = once(
+  () => require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge'),
+);
+
+/** A client given as is, or built on first use. */
+type Lazy<T> = T | (() => T);
+const resolve = <T>(client: Lazy<T>): T => (typeof client === 'function' ? (client as () => T)() : client);
+
 import type { AutoScalingApi, DynamoApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './ports';
 
 /** Something with the SDK clients' `send(command, options)`. */
@@ -70,25 +90,32 @@ export function sdkLambdaControl(client: LambdaClient, budget?: CallBudget): Lam
   };
 }
 
-export function sdkAutoScaling(client: ApplicationAutoScalingClient, budget?: CallBudget): AutoScalingApi {
-  const send = bounded(client, budget);
+export function sdkAutoScaling(client: Lazy<ApplicationAutoScalingClient>, budget?: CallBudget): AutoScalingApi {
+  const send = <T>(operation: string, command: (sdk: ReturnType<typeof autoScalingSdk>) => object) =>
+    bounded(resolve(client), budget)<T>(operation, command(autoScalingSdk()));
   return {
-    describeScalableTargets: (input) => send('DescribeScalableTargets', new DescribeScalableTargetsCommand(input)),
-    describeScalingPolicies: (input) => send('DescribeScalingPolicies', new DescribeScalingPoliciesCommand(input)),
-    registerScalableTarget: (input) => send('RegisterScalableTarget', new RegisterScalableTargetCommand(input)),
-    deregisterScalableTarget: (input) => send('DeregisterScalableTarget', new DeregisterScalableTargetCommand(input)),
-    putScalingPolicy: (input) => send('PutScalingPolicy', new PutScalingPolicyCommand(input)),
-    deleteScalingPolicy: (input) => send('DeleteScalingPolicy', new DeleteScalingPolicyCommand(input)),
+    describeScalableTargets: (input) =>
+      send('DescribeScalableTargets', (sdk) => new sdk.DescribeScalableTargetsCommand(input)),
+    describeScalingPolicies: (input) =>
+      send('DescribeScalingPolicies', (sdk) => new sdk.DescribeScalingPoliciesCommand(input)),
+    registerScalableTarget: (input) =>
+      send('RegisterScalableTarget', (sdk) => new sdk.RegisterScalableTargetCommand(input)),
+    deregisterScalableTarget: (input) =>
+      send('DeregisterScalableTarget', (sdk) => new sdk.DeregisterScalableTargetCommand(input)),
+    putScalingPolicy: (input) => send('PutScalingPolicy', (sdk) => new sdk.PutScalingPolicyCommand(input)),
+    deleteScalingPolicy: (input) => send('DeleteScalingPolicy', (sdk) => new sdk.DeleteScalingPolicyCommand(input)),
   };
 }
 
-export function sdkMetrics(client: CloudWatchClient, budget?: CallBudget): MetricsApi {
-  const send = bounded(client, budget);
-  return { getMetricData: (input) => send('GetMetricData', new GetMetricDataCommand(input)) };
+export function sdkMetrics(client: Lazy<CloudWatchClient>, budget?: CallBudget): MetricsApi {
+  return {
+    getMetricData: (input) =>
+      bounded(resolve(client), budget)('GetMetricData', new (cloudWatchSdk().GetMetricDataCommand)(input)),
+  };
 }
 
-export function sdkEvents(client: EventBridgeClient): EventsApi {
-  return { putEvents: (input) => client.send(new PutEventsCommand(input)) };
+export function sdkEvents(client: Lazy<EventBridgeClient>): EventsApi {
+  return { putEvents: (input) => resolve(client).send(new (eventBridgeSdk().PutEventsCommand)(input)) };
 }
 
 export function sdkDynamo(client: DynamoDBClient): DynamoApi {

@@ -69,6 +69,35 @@ describe('the controller bundle', () => {
     return (namespaces as string[]).includes('AWSXRay');
   }
 
+  it('loads only the Lambda and DynamoDB SDK clients at init; the others on first use', () => {
+    const script = `
+      require('node:fs').writeFileSync(${JSON.stringify(join(tmpdir(), `thermostat-lazy-${process.pid}.json`))}, '{"policies":[]}');
+      const { createRuntime } = require(${JSON.stringify(BUNDLE)});
+      const loaded = () => [...new Set(Object.keys(require.cache).flatMap((file) => file.match(/@aws-sdk\\/client-[a-z-]+/g) ?? []))].sort();
+      const runtime = createRuntime(${JSON.stringify({
+        THERMOSTAT_TABLE: 'state',
+        THERMOSTAT_POLICY_FILE: join(tmpdir(), `thermostat-lazy-${process.pid}.json`),
+        THERMOSTAT_EVENT_BUS: 'bus',
+        AWS_REGION: 'us-east-1',
+        AWS_LAMBDA_FUNCTION_NAME: 'controller',
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      })});
+      const atInit = loaded();
+      for (const client of Object.values(runtime.clients)) client.destroy();
+      process.stdout.write(JSON.stringify({ atInit, after: loaded() }));`;
+    const { AWS_LAMBDA_FUNCTION_NAME: _name, THERMOSTAT_TABLE: _table, ...parent } = process.env;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: parent, encoding: 'utf8' }));
+    expect(result.atInit).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-lambda']);
+    // built when asked for (here: to be destroyed)
+    expect(result.after).toEqual([
+      '@aws-sdk/client-application-auto-scaling',
+      '@aws-sdk/client-cloudwatch',
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-eventbridge',
+      '@aws-sdk/client-lambda',
+    ]);
+  });
+
   it('loads the tracer and the X-Ray SDK only when tracing is on', () => {
     expect(xrayLoaded({ AWS_LAMBDA_FUNCTION_NAME: 'controller', POWERTOOLS_TRACE_ENABLED: 'false' })).toBe(false);
     expect(xrayLoaded({})).toBe(false);
