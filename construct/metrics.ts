@@ -6,9 +6,10 @@
  * - Target helper (inside the user's function, EMF): namespace `Thermostat`, dimensions exactly `{ FunctionName }`
  *   (the plain function name), metrics `ColdStart` and `WarmStart` (Count, real invocations only, pings excluded).
  * - Controller (Powertools Metrics, EMF): namespace `Thermostat`, service name from `POWERTOOLS_SERVICE_NAME`
- *   (the construct sets it), so every metric carries the `service` dimension. Per-target metrics add exactly one
- *   dimension, `Target` = the target ARN's part after `function:` (`name` or `name:qualifier`). Controller totals
- *   (sums over the tick's targets) carry only `service`.
+ *   (the construct sets it), so every metric carries the `service` dimension. Controller totals (sums over the
+ *   tick's targets) carry only `service` and are emitted every tick. Per-target metrics add exactly one dimension,
+ *   `Target` = the target ARN's part after `function:` (`name` or `name:qualifier`), and are emitted only for the
+ *   targets the controller's `THERMOSTAT_DETAILED_METRICS` names (each one is another billed custom metric).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -35,6 +36,12 @@ export const ControllerMetric = {
   ProvisionedRequested: 'ProvisionedRequested',
   /** Provisioned concurrency Lambda reports as allocated (Count, gauge). Per target only. */
   ProvisionedAllocated: 'ProvisionedAllocated',
+  /** 1 when the tick was `partial` (some target did not get all it wanted), else 0. Controller level only. */
+  TicksPartial: 'TicksPartial',
+  /** Targets that did not get all they wanted in a tick: time budget, rate limit, unknown budget (Count). Total. */
+  TargetsSkipped: 'TargetsSkipped',
+  /** Targets whose provisioned-concurrency allocation is FAILED, kept warm with pings meanwhile (Count). Total. */
+  ProvisionedFailed: 'ProvisionedFailed',
 } as const;
 export type ControllerMetricName = (typeof ControllerMetric)[keyof typeof ControllerMetric];
 

@@ -30,6 +30,11 @@ export interface ControllerConfig {
    * on through its ARN and a policy without one fails; when unset, policies act on the functions they name.
    */
   readonly targets?: TargetMap;
+  /**
+   * Targets (policy keys or `name:qualifier`) that also get per-target metrics (`Target` dimension). Each is another
+   * billed custom metric per name, so by default none does: per-target detail is in the log lines and events.
+   */
+  readonly detailedMetrics?: ReadonlySet<string>;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {

@@ -13,9 +13,26 @@ export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
 }
 
-/** Work that would end after the invocation's time budget was not started; the next tick does it. */
+/** Work that would end after the invocation's time budget was not started (or was cut off); the next tick does it. */
 export class TimeBudgetError extends Error {
   override readonly name = 'TimeBudgetError';
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+      /** The call waited for its turn under the control plane's rate limit, and that turn came too late. */
+      rateLimited?: boolean;
+    },
+  ) {
+    super(message, options);
+    this.rateLimited = options?.rateLimited ?? false;
+  }
+  readonly rateLimited: boolean;
+}
+
+/** An AWS call gave no answer within its timeout (the tick still had time; other targets carry on). */
+export class CallTimeoutError extends Error {
+  override readonly name = 'CallTimeoutError';
 }
 
 /** A write (provisioned concurrency, scalable target) for one target failed. */

@@ -3,7 +3,8 @@
  * built here once per execution environment; everything else receives them as arguments.
  *
  * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
- * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`,
+ * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, THERMOSTAT_DETAILED_METRICS (comma-separated
+ * targets that get per-target metrics), the tunables read by `configFromEnv`,
  * POWERTOOLS_SERVICE_NAME, Lambda's own AWS_LAMBDA_FUNCTION_NAME (the function shards invoke), and the SDK's own
  * AWS_REGION and AWS_ENDPOINT_URL_<SERVICE> (how tests and the demo point it at the local emulator).
  */
@@ -12,15 +13,25 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { CallBudget } from './aws/call-budget';
 import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
-import { sdkAutoScaling, sdkDynamo, sdkEvents, sdkInvoker, sdkLambdaControl, sdkMetrics } from './aws/sdk';
+import {
+  autoScalingSdk,
+  cloudWatchSdk,
+  eventBridgeSdk,
+  sdkAutoScaling,
+  sdkDynamo,
+  sdkEvents,
+  sdkInvoker,
+  sdkLambdaControl,
+  sdkMetrics,
+} from './aws/sdk';
 import { systemClock } from './clock';
 import { WeightedSemaphore } from './concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from './config';
@@ -51,6 +62,10 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
 export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
   const tickShare = env.THERMOSTAT_TICK_SHARE ? numberFrom(env, 'THERMOSTAT_TICK_SHARE', 0.2, 0) : undefined;
   const targets = env.THERMOSTAT_TARGETS ? parseTargetMap(env.THERMOSTAT_TARGETS) : undefined;
+  const detailed = (env.THERMOSTAT_DETAILED_METRICS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
   return {
     ...DEFAULT_CONFIG,
     warm: {
@@ -64,6 +79,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
     shardSize: numberFrom(env, 'THERMOSTAT_SHARD_SIZE', DEFAULT_CONFIG.shardSize, 1),
     ...(tickShare !== undefined ? { tickShare } : {}),
     ...(targets !== undefined ? { targets } : {}),
+    ...(detailed.length > 0 ? { detailedMetrics: new Set(detailed) } : {}),
   };
 }
 
@@ -94,9 +110,22 @@ export function socketPoolSize(
   return Math.min(MAX_SOCKETS, Math.max(MIN_SOCKETS, largestRound(policies) + actParallelism));
 }
 
+/**
+ * Whether X-Ray traces are recorded: as Powertools decides, inside Lambda unless POWERTOOLS_TRACE_ENABLED is
+ * `false` (set it so when the function's active tracing is off: nothing would receive the traces).
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
+  return env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
+}
+
 export interface ClientOptions {
   readonly maxSockets: number;
   readonly connectTimeoutMs: number;
+  /**
+   * The longest any one AWS call (with its SDK retries) may take, except pings (their own timeout) — it is also cut
+   * at the tick's deadline. @default 10000
+   */
+  readonly callTimeoutMs?: number;
   /** SDK attempts for control-plane calls (retries honour Retry-After); pings always make one attempt. */
   readonly maxAttempts: number;
   readonly region?: string;
@@ -105,6 +134,8 @@ export interface ClientOptions {
   /** Explicit credentials (the CLI against the emulator); unset uses the SDK's default chain. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 export type Service = 'lambda' | 'autoscaling' | 'cloudwatch' | 'dynamodb' | 'events';
 
@@ -145,19 +176,49 @@ export function buildClients(options: ClientOptions) {
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets }),
   });
-  const controlHandler = new NodeHttpHandler({ connectionTimeout: options.connectTimeoutMs });
+  let autoscaling: ApplicationAutoScalingClient | undefined;
+  let cloudwatch: CloudWatchClient | undefined;
+  let events: EventBridgeClient | undefined;
+  // A socket that stays silent this long is given up, whatever the call (the call budget also aborts the whole call).
+  const handler = () =>
+    new NodeHttpHandler({
+      connectionTimeout: options.connectTimeoutMs,
+      requestTimeout: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    });
   return {
     // Pings never retry inside the SDK: the top-up loop decides, and a throttle must shrink the next round.
     lambdaData: new LambdaClient({ ...at('lambda'), requestHandler: pingHandler, maxAttempts: 1 }),
     lambdaControl: new LambdaClient({
       ...at('lambda'),
-      requestHandler: controlHandler,
+      requestHandler: handler(),
       maxAttempts: options.maxAttempts,
     }),
-    autoscaling: new ApplicationAutoScalingClient({ ...at('autoscaling'), maxAttempts: options.maxAttempts }),
-    cloudwatch: new CloudWatchClient({ ...at('cloudwatch'), maxAttempts: options.maxAttempts }),
-    dynamo: new DynamoDBClient({ ...at('dynamodb'), maxAttempts: options.maxAttempts }),
-    events: new EventBridgeClient({ ...at('events'), maxAttempts: options.maxAttempts }),
+    dynamo: new DynamoDBClient({ ...at('dynamodb'), requestHandler: handler(), maxAttempts: options.maxAttempts }),
+    // Built (and their SDK packages loaded) on first use: many controllers never need them, or only after the pings.
+    get autoscaling(): ApplicationAutoScalingClient {
+      autoscaling ??= new (autoScalingSdk().ApplicationAutoScalingClient)({
+        ...at('autoscaling'),
+        requestHandler: handler(),
+        maxAttempts: options.maxAttempts,
+      });
+      return autoscaling;
+    },
+    get cloudwatch(): CloudWatchClient {
+      cloudwatch ??= new (cloudWatchSdk().CloudWatchClient)({
+        ...at('cloudwatch'),
+        requestHandler: handler(),
+        maxAttempts: options.maxAttempts,
+      });
+      return cloudwatch;
+    },
+    get events(): EventBridgeClient {
+      events ??= new (eventBridgeSdk().EventBridgeClient)({
+        ...at('events'),
+        requestHandler: handler(),
+        maxAttempts: options.maxAttempts,
+      });
+      return events;
+    },
   };
 }
 
@@ -182,6 +243,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   const clients = buildClients({
     maxSockets,
     connectTimeoutMs: numberFrom(env, 'THERMOSTAT_CONNECT_TIMEOUT_MS', 3_000, 1),
+    callTimeoutMs: numberFrom(env, 'THERMOSTAT_AWS_CALL_TIMEOUT_MS', DEFAULT_CALL_TIMEOUT_MS, 1),
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     endpoints: endpointsFromEnv(env),
@@ -189,8 +251,11 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   const serviceName = env.POWERTOOLS_SERVICE_NAME || 'thermostat';
   const logger = new Logger({ serviceName });
   const metrics = new Metrics({ namespace: 'Thermostat', serviceName });
-  const tracer = new Tracer({ serviceName });
-  for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
+  if (tracingEnabled(env)) {
+    // Loaded only when traces are recorded: the tracer and the X-Ray SDK under it are a large part of init time.
+    const { traceClients } = require('./tracing') as typeof import('./tracing');
+    traceClients(serviceName, clients);
+  }
 
   const deps = wireDeps({
     clients,
@@ -206,6 +271,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
     ...(env.THERMOSTAT_EVENT_BUS ? { eventBus: env.THERMOSTAT_EVENT_BUS } : {}),
     // Lambda sets the unqualified name; the construct grants InvokeFunction on exactly that function's ARN.
     ...(env.AWS_LAMBDA_FUNCTION_NAME ? { self: env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+    callTimeoutMs: numberFrom(env, 'THERMOSTAT_AWS_CALL_TIMEOUT_MS', DEFAULT_CALL_TIMEOUT_MS, 1),
   });
   return { deps, policies, maxSockets, clients };
 }
@@ -226,6 +292,8 @@ export interface WiringInput {
   readonly eventBus?: string;
   /** The controller's own function name, which shards invoke. */
   readonly self?: string;
+  /** See ClientOptions.callTimeoutMs. @default 10000 */
+  readonly callTimeoutMs?: number;
 }
 
 /**
@@ -235,6 +303,7 @@ export interface WiringInput {
  */
 export function wireDeps(input: WiringInput): RunDeps {
   const { clients, clock, controlRps } = input;
+  const budget = new CallBudget(input.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, clock);
   const limiters = {
     control: new RateLimiter(controlRps, Math.max(1, Math.floor(controlRps / 2)), clock),
     getFunction: new RateLimiter(input.getFunctionRps, 10, clock),
@@ -242,17 +311,21 @@ export function wireDeps(input: WiringInput): RunDeps {
   };
   return {
     policies: input.policies,
-    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl), limiters),
+    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl, budget), limiters),
     invoker: sdkInvoker(clients.lambdaData),
-    autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling), limiters.autoscaling),
+    autoscaling: rateLimitedAutoScaling(
+      sdkAutoScaling(() => clients.autoscaling, budget),
+      limiters.autoscaling,
+    ),
     setRateShare: (share) => {
       for (const limiter of Object.values(limiters)) limiter.share = share;
     },
     setDeadline: (deadline) => {
       for (const limiter of Object.values(limiters)) limiter.deadline = deadline;
+      budget.deadline = deadline;
     },
-    cloudwatch: sdkMetrics(clients.cloudwatch),
-    ...(input.eventBus ? { events: { api: sdkEvents(clients.events), bus: input.eventBus } } : {}),
+    cloudwatch: sdkMetrics(() => clients.cloudwatch, budget),
+    ...(input.eventBus ? { events: { api: sdkEvents(() => clients.events), bus: input.eventBus } } : {}),
     state: input.state,
     log: input.log,
     metrics: input.metrics,

@@ -1,22 +1,45 @@
 import { randomUUID } from 'node:crypto';
-import { applyProvisioned } from './act/provisioned';
+import { claimed, isUnconfirmed, reconcileIntent } from './act/intent';
+import { PingPool } from './act/ping-pool';
+import { applyProvisioned, expectedOwnership } from './act/provisioned';
 import type { AutoScalingApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './aws/ports';
 import type { Clock } from './clock';
-import { mapLimit, type WeightedSemaphore } from './concurrency';
+import { mapLimit, WeightedSemaphore } from './concurrency';
 import type { ControllerConfig } from './config';
 import type { PriceBook } from './cost';
-import { describeError } from './errors';
+import { describeError, TimeBudgetError } from './errors';
 import type { ObservationCaches } from './observe/caches';
-import { invalidateFunction, observeAccount, observeTargets } from './observe/observe';
+import { invalidateFunction, observeAccount, observeOrphan, observeTarget, startSharedReads } from './observe/observe';
 import { sightingsOf, warmTarget } from './ping/warm';
-import { type Decision, EMPTY_TRAFFIC, type PingDecision, plan, recordSightings, tickShareOf } from './plan';
+import {
+  type Decision,
+  EMPTY_TRAFFIC,
+  isWrite,
+  type ManagedRecord,
+  type PingDecision,
+  recordSightings,
+  type SkipCause,
+  type TargetObservation,
+  tickPool,
+  tickShareOf,
+} from './plan';
+import { limitPings, pingAllowances, pingCeiling, pingsAsked, planReleased, planTarget } from './plan/target';
 import type { Effective, LoadedPolicy, PolicyIssue } from './policy/core';
 import { resolvePolicy } from './policy/core';
 import { buildEvents, publishEvents } from './report/events';
 import { type Log, logTargets } from './report/log';
 import { emitMetrics, type MetricsSink } from './report/metrics';
-import { EMPTY_TOTALS, type RunReport, type TargetReport, totalsOf, type WarmReport } from './report/report';
-import type { PingRecord, StateStore, TargetState } from './state';
+import {
+  EMPTY_TOTALS,
+  PROVISIONED_FAILED,
+  type RunReport,
+  type ShortCause,
+  type SkippedTarget,
+  type TargetReport,
+  totalsOf,
+  type WarmReport,
+} from './report/report';
+import type { OwnershipIntent, PingRecord, StateStore, TargetState } from './state';
 import { bindTargets, parseFunctionArn, targetName, type UnboundTarget } from './targets';
 import { inShard, readTick, type ShardEvent, type Tick } from './tick';
 
@@ -144,11 +167,21 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   }
 
   const keys = new Set(keysOf);
-  const states = await deps.state.loadTargets(mine.map((policy) => policy.key));
-  const orphans = shard.index === 0 ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
-  for (const orphan of orphans) states.set(orphan.key, orphan);
+  // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
+  // otherwise delays the first ping.
+  const mineKeys = mine.map((policy) => policy.key);
+  const [states, managed, intents, allIntents] = await Promise.all([
+    deps.state.loadTargets(mineKeys),
+    shard.index === 0 ? deps.state.listManaged() : Promise.resolve([]),
+    deps.state.loadIntents(mineKeys),
+    shard.index === 0 ? deps.state.listIntents() : Promise.resolve([]),
+  ]);
+  const managedOrphans = managed.filter((state) => !keys.has(state.key));
+  for (const orphan of managedOrphans) states.set(orphan.key, orphan);
+  for (const intent of allIntents) if (!keys.has(intent.key)) intents.set(intent.key, intent);
   const stateCorrupt = [...states.values()].flatMap((state) => (state.corrupt ? [state.corrupt] : []));
   if (stateCorrupt.length > 0) log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
+  const { pending, observed: observeStates, orphans } = reconcileInputs(deps, intents, keys, states, managedOrphans);
 
   const observeDeps = {
     lambda: deps.lambda,
@@ -160,38 +193,82 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     coverageReads: Math.ceil(config.coverageReads / shard.of),
   };
   const { account, error: accountError } = await observeAccount(observeDeps);
-  const { targets, freshFacts } = await observeTargets(observeDeps, mine, states, tick.scheduledAt, orphans);
+  // Batched reads start now and only the targets that need them wait for them.
+  const shared = startSharedReads(observeDeps, mine, observeStates, orphans);
 
   const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
-  const decisions = plan(
-    mine,
-    plannedAt,
-    { ...(account ? { account } : {}), targets },
-    {
-      tickShare,
-      ...(deps.prices ? { prices: deps.prices } : {}),
-    },
+  const poolSize = tickPool(account, tickShare);
+  const ceilings = new Map(
+    mine.map((policy) => [policy.key, pingCeiling(policy, states.get(policy.key), tick.scheduledAt, account)]),
   );
+  const pool = new PingPool(poolSize, pingAllowances(ceilings, poolSize));
+  const planOptions = { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) };
+  // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.
+  const observeSlots = new WeightedSemaphore(config.parallelism);
 
-  const groups = new Map<string, Decision[]>();
-  for (const decision of decisions) groups.set(decision.key, [...(groups.get(decision.key) ?? []), decision]);
-  const skipped: Array<{ key: string; reason: string }> = [];
-  const reports = await mapLimit([...groups.entries()], config.actParallelism, async ([key, group], index) => {
-    const left = deadline - clock.now();
-    if (left <= 0) {
-      skipped.push({
-        key,
-        reason: `time budget exhausted (${config.reserveMs} ms kept in reserve); retried next tick`,
-      });
+  const skipped: SkippedTarget[] = [];
+  const work: WorkItem[] = [
+    ...mine.map((policy) => ({ key: policy.key, policy })),
+    ...orphans.map((state) => ({ key: state.key, orphan: state })),
+  ];
+  // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
+  // observed, and a target whose reads hang holds up no one else.
+  const reports = await mapLimit(work, config.actParallelism, async (item, index) => {
+    const notStarted = (cause: ShortCause, reason: string) => {
+      pool.release(item.key);
+      skipped.push({ key: item.key, cause, reason });
       return undefined;
+    };
+    if (deadline - clock.now() <= 0) {
+      return notStarted(
+        'time-budget',
+        `time budget exhausted (${config.reserveMs} ms kept in reserve); retried next tick`,
+      );
     }
-    return actOnTarget(deps, group, states.get(key), freshFacts.get(key), tick, `${runId}-${index}`, deadline);
+    const state = states.get(item.key);
+    let observation: TargetObservation;
+    let facts: TargetState['facts'];
+    let decisions: Decision[];
+    try {
+      await observeSlots.acquire(1);
+      try {
+        if (item.policy) {
+          const known = observeStates.get(item.key);
+          const observed = await observeTarget(observeDeps, item.policy, known, tick.scheduledAt, shared);
+          if ('deferred' in observed) return notStarted(observed.deferred.cause, observed.deferred.reason);
+          observation = observed.observation;
+          facts = observed.freshFacts;
+        } else {
+          observation = await observeOrphan(observeDeps, item.orphan, shared);
+        }
+      } finally {
+        observeSlots.release(1);
+      }
+      const intent = pending.get(item.key);
+      if (intent) observation = withManaged(observation, reconcileIntent(intent, state?.managed, observation));
+      if (item.policy) {
+        const planned = planTarget(item.policy, plannedAt, account, observation, planOptions);
+        decisions = limitPings(planned, pool.take(item.key, pingsAsked(planned)), poolSize);
+      } else {
+        decisions = planReleased(item.key, plannedAt, account, observation);
+      }
+    } catch (error) {
+      pool.release(item.key);
+      const { name, message } = describeError(error);
+      deps.log.error('target failed unexpectedly', { key: item.key, error: { name, message } });
+      return failedReport(item, error);
+    }
+    if (decisions.length === 0) return undefined;
+    const report = await actOnTarget(deps, decisions, state, facts, observation, tick, `${runId}-${index}`, deadline, {
+      pending,
+    });
+    if (report.short) skipped.push({ key: report.key, ...report.short });
+    return report;
   });
   const targetReports = [
     ...reports.filter((report): report is TargetReport => report !== undefined),
     ...[...unbound, ...unknown].map(unboundReport),
   ];
-
   const finishedAt = clock.now();
   const totals = totalsOf(targetReports);
   await deps.state.completeTick(claim, finishedAt, {
@@ -205,17 +282,17 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const withoutEvents: RunReport = {
     ...base,
     status: skipped.length > 0 ? 'partial' : 'completed',
+    ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
     durationMs: finishedAt - startedAt,
     ...(account ? { account } : {}),
     ...(accountError ? { accountError } : {}),
     totals,
     targets: targetReports,
     skipped,
-    ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
     events: { published: 0, failed: 0 },
   };
   logTargets(log, withoutEvents);
-  emitMetrics(deps.metrics, withoutEvents);
+  emitMetrics(deps.metrics, withoutEvents, config.detailedMetrics);
   const events = deps.events
     ? await publishEvents(deps.events.api, buildEvents(withoutEvents, deps.events.bus, config.eventSource), log)
     : { published: 0, failed: 0 };
@@ -232,15 +309,23 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   return report;
 }
 
+/** What a skip decision means for the run: these causes are a target not getting what it wanted. */
+const SHORT_SKIPS: Partial<Record<SkipCause, ShortCause>> = {
+  'budget-unknown': 'budget-unknown',
+  'not-observed': 'not-observed',
+};
+
 /** Observe → plan happened; this acts on one target, isolated: whatever fails is reported for it alone. */
 async function actOnTarget(
   deps: RunDeps,
   decisions: readonly Decision[],
   previous: TargetState | undefined,
   facts: TargetState['facts'],
+  observation: TargetObservation,
   tick: Tick,
   pingRunId: string,
   deadline: number,
+  intents: { readonly pending: ReadonlyMap<string, OwnershipIntent> },
 ): Promise<TargetReport> {
   const first = decisions[0];
   const qualifier = first.qualifier;
@@ -248,24 +333,63 @@ async function actOnTarget(
   const summary = decisions.map((decision) => ({ kind: decision.kind, reason: decision.reason }));
   const base = { key: first.key, function: first.function, qualifier, target, mode: first.mode, window: first.window };
   let failure: TargetReport['failure'];
+  let short: TargetReport['short'];
   const planned = decisions.find((decision) => decision.kind === 'fail');
   if (planned?.kind === 'fail') failure = { kind: planned.problem.kind, message: planned.problem.message };
+  for (const decision of decisions) {
+    const cause = decision.kind === 'skip' ? SHORT_SKIPS[decision.cause] : undefined;
+    if (cause !== undefined) short ??= { cause, reason: decision.reason };
+  }
+  const pcFailed = provisionedFailure(decisions, observation);
+  if (pcFailed) failure ??= pcFailed;
 
   try {
+    // Write-ahead: what the writes will make Thermostat own is in the state table before the first write, so a
+    // state save failing afterwards can never leave something Thermostat created unrecorded.
+    let writes = decisions;
+    let recorded: OwnershipIntent | undefined;
+    if (decisions.some(isWrite)) {
+      const intent: OwnershipIntent = {
+        key: first.key,
+        tickId: tick.id,
+        after: expectedOwnership(decisions, observation.managed, tick.scheduledAt),
+        ...(observation.managed ? { before: observation.managed } : {}),
+        at: deps.clock.now(),
+      };
+      try {
+        await withRetries(deps.clock, () => deps.state.recordIntent(intent));
+        recorded = intent;
+      } catch (error) {
+        writes = decisions.filter((decision) => !isWrite(decision));
+        short ??= {
+          cause: 'state',
+          reason: `the state table could not record the provisioned-concurrency change before making it (${describeError(error).message}); nothing was written, retried next tick`,
+        };
+      }
+    }
     const provisioned = await applyProvisioned(
       { lambda: deps.lambda, autoscaling: deps.autoscaling },
-      decisions,
-      previous?.managed,
+      writes,
+      observation.managed,
       tick.scheduledAt,
     );
-    if (provisioned.error) failure ??= { kind: 'provisioned-write', message: provisioned.error.message };
-    if (provisioned.error)
-      deps.log.warn('provisioned concurrency write failed', { error: describeError(provisioned.error.cause) });
+    if (provisioned.error) {
+      const cause = provisioned.error.cause;
+      if (cause instanceof TimeBudgetError) {
+        short ??= {
+          cause: cause.rateLimited ? 'rate-limit' : 'time-budget',
+          reason: `${cause.message}; retried next tick`,
+        };
+      } else {
+        failure ??= { kind: 'provisioned-write', message: provisioned.error.message };
+      }
+      deps.log.warn('provisioned concurrency write failed', { error: describeError(cause) });
+    }
 
     const ping = decisions.find((decision): decision is PingDecision => decision.kind === 'ping');
     let warm: WarmReport | undefined;
     let record: PingRecord | undefined;
-    let traffic = previous?.traffic;
+    let traffic = observation.traffic ?? previous?.traffic;
     if (ping) {
       const result = await warmTarget(
         { invoker: deps.invoker, clock: deps.clock, semaphore: deps.semaphore, deadline },
@@ -277,7 +401,19 @@ async function actOnTarget(
         traffic = recordSightings(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
       }
       if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
+      if (result.failure && failure?.kind === PROVISIONED_FAILED) {
+        failure = {
+          ...failure,
+          message: `${failure.message}; the pings failed too (${result.failure.kind}: ${result.failure.message})`,
+        };
+      }
       if (result.failure) failure ??= result.failure;
+      if (result.stoppedBy === 'time-budget' && result.shortfall > 0) {
+        short ??= {
+          cause: 'time-budget',
+          reason: `the time budget ran out after ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.pingsSent} pings): ${result.proven} of ${result.wanted} environments proven; retried next tick`,
+        };
+      }
       warm = {
         wanted: result.wanted,
         proof: result.proof,
@@ -327,7 +463,31 @@ async function actOnTarget(
         ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
         ...(traffic ? { traffic } : {}),
       };
-      state = await deps.state.saveTarget(next, tick.id);
+      try {
+        state = await withRetries(deps.clock, () => deps.state.saveTarget(next, tick.id));
+      } catch (error) {
+        state = 'failed';
+        failure ??= {
+          kind: 'state-save',
+          message: `the target's state could not be saved (${describeError(error).message})${
+            recorded || intents.pending.has(first.key)
+              ? '; the intent recorded before the provisioned-concurrency writes keeps their ownership, reconciled next tick'
+              : ''
+          }`,
+        };
+      }
+    }
+    // Confirmed (or nothing changed since an earlier tick's intent was reconciled): the intent has done its job.
+    if (state === 'saved' || state === 'unchanged') {
+      for (const tickId of [recorded?.tickId, intents.pending.get(first.key)?.tickId]) {
+        if (tickId === undefined) continue;
+        await deps.state.clearIntent(first.key, tickId).catch((error: unknown) => {
+          deps.log.warn('a confirmed intent could not be removed; the next tick removes it', {
+            key: first.key,
+            error: describeError(error),
+          });
+        });
+      }
     }
     const changes = provisioned.changes;
     return {
@@ -346,6 +506,7 @@ async function actOnTarget(
           }
         : {}),
       ...(failure ? { failure } : {}),
+      ...(short ? { short } : {}),
       state,
     };
   } catch (error) {
@@ -354,6 +515,110 @@ async function actOnTarget(
     deps.log.error('target failed unexpectedly', { target, error: { name, message } });
     return { ...base, status: 'failed', decisions: summary, failure: { kind: name, message } };
   }
+}
+
+/**
+ * A provisioned-concurrency allocation Lambda reports as FAILED, while the policy still wants it: a failure of the
+ * target (counted, alarmed, published) even though pings keep it warm meanwhile.
+ */
+function provisionedFailure(
+  decisions: readonly Decision[],
+  observation: TargetObservation,
+): TargetReport['failure'] | undefined {
+  const failed = decisions.some(
+    (decision) =>
+      (decision.kind === 'ping' && decision.fallback === 'provisioned-failed') ||
+      (decision.kind === 'keep-provisioned' && decision.status === 'FAILED'),
+  );
+  if (!failed) return undefined;
+  const first = decisions[0];
+  const pc = observation.provisioned;
+  const pinged = decisions.some((decision) => decision.kind === 'ping');
+  return {
+    kind: PROVISIONED_FAILED,
+    message: `provisioned concurrency ${pc ? `${pc.requested} ` : ''}on ${targetName(first.function, first.qualifier)} is FAILED${
+      pc?.reason ? `: ${pc.reason}` : ''
+    }${pinged ? '; kept warm with pings meanwhile' : ''}`,
+  };
+}
+
+/** One target of the tick: named by a policy, or managed by Thermostat although no policy names it any more. */
+type WorkItem =
+  | { readonly key: string; readonly policy: Effective; readonly orphan?: undefined }
+  | { readonly key: string; readonly policy?: undefined; readonly orphan: TargetState };
+
+/** A state-table call, tried three times (a moment apart) before its error counts. */
+async function withRetries<T>(clock: Clock, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await clock.sleep(100 * 4 ** attempt);
+    }
+  }
+}
+
+/** The observation with Thermostat's ownership as reconciled (none: the field is absent, as for a target never owned). */
+function withManaged(observation: TargetObservation, managed: ManagedRecord | undefined): TargetObservation {
+  const { managed: _previous, ...rest } = observation;
+  return managed ? { ...rest, managed } : rest;
+}
+
+/**
+ * Intents left unconfirmed by an earlier tick, for this shard's targets (and, in shard 0, for targets whose policy is
+ * gone), with the state each target is observed with: ownership as the intent claims it, so that what the writes
+ * may have created is read. Intents a later save already confirmed are removed.
+ */
+function reconcileInputs(
+  deps: RunDeps,
+  intents: ReadonlyMap<string, OwnershipIntent>,
+  policyKeys: ReadonlySet<string>,
+  states: Map<string, TargetState>,
+  managedOrphans: readonly TargetState[],
+): {
+  pending: Map<string, OwnershipIntent>;
+  observed: Map<string, TargetState>;
+  orphans: TargetState[];
+} {
+  const pending = new Map<string, OwnershipIntent>();
+  const observed = new Map(states);
+  for (const [key, intent] of intents) {
+    const state = states.get(key);
+    if (!isUnconfirmed(intent, state)) {
+      // Confirmed by a save whose clean-up failed: removed in the background, nothing depends on it.
+      void deps.state.clearIntent(key, intent.tickId).catch(() => undefined);
+      continue;
+    }
+    pending.set(key, intent);
+    const managed = claimed(intent, state?.managed);
+    observed.set(key, { ...(state ?? { key, history: [] }), ...(managed ? { managed } : {}) });
+  }
+  const orphans = managedOrphans.map((orphan) => observed.get(orphan.key) ?? orphan);
+  for (const [key] of pending) {
+    const claim = observed.get(key);
+    if (!policyKeys.has(key) && !orphans.some((orphan) => orphan.key === key) && claim?.managed) orphans.push(claim);
+  }
+  return { pending, observed, orphans };
+}
+
+/** A target whose observation or planning threw (a bug): failed alone, the others carry on. */
+function failedReport(item: WorkItem, error: unknown): TargetReport {
+  const fn = item.policy?.function ?? item.orphan?.managed?.function ?? item.key;
+  const qualifier = item.policy?.qualifier ?? item.orphan?.managed?.qualifier;
+  const { name, message } = describeError(error);
+  return {
+    key: item.key,
+    function: fn,
+    qualifier,
+    target: targetName(fn, qualifier),
+    mode: item.policy?.mode ?? 'off',
+    window: item.policy?.window,
+    status: 'failed',
+    decisions: [],
+    failure: { kind: name, message },
+    state: 'unchanged',
+  };
 }
 
 /** A target that was not acted on because the policy and THERMOSTAT_TARGETS do not agree (see targets.ts). */

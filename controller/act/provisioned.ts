@@ -1,3 +1,4 @@
+import type { PutScalingPolicyRequest } from '@aws-sdk/client-application-auto-scaling';
 import type { AutoScalingApi, LambdaControl } from '../aws/ports';
 import { ActionError, describeError, errorName } from '../errors';
 import { resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../observe/observe';
@@ -50,28 +51,18 @@ export async function applyProvisioned(
   let gauge: ProvisionedOutcome['gauge'];
   let deregistered = false;
   const changes: ProvisionedChange[] = [];
-  const own = (decision: Decision, provisioned: ManagedProvisioned | undefined, adopted: boolean): void => {
-    if (provisioned === undefined) {
-      managed = undefined;
-      return;
-    }
-    managed = {
-      function: decision.function,
-      qualifier: decision.qualifier,
-      provisioned,
-      since: managed?.since ?? now,
-      ...(adopted || managed?.adopted ? { adopted: true } : {}),
-    };
+  const own = (decision: Decision): void => {
+    managed = ownedAfterDecision(managed, decision, now);
   };
 
   for (const decision of decisions) {
     if (decision.kind === 'keep-provisioned') {
-      if (decision.owned !== undefined) own(decision, decision.owned, false);
+      own(decision);
       if (decision.status !== 'NONE') gauge = { requested: decision.requested, allocated: decision.allocated };
       continue;
     }
     if (decision.kind === 'forget') {
-      managed = undefined;
+      own(decision);
       continue;
     }
     if (!isWrite(decision)) continue;
@@ -91,7 +82,7 @@ export async function applyProvisioned(
             Qualifier: qualifier,
             ProvisionedConcurrentExecutions: decision.value,
           });
-          own(decision, ownedAfter(decision), decision.adopt);
+          own(decision);
           gauge = {
             requested: decision.value,
             allocated: response.AllocatedProvisionedConcurrentExecutions ?? 0,
@@ -119,7 +110,7 @@ export async function applyProvisioned(
               throw error;
             }
           }
-          own(decision, undefined, false);
+          own(decision);
           gauge = { requested: 0, allocated: 0 };
           changes.push({ ...base, from: String(decision.previous), to: 'none' });
           break;
@@ -133,7 +124,23 @@ export async function applyProvisioned(
             MinCapacity: decision.min,
             MaxCapacity: decision.max,
           });
-          own(decision, ownedAfter(decision), decision.adopt);
+          own(decision);
+          const restoring = decision.restorePolicies !== undefined;
+          // Handing an adopted qualifier back: Thermostat's policy goes, the owner's come back as they were.
+          if (restoring) await deleteScalingPolicy(deps, id, SCALING_POLICY_NAME);
+          for (const policy of decision.restorePolicies ?? []) {
+            await deps.autoscaling.putScalingPolicy({
+              PolicyName: policy.name,
+              ServiceNamespace: 'lambda',
+              ResourceId: id,
+              ScalableDimension: SCALABLE_DIMENSION,
+              PolicyType: policy.policyType as PutScalingPolicyRequest['PolicyType'],
+              ...(policy.policyType === 'StepScaling'
+                ? { StepScalingPolicyConfiguration: policy.configuration }
+                : { TargetTrackingScalingPolicyConfiguration: policy.configuration }),
+            } as PutScalingPolicyRequest);
+          }
+          for (const name of decision.removePolicies ?? []) await deleteScalingPolicy(deps, id, name);
           if (decision.putPolicy) {
             await deps.autoscaling.putScalingPolicy({
               PolicyName: SCALING_POLICY_NAME,
@@ -147,10 +154,16 @@ export async function applyProvisioned(
               },
             });
           }
+          const restored = (decision.restorePolicies ?? []).map((policy) => policy.name);
+          const removed = decision.removePolicies ?? [];
           changes.push({
             ...base,
             from: describeTarget(decision.previous),
-            to: `${describeTarget(decision)}, target ${decision.utilization}`,
+            to: restoring
+              ? `${describeTarget(decision)}${restored.length > 0 ? `, scaling policies ${restored.join(', ')} restored` : ''}`
+              : `${describeTarget(decision)}, target ${decision.utilization}${
+                  removed.length > 0 ? `, previous owner's scaling policies ${removed.join(', ')} removed` : ''
+                }`,
           });
           break;
         }
@@ -183,4 +196,67 @@ export async function applyProvisioned(
   }
   if (deregistered && managed?.provisioned?.strategy === 'autoscaling') managed = undefined;
   return { changes, managed, ...(gauge ? { gauge } : {}) };
+}
+
+/** DeleteScalingPolicy; one already gone is what was wanted. */
+async function deleteScalingPolicy(deps: ProvisionedDeps, id: string, name: string): Promise<void> {
+  try {
+    await deps.autoscaling.deleteScalingPolicy({
+      PolicyName: name,
+      ServiceNamespace: 'lambda',
+      ResourceId: id,
+      ScalableDimension: SCALABLE_DIMENSION,
+    });
+  } catch (error) {
+    if (errorName(error) !== 'ObjectNotFoundException') throw error;
+  }
+}
+
+/** The managed record after one decision succeeded (the same steps applyProvisioned takes). */
+function ownedAfterDecision(managed: ManagedRecord | undefined, decision: Decision, now: number) {
+  const own = (provisioned: ManagedProvisioned | undefined, adopted: boolean): ManagedRecord | undefined =>
+    provisioned === undefined
+      ? undefined
+      : {
+          function: decision.function,
+          qualifier: decision.qualifier,
+          provisioned,
+          since: managed?.since ?? now,
+          ...(adopted || managed?.adopted ? { adopted: true } : {}),
+          ...(managed?.original
+            ? { original: managed.original }
+            : 'original' in decision && decision.original
+              ? { original: decision.original }
+              : {}),
+        };
+  switch (decision.kind) {
+    case 'keep-provisioned':
+      return decision.owned === undefined ? managed : own(decision.owned, false);
+    case 'forget':
+    case 'delete-provisioned':
+      return undefined;
+    case 'put-provisioned':
+    case 'register-scalable-target':
+      return own(ownedAfter(decision), decision.adopt);
+    default:
+      return managed;
+  }
+}
+
+/**
+ * What Thermostat owns once every decision succeeded: recorded as the write-ahead intent before the first write, so
+ * ownership survives a state save that fails after the writes (see act/intent.ts).
+ */
+export function expectedOwnership(
+  decisions: readonly Decision[],
+  previous: ManagedRecord | undefined,
+  now: number,
+): ManagedRecord | undefined {
+  let managed = previous;
+  let deregistered = false;
+  for (const decision of decisions) {
+    managed = ownedAfterDecision(managed, decision, now);
+    if (decision.kind === 'deregister-scalable-target') deregistered = true;
+  }
+  return deregistered && managed?.provisioned?.strategy === 'autoscaling' ? undefined : managed;
 }

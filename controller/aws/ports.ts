@@ -4,6 +4,7 @@
  * clients pointed at the emulator. Nothing else in the controller constructs a client.
  */
 import type {
+  DeleteScalingPolicyRequest,
   DeregisterScalableTargetRequest,
   DescribeScalableTargetsRequest,
   DescribeScalableTargetsResponse,
@@ -16,6 +17,7 @@ import type { GetMetricDataInput, GetMetricDataOutput } from '@aws-sdk/client-cl
 import type {
   BatchGetItemInput,
   BatchGetItemOutput,
+  DeleteItemInput,
   GetItemInput,
   GetItemOutput,
   PutItemInput,
@@ -74,6 +76,7 @@ export interface AutoScalingApi {
   registerScalableTarget(input: RegisterScalableTargetRequest): Promise<unknown>;
   deregisterScalableTarget(input: DeregisterScalableTargetRequest): Promise<unknown>;
   putScalingPolicy(input: PutScalingPolicyRequest): Promise<unknown>;
+  deleteScalingPolicy(input: DeleteScalingPolicyRequest): Promise<unknown>;
 }
 
 /** CloudWatch, for concurrency history (auto mode and direct sizing). */
@@ -92,5 +95,6 @@ export interface DynamoApi {
   batchGetItem(input: BatchGetItemInput): Promise<BatchGetItemOutput>;
   putItem(input: PutItemInput): Promise<unknown>;
   updateItem(input: UpdateItemInput): Promise<unknown>;
+  deleteItem(input: DeleteItemInput): Promise<unknown>;
   scan(input: ScanInput): Promise<ScanOutput>;
 }

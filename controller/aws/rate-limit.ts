@@ -31,6 +31,7 @@ export class RateLimiter {
     if (now + Math.max(0, wait) > this.deadline) {
       throw new TimeBudgetError(
         `not sent: its turn under the rate limit (${Math.ceil(wait)} ms from now) is past the tick's time budget`,
+        { rateLimited: true },
       );
     }
     this.theoreticalArrival = arrival + interval;
@@ -46,7 +47,17 @@ function limited<T extends object>(api: T, limiterOf: (method: string) => RateLi
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       const limiter = limiterOf(property);
       return async (...args: unknown[]) => {
-        await limiter.take();
+        try {
+          await limiter.take();
+        } catch (error) {
+          // Named after the operation, so the report says which call was not sent.
+          if (error instanceof TimeBudgetError) {
+            throw new TimeBudgetError(`${property[0].toUpperCase()}${property.slice(1)} ${error.message}`, {
+              rateLimited: true,
+            });
+          }
+          throw error;
+        }
         return value.apply(target, args);
       };
     },

@@ -1,24 +1,18 @@
 /**
  * The ports backed by the real SDK v3 clients. Only `handler.ts` (and tests that talk to the emulator) call these.
  */
-import {
-  type ApplicationAutoScalingClient,
-  DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-  PutScalingPolicyCommand,
-  RegisterScalableTargetCommand,
-} from '@aws-sdk/client-application-auto-scaling';
-import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   BatchGetItemCommand,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetAccountSettingsCommand,
@@ -30,40 +24,98 @@ import {
   ListProvisionedConcurrencyConfigsCommand,
   PutProvisionedConcurrencyConfigCommand,
 } from '@aws-sdk/client-lambda';
+import type { CallBudget } from './call-budget';
+
+/**
+ * The SDK packages of services a controller may never call in its lifetime (no provisioned concurrency, no history to
+ * read) or only at the end of a tick: loaded on first use, not at init. Each client package costs tens of
+ * milliseconds of CPU to load, and init is on every cold start's critical path.
+ */
+function once<T>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= load();
+    return value;
+  };
+}
+export const autoScalingSdk = once(
+  () =>
+    require('@aws-sdk/client-application-auto-scaling') as typeof import('@aws-sdk/client-application-auto-scaling'),
+);
+export const cloudWatchSdk = once(
+  () => require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch'),
+);
+export const eventBridgeSdk = once(
+  () => require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge'),
+);
+
+/** A client given as is, or built on first use. */
+type Lazy<T> = T | (() => T);
+const resolve = <T>(client: Lazy<T>): T => (typeof client === 'function' ? (client as () => T)() : client);
+
 import type { AutoScalingApi, DynamoApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './ports';
+
+/** Something with the SDK clients' `send(command, options)`. */
+interface Sender {
+  // biome-ignore lint/suspicious/noExplicitAny: each SDK client's send is generic over its own commands
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
+}
+
+/** `send` bounded by the call budget when there is one (see CallBudget), named after the operation for errors. */
+function bounded(client: Sender, budget: CallBudget | undefined) {
+  return <T>(operation: string, command: object): Promise<T> =>
+    budget === undefined
+      ? client.send(command)
+      : budget.run(operation, (abortSignal) => client.send(command, { abortSignal }));
+}
 
 export function sdkInvoker(client: LambdaClient): LambdaInvoker {
   return { invoke: (input, options) => client.send(new InvokeCommand(input), options) };
 }
 
-export function sdkLambdaControl(client: LambdaClient): LambdaControl {
+export function sdkLambdaControl(client: LambdaClient, budget?: CallBudget): LambdaControl {
+  const send = bounded(client, budget);
   return {
-    getAccountSettings: () => client.send(new GetAccountSettingsCommand({})),
-    getFunction: (input) => client.send(new GetFunctionCommand(input)),
-    getAlias: (input) => client.send(new GetAliasCommand(input)),
-    getProvisionedConcurrencyConfig: (input) => client.send(new GetProvisionedConcurrencyConfigCommand(input)),
-    listProvisionedConcurrencyConfigs: (input) => client.send(new ListProvisionedConcurrencyConfigsCommand(input)),
-    putProvisionedConcurrencyConfig: (input) => client.send(new PutProvisionedConcurrencyConfigCommand(input)),
-    deleteProvisionedConcurrencyConfig: (input) => client.send(new DeleteProvisionedConcurrencyConfigCommand(input)),
+    getAccountSettings: () => send('GetAccountSettings', new GetAccountSettingsCommand({})),
+    getFunction: (input) => send('GetFunction', new GetFunctionCommand(input)),
+    getAlias: (input) => send('GetAlias', new GetAliasCommand(input)),
+    getProvisionedConcurrencyConfig: (input) =>
+      send('GetProvisionedConcurrencyConfig', new GetProvisionedConcurrencyConfigCommand(input)),
+    listProvisionedConcurrencyConfigs: (input) =>
+      send('ListProvisionedConcurrencyConfigs', new ListProvisionedConcurrencyConfigsCommand(input)),
+    putProvisionedConcurrencyConfig: (input) =>
+      send('PutProvisionedConcurrencyConfig', new PutProvisionedConcurrencyConfigCommand(input)),
+    deleteProvisionedConcurrencyConfig: (input) =>
+      send('DeleteProvisionedConcurrencyConfig', new DeleteProvisionedConcurrencyConfigCommand(input)),
   };
 }
 
-export function sdkAutoScaling(client: ApplicationAutoScalingClient): AutoScalingApi {
+export function sdkAutoScaling(client: Lazy<ApplicationAutoScalingClient>, budget?: CallBudget): AutoScalingApi {
+  const send = <T>(operation: string, command: (sdk: ReturnType<typeof autoScalingSdk>) => object) =>
+    bounded(resolve(client), budget)<T>(operation, command(autoScalingSdk()));
   return {
-    describeScalableTargets: (input) => client.send(new DescribeScalableTargetsCommand(input)),
-    describeScalingPolicies: (input) => client.send(new DescribeScalingPoliciesCommand(input)),
-    registerScalableTarget: (input) => client.send(new RegisterScalableTargetCommand(input)),
-    deregisterScalableTarget: (input) => client.send(new DeregisterScalableTargetCommand(input)),
-    putScalingPolicy: (input) => client.send(new PutScalingPolicyCommand(input)),
+    describeScalableTargets: (input) =>
+      send('DescribeScalableTargets', (sdk) => new sdk.DescribeScalableTargetsCommand(input)),
+    describeScalingPolicies: (input) =>
+      send('DescribeScalingPolicies', (sdk) => new sdk.DescribeScalingPoliciesCommand(input)),
+    registerScalableTarget: (input) =>
+      send('RegisterScalableTarget', (sdk) => new sdk.RegisterScalableTargetCommand(input)),
+    deregisterScalableTarget: (input) =>
+      send('DeregisterScalableTarget', (sdk) => new sdk.DeregisterScalableTargetCommand(input)),
+    putScalingPolicy: (input) => send('PutScalingPolicy', (sdk) => new sdk.PutScalingPolicyCommand(input)),
+    deleteScalingPolicy: (input) => send('DeleteScalingPolicy', (sdk) => new sdk.DeleteScalingPolicyCommand(input)),
   };
 }
 
-export function sdkMetrics(client: CloudWatchClient): MetricsApi {
-  return { getMetricData: (input) => client.send(new GetMetricDataCommand(input)) };
+export function sdkMetrics(client: Lazy<CloudWatchClient>, budget?: CallBudget): MetricsApi {
+  return {
+    getMetricData: (input) =>
+      bounded(resolve(client), budget)('GetMetricData', new (cloudWatchSdk().GetMetricDataCommand)(input)),
+  };
 }
 
-export function sdkEvents(client: EventBridgeClient): EventsApi {
-  return { putEvents: (input) => client.send(new PutEventsCommand(input)) };
+export function sdkEvents(client: Lazy<EventBridgeClient>): EventsApi {
+  return { putEvents: (input) => resolve(client).send(new (eventBridgeSdk().PutEventsCommand)(input)) };
 }
 
 export function sdkDynamo(client: DynamoDBClient): DynamoApi {
@@ -72,6 +124,7 @@ export function sdkDynamo(client: DynamoDBClient): DynamoApi {
     batchGetItem: (input) => client.send(new BatchGetItemCommand(input)),
     putItem: (input) => client.send(new PutItemCommand(input)),
     updateItem: (input) => client.send(new UpdateItemCommand(input)),
+    deleteItem: (input) => client.send(new DeleteItemCommand(input)),
     scan: (input) => client.send(new ScanCommand(input)),
   };
 }

@@ -2,12 +2,13 @@ import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { AutoScalingApi, LambdaControl, MetricsApi } from '../aws/ports';
 import type { Clock } from '../clock';
 import { mapLimit } from '../concurrency';
-import { describeError, errorName } from '../errors';
+import { describeError, errorName, TimeBudgetError } from '../errors';
 import {
   type AccountConcurrency,
   isDue,
   type ProvisionedObservation,
   type ScalableTargetObservation,
+  type ScalingPolicySnapshot,
   type TargetObservation,
   type UtilizationObservation,
 } from '../plan';
@@ -58,6 +59,15 @@ function usesProvisioned(policy: Effective, state: TargetState | undefined): boo
   );
 }
 
+/** Whether a decision depends on the qualifier's concurrency history (auto mode without a hint, direct sizing). */
+function needsHistory(policy: Effective): boolean {
+  return (
+    policy.qualifier !== undefined &&
+    ((policy.mode === 'auto' && policy.auto.expectedUtilization === undefined) ||
+      (policy.mode === 'provisioned' && policy.provisioned.max > policy.provisioned.min))
+  );
+}
+
 /**
  * Observes every target: cached function facts for all, provisioned-concurrency state only for targets that use
  * it (and, within a per-tick allowance, for warm targets about to be pinged), scalable targets in batches of 50,
@@ -68,8 +78,148 @@ export interface Observations {
   readonly targets: Record<string, TargetObservation>;
   /** Function facts read from Lambda this tick, by target key, to be saved with the target's state. */
   readonly freshFacts: ReadonlyMap<string, FunctionFacts & { readonly at: number }>;
+  /** Targets that could not be observed in time (rate limit, time budget): not planned this tick. */
+  readonly deferred: ReadonlyMap<string, Deferral>;
 }
 
+/** Why a target was not observed this tick: its reads' turn came after the tick's time budget. */
+export interface Deferral {
+  readonly cause: 'rate-limit' | 'time-budget';
+  readonly reason: string;
+}
+
+/**
+ * Reads that serve many targets at once (scalable targets in batches of 50, concurrency history in batches of 250).
+ * Started once per tick and awaited only by the targets that need them, so warm-only targets never wait for them.
+ */
+export interface SharedReads {
+  readonly scalable: Promise<{ targets?: Map<string, ScalableTargetObservation> }>;
+  readonly utilization: Promise<Map<string, UtilizationObservation>>;
+  /** Warm-mode provisioned-concurrency reads still allowed this tick. */
+  coverageReads: number;
+}
+
+export function startSharedReads(
+  deps: ObserveDeps,
+  policies: readonly Effective[],
+  states: ReadonlyMap<string, TargetState>,
+  extra: readonly TargetState[] = [],
+): SharedReads {
+  const pcPolicies = policies.filter((policy) => usesProvisioned(policy, states.get(policy.key)));
+  const orphanIds = extra
+    .filter((state) => state.managed?.qualifier !== undefined)
+    .map((state) => resourceId(state.managed!.function, state.managed!.qualifier!));
+  return {
+    scalable: describeScalableTargets(deps, [
+      ...pcPolicies.map((policy) => resourceId(policy.function, policy.qualifier!)),
+      ...orphanIds,
+    ]),
+    utilization: readUtilization(deps, policies.filter(needsHistory)),
+    coverageReads: deps.coverageReads,
+  };
+}
+
+export type TargetObserved =
+  | { readonly observation: TargetObservation; readonly freshFacts?: FunctionFacts & { readonly at: number } }
+  | { readonly deferred: Deferral };
+
+/** One target's observation (see observeTargets); awaits the shared reads only when it needs them. */
+export async function observeTarget(
+  deps: ObserveDeps,
+  policy: Effective,
+  state: TargetState | undefined,
+  now: number,
+  shared: SharedReads,
+): Promise<TargetObserved> {
+  const base = stateFields(state);
+  const facts = await functionFacts(deps, policy.function, policy.qualifier, state?.facts);
+  if ('deferred' in facts) return facts;
+  if ('problem' in facts) return { observation: { ...base, problem: facts.problem } };
+  const freshFacts = facts.fresh ? { ...facts.facts, at: deps.clock.now() } : undefined;
+  let observation: TargetObservation = { ...base, ...factsFields(facts.facts) };
+  if (needsHistory(policy)) {
+    const utilization = (await shared.utilization).get(policy.key);
+    if (utilization) observation = { ...observation, utilization };
+  }
+  if (usesProvisioned(policy, state)) {
+    const qualifier = policy.qualifier!;
+    const [provisioned, alias, elsewhere, scalable] = await Promise.all([
+      readProvisioned(deps, policy.function, qualifier),
+      /^\d+$/.test(qualifier) ? Promise.resolve(undefined) : readAlias(deps, policy.function, qualifier),
+      typeof facts.facts.reservedConcurrency === 'number'
+        ? provisionedElsewhere(deps, policy.function, qualifier)
+        : Promise.resolve(undefined),
+      shared.scalable,
+    ]);
+    const id = resourceId(policy.function, qualifier);
+    const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
+    const policyValue =
+      target && state?.managed?.provisioned?.strategy === 'autoscaling'
+        ? await readScalingPolicy(deps, id)
+        : target === null
+          ? null
+          : undefined;
+    // Adopting must record the owner's scaling policies to put them back later.
+    const foreign =
+      target && policy.provisioned.adopt && !state?.managed?.adopted ? await readForeignPolicies(deps, id) : undefined;
+    observation = {
+      ...observation,
+      ...(provisioned !== undefined ? { provisioned } : {}),
+      ...(target !== undefined ? { scalableTarget: target } : {}),
+      ...(policyValue !== undefined ? { scalingPolicy: policyValue } : {}),
+      ...(foreign !== undefined ? { foreignScalingPolicies: foreign } : {}),
+      ...(alias?.weighted ? { weightedAlias: true } : {}),
+      ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
+    };
+  } else if (policy.mode === 'warm' && policy.qualifier !== undefined && policy.qualifier !== '$LATEST') {
+    const due =
+      isDue(policy.warm.intervalMs, now, state?.lastPingAt) ||
+      (state?.lastWanted !== undefined && policy.warm.concurrency > state.lastWanted);
+    if (due) {
+      const cacheKey = `${policy.function}:${policy.qualifier}`;
+      let coverage = deps.caches.coverage.get(cacheKey, deps.clock.now());
+      if (coverage === undefined && shared.coverageReads > 0) {
+        shared.coverageReads -= 1;
+        const read = await readProvisioned(deps, policy.function, policy.qualifier);
+        if (read !== undefined) {
+          coverage = read === null ? null : { allocated: read.allocated, status: read.status };
+          deps.caches.coverage.set(cacheKey, coverage, CACHE_TTL_MS.coverage, deps.clock.now());
+        }
+      }
+      if (coverage) {
+        observation = {
+          ...observation,
+          provisioned: {
+            requested: coverage.allocated,
+            allocated: coverage.allocated,
+            available: coverage.allocated,
+            status: coverage.status as ProvisionedObservation['status'],
+          },
+        };
+      }
+    }
+  }
+  return { observation, ...(freshFacts ? { freshFacts } : {}) };
+}
+
+/** A managed target whose policy is gone: what is deployed on the qualifier Thermostat still owns. */
+export async function observeOrphan(
+  deps: ObserveDeps,
+  state: TargetState,
+  shared: SharedReads,
+): Promise<TargetObservation> {
+  const { function: fn, qualifier } = state.managed!;
+  if (qualifier === undefined) return { ...stateFields(state), provisioned: null, scalableTarget: null };
+  const [provisioned, scalable] = await Promise.all([readProvisioned(deps, fn, qualifier), shared.scalable]);
+  const target = scalable.targets === undefined ? undefined : (scalable.targets.get(resourceId(fn, qualifier)) ?? null);
+  return {
+    ...stateFields(state),
+    ...(provisioned !== undefined ? { provisioned } : {}),
+    ...(target !== undefined ? { scalableTarget: target } : {}),
+  };
+}
+
+/** Every target at once (observeTarget for each, `parallelism` at a time), and the managed targets in `extra`. */
 export async function observeTargets(
   deps: ObserveDeps,
   policies: readonly Effective[],
@@ -77,112 +227,24 @@ export async function observeTargets(
   now: number,
   extra: readonly TargetState[] = [],
 ): Promise<Observations> {
+  const shared = startSharedReads(deps, policies, states, extra);
   const freshFacts = new Map<string, FunctionFacts & { at: number }>();
-  const pcPolicies = policies.filter((policy) => usesProvisioned(policy, states.get(policy.key)));
-  const orphanIds = extra
-    .filter((state) => state.managed?.qualifier !== undefined)
-    .map((state) => resourceId(state.managed!.function, state.managed!.qualifier!));
-  const scalable = await describeScalableTargets(deps, [
-    ...pcPolicies.map((policy) => resourceId(policy.function, policy.qualifier!)),
-    ...orphanIds,
-  ]);
-  const history = await readUtilization(
-    deps,
-    policies.filter(
-      (policy) =>
-        policy.qualifier !== undefined &&
-        ((policy.mode === 'auto' && policy.auto.expectedUtilization === undefined) ||
-          (policy.mode === 'provisioned' && policy.provisioned.max > policy.provisioned.min)),
-    ),
-  );
-  let coverageReads = deps.coverageReads;
-
+  const deferred = new Map<string, Deferral>();
   const observations: Record<string, TargetObservation> = {};
   await mapLimit(policies, deps.parallelism, async (policy) => {
-    const state = states.get(policy.key);
-    const base = stateFields(state);
-    const facts = await functionFacts(deps, policy.function, policy.qualifier, state?.facts);
-    if ('problem' in facts) {
-      observations[policy.key] = { ...base, problem: facts.problem };
+    const observed = await observeTarget(deps, policy, states.get(policy.key), now, shared);
+    if ('deferred' in observed) {
+      deferred.set(policy.key, observed.deferred);
       return;
     }
-    if (facts.fresh) freshFacts.set(policy.key, { ...facts.facts, at: deps.clock.now() });
-    let observation: TargetObservation = { ...base, ...factsFields(facts.facts) };
-    const utilization = history.get(policy.key);
-    if (utilization) observation = { ...observation, utilization };
-    if (usesProvisioned(policy, state)) {
-      const qualifier = policy.qualifier!;
-      const [provisioned, alias, elsewhere] = await Promise.all([
-        readProvisioned(deps, policy.function, qualifier),
-        /^\d+$/.test(qualifier) ? Promise.resolve(undefined) : readAlias(deps, policy.function, qualifier),
-        typeof facts.facts.reservedConcurrency === 'number'
-          ? provisionedElsewhere(deps, policy.function, qualifier)
-          : Promise.resolve(undefined),
-      ]);
-      const id = resourceId(policy.function, qualifier);
-      const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
-      const policyValue =
-        target && state?.managed?.provisioned?.strategy === 'autoscaling'
-          ? await readScalingPolicy(deps, id)
-          : target === null
-            ? null
-            : undefined;
-      observation = {
-        ...observation,
-        ...(provisioned !== undefined ? { provisioned } : {}),
-        ...(target !== undefined ? { scalableTarget: target } : {}),
-        ...(policyValue !== undefined ? { scalingPolicy: policyValue } : {}),
-        ...(alias?.weighted ? { weightedAlias: true } : {}),
-        ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
-      };
-    } else if (policy.mode === 'warm' && policy.qualifier !== undefined && policy.qualifier !== '$LATEST') {
-      const due =
-        isDue(policy.warm.intervalMs, now, state?.lastPingAt) ||
-        (state?.lastWanted !== undefined && policy.warm.concurrency > state.lastWanted);
-      if (due) {
-        const cacheKey = `${policy.function}:${policy.qualifier}`;
-        let coverage = deps.caches.coverage.get(cacheKey, deps.clock.now());
-        if (coverage === undefined && coverageReads > 0) {
-          coverageReads -= 1;
-          const read = await readProvisioned(deps, policy.function, policy.qualifier);
-          if (read !== undefined) {
-            coverage = read === null ? null : { allocated: read.allocated, status: read.status };
-            deps.caches.coverage.set(cacheKey, coverage, CACHE_TTL_MS.coverage, deps.clock.now());
-          }
-        }
-        if (coverage) {
-          observation = {
-            ...observation,
-            provisioned: {
-              requested: coverage.allocated,
-              allocated: coverage.allocated,
-              available: coverage.allocated,
-              status: coverage.status as ProvisionedObservation['status'],
-            },
-          };
-        }
-      }
-    }
-    observations[policy.key] = observation;
+    observations[policy.key] = observed.observation;
+    if (observed.freshFacts) freshFacts.set(policy.key, observed.freshFacts);
   });
-
   for (const state of extra) {
     if (observations[state.key] !== undefined || state.managed === undefined) continue;
-    const { function: fn, qualifier } = state.managed;
-    if (qualifier === undefined) {
-      observations[state.key] = { ...stateFields(state), provisioned: null, scalableTarget: null };
-      continue;
-    }
-    const provisioned = await readProvisioned(deps, fn, qualifier);
-    const target =
-      scalable.targets === undefined ? undefined : (scalable.targets.get(resourceId(fn, qualifier)) ?? null);
-    observations[state.key] = {
-      ...stateFields(state),
-      ...(provisioned !== undefined ? { provisioned } : {}),
-      ...(target !== undefined ? { scalableTarget: target } : {}),
-    };
+    observations[state.key] = await observeOrphan(deps, state, shared);
   }
-  return { targets: observations, freshFacts };
+  return { targets: observations, freshFacts, deferred };
 }
 
 function stateFields(state: TargetState | undefined): TargetObservation {
@@ -218,7 +280,11 @@ async function functionFacts(
   fn: string,
   qualifier: string | undefined,
   stored: (FunctionFacts & { at: number }) | undefined,
-): Promise<{ facts: FunctionFacts; fresh: boolean } | { problem: NonNullable<TargetObservation['problem']> }> {
+): Promise<
+  | { facts: FunctionFacts; fresh: boolean }
+  | { problem: NonNullable<TargetObservation['problem']> }
+  | { deferred: Deferral }
+> {
   const key = `${fn}:${qualifier ?? '$LATEST'}`;
   const now = deps.clock.now();
   const cached = deps.caches.functions.get(key, now);
@@ -246,6 +312,10 @@ async function functionFacts(
     deps.caches.functions.set(key, facts, CACHE_TTL_MS.functions, deps.clock.now());
     return { facts, fresh: true };
   } catch (error) {
+    if (error instanceof TimeBudgetError) {
+      const cause = error.rateLimited ? 'rate-limit' : 'time-budget';
+      return { deferred: { cause, reason: `${error.message}; retried next tick` } };
+    }
     if (errorName(error) !== 'ResourceNotFoundException') {
       return { problem: { kind: 'unreadable', message: `GetFunction failed: ${describeError(error).message}` } };
     }
@@ -256,7 +326,10 @@ async function functionFacts(
         return {
           problem: { kind: 'qualifier-missing', message: `${functionName(fn)} has no alias or version "${qualifier}"` },
         };
-      } catch {
+      } catch (inner) {
+        if (inner instanceof TimeBudgetError) {
+          return { deferred: { cause: 'time-budget', reason: `${inner.message}; retried next tick` } };
+        }
         // fall through: the function itself is missing (or unreadable, which reads the same to the user)
       }
     }
@@ -368,6 +441,38 @@ async function readScalingPolicy(deps: ObserveDeps, id: string): Promise<{ targe
     });
     const value = response.ScalingPolicies?.[0]?.TargetTrackingScalingPolicyConfiguration?.TargetValue;
     return value === undefined ? null : { targetValue: value };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every scaling policy on the scalable target but Thermostat's own; undefined when they cannot be read. */
+async function readForeignPolicies(deps: ObserveDeps, id: string): Promise<ScalingPolicySnapshot[] | undefined> {
+  try {
+    const policies: ScalingPolicySnapshot[] = [];
+    let next: string | undefined;
+    do {
+      const page = await deps.autoscaling.describeScalingPolicies({
+        ServiceNamespace: 'lambda',
+        ResourceId: id,
+        ScalableDimension: SCALABLE_DIMENSION,
+        ...(next ? { NextToken: next } : {}),
+      });
+      for (const policy of page.ScalingPolicies ?? []) {
+        if (policy.PolicyName === undefined || policy.PolicyName === SCALING_POLICY_NAME) continue;
+        const configuration =
+          policy.PolicyType === 'StepScaling'
+            ? policy.StepScalingPolicyConfiguration
+            : policy.TargetTrackingScalingPolicyConfiguration;
+        policies.push({
+          name: policy.PolicyName,
+          policyType: policy.PolicyType ?? 'TargetTrackingScaling',
+          configuration: JSON.parse(JSON.stringify(configuration ?? {})),
+        });
+      }
+      next = page.NextToken;
+    } while (next);
+    return policies;
   } catch {
     return undefined;
   }

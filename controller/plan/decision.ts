@@ -1,5 +1,11 @@
 import type { PingPayloadSpec } from '../policy';
-import type { ManagedProvisioned, ProvisionedStatus, TargetProblem } from './observed';
+import type {
+  AdoptedOriginal,
+  ManagedProvisioned,
+  ProvisionedStatus,
+  ScalingPolicySnapshot,
+  TargetProblem,
+} from './observed';
 
 export type PolicyMode = 'warm' | 'provisioned' | 'auto' | 'off';
 
@@ -68,6 +74,8 @@ export interface PutProvisionedDecision extends DecisionBase {
   readonly previous: number | null;
   /** The config belonged to someone else and the policy says adopt. */
   readonly adopt: boolean;
+  /** Set on the write that adopts the qualifier: what its owner had (see ManagedRecord.original). */
+  readonly original?: AdoptedOriginal;
   /**
    * What Thermostat owns once the put succeeded (see `ownedAfter`). Unset for the direct strategy (`value`, direct);
    * set for the initial value the autoscaling strategy puts before Application Auto Scaling can take over.
@@ -92,6 +100,12 @@ export interface RegisterScalableTargetDecision extends DecisionBase {
   readonly adopt: boolean;
   /** The provisioned-concurrency config under the target is (or is about to be) Thermostat's: recorded as such. */
   readonly ownsConfig: boolean;
+  /** Set on the write that adopts the qualifier: what its owner had (see ManagedRecord.original). */
+  readonly original?: AdoptedOriginal;
+  /** Scaling policies of the previous owner removed on adoption (recorded in `original`, put back on release). */
+  readonly removePolicies?: readonly string[];
+  /** Releasing an adopted qualifier: Thermostat's own scaling policy goes and these are put back. */
+  readonly restorePolicies?: readonly ScalingPolicySnapshot[];
 }
 
 /** DeregisterScalableTarget of a target Thermostat registered (or adopted). */

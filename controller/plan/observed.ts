@@ -64,12 +64,29 @@ export type ManagedProvisioned =
       readonly ownsConfig?: boolean;
     };
 
+/** A scaling policy as Application Auto Scaling describes it: enough to put it back exactly. */
+export interface ScalingPolicySnapshot {
+  readonly name: string;
+  readonly policyType: string;
+  /** TargetTrackingScalingPolicyConfiguration or StepScalingPolicyConfiguration, as described. */
+  readonly configuration: Readonly<Record<string, unknown>>;
+}
+
+/** What a qualifier had before Thermostat adopted it: what releasing it restores. */
+export interface AdoptedOriginal {
+  readonly provisioned: number | null;
+  readonly scalableTarget: ScalableTargetObservation | null;
+  readonly scalingPolicies: readonly ScalingPolicySnapshot[];
+}
+
 export interface ManagedRecord {
   readonly function: string;
   readonly qualifier: string | undefined;
   readonly provisioned?: ManagedProvisioned;
   /** True when Thermostat took the qualifier over from another owner because the policy said `adopt`. */
   readonly adopted?: boolean;
+  /** Recorded at adoption: what the owner had, restored when Thermostat lets go (never deleted). */
+  readonly original?: AdoptedOriginal;
   /** Epoch ms of the first write. */
   readonly since: number;
 }
@@ -100,6 +117,11 @@ export interface TargetObservation {
   readonly provisioned?: ProvisionedObservation | null;
   readonly scalableTarget?: ScalableTargetObservation | null;
   readonly scalingPolicy?: ScalingPolicyObservation | null;
+  /**
+   * Scaling policies someone else attached to the qualifier's scalable target (read when a policy may adopt it);
+   * undefined when not read.
+   */
+  readonly foreignScalingPolicies?: readonly ScalingPolicySnapshot[];
   readonly managed?: ManagedRecord;
   /** Planning time (epoch ms) of the last tick that pinged this target. */
   readonly lastPingAt?: number;

@@ -29,6 +29,13 @@ export function buildEvents(report: RunReport, bus: string, source = EVENT_SOURC
       durationMs: report.durationMs,
       totals: report.totals,
       skipped: report.skipped.length,
+      // Which causes, so a rule or a query can tell a slow tick from an unreadable budget without the target list.
+      skippedBy: Object.fromEntries(
+        [...new Set(report.skipped.map((skipped) => skipped.cause))].map((cause) => [
+          cause,
+          report.skipped.filter((skipped) => skipped.cause === cause).length,
+        ]),
+      ),
       policyIssues: report.policies.issues.length,
     }),
   ];

@@ -21,11 +21,20 @@ export const METRIC = {
   TickDuration: 'TickDuration',
   ProvisionedRequested: 'ProvisionedRequested',
   ProvisionedAllocated: 'ProvisionedAllocated',
+  TicksPartial: 'TicksPartial',
+  TargetsSkipped: 'TargetsSkipped',
+  ProvisionedFailed: 'ProvisionedFailed',
 } as const;
 
-export function emitMetrics(sink: MetricsSink, report: RunReport): void {
+/**
+ * Totals every tick (a bounded set, whatever the number of targets), and per-target metrics only for the targets in
+ * `detailed` (policy keys or `name:qualifier`): each distinct `Target` value is another billed custom metric, so
+ * per-target detail otherwise lives in the structured log lines and the EventBridge events.
+ */
+export function emitMetrics(sink: MetricsSink, report: RunReport, detailed: ReadonlySet<string> = new Set()): void {
   if (report.status === 'duplicate' || report.status === 'in-progress') return;
   for (const target of report.targets) {
+    if (!detailed.has(target.key) && !detailed.has(target.target)) continue;
     sink.addDimension('Target', target.target);
     if (target.warm) {
       sink.addMetric(METRIC.PingsSent, 'Count', target.warm.pingsSent);
@@ -48,6 +57,9 @@ export function emitMetrics(sink: MetricsSink, report: RunReport): void {
   sink.addMetric(METRIC.Shortfall, 'Count', totals.shortfall);
   sink.addMetric(METRIC.PingFailures, 'Count', totals.pingFailures);
   sink.addMetric(METRIC.TargetFailures, 'Count', totals.targetFailures);
+  sink.addMetric(METRIC.TicksPartial, 'Count', report.status === 'partial' ? 1 : 0);
+  sink.addMetric(METRIC.TargetsSkipped, 'Count', report.skipped.length);
+  sink.addMetric(METRIC.ProvisionedFailed, 'Count', totals.provisionedFailed);
   sink.addMetric(METRIC.TickDuration, 'Milliseconds', report.durationMs);
   sink.publishStoredMetrics();
 }

@@ -14,6 +14,23 @@ export interface WarmReport extends WarmCounts {
   readonly note?: string;
 }
 
+/**
+ * Why a target did not get everything it wanted this tick, through no fault of its own function: each makes the tick
+ * `partial` and is retried next tick.
+ * - `time-budget`: not started, or rounds not sent, because the invocation's time was up;
+ * - `rate-limit`: a control-plane call's turn under the rate limit came after the time budget;
+ * - `budget-unknown`: the account's concurrency could not be read and the policy sets no absolute budget;
+ * - `not-observed`: what is deployed could not be read, so nothing was written blind;
+ * - `state`: the state table could not record what a write was about to do, so the write was not made.
+ */
+export type ShortCause = 'time-budget' | 'rate-limit' | 'budget-unknown' | 'not-observed' | 'state';
+
+export interface SkippedTarget {
+  readonly key: string;
+  readonly cause: ShortCause;
+  readonly reason: string;
+}
+
 export interface TargetReport {
   readonly key: string;
   readonly function: string;
@@ -31,11 +48,14 @@ export interface TargetReport {
     readonly allocated?: number;
   };
   readonly failure?: { readonly kind: string; readonly message: string };
-  readonly state?: 'saved' | 'stale' | 'unchanged';
+  /** Set when the target did not get all it wanted this tick (it is also listed in the run's `skipped`). */
+  readonly short?: { readonly cause: ShortCause; readonly reason: string };
+  readonly state?: 'saved' | 'stale' | 'unchanged' | 'failed';
 }
 
 export interface RunTotals {
   readonly targets: number;
+  /** Targets at least one ping was sent to. */
   readonly pinged: number;
   readonly pingsSent: number;
   readonly environmentsProven: number;
@@ -44,13 +64,15 @@ export interface RunTotals {
   readonly pingFailures: number;
   readonly targetFailures: number;
   readonly provisionedChanges: number;
+  /** Targets whose provisioned-concurrency allocation is FAILED (they are kept warm with pings meanwhile). */
+  readonly provisionedFailed: number;
   readonly byOutcome: Readonly<Record<PingOutcomeKind, number>>;
 }
 
 export type RunStatus =
   /** Every target of the shard was handled. */
   | 'completed'
-  /** The time budget ran out; `skipped` says which targets were not started. */
+  /** Some targets did not get all they wanted (time, rate limit, unknown budget…); `skipped` says which and why. */
   | 'partial'
   /** Another delivery of the same tick already completed it: nothing was done. */
   | 'duplicate'
@@ -69,7 +91,8 @@ export interface RunReport {
   readonly accountError?: string;
   readonly totals: RunTotals;
   readonly targets: readonly TargetReport[];
-  readonly skipped: ReadonlyArray<{ readonly key: string; readonly reason: string }>;
+  /** Every target that did not get all it wanted, with the reason: not started, or started and cut short. */
+  readonly skipped: readonly SkippedTarget[];
   /** State items that could not be read whole, each reported by the one tick that found and rebuilt it. */
   readonly stateCorrupt?: readonly StateCorruption[];
   readonly shards?: { readonly dispatched: number; readonly failed: ReadonlyArray<{ index: number; error: string }> };
@@ -85,9 +108,11 @@ export function totalsOf(targets: readonly TargetReport[]): RunTotals {
   let shortfall = 0;
   let pingFailures = 0;
   let provisionedChanges = 0;
+  let provisionedFailed = 0;
   for (const target of targets) {
+    if (target.failure?.kind === PROVISIONED_FAILED) provisionedFailed += 1;
     if (target.warm) {
-      pinged += 1;
+      if (target.warm.pingsSent > 0) pinged += 1;
       pingsSent += target.warm.pingsSent;
       environmentsProven += target.warm.proven;
       coldEnvironments += target.warm.cold;
@@ -107,8 +132,12 @@ export function totalsOf(targets: readonly TargetReport[]): RunTotals {
     pingFailures,
     targetFailures: targets.filter((target) => target.status === 'failed').length,
     provisionedChanges,
+    provisionedFailed,
     byOutcome,
   };
 }
+
+/** Failure kind of a target whose provisioned-concurrency allocation Lambda reports as FAILED. */
+export const PROVISIONED_FAILED = 'provisioned-failed';
 
 export const EMPTY_TOTALS: RunTotals = totalsOf([]);

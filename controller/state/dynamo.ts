@@ -4,11 +4,12 @@ import { errorName, StateStoreError } from '../errors';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
 import { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
-import type { ClaimResult, StateStore, TargetState, TickClaim } from './store';
+import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
 
 const PK = STATE_TABLE.partitionKey;
 const TARGET = 'target#';
 const LAST_TICK = 'meta#last-tick';
+const INTENT = 'intent#';
 const tickPk = (claim: Pick<TickClaim, 'tickId' | 'shard'>) => `tick#${claim.tickId}#${claim.shard}`;
 
 const S = (value: string): AttributeValue => ({ S: value });
@@ -215,6 +216,116 @@ export class DynamoStateStore implements StateStore {
     if (tickId !== undefined && tickId > tickCeiling(this.now())) return undefined;
     return item && tickId ? { tickId, finishedAt: num(item, 'finishedAt') ?? 0 } : undefined;
   }
+
+  async recordIntent(intent: OwnershipIntent): Promise<void> {
+    try {
+      await this.dynamo.putItem({
+        TableName: this.tableName,
+        Item: {
+          [PK]: S(INTENT + intent.key),
+          tickId: S(intent.tickId),
+          intent: S(JSON.stringify(intent)),
+        },
+        // A run that lost its lease must not replace the intent of a newer tick.
+        ConditionExpression: 'attribute_not_exists(#pk) OR tickId <= :tick',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':tick': S(intent.tickId) },
+      });
+    } catch (error) {
+      throw new StateStoreError(`state table ${this.tableName}: recording the intent for ${intent.key} failed`, {
+        cause: error,
+      });
+    }
+  }
+
+  async clearIntent(key: string, tickId: string): Promise<void> {
+    try {
+      await this.dynamo.deleteItem({
+        TableName: this.tableName,
+        Key: { [PK]: S(INTENT + key) },
+        ConditionExpression: 'tickId = :tick',
+        ExpressionAttributeValues: { ':tick': S(tickId) },
+      });
+    } catch (error) {
+      // Gone already, or a newer tick's: either way not ours to remove.
+      if (isConditionFailure(error)) return;
+      throw new StateStoreError(`state table ${this.tableName}: clearing the intent for ${key} failed`, {
+        cause: error,
+      });
+    }
+  }
+
+  async loadIntents(keys: readonly string[]): Promise<Map<string, OwnershipIntent>> {
+    const found = new Map<string, OwnershipIntent>();
+    const unique = [...new Set(keys)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let pending: Record<string, AttributeValue>[] = unique
+        .slice(start, start + 100)
+        .map((key) => ({ [PK]: S(INTENT + key) }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === 5) {
+          throw new StateStoreError(`state table ${this.tableName}: ${pending.length} intents stayed unprocessed`);
+        }
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const batch = pending;
+        const response = await this.call('reading intents', () =>
+          this.dynamo.batchGetItem({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? []) {
+          const intent = intentFromItem(item);
+          if (intent) found.set(intent.key, intent);
+        }
+        pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async listIntents(): Promise<OwnershipIntent[]> {
+    const intents: OwnershipIntent[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.call('listing intents', () =>
+        this.dynamo.scan({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(#pk, :intent)',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':intent': S(INTENT) },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const intent = intentFromItem(item);
+        if (intent) intents.push(intent);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return intents;
+  }
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** An intent item, or undefined when it cannot be read (it is then as if none had been recorded). */
+function intentFromItem(item: Record<string, AttributeValue>): OwnershipIntent | undefined {
+  const parsed = parseJson<Partial<OwnershipIntent> | undefined>(str(item, 'intent'), undefined);
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    typeof parsed.key !== 'string' ||
+    typeof parsed.tickId !== 'string' ||
+    typeof parsed.at !== 'number'
+  ) {
+    return undefined;
+  }
+  return parsed as OwnershipIntent;
 }
 
 function fromItem(item: Record<string, AttributeValue>, ceiling: string): TargetState {

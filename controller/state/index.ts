@@ -4,6 +4,7 @@ export { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
 export {
   type ClaimResult,
   MemoryStateStore,
+  type OwnershipIntent,
   type PingRecord,
   type StateCorruption,
   type StateStore,

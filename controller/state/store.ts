@@ -1,3 +1,4 @@
+import { StateStoreError } from '../errors';
 import type { FunctionFacts } from '../observe/caches';
 import type { ManagedRecord, TrafficHistory } from '../plan';
 import { refuseFutureTick } from './future-tick';
@@ -60,6 +61,22 @@ export interface TickClaim {
 export type ClaimResult = 'claimed' | 'done' | 'running';
 
 /**
+ * Write-ahead record of ownership: saved before a target's first provisioned-concurrency or Application Auto Scaling
+ * write, removed once the target's state (with the new `managed` record) is saved. One left behind means the writes
+ * may have happened unrecorded; the next tick reconciles it with what is deployed (see act/intent.ts).
+ */
+export interface OwnershipIntent {
+  readonly key: string;
+  readonly tickId: string;
+  /** What Thermostat owns once every write succeeded (undefined: nothing, e.g. a release). */
+  readonly after?: ManagedRecord;
+  /** What it owned before the writes. */
+  readonly before?: ManagedRecord;
+  /** Epoch ms it was recorded. */
+  readonly at: number;
+}
+
+/**
  * Where the controller keeps what must survive between ticks. Every write is conditional, so a duplicated
  * scheduled delivery can never apply the same tick twice.
  */
@@ -80,12 +97,23 @@ export interface StateStore {
   /** Records the newest completed tick (never moves backwards). */
   markLastTick(tickId: string, finishedAt: number): Promise<void>;
   lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined>;
+  /**
+   * Records an intent, replacing an older tick's for the same target; rejects (StateStoreError) when a newer tick's
+   * is there: the run holding the older tick lost its lease and must not write.
+   */
+  recordIntent(intent: OwnershipIntent): Promise<void>;
+  /** Removes the target's intent if it is still the one `tickId` recorded. */
+  clearIntent(key: string, tickId: string): Promise<void>;
+  loadIntents(keys: readonly string[]): Promise<Map<string, OwnershipIntent>>;
+  /** Every intent in the table (for targets whose policy is gone). */
+  listIntents(): Promise<OwnershipIntent[]>;
 }
 
 /** An in-process store with the same rules, for the CLI's local runs and for tests of the run loop. */
 export class MemoryStateStore implements StateStore {
   readonly ticks = new Map<string, { status: 'running' | 'done'; runId: string; leaseUntil: number }>();
   readonly targets = new Map<string, TargetState>();
+  readonly intents = new Map<string, OwnershipIntent>();
   private last: { tickId: string; finishedAt: number } | undefined;
 
   /** @param now the clock ticks are checked against (epoch ms). */
@@ -136,5 +164,25 @@ export class MemoryStateStore implements StateStore {
 
   async lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined> {
     return this.last;
+  }
+
+  async recordIntent(intent: OwnershipIntent): Promise<void> {
+    const existing = this.intents.get(intent.key);
+    if (existing !== undefined && existing.tickId > intent.tickId) {
+      throw new StateStoreError(`a newer tick (${existing.tickId}) recorded an intent for ${intent.key}`);
+    }
+    this.intents.set(intent.key, intent);
+  }
+
+  async clearIntent(key: string, tickId: string): Promise<void> {
+    if (this.intents.get(key)?.tickId === tickId) this.intents.delete(key);
+  }
+
+  async loadIntents(keys: readonly string[]): Promise<Map<string, OwnershipIntent>> {
+    return new Map(keys.flatMap((key) => (this.intents.has(key) ? [[key, this.intents.get(key)!]] : [])));
+  }
+
+  async listIntents(): Promise<OwnershipIntent[]> {
+    return [...this.intents.values()];
   }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,8 @@ import { join } from 'node:path';
  */
 const ASSET = join(__dirname, '..', '..', 'dist', 'assets', 'controller');
 const BUNDLE = join(ASSET, 'index.js');
+/** Source map and esbuild metafile: kept for local debugging, outside what Lambda downloads. */
+const DEBUG = join(__dirname, '..', '..', 'dist', 'debug', 'controller');
 const CEILING_BYTES = 300 * 1024;
 
 interface Metafile {
@@ -20,7 +22,7 @@ interface Metafile {
 }
 
 function bundledInputs(): string[] {
-  const meta = JSON.parse(readFileSync(join(ASSET, 'meta.json'), 'utf8')) as Metafile;
+  const meta = JSON.parse(readFileSync(join(DEBUG, 'meta.json'), 'utf8')) as Metafile;
   const output = Object.entries(meta.outputs).find(([file]) => file.endsWith('/index.js'));
   if (output === undefined) throw new Error('meta.json names no index.js output');
   return Object.entries(output[1].inputs)
@@ -39,6 +41,67 @@ describe('the controller bundle', () => {
 
   it(`stays below ${CEILING_BYTES / 1024} KiB`, () => {
     expect(statSync(BUNDLE).size).toBeLessThan(CEILING_BYTES);
+  });
+
+  it('ships only the code: the source map and the metafile stay outside the asset, with no link to them', () => {
+    expect(readdirSync(ASSET)).toEqual(['index.js']);
+    expect(readFileSync(BUNDLE, 'utf8')).not.toContain('sourceMappingURL');
+    expect(readdirSync(DEBUG).sort()).toEqual(['index.js.map', 'meta.json']);
+    const map = JSON.parse(readFileSync(join(DEBUG, 'index.js.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources).toEqual(expect.arrayContaining([expect.stringMatching(/controller\/run\.ts$/)]));
+  });
+
+  /** Whether building the runtime from the bundle evaluated the X-Ray SDK (cls-hooked registers its namespace). */
+  function xrayLoaded(env: Record<string, string>): boolean {
+    const script = `
+      require('node:fs').writeFileSync(${JSON.stringify(join(tmpdir(), `thermostat-tracing-${process.pid}.json`))}, '{"policies":[]}');
+      const { createRuntime } = require(${JSON.stringify(BUNDLE)});
+      const runtime = createRuntime(${JSON.stringify({
+        THERMOSTAT_TABLE: 'state',
+        THERMOSTAT_POLICY_FILE: join(tmpdir(), `thermostat-tracing-${process.pid}.json`),
+        AWS_REGION: 'us-east-1',
+        ...env,
+      })});
+      for (const client of Object.values(runtime.clients)) client.destroy();
+      process.stdout.write(JSON.stringify(Object.keys(process.namespaces ?? {})));`;
+    const { AWS_LAMBDA_FUNCTION_NAME: _name, THERMOSTAT_TABLE: _table, ...parent } = process.env;
+    const namespaces = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: parent, encoding: 'utf8' }));
+    return (namespaces as string[]).includes('AWSXRay');
+  }
+
+  it('loads only the Lambda and DynamoDB SDK clients at init; the others on first use', () => {
+    const script = `
+      require('node:fs').writeFileSync(${JSON.stringify(join(tmpdir(), `thermostat-lazy-${process.pid}.json`))}, '{"policies":[]}');
+      const { createRuntime } = require(${JSON.stringify(BUNDLE)});
+      const loaded = () => [...new Set(Object.keys(require.cache).flatMap((file) => file.match(/@aws-sdk\\/client-[a-z-]+/g) ?? []))].sort();
+      const runtime = createRuntime(${JSON.stringify({
+        THERMOSTAT_TABLE: 'state',
+        THERMOSTAT_POLICY_FILE: join(tmpdir(), `thermostat-lazy-${process.pid}.json`),
+        THERMOSTAT_EVENT_BUS: 'bus',
+        AWS_REGION: 'us-east-1',
+        AWS_LAMBDA_FUNCTION_NAME: 'controller',
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      })});
+      const atInit = loaded();
+      for (const client of Object.values(runtime.clients)) client.destroy();
+      process.stdout.write(JSON.stringify({ atInit, after: loaded() }));`;
+    const { AWS_LAMBDA_FUNCTION_NAME: _name, THERMOSTAT_TABLE: _table, ...parent } = process.env;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: parent, encoding: 'utf8' }));
+    expect(result.atInit).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-lambda']);
+    // built when asked for (here: to be destroyed)
+    expect(result.after).toEqual([
+      '@aws-sdk/client-application-auto-scaling',
+      '@aws-sdk/client-cloudwatch',
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-eventbridge',
+      '@aws-sdk/client-lambda',
+    ]);
+  });
+
+  it('loads the tracer and the X-Ray SDK only when tracing is on', () => {
+    expect(xrayLoaded({ AWS_LAMBDA_FUNCTION_NAME: 'controller', POWERTOOLS_TRACE_ENABLED: 'false' })).toBe(false);
+    expect(xrayLoaded({})).toBe(false);
+    expect(xrayLoaded({ AWS_LAMBDA_FUNCTION_NAME: 'controller' })).toBe(true);
   });
 });
 

@@ -196,12 +196,15 @@ describe('run', () => {
     expect(deadlines[0]).toBeGreaterThanOrEqual(before + 5_000);
     expect(deadlines[0]).toBeLessThanOrEqual(Date.now() + 5_000);
     expect(lambda.count('getFunction')).toBe(1);
-    const statuses = report.targets.map((t) => t.status).sort();
-    expect(statuses).toEqual(['failed', 'failed', 'ok']);
-    for (const target of report.targets.filter((t) => t.status === 'failed'))
-      expect(target.failure).toEqual({
-        kind: 'unreadable',
-        message: expect.stringMatching(/^GetFunction failed: not sent: .* past the tick's time budget$/),
+    // The two whose reads could not be sent in time are not failures of theirs: skipped, said why, tick partial.
+    expect(report.targets.map((t) => t.status)).toEqual(['ok']);
+    expect(report.status).toBe('partial');
+    expect(report.skipped).toHaveLength(2);
+    for (const skipped of report.skipped)
+      expect(skipped).toEqual({
+        key: expect.stringMatching(/^[abc]:live$/),
+        cause: 'rate-limit',
+        reason: expect.stringMatching(/^GetFunction not sent: .* past the tick's time budget; retried next tick$/),
       });
   }, 10_000);
 });

@@ -71,7 +71,7 @@ describe('warm targets and provisioned concurrency', () => {
     expect(report.totals.pingsSent).toBe(sent);
   });
 
-  it('falls back to pings when the allocation FAILED, and classifies them', async () => {
+  it('falls back to pings when the allocation FAILED, counts that as a failure, and classifies the pings', async () => {
     // Every environment of version 1 fails its init: the allocation FAILED, and so do on-demand cold starts.
     const fault = harness.emulator.injectFault({
       kind: 'initFailure',
@@ -79,9 +79,10 @@ describe('warm targets and provisioned concurrency', () => {
       qualifier: '1',
       message: 'cannot reach the config bucket',
     });
-    const controller = harness.controller([
-      { function: 'fragile', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } },
-    ]);
+    const controller = harness.controller(
+      [{ function: 'fragile', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } }],
+      { THERMOSTAT_EVENT_BUS: 'coverage-bus' },
+    );
     const requested = await controller.tick('2026-11-23T11:00:00Z');
     expect(requested.targets[0].decisions.map((d) => d.kind)).toEqual(['put-provisioned']);
     // While it allocates, pings would only race the allocation.
@@ -110,9 +111,12 @@ describe('warm targets and provisioned concurrency', () => {
     ]);
     expect(first.provisioned).toEqual({ changes: [], requested: 2, allocated: 0 });
     expect(first.status).toBe('failed');
+    // The FAILED allocation is the failure; what the pings met is said too.
     expect(first.failure).toEqual({
-      kind: 'function-error',
-      message: expect.stringContaining('cannot reach the config bucket'),
+      kind: 'provisioned-failed',
+      message: expect.stringMatching(
+        /^provisioned concurrency 2 on fragile:live is FAILED: FUNCTION_ERROR_INIT_FAILURE; kept warm with pings meanwhile; the pings failed too \(function-error: .*cannot reach the config bucket/,
+      ),
     });
     expect(first.warm).toMatchObject({ proven: 0, answered: 0, stoppedBy: 'function-error' });
     expect(first.warm!.pingsSent).toBeGreaterThanOrEqual(1);
@@ -125,7 +129,18 @@ describe('warm targets and provisioned concurrency', () => {
     const second = recovered.targets[0];
     expect(second.decisions.map((d) => d.kind)).toEqual(['keep-provisioned', 'ping']);
     expect(second.decisions[1].reason).toContain('kept warm with pings because the allocation FAILED');
-    expect(second).toMatchObject({ status: 'ok', warm: { wanted: 2, proven: 2, shortfall: 0, cold: 2 } });
+    expect(second).toMatchObject({ warm: { wanted: 2, proven: 2, shortfall: 0, cold: 2 } });
+    // Warm, yet still a failure while the allocation stays FAILED: counted, alarmed on and published.
+    expect(second).toMatchObject({ status: 'failed', failure: { kind: 'provisioned-failed' } });
+    expect(recovered.totals).toMatchObject({ provisionedFailed: 1, targetFailures: 1 });
+    expect(controller.metrics.totals()).toMatchObject({ ProvisionedFailed: 1, TargetFailures: 1 });
+    const failedEvents = harness.emulator
+      .events()
+      .filter((event) => event.eventBusName === 'coverage-bus' && event.detailType === 'Thermostat Target Failed')
+      .map((event) => event.detail as { runId: string; failure: { kind: string } });
+    expect(failedEvents.filter((detail) => detail.runId === recovered.runId)).toEqual([
+      expect.objectContaining({ failure: expect.objectContaining({ kind: 'provisioned-failed' }) }),
+    ]);
     expect(second.provisioned?.changes).toEqual([]);
     expect(functionOf('fragile').provisioned).toEqual([expect.objectContaining({ status: 'FAILED' })]);
     expect(harness.emulator.environments('fragile').filter((env) => !env.provisioned)).toHaveLength(2);

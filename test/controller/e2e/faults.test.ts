@@ -35,7 +35,12 @@ describe('each fault class is reported for its own target while the others succe
         { function: 'broken-init', qualifier: 'live', warm: { concurrency: 1 } },
         { function: 'no-helper', qualifier: 'live', warm: { concurrency: 1 } },
       ],
-      { THERMOSTAT_EVENT_BUS: 'thermostat-bus', THERMOSTAT_MAX_ROUNDS: '2', THERMOSTAT_CALL_TIMEOUT_MS: '3000' },
+      {
+        THERMOSTAT_EVENT_BUS: 'thermostat-bus',
+        THERMOSTAT_MAX_ROUNDS: '2',
+        THERMOSTAT_CALL_TIMEOUT_MS: '3000',
+        THERMOSTAT_DETAILED_METRICS: 'throttled:live,healthy:live',
+      },
     );
     const report = await controller.tick('2026-11-23T10:00:00Z');
     expect(report.status).toBe('completed');
@@ -146,7 +151,11 @@ describe('idempotency and time', () => {
     // the function takes to answer.
     const remainingMs = 15_000;
     const report = await controller.tick('2026-11-23T15:00:00Z', remainingMs);
-    expect(report.status).toBe('completed');
+    // The environment was not proven: the tick did not do what it wanted, and says so.
+    expect(report.status).toBe('partial');
+    expect(report.skipped).toEqual([
+      { key: 'stuck:live', cause: 'time-budget', reason: expect.stringContaining('0 of 1 environments proven') },
+    ]);
     expect(report.durationMs).toBeLessThan(remainingMs);
     expect(report.targets[0].warm).toMatchObject({ pingsSent: 1, rounds: 1, stoppedBy: 'time-budget', shortfall: 1 });
     expect(report.targets[0].warm?.outcomes['timed-out']).toBe(1);

@@ -62,6 +62,8 @@ beforeAll(async () => {
       ),
       THERMOSTAT_EVENT_BUS: 'thermostat',
       THERMOSTAT_SHARD_SIZE: '2',
+      // Per-target metrics are opt-in (each Target value is a billed custom metric).
+      THERMOSTAT_DETAILED_METRICS: 't1:live',
       POWERTOOLS_SERVICE_NAME: 'thermostat-e2e',
     },
   });

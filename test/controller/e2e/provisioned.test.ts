@@ -70,7 +70,7 @@ const changesOf = (report: RunReport) =>
 describe('provisioned concurrency, direct strategy', () => {
   it('reaches READY, then reconciles a policy change with exactly one write', async () => {
     const policy = (min: number) => [{ function: 'pc', qualifier: 'live', mode: 'provisioned', provisioned: { min } }];
-    const first = harness.controller(policy(2));
+    const first = harness.controller(policy(2), { THERMOSTAT_DETAILED_METRICS: 'pc:live' });
     const created = await first.tick('2026-11-23T10:00:00Z');
     expect(created.targets[0].provisioned?.changes).toEqual([
       expect.objectContaining({ action: 'put-provisioned', from: 'none', to: '2', status: 'IN_PROGRESS' }),
@@ -171,18 +171,21 @@ describe('provisioned concurrency, autoscaling strategy', () => {
   });
 
   it('examples/policies/nightly-batch.yaml’s shape: READY with 2 in the window, and no provisioned concurrency after it', async () => {
-    const controller = harness.controller([
-      {
-        function: 'nightly',
-        qualifier: 'live',
-        mode: 'off',
-        timezone: 'UTC',
-        provisioned: { strategy: 'autoscaling', utilization: 0.7 },
-        windows: [
-          { name: 'nightly-run', from: '00:40', to: '03:00', mode: 'provisioned', provisioned: { min: 2, max: 4 } },
-        ],
-      },
-    ]);
+    const controller = harness.controller(
+      [
+        {
+          function: 'nightly',
+          qualifier: 'live',
+          mode: 'off',
+          timezone: 'UTC',
+          provisioned: { strategy: 'autoscaling', utilization: 0.7 },
+          windows: [
+            { name: 'nightly-run', from: '00:40', to: '03:00', mode: 'provisioned', provisioned: { min: 2, max: 4 } },
+          ],
+        },
+      ],
+      { THERMOSTAT_DETAILED_METRICS: 'nightly:live' },
+    );
     const before = await controller.tick('2026-11-23T00:39:00Z');
     expect(before.targets[0].decisions).toEqual([expect.objectContaining({ kind: 'skip', reason: 'mode is off' })]);
 
@@ -343,13 +346,11 @@ describe('provisioned concurrency, autoscaling strategy', () => {
     await until(() => provisionedOf('shared')[0]?.status === 'READY', 'READY');
     expect(provisionedOf('shared')).toEqual([expect.objectContaining({ requested: 2, allocated: 2 })]);
 
-    // Adopting made it Thermostat's: off now removes it.
+    // Adopted, never taken: off hands it back as it was (their config of 1, no scalable target), nothing deleted.
     const released = await harness.controller(policy(true, 'off')).tick('2026-11-23T14:03:00Z');
-    expect(changesOf(released)).toEqual([
-      'deregister-scalable-target min 2, max 4 → none',
-      'delete-provisioned 2 → none',
-    ]);
-    expect(provisionedOf('shared')).toEqual([]);
+    expect(changesOf(released)).toEqual(['deregister-scalable-target min 2, max 4 → none', 'put-provisioned 2 → 1']);
+    expect(provisionedOf('shared')).toEqual([expect.objectContaining({ requested: 1 })]);
+    expect(await scalableTarget('shared')).toBeUndefined();
   });
 });
 

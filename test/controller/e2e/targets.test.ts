@@ -62,6 +62,8 @@ describe('THERMOSTAT_TARGETS: policies act on the deployed functions the constru
           'inbox:$LATEST': arn(INBOX),
           'Batch-t2:version': arn(BATCH, '1'),
         }),
+        // Per-target metrics for opted-in targets only: by policy key or by the deployed name.
+        THERMOSTAT_DETAILED_METRICS: `checkout-api:live, ${INBOX}`,
       },
     );
     const report = await controller.tick('2026-11-23T10:00:00Z');
@@ -160,6 +162,7 @@ describe('THERMOSTAT_TARGETS: policies act on the deployed functions the constru
           'ledger:live': arn(LEDGER),
           'gone:live': arn('Stack-Gone-1A2B3C', 'live'),
         }),
+        THERMOSTAT_DETAILED_METRICS: 'gone:live',
       },
     );
     const invocationsBefore = Object.fromEntries(

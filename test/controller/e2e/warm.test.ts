@@ -18,11 +18,14 @@ describe('warm-up pings through the real handler composition, SDK clients and em
     // One round per target (PingsSent 16) needs every ping of a round to arrive while the others are held: a
     // hold of a second, not the default 250 ms, keeps that true when CI's two cores are busy.
     const warmth = (concurrency: number) => ({ concurrency, holdMs: 1_000 });
-    const controller = harness.controller([
-      { function: 'one', qualifier: 'live', warm: warmth(1) },
-      { function: 'five', qualifier: 'live', warm: warmth(5) },
-      { function: 'ten', qualifier: 'live', warm: warmth(10) },
-    ]);
+    const controller = harness.controller(
+      [
+        { function: 'one', qualifier: 'live', warm: warmth(1) },
+        { function: 'five', qualifier: 'live', warm: warmth(5) },
+        { function: 'ten', qualifier: 'live', warm: warmth(10) },
+      ],
+      { THERMOSTAT_DETAILED_METRICS: 'ten:live' },
+    );
     const report = await controller.tick('2026-11-23T10:00:00Z');
     expect(report.status).toBe('completed');
     expect(report.totals).toMatchObject({ targets: 3, environmentsProven: 16, shortfall: 0, targetFailures: 0 });
@@ -36,8 +39,9 @@ describe('warm-up pings through the real handler composition, SDK clients and em
     expect(started.sort()).toEqual([...proven].sort());
     expect(report.totals.coldEnvironments).toBe(16);
 
-    // Metrics: per target with the Target dimension, totals without.
+    // Metrics: per target with the Target dimension (only for the target opted in), totals without.
     expect(controller.metrics.forTarget('ten:live')).toMatchObject({ EnvironmentsProven: 10, Shortfall: 0 });
+    expect(controller.metrics.forTarget('five:live')).toBeUndefined();
     expect(controller.metrics.totals()).toMatchObject({ EnvironmentsProven: 16, PingsSent: 16 });
 
     // Five minutes later the same environments answer, warm.

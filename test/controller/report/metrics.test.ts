@@ -68,7 +68,7 @@ describe('emitMetrics', () => {
 
   it('uses the dashboard’s names: per target with exactly the Target dimension, totals with none', () => {
     const sink = new MemoryMetrics();
-    emitMetrics(sink, report);
+    emitMetrics(sink, report, new Set(['api:live', 'pc:live']));
     expect(sink.published).toEqual([
       {
         dimensions: { Target: 'api:live' },
@@ -94,6 +94,9 @@ describe('emitMetrics', () => {
           Shortfall: 1,
           PingFailures: 1,
           TargetFailures: 1,
+          TicksPartial: 0,
+          TargetsSkipped: 0,
+          ProvisionedFailed: 0,
           TickDuration: 420,
         },
       },
@@ -110,8 +113,38 @@ describe('emitMetrics', () => {
         'TickDuration',
         'ProvisionedRequested',
         'ProvisionedAllocated',
+        'TicksPartial',
+        'TargetsSkipped',
+        'ProvisionedFailed',
       ].sort(),
     );
+  });
+
+  it('emits per-target metrics only for the targets opted in, and the totals always', () => {
+    const sink = new MemoryMetrics();
+    emitMetrics(sink, report, new Set(['pc:live']));
+    expect(sink.published.map((entry) => entry.dimensions)).toEqual([{ Target: 'pc:live' }, {}]);
+    const none = new MemoryMetrics();
+    emitMetrics(none, report);
+    expect(none.published).toHaveLength(1);
+    expect(none.totals()).toMatchObject({ PingsSent: 4, TargetFailures: 1 });
+  });
+
+  it('counts a partial tick, its skipped targets and FAILED provisioned concurrency in the totals', () => {
+    const failedPc = { ...targets[1], failure: { kind: 'provisioned-failed', message: 'the allocation FAILED' } };
+    const partial: RunReport = {
+      ...report,
+      status: 'partial',
+      totals: totalsOf([targets[0], failedPc]),
+      targets: [targets[0], failedPc],
+      skipped: [
+        { key: 'a:live', cause: 'time-budget', reason: 'not started' },
+        { key: 'b:live', cause: 'budget-unknown', reason: 'no budget' },
+      ],
+    };
+    const sink = new MemoryMetrics();
+    emitMetrics(sink, partial);
+    expect(sink.totals()).toMatchObject({ TicksPartial: 1, TargetsSkipped: 2, ProvisionedFailed: 1 });
   });
 
   it('emits nothing for a duplicate delivery', () => {
