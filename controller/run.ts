@@ -199,7 +199,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
   const poolSize = tickPool(account, tickShare);
   const ceilings = new Map(
-    mine.map((policy) => [policy.key, pingCeiling(policy, states.get(policy.key), tick.scheduledAt, account)]),
+    [...mine]
+      // Longest-waiting first: never pinged, then the oldest ping.
+      .sort((a, b) => (states.get(a.key)?.lastPingAt ?? -1) - (states.get(b.key)?.lastPingAt ?? -1))
+      .map((policy) => [policy.key, pingCeiling(policy, states.get(policy.key), tick.scheduledAt, account)]),
   );
   const pool = new PingPool(poolSize, pingAllowances(ceilings, poolSize));
   const planOptions = { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) };

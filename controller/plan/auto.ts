@@ -151,7 +151,6 @@ export function planAuto(input: AutoInput): AutoPlan {
   };
 }
 
-
 /**
  * Whether the load may buy provisioned units: measured over minutes by CloudWatch (proofs see only the environments
  * pings reach) or stated by the policy, and made of many short requests — a few long-running requests are a load a

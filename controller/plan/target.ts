@@ -1,5 +1,5 @@
-import type { Effective } from '../policy';
-import { allocateFairly } from './budget';
+import { BUILTIN_DEFAULTS, type Effective } from '../policy';
+import { allocateWhole } from './budget';
 import { type Decision, isWrite } from './decision';
 import { isDue } from './interval';
 import type { AccountConcurrency, AdoptedOriginal, TargetObservation } from './observed';
@@ -207,7 +207,9 @@ export function pingCeiling(
 ): number {
   if (policy.mode === 'off' || policy.mode === 'provisioned') return 0;
   const wanted =
-    policy.mode === 'auto' ? Math.max(policy.warm.concurrency, policy.provisioned.min) : policy.warm.concurrency;
+    policy.mode === 'auto'
+      ? (policy.auto.maxEnvironments ?? BUILTIN_DEFAULTS.auto.maxEnvironments)
+      : policy.warm.concurrency;
   const raised = history?.lastWanted !== undefined && wanted > history.lastWanted;
   if (!raised && !isDue(policy.warm.intervalMs, now, history?.lastPingAt)) return 0;
   let ceiling = wanted;
@@ -218,10 +220,15 @@ export function pingCeiling(
   return Math.max(0, ceiling);
 }
 
-/** Each target's share of the tick's ping pool, max-min fair over the ceilings (an infinite pool grants each its ceiling). */
+/**
+ * Each target's share of the tick's ping pool: whole ceilings in the map's order (longest-waiting first), as `plan`
+ * grants whole rounds, so a target that does not fit waits a tick instead of getting a round too small to prove what
+ * it wants; many targets then share the pool across the ticks of their interval. An infinite pool grants each its
+ * ceiling.
+ */
 export function pingAllowances(ceilings: ReadonlyMap<string, number>, pool: number): Map<string, number> {
   const keys = [...ceilings.keys()];
-  const granted = allocateFairly(
+  const granted = allocateWhole(
     keys.map((key) => ceilings.get(key)!),
     pool,
   );

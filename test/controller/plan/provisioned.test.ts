@@ -406,7 +406,7 @@ describe('auto mode', () => {
     at: NOW.getTime() - 60_000,
     environments: [],
     idleTimes: [],
-    ...(load !== undefined ? { load, loadSource, metricsAt: NOW.getTime() - 60_000 } : {}),
+    ...(load !== undefined ? { load, loadSource, metricsAt: NOW.getTime() - 60_000, metricsRate: 600 } : {}),
   });
 
   it('keeps one environment warm with pings while the load is unknown, and says so', () => {
