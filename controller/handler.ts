@@ -19,12 +19,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { DynamoApi } from './aws/ports';
 import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
 import { sdkAutoScaling, sdkDynamo, sdkEvents, sdkInvoker, sdkLambdaControl, sdkMetrics } from './aws/sdk';
+import { SharedBucket } from './aws/shared-bucket';
 import { systemClock } from './clock';
 import { WeightedSemaphore } from './concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from './config';
 import { ControllerConfigError } from './errors';
+import { type AccountStore, DynamoAccountStore } from './observe/account-store';
 import { createCaches } from './observe/caches';
 import { policySourceFromEnv } from './policies';
 import type { Policy } from './policy/core';
@@ -97,7 +100,10 @@ export function socketPoolSize(
 export interface ClientOptions {
   readonly maxSockets: number;
   readonly connectTimeoutMs: number;
-  /** SDK attempts for control-plane calls (retries honour Retry-After); pings always make one attempt. */
+  /**
+   * SDK attempts for AWS calls; pings always make one attempt, and Lambda control-plane calls make one per SDK
+   * call because the rate-limited port retries them itself (each retry passes the rate limits again).
+   */
   readonly maxAttempts: number;
   readonly region?: string;
   /** Per-service endpoints (the emulator); unset ones use the SDK's own resolution. */
@@ -149,11 +155,7 @@ export function buildClients(options: ClientOptions) {
   return {
     // Pings never retry inside the SDK: the top-up loop decides, and a throttle must shrink the next round.
     lambdaData: new LambdaClient({ ...at('lambda'), requestHandler: pingHandler, maxAttempts: 1 }),
-    lambdaControl: new LambdaClient({
-      ...at('lambda'),
-      requestHandler: controlHandler,
-      maxAttempts: options.maxAttempts,
-    }),
+    lambdaControl: new LambdaClient({ ...at('lambda'), requestHandler: controlHandler, maxAttempts: 1 }),
     autoscaling: new ApplicationAutoScalingClient({ ...at('autoscaling'), maxAttempts: options.maxAttempts }),
     cloudwatch: new CloudWatchClient({ ...at('cloudwatch'), maxAttempts: options.maxAttempts }),
     dynamo: new DynamoDBClient({ ...at('dynamodb'), maxAttempts: options.maxAttempts }),
@@ -192,12 +194,25 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   const tracer = new Tracer({ serviceName });
   for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
 
+  const dynamo = sdkDynamo(clients.dynamo);
   const deps = wireDeps({
     clients,
     policies,
     config,
     maxSockets,
-    state: new DynamoStateStore(sdkDynamo(clients.dynamo), table),
+    state: new DynamoStateStore(dynamo, table),
+    maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
+    accountStore: new DynamoAccountStore(dynamo, table),
+    ...(env.THERMOSTAT_ACCOUNT_RATE === 'off'
+      ? {}
+      : {
+          accountRate: {
+            dynamo,
+            table,
+            controlRps: numberFrom(env, 'THERMOSTAT_ACCOUNT_CONTROL_RPS', 12, 1),
+            getFunctionRps: numberFrom(env, 'THERMOSTAT_ACCOUNT_GET_FUNCTION_RPS', 80, 1),
+          },
+        }),
     log: powertoolsLog(logger),
     metrics,
     clock: systemClock,
@@ -223,6 +238,21 @@ export interface WiringInput {
   readonly controlRps: number;
   /** GetFunction requests per second (its own quota is 100/s). */
   readonly getFunctionRps: number;
+  /** Attempts per Lambda control-plane call (throttles back off with jitter, honouring Retry-After). @default 3 */
+  readonly maxAttempts?: number;
+  /**
+   * Budgets every controller and shard of the account shares through the state table (see shared-bucket.ts),
+   * in requests per second for the whole account; unset, only this controller's own limiters apply.
+   */
+  readonly accountRate?: {
+    readonly dynamo: DynamoApi;
+    readonly table: string;
+    readonly controlRps: number;
+    readonly getFunctionRps: number;
+    readonly onUnavailable?: (error: unknown) => void;
+  };
+  /** Where the last account settings read are kept (the state table), the fallback when they cannot be read. */
+  readonly accountStore?: AccountStore;
   readonly eventBus?: string;
   /** The controller's own function name, which shards invoke. */
   readonly self?: string;
@@ -234,22 +264,45 @@ export interface WiringInput {
  * a local run behaves as the deployed controller does.
  */
 export function wireDeps(input: WiringInput): RunDeps {
-  const { clients, clock, controlRps } = input;
+  const { clients, clock, controlRps, accountRate } = input;
   const limiters = {
     control: new RateLimiter(controlRps, Math.max(1, Math.floor(controlRps / 2)), clock),
     getFunction: new RateLimiter(input.getFunctionRps, 10, clock),
     autoscaling: new RateLimiter(controlRps, 5, clock),
   };
+  const bucket = (name: string, perSecond: number, callerRps: number, maxBatch: number) =>
+    accountRate &&
+    new SharedBucket({
+      dynamo: accountRate.dynamo,
+      table: accountRate.table,
+      name,
+      perSecond: Math.floor(perSecond),
+      callerRps,
+      maxBatch,
+      clock,
+      onUnavailable:
+        accountRate.onUnavailable ??
+        ((error) => input.log.warn('account-wide rate budget unavailable; local limits only for 30 s', { error })),
+    });
+  const shared = {
+    sharedControl: bucket('lambda-control', accountRate?.controlRps ?? 0, controlRps, 5),
+    sharedGetFunction: bucket('lambda-get-function', accountRate?.getFunctionRps ?? 0, input.getFunctionRps, 20),
+  };
+  const gates = [...Object.values(limiters), ...Object.values(shared).filter((gate) => gate !== undefined)];
   return {
     policies: input.policies,
-    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl), limiters),
+    lambda: rateLimitedLambda(
+      sdkLambdaControl(clients.lambdaControl),
+      { ...limiters, ...(shared.sharedControl ? shared : {}) },
+      { attempts: input.maxAttempts ?? 3, clock },
+    ),
     invoker: sdkInvoker(clients.lambdaData),
     autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling), limiters.autoscaling),
     setRateShare: (share) => {
-      for (const limiter of Object.values(limiters)) limiter.share = share;
+      for (const gate of gates) gate.share = share;
     },
     setDeadline: (deadline) => {
-      for (const limiter of Object.values(limiters)) limiter.deadline = deadline;
+      for (const gate of gates) gate.deadline = deadline;
     },
     cloudwatch: sdkMetrics(clients.cloudwatch),
     ...(input.eventBus ? { events: { api: sdkEvents(clients.events), bus: input.eventBus } } : {}),
@@ -257,7 +310,7 @@ export function wireDeps(input: WiringInput): RunDeps {
     log: input.log,
     metrics: input.metrics,
     clock,
-    caches: createCaches(),
+    caches: createCaches(input.accountStore),
     semaphore: new WeightedSemaphore(input.maxSockets),
     config: input.config,
     ...(input.self ? { self: input.self } : {}),

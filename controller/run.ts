@@ -155,7 +155,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     parallelism: config.parallelism,
     coverageReads: Math.ceil(config.coverageReads / shard.of),
   };
-  const { account, error: accountError } = await observeAccount(observeDeps);
+  const { account, error: accountError, source: accountSource } = await observeAccount(observeDeps);
   const { targets, freshFacts } = await observeTargets(observeDeps, mine, states, tick.scheduledAt, orphans);
 
   const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
@@ -204,6 +204,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     durationMs: finishedAt - startedAt,
     ...(account ? { account } : {}),
     ...(accountError ? { accountError } : {}),
+    ...(accountSource ? { accountSource } : {}),
     totals,
     targets: targetReports,
     skipped,

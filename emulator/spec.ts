@@ -48,6 +48,8 @@ export const functionSpecSchema = z.strictObject({
   description: z.string().max(256).default(''),
   /** Overrides the emulator-wide environment kind for this function. */
   environment: environmentKind.optional(),
+  /** Resource tags (GetFunction's `Tags`, ListTags), e.g. `{ "thermostat:policy": "api" }`. */
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
   /** Published versions; each starts from the function's settings and may override some. */
   versions: z.record(versionNumber, versionOverrides).default({}),
   aliases: z

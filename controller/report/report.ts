@@ -66,6 +66,8 @@ export interface RunReport {
   readonly policies: { readonly total: number; readonly inShard: number; readonly issues: readonly PolicyIssue[] };
   readonly account?: AccountConcurrency;
   readonly accountError?: string;
+  /** Where `account` came from when it is kept in the state table: read now, the last read, or a default. */
+  readonly accountSource?: 'live' | 'last-known' | 'default';
   readonly totals: RunTotals;
   readonly targets: readonly TargetReport[];
   readonly skipped: ReadonlyArray<{ readonly key: string; readonly reason: string }>;

@@ -42,6 +42,8 @@ export interface FunctionRecord {
   readonly versions: Map<string, VersionConfig>;
   readonly aliases: Map<string, AliasRecord>;
   reservedConcurrency: number | undefined;
+  /** Resource tags; replaced as a whole by TagResource-like changes. */
+  tags: Readonly<Record<string, string>>;
 }
 
 /** What a (function, qualifier) request resolves to. */
@@ -98,6 +100,7 @@ export class FunctionRegistry {
       versions,
       aliases: new Map(),
       reservedConcurrency: spec.reservedConcurrency,
+      tags: { ...spec.tags },
     };
     for (const [name, alias] of Object.entries(spec.aliases)) {
       record.aliases.set(name, this.aliasRecord(record, name, alias, `${where}, alias "${name}"`));
