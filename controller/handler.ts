@@ -3,7 +3,9 @@
  * built here once per execution environment; everything else receives them as arguments.
  *
  * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
- * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`,
+ * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`, the
+ * account-wide rate budgets (THERMOSTAT_ACCOUNT_RATE=off, THERMOSTAT_ACCOUNT_CONTROL_RPS, ..._GET_FUNCTION_RPS),
+ * tag discovery (THERMOSTAT_POLICY_TAG, THERMOSTAT_DISCOVERY_REFRESH_MS),
  * POWERTOOLS_SERVICE_NAME, Lambda's own AWS_LAMBDA_FUNCTION_NAME (the function shards invoke), and the SDK's own
  * AWS_REGION and AWS_ENDPOINT_URL_<SERVICE> (how tests and the demo point it at the local emulator).
  */
@@ -21,11 +23,20 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DynamoApi } from './aws/ports';
 import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
-import { sdkAutoScaling, sdkDynamo, sdkEvents, sdkInvoker, sdkLambdaControl, sdkMetrics } from './aws/sdk';
+import {
+  sdkAutoScaling,
+  sdkDynamo,
+  sdkEvents,
+  sdkFunctionLister,
+  sdkInvoker,
+  sdkLambdaControl,
+  sdkMetrics,
+} from './aws/sdk';
 import { SharedBucket } from './aws/shared-bucket';
 import { systemClock } from './clock';
 import { WeightedSemaphore } from './concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from './config';
+import { TagDiscovery } from './discover/tag-discovery';
 import { ControllerConfigError } from './errors';
 import { type AccountStore, DynamoAccountStore } from './observe/account-store';
 import { createCaches } from './observe/caches';
@@ -203,6 +214,10 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
     state: new DynamoStateStore(dynamo, table),
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
     accountStore: new DynamoAccountStore(dynamo, table),
+    discovery: {
+      ...(env.THERMOSTAT_POLICY_TAG ? { tag: env.THERMOSTAT_POLICY_TAG } : {}),
+      refreshMs: numberFrom(env, 'THERMOSTAT_DISCOVERY_REFRESH_MS', 5 * 60_000, 0),
+    },
     ...(env.THERMOSTAT_ACCOUNT_RATE === 'off'
       ? {}
       : {
@@ -253,6 +268,8 @@ export interface WiringInput {
   };
   /** Where the last account settings read are kept (the state table), the fallback when they cannot be read. */
   readonly accountStore?: AccountStore;
+  /** Tag discovery settings (used when the policy set has templates). */
+  readonly discovery?: { readonly tag?: string; readonly refreshMs?: number };
   readonly eventBus?: string;
   /** The controller's own function name, which shards invoke. */
   readonly self?: string;
@@ -289,13 +306,22 @@ export function wireDeps(input: WiringInput): RunDeps {
     sharedGetFunction: bucket('lambda-get-function', accountRate?.getFunctionRps ?? 0, input.getFunctionRps, 20),
   };
   const gates = [...Object.values(limiters), ...Object.values(shared).filter((gate) => gate !== undefined)];
+  const lambdaGates = { ...limiters, ...(shared.sharedControl ? shared : {}) };
+  const retry = { attempts: input.maxAttempts ?? 3, clock };
+  const lambda = rateLimitedLambda(sdkLambdaControl(clients.lambdaControl), lambdaGates, retry);
+  // Only a policy set with templates lists the account (and needs lambda:ListFunctions).
+  const discovery = input.policies.templates?.length
+    ? new TagDiscovery({
+        lister: rateLimitedLambda(sdkFunctionLister(clients.lambdaControl), lambdaGates, retry),
+        lambda,
+        clock,
+        ...input.discovery,
+      })
+    : undefined;
   return {
     policies: input.policies,
-    lambda: rateLimitedLambda(
-      sdkLambdaControl(clients.lambdaControl),
-      { ...limiters, ...(shared.sharedControl ? shared : {}) },
-      { attempts: input.maxAttempts ?? 3, clock },
-    ),
+    lambda,
+    ...(discovery ? { discovery } : {}),
     invoker: sdkInvoker(clients.lambdaData),
     autoscaling: rateLimitedAutoScaling(sdkAutoScaling(clients.autoscaling), limiters.autoscaling),
     setRateShare: (share) => {

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ControllerConfigError } from './errors';
-import { type LoadedPolicy, type PolicyDefaults, type PolicyIssue, parsePolicyValue } from './policy/core';
+import {
+  type LoadedPolicy,
+  type LoadedTemplate,
+  type PolicyDefaults,
+  type PolicyIssue,
+  parsePolicyValue,
+} from './policy/core';
 import type { PolicySource } from './run';
 
 /** The part of the full policy module (with its YAML parser) that only YAML files and directories need. */
@@ -58,13 +64,20 @@ export function readPolicyFile(path: string): PolicySource {
   if (list === undefined) return parsePolicyValue(value, path);
   const defaults = isRecord(value) && isRecord(value.defaults) ? (value.defaults as PolicyDefaults) : undefined;
   const policies: LoadedPolicy[] = [];
+  const templates: LoadedTemplate[] = [];
   const issues: PolicyIssue[] = [];
   list.forEach((entry, index) => {
     const result = parsePolicyValue(entry, `${path}[${index}]`, defaults);
     policies.push(...result.policies.map((policy) => ({ ...policy, file: path, index })));
+    for (const template of result.templates ?? []) {
+      if (templates.some((other) => other.name === template.name)) {
+        const message = `template ${JSON.stringify(template.name)} is defined twice; template names are unique`;
+        issues.push({ file: `${path}[${index}]`, path: 'template', message });
+      } else templates.push({ ...template, file: path, index });
+    }
     issues.push(...result.issues);
   });
-  return { policies, issues };
+  return templates.length > 0 ? { policies, templates, issues } : { policies, issues };
 }
 
 /**

@@ -4,12 +4,13 @@ import type { AutoScalingApi, EventsApi, LambdaControl, LambdaInvoker, MetricsAp
 import type { Clock } from './clock';
 import { mapLimit, type WeightedSemaphore } from './concurrency';
 import type { ControllerConfig } from './config';
+import { type Discovery, discoverTargets, discoveryReport } from './discover/discover';
 import { describeError } from './errors';
 import type { ObservationCaches } from './observe/caches';
 import { invalidateFunction, observeAccount, observeTargets } from './observe/observe';
 import { warmTarget } from './ping/warm';
 import { type AutoChooser, type Decision, type PingDecision, plan, tickShareOf } from './plan';
-import type { Effective, LoadedPolicy, PolicyIssue } from './policy/core';
+import type { Effective, LoadedPolicy, LoadedTemplate, PolicyIssue } from './policy/core';
 import { resolvePolicy } from './policy/core';
 import { buildEvents, publishEvents } from './report/events';
 import { type Log, logTargets } from './report/log';
@@ -22,6 +23,8 @@ import { inShard, readTick, type ShardEvent, type Tick } from './tick';
 /** The policy set as loaded once per execution environment. */
 export interface PolicySource {
   readonly policies: readonly LoadedPolicy[];
+  /** Policies for functions discovered by tag (see discover/). */
+  readonly templates?: readonly LoadedTemplate[];
   readonly issues: readonly PolicyIssue[];
 }
 
@@ -55,6 +58,8 @@ export interface RunDeps {
   readonly setRateShare?: (share: number) => void;
   /** Tells the rate limiters the epoch ms past which no call may wait (the tick's time budget). */
   readonly setDeadline?: (deadline: number) => void;
+  /** Finds functions by tag for the policy set's templates (see discover/). */
+  readonly discovery?: Discovery;
 }
 
 /** The part of the Lambda context the controller reads. */
@@ -80,9 +85,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   log.setCorrelationId?.(runId);
   const plannedAt = new Date(tick.scheduledAt);
 
-  const issues: PolicyIssue[] = [...deps.policies.issues];
+  const discovery = await discoverTargets(deps.discovery, deps.policies, config, startedAt, deadline);
+  const issues: PolicyIssue[] = [...deps.policies.issues, ...(discovery?.issues ?? [])];
   const resolved: Effective[] = [];
-  for (const loaded of deps.policies.policies) {
+  for (const loaded of [...deps.policies.policies, ...(discovery?.policies ?? [])]) {
     try {
       resolved.push(resolvePolicy(loaded.policy, plannedAt));
     } catch (error) {
@@ -105,7 +111,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   deps.setRateShare?.(1 / shard.of);
   const keysOf = resolved.map((policy) => policy.key);
   const members = new Set([...local].flatMap((index) => [...inShard(keysOf, index, shard.of)]));
-  const binding = bindTargets(resolved, config.targets);
+  const binding = bindTargets(resolved, config.targets, discovery?.keys);
   const mine = binding.bound.filter((policy) => members.has(policy.key));
   // Policies that cannot be bound fail in the shard they belong to; map entries without a policy, in shard 0.
   const unbound = binding.unbound.filter((target) => members.has(target.key));
@@ -172,6 +178,11 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const groups = new Map<string, Decision[]>();
   for (const decision of decisions) groups.set(decision.key, [...(groups.get(decision.key) ?? []), decision]);
   const skipped: Array<{ key: string; reason: string }> = [];
+  if (discovery && !discovery.result.complete) {
+    const { scanned, note } = discovery.result;
+    const reason = `tag discovery under way: ${scanned} functions checked so far (${note ?? 'more to list'}); it goes on next tick, and tagged functions not found yet are not warmed`;
+    skipped.push({ key: 'discovery', reason });
+  }
   const reports = await mapLimit([...groups.entries()], config.actParallelism, async ([key, group], index) => {
     const left = deadline - clock.now();
     if (left <= 0) {
@@ -205,6 +216,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     ...(account ? { account } : {}),
     ...(accountError ? { accountError } : {}),
     ...(accountSource ? { accountSource } : {}),
+    ...(discovery ? { discovery: discoveryReport(discovery) } : {}),
     totals,
     targets: targetReports,
     skipped,

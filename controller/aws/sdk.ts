@@ -27,10 +27,19 @@ import {
   GetProvisionedConcurrencyConfigCommand,
   InvokeCommand,
   type LambdaClient,
+  ListFunctionsCommand,
   ListProvisionedConcurrencyConfigsCommand,
   PutProvisionedConcurrencyConfigCommand,
 } from '@aws-sdk/client-lambda';
-import type { AutoScalingApi, DynamoApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './ports';
+import type {
+  AutoScalingApi,
+  DynamoApi,
+  EventsApi,
+  FunctionLister,
+  LambdaControl,
+  LambdaInvoker,
+  MetricsApi,
+} from './ports';
 
 export function sdkInvoker(client: LambdaClient): LambdaInvoker {
   return { invoke: (input, options) => client.send(new InvokeCommand(input), options) };
@@ -46,6 +55,10 @@ export function sdkLambdaControl(client: LambdaClient): LambdaControl {
     putProvisionedConcurrencyConfig: (input) => client.send(new PutProvisionedConcurrencyConfigCommand(input)),
     deleteProvisionedConcurrencyConfig: (input) => client.send(new DeleteProvisionedConcurrencyConfigCommand(input)),
   };
+}
+
+export function sdkFunctionLister(client: LambdaClient): FunctionLister {
+  return { listFunctions: (input) => client.send(new ListFunctionsCommand(input)) };
 }
 
 export function sdkAutoScaling(client: ApplicationAutoScalingClient): AutoScalingApi {

@@ -7,7 +7,7 @@ export { DurationError, formatDuration, parseDuration } from './duration';
 export { functionName, policyKey, targetIdentity } from './function-name';
 export { formatIssue, formatPath, type PolicyIssue, PolicyValidationError } from './issues';
 export { mergeDefaults } from './merge';
-export { type LoadedPolicy, type ParseResult, parsePolicyValue } from './parse';
+export { type LoadedPolicy, type LoadedTemplate, type ParseResult, parsePolicyValue, TEMPLATE_FUNCTION } from './parse';
 export {
   type Effective,
   effectiveSettings,

@@ -68,6 +68,20 @@ export interface RunReport {
   readonly accountError?: string;
   /** Where `account` came from when it is kept in the state table: read now, the last read, or a default. */
   readonly accountSource?: 'live' | 'last-known' | 'default';
+  /** Functions found by tag this tick (present when the policy set has templates). */
+  readonly discovery?: {
+    /** Tagged functions known. */
+    readonly tagged: number;
+    /** Of those, the ones acted on through their template. */
+    readonly targets: number;
+    /** Of those, the ones a policy of their own names (that policy applies). */
+    readonly shadowed: number;
+    /** Functions whose tags were checked in the current pass. */
+    readonly scanned: number;
+    /** False while a pass over the account is still under way (the tick is then `partial`). */
+    readonly complete: boolean;
+    readonly note?: string;
+  };
   readonly totals: RunTotals;
   readonly targets: readonly TargetReport[];
   readonly skipped: ReadonlyArray<{ readonly key: string; readonly reason: string }>;
