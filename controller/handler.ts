@@ -4,7 +4,8 @@
  *
  * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
  * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`, the
- * account-wide rate budgets (THERMOSTAT_ACCOUNT_RATE=off, THERMOSTAT_ACCOUNT_CONTROL_RPS, ..._GET_FUNCTION_RPS),
+ * account-wide rate budgets (THERMOSTAT_ACCOUNT_TABLE, default the state table; THERMOSTAT_ACCOUNT_RATE=off,
+ * THERMOSTAT_ACCOUNT_CONTROL_RPS, THERMOSTAT_ACCOUNT_GET_FUNCTION_RPS),
  * tag discovery (THERMOSTAT_POLICY_TAG, THERMOSTAT_DISCOVERY_REFRESH_MS),
  * POWERTOOLS_SERVICE_NAME, Lambda's own AWS_LAMBDA_FUNCTION_NAME (the function shards invoke), and the SDK's own
  * AWS_REGION and AWS_ENDPOINT_URL_<SERVICE> (how tests and the demo point it at the local emulator).
@@ -206,6 +207,9 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
 
   const dynamo = sdkDynamo(clients.dynamo);
+  // Account-wide data (rate budgets, account settings) lives where every controller of the account can share it:
+  // the state table of a single controller and its shards, or one table named by every controller of the account.
+  const accountTable = env.THERMOSTAT_ACCOUNT_TABLE || table;
   const deps = wireDeps({
     clients,
     policies,
@@ -213,7 +217,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
     maxSockets,
     state: new DynamoStateStore(dynamo, table),
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
-    accountStore: new DynamoAccountStore(dynamo, table),
+    accountStore: new DynamoAccountStore(dynamo, accountTable),
     discovery: {
       ...(env.THERMOSTAT_POLICY_TAG ? { tag: env.THERMOSTAT_POLICY_TAG } : {}),
       refreshMs: numberFrom(env, 'THERMOSTAT_DISCOVERY_REFRESH_MS', 5 * 60_000, 0),
@@ -223,7 +227,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
       : {
           accountRate: {
             dynamo,
-            table,
+            table: accountTable,
             controlRps: numberFrom(env, 'THERMOSTAT_ACCOUNT_CONTROL_RPS', 12, 1),
             getFunctionRps: numberFrom(env, 'THERMOSTAT_ACCOUNT_GET_FUNCTION_RPS', 80, 1),
           },

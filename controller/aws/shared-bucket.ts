@@ -23,6 +23,11 @@ const ITEM_TTL_SECONDS = 3_600;
 const UNAVAILABLE_BACKOFF_MS = 30_000;
 /** Most random delay added after a spent second, so contending controllers do not all claim at its turn. */
 const JITTER_MS = 100;
+/**
+ * No token is used in the last part of its second: a request takes a moment to reach AWS, and one that arrives
+ * in the next second would count against that second's budget too.
+ */
+const GUARD_MS = 250;
 
 export interface SharedBucketOptions {
   readonly dynamo: DynamoApi;
@@ -87,7 +92,13 @@ export class SharedBucket implements RateGate {
   private async takeOne(): Promise<void> {
     const { clock } = this.options;
     for (;;) {
-      const now = clock.now();
+      let now = clock.now();
+      if (now % 1000 > 1000 - GUARD_MS) {
+        const wait = 1000 - (now % 1000);
+        if (now + wait > this.deadline) throw this.outOfTime();
+        await clock.sleep(wait);
+        now = clock.now();
+      }
       const second = Math.floor(now / 1000);
       if (second === this.second && this.left > 0) {
         this.left -= 1;
@@ -108,19 +119,21 @@ export class SharedBucket implements RateGate {
         return;
       }
       const wait = (second + 1) * 1000 - clock.now() + this.random() * JITTER_MS;
-      if (clock.now() + wait > this.deadline) {
-        throw new TimeBudgetError(
-          `not sent: the account's ${this.options.perSecond} requests/s of ${this.options.name} are spent, and the next second is past the tick's time budget`,
-        );
-      }
+      if (clock.now() + wait > this.deadline) throw this.outOfTime();
       await clock.sleep(wait);
     }
+  }
+
+  private outOfTime(): TimeBudgetError {
+    return new TimeBudgetError(
+      `not sent: the account's ${this.options.perSecond} requests/s of ${this.options.name} are spent, and the next second is past the tick's time budget`,
+    );
   }
 
   /** Tokens worth claiming now: what this caller can send before the second ends, within the batch cap. */
   private batchSize(now: number): number {
     const cap = Math.max(1, Math.floor((this.options.maxBatch ?? 5) * this.share));
-    const left = (1000 - (now % 1000)) / 1000;
+    const left = Math.max(0, 1000 - GUARD_MS - (now % 1000)) / 1000;
     return Math.max(1, Math.min(cap, Math.ceil(this.options.callerRps * this.share * left)));
   }
 

@@ -45,7 +45,7 @@ export interface DiscoveryResult {
   readonly functions: readonly DiscoveredFunction[];
   /** False while a pass is under way: more tagged functions may exist than `functions` holds. */
   readonly complete: boolean;
-  /** Functions whose tags were read in this pass so far (for the report). */
+  /** Functions checked in the current pass so far, or in the last complete one (for the report). */
   readonly scanned: number;
   /** Why the pass stopped early, when it did. */
   readonly note?: string;
@@ -62,7 +62,9 @@ interface Pass {
 export class TagDiscovery {
   private readonly tags = new TtlCache<{ readonly template: string | undefined }>(200_000);
   private pass: Pass | undefined;
-  private last: { readonly functions: Map<string, DiscoveredFunction>; readonly at: number } | undefined;
+  private last:
+    | { readonly functions: Map<string, DiscoveredFunction>; readonly at: number; readonly scanned: number }
+    | undefined;
   readonly tag: string;
   private readonly refreshMs: number;
   private readonly tagTtlMs: number;
@@ -77,7 +79,7 @@ export class TagDiscovery {
   async discover(until: number): Promise<DiscoveryResult> {
     const { clock } = this.options;
     if (this.pass === undefined && this.last !== undefined && clock.now() - this.last.at < this.refreshMs) {
-      return { functions: [...this.last.functions.values()], complete: true, scanned: this.last.functions.size };
+      return { functions: [...this.last.functions.values()], complete: true, scanned: this.last.scanned };
     }
     this.pass ??= { marker: undefined, seen: new Map() };
     const pass = this.pass;
@@ -119,7 +121,7 @@ export class TagDiscovery {
       if (pass.marker === undefined) {
         const functions = new Map<string, DiscoveredFunction>();
         for (const [arn, found] of pass.seen) if (found) functions.set(arn, found);
-        this.last = { functions, at: clock.now() };
+        this.last = { functions, at: clock.now(), scanned: pass.seen.size };
         this.pass = undefined;
         return {
           functions: [...functions.values()],
