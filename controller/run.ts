@@ -149,7 +149,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
 
   const keys = new Set(keysOf);
   const states = await deps.state.loadTargets(mine.map((policy) => policy.key));
-  const orphans = shard.index === 0 ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
+  // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
+  const settled = discovery === undefined || discovery.result.complete;
+  const orphans =
+    shard.index === 0 && settled ? (await deps.state.listManaged()).filter((state) => !keys.has(state.key)) : [];
   for (const orphan of orphans) states.set(orphan.key, orphan);
 
   const observeDeps = {

@@ -142,7 +142,8 @@ export class TagDiscovery {
 
   /**
    * Reads the tags of the functions not cached. `unread`: left for later (time, throttles), the page is listed
-   * again; `failed`: refused for good (denied, broken), taken as untagged for a minute so the pass can go on.
+   * again; `failed`: refused (denied, broken), taken for a minute as the last complete pass knew it (else untagged)
+   * so the pass can go on.
    */
   private async readTags(
     listed: ReadonlyArray<{ arn: string }>,
@@ -171,7 +172,9 @@ export class TagDiscovery {
           return;
         }
         failed += 1;
-        this.tags.set(fn.arn, { template: undefined }, FAILED_READ_TTL_MS, clock.now());
+        // What the last complete pass knew stands (a transient failure must not drop a managed target).
+        const known = this.last?.functions.get(fn.arn)?.template;
+        this.tags.set(fn.arn, { template: known }, FAILED_READ_TTL_MS, clock.now());
       }
     });
     return { unread, failed };
