@@ -4,7 +4,10 @@
  *
  * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
  * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, THERMOSTAT_DETAILED_METRICS (comma-separated
- * targets that get per-target metrics), the tunables read by `configFromEnv`,
+ * targets that get per-target metrics), the tunables read by `configFromEnv`
+ * the account-wide rate budgets (THERMOSTAT_ACCOUNT_TABLE, default the state table; THERMOSTAT_ACCOUNT_RATE=off,
+ * THERMOSTAT_ACCOUNT_CONTROL_RPS, THERMOSTAT_ACCOUNT_GET_FUNCTION_RPS),
+ * tag discovery (THERMOSTAT_POLICY_TAG, THERMOSTAT_DISCOVERY_REFRESH_MS),
  * POWERTOOLS_SERVICE_NAME, Lambda's own AWS_LAMBDA_FUNCTION_NAME (the function shards invoke), and the SDK's own
  * AWS_REGION and AWS_ENDPOINT_URL_<SERVICE> (how tests and the demo point it at the local emulator).
  */
@@ -20,6 +23,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CallBudget } from './aws/call-budget';
+import type { DynamoApi } from './aws/ports';
 import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
 import {
   autoScalingSdk,
@@ -28,14 +32,18 @@ import {
   sdkAutoScaling,
   sdkDynamo,
   sdkEvents,
+  sdkFunctionLister,
   sdkInvoker,
   sdkLambdaControl,
   sdkMetrics,
 } from './aws/sdk';
+import { SharedBucket } from './aws/shared-bucket';
 import { systemClock } from './clock';
 import { WeightedSemaphore } from './concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from './config';
+import { TagDiscovery } from './discover/tag-discovery';
 import { ControllerConfigError } from './errors';
+import { type AccountStore, DynamoAccountStore } from './observe/account-store';
 import { createCaches } from './observe/caches';
 import { policySourceFromEnv } from './policies';
 import type { Policy } from './policy/core';
@@ -126,7 +134,10 @@ export interface ClientOptions {
    * at the tick's deadline. @default 10000
    */
   readonly callTimeoutMs?: number;
-  /** SDK attempts for control-plane calls (retries honour Retry-After); pings always make one attempt. */
+  /**
+   * SDK attempts for AWS calls; pings always make one attempt, and Lambda control-plane calls make one per SDK
+   * call because the rate-limited port retries them itself (each retry passes the rate limits again).
+   */
   readonly maxAttempts: number;
   readonly region?: string;
   /** Per-service endpoints (the emulator); unset ones use the SDK's own resolution. */
@@ -188,11 +199,7 @@ export function buildClients(options: ClientOptions) {
   return {
     // Pings never retry inside the SDK: the top-up loop decides, and a throttle must shrink the next round.
     lambdaData: new LambdaClient({ ...at('lambda'), requestHandler: pingHandler, maxAttempts: 1 }),
-    lambdaControl: new LambdaClient({
-      ...at('lambda'),
-      requestHandler: handler(),
-      maxAttempts: options.maxAttempts,
-    }),
+    lambdaControl: new LambdaClient({ ...at('lambda'), requestHandler: handler(), maxAttempts: 1 }),
     dynamo: new DynamoDBClient({ ...at('dynamodb'), requestHandler: handler(), maxAttempts: options.maxAttempts }),
     // Built (and their SDK packages loaded) on first use: many controllers never need them, or only after the pings.
     get autoscaling(): ApplicationAutoScalingClient {
@@ -257,12 +264,32 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
     traceClients(serviceName, clients);
   }
 
+  const dynamo = sdkDynamo(clients.dynamo);
+  // Account-wide data (rate budgets, account settings) lives where every controller of the account can share it:
+  // the state table of a single controller and its shards, or one table named by every controller of the account.
+  const accountTable = env.THERMOSTAT_ACCOUNT_TABLE || table;
   const deps = wireDeps({
     clients,
     policies,
     config,
     maxSockets,
-    state: new DynamoStateStore(sdkDynamo(clients.dynamo), table),
+    state: new DynamoStateStore(dynamo, table),
+    maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
+    accountStore: new DynamoAccountStore(dynamo, accountTable),
+    discovery: {
+      ...(env.THERMOSTAT_POLICY_TAG ? { tag: env.THERMOSTAT_POLICY_TAG } : {}),
+      refreshMs: numberFrom(env, 'THERMOSTAT_DISCOVERY_REFRESH_MS', 5 * 60_000, 0),
+    },
+    ...(env.THERMOSTAT_ACCOUNT_RATE === 'off'
+      ? {}
+      : {
+          accountRate: {
+            dynamo,
+            table: accountTable,
+            controlRps: numberFrom(env, 'THERMOSTAT_ACCOUNT_CONTROL_RPS', 12, 1),
+            getFunctionRps: numberFrom(env, 'THERMOSTAT_ACCOUNT_GET_FUNCTION_RPS', 80, 1),
+          },
+        }),
     log: powertoolsLog(logger),
     metrics,
     clock: systemClock,
@@ -289,6 +316,23 @@ export interface WiringInput {
   readonly controlRps: number;
   /** GetFunction requests per second (its own quota is 100/s). */
   readonly getFunctionRps: number;
+  /** Attempts per Lambda control-plane call (throttles back off with jitter, honouring Retry-After). @default 3 */
+  readonly maxAttempts?: number;
+  /**
+   * Budgets every controller and shard of the account shares through the state table (see shared-bucket.ts),
+   * in requests per second for the whole account; unset, only this controller's own limiters apply.
+   */
+  readonly accountRate?: {
+    readonly dynamo: DynamoApi;
+    readonly table: string;
+    readonly controlRps: number;
+    readonly getFunctionRps: number;
+    readonly onUnavailable?: (error: unknown) => void;
+  };
+  /** Where the last account settings read are kept (the state table), the fallback when they cannot be read. */
+  readonly accountStore?: AccountStore;
+  /** Tag discovery settings (used when the policy set has templates). */
+  readonly discovery?: { readonly tag?: string; readonly refreshMs?: number };
   readonly eventBus?: string;
   /** The controller's own function name, which shards invoke. */
   readonly self?: string;
@@ -302,26 +346,58 @@ export interface WiringInput {
  * a local run behaves as the deployed controller does.
  */
 export function wireDeps(input: WiringInput): RunDeps {
-  const { clients, clock, controlRps } = input;
+  const { clients, clock, controlRps, accountRate } = input;
   const budget = new CallBudget(input.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, clock);
   const limiters = {
     control: new RateLimiter(controlRps, Math.max(1, Math.floor(controlRps / 2)), clock),
     getFunction: new RateLimiter(input.getFunctionRps, 10, clock),
     autoscaling: new RateLimiter(controlRps, 5, clock),
   };
+  const bucket = (name: string, perSecond: number, callerRps: number, maxBatch: number) =>
+    accountRate &&
+    new SharedBucket({
+      dynamo: accountRate.dynamo,
+      table: accountRate.table,
+      name,
+      perSecond: Math.floor(perSecond),
+      callerRps,
+      maxBatch,
+      clock,
+      onUnavailable:
+        accountRate.onUnavailable ??
+        ((error) => input.log.warn('account-wide rate budget unavailable; local limits only for 30 s', { error })),
+    });
+  const shared = {
+    sharedControl: bucket('lambda-control', accountRate?.controlRps ?? 0, controlRps, 5),
+    sharedGetFunction: bucket('lambda-get-function', accountRate?.getFunctionRps ?? 0, input.getFunctionRps, 20),
+  };
+  const gates = [...Object.values(limiters), ...Object.values(shared).filter((gate) => gate !== undefined)];
+  const lambdaGates = { ...limiters, ...(shared.sharedControl ? shared : {}) };
+  const retry = { attempts: input.maxAttempts ?? 3, clock };
+  const lambda = rateLimitedLambda(sdkLambdaControl(clients.lambdaControl, budget), lambdaGates, retry);
+  // Only a policy set with templates lists the account (and needs lambda:ListFunctions).
+  const discovery = input.policies.templates?.length
+    ? new TagDiscovery({
+        lister: rateLimitedLambda(sdkFunctionLister(clients.lambdaControl), lambdaGates, retry),
+        lambda,
+        clock,
+        ...input.discovery,
+      })
+    : undefined;
   return {
     policies: input.policies,
-    lambda: rateLimitedLambda(sdkLambdaControl(clients.lambdaControl, budget), limiters),
+    lambda,
+    ...(discovery ? { discovery } : {}),
     invoker: sdkInvoker(clients.lambdaData),
     autoscaling: rateLimitedAutoScaling(
       sdkAutoScaling(() => clients.autoscaling, budget),
       limiters.autoscaling,
     ),
     setRateShare: (share) => {
-      for (const limiter of Object.values(limiters)) limiter.share = share;
+      for (const gate of gates) gate.share = share;
     },
     setDeadline: (deadline) => {
-      for (const limiter of Object.values(limiters)) limiter.deadline = deadline;
+      for (const gate of gates) gate.deadline = deadline;
       budget.deadline = deadline;
     },
     cloudwatch: sdkMetrics(() => clients.cloudwatch, budget),
@@ -330,7 +406,7 @@ export function wireDeps(input: WiringInput): RunDeps {
     log: input.log,
     metrics: input.metrics,
     clock,
-    caches: createCaches(),
+    caches: createCaches(input.accountStore),
     semaphore: new WeightedSemaphore(input.maxSockets),
     config: input.config,
     ...(input.self ? { self: input.self } : {}),

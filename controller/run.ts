@@ -7,6 +7,7 @@ import type { Clock } from './clock';
 import { mapLimit, WeightedSemaphore } from './concurrency';
 import type { ControllerConfig } from './config';
 import type { PriceBook } from './cost';
+import { type Discovery, discoverTargets, discoveryReport } from './discover/discover';
 import { describeError, TimeBudgetError } from './errors';
 import type { ObservationCaches } from './observe/caches';
 import { invalidateFunction, observeAccount, observeOrphan, observeTarget, startSharedReads } from './observe/observe';
@@ -24,7 +25,7 @@ import {
   tickShareOf,
 } from './plan';
 import { limitPings, pingAllowances, pingCeiling, pingsAsked, planReleased, planTarget } from './plan/target';
-import type { Effective, LoadedPolicy, PolicyIssue } from './policy/core';
+import type { Effective, LoadedPolicy, LoadedTemplate, PolicyIssue } from './policy/core';
 import { resolvePolicy } from './policy/core';
 import { buildEvents, publishEvents } from './report/events';
 import { type Log, logTargets } from './report/log';
@@ -46,6 +47,8 @@ import { inShard, readTick, type ShardEvent, type Tick } from './tick';
 /** The policy set as loaded once per execution environment. */
 export interface PolicySource {
   readonly policies: readonly LoadedPolicy[];
+  /** Policies for functions discovered by tag (see discover/). */
+  readonly templates?: readonly LoadedTemplate[];
   readonly issues: readonly PolicyIssue[];
 }
 
@@ -80,6 +83,8 @@ export interface RunDeps {
   readonly setRateShare?: (share: number) => void;
   /** Tells the rate limiters the epoch ms past which no call may wait (the tick's time budget). */
   readonly setDeadline?: (deadline: number) => void;
+  /** Finds functions by tag for the policy set's templates (see discover/). */
+  readonly discovery?: Discovery;
 }
 
 /** The part of the Lambda context the controller reads. */
@@ -105,9 +110,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   log.setCorrelationId?.(runId);
   const plannedAt = new Date(tick.scheduledAt);
 
-  const issues: PolicyIssue[] = [...deps.policies.issues];
+  const discovery = await discoverTargets(deps.discovery, deps.policies, config, startedAt, deadline);
+  const issues: PolicyIssue[] = [...deps.policies.issues, ...(discovery?.issues ?? [])];
   const resolved: Effective[] = [];
-  for (const loaded of deps.policies.policies) {
+  for (const loaded of [...deps.policies.policies, ...(discovery?.policies ?? [])]) {
     try {
       resolved.push(resolvePolicy(loaded.policy, plannedAt));
     } catch (error) {
@@ -130,7 +136,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   deps.setRateShare?.(1 / shard.of);
   const keysOf = resolved.map((policy) => policy.key);
   const members = new Set([...local].flatMap((index) => [...inShard(keysOf, index, shard.of)]));
-  const binding = bindTargets(resolved, config.targets);
+  const binding = bindTargets(resolved, config.targets, discovery?.keys);
   const mine = binding.bound.filter((policy) => members.has(policy.key));
   // Policies that cannot be bound fail in the shard they belong to; map entries without a policy, in shard 0.
   const unbound = binding.unbound.filter((target) => members.has(target.key));
@@ -172,7 +178,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const mineKeys = mine.map((policy) => policy.key);
   const [states, managed, intents, allIntents] = await Promise.all([
     deps.state.loadTargets(mineKeys),
-    shard.index === 0 ? deps.state.listManaged() : Promise.resolve([]),
+    // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
+    shard.index === 0 && (discovery === undefined || discovery.result.complete)
+      ? deps.state.listManaged()
+      : Promise.resolve([]),
     deps.state.loadIntents(mineKeys),
     shard.index === 0 ? deps.state.listIntents() : Promise.resolve([]),
   ]);
@@ -192,7 +201,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     parallelism: config.parallelism,
     coverageReads: Math.ceil(config.coverageReads / shard.of),
   };
-  const { account, error: accountError } = await observeAccount(observeDeps);
+  const { account, error: accountError, source: accountSource } = await observeAccount(observeDeps);
   // Batched reads start now and only the targets that need them wait for them.
   const shared = startSharedReads(observeDeps, mine, observeStates, orphans);
 
@@ -210,6 +219,11 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const observeSlots = new WeightedSemaphore(config.parallelism);
 
   const skipped: SkippedTarget[] = [];
+  if (discovery && !discovery.result.complete) {
+    const { scanned, note } = discovery.result;
+    const reason = `tag discovery under way: ${scanned} functions checked so far (${note ?? 'more to list'}); it goes on next tick, and tagged functions not found yet are not warmed`;
+    skipped.push({ key: 'discovery', cause: 'discovery', reason });
+  }
   const work: WorkItem[] = [
     ...mine.map((policy) => ({ key: policy.key, policy })),
     ...orphans.map((state) => ({ key: state.key, orphan: state })),
@@ -289,6 +303,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     durationMs: finishedAt - startedAt,
     ...(account ? { account } : {}),
     ...(accountError ? { accountError } : {}),
+    ...(accountSource ? { accountSource } : {}),
+    ...(discovery ? { discovery: discoveryReport(discovery) } : {}),
     totals,
     targets: targetReports,
     skipped,

@@ -86,12 +86,21 @@ const isLatest = (qualifier: string | undefined) => qualifier === undefined || q
  * or version known only at deploy time carries a stand-in; but a policy for `$LATEST` and an alias's ARN (or the
  * reverse) disagree about what to manage, and acting on either could touch the wrong thing.
  */
-export function bindTargets(policies: readonly Effective[], map: TargetMap | undefined): TargetBinding {
+export function bindTargets(
+  policies: readonly Effective[],
+  map: TargetMap | undefined,
+  /** Keys of policies for functions found by tag: they already name the function by its ARN (discovered.ts). */
+  discovered: ReadonlySet<string> = new Set(),
+): TargetBinding {
   if (map === undefined) return { bound: policies, unbound: [], unknown: [] };
   const bound: Effective[] = [];
   const unbound: UnboundTarget[] = [];
   const keys = new Set(policies.map((policy) => policy.key));
   for (const policy of policies) {
+    if (discovered.has(policy.key)) {
+      bound.push(policy);
+      continue;
+    }
     const arn = map[policy.key];
     if (arn === undefined) {
       unbound.push({

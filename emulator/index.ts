@@ -16,7 +16,7 @@ import { LambdaApi } from './lambda/api';
 import { ControlPlane } from './lambda/control';
 import { Invoker } from './lambda/invoke';
 import { ProvisionedConcurrency } from './lambda/provisioned';
-import { RateQuota } from './lambda/quota';
+import { type QuotaSnapshot, RateQuota } from './lambda/quota';
 import { FunctionRegistry } from './lambda/registry';
 import { type LogLine, type LogQuery, LogStore } from './logs';
 import { CloudWatch } from './metrics/cloudwatch';
@@ -43,6 +43,7 @@ export type {
   FunctionSnapshot,
   ProvisionedSnapshot,
 } from './inspect';
+export type { QuotaSecond, QuotaSnapshot } from './lambda/quota';
 export type { LogLine, LogQuery } from './logs';
 export { loadManifest } from './manifest';
 export type { MetricPoint, MetricQuery, MetricSeriesInfo, Statistic } from './metrics/store';
@@ -78,6 +79,13 @@ export interface Emulator {
   metrics(): MetricSeriesInfo[];
   /** Adds a function while running (same shape as a manifest entry). */
   registerFunction(spec: FunctionSpecInput): void;
+  /** Replaces a function's tags (what TagResource and UntagResource together would leave). */
+  setTags(functionName: string, tags: Readonly<Record<string, string>>): void;
+  /**
+   * Requests per second each Lambda quota saw (accepted and throttled): `control` is the shared control-plane
+   * quota (`controlPlaneRps`), `getFunction` GetFunction's own. `reset` starts a new count.
+   */
+  quotas(options?: { reset?: boolean }): { control: QuotaSnapshot; getFunction: QuotaSnapshot };
   /** Creates or moves an alias; provisioned concurrency on it moves to the new version. */
   setAlias(functionName: string, alias: string, target: AliasSpec): void;
   injectFault(spec: FaultSpec): string;
@@ -143,6 +151,8 @@ class EmulatorInstance implements Emulator {
   private readonly provisioned: ProvisionedConcurrency;
   private readonly invoker: Invoker;
   private readonly lambda: LambdaApi;
+  private readonly controlQuota: RateQuota;
+  private readonly getFunctionQuota: RateQuota;
   private readonly autoScaling: AutoScaling;
   private readonly eventBus: EventBus;
   private readonly cloudWatch: CloudWatch;
@@ -198,12 +208,14 @@ class EmulatorInstance implements Emulator {
       accountConcurrency: settings.accountConcurrency,
       unreservedFloor: settings.unreservedFloor,
     });
+    this.controlQuota = new RateQuota(settings.controlPlaneRps, now);
+    this.getFunctionQuota = new RateQuota(settings.getFunctionRps, now);
     this.lambda = new LambdaApi({
       invoker: this.invoker,
       control,
       faults: this.faults,
-      controlQuota: new RateQuota(settings.controlPlaneRps, now),
-      getFunctionQuota: new RateQuota(settings.getFunctionRps, now),
+      controlQuota: this.controlQuota,
+      getFunctionQuota: this.getFunctionQuota,
     });
     this.autoScaling = new AutoScaling({
       clock,
@@ -313,6 +325,21 @@ class EmulatorInstance implements Emulator {
     const parsed = parseFunctionSpec(spec, `function ${JSON.stringify(spec.name)}`);
     const fn = this.registry.register(parsed, this.extras.baseDir);
     if (fn.latest.kind === 'process' && this.server) this.backend('process');
+  }
+
+  setTags(functionName: string, tags: Readonly<Record<string, string>>): void {
+    const fn = this.registry.list().find((f) => f.name === functionName);
+    if (!fn) throw new EmulatorConfigError(`function "${functionName}" is not registered`);
+    fn.tags = { ...tags };
+  }
+
+  quotas(options: { reset?: boolean } = {}): { control: QuotaSnapshot; getFunction: QuotaSnapshot } {
+    const snapshot = { control: this.controlQuota.snapshot(), getFunction: this.getFunctionQuota.snapshot() };
+    if (options.reset) {
+      this.controlQuota.resetCounts();
+      this.getFunctionQuota.resetCounts();
+    }
+    return snapshot;
   }
 
   setAlias(functionName: string, alias: string, target: AliasSpec): void {

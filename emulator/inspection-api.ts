@@ -6,7 +6,7 @@ import type { Emulator } from './index';
 function notFound(request: HttpRequest): AwsError {
   return new AwsError(
     'ResourceNotFoundException',
-    `No inspection route ${request.method} ${request.path}; see GET /_emulator/state, /events, /logs, /metrics, /faults`,
+    `No inspection route ${request.method} ${request.path}; see GET /_emulator/state, /events, /logs, /metrics, /quotas, /faults`,
     404,
   );
 }
@@ -26,6 +26,7 @@ export function inspectionRoutes(emulator: Emulator, request: HttpRequest): Http
     return json(200, emulator.environments(query.get('function') ?? undefined));
   if (method === 'GET' && resource === 'events') return json(200, emulator.events());
   if (method === 'GET' && resource === 'metrics') return json(200, emulator.metrics());
+  if (method === 'GET' && resource === 'quotas') return json(200, emulator.quotas());
   if (method === 'GET' && resource === 'logs') {
     return json(
       200,

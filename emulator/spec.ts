@@ -46,10 +46,10 @@ export const functionSpecSchema = z.strictObject({
   architecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
   runtime: z.string().default('nodejs22.x'),
   description: z.string().max(256).default(''),
-  /** Tags, as GetFunction returns them (`Tags`). */
-  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
   /** Overrides the emulator-wide environment kind for this function. */
   environment: environmentKind.optional(),
+  /** Resource tags (GetFunction's `Tags`, ListTags), e.g. `{ "thermostat:policy": "api" }`. */
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
   /** Published versions; each starts from the function's settings and may override some. */
   versions: z.record(versionNumber, versionOverrides).default({}),
   aliases: z

@@ -37,6 +37,8 @@ import type {
   GetProvisionedConcurrencyConfigResponse,
   InvocationRequest,
   InvocationResponse,
+  ListFunctionsRequest,
+  ListFunctionsResponse,
   ListProvisionedConcurrencyConfigsRequest,
   ListProvisionedConcurrencyConfigsResponse,
   PutProvisionedConcurrencyConfigRequest,
@@ -67,6 +69,11 @@ export interface LambdaControl {
     input: PutProvisionedConcurrencyConfigRequest,
   ): Promise<PutProvisionedConcurrencyConfigResponse>;
   deleteProvisionedConcurrencyConfig(input: DeleteProvisionedConcurrencyConfigRequest): Promise<unknown>;
+}
+
+/** ListFunctions (control plane), for tag discovery; tags themselves come from GetFunction. */
+export interface FunctionLister {
+  listFunctions(input: ListFunctionsRequest): Promise<ListFunctionsResponse>;
 }
 
 /** Application Auto Scaling, for the `autoscaling` strategy. */

@@ -21,6 +21,7 @@ import {
   GetProvisionedConcurrencyConfigCommand,
   InvokeCommand,
   type LambdaClient,
+  ListFunctionsCommand,
   ListProvisionedConcurrencyConfigsCommand,
   PutProvisionedConcurrencyConfigCommand,
 } from '@aws-sdk/client-lambda';
@@ -53,7 +54,15 @@ export const eventBridgeSdk = once(
 type Lazy<T> = T | (() => T);
 const resolve = <T>(client: Lazy<T>): T => (typeof client === 'function' ? (client as () => T)() : client);
 
-import type { AutoScalingApi, DynamoApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './ports';
+import type {
+  AutoScalingApi,
+  DynamoApi,
+  EventsApi,
+  FunctionLister,
+  LambdaControl,
+  LambdaInvoker,
+  MetricsApi,
+} from './ports';
 
 /** Something with the SDK clients' `send(command, options)`. */
 interface Sender {
@@ -88,6 +97,10 @@ export function sdkLambdaControl(client: LambdaClient, budget?: CallBudget): Lam
     deleteProvisionedConcurrencyConfig: (input) =>
       send('DeleteProvisionedConcurrencyConfig', new DeleteProvisionedConcurrencyConfigCommand(input)),
   };
+}
+
+export function sdkFunctionLister(client: LambdaClient): FunctionLister {
+  return { listFunctions: (input) => client.send(new ListFunctionsCommand(input)) };
 }
 
 export function sdkAutoScaling(client: Lazy<ApplicationAutoScalingClient>, budget?: CallBudget): AutoScalingApi {

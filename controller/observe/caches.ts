@@ -1,4 +1,5 @@
 import type { AccountConcurrency, UtilizationObservation } from '../plan';
+import type { AccountStore } from './account-store';
 import { TtlCache } from './cache';
 
 /** What GetFunction tells about a qualifier; changes only on deploys, so it is cached across ticks. */
@@ -23,6 +24,10 @@ export interface ObservationCaches {
   readonly utilization: TtlCache<UtilizationObservation>;
   /** Provisioned concurrency of warm-mode qualifiers, only to skip pings that READY PC makes useless. */
   readonly coverage: TtlCache<{ readonly allocated: number; readonly status: string } | null>;
+  /** Provisioned-concurrency reads that were throttled, so the same reads do not repeat their burst every tick. */
+  readonly throttledReads: TtlCache<true>;
+  /** The account settings as last read, outliving the environment (the state table): the fallback on failure. */
+  readonly lastAccount?: AccountStore;
 }
 
 export const CACHE_TTL_MS = {
@@ -31,10 +36,13 @@ export const CACHE_TTL_MS = {
   aliases: 60_000,
   utilization: 5 * 60_000,
   coverage: 10 * 60_000,
+  throttledReads: 5 * 60_000,
 } as const;
 
-export function createCaches(): ObservationCaches {
+export function createCaches(lastAccount?: AccountStore): ObservationCaches {
   return {
+    ...(lastAccount ? { lastAccount } : {}),
+    throttledReads: new TtlCache(),
     account: new TtlCache(),
     functions: new TtlCache(),
     aliases: new TtlCache(),

@@ -1,5 +1,6 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { AutoScalingApi, LambdaControl, MetricsApi } from '../aws/ports';
+import { isThrottle } from '../aws/rate-limit';
 import type { Clock } from '../clock';
 import { mapLimit } from '../concurrency';
 import { describeError, errorName, TimeBudgetError } from '../errors';
@@ -14,6 +15,7 @@ import {
 } from '../plan';
 import { type Effective, functionName } from '../policy/core';
 import type { TargetState } from '../state';
+import { DEFAULT_ACCOUNT } from './account-store';
 import { CACHE_TTL_MS, type FunctionFacts, type ObservationCaches } from './caches';
 
 export interface ObserveDeps {
@@ -33,8 +35,17 @@ export const resourceId = (fn: string, qualifier: string) => `function:${functio
 
 const HISTORY_MINUTES = 60;
 
-/** GetAccountSettings (cached a minute); undefined when it cannot be read, with the reason. */
-export async function observeAccount(deps: ObserveDeps): Promise<{ account?: AccountConcurrency; error?: string }> {
+/** Where the account settings of a tick came from: read now, the state table's last read, or the default. */
+export type AccountSource = 'live' | 'last-known' | 'default';
+
+/**
+ * GetAccountSettings (cached a minute, and kept in the state table). When it cannot be read, the last settings
+ * read (by any controller environment) stand in, else a conservative default: never nothing, so targets without
+ * `budget.maxConcurrency` are still warmed, within a budget the report names with `error`.
+ */
+export async function observeAccount(
+  deps: ObserveDeps,
+): Promise<{ account?: AccountConcurrency; error?: string; source?: AccountSource }> {
   const now = deps.clock.now();
   try {
     const account = await deps.caches.account.getOrLoad('account', CACHE_TTL_MS.account, now, async () => {
@@ -42,11 +53,24 @@ export async function observeAccount(deps: ObserveDeps): Promise<{ account?: Acc
       const limit = settings.AccountLimit?.ConcurrentExecutions;
       const unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions;
       if (limit === undefined || unreserved === undefined) throw new Error('GetAccountSettings returned no limits');
+      // Best effort: a failed save only loses the fallback.
+      await deps.caches.lastAccount?.save({ account: { limit, unreserved }, at: now }).catch(() => undefined);
       return { limit, unreserved };
     });
-    return { account };
+    return deps.caches.lastAccount ? { account, source: 'live' } : { account };
   } catch (error) {
-    return { error: `account concurrency could not be read: ${describeError(error).message}` };
+    const reason = `account concurrency could not be read: ${describeError(error).message}`;
+    if (deps.caches.lastAccount === undefined) return { error: reason };
+    const known = await deps.caches.lastAccount.load().catch(() => undefined);
+    if (known) {
+      const at = new Date(known.at).toISOString();
+      return { account: known.account, source: 'last-known', error: `${reason}; using the settings read at ${at}` };
+    }
+    return {
+      account: DEFAULT_ACCOUNT,
+      source: 'default',
+      error: `${reason}; never read before, so assuming a small account (${DEFAULT_ACCOUNT.unreserved} unreserved)`,
+    };
   }
 }
 
@@ -353,6 +377,9 @@ async function readProvisioned(
     };
   } catch (error) {
     if (errorName(error) === 'ProvisionedConcurrencyConfigNotFoundException') return null;
+    // Remembered for a while: optional reads (coverage) then go to other targets instead of repeating the burst.
+    if (isThrottle(error))
+      deps.caches.throttledReads.set(`${fn}:${qualifier}`, true, CACHE_TTL_MS.throttledReads, deps.clock.now());
     return undefined;
   }
 }

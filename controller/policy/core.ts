@@ -8,7 +8,7 @@ export { functionName, policyKey, targetIdentity } from './function-name';
 export { capIssues, formatIssue, formatPath, type PolicyIssue, PolicyValidationError } from './issues';
 export { isPolicySet, parsePolicyJson } from './json-set';
 export { mergeDefaults } from './merge';
-export { type LoadedPolicy, type ParseResult, parsePolicyValue } from './parse';
+export { type LoadedPolicy, type LoadedTemplate, type ParseResult, parsePolicyValue, TEMPLATE_FUNCTION } from './parse';
 export {
   type Effective,
   effectiveSettings,

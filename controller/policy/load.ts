@@ -7,17 +7,19 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { capIssues, type PolicyIssue } from './issues';
-import { type LoadedPolicy, type SourceDocument, sortIssues, validateDocuments } from './parse';
+import { type LoadedPolicy, type LoadedTemplate, type SourceDocument, sortIssues, validateDocuments } from './parse';
 import { readPolicyText } from './read';
 import type { PolicyDefaults } from './schema';
 import { readDocuments } from './source';
 
 export { formatIssue, type PolicyIssue, PolicyValidationError } from './issues';
-export { type LoadedPolicy, type ParseResult, parsePolicyValue } from './parse';
+export { type LoadedPolicy, type LoadedTemplate, type ParseResult, parsePolicyValue } from './parse';
 export { parsePolicySource } from './source';
 
 export interface PolicySet {
   policies: LoadedPolicy[];
+  /** Templates for functions discovered by tag (`template:` documents); absent when there are none. */
+  templates?: LoadedTemplate[];
   defaults?: PolicyDefaults;
   issues: PolicyIssue[];
   /** Every file that was read, in order. */
@@ -96,6 +98,7 @@ export function loadPolicySet(paths: readonly string[], options: LoadOptions = {
   const result = validateDocuments(documents);
   return {
     policies: result.policies,
+    ...(result.templates && { templates: result.templates }),
     ...(result.defaults && { defaults: result.defaults }),
     issues: capIssues(sortIssues([...issues, ...result.issues], [...paths, ...unique])),
     files: unique,

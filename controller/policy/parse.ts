@@ -21,8 +21,26 @@ export interface LoadedPolicy {
   key: string;
 }
 
+/**
+ * A policy for functions found at tick time by tag (`thermostat:policy=<name>`): a policy document with
+ * `template: <name>` instead of `function`. Its `policy.function` is a stand-in, replaced by each tagged function.
+ */
+export interface LoadedTemplate {
+  file: string;
+  index: number;
+  name: string;
+  policy: Policy;
+}
+
+/** The `function` a template is validated with (any valid name; each tagged function replaces it). */
+export const TEMPLATE_FUNCTION = 'thermostat-template';
+/** Template names are tag values: AWS allows letters, digits, spaces and _ . : / = + - @ up to 256. */
+const TEMPLATE_NAME = /^[\p{L}\p{N}_.:/=+@ -]{1,256}$/u;
+
 export interface ParseResult {
   policies: LoadedPolicy[];
+  /** Templates for tagged functions; absent when the set has none. */
+  templates?: LoadedTemplate[];
   issues: PolicyIssue[];
   /** The defaults that applied: passed in, or found in the text. */
   defaults?: PolicyDefaults;
@@ -72,6 +90,26 @@ export type DefaultsState =
   | { kind: 'none' }
   | { kind: 'valid'; defaults: PolicyDefaults; file: string }
   | { kind: 'invalid'; files: string[] };
+
+/** True for a template document (`template:` and no `function:`). */
+export function isTemplateDocument(doc: SourceDocument): boolean {
+  return isMapping(doc.value) && 'template' in doc.value && !('function' in doc.value);
+}
+
+/** Validates a template document: its name, then the rest exactly as a policy for a stand-in function. */
+export function validateTemplate(
+  doc: SourceDocument,
+  defaults: DefaultsState,
+): { template?: LoadedTemplate; issues: PolicyIssue[] } {
+  const { template: name, ...rest } = doc.value as Record<string, unknown>;
+  if (typeof name !== 'string' || !TEMPLATE_NAME.test(name)) {
+    const message = `expected a template name usable as a tag value (letters, digits, spaces and _ . : / = + - @, up to 256), got ${JSON.stringify(name)}`;
+    return { issues: located(doc, [{ path: ['template'], message }]) };
+  }
+  const result = validatePolicy({ ...doc, value: { function: TEMPLATE_FUNCTION, ...rest } }, defaults);
+  if (!result.policy) return { issues: result.issues };
+  return { template: { file: doc.file, index: doc.index, name, policy: result.policy.policy }, issues: [] };
+}
 
 /** Validates one policy document and merges the set's defaults into it. */
 export function validatePolicy(
@@ -162,7 +200,7 @@ function describeValue(value: unknown): string {
 export function validateDocuments(
   documents: readonly SourceDocument[],
   given?: PolicyDefaults,
-): { policies: LoadedPolicy[]; issues: PolicyIssue[]; defaults?: PolicyDefaults } {
+): { policies: LoadedPolicy[]; templates?: LoadedTemplate[]; issues: PolicyIssue[]; defaults?: PolicyDefaults } {
   const issues: PolicyIssue[] = [];
   const defaultDocs = documents.filter(isDefaultsDocument);
   let state: DefaultsState =
@@ -201,9 +239,20 @@ export function validateDocuments(
   }
 
   const loaded: LoadedPolicy[] = [];
+  const templates: LoadedTemplate[] = [];
   const docOf = new Map<LoadedPolicy, SourceDocument>();
   for (const doc of documents) {
     if (isDefaultsDocument(doc)) continue;
+    if (isTemplateDocument(doc)) {
+      const result = validateTemplate(doc, state);
+      issues.push(...result.issues);
+      const twin = result.template && templates.find((other) => other.name === result.template!.name);
+      if (twin) {
+        const message = `template ${JSON.stringify(twin.name)} is also defined in ${twin.file}; template names are unique`;
+        issues.push(...located(doc, [{ path: ['template'], message }]));
+      } else if (result.template) templates.push(result.template);
+      continue;
+    }
     const result = validatePolicy(doc, state);
     issues.push(...result.issues);
     if (result.policy) {
@@ -232,7 +281,12 @@ export function validateDocuments(
   }
   const policies = loaded.filter((policy) => !duplicates.has(policy));
   const defaults = given ?? (state.kind === 'valid' ? state.defaults : undefined);
-  return defaults === undefined ? { policies, issues } : { policies, issues, defaults };
+  return {
+    policies,
+    ...(templates.length > 0 ? { templates } : {}),
+    issues,
+    ...(defaults === undefined ? {} : { defaults }),
+  };
 }
 
 /** Places named in one duplicate message, and duplicates given a message of their own, per target. */

@@ -23,7 +23,7 @@ export interface WarmReport extends WarmCounts {
  * - `not-observed`: what is deployed could not be read, so nothing was written blind;
  * - `state`: the state table could not record what a write was about to do, so the write was not made.
  */
-export type ShortCause = 'time-budget' | 'rate-limit' | 'budget-unknown' | 'not-observed' | 'state';
+export type ShortCause = 'time-budget' | 'rate-limit' | 'budget-unknown' | 'not-observed' | 'state' | 'discovery';
 
 export interface SkippedTarget {
   readonly key: string;
@@ -89,6 +89,22 @@ export interface RunReport {
   readonly policies: { readonly total: number; readonly inShard: number; readonly issues: readonly PolicyIssue[] };
   readonly account?: AccountConcurrency;
   readonly accountError?: string;
+  /** Where `account` came from when it is kept in the state table: read now, the last read, or a default. */
+  readonly accountSource?: 'live' | 'last-known' | 'default';
+  /** Functions found by tag this tick (present when the policy set has templates). */
+  readonly discovery?: {
+    /** Tagged functions known. */
+    readonly tagged: number;
+    /** Of those, the ones acted on through their template. */
+    readonly targets: number;
+    /** Of those, the ones a policy of their own names (that policy applies). */
+    readonly shadowed: number;
+    /** Functions whose tags were checked in the current pass. */
+    readonly scanned: number;
+    /** False while a pass over the account is still under way (the tick is then `partial`). */
+    readonly complete: boolean;
+    readonly note?: string;
+  };
   readonly totals: RunTotals;
   readonly targets: readonly TargetReport[];
   /** Every target that did not get all it wanted, with the reason: not started, or started and cut short. */

@@ -71,6 +71,9 @@ export class LambdaApi {
     if (api === '2016-08-19' && collection === 'account-settings' && parts.length === 2 && method === 'GET') {
       return { operation: 'GetAccountSettings', run: () => control.getAccountSettings() };
     }
+    if (api === '2017-03-31' && collection === 'tags' && parts.length === 3 && method === 'GET') {
+      return { operation: 'ListTags', run: () => control.listTags(name!) };
+    }
     if (collection !== 'functions') return this.unknown(request);
     if (name === undefined) {
       if (api === '2015-03-31' && method === 'GET') {

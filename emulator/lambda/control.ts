@@ -1,7 +1,7 @@
 import type { Fleet } from '../environments/fleet';
 import { lambdaErrors } from '../errors';
 import { type HttpResponse, json } from '../http/server';
-import { type FunctionReference, reconcileQualifier } from './names';
+import { type FunctionReference, parseFunctionName, reconcileQualifier } from './names';
 import type { ProvisionedConcurrency } from './provisioned';
 import type { AliasRecord, FunctionRecord, FunctionRegistry, Target, VersionConfig } from './registry';
 
@@ -101,6 +101,15 @@ export class ControlPlane {
       200,
       this.configuration(target.fn, this.deps.registry.config(target.fn, target.version), target.qualifier),
     );
+  }
+
+  /** ListTags takes the function's ARN (unqualified). */
+  listTags(resource: string): HttpResponse {
+    const reference = parseFunctionName(resource, 'resource');
+    if (reference.qualifier !== undefined) {
+      throw lambdaErrors.invalidParameter(`Tags are set on functions, not on ${resource}; drop the qualifier`);
+    }
+    return json(200, { Tags: { ...this.deps.registry.function(reference).tags } });
   }
 
   listFunctions(marker: string | null, maxItems: string | null): HttpResponse {

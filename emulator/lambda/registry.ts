@@ -41,8 +41,9 @@ export interface FunctionRecord {
   readonly latest: VersionConfig;
   readonly versions: Map<string, VersionConfig>;
   readonly aliases: Map<string, AliasRecord>;
-  readonly tags: Readonly<Record<string, string>>;
   reservedConcurrency: number | undefined;
+  /** Resource tags; replaced as a whole by TagResource-like changes. */
+  tags: Readonly<Record<string, string>>;
 }
 
 /** What a (function, qualifier) request resolves to. */
@@ -98,8 +99,8 @@ export class FunctionRegistry {
       latest,
       versions,
       aliases: new Map(),
-      tags: { ...spec.tags },
       reservedConcurrency: spec.reservedConcurrency,
+      tags: { ...spec.tags },
     };
     for (const [name, alias] of Object.entries(spec.aliases)) {
       record.aliases.set(name, this.aliasRecord(record, name, alias, `${where}, alias "${name}"`));

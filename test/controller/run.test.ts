@@ -112,6 +112,45 @@ describe('run', () => {
     expect((await state.loadTargets(['old:live'])).get('old:live')?.managed).toBeUndefined();
   });
 
+  it('while tag discovery is incomplete, releases nothing it may just not have found yet, and says partial', async () => {
+    const { deps: value, lambda, state } = deps([{ function: 'kept', qualifier: 'live', mode: 'off' }]);
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:tagged';
+    lambda.functions[arn] = { qualifiers: ['live'] };
+    lambda.provisioned.set(`${arn}:live`, { requested: 2, status: 'READY' });
+    const managed = {
+      function: arn,
+      qualifier: 'live',
+      provisioned: { strategy: 'direct' as const, value: 2 },
+      since: 0,
+    };
+    await state.saveTarget({ key: `${arn}:live`, history: [], managed }, '2026-11-23T09:00:00Z');
+    const template = parsePolicyValue(
+      { template: 'pc', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } },
+      't.json',
+    ).templates!;
+    let complete = false;
+    const discovery = {
+      tag: 'thermostat:policy',
+      discover: async () => ({
+        functions: [],
+        complete,
+        scanned: 50,
+        ...(complete ? {} : { note: 'out of time for this tick' }),
+      }),
+    };
+    const withTemplates = { ...value, policies: { ...value.policies, templates: template }, discovery };
+    const partial = await run(withTemplates, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(partial.status).toBe('partial');
+    expect(partial.skipped).toEqual([{ key: 'discovery', reason: expect.stringContaining('tag discovery under way') }]);
+    expect(partial.discovery).toMatchObject({ tagged: 0, complete: false, scanned: 50 });
+    expect(lambda.provisioned.has(`${arn}:live`)).toBe(true);
+    // A complete pass without the function: its tag is gone, so what Thermostat set is released.
+    complete = true;
+    const done = await run(withTemplates, { time: '2026-11-23T10:01:00Z' }, context);
+    expect(done.status).toBe('completed');
+    expect(lambda.provisioned.has(`${arn}:live`)).toBe(false);
+  });
+
   it('reports policy issues without failing the tick', async () => {
     const { deps: value } = deps([{ function: 'a', qualifier: 'live' }]);
     const issues = [{ file: 'bad.yaml', path: 'mode', message: 'expected one of warm, provisioned, auto, off' }];

@@ -1,3 +1,4 @@
+import { DEFAULT_ACCOUNT, MemoryAccountStore } from '../../../controller/observe/account-store';
 import { createCaches } from '../../../controller/observe/caches';
 import { type ObserveDeps, observeAccount, observeTargets } from '../../../controller/observe/observe';
 import type { TargetState } from '../../../controller/state';
@@ -124,6 +125,25 @@ describe('observeTargets', () => {
     expect(lambda.count('getProvisionedConcurrencyConfig')).toBe(2);
   });
 
+  it('a throttled coverage read is remembered: later ticks spend the allowance on other targets', async () => {
+    const { lambda, deps, advance } = setup({ a: { qualifiers: ['live'] }, b: { qualifiers: ['live'] } }, 1);
+    lambda.failing.getProvisionedConcurrencyConfig = sdkError('TooManyRequestsException', 'Rate exceeded', {}, 429);
+    const policies = [effective({ function: 'a' }), effective({ function: 'b' })];
+    await observe(deps, policies, new Map(), NOW);
+    delete lambda.failing.getProvisionedConcurrencyConfig;
+    await observe(deps, policies, new Map(), NOW + 60_000);
+    const read = () =>
+      lambda.calls.filter((c) => c.operation === 'getProvisionedConcurrencyConfig').map((c) => c.input);
+    expect(read()).toEqual([
+      { FunctionName: 'a', Qualifier: 'live' },
+      { FunctionName: 'b', Qualifier: 'live' },
+    ]);
+    // After a while the throttled target is read again.
+    advance(10 * 60_000);
+    await observe(deps, [policies[0]!], new Map(), NOW + 11 * 60_000);
+    expect(read()).toHaveLength(3);
+  });
+
   it('leaves provisioned state undefined (never guessed) when it cannot be read', async () => {
     const { lambda, autoscaling, deps } = setup({ pc: { qualifiers: ['live'] } });
     lambda.failing.getProvisionedConcurrencyConfig = sdkError('ServiceException', 'oops', {}, 500);
@@ -187,5 +207,24 @@ describe('observeAccount', () => {
     advance(5 * 60_000);
     lambda.failing.getAccountSettings = sdkError('AccessDeniedException', 'not allowed', {}, 403);
     expect(await observeAccount(deps)).toEqual({ error: 'account concurrency could not be read: not allowed' });
+  });
+
+  it('falls back to the last settings read, else to a small default, and says which', async () => {
+    const { lambda, deps, advance } = setup({});
+    const store = new MemoryAccountStore();
+    const withStore = { ...deps, caches: createCaches(store) };
+    expect(await observeAccount(withStore)).toEqual({ account: { limit: 1000, unreserved: 900 }, source: 'live' });
+    expect(store.known).toEqual({ account: { limit: 1000, unreserved: 900 }, at: NOW });
+    advance(5 * 60_000);
+    lambda.failing.getAccountSettings = sdkError('TooManyRequestsException', 'Rate exceeded', {}, 429);
+    expect(await observeAccount(withStore)).toEqual({
+      account: { limit: 1000, unreserved: 900 },
+      source: 'last-known',
+      error:
+        'account concurrency could not be read: Rate exceeded; using the settings read at 2026-11-23T10:00:00.000Z',
+    });
+    const fresh = { ...deps, caches: createCaches(new MemoryAccountStore()) };
+    expect(await observeAccount(fresh)).toMatchObject({ account: DEFAULT_ACCOUNT, source: 'default' });
+    expect((await observeAccount(fresh)).error).toMatch(/never read before, so assuming a small account/);
   });
 });
