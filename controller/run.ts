@@ -10,12 +10,20 @@ import type { PriceBook } from './cost';
 import { type Discovery, discoverTargets, discoveryReport } from './discover/discover';
 import { describeError, TimeBudgetError } from './errors';
 import type { ObservationCaches } from './observe/caches';
-import { invalidateFunction, observeAccount, observeOrphan, observeTarget, startSharedReads } from './observe/observe';
+import {
+  invalidateFunction,
+  observeAccount,
+  observeLiveUse,
+  observeOrphan,
+  observeTarget,
+  startSharedReads,
+} from './observe/observe';
 import { sightingsOf, warmTarget } from './ping/warm';
 import {
   type Decision,
   EMPTY_TRAFFIC,
   isWrite,
+  liveReserve,
   type ManagedRecord,
   type PingDecision,
   recordSightings,
@@ -201,18 +209,32 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     parallelism: config.parallelism,
     coverageReads: Math.ceil(config.coverageReads / shard.of),
   };
-  const { account, error: accountError, source: accountSource } = await observeAccount(observeDeps);
+  const observedAccount = await observeAccount(observeDeps);
+  const { error: accountError, source: accountSource } = observedAccount;
+  let account = observedAccount.account;
   // Batched reads start now and only the targets that need them wait for them.
   const shared = startSharedReads(observeDeps, mine, observeStates, orphans);
 
   const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
+  const ceilingsFor = (known: typeof account) =>
+    new Map(
+      [...mine]
+        // Longest-waiting first: never pinged, then the oldest ping.
+        .sort((a, b) => (states.get(a.key)?.lastPingAt ?? -1) - (states.get(b.key)?.lastPingAt ?? -1))
+        .map((policy) => [policy.key, pingCeiling(policy, states.get(policy.key), tick.scheduledAt, known)]),
+    );
+  let ceilings = ceilingsFor(account);
+  // Warming may use only what real traffic leaves free: read the account's live concurrency (one billed metric)
+  // when this tick's pings could take a noticeable part of it.
+  const asked = [...ceilings.values()].reduce((sum, ceiling) => sum + ceiling, 0);
+  if (account && asked > liveReserve(account)) {
+    const inUse = await observeLiveUse(observeDeps);
+    if (inUse !== undefined) {
+      account = { ...account, inUse };
+      ceilings = ceilingsFor(account);
+    }
+  }
   const poolSize = tickPool(account, tickShare);
-  const ceilings = new Map(
-    [...mine]
-      // Longest-waiting first: never pinged, then the oldest ping.
-      .sort((a, b) => (states.get(a.key)?.lastPingAt ?? -1) - (states.get(b.key)?.lastPingAt ?? -1))
-      .map((policy) => [policy.key, pingCeiling(policy, states.get(policy.key), tick.scheduledAt, account)]),
-  );
   const pool = new PingPool(poolSize, pingAllowances(ceilings, poolSize));
   const planOptions = { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) };
   // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.

@@ -74,6 +74,39 @@ export async function observeAccount(
   }
 }
 
+/**
+ * What the account's real traffic uses right now: CloudWatch's account-wide `ConcurrentExecutions`, the highest of
+ * the last few minutes (one metric, billed as such). Undefined when it cannot be read; warming then keeps to the
+ * budgets' shares alone.
+ */
+export async function observeLiveUse(deps: ObserveDeps): Promise<number | undefined> {
+  if (deps.metrics === undefined) return undefined;
+  const now = deps.clock.now();
+  try {
+    const response = await deps.metrics.getMetricData({
+      MetricDataQueries: [
+        {
+          Id: 'inUse',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/Lambda', MetricName: 'ConcurrentExecutions', Dimensions: [] },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+        },
+      ],
+      StartTime: new Date(now - LIVE_USE_MINUTES * 60_000),
+      EndTime: new Date(now),
+    });
+    const values = response.MetricDataResults?.[0]?.Values ?? [];
+    return values.length === 0 ? 0 : Math.max(...values);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Minutes of account-wide concurrency read for the live budget: recent enough to follow traffic, a peak over a few. */
+const LIVE_USE_MINUTES = 3;
+
 /** Whether a target's provisioned-concurrency state must be read this tick. */
 function usesProvisioned(policy: Effective, state: TargetState | undefined): boolean {
   return (
@@ -202,7 +235,9 @@ export async function observeTarget(
     if (due) {
       const cacheKey = `${policy.function}:${policy.qualifier}`;
       let coverage = deps.caches.coverage.get(cacheKey, deps.clock.now());
-      if (coverage === undefined && shared.coverageReads > 0) {
+      // A read throttled recently would only be throttled again: the allowance goes to other targets.
+      const throttled = deps.caches.throttledReads.get(cacheKey, deps.clock.now()) !== undefined;
+      if (coverage === undefined && shared.coverageReads > 0 && !throttled) {
         shared.coverageReads -= 1;
         const read = await readProvisioned(deps, policy.function, policy.qualifier);
         if (read !== undefined) {

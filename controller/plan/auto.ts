@@ -55,7 +55,8 @@ export interface AutoInput {
   readonly prices?: PriceBook;
 }
 
-const usd = (value: number) => `$${value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}`;
+const usd = (value: number): string =>
+  value < 0 ? `−${usd(-value)}` : `$${value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}`;
 
 /** Plans auto mode for one target and tick. */
 export function planAuto(input: AutoInput): AutoPlan {
@@ -76,7 +77,7 @@ export function planAuto(input: AutoInput): AutoPlan {
     };
     loadSource = 'policy';
   }
-  const need = environmentsNeeded(traffic, warmRatio, max);
+  const need = environmentsNeeded(traffic, warmRatio, max, loadSource);
   const load = traffic?.load;
 
   // Provisioned units, with the switching band around the break-even.

@@ -75,14 +75,16 @@ export function targetPingCap(
 
 /**
  * Concurrency all pings of one tick may use together: the share of unreserved concurrency, and never more than is
- * free right now (the limit minus what is in use, minus the live reserve) when current use was read. Infinity when
+ * free right now (unreserved concurrency minus what is in use, minus the live reserve) when current use was read. Infinity when
  * the account settings are unknown.
  */
 export function tickPool(account: AccountConcurrency | undefined, share: number): number {
   if (account === undefined) return Number.POSITIVE_INFINITY;
   const byShare = Math.floor(account.unreserved * share);
   if (account.inUse === undefined) return byShare;
-  const free = account.limit - account.inUse - liveReserve(account);
+  // Use on functions with reserved concurrency cannot be told apart here, so all of it counts against the
+  // unreserved pool warming draws from: conservative, never optimistic.
+  const free = account.unreserved - account.inUse - liveReserve(account);
   return Math.max(0, Math.min(byShare, Math.floor(free)));
 }
 

@@ -130,6 +130,7 @@ export function environmentsNeeded(
   history: TrafficHistory | undefined,
   warmRatio: number,
   max: number,
+  source: string = history?.loadSource ?? 'proofs',
 ): { environments: number; why: string } {
   if (history?.load === undefined) {
     const busy = history?.environments.filter((env) => env.ratePerMinute > 0).length ?? 0;
@@ -144,7 +145,7 @@ export function environmentsNeeded(
   const share = coldShare(environments, load);
   return {
     environments,
-    why: `load ${load.toFixed(2)} (from ${history.loadSource ?? 'proofs'}): ${environments} environment${environments === 1 ? '' : 's'} keep ${(100 * (1 - share)).toFixed(2)}% of requests warm (objective ${(100 * warmRatio).toFixed(2)}%${environments >= max && share > 1 - warmRatio ? `, capped at ${max}` : ''})`,
+    why: `load ${load.toFixed(2)} (from ${source}): ${environments} environment${environments === 1 ? '' : 's'} keep ${(100 * (1 - share)).toFixed(2)}% of requests warm (objective ${(100 * warmRatio).toFixed(2)}%${environments >= max && share > 1 - warmRatio ? `, capped at ${max}` : ''})`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { type Architecture, costOfPings, gbSeconds, onDemandRate, PRICES, type PriceBook } from '../cost';
-import { BUILTIN_DEFAULTS, type Effective, type ProvisionedSettings } from '../policy';
+import { BUILTIN_DEFAULTS, type Effective, type ProvisionedSettings } from '../policy/core';
 import { formatDuration } from '../policy/duration';
 import { planAuto } from './auto';
 import { allocateWhole, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';

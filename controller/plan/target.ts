@@ -1,4 +1,4 @@
-import { BUILTIN_DEFAULTS, type Effective } from '../policy';
+import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
 import { allocateWhole } from './budget';
 import { type Decision, isWrite } from './decision';
 import { isDue } from './interval';

@@ -141,7 +141,9 @@ describe('run', () => {
     const withTemplates = { ...value, policies: { ...value.policies, templates: template }, discovery };
     const partial = await run(withTemplates, { time: '2026-11-23T10:00:00Z' }, context);
     expect(partial.status).toBe('partial');
-    expect(partial.skipped).toEqual([{ key: 'discovery', reason: expect.stringContaining('tag discovery under way') }]);
+    expect(partial.skipped).toEqual([
+      { key: 'discovery', cause: 'discovery', reason: expect.stringContaining('tag discovery under way') },
+    ]);
     expect(partial.discovery).toMatchObject({ tagged: 0, complete: false, scanned: 50 });
     expect(lambda.provisioned.has(`${arn}:live`)).toBe(true);
     // A complete pass without the function: its tag is gone, so what Thermostat set is released.

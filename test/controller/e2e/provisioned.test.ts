@@ -355,26 +355,28 @@ describe('provisioned concurrency, autoscaling strategy', () => {
 });
 
 describe('auto mode', () => {
-  it('chooses with the cost model, from the policy’s hint or from CloudWatch history, and says why', async () => {
+  it('buys provisioned units that pay for themselves, keeps idle functions on pings, and says why', async () => {
     const controller = harness.controller([
       {
         function: 'busy',
         qualifier: 'live',
         mode: 'auto',
-        warm: { concurrency: 2 },
-        auto: { expectedUtilization: 0.9 },
+        provisioned: { max: 2 },
+        auto: { expectedUtilization: 0.95, maxEnvironments: 4 },
       },
-      { function: 'idle', qualifier: 'live', mode: 'auto', warm: { concurrency: 2 } },
+      { function: 'idle', qualifier: 'live', mode: 'auto', provisioned: { max: 2 } },
     ]);
     const report = await controller.tick('2026-11-23T13:00:00Z');
     const byTarget = Object.fromEntries(report.targets.map((t) => [t.target, t]));
-    expect(byTarget['busy:live'].decisions.map((d) => d.kind)).toEqual(['auto-choice', 'put-provisioned']);
-    expect(byTarget['busy:live'].decisions[0].reason).toMatch(
-      /^auto chose provisioned concurrency: expected utilisation 90%/,
-    );
-    // No hint: the last hour of ConcurrentExecutions (GetMetricData against the emulator) shows an idle function.
+    const busy = byTarget['busy:live'].decisions;
+    expect(busy[0].kind).toBe('auto-choice');
+    expect(busy.map((d) => d.kind)).toContain('put-provisioned');
+    // The hint (95% of 4 environments busy) makes each of the 2 units busier than the break-even.
+    expect(busy[0].reason).toMatch(/^auto: load 3\.80 \(from policy\).*2 provisioned units/);
+    expect(provisionedOf('busy')).toEqual([expect.objectContaining({ requested: 2 })]);
+    // Nothing known about the idle function yet: one environment, kept warm with pings.
     expect(byTarget['idle:live'].decisions.map((d) => d.kind)).toEqual(['auto-choice', 'ping']);
-    expect(byTarget['idle:live'].decisions[0].reason).toMatch(/^auto chose pings: expected utilisation 0%/);
-    expect(byTarget['idle:live'].warm).toMatchObject({ proven: 2 });
+    expect(byTarget['idle:live'].decisions[0].reason).toMatch(/no load seen yet: one environment/);
+    expect(byTarget['idle:live'].warm).toMatchObject({ proven: 1 });
   });
 });

@@ -105,12 +105,13 @@ describe('a hung control-plane call stalls nothing but its own target', () => {
 
 describe('honest reports', () => {
   it('30 targets with 6 s left: partial, the ones not pinged listed with the reason, totals as sent', async () => {
-    // Half hold their pings briefly and fit the budget; the other half would hold for 6 s and never can.
+    // Half need one ping and fit the budget; the other half would hold two pings for 6 s and never can.
     const controller = harness.controller(
       MANY.map((name, index) => ({
         function: name,
         qualifier: 'live',
-        warm: { concurrency: 1, holdMs: index % 2 === 0 ? 100 : 6_000 },
+        // A one-ping round needs no hold; two pings hold together, so the long half cannot fit.
+        warm: index % 2 === 0 ? { concurrency: 1, holdMs: 100 } : { concurrency: 2, holdMs: 6_000 },
       })),
     );
     const before = Object.fromEntries(MANY.map((name) => [name, invocations(name)]));
