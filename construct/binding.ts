@@ -22,7 +22,8 @@ import {
 } from '../controller/policy';
 import { shareHint, ThermostatConfigError } from './errors';
 import type { ThermostatTarget } from './props';
-import type { PolicyObject } from './target-policy';
+import { type TargetArns, targetArns } from './target-arn';
+import type { PolicyObject, TargetPolicy } from './target-policy';
 import { describeTarget, hasSnapStart, type TargetRef, targetLabel } from './target-ref';
 
 export interface BoundTarget {
@@ -30,6 +31,8 @@ export interface BoundTarget {
   readonly id: string;
   readonly index: number;
   readonly ref: TargetRef;
+  /** Where its ARNs can travel: the configuration file when synth knows them, else the environment. */
+  readonly arns: TargetArns;
   readonly label: string;
   readonly loaded: LoadedPolicy;
   /** Modes the policy can be in (its base mode and every window's). */
@@ -39,6 +42,10 @@ export interface BoundTarget {
   /** The policy may manage provisioned concurrency through Application Auto Scaling. */
   readonly usesAutoscaling: boolean;
   readonly warmRatioObjective: number | undefined;
+  /** The controller emits this target's metrics with the `Target` dimension (alarms need them). */
+  readonly detailedMetrics: boolean;
+  /** The helper in this function adds the `Qualifier` dimension, so the warm ratio is this alias's alone. */
+  readonly helperQualifierDimension: boolean;
 }
 
 export interface BindOptions {
@@ -83,12 +90,15 @@ export function bindTargets(targets: readonly ThermostatTarget[], options: BindO
       id: `t${index}`,
       index,
       ref,
+      arns: targetArns(ref.construct, ref),
       label: targetLabel(ref),
       loaded,
       modes,
       usesProvisioned,
       usesAutoscaling: usesProvisioned && usesAutoscaling(loaded),
       warmRatioObjective: objective,
+      detailedMetrics: target.detailedMetrics ?? false,
+      helperQualifierDimension: target.helperQualifierDimension ?? false,
     });
   });
 
@@ -264,6 +274,42 @@ function functionProblems(loaded: LoadedPolicy, ref: TargetRef): string[] {
     );
   }
   return problems;
+}
+
+export interface DiscoveryPolicy {
+  readonly loaded: LoadedPolicy;
+  readonly source: string;
+  readonly usesProvisioned: boolean;
+  readonly usesAutoscaling: boolean;
+}
+
+/** The policies tagged functions may name: every policy of the file or directory, validated like targets' policies. */
+export function loadDiscoveryPolicies(policy: TargetPolicy): DiscoveryPolicy[] {
+  const spec = policy._spec;
+  if (spec.kind === 'object')
+    throw new ThermostatConfigError(
+      "discoverByTag.policies must be policy files (tagged functions name a policy), got an inline policy; use TargetPolicy.fromDirectory('policies/discovered')",
+    );
+  const set = loadPolicySet([displayPath(resolve(spec.path), spec.path)]);
+  if (set.issues.length > 0) {
+    const lines = set.issues.map(formatIssue);
+    throw new ThermostatConfigError(
+      `discoverByTag.policies (${spec.path}) has ${lines.length === 1 ? 'a problem' : `${lines.length} problems`}:\n${lines.map((l) => `  ${l}`).join('\n')}`,
+      { cause: new PolicyValidationError(set.issues) },
+    );
+  }
+  if (set.policies.length === 0)
+    throw new ThermostatConfigError(`discoverByTag.policies (${spec.path}) holds no policy; add at least one`);
+  return set.policies.map((loaded) => {
+    const modes = modesOf(loaded);
+    const usesProvisioned = modes.includes('provisioned') || modes.includes('auto');
+    return {
+      loaded,
+      source: portableSource(loaded.file),
+      usesProvisioned,
+      usesAutoscaling: usesProvisioned && usesAutoscaling(loaded),
+    };
+  });
 }
 
 function modesOf(loaded: LoadedPolicy): Mode[] {

@@ -30,6 +30,11 @@ export interface ControllerConfig {
    * on through its ARN and a policy without one fails; when unset, policies act on the functions they name.
    */
   readonly targets?: TargetMap;
+  /**
+   * Policy keys whose per-target metrics (`Target` dimension) are emitted; the others appear only in logs and
+   * events, so the custom-metric bill does not grow with the number of targets. From THERMOSTAT_CONFIG_FILE.
+   */
+  readonly detailedMetrics?: ReadonlySet<string>;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {

@@ -2,8 +2,8 @@
  * The controller's Lambda entry point and its only composition root: SDK clients, Powertools and caches are
  * built here once per execution environment; everything else receives them as arguments.
  *
- * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
- * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`,
+ * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_CONFIG_FILE
+ * (the construct's target map and metric choices, see targets.ts), THERMOSTAT_TARGETS (policy key → ARN), THERMOSTAT_EVENT_BUS, the tunables read by `configFromEnv`,
  * POWERTOOLS_SERVICE_NAME, Lambda's own AWS_LAMBDA_FUNCTION_NAME (the function shards invoke), and the SDK's own
  * AWS_REGION and AWS_ENDPOINT_URL_<SERVICE> (how tests and the demo point it at the local emulator).
  */
@@ -31,7 +31,7 @@ import type { Policy } from './policy/core';
 import type { RunReport } from './report/report';
 import { type PolicySource, type RunContext, type RunDeps, run } from './run';
 import { DynamoStateStore } from './state';
-import { parseTargetMap } from './targets';
+import { mergeTargetMaps, parseTargetMap, readConfigFile } from './targets';
 
 /** Socket pool bounds: at least the SDK's default, at most what one controller should hold open. */
 const MIN_SOCKETS = 50;
@@ -50,7 +50,12 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
 /** Tunables and the target map from the environment (all optional). */
 export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
   const tickShare = env.THERMOSTAT_TICK_SHARE ? numberFrom(env, 'THERMOSTAT_TICK_SHARE', 0.2, 0) : undefined;
-  const targets = env.THERMOSTAT_TARGETS ? parseTargetMap(env.THERMOSTAT_TARGETS) : undefined;
+  // the construct's map lives in its asset (THERMOSTAT_CONFIG_FILE); THERMOSTAT_TARGETS adds deploy-time ARNs
+  const file = env.THERMOSTAT_CONFIG_FILE ? readConfigFile(env.THERMOSTAT_CONFIG_FILE, env) : undefined;
+  const targets = mergeTargetMaps(
+    file?.targets,
+    env.THERMOSTAT_TARGETS ? parseTargetMap(env.THERMOSTAT_TARGETS) : undefined,
+  );
   return {
     ...DEFAULT_CONFIG,
     warm: {
@@ -64,6 +69,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
     shardSize: numberFrom(env, 'THERMOSTAT_SHARD_SIZE', DEFAULT_CONFIG.shardSize, 1),
     ...(tickShare !== undefined ? { tickShare } : {}),
     ...(targets !== undefined ? { targets } : {}),
+    ...(file !== undefined ? { detailedMetrics: new Set(file.detailedMetrics) } : {}),
   };
 }
 

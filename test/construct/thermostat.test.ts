@@ -18,6 +18,9 @@ import { readPolicyFile } from '../../controller/policies';
 import { STATE_TABLE } from '../../controller/state/schema';
 import { fn, newStack, render, resourceOf, standardStack } from './stacks';
 
+/** A CloudFormation pseudo-parameter placeholder, `${AWS::<name>}`. */
+const P = (name: string) => `\${AWS::${name}}`;
+
 describe('Thermostat: default deployment', () => {
   let stack: Stack;
   let thermostat: Thermostat;
@@ -54,20 +57,42 @@ describe('Thermostat: default deployment', () => {
       'NODE_OPTIONS',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
+      'THERMOSTAT_ACCOUNT',
+      'THERMOSTAT_CONFIG_FILE',
+      'THERMOSTAT_PARTITION',
       'THERMOSTAT_POLICY_FILE',
+      'THERMOSTAT_SHARD_SIZE',
       'THERMOSTAT_TABLE',
-      'THERMOSTAT_TARGETS',
     ]);
     expect(variables.THERMOSTAT_POLICY_FILE).toBe('/var/task/policies.json');
+    expect(variables.THERMOSTAT_CONFIG_FILE).toBe('/var/task/config.json');
+    expect(variables.THERMOSTAT_PARTITION).toEqual({ Ref: 'AWS::Partition' });
+    expect(variables.THERMOSTAT_ACCOUNT).toEqual({ Ref: 'AWS::AccountId' });
     expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Thermostat');
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe(thermostat.serviceName);
     expect(variables.THERMOSTAT_TABLE).toEqual({ Ref: expect.stringMatching(/^ThermostatStateTable/) });
-    // policy key -> the ARN to act on (the alias's own, so the controller depends on the alias)
-    const targets = JSON.parse(render(variables.THERMOSTAT_TARGETS)) as Record<string, string>;
-    expect(targets).toEqual({
-      'checkout-api:live': expect.stringMatching(/^\$\{CheckoutAliaslive[0-9A-F]+\}$/),
-      'reports:live': expect.stringMatching(/^\$\{ReportsAliaslive[0-9A-F]+\}$/),
-      'inbox:$LATEST': expect.stringMatching(/^\$\{Inbox[0-9A-F]+\.Arn\}$/),
+    // the functions have fixed names, so their ARNs are in the asset's config.json (no environment entry)
+    const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const config = JSON.parse(readFileSync(join(staging.sourcePath, 'config.json'), 'utf8')) as {
+      targets: Record<string, string>;
+    };
+    const arn = (name: string) => `arn:${P('Partition')}:lambda:eu-west-1:123456789012:function:${name}`;
+    expect(config.targets).toEqual({
+      'checkout-api:live': arn('checkout-api:live'),
+      'reports:live': arn('reports:live'),
+      'inbox:$LATEST': arn('inbox'),
+    });
+  });
+
+  test('ARNs known only at deploy time (generated names) travel in THERMOSTAT_TARGETS', () => {
+    const stack = newStack('Generated');
+    const live = fn(stack, 'Web').addAlias('live');
+    new Thermostat(stack, 'Thermostat', { targets: [{ function: live, policy: TargetPolicy.fromObject({}) }] });
+    const { properties } = resourceOf(Template.fromStack(stack), 'AWS::Lambda::Function', 'ThermostatController');
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    // policy key -> the alias's own ARN, so the controller depends on the alias
+    expect(JSON.parse(render(variables.THERMOSTAT_TARGETS))).toEqual({
+      'Web-t0:live': expect.stringMatching(/^\$\{WebAliaslive[0-9A-F]+\}$/),
     });
   });
 
@@ -274,7 +299,7 @@ describe('Thermostat: props', () => {
     [
       'no targets',
       { targets: [] },
-      "thermostat needs at least one target, got an empty list; pass targets: [{ function: fn.addAlias('live')",
+      "thermostat needs at least one target or discoverByTag, got neither; pass targets: [{ function: fn.addAlias('live')",
     ],
     [
       'a timeout as long as the tick period',
@@ -318,14 +343,23 @@ describe('Thermostat: props', () => {
     expect((thrown as Error).message).toContain(message);
   });
 
-  test('fails when the targets cannot fit in one controller environment', () => {
+  test('fails when the targets whose ARNs only deploy knows cannot fit in the controller environment', () => {
     const stack = newStack();
     const targets = Array.from({ length: 30 }, (_, i) => ({
-      function: fn(stack, `F${i}`, { functionName: `f${i}` }),
+      function: fn(stack, `F${i}`),
       policy: TargetPolicy.fromObject({ mode: 'warm' }),
     }));
     expect(() => new Thermostat(stack, 'Thermostat', { targets })).toThrow(
-      /^30 targets do not fit one controller: its environment would need about \d+ bytes and Lambda allows 4096; split the targets across two Thermostat constructs$/,
+      /^30 targets have ARNs known only at deploy time \(generated function names\), and those travel in the controller's environment: it would need about \d+ bytes and Lambda allows 4096; give those functions a functionName, import them by ARN, or enrol them with discoverByTag/,
     );
+  });
+
+  test('takes any number of functions with fixed names: their ARNs are in the asset', () => {
+    const stack = newStack();
+    const targets = Array.from({ length: 60 }, (_, i) => ({
+      function: fn(stack, `F${i}`, { functionName: `f${i}` }),
+      policy: TargetPolicy.fromObject({ mode: 'warm' }),
+    }));
+    expect(new Thermostat(stack, 'Thermostat', { targets }).targets).toHaveLength(60);
   });
 });
