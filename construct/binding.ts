@@ -56,8 +56,29 @@ export interface BindOptions {
 const LATEST = '$LATEST';
 const ARN = /^arn:[a-z-]+:lambda:([a-z0-9-]+):(\d{12}):function:/;
 
+/** What binding found: the targets that bound, and one line per problem (target, file, field, line, reason). */
+export interface Binding {
+  readonly bound: BoundTarget[];
+  readonly problems: string[];
+  readonly issues: PolicyIssue[];
+}
+
 /** Binds every target to its policy, or throws one error that lists every problem of every target. */
 export function bindTargets(targets: readonly ThermostatTarget[], options: BindOptions = {}): BoundTarget[] {
+  const { bound, problems, issues } = collectTargets(targets, options);
+  if (problems.length > 0) {
+    const cause = issues.length > 0 ? new PolicyValidationError(issues) : undefined;
+    const head = problems.length === 1 ? 'invalid thermostat target' : `${problems.length} invalid thermostat targets`;
+    throw new ThermostatConfigError(
+      `${head}:\n${problems.map((p) => `  ${p}`).join('\n')}\nfix the policies (npx thermostat validate <path> shows the same problems for files) and synth again`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+  return bound;
+}
+
+/** Binds the targets that can be bound and reports every problem of the others, one line each. */
+export function collectTargets(targets: readonly ThermostatTarget[], options: BindOptions = {}): Binding {
   const sets = new Map<string, PolicySet>();
   const problems: string[] = [];
   const issues: PolicyIssue[] = [];
@@ -68,7 +89,10 @@ export function bindTargets(targets: readonly ThermostatTarget[], options: BindO
     const where = `targets[${index}] (${targetLabel(ref)})`;
     const picked = pickPolicy(target, ref, index, options.defaults, sets);
     if ('problem' in picked) {
-      problems.push(`${where}: ${picked.problem}`);
+      // one line per policy issue, so each names its file, field and line
+      if (picked.issues !== undefined && picked.issues.length > 0)
+        problems.push(...picked.issues.map((issue) => `${where}: ${formatIssue(issue)}`));
+      else problems.push(`${where}: ${picked.problem}`);
       issues.push(...(picked.issues ?? []));
       return;
     }
@@ -103,15 +127,7 @@ export function bindTargets(targets: readonly ThermostatTarget[], options: BindO
   });
 
   problems.push(...duplicateProblems(bound));
-  if (problems.length > 0) {
-    const cause = issues.length > 0 ? new PolicyValidationError(issues) : undefined;
-    const head = problems.length === 1 ? 'invalid thermostat target' : `${problems.length} invalid thermostat targets`;
-    throw new ThermostatConfigError(
-      `${head}:\n${problems.map((p) => `  ${p}`).join('\n')}\nfix the policies (npx thermostat validate <path> shows the same problems for files) and synth again`,
-      cause === undefined ? undefined : { cause },
-    );
-  }
-  return bound;
+  return { bound, problems, issues };
 }
 
 type Picked = { loaded: LoadedPolicy } | { problem: string; issues?: PolicyIssue[] };

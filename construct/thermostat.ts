@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ThermostatAlarms } from './alarms';
 import { CONFIG_FILE_NAME, findControllerBundle, POLICY_FILE_NAME, stageControllerAsset } from './asset';
-import { type BoundTarget, bindTargets, loadDiscoveryPolicies } from './binding';
+import { type BoundTarget, collectTargets, loadDiscoveryPolicies } from './binding';
 import { controllerConfigDocument, type DiscoveryDocument, renderControllerConfig } from './controller-config';
 import { buildDashboard } from './dashboard';
 import { ControllerEnv, ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT, SHARD_SIZE, StateTableSchema } from './environment';
@@ -32,6 +32,7 @@ import type { ThermostatProps } from './props';
 import { InvokeController } from './schedule-target';
 import { scheduledTick } from './tick';
 import { WarmOnDeploy } from './warm-on-deploy';
+import { warnTargets } from './warnings';
 
 /** Options of the `metric*()` methods. */
 export interface ThermostatMetricOptions extends MetricOptions {
@@ -105,32 +106,60 @@ export class Thermostat extends Construct {
   constructor(scope: Construct, id: string, props: ThermostatProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    // Every problem of the props and the policies is collected and reported at once by CDK's validation, with the
+    // construct path; the construct is still built (from defaults where a value is bad), so nothing throws midway.
+    const problems: string[] = [];
+    const attempt = <T>(fallback: T, check: () => T): T => {
+      try {
+        return check();
+      } catch (error) {
+        if (!(error instanceof ThermostatConfigError)) throw error;
+        problems.push(error.message);
+        return fallback;
+      }
+    };
+    this.node.addValidation({ validate: () => problems });
+
     const given = props.targets ?? [];
     if (given.length === 0 && props.discoverByTag === undefined)
-      throw new ThermostatConfigError(
+      problems.push(
         "thermostat needs at least one target or discoverByTag, got neither; pass targets: [{ function: fn.addAlias('live'), policy: TargetPolicy.fromFile('policies/fn.yaml') }]",
       );
-    const timeout = props.timeout ?? ThermostatDefaults.timeout;
     const expression = props.schedule ?? ThermostatDefaults.schedule();
-    checkTimeout(timeout, expression);
-    const memorySize = props.memorySize ?? ThermostatDefaults.memorySize;
-    checkWhole('memorySize', memorySize, 128, 10_240, 'MiB');
-    const reserved = props.reservedConcurrentExecutions ?? ThermostatDefaults.reservedConcurrentExecutions;
-    checkWhole('reservedConcurrentExecutions', reserved, 1, 1000, '');
+    const timeout = attempt(ThermostatDefaults.timeout, () => {
+      const value = props.timeout ?? ThermostatDefaults.timeout;
+      checkTimeout(value, expression);
+      return value;
+    });
+    const memorySize = attempt(ThermostatDefaults.memorySize, () =>
+      checkWhole('memorySize', props.memorySize ?? ThermostatDefaults.memorySize, 128, 10_240, 'MiB'),
+    );
+    const reserved = attempt(ThermostatDefaults.reservedConcurrentExecutions, () =>
+      checkWhole(
+        'reservedConcurrentExecutions',
+        props.reservedConcurrentExecutions ?? ThermostatDefaults.reservedConcurrentExecutions,
+        1,
+        1000,
+        '',
+      ),
+    );
     const pingFailureRateThreshold = props.pingFailureRateThreshold ?? ThermostatDefaults.pingFailureRateThreshold;
     if (!(pingFailureRateThreshold > 0 && pingFailureRateThreshold <= 1))
-      throw new ThermostatConfigError(
+      problems.push(
         `pingFailureRateThreshold must be above 0 and at most 1, got ${pingFailureRateThreshold}${shareHint(pingFailureRateThreshold)}`,
       );
     const logRetention = props.logRetention ?? ThermostatDefaults.logRetention;
     this.serviceName = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
 
-    this.targets = bindTargets(given, {
+    const binding = collectTargets(given, {
       defaults: props.defaults,
       warmRatioObjective: props.warmRatioObjective,
     });
+    problems.push(...binding.problems);
+    this.targets = binding.bound;
+    warnTargets(this, this.targets);
     const policySet = renderPolicySet(policySetDocument(this.targets));
-    const discovery = discoveryOf(props);
+    const discovery = attempt(undefined, () => discoveryOf(props));
     const config = renderControllerConfig(controllerConfigDocument(this.targets, discovery?.document));
     this.shards = discovery !== undefined || this.targets.length > SHARD_SIZE;
 
@@ -183,9 +212,11 @@ export class Thermostat extends Construct {
       environment[ControllerEnv.Account] = Aws.ACCOUNT_ID;
     }
     if (props.eventBus !== undefined) environment[ControllerEnv.EventBus] = props.eventBus.eventBusArn;
-    checkEnvironmentSize(
-      environment,
-      deployTime.map((t) => t.loaded.key),
+    attempt(undefined, () =>
+      checkEnvironmentSize(
+        environment,
+        deployTime.map((t) => t.loaded.key),
+      ),
     );
 
     this.controller = new lambda.Function(this, 'Controller', {
@@ -411,12 +442,13 @@ function tickPeriod(expression: string): Duration | undefined {
   return undefined;
 }
 
-function checkWhole(name: string, value: number, min: number, max: number, unit: string): void {
-  if (Token.isUnresolved(value)) return;
+function checkWhole(name: string, value: number, min: number, max: number, unit: string): number {
+  if (Token.isUnresolved(value)) return value;
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ThermostatConfigError(
       `${name} must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ''}, got ${value}`,
     );
+  return value;
 }
 
 /**

@@ -122,12 +122,12 @@ describe('functions enrolled by tag', () => {
 
   test('a tag key AWS would refuse fails the synth with the value and the rule', () => {
     const stack = newStack('BadTag');
-    expect(
-      () =>
-        new Thermostat(stack, 'Thermostat', {
-          discoverByTag: { policies: TargetPolicy.fromDirectory(DISCOVERED), tagKey: 'aws:policy' },
-        }),
-    ).toThrow(/discoverByTag.tagKey must be a tag key .*got "aws:policy"/);
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      discoverByTag: { policies: TargetPolicy.fromDirectory(DISCOVERED), tagKey: 'aws:policy' },
+    });
+    expect(thermostat.node.validate()).toEqual([
+      expect.stringMatching(/^discoverByTag.tagKey must be a tag key .*got "aws:policy"$/),
+    ]);
   });
 });
 

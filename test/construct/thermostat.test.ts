@@ -11,7 +11,6 @@ import {
   StateTableSchema,
   TargetPolicy,
   Thermostat,
-  ThermostatConfigError,
   type ThermostatProps,
 } from '../../construct';
 import { readPolicyFile } from '../../controller/policies';
@@ -327,20 +326,35 @@ describe('Thermostat: props', () => {
       { pingFailureRateThreshold: 10 },
       'pingFailureRateThreshold must be above 0 and at most 1, got 10; write 0.1 for 10%',
     ],
-  ])('fails on %s', (_name, props, message) => {
+  ])('fails synth validation on %s', (_name, props, message) => {
     const stack = newStack();
     const target = fn(stack, 'Inbox', { functionName: 'inbox' });
-    let thrown: unknown;
-    try {
-      new Thermostat(stack, 'Thermostat', {
-        targets: [{ function: target, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
-        ...props,
-      });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ThermostatConfigError);
-    expect((thrown as Error).message).toContain(message);
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [{ function: target, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
+      ...props,
+    });
+    expect(thermostat.node.validate()).toEqual([expect.stringContaining(message)]);
+    expect(() => Template.fromStack(stack)).toThrow(`[Test/Thermostat] ${message}`);
+  });
+
+  test('reports every problem of the props and the policies at once, each with the construct path', () => {
+    const stack = newStack();
+    const a = fn(stack, 'A', { functionName: 'checkout-api' }).addAlias('live');
+    const b = fn(stack, 'B', { functionName: 'b' });
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [
+        { function: a, policy: TargetPolicy.fromFile('test/fixtures/construct/broken/checkout-api.yaml') },
+        { function: b, policy: TargetPolicy.fromObject({ warm: { holdMs: 1 } }) },
+      ],
+      memorySize: 64,
+      pingFailureRateThreshold: 10,
+    });
+    expect(thermostat.node.validate()).toEqual([
+      'memorySize must be a whole number from 128 to 10240 MiB, got 64',
+      'pingFailureRateThreshold must be above 0 and at most 1, got 10; write 0.1 for 10%',
+      'targets[0] (checkout-api:live): test/fixtures/construct/broken/checkout-api.yaml: warm.concurrency: expected a whole number from 1 to 1000, got 0 (line 5, column 16)',
+      'targets[1] (b): targets[1].policy: warm.holdMs: expected a whole number from 50 to 10000, got 1',
+    ]);
   });
 
   test('fails when the targets whose ARNs only deploy knows cannot fit in the controller environment', () => {
@@ -349,7 +363,8 @@ describe('Thermostat: props', () => {
       function: fn(stack, `F${i}`),
       policy: TargetPolicy.fromObject({ mode: 'warm' }),
     }));
-    expect(() => new Thermostat(stack, 'Thermostat', { targets })).toThrow(
+    const thermostat = new Thermostat(stack, 'Thermostat', { targets });
+    expect(thermostat.node.validate().join('\n')).toMatch(
       /^30 targets have ARNs known only at deploy time \(generated function names\), and those travel in the controller's environment: it would need about \d+ bytes and Lambda allows 4096; give those functions a functionName, import them by ARN, or enrol them with discoverByTag/,
     );
   });
