@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -33,6 +33,9 @@ import { InvokeController } from './schedule-target';
 import { scheduledTick } from './tick';
 import { WarmOnDeploy } from './warm-on-deploy';
 import { warnTargets } from './warnings';
+
+/** Above this many per-target alarms, synth warns: they crowd the 500-resource stack limit. */
+const PER_TARGET_ALARMS_WARNING = 200;
 
 /** Options of the `metric*()` methods. */
 export interface ThermostatMetricOptions extends MetricOptions {
@@ -297,6 +300,16 @@ export class Thermostat extends Construct {
         okActions: props.okActions,
         usesProvisioned: this.targets.some((t) => t.usesProvisioned) || discovery?.iam.usesProvisioned === true,
       });
+    const perTarget =
+      this.alarms === undefined
+        ? 0
+        : Object.keys(this.alarms.warmRatio).length + Object.keys(this.alarms.targetShortfall).length;
+    if (perTarget > PER_TARGET_ALARMS_WARNING)
+      Annotations.of(this).addWarningV2(
+        'thermostat:manyAlarms',
+        `${perTarget} per-target alarms (warm-ratio objectives and detailedMetrics): a stack holds at most 500 resources and each alarm is billed; ` +
+          'keep objectives and detailedMetrics for critical functions and rely on the totals alarms for the rest',
+      );
 
     this.acknowledgeFindings(statements, warmOnDeploy);
   }

@@ -1,6 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { TargetPolicy, Thermostat } from '../../construct';
-import { fn, newStack } from './stacks';
+import { fn, importedTargets, newStack } from './stacks';
 
 const CHECKOUT_FILE = 'test/fixtures/construct/policies/checkout-api.yaml';
 
@@ -79,4 +79,14 @@ describe('synth-time warnings', () => {
       'targets[0] (Test/Unnamed:live): the function name (so the policy\'s function "checkout-api" was not compared) is known only at deploy time, so it could not be checked at synth [ack: thermostat:unchecked]',
     ]);
   });
+});
+
+test('more than 200 per-target alarms: a warning, since a stack holds at most 500 resources', () => {
+  const found = warnings((stack) => {
+    new Thermostat(stack, 'Thermostat', { targets: importedTargets(stack, 201), warmRatioObjective: 0.9 });
+  });
+  // 201 warm-ratio alarms and 3 shortfall alarms (importedTargets asks for detail on every 100th)
+  expect(found.filter((w) => w.includes('per-target alarms'))).toEqual([
+    expect.stringMatching(/^204 per-target alarms \(warm-ratio objectives and detailedMetrics\)/),
+  ]);
 });
