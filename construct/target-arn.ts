@@ -92,7 +92,7 @@ export function withTokens(template: string): string {
  * The value as a string with `${AWS::…}` placeholders when it resolves to literals and pseudo parameters only,
  * else undefined (it references a resource, so only deploy will tell).
  */
-function asTemplate(scope: IConstruct, value: string): string | undefined {
+export function asTemplate(scope: IConstruct, value: string): string | undefined {
   if (!Token.isUnresolved(value)) return value;
   return render(Stack.of(scope).resolve(value));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssetStaging } from 'aws-cdk-lib';
-import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +15,7 @@ import {
 } from '../../construct';
 import { readPolicyFile } from '../../controller/policies';
 import { STATE_TABLE } from '../../controller/state/schema';
+import { readConfigFile } from '../../controller/targets';
 import { fn, newStack, render, resourceOf, standardStack } from './stacks';
 
 /** A CloudFormation pseudo-parameter placeholder, `${AWS::<name>}`. */
@@ -80,6 +81,33 @@ describe('Thermostat: default deployment', () => {
       'checkout-api:live': arn('checkout-api:live'),
       'reports:live': arn('reports:live'),
       'inbox:$LATEST': arn('inbox'),
+    });
+  });
+
+  test('functions imported by name into an environment-agnostic stack: ARN templates in the asset, filled in by the controller', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const api = lambda.Function.fromFunctionName(stack, 'Api', 'orders-api');
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [{ function: api, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
+    });
+    const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const config = JSON.parse(readFileSync(join(staging.sourcePath, 'config.json'), 'utf8')) as {
+      targets: Record<string, string>;
+    };
+    expect(config.targets).toEqual({
+      'orders-api:$LATEST': `arn:${P('Partition')}:lambda:${P('Region')}:${P('AccountId')}:function:orders-api`,
+    });
+    const { properties } = resourceOf(Template.fromStack(stack), 'AWS::Lambda::Function', 'ThermostatController');
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.THERMOSTAT_TARGETS).toBeUndefined();
+    // the controller's own reader turns the template into the deployed ARN
+    const filled = readConfigFile(join(staging.sourcePath, 'config.json'), {
+      THERMOSTAT_PARTITION: 'aws',
+      AWS_REGION: 'us-east-1',
+      THERMOSTAT_ACCOUNT: '210987654321',
+    });
+    expect(filled.targets).toEqual({
+      'orders-api:$LATEST': 'arn:aws:lambda:us-east-1:210987654321:function:orders-api',
     });
   });
 
