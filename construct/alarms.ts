@@ -7,8 +7,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { BoundTarget } from './binding';
-import { ControllerMetric, controllerMetric, warmRatio } from './metrics';
+import { type BoundTarget, portableSource } from './binding';
+import { ControllerMetric, type ControllerMetricName, controllerMetric, targetMetric, warmRatio } from './metrics';
 
 export interface AlarmOptions {
   readonly service: string;
@@ -17,6 +17,10 @@ export interface AlarmOptions {
   readonly deadLetterQueue: sqs.IQueue;
   readonly pingFailureRateThreshold: number;
   readonly actions?: readonly cloudwatch.IAlarmAction[];
+  /** Actions when an alarm returns to OK; the alarm actions when not given. */
+  readonly okActions?: readonly cloudwatch.IAlarmAction[];
+  /** Some policy can use provisioned concurrency (else no PC alarm). */
+  readonly usesProvisioned: boolean;
 }
 
 /** The alarms of one Thermostat; `warmRatio` is keyed by target id (`t0`, `t1`, ...). */
@@ -27,8 +31,18 @@ export class ThermostatAlarms extends Construct {
   public readonly failedTicks: cloudwatch.Alarm;
   /** More than the threshold share of pings failed, in 2 of the last 3 five-minute periods. */
   public readonly pingFailureRate: cloudwatch.Alarm;
+  /** Some target's observe/plan/act step failed in 3 of the last 5 ticks. */
+  public readonly targetFailures: cloudwatch.Alarm;
+  /** The controller could not prove what the policies want for 15 minutes (all targets together). */
+  public readonly sustainedShortfall: cloudwatch.Alarm;
+  /** Ticks ended `partial` (skipped targets: rate, time, budget unknown) for 15 minutes. */
+  public readonly partialTicks: cloudwatch.Alarm;
+  /** Lambda reports a provisioned-concurrency configuration the controller manages as FAILED. */
+  public readonly provisionedFailed?: cloudwatch.Alarm;
   /** Per target with an objective: the warm ratio stayed below it for 15 minutes. */
   public readonly warmRatio: Readonly<Record<string, cloudwatch.Alarm>>;
+  /** Per target with `detailedMetrics`: its shortfall stayed above zero for 15 minutes. */
+  public readonly targetShortfall: Readonly<Record<string, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, options: AlarmOptions) {
     super(scope, id);
@@ -75,12 +89,71 @@ export class ThermostatAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    const sustained = (
+      id: string,
+      name: ControllerMetricName,
+      description: string,
+      statistic = 'Sum',
+      target?: BoundTarget,
+    ) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric:
+          target === undefined
+            ? controllerMetric(name, service, { period, statistic })
+            : targetMetric(name, service, target.ref.metricKey, { period, statistic }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    this.targetFailures = new cloudwatch.Alarm(this, 'TargetFailures', {
+      alarmDescription: `Thermostat (${service}) failed to observe, plan or act on a target in 3 of the last 5 ticks; the controller's logs name the target and the reason.`,
+      metric: controllerMetric(ControllerMetric.TargetFailures, service, { period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.sustainedShortfall = sustained(
+      'SustainedShortfall',
+      ControllerMetric.Shortfall,
+      `Thermostat (${service}) proved fewer warm environments than the policies want for 15 minutes: throttling, budget, or functions without the target helper.`,
+    );
+    this.partialTicks = sustained(
+      'PartialTicks',
+      ControllerMetric.TicksPartial,
+      `Thermostat (${service}) ticks ended partial for 15 minutes: targets were skipped (rate limit, time, budget unknown); each tick lists them with the reason.`,
+    );
+    if (options.usesProvisioned)
+      this.provisionedFailed = new cloudwatch.Alarm(this, 'ProvisionedFailed', {
+        alarmDescription: `A provisioned-concurrency configuration Thermostat (${service}) manages is FAILED (e.g. FUNCTION_ERROR_INIT_FAILURE); the target falls back to pings until its init is fixed.`,
+        metric: controllerMetric(ControllerMetric.ProvisionedFailed, service, { period, statistic: 'Maximum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
     const byTarget: Record<string, cloudwatch.Alarm> = {};
+    const shortfall: Record<string, cloudwatch.Alarm> = {};
     for (const target of options.targets) {
+      if (target.detailedMetrics)
+        shortfall[target.id] = sustained(
+          `Shortfall${target.index}`,
+          ControllerMetric.Shortfall,
+          `Thermostat (${service}) proved fewer warm environments for ${target.label} than its policy wants for 15 minutes.`,
+          'Sum',
+          target,
+        );
       if (target.warmRatioObjective === undefined) continue;
+      const qualifier = target.helperQualifierDimension ? (target.ref.qualifier ?? '$LATEST') : undefined;
       byTarget[target.id] = new cloudwatch.Alarm(this, `WarmRatio${target.index}`, {
-        alarmDescription: `Warm starts of ${target.label} stayed below ${target.warmRatioObjective} for 15 minutes (policy ${target.loaded.file}).`,
-        metric: warmRatio(target.ref.functionName, period),
+        alarmDescription: `Warm starts of ${target.label}${qualifier === undefined ? ' (all versions of the function)' : ''} stayed below ${target.warmRatioObjective} for 15 minutes (policy ${portableSource(target.loaded.file)}).`,
+        metric: warmRatio(target.ref.functionName, period, qualifier),
         threshold: target.warmRatioObjective,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 3,
@@ -89,12 +162,28 @@ export class ThermostatAlarms extends Construct {
       });
     }
     this.warmRatio = byTarget;
+    this.targetShortfall = shortfall;
 
-    for (const alarm of this.all) alarm.addAlarmAction(...(options.actions ?? []));
+    // an alarm that pages should also say when it is over
+    const ok = options.okActions ?? options.actions ?? [];
+    for (const alarm of this.all) {
+      alarm.addAlarmAction(...(options.actions ?? []));
+      alarm.addOkAction(...ok);
+    }
   }
 
   /** Every alarm, for wiring actions or composite alarms. */
   public get all(): cloudwatch.Alarm[] {
-    return [this.controllerErrors, this.failedTicks, this.pingFailureRate, ...Object.values(this.warmRatio)];
+    return [
+      this.controllerErrors,
+      this.failedTicks,
+      this.pingFailureRate,
+      this.targetFailures,
+      this.sustainedShortfall,
+      this.partialTicks,
+      ...(this.provisionedFailed !== undefined ? [this.provisionedFailed] : []),
+      ...Object.values(this.warmRatio),
+      ...Object.values(this.targetShortfall),
+    ];
   }
 }

@@ -26,6 +26,10 @@ const STAGED_MAX_AGE_MS = 3_600_000;
 
 /** File name of the policy set inside the asset (and so under /var/task). */
 export const POLICY_FILE_NAME = 'policies.json';
+/** File name of the controller's configuration (target map, detailed metrics, discovery) inside the asset. */
+export const CONFIG_FILE_NAME = 'config.json';
+/** Written last: its presence marks a complete staged directory. */
+const COMPLETE_MARKER = '.complete';
 const BUNDLE = 'index.js';
 const SOURCE_MAP = 'index.js.map';
 
@@ -50,23 +54,27 @@ export function findControllerBundle(candidates: readonly string[] = CONTROLLER_
 }
 
 /**
- * A directory holding the bundle, its source map and `policies.json`. Its name is derived from the content, so
- * repeated synths reuse it and concurrent ones (jest workers) cannot see a half-written copy: each writes a private
- * directory and renames it into place.
+ * A directory holding the bundle, its source map and the generated files (`policies.json`, `config.json`; a plain
+ * string is the policy set alone). Its name is derived from the content, so repeated synths reuse it and concurrent
+ * ones (jest workers) cannot see a half-written copy: each writes a private directory and renames it into place.
  */
-export function stageControllerAsset(bundleDir: string, policyJson: string, stagingRoot: string = tmpdir()): string {
+export function stageControllerAsset(
+  bundleDir: string,
+  generated: string | Readonly<Record<string, string>>,
+  stagingRoot: string = tmpdir(),
+): string {
+  const files = typeof generated === 'string' ? { [POLICY_FILE_NAME]: generated } : generated;
+  const names = Object.keys(files).sort();
   const bundle = readFileSync(join(bundleDir, BUNDLE));
   const sourceMap = existsSync(join(bundleDir, SOURCE_MAP)) ? join(bundleDir, SOURCE_MAP) : undefined;
-  const hash = createHash('sha256')
+  const digest = createHash('sha256')
     .update(bundle)
     .update('\0')
-    .update(sourceMap === undefined ? '' : readFileSync(sourceMap))
-    .update('\0')
-    .update(policyJson)
-    .digest('hex')
-    .slice(0, 32);
+    .update(sourceMap === undefined ? '' : readFileSync(sourceMap));
+  for (const name of names) digest.update('\0').update(name).update('\0').update(files[name]!);
+  const hash = digest.digest('hex').slice(0, 32);
   const target = join(stagingRoot, `${STAGED_PREFIX}${hash}`);
-  if (existsSync(join(target, POLICY_FILE_NAME))) return target;
+  if (existsSync(join(target, COMPLETE_MARKER))) return target;
   pruneStaged(stagingRoot);
 
   mkdirSync(stagingRoot, { recursive: true });
@@ -74,13 +82,14 @@ export function stageControllerAsset(bundleDir: string, policyJson: string, stag
   try {
     copyFileSync(join(bundleDir, BUNDLE), join(scratch, BUNDLE));
     if (sourceMap !== undefined) copyFileSync(sourceMap, join(scratch, SOURCE_MAP));
+    for (const name of names) writeFileSync(join(scratch, name), files[name]!);
     // written last: its presence marks a complete directory (see the check above)
-    writeFileSync(join(scratch, POLICY_FILE_NAME), policyJson);
+    writeFileSync(join(scratch, COMPLETE_MARKER), '');
     try {
       renameSync(scratch, target);
     } catch (error) {
       // another process won the race with identical content; theirs is as good as ours
-      if (!existsSync(join(target, POLICY_FILE_NAME))) throw error;
+      if (!existsSync(join(target, COMPLETE_MARKER))) throw error;
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

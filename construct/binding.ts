@@ -22,7 +22,8 @@ import {
 } from '../controller/policy';
 import { shareHint, ThermostatConfigError } from './errors';
 import type { ThermostatTarget } from './props';
-import type { PolicyObject } from './target-policy';
+import { type TargetArns, targetArns } from './target-arn';
+import type { PolicyObject, TargetPolicy } from './target-policy';
 import { describeTarget, hasSnapStart, type TargetRef, targetLabel } from './target-ref';
 
 export interface BoundTarget {
@@ -30,6 +31,8 @@ export interface BoundTarget {
   readonly id: string;
   readonly index: number;
   readonly ref: TargetRef;
+  /** Where its ARNs can travel: the configuration file when synth knows them, else the environment. */
+  readonly arns: TargetArns;
   readonly label: string;
   readonly loaded: LoadedPolicy;
   /** Modes the policy can be in (its base mode and every window's). */
@@ -39,6 +42,10 @@ export interface BoundTarget {
   /** The policy may manage provisioned concurrency through Application Auto Scaling. */
   readonly usesAutoscaling: boolean;
   readonly warmRatioObjective: number | undefined;
+  /** The controller emits this target's metrics with the `Target` dimension (alarms need them). */
+  readonly detailedMetrics: boolean;
+  /** The helper in this function adds the `Qualifier` dimension, so the warm ratio is this alias's alone. */
+  readonly helperQualifierDimension: boolean;
 }
 
 export interface BindOptions {
@@ -49,8 +56,29 @@ export interface BindOptions {
 const LATEST = '$LATEST';
 const ARN = /^arn:[a-z-]+:lambda:([a-z0-9-]+):(\d{12}):function:/;
 
+/** What binding found: the targets that bound, and one line per problem (target, file, field, line, reason). */
+export interface Binding {
+  readonly bound: BoundTarget[];
+  readonly problems: string[];
+  readonly issues: PolicyIssue[];
+}
+
 /** Binds every target to its policy, or throws one error that lists every problem of every target. */
 export function bindTargets(targets: readonly ThermostatTarget[], options: BindOptions = {}): BoundTarget[] {
+  const { bound, problems, issues } = collectTargets(targets, options);
+  if (problems.length > 0) {
+    const cause = issues.length > 0 ? new PolicyValidationError(issues) : undefined;
+    const head = problems.length === 1 ? 'invalid thermostat target' : `${problems.length} invalid thermostat targets`;
+    throw new ThermostatConfigError(
+      `${head}:\n${problems.map((p) => `  ${p}`).join('\n')}\nfix the policies (npx thermostat validate <path> shows the same problems for files) and synth again`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+  return bound;
+}
+
+/** Binds the targets that can be bound and reports every problem of the others, one line each. */
+export function collectTargets(targets: readonly ThermostatTarget[], options: BindOptions = {}): Binding {
   const sets = new Map<string, PolicySet>();
   const problems: string[] = [];
   const issues: PolicyIssue[] = [];
@@ -61,7 +89,10 @@ export function bindTargets(targets: readonly ThermostatTarget[], options: BindO
     const where = `targets[${index}] (${targetLabel(ref)})`;
     const picked = pickPolicy(target, ref, index, options.defaults, sets);
     if ('problem' in picked) {
-      problems.push(`${where}: ${picked.problem}`);
+      // one line per policy issue, so each names its file, field and line
+      if (picked.issues !== undefined && picked.issues.length > 0)
+        problems.push(...picked.issues.map((issue) => `${where}: ${formatIssue(issue)}`));
+      else problems.push(`${where}: ${picked.problem}`);
       issues.push(...(picked.issues ?? []));
       return;
     }
@@ -83,25 +114,20 @@ export function bindTargets(targets: readonly ThermostatTarget[], options: BindO
       id: `t${index}`,
       index,
       ref,
+      arns: targetArns(ref.construct, ref),
       label: targetLabel(ref),
       loaded,
       modes,
       usesProvisioned,
       usesAutoscaling: usesProvisioned && usesAutoscaling(loaded),
       warmRatioObjective: objective,
+      detailedMetrics: target.detailedMetrics ?? false,
+      helperQualifierDimension: target.helperQualifierDimension ?? false,
     });
   });
 
   problems.push(...duplicateProblems(bound));
-  if (problems.length > 0) {
-    const cause = issues.length > 0 ? new PolicyValidationError(issues) : undefined;
-    const head = problems.length === 1 ? 'invalid thermostat target' : `${problems.length} invalid thermostat targets`;
-    throw new ThermostatConfigError(
-      `${head}:\n${problems.map((p) => `  ${p}`).join('\n')}\nfix the policies (npx thermostat validate <path> shows the same problems for files) and synth again`,
-      cause === undefined ? undefined : { cause },
-    );
-  }
-  return bound;
+  return { bound, problems, issues };
 }
 
 type Picked = { loaded: LoadedPolicy } | { problem: string; issues?: PolicyIssue[] };
@@ -264,6 +290,42 @@ function functionProblems(loaded: LoadedPolicy, ref: TargetRef): string[] {
     );
   }
   return problems;
+}
+
+export interface DiscoveryPolicy {
+  readonly loaded: LoadedPolicy;
+  readonly source: string;
+  readonly usesProvisioned: boolean;
+  readonly usesAutoscaling: boolean;
+}
+
+/** The policies tagged functions may name: every policy of the file or directory, validated like targets' policies. */
+export function loadDiscoveryPolicies(policy: TargetPolicy): DiscoveryPolicy[] {
+  const spec = policy._spec;
+  if (spec.kind === 'object')
+    throw new ThermostatConfigError(
+      "discoverByTag.policies must be policy files (tagged functions name a policy), got an inline policy; use TargetPolicy.fromDirectory('policies/discovered')",
+    );
+  const set = loadPolicySet([displayPath(resolve(spec.path), spec.path)]);
+  if (set.issues.length > 0) {
+    const lines = set.issues.map(formatIssue);
+    throw new ThermostatConfigError(
+      `discoverByTag.policies (${spec.path}) has ${lines.length === 1 ? 'a problem' : `${lines.length} problems`}:\n${lines.map((l) => `  ${l}`).join('\n')}`,
+      { cause: new PolicyValidationError(set.issues) },
+    );
+  }
+  if (set.policies.length === 0)
+    throw new ThermostatConfigError(`discoverByTag.policies (${spec.path}) holds no policy; add at least one`);
+  return set.policies.map((loaded) => {
+    const modes = modesOf(loaded);
+    const usesProvisioned = modes.includes('provisioned') || modes.includes('auto');
+    return {
+      loaded,
+      source: portableSource(loaded.file),
+      usesProvisioned,
+      usesAutoscaling: usesProvisioned && usesAutoscaling(loaded),
+    };
+  });
 }
 
 function modesOf(loaded: LoadedPolicy): Mode[] {

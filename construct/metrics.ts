@@ -59,6 +59,8 @@ export const Dimension = {
   Target: 'Target',
   /** Target helper metrics: the plain function name. */
   FunctionName: 'FunctionName',
+  /** Target helper metrics, when turned on in the helper: the alias or version invoked. */
+  Qualifier: 'Qualifier',
 } as const;
 
 const DEFAULT_PERIOD = Duration.minutes(1);
@@ -102,12 +104,22 @@ export function targetMetric(
   });
 }
 
-/** A target helper metric of one function (all versions together: the helper only knows the plain name). */
-export function helperMetric(name: HelperMetricName, functionName: string, options: MetricOptions = {}) {
+/**
+ * A target helper metric of one function: all versions together (`{ FunctionName }`), or one alias or version
+ * (`{ FunctionName, Qualifier }`, which the helper adds with `metrics: { dimensions: ['Qualifier'] }`).
+ */
+export function helperMetric(
+  name: HelperMetricName,
+  functionName: string,
+  options: MetricOptions & { readonly qualifier?: string } = {},
+) {
   return new cloudwatch.Metric({
     namespace: METRIC_NAMESPACE,
     metricName: name,
-    dimensionsMap: { [Dimension.FunctionName]: functionName },
+    dimensionsMap: {
+      [Dimension.FunctionName]: functionName,
+      ...(options.qualifier !== undefined ? { [Dimension.Qualifier]: options.qualifier } : {}),
+    },
     statistic: options.statistic ?? 'Sum',
     period: options.period ?? Duration.minutes(5),
     label: options.label,
@@ -135,12 +147,16 @@ export function qualifiedLambdaMetric(
  * Warm share of real invocations (0..1) from the helper's metrics. Yields no point when there were no
  * invocations, so an idle function neither breaches nor satisfies an objective.
  */
-export function warmRatio(functionName: string, period: Duration = Duration.minutes(5)): cloudwatch.MathExpression {
+export function warmRatio(
+  functionName: string,
+  period: Duration = Duration.minutes(5),
+  qualifier?: string,
+): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
     expression: 'warm / (warm + cold)',
     usingMetrics: {
-      warm: helperMetric(HelperMetric.WarmStart, functionName, { period }),
-      cold: helperMetric(HelperMetric.ColdStart, functionName, { period }),
+      warm: helperMetric(HelperMetric.WarmStart, functionName, { period, qualifier }),
+      cold: helperMetric(HelperMetric.ColdStart, functionName, { period, qualifier }),
     },
     period,
     label: 'Warm ratio',

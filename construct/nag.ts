@@ -22,7 +22,11 @@ export const Reasons = {
   queueIsDeadLetterQueue:
     "This queue is itself the dead-letter queue for the controller's failed ticks (Lambda on-failure destination and EventBridge Scheduler dead-letter queue); nothing consumes it automatically.",
   unscopedActions:
-    'Only actions that support no resource-level permissions use "*": cloudwatch:GetMetricData, lambda:GetAccountSettings, application-autoscaling DescribeScalableTargets/DescribeScalingPolicies and X-Ray PutTraceSegments/PutTelemetryRecords.',
+    'Only actions that support no resource-level permissions use "*": cloudwatch:GetMetricData, lambda:GetAccountSettings, application-autoscaling DescribeScalableTargets/DescribeScalingPolicies, tag:GetResources and lambda:ListFunctions (tag discovery), and X-Ray PutTraceSegments/PutTelemetryRecords.',
+  namePrefixes:
+    "More targets than exact ARNs fit in IAM's 10,240-character inline limit: the statement names function-name prefixes of the targets (the longest that fit), which is the documented trade-off for one controller per account.",
+  taggedFunctions:
+    'Functions discovered by tag are not known at synth time; the statement is conditioned on the function carrying the discovery tag key (aws:ResourceTag on the Lambda function resource type).',
   scalableTargets:
     'Scalable-target ARNs end in an id Application Auto Scaling assigns at registration; conditions restrict the statement to namespace lambda and dimension lambda:function:ProvisionedConcurrency.',
   trackingAlarms:

@@ -32,7 +32,12 @@ export function policySetDocument(targets: readonly BoundTarget[], cwd?: string)
 
 /** Stable text (sorted keys), so the asset hash changes only when a policy does. */
 export function renderPolicySet(document: PolicySetDocument): string {
-  return `${JSON.stringify(sortKeys(document), null, 2)}\n`;
+  return renderSorted(document);
+}
+
+/** JSON with sorted keys and a final newline: the same value always gives the same text. */
+export function renderSorted(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
 export function hashPolicySet(text: string): string {

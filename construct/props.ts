@@ -31,17 +31,69 @@ export interface ThermostatTarget {
    * @example 0.95
    */
   readonly warmRatioObjective?: number;
+
+  /**
+   * Emit this target's controller metrics with a `Target` dimension (pings, proven environments, shortfall, ...) and
+   * alarm on its sustained shortfall. Each such metric is a billed custom metric, so this is for critical functions;
+   * every target's detail is always in the controller's logs and events.
+   *
+   * @default false
+   * @example true
+   */
+  readonly detailedMetrics?: boolean;
+
+  /**
+   * The target helper in this function adds the `Qualifier` dimension (`withThermostat(handler, { metrics: {
+   * dimensions: ['Qualifier'] } })`), so the warm-ratio alarm and `metricWarmRatio` read this alias or version alone.
+   * Without it they read the whole function (every alias together).
+   *
+   * @default false
+   * @example true
+   */
+  readonly helperQualifierDimension?: boolean;
+}
+
+/**
+ * Functions that join at tick time by tag, without a construct each: the controller finds functions tagged
+ * `<tagKey>=<policy name>` and applies that policy from `policies`. Functions deployed by other stacks or teams join by
+ * tagging themselves; the controller's IAM needs no statement per function (it is conditioned on the tag key).
+ */
+export interface TagDiscoveryProps {
+  /**
+   * The policies tagged functions may name (a directory of policy files, read and validated at synth time).
+   *
+   * @example TargetPolicy.fromDirectory('policies/discovered')
+   */
+  readonly policies: TargetPolicy;
+
+  /**
+   * The tag key whose value names the policy.
+   *
+   * @default 'thermostat:policy'
+   * @example 'team:warmth'
+   */
+  readonly tagKey?: string;
 }
 
 /** Properties of a `Thermostat`. */
 export interface ThermostatProps {
   /**
-   * The functions to keep warm, each with its policy. The policies are validated at synth time and shipped inside
-   * the controller's asset, so a policy change is a deployment.
+   * The functions to keep warm, each with its policy: functions and aliases of this app, or imported ones
+   * (`Function.fromFunctionArn`, `Alias.fromAliasAttributes`). The policies and the target map are validated at synth
+   * time and shipped inside the controller's asset (no limit on their number), so a policy change is a deployment.
    *
+   * @default - none; then `discoverByTag` must be set
    * @example [{ function: api.addAlias('live'), policy: TargetPolicy.fromFile('policies/api.yaml') }]
    */
-  readonly targets: ThermostatTarget[];
+  readonly targets?: readonly ThermostatTarget[];
+
+  /**
+   * Enrol functions by tag at tick time, in addition to `targets`.
+   *
+   * @default - no discovery: only `targets` are kept warm
+   * @example { policies: TargetPolicy.fromDirectory('policies/discovered'), tagKey: 'thermostat:policy' }
+   */
+  readonly discoverByTag?: TagDiscoveryProps;
 
   /**
    * Settings every inline policy (`TargetPolicy.fromObject`) inherits; each may override any of them. Policy
@@ -132,7 +184,9 @@ export interface ThermostatProps {
   readonly dashboardName?: string;
 
   /**
-   * Create alarms: controller errors, failed ticks, ping failure rate, and warm ratio below each target's objective.
+   * Create alarms: controller errors, failed ticks, ping failure rate, target failures, sustained shortfall, partial
+   * ticks, provisioned concurrency FAILED, warm ratio below each target's objective, and shortfall of each target with
+   * `detailedMetrics`.
    *
    * @default true
    * @example false
@@ -146,6 +200,14 @@ export interface ThermostatProps {
    * @example [new cloudwatch_actions.SnsAction(topic)]
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+
+  /**
+   * Actions when an alarm returns to OK.
+   *
+   * @default - the `alarmActions`, so whoever was paged hears that it is over
+   * @example [new cloudwatch_actions.SnsAction(topic)]
+   */
+  readonly okActions?: cloudwatch.IAlarmAction[];
 
   /**
    * Warm-ratio objective for targets whose policy sets no `objective.warmRatio`, 0 to 1.

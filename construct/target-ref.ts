@@ -6,6 +6,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { asTemplate } from './target-arn';
 
 export type TargetKind = 'function' | 'alias' | 'version';
 
@@ -84,7 +85,7 @@ function build(
     aliasVersion,
     definedFunction,
     known: {
-      name: resolved(base, literalName) ?? resolved(base, functionName),
+      name: resolved(base, literalName) ?? resolved(base, functionName) ?? nameFromArn(base, functionArn),
       qualifier: resolved(base, qualifier),
       account: resolved(base, base.env.account),
       region: resolved(base, base.env.region),
@@ -100,6 +101,15 @@ export function resolved(scope: IConstruct, value: string | undefined): string |
   if (value === undefined || !Token.isUnresolved(value)) return value;
   const result: unknown = Stack.of(scope).resolve(value);
   return typeof result === 'string' && !Token.isUnresolved(result) ? result : undefined;
+}
+
+/**
+ * The name in an ARN whose only tokens are the partition, Region and account (a function imported by name into an
+ * environment-agnostic stack: CDK builds its ARN from pseudo parameters and splits the name back out with a token).
+ */
+function nameFromArn(scope: IConstruct, arn: string): string | undefined {
+  const template = asTemplate(scope, arn);
+  return template === undefined ? undefined : /:function:([A-Za-z0-9_-]+)$/.exec(template)?.[1];
 }
 
 /** A short, human label for messages and dashboard titles. */

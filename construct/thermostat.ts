@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,22 +10,46 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ThermostatAlarms } from './alarms';
-import { findControllerBundle, POLICY_FILE_NAME, stageControllerAsset } from './asset';
-import { type BoundTarget, bindTargets } from './binding';
+import { CONFIG_FILE_NAME, findControllerBundle, POLICY_FILE_NAME, stageControllerAsset } from './asset';
+import { type BoundTarget, collectTargets, loadDiscoveryPolicies } from './binding';
+import { controllerConfigDocument, type DiscoveryDocument, renderControllerConfig } from './controller-config';
 import { buildDashboard } from './dashboard';
-import { ControllerEnv, ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT, StateTableSchema } from './environment';
+import { ControllerEnv, ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT, SHARD_SIZE, StateTableSchema } from './environment';
 import { shareHint, ThermostatConfigError } from './errors';
-import { METRIC_NAMESPACE } from './metrics';
+import {
+  ControllerMetric,
+  type ControllerMetricName,
+  controllerMetric,
+  METRIC_NAMESPACE,
+  type MetricOptions,
+  targetMetric,
+  warmRatio,
+} from './metrics';
 import { AWS_CUSTOM_RESOURCE_PROVIDER_ID, acknowledge, Reasons, wildcardResourceId } from './nag';
-import { controllerStatements, selfInvokeStatement } from './permissions';
+import { controllerStatements, type IamScope, selfInvokeStatement, type TagDiscovery } from './permissions';
 import { hashPolicySet, policySetDocument, renderPolicySet } from './policy-set';
 import type { ThermostatProps } from './props';
 import { InvokeController } from './schedule-target';
 import { scheduledTick } from './tick';
 import { WarmOnDeploy } from './warm-on-deploy';
+import { warnTargets } from './warnings';
+
+/** Above this many per-target alarms, synth warns: they crowd the 500-resource stack limit. */
+const PER_TARGET_ALARMS_WARNING = 200;
+
+/** Options of the `metric*()` methods. */
+export interface ThermostatMetricOptions extends MetricOptions {
+  /**
+   * One target (it must have `detailedMetrics: true`).
+   *
+   * @default - the total over all targets
+   */
+  readonly target?: lambda.IFunction;
+}
 
 /** Defaults of the props, in one place for the docs and the tests. */
 export const ThermostatDefaults = {
+  discoveryTagKey: 'thermostat:policy',
   schedule: () => scheduler.ScheduleExpression.rate(Duration.minutes(1)),
   timeout: Duration.seconds(50),
   memorySize: 512,
@@ -40,11 +64,13 @@ export const ThermostatDefaults = {
  *
  * Deploys: the controller function (pre-bundled asset with the validated policies inside), an EventBridge
  * Scheduler schedule with a dead-letter queue, a DynamoDB state table, a warm-up at the end of each deployment,
- * a dashboard of warm/cold ratios, and alarms. The controller's IAM names the targets' exact ARNs.
+ * a dashboard of warm/cold ratios, and alarms. The controller's IAM names the targets' exact ARNs while they fit,
+ * name-prefix patterns beyond (see permissions.ts).
  *
  * Limitations:
  * - Policies are fixed at synth time (they ship in the asset): a policy change is a deployment.
- * - One controller handles up to about 20 targets (the ARN allow-list shares Lambda's 4 KB environment limit).
+ * - Thousands of targets fit: the target map ships in the asset. Only targets whose ARN synth cannot know (a
+ *   generated function name) travel in the environment, about 25 of those per controller.
  * - Warm ratios come from the target helper's metrics; functions without it still get the REPORT-line widget.
  * - SnapStart versions refuse provisioned concurrency; such targets must use mode warm.
  *
@@ -69,6 +95,10 @@ export class Thermostat extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** The targets with their validated policies, in the order given. */
   public readonly targets: readonly BoundTarget[];
+  /** How the controller's Lambda permissions are scoped: exact ARNs, or name prefixes beyond what IAM holds. */
+  public readonly iamScope: IamScope;
+  /** The controller may invoke itself to shard a tick (more targets than one invocation handles, or discovery). */
+  public readonly shards: boolean;
   /** The `service` dimension of the controller's metrics. */
   public readonly serviceName: string;
   /** The warm/cold dashboard, unless turned off. */
@@ -79,30 +109,62 @@ export class Thermostat extends Construct {
   constructor(scope: Construct, id: string, props: ThermostatProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    if (props.targets.length === 0)
-      throw new ThermostatConfigError(
-        "thermostat needs at least one target, got an empty list; pass targets: [{ function: fn.addAlias('live'), policy: TargetPolicy.fromFile('policies/fn.yaml') }]",
+    // Every problem of the props and the policies is collected and reported at once by CDK's validation, with the
+    // construct path; the construct is still built (from defaults where a value is bad), so nothing throws midway.
+    const problems: string[] = [];
+    const attempt = <T>(fallback: T, check: () => T): T => {
+      try {
+        return check();
+      } catch (error) {
+        if (!(error instanceof ThermostatConfigError)) throw error;
+        problems.push(error.message);
+        return fallback;
+      }
+    };
+    this.node.addValidation({ validate: () => problems });
+
+    const given = props.targets ?? [];
+    if (given.length === 0 && props.discoverByTag === undefined)
+      problems.push(
+        "thermostat needs at least one target or discoverByTag, got neither; pass targets: [{ function: fn.addAlias('live'), policy: TargetPolicy.fromFile('policies/fn.yaml') }]",
       );
-    const timeout = props.timeout ?? ThermostatDefaults.timeout;
     const expression = props.schedule ?? ThermostatDefaults.schedule();
-    checkTimeout(timeout, expression);
-    const memorySize = props.memorySize ?? ThermostatDefaults.memorySize;
-    checkWhole('memorySize', memorySize, 128, 10_240, 'MiB');
-    const reserved = props.reservedConcurrentExecutions ?? ThermostatDefaults.reservedConcurrentExecutions;
-    checkWhole('reservedConcurrentExecutions', reserved, 1, 1000, '');
+    const timeout = attempt(ThermostatDefaults.timeout, () => {
+      const value = props.timeout ?? ThermostatDefaults.timeout;
+      checkTimeout(value, expression);
+      return value;
+    });
+    const memorySize = attempt(ThermostatDefaults.memorySize, () =>
+      checkWhole('memorySize', props.memorySize ?? ThermostatDefaults.memorySize, 128, 10_240, 'MiB'),
+    );
+    const reserved = attempt(ThermostatDefaults.reservedConcurrentExecutions, () =>
+      checkWhole(
+        'reservedConcurrentExecutions',
+        props.reservedConcurrentExecutions ?? ThermostatDefaults.reservedConcurrentExecutions,
+        1,
+        1000,
+        '',
+      ),
+    );
     const pingFailureRateThreshold = props.pingFailureRateThreshold ?? ThermostatDefaults.pingFailureRateThreshold;
     if (!(pingFailureRateThreshold > 0 && pingFailureRateThreshold <= 1))
-      throw new ThermostatConfigError(
+      problems.push(
         `pingFailureRateThreshold must be above 0 and at most 1, got ${pingFailureRateThreshold}${shareHint(pingFailureRateThreshold)}`,
       );
     const logRetention = props.logRetention ?? ThermostatDefaults.logRetention;
     this.serviceName = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
 
-    this.targets = bindTargets(props.targets, {
+    const binding = collectTargets(given, {
       defaults: props.defaults,
       warmRatioObjective: props.warmRatioObjective,
     });
+    problems.push(...binding.problems);
+    this.targets = binding.bound;
+    warnTargets(this, this.targets);
     const policySet = renderPolicySet(policySetDocument(this.targets));
+    const discovery = attempt(undefined, () => discoveryOf(props));
+    const config = renderControllerConfig(controllerConfigDocument(this.targets, discovery?.document));
+    this.shards = discovery !== undefined || this.targets.length > SHARD_SIZE;
 
     this.stateTable = new dynamodb.Table(this, 'StateTable', {
       partitionKey: { name: StateTableSchema.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -124,27 +186,40 @@ export class Thermostat extends Construct {
       description: 'Thermostat controller: invokes and configures only the listed targets',
     });
     this.logGroup.grantWrite(this.role);
-    const statements = controllerStatements(stack, {
+    const permissions = controllerStatements(stack, {
       targets: this.targets,
       stateTableArn: this.stateTable.tableArn,
       eventBus: props.eventBus,
+      discovery: discovery?.iam,
     });
+    this.iamScope = permissions.scope;
+    const statements = permissions.statements;
     for (const statement of statements) this.role.addToPrincipalPolicy(statement);
 
+    const deployTime = this.targets.filter((t) => t.arns.kind === 'deploy-time');
     const environment: Record<string, string> = {
       [ControllerEnv.PolicyFile]: posix.join(LAMBDA_TASK_ROOT, POLICY_FILE_NAME),
-      [ControllerEnv.Targets]: stack.toJsonString(
-        Object.fromEntries(this.targets.map((t) => [t.loaded.key, t.ref.invokeArn])),
-      ),
+      [ControllerEnv.ConfigFile]: posix.join(LAMBDA_TASK_ROOT, CONFIG_FILE_NAME),
       [ControllerEnv.StateTable]: this.stateTable.tableName,
       [ControllerEnv.ServiceName]: this.serviceName,
       [ControllerEnv.MetricsNamespace]: METRIC_NAMESPACE,
+      [ControllerEnv.ShardSize]: String(SHARD_SIZE),
       NODE_OPTIONS: '--enable-source-maps',
     };
+    if (deployTime.length > 0)
+      environment[ControllerEnv.Targets] = stack.toJsonString(
+        Object.fromEntries(deployTime.map((t) => [t.loaded.key, t.ref.invokeArn])),
+      );
+    if (this.targets.some((t) => t.arns.file?.includes('${') === true)) {
+      environment[ControllerEnv.Partition] = Aws.PARTITION;
+      environment[ControllerEnv.Account] = Aws.ACCOUNT_ID;
+    }
     if (props.eventBus !== undefined) environment[ControllerEnv.EventBus] = props.eventBus.eventBusArn;
-    checkEnvironmentSize(
-      environment,
-      this.targets.map((t) => t.loaded.key),
+    attempt(undefined, () =>
+      checkEnvironmentSize(
+        environment,
+        deployTime.map((t) => t.loaded.key),
+      ),
     );
 
     this.controller = new lambda.Function(this, 'Controller', {
@@ -152,7 +227,12 @@ export class Thermostat extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(stageControllerAsset(findControllerBundle(), policySet)),
+      code: lambda.Code.fromAsset(
+        stageControllerAsset(findControllerBundle(), {
+          [POLICY_FILE_NAME]: policySet,
+          [CONFIG_FILE_NAME]: config,
+        }),
+      ),
       memorySize,
       timeout,
       reservedConcurrentExecutions: reserved,
@@ -166,11 +246,11 @@ export class Thermostat extends Construct {
       maxEventAge: Duration.minutes(1),
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
-    // Attached to the role but not part of it: the function depends on its role, and this names the function.
-    const selfInvoke = new iam.Policy(this, 'InvokeSelf', {
-      roles: [this.role],
-      statements: [selfInvokeStatement(this.controller)],
-    });
+    // Only when a tick can be sharded. Attached to the role but not part of it: the function depends on its role,
+    // and this names the function.
+    const selfInvoke = this.shards
+      ? new iam.Policy(this, 'InvokeSelf', { roles: [this.role], statements: [selfInvokeStatement(this.controller)] })
+      : undefined;
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: expression,
@@ -189,11 +269,12 @@ export class Thermostat extends Construct {
         controller: this.controller,
         controllerTimeout: timeout,
         targets: this.targets,
-        policySetHash: hashPolicySet(policySet),
+        policySetHash: hashPolicySet(`${policySet}\0${config}`),
         logRetention,
       });
       // the tick needs its permissions in place, not just the function
-      warm.node.addDependency(this.role, selfInvoke);
+      warm.node.addDependency(this.role);
+      if (selfInvoke !== undefined) warm.node.addDependency(selfInvoke);
     }
 
     if (props.dashboard ?? true)
@@ -204,6 +285,8 @@ export class Thermostat extends Construct {
         controller: this.controller,
         deadLetterQueue: this.deadLetterQueue,
         timeout,
+        usesProvisioned: this.targets.some((t) => t.usesProvisioned) || discovery?.iam.usesProvisioned === true,
+        discoveryTagKey: discovery?.document.tagKey,
       });
 
     if (props.alarms ?? true)
@@ -214,9 +297,67 @@ export class Thermostat extends Construct {
         deadLetterQueue: this.deadLetterQueue,
         pingFailureRateThreshold,
         actions: props.alarmActions,
+        okActions: props.okActions,
+        usesProvisioned: this.targets.some((t) => t.usesProvisioned) || discovery?.iam.usesProvisioned === true,
       });
+    const perTarget =
+      this.alarms === undefined
+        ? 0
+        : Object.keys(this.alarms.warmRatio).length + Object.keys(this.alarms.targetShortfall).length;
+    if (perTarget > PER_TARGET_ALARMS_WARNING)
+      Annotations.of(this).addWarningV2(
+        'thermostat:manyAlarms',
+        `${perTarget} per-target alarms (warm-ratio objectives and detailedMetrics): a stack holds at most 500 resources and each alarm is billed; ` +
+          'keep objectives and detailedMetrics for critical functions and rely on the totals alarms for the rest',
+      );
 
     this.acknowledgeFindings(statements, warmOnDeploy);
+  }
+
+  /** Warm-up pings sent per minute: all targets, or one target with `detailedMetrics`. */
+  public metricPingsSent(options: ThermostatMetricOptions = {}): cloudwatch.Metric {
+    return this.controllerMetricOf(ControllerMetric.PingsSent, options);
+  }
+
+  /** Distinct execution environments proven warm per minute: all targets, or one target with `detailedMetrics`. */
+  public metricEnvironmentsProven(options: ThermostatMetricOptions = {}): cloudwatch.Metric {
+    return this.controllerMetricOf(ControllerMetric.EnvironmentsProven, options);
+  }
+
+  /** Environments wanted but not proven: all targets, or one target with `detailedMetrics`. */
+  public metricShortfall(options: ThermostatMetricOptions = {}): cloudwatch.Metric {
+    return this.controllerMetricOf(ControllerMetric.Shortfall, options);
+  }
+
+  /**
+   * Warm share of a target's real invocations (0..1) from the target helper: the alias or version alone when the
+   * target sets `helperQualifierDimension`, else the whole function.
+   */
+  public metricWarmRatio(target: lambda.IFunction, options: MetricOptions = {}): cloudwatch.MathExpression {
+    const bound = this.boundTarget(target);
+    const qualifier = bound.helperQualifierDimension ? (bound.ref.qualifier ?? '$LATEST') : undefined;
+    const ratio = warmRatio(bound.ref.functionName, options.period ?? Duration.minutes(5), qualifier);
+    return options.label === undefined ? ratio : ratio.with({ label: options.label });
+  }
+
+  private controllerMetricOf(name: ControllerMetricName, options: ThermostatMetricOptions): cloudwatch.Metric {
+    if (options.target === undefined) return controllerMetric(name, this.serviceName, options);
+    const bound = this.boundTarget(options.target);
+    if (!bound.detailedMetrics)
+      throw new ThermostatConfigError(
+        `${bound.label} has no per-target metrics (the controller emits them only for targets with detailedMetrics: true); ` +
+          `set detailedMetrics: true on targets[${bound.index}], or leave out target for the total`,
+      );
+    return targetMetric(name, this.serviceName, bound.ref.metricKey, options);
+  }
+
+  private boundTarget(fn: lambda.IFunction): BoundTarget {
+    const found = this.targets.find((t) => t.ref.construct === fn);
+    if (found === undefined)
+      throw new ThermostatConfigError(
+        `${fn.node.path} is not a target of this Thermostat; pass one of the functions given in targets`,
+      );
+    return found;
   }
 
   private acknowledgeFindings(statements: readonly iam.PolicyStatement[], warmOnDeploy: boolean): void {
@@ -235,12 +376,15 @@ export class Thermostat extends Construct {
     const scopedWildcards: Record<string, string> = {
       ManageLambdaScalableTargets: Reasons.scalableTargets,
       TargetTrackingAlarms: Reasons.trackingAlarms,
+      TargetFunctions: Reasons.namePrefixes,
+      ManageProvisionedConcurrency: Reasons.namePrefixes,
+      TaggedTargets: Reasons.taggedFunctions,
     };
     for (const statement of statements) {
       const reason = statement.sid === undefined ? undefined : scopedWildcards[statement.sid];
       if (reason === undefined) continue;
       for (const resource of statement.resources)
-        acknowledge(this.role, { id: wildcardResourceId(this, resource), reason });
+        if (resource.includes('*')) acknowledge(this.role, { id: wildcardResourceId(this, resource), reason });
     }
     const provider = warmOnDeploy ? Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID) : undefined;
     if (provider !== undefined)
@@ -255,6 +399,30 @@ export class Thermostat extends Construct {
         { id: 'Serverless-LambdaDefaultMemorySize', reason: Reasons.providerFunction },
       );
   }
+}
+
+/** Tag discovery from the props: the policies (validated now) and what the controller's IAM needs for them. */
+function discoveryOf(props: ThermostatProps): { document: DiscoveryDocument; iam: TagDiscovery } | undefined {
+  const spec = props.discoverByTag;
+  if (spec === undefined) return undefined;
+  const tagKey = spec.tagKey ?? ThermostatDefaults.discoveryTagKey;
+  if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(tagKey) || tagKey.startsWith('aws:'))
+    throw new ThermostatConfigError(
+      `discoverByTag.tagKey must be a tag key (1 to 128 letters, digits, spaces and _.:/=+-@, not starting with aws:), got ${JSON.stringify(tagKey)}`,
+    );
+  const loaded = loadDiscoveryPolicies(spec.policies);
+  return {
+    document: {
+      tagKey,
+      policies: loaded.map((p) => p.loaded.policy),
+      sources: loaded.map((p) => p.source),
+    },
+    iam: {
+      tagKey,
+      usesProvisioned: loaded.some((p) => p.usesProvisioned),
+      usesAutoscaling: loaded.some((p) => p.usesAutoscaling),
+    },
+  };
 }
 
 /** A tick must end before the next begins; Scheduler's shortest gap is a minute, and cron can fire every minute. */
@@ -287,17 +455,18 @@ function tickPeriod(expression: string): Duration | undefined {
   return undefined;
 }
 
-function checkWhole(name: string, value: number, min: number, max: number, unit: string): void {
-  if (Token.isUnresolved(value)) return;
+function checkWhole(name: string, value: number, min: number, max: number, unit: string): number {
+  if (Token.isUnresolved(value)) return value;
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ThermostatConfigError(
       `${name} must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ''}, got ${value}`,
     );
+  return value;
 }
 
 /**
- * Lambda caps a function's environment at 4 KB. The ARNs are tokens here, so each is counted at the longest a
- * Lambda ARN with a qualifier is in practice (~150 characters); the keys are known.
+ * Lambda caps a function's environment at 4 KB. Only ARNs known at deploy time alone are in it; they are tokens
+ * here, so each is counted at the longest a Lambda ARN with a qualifier is in practice (~150 characters).
  */
 function checkEnvironmentSize(environment: Record<string, string>, targetKeys: readonly string[]): void {
   const perArn = 150;
@@ -310,7 +479,8 @@ function checkEnvironmentSize(environment: Record<string, string>, targetKeys: r
   }
   if (bytes > ENVIRONMENT_LIMIT_BYTES)
     throw new ThermostatConfigError(
-      `${targetKeys.length} targets do not fit one controller: its environment would need about ${bytes} bytes and Lambda allows ${ENVIRONMENT_LIMIT_BYTES}; ` +
-        'split the targets across two Thermostat constructs',
+      `${targetKeys.length} targets have ARNs known only at deploy time (generated function names), and those travel in the controller's environment: ` +
+        `it would need about ${bytes} bytes and Lambda allows ${ENVIRONMENT_LIMIT_BYTES}; ` +
+        'give those functions a functionName, import them by ARN, or enrol them with discoverByTag (any number of those fit)',
     );
 }

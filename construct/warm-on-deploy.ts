@@ -8,9 +8,15 @@
  * version an alias points to, a hash of a `$LATEST` function's code and configuration, and the policy set's hash.
  * A failed warm-up does not fail the deployment: the invoke succeeds even when the tick reports errors, and the
  * next scheduled tick tries again.
+ *
+ * What synth knows is hashed into one value, so a thousand imported targets add a few bytes, not a thousand
+ * entries. What only deploy knows stays a reference, except for targets in another stack: a reference there would
+ * become a cross-stack export, and the export of a version (whose logical id changes with every code change) would
+ * block the next deployment of that stack ("export in use"). Their references are resolved in their own stack and
+ * hashed instead: a version's logical id, and so the hash, changes exactly when its code does.
  */
 import { createHash } from 'node:crypto';
-import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Duration, type IResolvable, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -32,7 +38,9 @@ export class WarmOnDeploy extends Construct {
 
   constructor(scope: Construct, id: string, props: WarmOnDeployProps) {
     super(scope, id);
-    const payload = Stack.of(this).toJsonString(deploymentTick(fingerprint(props.targets, props.policySetHash)));
+    const payload = Stack.of(this).toJsonString(
+      deploymentTick(fingerprint(Stack.of(this), props.targets, props.policySetHash)),
+    );
     const call: cr.AwsSdkCall = {
       service: 'Lambda',
       action: 'Invoke',
@@ -54,16 +62,37 @@ export class WarmOnDeploy extends Construct {
   }
 }
 
-function fingerprint(targets: readonly BoundTarget[], policySetHash: string): Record<string, unknown> {
-  const entries = targets.map((target) => {
+export function fingerprint(
+  stack: Stack,
+  targets: readonly BoundTarget[],
+  policySetHash: string,
+): Record<string, unknown> {
+  const hashed: Array<[string, IResolvable | string, Stack | undefined]> = [];
+  const live: Record<string, Record<string, string>> = {};
+  for (const target of targets) {
     const { ref } = target;
-    const entry: Record<string, string> = { arn: ref.invokeArn };
-    if (ref.aliasVersion !== undefined) entry.version = ref.aliasVersion;
+    const parts: Record<string, string> = { arn: ref.invokeArn };
+    if (ref.aliasVersion !== undefined) parts.version = ref.aliasVersion;
     if (ref.kind === 'function' && ref.definedFunction !== undefined)
-      entry.code = configurationHash(ref.definedFunction);
-    return [target.id, entry] as const;
+      parts.code = configurationHash(ref.definedFunction);
+    const home = Stack.of(ref.construct);
+    for (const [part, value] of Object.entries(parts)) {
+      const key = `${target.id}.${part}`;
+      if (!Token.isUnresolved(value)) hashed.push([key, value, undefined]);
+      else if (home !== stack) hashed.push([key, value, home]);
+      else live[target.id] = { ...live[target.id], [part]: value };
+    }
+  }
+  // lazy, so configuration added after this construct (a $LATEST function's environment) counts too
+  const known = Lazy.string({
+    produce: () => {
+      const digest = createHash('sha256');
+      for (const [key, value, home] of hashed)
+        digest.update(`${key}=${home === undefined ? String(value) : JSON.stringify(home.resolve(value))}\n`);
+      return digest.digest('hex').slice(0, 16);
+    },
   });
-  return { policies: policySetHash, targets: Object.fromEntries(entries) };
+  return { policies: policySetHash, known, targets: live };
 }
 
 /**

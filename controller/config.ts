@@ -32,7 +32,8 @@ export interface ControllerConfig {
   readonly targets?: TargetMap;
   /**
    * Targets (policy keys or `name:qualifier`) that also get per-target metrics (`Target` dimension). Each is another
-   * billed custom metric per name, so by default none does: per-target detail is in the log lines and events.
+   * billed custom metric per name, so by default none does: per-target detail is in the log lines and events — from THERMOSTAT_DETAILED_METRICS or
+   * the construct's THERMOSTAT_CONFIG_FILE.
    */
   readonly detailedMetrics?: ReadonlySet<string>;
 }

@@ -2,8 +2,8 @@
  * The controller's Lambda entry point and its only composition root: SDK clients, Powertools and caches are
  * built here once per execution environment; everything else receives them as arguments.
  *
- * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_TARGETS
- * (policy key → ARN, from the construct), THERMOSTAT_EVENT_BUS, THERMOSTAT_DETAILED_METRICS (comma-separated
+ * Environment: THERMOSTAT_TABLE (required), THERMOSTAT_POLICY_FILE or THERMOSTAT_POLICY_DIR, THERMOSTAT_CONFIG_FILE
+ * (the construct's target map and metric choices, see targets.ts), THERMOSTAT_TARGETS (policy key → ARN), THERMOSTAT_EVENT_BUS, THERMOSTAT_DETAILED_METRICS (comma-separated
  * targets that get per-target metrics), the tunables read by `configFromEnv`
  * the account-wide rate budgets (THERMOSTAT_ACCOUNT_TABLE, default the state table; THERMOSTAT_ACCOUNT_RATE=off,
  * THERMOSTAT_ACCOUNT_CONTROL_RPS, THERMOSTAT_ACCOUNT_GET_FUNCTION_RPS),
@@ -50,7 +50,7 @@ import type { Policy } from './policy/core';
 import type { RunReport } from './report/report';
 import { type PolicySource, type RunContext, type RunDeps, run } from './run';
 import { DynamoStateStore } from './state';
-import { parseTargetMap } from './targets';
+import { mergeTargetMaps, parseTargetMap, readConfigFile } from './targets';
 
 /** Socket pool bounds: at least the SDK's default, at most what one controller should hold open. */
 const MIN_SOCKETS = 50;
@@ -69,11 +69,19 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
 /** Tunables and the target map from the environment (all optional). */
 export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
   const tickShare = env.THERMOSTAT_TICK_SHARE ? numberFrom(env, 'THERMOSTAT_TICK_SHARE', 0.2, 0) : undefined;
-  const targets = env.THERMOSTAT_TARGETS ? parseTargetMap(env.THERMOSTAT_TARGETS) : undefined;
-  const detailed = (env.THERMOSTAT_DETAILED_METRICS ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '');
+  // the construct's map lives in its asset (THERMOSTAT_CONFIG_FILE); THERMOSTAT_TARGETS adds deploy-time ARNs
+  const file = env.THERMOSTAT_CONFIG_FILE ? readConfigFile(env.THERMOSTAT_CONFIG_FILE, env) : undefined;
+  const targets = mergeTargetMaps(
+    file?.targets,
+    env.THERMOSTAT_TARGETS ? parseTargetMap(env.THERMOSTAT_TARGETS) : undefined,
+  );
+  const detailed = [
+    ...(file?.detailedMetrics ?? []),
+    ...(env.THERMOSTAT_DETAILED_METRICS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== ''),
+  ];
   return {
     ...DEFAULT_CONFIG,
     warm: {

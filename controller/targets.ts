@@ -5,6 +5,7 @@
  * every Lambda and Application Auto Scaling call for a policy goes to its mapped ARN, and a policy without an
  * entry is never acted on by the name it was written with (which may not exist, or be someone else's function).
  */
+import { readFileSync } from 'node:fs';
 import { ControllerConfigError } from './errors';
 import type { Effective } from './policy/core';
 
@@ -56,6 +57,88 @@ export function parseTargetMap(raw: string, variable = 'THERMOSTAT_TARGETS'): Ta
       `${variable}[${JSON.stringify(bad[0])}] is ${JSON.stringify(bad[1])}; expected a function ARN (a string)`,
     );
   return Object.freeze(Object.fromEntries(entries)) as TargetMap;
+}
+
+/**
+ * The controller's configuration file (`THERMOSTAT_CONFIG_FILE`), written by the construct into the controller's
+ * asset next to the policy set, so it has no size limit (an environment holds 4 KB):
+ *
+ *   { "version": 1, "targets": { "<policy key>": "<ARN>" }, "detailedMetrics": ["<policy key>"],
+ *     "discovery": { "tagKey": "thermostat:policy", "policies": [ …Policy ] } }
+ *
+ * ARNs known only at deploy time cannot be written into an asset. Those whose only unknowns are the account,
+ * Region and partition the controller runs in carry `${AWS::Partition}`, `${AWS::Region}` and `${AWS::AccountId}`
+ * (CloudFormation's own spelling), filled in here from THERMOSTAT_PARTITION, AWS_REGION and THERMOSTAT_ACCOUNT; the
+ * rest (generated function names) still travel in THERMOSTAT_TARGETS, and both maps are merged.
+ */
+export interface FileConfig {
+  readonly targets: TargetMap;
+  /** Policy keys whose per-target metrics (`Target` dimension) the controller emits. */
+  readonly detailedMetrics: readonly string[];
+  /** Tag discovery, read by the discovery step: the tag key and the policies tagged functions may name. */
+  readonly discovery?: { readonly tagKey: string; readonly policies: readonly unknown[] };
+}
+
+const PLACEHOLDER = /\$\{AWS::(Partition|Region|AccountId)\}/g;
+
+/** Replaces the pseudo-parameter placeholders of an ARN; a placeholder without its variable is an init error. */
+export function fillArn(template: string, env: NodeJS.ProcessEnv, file: string): string {
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const variable =
+      name === 'Partition' ? 'THERMOSTAT_PARTITION' : name === 'Region' ? 'AWS_REGION' : 'THERMOSTAT_ACCOUNT';
+    const value = env[variable];
+    if (!value)
+      throw new ControllerConfigError(
+        `${file} has an ARN with \${AWS::${name}} (${template}) but ${variable} is not set; the construct sets it, redeploy`,
+      );
+    return value;
+  });
+}
+
+/** Reads and checks the shape of the configuration file; entries are checked per target at every tick. */
+export function readConfigFile(path: string, env: NodeJS.ProcessEnv): FileConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ControllerConfigError(`cannot read THERMOSTAT_CONFIG_FILE ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ControllerConfigError(`${path} is not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ControllerConfigError(`${path} holds ${JSON.stringify(value)}; expected an object with "targets"`);
+  const record = value as Record<string, unknown>;
+  const targets = parseTargetMap(JSON.stringify(record.targets ?? {}), `${path} targets`);
+  const filled = Object.fromEntries(Object.entries(targets).map(([key, arn]) => [key, fillArn(arn, env, path)]));
+  const detailed = record.detailedMetrics ?? [];
+  if (!Array.isArray(detailed) || detailed.some((key) => typeof key !== 'string'))
+    throw new ControllerConfigError(`${path} detailedMetrics is ${JSON.stringify(detailed)}; expected policy keys`);
+  const discovery = record.discovery as FileConfig['discovery'] | undefined;
+  if (
+    discovery !== undefined &&
+    (typeof discovery?.tagKey !== 'string' || !Array.isArray((discovery as { policies?: unknown }).policies))
+  )
+    throw new ControllerConfigError(
+      `${path} discovery is ${JSON.stringify(discovery)}; expected { "tagKey": "…", "policies": [ … ] }`,
+    );
+  return {
+    targets: Object.freeze(filled),
+    detailedMetrics: detailed as string[],
+    ...(discovery !== undefined ? { discovery } : {}),
+  };
+}
+
+/** The file's map with THERMOSTAT_TARGETS on top (the construct never writes one key into both). */
+export function mergeTargetMaps(...maps: Array<TargetMap | undefined>): TargetMap | undefined {
+  const present = maps.filter((map): map is TargetMap => map !== undefined);
+  if (present.length === 0) return undefined;
+  return Object.freeze(Object.assign({}, ...present)) as TargetMap;
 }
 
 /** A policy that cannot be acted on, or an entry of the map no policy claims; reported as a failed target. */

@@ -55,7 +55,7 @@ describe('the pre-bundled controller asset', () => {
     const staging = join(root, 'staging');
 
     const first = stageControllerAsset(bundle, '{"version":1,"targets":[]}\n', staging);
-    expect(readdirSync(first).sort()).toEqual(['index.js', 'index.js.map', 'policies.json']);
+    expect(readdirSync(first).sort()).toEqual(['.complete', 'index.js', 'index.js.map', 'policies.json']);
     expect(readFileSync(join(first, 'policies.json'), 'utf8')).toBe('{"version":1,"targets":[]}\n');
     // same content: the same directory, reused; different policies: another one
     expect(stageControllerAsset(bundle, '{"version":1,"targets":[]}\n', staging)).toBe(first);

@@ -25,17 +25,20 @@ describe('bindTargets: a policy file with an invalid field', () => {
     const stack = new Stack(app, 'Broken');
     const checkout = fn(stack, 'Checkout', { functionName: 'checkout-api' }).addAlias('live');
 
-    // WHEN / THEN
-    const error = bindError(() => {
-      new Thermostat(stack, 'Thermostat', {
-        targets: [
-          { function: checkout, policy: TargetPolicy.fromFile('test/fixtures/construct/broken/checkout-api.yaml') },
-        ],
-      });
-      app.synth();
+    // WHEN / THEN: CDK's validation reports it with the construct path
+    new Thermostat(stack, 'Thermostat', {
+      targets: [
+        { function: checkout, policy: TargetPolicy.fromFile('test/fixtures/construct/broken/checkout-api.yaml') },
+      ],
     });
-    expect(error.message).toContain(
-      'targets[0] (checkout-api:live): test/fixtures/construct/broken/checkout-api.yaml: warm.concurrency: expected a whole number from 1 to 1000, got 0 (line 5, column 16)',
+    expect(() => app.synth()).toThrow(
+      '[Broken/Thermostat] targets[0] (checkout-api:live): test/fixtures/construct/broken/checkout-api.yaml: warm.concurrency: expected a whole number from 1 to 1000, got 0 (line 5, column 16)',
+    );
+    // bindTargets on its own throws one error with the policy module's issues as the cause
+    const error = bindError(() =>
+      bindTargets([
+        { function: checkout, policy: TargetPolicy.fromFile('test/fixtures/construct/broken/checkout-api.yaml') },
+      ]),
     );
     expect(error.message).toMatch(/^invalid thermostat target:/);
     expect(error.cause).toBeInstanceOf(PolicyValidationError);

@@ -2,9 +2,9 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Thermostat } from '../../construct';
-import { COLD_START_QUERY } from '../../construct/dashboard';
-import { newStack, render, resourceOf, standardTargets } from './stacks';
+import { TargetPolicy, Thermostat } from '../../construct';
+import { COLD_START_QUERY, TOP_N } from '../../construct/dashboard';
+import { fn, newStack, render, resourceOf, standardTargets } from './stacks';
 
 interface Widget {
   type: string;
@@ -84,64 +84,54 @@ describe('Thermostat dashboard and alarms', () => {
     ]);
   });
 
-  test('shows cold vs warm starts, the warm ratio and the REPORT-line count for every target', () => {
-    for (const [label, fnName, key] of [
-      ['checkout-api:live', names.checkout, `${names.checkout}:live`],
-      ['reports:live', names.reports, `${names.reports}:live`],
-      ['inbox', names.inbox, names.inbox],
-    ] as const) {
-      const titled = (suffix: string) => {
-        const widget = widgets.find((w) => w.properties.title === `${label}: ${suffix}`);
-        if (widget === undefined) throw new Error(`no widget "${label}: ${suffix}"`);
-        return widget;
-      };
-      const starts = titled('cold vs warm starts');
-      expect(metricNames(starts)).toEqual(['Thermostat/ColdStart', 'Thermostat/WarmStart']);
-      expect(dimensionsOf(starts, 'ColdStart')).toEqual(['FunctionName', fnName]);
-      const ratio = titled('warm ratio');
-      expect(metricNames(ratio)).toEqual(['expr:warm / (warm + cold)', 'Thermostat/WarmStart', 'Thermostat/ColdStart']);
-      const logs = titled('cold starts from REPORT lines');
-      expect(logs.properties.query).toBe(`SOURCE '/aws/lambda/${fnName}' | ${COLD_START_QUERY.join('\n| ')}`);
-      expect(logs.properties.query).toContain('count(@initDuration)');
-      const warming = titled('warming');
-      expect(dimensionsOf(warming, 'PingsSent')).toEqual(['Target', key, 'service', thermostat.serviceName]);
-    }
-    const objective = widgets.find((w) => w.properties.title === 'checkout-api:live: warm ratio');
-    expect(objective!.properties.annotations?.horizontal).toEqual([{ value: 0.9, label: 'Objective', yAxis: 'left' }]);
+  test('shows incomplete ticks and FAILED provisioned concurrency from the controller totals', () => {
+    const titled = (prefix: string) => widgets.find((w) => (w.properties.title ?? '').startsWith(prefix))!;
+    expect(metricNames(titled('Incomplete ticks'))).toEqual(['Thermostat/TicksPartial', 'Thermostat/TargetsSkipped']);
+    expect(dimensionsOf(titled('Incomplete ticks'), 'TicksPartial')).toEqual(['service', thermostat.serviceName]);
+    expect(metricNames(titled('Provisioned concurrency FAILED'))).toEqual(['Thermostat/ProvisionedFailed']);
   });
 
-  test('shows provisioned-concurrency utilisation and spillover for aliases only', () => {
-    const pcTitles = widgets.map((w) => w.properties.title ?? '').filter((t) => /utilisation|spillover/.test(t));
+  test('shows warmth across functions with SEARCH (top N), not a widget per target', () => {
+    const expressions = widgets.flatMap((w) => metricNames(w)).filter((m) => m.startsWith('expr:'));
+    expect(expressions).toEqual(
+      expect.arrayContaining([
+        `expr:SORT(SEARCH('{Thermostat,FunctionName} MetricName="ColdStart"', 'Sum', 300), SUM, DESC, ${TOP_N})`,
+        expect.stringMatching(/^expr:SUM\(SEARCH\('\{Thermostat,FunctionName\} MetricName="WarmStart"'/),
+      ]),
+    );
+    // no title names a target: the layout does not grow with the targets
+    expect(widgets.filter((w) => /checkout-api|reports|inbox/.test(w.properties.title ?? ''))).toEqual([]);
+  });
+
+  test('one Logs Insights table compares REPORT lines with the helper’s records, so pings are not counted as traffic', () => {
+    const logs = widgets.filter((w) => w.type === 'log');
+    expect(logs).toHaveLength(1);
+    const query = logs[0]!.properties.query!;
+    expect(query).toBe(
+      `SOURCE '/aws/lambda/${names.checkout}' | SOURCE '/aws/lambda/${names.reports}' | SOURCE '/aws/lambda/${names.inbox}' | ${COLD_START_QUERY.join('\n| ')}`,
+    );
+    // real cold starts come from the helper's records (one per real invocation, none per ping)
+    expect(query).toContain('sum(ColdStart) as realColdStarts');
+    expect(query).toContain('count(@duration) - count(StartKind) as pingsAndUncounted');
+  });
+
+  test('shows provisioned-concurrency widgets only when some policy can use provisioned concurrency', () => {
+    const pcTitles = widgets.map((w) => w.properties.title ?? '').filter((t) => /utilisation|Spillover/.test(t));
     expect(pcTitles).toEqual([
-      'checkout-api:live: provisioned concurrency utilisation',
-      'checkout-api:live: spillover',
-      'reports:live: provisioned concurrency utilisation',
-      'reports:live: spillover',
+      `Provisioned concurrency utilisation: top ${TOP_N} aliases and versions`,
+      `Spillover to on-demand: top ${TOP_N} aliases and versions`,
     ]);
-    const utilisation = widgets.find(
-      (w) => w.properties.title === 'reports:live: provisioned concurrency utilisation',
-    )!;
-    expect(metricNames(utilisation)).toEqual([
-      'AWS/Lambda/ProvisionedConcurrencyUtilization',
-      'Thermostat/ProvisionedRequested',
-      'Thermostat/ProvisionedAllocated',
-    ]);
-    expect(dimensionsOf(utilisation, 'ProvisionedConcurrencyUtilization')).toEqual([
-      'FunctionName',
-      names.reports,
-      'Resource',
-      `${names.reports}:live`,
-    ]);
-    const spillover = widgets.find((w) => w.properties.title === 'reports:live: spillover')!;
-    expect(metricNames(spillover)).toEqual([
-      'AWS/Lambda/ProvisionedConcurrencySpilloverInvocations',
-      'AWS/Lambda/ProvisionedConcurrencyInvocations',
-    ]);
-  });
-
-  test('no row is wider than the 24-column grid', () => {
-    expect(widgets.every((w) => w.width <= 24)).toBe(true);
-    expect(widgets.filter((w) => w.type === 'log')).toHaveLength(3);
+    expect(widgets.some((w) => w.properties.title === 'Provisioned concurrency FAILED')).toBe(true);
+    const warmOnly = newStack('WarmOnly');
+    const live = fn(warmOnly, 'Api', { functionName: 'api' }).addAlias('live');
+    new Thermostat(warmOnly, 'Thermostat', {
+      targets: [{ function: live, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
+    });
+    const body = resourceOf(Template.fromStack(warmOnly), 'AWS::CloudWatch::Dashboard', 'ThermostatDashboard');
+    const titles = (JSON.parse(render(body.properties.DashboardBody)) as { widgets: Widget[] }).widgets.map(
+      (w) => w.properties.title ?? '',
+    );
+    expect(titles.filter((t) => /[Pp]rovisioned|Spillover/.test(t))).toEqual([]);
   });
 
   test('alarms on controller errors, failed ticks and ping failure rate', () => {
@@ -208,11 +198,47 @@ describe('Thermostat dashboard and alarms', () => {
     expect(Object.keys(thermostat.alarms!.warmRatio)).toEqual(['t0', 't1', 't2']);
   });
 
-  test('every alarm notifies the configured actions', () => {
+  test('alarms on target failures, sustained shortfall, partial ticks and FAILED provisioned concurrency (totals)', () => {
+    const service = [{ Name: 'service', Value: thermostat.serviceName }];
+    const alarm = (prefix: string) =>
+      resourceOf(template, 'AWS::CloudWatch::Alarm', `ThermostatAlarms${prefix}`).properties;
+    expect(alarm('TargetFailures')).toMatchObject({
+      MetricName: 'TargetFailures',
+      Dimensions: service,
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+    });
+    for (const [id, metric] of [
+      ['SustainedShortfall', 'Shortfall'],
+      ['PartialTicks', 'TicksPartial'],
+    ])
+      expect(alarm(id!)).toMatchObject({
+        MetricName: metric,
+        Dimensions: service,
+        Period: 300,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+      });
+    expect(alarm('ProvisionedFailed')).toMatchObject({
+      MetricName: 'ProvisionedFailed',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
+  });
+
+  test('every alarm notifies the configured actions, and again when it is over (OK actions)', () => {
     const topicRef = stack.resolve(topic.topicArn);
     const all = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(all).toHaveLength(6);
-    for (const alarm of all) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+    expect(all).toHaveLength(10);
+    expect(thermostat.alarms!.all).toHaveLength(10);
+    for (const alarm of all) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+      expect(alarm.Properties.OKActions).toEqual([topicRef]);
+    }
   });
 });
 
@@ -227,3 +253,75 @@ function metricStat(id: string, name: string, dimensions: unknown[], period: num
     ReturnData: false,
   };
 }
+
+describe('per-target alarms and metrics', () => {
+  test('two aliases of one function: with the helper’s Qualifier dimension, each warm-ratio alarm reads its own alias', () => {
+    const stack = newStack('Aliases');
+    const base = fn(stack, 'Api', { functionName: 'api' });
+    const live = base.addAlias('live');
+    const canary = base.addAlias('canary');
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [
+        {
+          function: live,
+          policy: TargetPolicy.fromObject({}),
+          warmRatioObjective: 0.9,
+          helperQualifierDimension: true,
+        },
+        {
+          function: canary,
+          policy: TargetPolicy.fromObject({}),
+          warmRatioObjective: 0.5,
+          helperQualifierDimension: true,
+        },
+      ],
+    });
+    const template = Template.fromStack(stack);
+    const dims = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter(([id]) => id.includes('WarmRatio'))
+      .map(([, a]) => a.Properties.Metrics[1].MetricStat.Metric.Dimensions);
+    const name = stack.resolve(base.functionName);
+    expect(dims).toEqual([
+      [
+        { Name: 'FunctionName', Value: name },
+        { Name: 'Qualifier', Value: 'live' },
+      ],
+      [
+        { Name: 'FunctionName', Value: name },
+        { Name: 'Qualifier', Value: 'canary' },
+      ],
+    ]);
+    const ratio = stack.resolve(thermostat.metricWarmRatio(canary).toMetricConfig().mathExpression);
+    expect(JSON.stringify(ratio)).toContain('"Qualifier":"canary"');
+  });
+
+  test('metric methods give totals, and per target only for targets with detailedMetrics (which also get a shortfall alarm)', () => {
+    const stack = newStack('Metrics');
+    const api = fn(stack, 'Api', { functionName: 'api' }).addAlias('live');
+    const batch = fn(stack, 'Batch', { functionName: 'batch' }).addAlias('live');
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [
+        { function: api, policy: TargetPolicy.fromObject({}), detailedMetrics: true },
+        { function: batch, policy: TargetPolicy.fromObject({}) },
+      ],
+    });
+    expect(thermostat.metricPingsSent().dimensions).toEqual({ service: thermostat.serviceName });
+    expect(stack.resolve(thermostat.metricShortfall({ target: api }).dimensions)).toEqual({
+      service: thermostat.serviceName,
+      Target: { 'Fn::Join': ['', [stack.resolve(api.version.lambda.functionName), ':live']] },
+    });
+    expect(thermostat.metricEnvironmentsProven({ target: api }).metricName).toBe('EnvironmentsProven');
+    expect(() => thermostat.metricShortfall({ target: batch })).toThrow(
+      'batch:live has no per-target metrics (the controller emits them only for targets with detailedMetrics: true); set detailedMetrics: true on targets[1]',
+    );
+    expect(Object.keys(thermostat.alarms!.targetShortfall)).toEqual(['t0']);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Shortfall',
+      Dimensions: [
+        { Name: 'Target', Value: { 'Fn::Join': ['', [stack.resolve(api.version.lambda.functionName), ':live']] } },
+        { Name: 'service', Value: thermostat.serviceName },
+      ],
+    });
+  });
+});

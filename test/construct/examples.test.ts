@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type AssetStaging } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { PolicySetDocument } from '../../construct';
 import { ThermostatExampleStack } from '../../examples/app/lib/thermostat-example-stack';
 
@@ -32,5 +32,21 @@ describe('examples/app', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     // the policies' objectives (0.95) and the webhook's own (0.9) become alarms
     expect(Object.keys(stack.thermostat.alarms!.warmRatio)).toEqual(['t0', 't2']);
+    // checkout-api asks for detailed metrics: they are named in the controller's configuration, and alarmed
+    const config = JSON.parse(readFileSync(join(staging.sourcePath, 'config.json'), 'utf8')) as {
+      detailedMetrics: string[];
+    };
+    expect(config.detailedMetrics).toEqual(['checkout-api:live']);
+    expect(Object.keys(stack.thermostat.alarms!.targetShortfall)).toEqual(['t0']);
+    // the example's functions have fixed names, so the controller's environment holds no ARN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          THERMOSTAT_CONFIG_FILE: '/var/task/config.json',
+          THERMOSTAT_TARGETS: Match.absent(),
+        }),
+      },
+    });
+    expect(stack.thermostat.node.validate()).toEqual([]);
   });
 });

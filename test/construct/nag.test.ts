@@ -2,9 +2,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { Thermostat } from '../../construct';
+import { TargetPolicy, Thermostat } from '../../construct';
 import { flatten, wildcardResourceId } from '../../construct/nag';
-import { newStack, standardTargets } from './stacks';
+import { DISCOVERED, importedTargets, newStack, standardTargets } from './stacks';
 
 /** The fixture functions stand for the user's own; their findings are the user's business, not Thermostat's. */
 const FIXTURE_FUNCTION_RULES = [
@@ -96,4 +96,26 @@ describe('flatten: finding ids computed the way cdk-nag prints them', () => {
       wildcardResourceId(stack, stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*' })),
     ).toBe('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:eu-west-1:123456789012:log-group/*]');
   });
+});
+
+test('finds nothing unacknowledged at account scale: name-prefix patterns, tag discovery and the self-invoke grant', () => {
+  const stack = newStack('NagScale');
+  const thermostat = new Thermostat(stack, 'Thermostat', {
+    targets: importedTargets(stack, 300),
+    discoverByTag: { policies: TargetPolicy.fromDirectory(DISCOVERED) },
+  });
+  expect(thermostat.iamScope).toBe('prefix');
+  const reports = [new AwsSolutionsChecks(), new ServerlessChecks()].map((pack) => pack.validateScope(stack));
+  expect(
+    reports.flatMap((report) => report.violations.map((v) => `${v.ruleName} ${JSON.stringify(v.violatingResources)}`)),
+  ).toEqual([]);
+  // the Lambda wildcards acknowledged are exactly the prefix patterns and the tag-conditioned function:*
+  const lambdaWildcards = acknowledgementsUnder(thermostat).filter(({ id }) =>
+    /IAM5\[Resource::[^\]]*:lambda:/.test(id),
+  );
+  expect(lambdaWildcards.length).toBeGreaterThan(1);
+  for (const { id, reason } of lambdaWildcards) {
+    expect(id).toMatch(/:function:[^\]]*\*\]$/);
+    expect(reason).toMatch(/prefixes|discovery tag key/);
+  }
 });

@@ -4,7 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TargetPolicy, Thermostat } from '../../construct';
 import { Actions } from '../../construct/permissions';
-import { fn, newStack, resourceOf, standardTargets } from './stacks';
+import { DISCOVERED, fn, newStack, resourceOf, standardTargets } from './stacks';
 
 type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
@@ -43,6 +43,8 @@ describe('Thermostat IAM: least privilege for the controller', () => {
     const arn = (service: string, resource: string, region = 'eu-west-1') => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:${region}:123456789012:${resource}`]],
     });
+    // functions with a fixed name: the ARN is built from the name (no reference to the function is needed)
+    const fnArn = (name: string) => arn('lambda', `function:${name}`);
 
     // THEN
     expect(controllerStatements(template)).toEqual([
@@ -55,30 +57,26 @@ describe('Thermostat IAM: least privilege for the controller', () => {
         Sid: 'InvokeTargets',
         Action: 'lambda:InvokeFunction',
         Effect: 'Allow',
-        Resource: [r(built.checkout.functionArn), r(built.reports.functionArn), r(built.inbox.functionArn)],
+        Resource: [fnArn('checkout-api:live'), fnArn('reports:live'), fnArn('inbox')],
       },
       {
         Sid: 'ReadTargetFunctions',
         Action: [...Actions.readFunction],
         Effect: 'Allow',
-        Resource: [
-          r(built.checkout.version.lambda.functionArn),
-          r(built.reports.version.lambda.functionArn),
-          r(built.inbox.functionArn),
-        ],
+        Resource: [fnArn('checkout-api'), fnArn('reports'), fnArn('inbox')],
       },
       {
         Sid: 'ReadTargetQualifiers',
         Action: [...Actions.readQualifier],
         Effect: 'Allow',
-        Resource: [r(built.checkout.functionArn), r(built.reports.functionArn)],
+        Resource: [fnArn('checkout-api:live'), fnArn('reports:live')],
       },
       // only reports' policy can ask for provisioned concurrency
       {
         Sid: 'ManageProvisionedConcurrency',
         Action: [...Actions.writeProvisioned],
         Effect: 'Allow',
-        Resource: r(built.reports.functionArn),
+        Resource: fnArn('reports:live'),
       },
       { Sid: 'ReadMetricsAndAccountLimits', Action: [...Actions.unscoped], Effect: 'Allow', Resource: '*' },
       {
@@ -182,7 +180,9 @@ describe('Thermostat IAM: least privilege for the controller', () => {
       Sid: 'ManageProvisionedConcurrency',
       Action: list(Actions.writeProvisioned),
       Effect: 'Allow',
-      Resource: stack.resolve(live.functionArn),
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:eu-west-1:123456789012:function:batch:live']],
+      },
     });
     const autoscaling = statements
       .flatMap((s) => [s.Action].flat())
@@ -193,10 +193,25 @@ describe('Thermostat IAM: least privilege for the controller', () => {
 });
 
 describe('the controller invokes itself to shard a large tick', () => {
+  test('gets no self-invoke grant when the tick can never be sharded (250 targets or fewer, no discovery)', () => {
+    const stack = newStack('NoShards');
+    const thermostat = new Thermostat(stack, 'Thermostat', { targets: standardTargets(stack).targets });
+    expect(thermostat.shards).toBe(false);
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter((id) => id.includes('InvokeSelf'))).toEqual(
+      [],
+    );
+  });
+
   test('gets lambda:InvokeFunction on exactly its own unqualified ARN, in a policy the function does not depend on', () => {
     const stack = newStack('Shards');
     const built = standardTargets(stack);
-    const thermostat = new Thermostat(stack, 'Thermostat', { targets: built.targets });
+    // discovery can bring any number of targets, so the tick may be sharded
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: built.targets,
+      discoverByTag: { policies: TargetPolicy.fromDirectory(DISCOVERED) },
+    });
+    expect(thermostat.shards).toBe(true);
     const reported = jest.spyOn(console, 'error');
     const template = Template.fromStack(stack);
     // synth's own template validation reports circular dependencies this way
@@ -219,7 +234,7 @@ describe('the controller invokes itself to shard a large tick', () => {
     expect(policy.properties.Roles).toEqual([stack.resolve(thermostat.role.roleName)]);
     // the default policy still invokes only the targets
     const invokes = controllerStatements(template).filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    expect(invokes.map((s) => s.Sid)).toEqual(['InvokeTargets']);
+    expect(invokes.map((s) => s.Sid)).toEqual(['InvokeTargets', 'TaggedTargets']);
     // the function waits for its role and default policy, never for the policy that names it (Template.fromStack
     // above would also have thrown on a dependency cycle)
     expect([controller.resource.DependsOn].flat()).not.toContain(policy.id);
@@ -232,7 +247,10 @@ describe('the controller invokes itself to shard a large tick', () => {
   test('the same statement in the role’s default policy would be a dependency cycle, which the assertions catch', () => {
     const stack = newStack('Cycle');
     const built = standardTargets(stack);
-    const thermostat = new Thermostat(stack, 'Thermostat', { targets: built.targets });
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: built.targets,
+      discoverByTag: { policies: TargetPolicy.fromDirectory(DISCOVERED) },
+    });
     thermostat.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [thermostat.controller.functionArn] }),
     );

@@ -3,6 +3,7 @@
  * concurrency through Application Auto Scaling in a window, and `$LATEST`; names are literal so the synth-time
  * checks that compare names run.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,8 @@ import { TargetPolicy, Thermostat, type ThermostatProps, type ThermostatTarget }
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'construct');
 export const POLICIES = join(FIXTURES, 'policies');
+/** Policies for functions enrolled by tag (`thermostat:policy=standard-api`, `batch-window`). */
+export const DISCOVERED = join(FIXTURES, 'discovered');
 
 export const ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
@@ -91,4 +94,31 @@ export function resourceOf(
     properties: (resource.Properties ?? {}) as Record<string, unknown>,
     resource: resource as Record<string, unknown>,
   };
+}
+
+export const ACCOUNT_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function';
+const TEAMS = ['orders', 'payments', 'search', 'catalog', 'checkout', 'accounts', 'shipping', 'notifications'];
+
+/** Realistic names: most follow a team prefix, a tenth are unrelated (hashed) names. */
+export function functionNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    if (i % 10 === 9) return `fn${createHash('sha1').update(String(i)).digest('hex').slice(0, 12)}`;
+    return `${TEAMS[i % TEAMS.length]}-service-${String(i).padStart(4, '0')}`;
+  });
+}
+
+/** `count` aliases imported by ARN; every 20th may get provisioned concurrency, every 100th asks for detail. */
+export function importedTargets(stack: Stack, count: number): ThermostatTarget[] {
+  return functionNames(count).map((name, i) => {
+    const fn = lambda.Function.fromFunctionArn(stack, `Fn${i}`, `${ACCOUNT_ARN}:${name}`);
+    const alias = lambda.Alias.fromAliasAttributes(stack, `Alias${i}`, {
+      aliasName: 'live',
+      aliasVersion: lambda.Version.fromVersionAttributes(stack, `Version${i}`, { lambda: fn, version: '1' }),
+    });
+    const policy =
+      i % 20 === 0
+        ? TargetPolicy.fromObject({ mode: 'provisioned', provisioned: { min: 1 } })
+        : TargetPolicy.fromObject({ mode: 'warm', warm: { concurrency: 1 } });
+    return { function: alias, policy, detailedMetrics: i % 100 === 0 };
+  });
 }

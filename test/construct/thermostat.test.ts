@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssetStaging } from 'aws-cdk-lib';
-import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,12 +11,15 @@ import {
   StateTableSchema,
   TargetPolicy,
   Thermostat,
-  ThermostatConfigError,
   type ThermostatProps,
 } from '../../construct';
 import { readPolicyFile } from '../../controller/policies';
 import { STATE_TABLE } from '../../controller/state/schema';
+import { readConfigFile } from '../../controller/targets';
 import { fn, newStack, render, resourceOf, standardStack } from './stacks';
+
+/** A CloudFormation pseudo-parameter placeholder, `${AWS::<name>}`. */
+const P = (name: string) => `\${AWS::${name}}`;
 
 describe('Thermostat: default deployment', () => {
   let stack: Stack;
@@ -54,20 +57,69 @@ describe('Thermostat: default deployment', () => {
       'NODE_OPTIONS',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
+      'THERMOSTAT_ACCOUNT',
+      'THERMOSTAT_CONFIG_FILE',
+      'THERMOSTAT_PARTITION',
       'THERMOSTAT_POLICY_FILE',
+      'THERMOSTAT_SHARD_SIZE',
       'THERMOSTAT_TABLE',
-      'THERMOSTAT_TARGETS',
     ]);
     expect(variables.THERMOSTAT_POLICY_FILE).toBe('/var/task/policies.json');
+    expect(variables.THERMOSTAT_CONFIG_FILE).toBe('/var/task/config.json');
+    expect(variables.THERMOSTAT_PARTITION).toEqual({ Ref: 'AWS::Partition' });
+    expect(variables.THERMOSTAT_ACCOUNT).toEqual({ Ref: 'AWS::AccountId' });
     expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Thermostat');
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe(thermostat.serviceName);
     expect(variables.THERMOSTAT_TABLE).toEqual({ Ref: expect.stringMatching(/^ThermostatStateTable/) });
-    // policy key -> the ARN to act on (the alias's own, so the controller depends on the alias)
-    const targets = JSON.parse(render(variables.THERMOSTAT_TARGETS)) as Record<string, string>;
-    expect(targets).toEqual({
-      'checkout-api:live': expect.stringMatching(/^\$\{CheckoutAliaslive[0-9A-F]+\}$/),
-      'reports:live': expect.stringMatching(/^\$\{ReportsAliaslive[0-9A-F]+\}$/),
-      'inbox:$LATEST': expect.stringMatching(/^\$\{Inbox[0-9A-F]+\.Arn\}$/),
+    // the functions have fixed names, so their ARNs are in the asset's config.json (no environment entry)
+    const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const config = JSON.parse(readFileSync(join(staging.sourcePath, 'config.json'), 'utf8')) as {
+      targets: Record<string, string>;
+    };
+    const arn = (name: string) => `arn:${P('Partition')}:lambda:eu-west-1:123456789012:function:${name}`;
+    expect(config.targets).toEqual({
+      'checkout-api:live': arn('checkout-api:live'),
+      'reports:live': arn('reports:live'),
+      'inbox:$LATEST': arn('inbox'),
+    });
+  });
+
+  test('functions imported by name into an environment-agnostic stack: ARN templates in the asset, filled in by the controller', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const api = lambda.Function.fromFunctionName(stack, 'Api', 'orders-api');
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [{ function: api, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
+    });
+    const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const config = JSON.parse(readFileSync(join(staging.sourcePath, 'config.json'), 'utf8')) as {
+      targets: Record<string, string>;
+    };
+    expect(config.targets).toEqual({
+      'orders-api:$LATEST': `arn:${P('Partition')}:lambda:${P('Region')}:${P('AccountId')}:function:orders-api`,
+    });
+    const { properties } = resourceOf(Template.fromStack(stack), 'AWS::Lambda::Function', 'ThermostatController');
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.THERMOSTAT_TARGETS).toBeUndefined();
+    // the controller's own reader turns the template into the deployed ARN
+    const filled = readConfigFile(join(staging.sourcePath, 'config.json'), {
+      THERMOSTAT_PARTITION: 'aws',
+      AWS_REGION: 'us-east-1',
+      THERMOSTAT_ACCOUNT: '210987654321',
+    });
+    expect(filled.targets).toEqual({
+      'orders-api:$LATEST': 'arn:aws:lambda:us-east-1:210987654321:function:orders-api',
+    });
+  });
+
+  test('ARNs known only at deploy time (generated names) travel in THERMOSTAT_TARGETS', () => {
+    const stack = newStack('Generated');
+    const live = fn(stack, 'Web').addAlias('live');
+    new Thermostat(stack, 'Thermostat', { targets: [{ function: live, policy: TargetPolicy.fromObject({}) }] });
+    const { properties } = resourceOf(Template.fromStack(stack), 'AWS::Lambda::Function', 'ThermostatController');
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    // policy key -> the alias's own ARN, so the controller depends on the alias
+    expect(JSON.parse(render(variables.THERMOSTAT_TARGETS))).toEqual({
+      'Web-t0:live': expect.stringMatching(/^\$\{WebAliaslive[0-9A-F]+\}$/),
     });
   });
 
@@ -274,7 +326,7 @@ describe('Thermostat: props', () => {
     [
       'no targets',
       { targets: [] },
-      "thermostat needs at least one target, got an empty list; pass targets: [{ function: fn.addAlias('live')",
+      "thermostat needs at least one target or discoverByTag, got neither; pass targets: [{ function: fn.addAlias('live')",
     ],
     [
       'a timeout as long as the tick period',
@@ -302,30 +354,55 @@ describe('Thermostat: props', () => {
       { pingFailureRateThreshold: 10 },
       'pingFailureRateThreshold must be above 0 and at most 1, got 10; write 0.1 for 10%',
     ],
-  ])('fails on %s', (_name, props, message) => {
+  ])('fails synth validation on %s', (_name, props, message) => {
     const stack = newStack();
     const target = fn(stack, 'Inbox', { functionName: 'inbox' });
-    let thrown: unknown;
-    try {
-      new Thermostat(stack, 'Thermostat', {
-        targets: [{ function: target, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
-        ...props,
-      });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ThermostatConfigError);
-    expect((thrown as Error).message).toContain(message);
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [{ function: target, policy: TargetPolicy.fromObject({ mode: 'warm' }) }],
+      ...props,
+    });
+    expect(thermostat.node.validate()).toEqual([expect.stringContaining(message)]);
+    expect(() => Template.fromStack(stack)).toThrow(`[Test/Thermostat] ${message}`);
   });
 
-  test('fails when the targets cannot fit in one controller environment', () => {
+  test('reports every problem of the props and the policies at once, each with the construct path', () => {
+    const stack = newStack();
+    const a = fn(stack, 'A', { functionName: 'checkout-api' }).addAlias('live');
+    const b = fn(stack, 'B', { functionName: 'b' });
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      targets: [
+        { function: a, policy: TargetPolicy.fromFile('test/fixtures/construct/broken/checkout-api.yaml') },
+        { function: b, policy: TargetPolicy.fromObject({ warm: { holdMs: 1 } }) },
+      ],
+      memorySize: 64,
+      pingFailureRateThreshold: 10,
+    });
+    expect(thermostat.node.validate()).toEqual([
+      'memorySize must be a whole number from 128 to 10240 MiB, got 64',
+      'pingFailureRateThreshold must be above 0 and at most 1, got 10; write 0.1 for 10%',
+      'targets[0] (checkout-api:live): test/fixtures/construct/broken/checkout-api.yaml: warm.concurrency: expected a whole number from 1 to 1000, got 0 (line 5, column 16)',
+      'targets[1] (b): targets[1].policy: warm.holdMs: expected a whole number from 50 to 10000, got 1',
+    ]);
+  });
+
+  test('fails when the targets whose ARNs only deploy knows cannot fit in the controller environment', () => {
     const stack = newStack();
     const targets = Array.from({ length: 30 }, (_, i) => ({
+      function: fn(stack, `F${i}`),
+      policy: TargetPolicy.fromObject({ mode: 'warm' }),
+    }));
+    const thermostat = new Thermostat(stack, 'Thermostat', { targets });
+    expect(thermostat.node.validate().join('\n')).toMatch(
+      /^30 targets have ARNs known only at deploy time \(generated function names\), and those travel in the controller's environment: it would need about \d+ bytes and Lambda allows 4096; give those functions a functionName, import them by ARN, or enrol them with discoverByTag/,
+    );
+  });
+
+  test('takes any number of functions with fixed names: their ARNs are in the asset', () => {
+    const stack = newStack();
+    const targets = Array.from({ length: 60 }, (_, i) => ({
       function: fn(stack, `F${i}`, { functionName: `f${i}` }),
       policy: TargetPolicy.fromObject({ mode: 'warm' }),
     }));
-    expect(() => new Thermostat(stack, 'Thermostat', { targets })).toThrow(
-      /^30 targets do not fit one controller: its environment would need about \d+ bytes and Lambda allows 4096; split the targets across two Thermostat constructs$/,
-    );
+    expect(new Thermostat(stack, 'Thermostat', { targets }).targets).toHaveLength(60);
   });
 });

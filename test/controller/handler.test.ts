@@ -80,3 +80,32 @@ describe('createRuntime', () => {
     }
   });
 });
+
+describe('configFromEnv with the construct’s configuration file', () => {
+  it('reads the target map and detailed metrics from THERMOSTAT_CONFIG_FILE, with THERMOSTAT_TARGETS added', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thermostat-handler-config-'));
+    try {
+      const file = join(dir, 'config.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          version: 1,
+          targets: { 'api:live': 'arn:aws:lambda:eu-west-1:123456789012:function:api:live' },
+          detailedMetrics: ['api:live'],
+        }),
+      );
+      const generated = 'arn:aws:lambda:eu-west-1:123456789012:function:Stack-Web-9Z:live';
+      const config = configFromEnv({
+        THERMOSTAT_CONFIG_FILE: file,
+        THERMOSTAT_TARGETS: JSON.stringify({ 'web:live': generated }),
+      });
+      expect(config.targets).toEqual({
+        'api:live': 'arn:aws:lambda:eu-west-1:123456789012:function:api:live',
+        'web:live': generated,
+      });
+      expect([...(config.detailedMetrics ?? [])]).toEqual(['api:live']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

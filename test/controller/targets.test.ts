@@ -1,6 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ControllerConfigError } from '../../controller/errors';
 import { parsePolicyValue, resolvePolicy } from '../../controller/policy/core';
-import { bindTargets, parseFunctionArn, parseTargetMap, targetName } from '../../controller/targets';
+import {
+  bindTargets,
+  mergeTargetMaps,
+  parseFunctionArn,
+  parseTargetMap,
+  readConfigFile,
+  targetName,
+} from '../../controller/targets';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function';
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -119,5 +129,59 @@ describe('targetName', () => {
     expect(targetName(`${ARN}:Stack-Api-1A2B`, '$LATEST')).toBe('Stack-Api-1A2B');
     expect(targetName(`${ARN}:Stack-Api-1A2B:7`, undefined)).toBe('Stack-Api-1A2B:7');
     expect(targetName('api', 'live')).toBe('api:live');
+  });
+});
+
+/** A CloudFormation pseudo-parameter placeholder, `${AWS::<name>}`. */
+const P = (name: string) => `\${AWS::${name}}`;
+
+describe('the construct’s configuration file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'thermostat-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, value: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+    return path;
+  };
+
+  test('fills pseudo-parameter placeholders from the environment and keeps literal ARNs', () => {
+    const path = write('ok.json', {
+      version: 1,
+      targets: {
+        'api:live': `arn:${P('Partition')}:lambda:${P('Region')}:${P('AccountId')}:function:api:live`,
+        'imported:$LATEST': `${ARN}:imported`,
+      },
+      detailedMetrics: ['api:live'],
+    });
+    const config = readConfigFile(path, {
+      THERMOSTAT_PARTITION: 'aws',
+      AWS_REGION: 'eu-west-1',
+      THERMOSTAT_ACCOUNT: '123456789012',
+    });
+    expect(config.targets).toEqual({
+      'api:live': 'arn:aws:lambda:eu-west-1:123456789012:function:api:live',
+      'imported:$LATEST': `${ARN}:imported`,
+    });
+    expect(config.detailedMetrics).toEqual(['api:live']);
+  });
+
+  test('names the file and the missing variable, and rejects a wrong shape', () => {
+    const path = write('placeholder.json', {
+      targets: { 'api:live': `arn:aws:lambda:eu-west-1:${P('AccountId')}:function:api:live` },
+    });
+    expect(() => readConfigFile(path, {})).toThrow(
+      `${path} has an ARN with \${AWS::AccountId} (arn:aws:lambda:eu-west-1:\${AWS::AccountId}:function:api:live) but THERMOSTAT_ACCOUNT is not set`,
+    );
+    expect(() => readConfigFile(write('array.json', []), {})).toThrow(ControllerConfigError);
+    expect(() => readConfigFile(write('bad.json', '{'), {})).toThrow(/is not JSON/);
+    expect(() => readConfigFile(write('metrics.json', { detailedMetrics: 'all' }), {})).toThrow(
+      /detailedMetrics is "all"; expected policy keys/,
+    );
+    expect(() => readConfigFile(join(dir, 'missing.json'), {})).toThrow(/^cannot read THERMOSTAT_CONFIG_FILE/);
+  });
+
+  test('merges with THERMOSTAT_TARGETS, which carries the ARNs known only at deploy time', () => {
+    expect(mergeTargetMaps(undefined, undefined)).toBeUndefined();
+    expect(mergeTargetMaps({ a: '1' }, { b: '2' })).toEqual({ a: '1', b: '2' });
   });
 });

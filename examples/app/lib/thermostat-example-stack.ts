@@ -59,7 +59,8 @@ export class ThermostatExampleStack extends Stack {
     const policies = TargetPolicy.fromDirectory(POLICIES);
     this.thermostat = new Thermostat(this, 'Thermostat', {
       targets: [
-        { function: checkout, policy: policies },
+        // the shop's front door: per-target metrics and a shortfall alarm of its own
+        { function: checkout, policy: policies, detailedMetrics: true },
         { function: batch, policy: policies },
         { function: webhook, policy: policies, warmRatioObjective: 0.9 },
       ],
