@@ -90,7 +90,7 @@ const tsx = (script: string, ...args: string[]) => ['--import', 'tsx', script, .
 function readBundle(): unknown {
   const path = 'dist/assets/controller/index.js';
   const code = readFileSync(join(ROOT, path));
-  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/assets/controller/meta.json'), 'utf8')) as {
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/debug/controller/meta.json'), 'utf8')) as {
     outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
   };
   const output = Object.entries(meta.outputs).find(([file]) => file.endsWith('index.js'))?.[1];
