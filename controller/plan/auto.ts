@@ -86,11 +86,16 @@ export function planAuto(input: AutoInput): AutoPlan {
   let units = 0;
   // Provisioned concurrency only on a load measured over minutes (CloudWatch) or stated by the policy: proofs see
   // only the environments pings reach, and a unit is billed for at least five minutes.
+  // Lambda serves at most 10 requests per second per allocated unit on an alias or version ("10 x allocated
+  // provisioned concurrency"), so a unit of short requests is never busier than 10 × the mean request time.
+  const unitCeiling =
+    meanRequestMs(traffic) === undefined ? 1 : Math.min(1, (RPS_PER_UNIT * meanRequestMs(traffic)!) / 1000);
+  const carriedBy = (n: number) => Math.min(marginalUtilisation(n, load ?? 0), unitCeiling);
   if (input.provisionedPossible && load !== undefined && provisionedFits(traffic, loadSource)) {
     const cap = Math.min(policy.provisioned.max, need.environments);
     for (let n = 1; n <= cap; n++) {
       const threshold = breakEven * (n <= current ? 1 - SWITCH_SHARE : 1 + SWITCH_SHARE);
-      if (marginalUtilisation(n, load) < threshold) break;
+      if (carriedBy(n) < threshold) break;
       units = n;
     }
   }
@@ -107,7 +112,7 @@ export function planAuto(input: AutoInput): AutoPlan {
     }).total;
     // A provisioned unit costs its capacity and saves the on-demand premium on the load it carries.
     let carried = 0;
-    for (let n = 1; n <= pcUnits; n++) carried += marginalUtilisation(n, load ?? 0);
+    for (let n = 1; n <= pcUnits; n++) carried += carriedBy(n);
     const gbHour = gbSeconds(memoryMb, HOUR_MS);
     const provisioned =
       pcUnits * gbHour * sheet.provisionedPerGbSecond -
@@ -163,6 +168,17 @@ function provisionedFits(traffic: TargetObservation['traffic'], source: AutoPlan
   const rate = traffic.metricsRate;
   if (rate === undefined || rate <= 0) return false;
   return (traffic.load * 60_000) / rate <= LONGEST_PROVISIONED_REQUEST_MS;
+}
+
+/** Invocation requests per second a provisioned unit serves at most (Lambda's quota per version or alias). */
+const RPS_PER_UNIT = 10;
+
+/** Mean real request time (ms): from minute statistics when read, else from the proofs. */
+function meanRequestMs(traffic: TargetObservation['traffic']): number | undefined {
+  if (traffic?.load !== undefined && traffic.metricsRate !== undefined && traffic.metricsRate > 0) {
+    return (traffic.load * 60_000) / traffic.metricsRate;
+  }
+  return traffic?.meanRequestMs;
 }
 
 /** Units Thermostat already keeps on the qualifier (what the hysteresis band protects). */

@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import {
+  coldShare,
+  EMPTY_TRAFFIC,
+  environmentsFor,
+  environmentsNeeded,
+  planAuto,
+  planPings,
+  recordSightings,
+  type Sighting,
+  type TrafficHistory,
+} from '../../../controller/plan';
+import { effective } from '../../fixtures/controller/effective';
+
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-11-23T00:00:00Z');
+const settings = {
+  intervalMs: 5 * MINUTE,
+  warmRatio: 0.99,
+  tickMs: MINUTE,
+  pingCostUsd: 2.02e-7,
+  initCostUsd: 5.2e-7,
+  initMs: 250,
+};
+
+/** A random source with a fixed seed, so the synthetic patterns are the same every run. */
+function seeded(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/**
+ * Replays arrivals (epoch ms) against one environment pinged every interval, the way the controller would see it:
+ * at each ping, the environment's proof (real requests served, last one, handler time).
+ */
+function observe(arrivals: readonly number[], durationMs: number, until: number): TrafficHistory {
+  let history = EMPTY_TRAFFIC;
+  let served = 0;
+  let last: number | null = null;
+  let next = 0;
+  for (let at = T0 + 5 * MINUTE; at <= until; at += 5 * MINUTE) {
+    while (next < arrivals.length && arrivals[next] <= at) {
+      served++;
+      last = arrivals[next++];
+    }
+    const sighting: Sighting = {
+      envId: 'env-1',
+      initAt: T0,
+      realServed: served,
+      realBusyMs: served * durationMs,
+      lastRealAt: last,
+    };
+    history = recordSightings(history, at, [sighting]);
+  }
+  return history;
+}
+
+describe('the demand model on synthetic traffic with known answers', () => {
+  it('steady traffic keeps its environment warm: no pings', () => {
+    const arrivals = Array.from({ length: 6 * 60 * 10 }, (_, i) => T0 + i * 6_000); // 10 a minute for 6 h
+    const now = T0 + 6 * 3_600_000;
+    const plan = planPings(observe(arrivals, 50, now), 1, now, settings);
+    expect(plan.kind).toBe('kept-warm-by-traffic');
+  });
+
+  it('a sparse periodic function is pre-warmed shortly before its next request, not kept alive', () => {
+    const arrivals = Array.from({ length: 12 }, (_, i) => T0 + (i + 1) * 60 * MINUTE); // hourly for 12 h
+    const history = observe(arrivals, 200, T0 + 12 * 60 * MINUTE + 2 * MINUTE);
+    const lastReal = history.lastRealAt!;
+    expect(lastReal).toBe(arrivals[arrivals.length - 1]);
+    const soon = planPings(history, 1, lastReal + 20 * MINUTE, settings);
+    expect(soon.kind).toBe('pre-warm');
+    if (soon.kind !== 'pre-warm') return;
+    // Before the next request (an hour after the last), but not much before.
+    expect(soon.at).toBeLessThan(lastReal + 60 * MINUTE);
+    expect(soon.at).toBeGreaterThan(lastReal + 50 * MINUTE);
+    expect(soon.until).toBeGreaterThanOrEqual(lastReal + 60 * MINUTE);
+  });
+
+  it('a sparse random function is kept alive: its idle times are not predictable', () => {
+    const random = seeded(7);
+    const arrivals: number[] = [];
+    for (let at = T0; at < T0 + 24 * 3_600_000; ) {
+      at += -Math.log(1 - random()) * 30 * MINUTE; // Poisson, one every 30 minutes on average
+      arrivals.push(at);
+    }
+    const now = T0 + 24 * 3_600_000;
+    expect(planPings(observe(arrivals, 100, now), 1, now, settings).kind).toBe('keep-alive');
+  });
+
+  it('bursty traffic needs several environments, more the busier it is', () => {
+    const quiet: TrafficHistory = { ...EMPTY_TRAFFIC, at: T0, load: 0.005, loadSource: 'metrics' };
+    const bursty: TrafficHistory = { ...quiet, load: 2.5 };
+    expect(environmentsNeeded(quiet, 0.99, 10).environments).toBe(1);
+    const many = environmentsNeeded(bursty, 0.99, 10).environments;
+    expect(many).toBeGreaterThanOrEqual(6);
+    expect(coldShare(many, 2.5)).toBeLessThanOrEqual(0.01);
+    expect(coldShare(many - 1, 2.5)).toBeGreaterThan(0.01);
+  });
+
+  it('follows a diurnal load: more environments by day than by night', () => {
+    const day: TrafficHistory = { ...EMPTY_TRAFFIC, at: T0, load: 1.5, loadSource: 'metrics' };
+    const night: TrafficHistory = { ...day, load: 0.1 };
+    expect(environmentsNeeded(day, 0.99, 10).environments).toBeGreaterThan(
+      environmentsNeeded(night, 0.99, 10).environments,
+    );
+  });
+});
+
+describe('properties', () => {
+  it('N never falls as the objective rises, and never exceeds its cap', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.9999, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.9999, noNaN: true }),
+        (load, a, b) => {
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          const max = 100;
+          const n1 = environmentsFor(load, low, max);
+          const n2 = environmentsFor(load, high, max);
+          return n1 <= n2 && n2 <= max && n1 >= 1;
+        },
+      ),
+    );
+  });
+
+  it('auto mode never plans more environments or units than its caps', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 40, noNaN: true }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.double({ min: 0.5, max: 0.9999, noNaN: true }),
+        (load, maxEnvironments, pcMax, warmRatio) => {
+          const policy = effective({
+            mode: 'auto',
+            provisioned: { max: pcMax },
+            auto: { maxEnvironments },
+            objective: { warmRatio },
+          });
+          const traffic: TrafficHistory = {
+            ...EMPTY_TRAFFIC,
+            at: T0,
+            load,
+            loadSource: 'metrics',
+            metricsAt: T0,
+            metricsRate: 600,
+          };
+          const plan = planAuto({ policy, obs: { traffic }, provisionedPossible: true });
+          return (
+            plan.environments <= maxEnvironments &&
+            plan.provisioned <= Math.min(pcMax, plan.environments) &&
+            plan.environments >= 1
+          );
+        },
+      ),
+    );
+  });
+});
