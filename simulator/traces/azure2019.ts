@@ -1,6 +1,7 @@
-import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Random } from '../random';
-import { AZURE_2019_CITATION } from './citation';
+import { AZURE_2019_CITATION, type Citation, CLOUDWATCH_EXPORT_CITATION } from './citation';
 import { forEachRow, type Header, numberCell, TraceFormatError } from './csv';
 import {
   type DurationRule,
@@ -250,7 +251,7 @@ export function loadAzure2019(files: Azure2019Files, options: Azure2019Options =
     startMs: first * 60_000,
     endMs: (inv.lastMinute + 1) * 60_000,
     invocations,
-    citation: AZURE_2019_CITATION,
+    citation: citationOf(dir),
     arrivalRule:
       spread === 'uniform'
         ? 'arrivals inside each minute: the minute’s count as independent uniform draws (a Poisson process given its count), seeded'
@@ -380,4 +381,15 @@ class MinuteSpreader implements ArrivalSource {
     this.scratchDuration = new Float64Array(size);
     this.keys = new Float64Array(size);
   }
+}
+
+/** Azure's citation, unless `thermostat trace export` wrote the folder from the user's own CloudWatch data. */
+function citationOf(dir: string): Citation {
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8')) as { source?: unknown };
+    if (manifest.source === 'cloudwatch') return CLOUDWATCH_EXPORT_CITATION;
+  } catch {
+    // No manifest (or an unreadable one): an Azure trace.
+  }
+  return AZURE_2019_CITATION;
 }

@@ -28,6 +28,14 @@ export const AZURE_2021_CITATION: Citation = {
   licence: LICENCE,
 };
 
+/** A trace written by `thermostat trace export`: the user's own CloudWatch data, no third party to credit. */
+export const CLOUDWATCH_EXPORT_CITATION: Citation = {
+  dataset: 'Your own traffic',
+  paper: 'Exported from your CloudWatch metrics by `thermostat trace export` (export.json beside the trace).',
+  description: 'per-minute Invocations and ConcurrentExecutions, Duration statistics, memory from GetFunction',
+  licence: 'Your data',
+};
+
 /** One paragraph of plain text, for tables and logs. */
 export function formatCitation(citation: Citation): string {
   return `Trace: ${citation.dataset} (${citation.description}). ${citation.paper} ${citation.licence}.`;

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { TraceFormatError } from '../../../simulator/traces/csv';
 import { loadTrace } from '../../../simulator/traces/load';
 import type { Trace } from '../../../simulator/traces/types';
@@ -141,5 +143,20 @@ describe('the shared real traces', () => {
     expect(trace.functions).toHaveLength(49);
     expect(new Set(trace.functions.map((f) => f.app)).size).toBe(21);
     expect(sorted(drain(trace).time)).toBe(true);
+  });
+});
+
+describe('attribution of exported traces', () => {
+  it('credits the user’s own CloudWatch data, not Azure, for a folder written by `thermostat trace export`', () => {
+    const source = join(__dirname, '..', '..', '..', '..', 'shared', 'traces', 'azure2019_invitro_sample100');
+    const dir = mkdtempSync(join(tmpdir(), 'thermostat-export-'));
+    try {
+      cpSync(source, dir, { recursive: true });
+      expect(loadTrace(dir).citation.dataset).toBe('Azure Functions Trace 2019');
+      writeFileSync(join(dir, 'export.json'), JSON.stringify({ source: 'cloudwatch' }));
+      expect(loadTrace(dir).citation.dataset).toBe('Your own traffic');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
