@@ -3,15 +3,19 @@ import type { AutoScalingApi, LambdaControl, MetricsApi } from '../aws/ports';
 import { isThrottle } from '../aws/rate-limit';
 import type { Clock } from '../clock';
 import { mapLimit } from '../concurrency';
+import { breakEvenUtilisation } from '../cost';
 import { describeError, errorName, TimeBudgetError } from '../errors';
 import {
   type AccountConcurrency,
+  EMPTY_TRAFFIC,
   isDue,
   type ProvisionedObservation,
+  recordMinutes,
   type ScalableTargetObservation,
   type ScalingPolicySnapshot,
   type TargetObservation,
   type UtilizationObservation,
+  wantsMinuteStatistics,
 } from '../plan';
 import { type Effective, functionName } from '../policy/core';
 import type { TargetState } from '../state';
@@ -116,13 +120,23 @@ function usesProvisioned(policy: Effective, state: TargetState | undefined): boo
   );
 }
 
-/** Whether a decision depends on the qualifier's concurrency history (auto mode without a hint, direct sizing). */
-function needsHistory(policy: Effective): boolean {
-  return (
-    policy.qualifier !== undefined &&
-    ((policy.mode === 'auto' && policy.auto.expectedUtilization === undefined) ||
-      (policy.mode === 'provisioned' && policy.provisioned.max > policy.provisioned.min))
-  );
+/**
+ * Whether a decision depends on the qualifier's concurrency history, and it is worth a billed read now: direct sizing
+ * between min and max, or auto mode where provisioned concurrency is at stake (the planner's own rule,
+ * `wantsMinuteStatistics`, shared with the simulator).
+ */
+function needsHistory(policy: Effective, state: TargetState | undefined, now: number): boolean {
+  if (policy.qualifier === undefined) return false;
+  if (policy.mode === 'provisioned') return policy.provisioned.max > policy.provisioned.min;
+  if (policy.mode !== 'auto') return false;
+  return wantsMinuteStatistics({
+    auto: true,
+    provisionedPossible: policy.qualifier !== '$LATEST' && policy.provisioned.max > 0,
+    holdsProvisioned: state?.managed?.provisioned !== undefined,
+    traffic: state?.traffic,
+    breakEven: breakEvenUtilisation('x86_64'),
+    now,
+  });
 }
 
 /**
@@ -171,7 +185,10 @@ export function startSharedReads(
       ...pcPolicies.map((policy) => resourceId(policy.function, policy.qualifier!)),
       ...orphanIds,
     ]),
-    utilization: readUtilization(deps, policies.filter(needsHistory)),
+    utilization: readUtilization(
+      deps,
+      policies.filter((policy) => needsHistory(policy, states.get(policy.key), deps.clock.now())),
+    ),
     coverageReads: deps.coverageReads,
   };
 }
@@ -194,9 +211,27 @@ export async function observeTarget(
   if ('problem' in facts) return { observation: { ...base, problem: facts.problem } };
   const freshFacts = facts.fresh ? { ...facts.facts, at: deps.clock.now() } : undefined;
   let observation: TargetObservation = { ...base, ...factsFields(facts.facts) };
-  if (needsHistory(policy)) {
+  if (needsHistory(policy, state, now)) {
     const utilization = (await shared.utilization).get(policy.key);
-    if (utilization) observation = { ...observation, utilization };
+    if (utilization && policy.mode === 'auto') {
+      // Folded into the traffic history, which the run saves: the load stays known until the next read.
+      observation = {
+        ...observation,
+        traffic: recordMinutes(
+          observation.traffic ?? EMPTY_TRAFFIC,
+          now,
+          {
+            from: now - utilization.minutes * 60_000,
+            invocations: [utilization.invocations ?? 0],
+            load: [utilization.averageConcurrency],
+            peak: [utilization.peakConcurrency],
+          },
+          utilization.minutes,
+        ),
+      };
+    } else if (utilization) {
+      observation = { ...observation, utilization };
+    }
   }
   if (usesProvisioned(policy, state)) {
     const qualifier = policy.qualifier!;
@@ -568,6 +603,10 @@ async function readUtilization(
       return [
         { Id: `a${index}`, MetricStat: { Metric: metric, Period: 60, Stat: 'Average' } },
         { Id: `p${index}`, MetricStat: { Metric: metric, Period: 60, Stat: 'Maximum' } },
+        {
+          Id: `i${index}`,
+          MetricStat: { Metric: { ...metric, MetricName: 'Invocations' }, Period: HISTORY_MINUTES * 60, Stat: 'Sum' },
+        },
       ];
     });
     try {
@@ -585,6 +624,7 @@ async function readUtilization(
           averageConcurrency: averages.reduce((sum, value) => sum + value, 0) / HISTORY_MINUTES,
           peakConcurrency: Math.max(0, ...peaks),
           minutes: HISTORY_MINUTES,
+          invocations: (values.get(`i${index}`) ?? []).reduce((sum, value) => sum + value, 0),
         };
         found.set(policy.key, observation);
         deps.caches.utilization.set(policy.key, observation, CACHE_TTL_MS.utilization, now);

@@ -97,6 +97,8 @@ export interface UtilizationObservation {
   readonly peakConcurrency: number;
   /** Minutes of history the numbers cover. */
   readonly minutes: number;
+  /** Invocations in those minutes (the controller's own pings included), when read. */
+  readonly invocations?: number;
 }
 
 export interface TargetObservation {

@@ -35,9 +35,9 @@ describe('templates', () => {
     });
     const messages = source.issues.map((issue) => `${issue.file} ${issue.path}: ${issue.message}`);
     expect(messages).toEqual([
-      expect.stringMatching(/\[2\] template: template "api" is defined twice/),
-      expect.stringMatching(/\[3\] qualifier: .*provisioned/),
-      expect.stringMatching(/\[4\] template: expected a template name usable as a tag value/),
+      expect.stringMatching(/policies\[2\]\.template: template "api" is also defined in/),
+      expect.stringMatching(/policies\[3\]\.qualifier: .*provisioned/),
+      expect.stringMatching(/policies\[4\]\.template: expected a template name usable as a tag value/),
     ]);
   });
 

@@ -153,8 +153,8 @@ describe('observeTargets', () => {
     expect(observed['pc:live'].scalableTarget).toBeUndefined();
   });
 
-  it('reads concurrency history in one batched GetMetricData call, counting silent minutes as zero', async () => {
-    const { deps } = setup({ a: { qualifiers: ['live'] }, b: { qualifiers: ['live'] } });
+  it('reads history only where provisioned concurrency is at stake, batched, silent minutes as zero', async () => {
+    const { deps } = setup({ a: { qualifiers: ['live'] }, b: { qualifiers: ['live'] }, c: { qualifiers: ['live'] } });
     const calls: unknown[] = [];
     const metrics = {
       getMetricData: async (input: { MetricDataQueries?: Array<{ Id?: string }> }) => {
@@ -163,21 +163,31 @@ describe('observeTargets', () => {
           MetricDataResults: [
             { Id: 'a0', Values: [6, 6, 6] },
             { Id: 'p0', Values: [4, 9, 2] },
+            { Id: 'i0', Values: [1_200] },
           ],
         };
       },
     };
     const policies = [
-      effective({ function: 'a', mode: 'auto' }),
-      effective({ function: 'b', mode: 'auto', auto: { expectedUtilization: 0.5 } }),
+      effective({ function: 'a', mode: 'auto', provisioned: { max: 10 } }),
+      effective({ function: 'b', mode: 'auto', provisioned: { max: 10 } }),
+      effective({ function: 'c', mode: 'warm' }),
     ];
-    const observed = await observe({ ...deps, metrics }, policies, new Map(), NOW);
-    expect(observed['a:live'].utilization).toEqual({ averageConcurrency: 0.3, peakConcurrency: 9, minutes: 60 });
-    // b has a hint in its policy: no history is read for it.
-    expect(observed['b:live'].utilization).toBeUndefined();
+    const traffic = (load: number) => ({ at: NOW - 60_000, environments: [], idleTimes: [], load });
+    const states = new Map<string, TargetState>([
+      // The proofs show a load at which a provisioned unit could pay off: worth a read.
+      ['a:live', { key: 'a:live', history: [], traffic: traffic(0.5) }],
+      // Too light for a unit to pay: no billed read.
+      ['b:live', { key: 'b:live', history: [], traffic: traffic(0.05) }],
+    ]);
+    const observed = await observe({ ...deps, metrics }, policies, states, NOW);
+    expect(observed['a:live'].traffic).toMatchObject({ load: 0.3, peak: 9, metricsRate: 20, loadSource: 'metrics' });
+    expect(observed['b:live'].traffic).toEqual(traffic(0.05));
+    expect(observed['c:live'].traffic).toBeUndefined();
     expect(calls).toHaveLength(1);
-    expect((calls[0] as { MetricDataQueries: unknown[] }).MetricDataQueries).toHaveLength(2);
-    await observe({ ...deps, metrics }, policies, new Map(), NOW);
+    // Invocations, ConcurrentExecutions average and maximum: three metrics for the one target read.
+    expect((calls[0] as { MetricDataQueries: unknown[] }).MetricDataQueries).toHaveLength(3);
+    await observe({ ...deps, metrics }, policies, states, NOW);
     expect(calls).toHaveLength(1);
   });
 
