@@ -218,8 +218,9 @@ function main() {
     const { functions, assets } = JSON.parse(synth.stdout);
     check(functions >= 2, `the template has the target and the controller (${functions} Lambda functions)`);
     check(
-      assets.some((files) => files.join(',') === 'index.js,policies.json'),
-      `the controller asset is the bundle and its policies, nothing else (${JSON.stringify(assets)})`,
+      // The bundle, the policies and the target map (config.json), and the staging marker the construct writes last.
+      assets.some((files) => files.join(',') === '.complete,config.json,index.js,policies.json'),
+      `the controller asset is the bundle, its policies and target map, nothing else (${JSON.stringify(assets)})`,
     );
 
     mkdirSync(join(app, 'handlers'));

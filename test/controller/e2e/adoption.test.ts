@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { LambdaClient, PutProvisionedConcurrencyConfigCommand } from '@aws-sdk/client-lambda';
 import type { RunReport } from '../../../controller/report/report';
-import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+import { type Harness, startHarness, until, WARM_TARGET } from '../../fixtures/controller/harness';
 
 /** Adopting takes over what another owner set up; letting go gives it back as it was, never deletes it. */
 const fn = (name: string) => ({ name, handler: WARM_TARGET, versions: { '1': {} }, aliases: { live: '1' } });
@@ -130,6 +130,8 @@ describe('release restores what the owner had', () => {
     const adopted = await harness.controller(policy('provisioned')).tick('2026-11-23T11:00:00Z');
     expect(changesOf(adopted, 'plain:live')).toEqual(['put-provisioned 3 → 2']);
     expect(provisionedOf('plain')).toEqual([expect.objectContaining({ requested: 2 })]);
+    // Lambda refuses a change while the last one is still allocating; on a loaded machine that takes a moment.
+    await until(() => provisionedOf('plain')[0]?.status === 'READY', 'READY');
 
     const off = await harness.controller(policy('off')).tick('2026-11-23T11:01:00Z');
     expect(changesOf(off, 'plain:live')).toEqual(['put-provisioned 2 → 3']);
