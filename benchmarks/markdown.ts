@@ -787,7 +787,7 @@ function whyThermostatIsSlower(fanout: Fanout): string {
   const warmer = phases('lambda-warmer');
   const pool = phases('thermostat-pool-1000');
   const parts = [
-    `- Where Thermostat's time goes (medians of the ${int(widest)}-environment runs): its first environment started ${ms(thermostat.first)} after the trigger (before pinging, the controller reads the account's settings, each target's configuration within the control plane's rate limit, and its own state in DynamoDB), its last one at ${ms(thermostat.last)}, and the tick ended at ${ms(thermostat.wall)}: every round is held until a deadline its pings share (${BUILTIN_DEFAULTS.warm.holdMs} ms by default, plus ${ms(DEFAULT_WARM_CONFIG.coldStartAllowanceMs)} when new environments are expected, so that slow cold starts still overlap) and each ping proves a distinct environment.`,
+    `- Where Thermostat's time goes (medians of the ${int(widest)}-environment runs): its first environment started ${ms(thermostat.first)} after the trigger (each target is observed, planned and pinged on its own, so the first pings leave while other targets are still being read), its last one at ${ms(thermostat.last)}, and the tick ended at ${ms(thermostat.wall)}: every round of several pings is held until a deadline its pings share (${BUILTIN_DEFAULTS.warm.holdMs} ms by default, plus the function's observed init time, at most ${ms(DEFAULT_WARM_CONFIG.coldStartAllowanceMs)}, when new environments are expected, so that slow cold starts still overlap) and each ping proves a distinct environment.`,
   ];
   if (warmer.first !== undefined) {
     parts.push(
