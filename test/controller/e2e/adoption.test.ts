@@ -100,6 +100,8 @@ describe('release restores what the owner had', () => {
     expect(await scalableTarget('theirs')).toMatchObject({ MinCapacity: 2, MaxCapacity: 4 });
     expect(await scalingPolicies('theirs')).toEqual([{ name: 'thermostat-target-tracking', target: 0.7 }]);
 
+    // Lambda refuses a change while the last one is still allocating; on a loaded machine that takes a moment.
+    await until(() => provisionedOf('theirs')[0]?.status === 'READY', 'READY');
     // The policy is removed: everything goes back as it was, nothing is deleted.
     const released = await harness.controller([]).tick('2026-11-23T10:01:00Z');
     expect(changesOf(released, 'theirs:live')).toEqual([
