@@ -10,17 +10,20 @@ import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createRuntime } from '../controller/handler';
 import { MemoryLog } from '../controller/report/log';
-import type { MetricsSink } from '../controller/report/metrics';
 import type { RunReport } from '../controller/report/report';
 import { run } from '../controller/run';
 import { startEmulator } from '../emulator';
-import { bundleWarmTarget, createEmulatorStateTable, useLocalAwsEnvironment } from './local-setup';
+import {
+  bundleWarmTarget,
+  createEmulatorStateTable,
+  emulatorControllerEnv,
+  silentMetrics,
+  useLocalAwsEnvironment,
+} from './local-setup';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'dist', 'assets', 'controller', 'index.js');
 const quick = process.argv.includes('--quick');
-
-const silentMetrics: MetricsSink = { addDimension: () => {}, addMetric: () => {}, publishStoredMetrics: () => {} };
 
 useLocalAwsEnvironment();
 
@@ -63,13 +66,7 @@ async function tickBenchmark(dir: string, warmTarget: string, targets: number) {
         })),
       }),
     );
-    const runtime = createRuntime({
-      THERMOSTAT_TABLE: table,
-      THERMOSTAT_POLICY_FILE: policyFile,
-      AWS_REGION: emulator.region,
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: emulator.dynamodbEndpoint!,
-    });
+    const runtime = createRuntime(emulatorControllerEnv(emulator, table, policyFile));
     const deps = { ...runtime.deps, log: new MemoryLog(), metrics: silentMetrics };
     const context = { getRemainingTimeInMillis: () => 900_000 };
     const ticks = [];

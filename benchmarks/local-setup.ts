@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildSync } from 'esbuild';
+import type { MetricsSink } from '../controller/report/metrics';
 import { createStateTable } from '../controller/state/local-table';
 import type { Emulator } from '../emulator';
 
@@ -54,3 +55,21 @@ export async function createEmulatorStateTable(emulator: Emulator, table: string
     dynamo.destroy();
   }
 }
+
+/** The controller's environment for a run against the emulator: its state table, its policy file, its endpoints. */
+export function emulatorControllerEnv(emulator: Emulator, table: string, policyFile: string): Record<string, string> {
+  return {
+    THERMOSTAT_TABLE: table,
+    THERMOSTAT_POLICY_FILE: policyFile,
+    AWS_REGION: emulator.region,
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: emulator.dynamodbEndpoint!,
+  };
+}
+
+/** Metrics that go nowhere: the benchmarks read the run reports, not EMF lines. */
+export const silentMetrics: MetricsSink = {
+  addDimension: () => {},
+  addMetric: () => {},
+  publishStoredMetrics: () => {},
+};

@@ -11,11 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime } from '../controller/handler';
 import { MemoryLog } from '../controller/report/log';
-import type { MetricsSink } from '../controller/report/metrics';
 import type { RunReport } from '../controller/report/report';
 import { run } from '../controller/run';
 import { startEmulator } from '../emulator';
-import { bundleWarmTarget, createEmulatorStateTable, useLocalAwsEnvironment } from './local-setup';
+import {
+  bundleWarmTarget,
+  createEmulatorStateTable,
+  emulatorControllerEnv,
+  silentMetrics,
+  useLocalAwsEnvironment,
+} from './local-setup';
 
 export interface ScaleOptions {
   /** Targets named in the policy set. */
@@ -72,7 +77,6 @@ export interface ScaleResult {
   readonly steadyTickMs: number | undefined;
 }
 
-const silentMetrics: MetricsSink = { addDimension: () => {}, addMetric: () => {}, publishStoredMetrics: () => {} };
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 const pad = (i: number) => String(i).padStart(5, '0');
 
@@ -119,13 +123,7 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<ScaleResult
         ],
       }),
     );
-    const runtime = createRuntime({
-      THERMOSTAT_TABLE: table,
-      THERMOSTAT_POLICY_FILE: policyFile,
-      AWS_REGION: emulator.region,
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: emulator.dynamodbEndpoint!,
-    });
+    const runtime = createRuntime(emulatorControllerEnv(emulator, table, policyFile));
     const deps = { ...runtime.deps, log: new MemoryLog(), metrics: silentMetrics };
     const total = explicit + tagged;
     const reached = new Set<string>();

@@ -24,6 +24,7 @@ import {
   EMPTY_TRAFFIC,
   isWrite,
   liveReserve,
+  longestWaitingFirst,
   type ManagedRecord,
   type PingDecision,
   recordSightings,
@@ -218,10 +219,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
   const ceilingsFor = (known: typeof account) =>
     new Map(
-      [...mine]
-        // Longest-waiting first: never pinged, then the oldest ping.
-        .sort((a, b) => (states.get(a.key)?.lastPingAt ?? -1) - (states.get(b.key)?.lastPingAt ?? -1))
-        .map((policy) => [policy.key, pingCeiling(policy, states.get(policy.key), tick.scheduledAt, known)]),
+      longestWaitingFirst(mine, (policy) => states.get(policy.key)?.lastPingAt).map((policy) => [
+        policy.key,
+        pingCeiling(policy, states.get(policy.key), tick.scheduledAt, known),
+      ]),
     );
   let ceilings = ceilingsFor(account);
   // Warming may use only what real traffic leaves free: read the account's live concurrency (one billed metric)

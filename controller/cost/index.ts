@@ -2,13 +2,7 @@
  * Lambda cost model: us-east-1 prices and the arithmetic the controller's auto mode and the simulator share.
  * Pure: no AWS SDK, no I/O.
  */
-export {
-  breakEvenUtilisation,
-  choosePingsOrProvisioned,
-  MONTH_MS,
-  type WarmingChoice,
-  type WarmingChoiceInput,
-} from './break-even';
+export { breakEvenUtilisation, MONTH_MS } from './break-even';
 export {
   billedMs,
   costOfDuration,

@@ -10,7 +10,8 @@ import {
   EMPTY_TRAFFIC,
   isDue,
   type ProvisionedObservation,
-  recordMinutes,
+  provisionedPossible,
+  recordUtilization,
   type ScalableTargetObservation,
   type ScalingPolicySnapshot,
   type TargetObservation,
@@ -131,7 +132,8 @@ function needsHistory(policy: Effective, state: TargetState | undefined, now: nu
   if (policy.mode !== 'auto') return false;
   return wantsMinuteStatistics({
     auto: true,
-    provisionedPossible: policy.qualifier !== '$LATEST' && policy.provisioned.max > 0,
+    // Before the function is read: what the policy allows (SnapStart and weighted aliases are checked when planning).
+    provisionedPossible: provisionedPossible(policy, {}),
     holdsProvisioned: state?.managed?.provisioned !== undefined,
     traffic: state?.traffic,
     breakEven: breakEvenUtilisation('x86_64'),
@@ -217,17 +219,7 @@ export async function observeTarget(
       // Folded into the traffic history, which the run saves: the load stays known until the next read.
       observation = {
         ...observation,
-        traffic: recordMinutes(
-          observation.traffic ?? EMPTY_TRAFFIC,
-          now,
-          {
-            from: now - utilization.minutes * 60_000,
-            invocations: [utilization.invocations ?? 0],
-            load: [utilization.averageConcurrency],
-            peak: [utilization.peakConcurrency],
-          },
-          utilization.minutes,
-        ),
+        traffic: recordUtilization(observation.traffic ?? EMPTY_TRAFFIC, now, utilization),
       };
     } else if (utilization) {
       observation = { ...observation, utilization };

@@ -15,6 +15,7 @@ import {
   breakEvenUtilisation,
   costOfPings,
   gbSeconds,
+  MONTH_MS,
   onDemandRate,
   PRICES,
   type PriceBook,
@@ -25,7 +26,6 @@ import { marginalUtilisation } from './erlang';
 import type { TargetObservation } from './observed';
 
 const HOUR_MS = 3_600_000;
-const MONTH_HOURS = 730;
 /** Provisioned concurrency is billed in 5-minute increments: the cost of a switch, as a share of an hour. */
 const SWITCH_SHARE = 5 / 60;
 /** Init time assumed for the SnapStart hint when none was observed. */
@@ -125,7 +125,7 @@ export function planAuto(input: AutoInput): AutoPlan {
   let ceilingNote = '';
   const ceiling = policy.objective.maxMonthlyUsd;
   if (ceiling !== undefined) {
-    const monthly = () => (units > 0 ? cost.provisioned : cost.pings) * MONTH_HOURS;
+    const monthly = () => (units > 0 ? cost.provisioned : cost.pings) * (MONTH_MS / HOUR_MS);
     while (monthly() > ceiling && (units > 0 || environments > 1)) {
       if (units > 0) units -= 1;
       else environments -= 1;

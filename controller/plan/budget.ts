@@ -89,6 +89,14 @@ export function tickPool(account: AccountConcurrency | undefined, share: number)
 }
 
 /**
+ * Items longest-waiting first: never served (`since` undefined) before the oldest, ties in their given order. The
+ * order in which `allocateWhole` grants the tick's pool, in the planner and in the controller alike.
+ */
+export function longestWaitingFirst<T>(items: readonly T[], since: (item: T) => number | undefined): T[] {
+  return [...items].sort((a, b) => (since(a) ?? -1) - (since(b) ?? -1));
+}
+
+/**
  * Whole requests in the order given, while they fit in `pool`; a request that does not fit gets nothing this time
  * (smaller ones after it may still fit). A single request larger than the whole pool gets the pool when nothing
  * else was granted, so a large target is never starved by its own size.
@@ -105,34 +113,6 @@ export function allocateWhole(requests: readonly number[], pool: number): number
   if (left === pool && Number.isFinite(pool) && pool > 0) {
     const first = requests.findIndex((request) => request > 0);
     if (first >= 0) granted[first] = Math.min(requests[first], pool);
-  }
-  return granted;
-}
-
-/**
- * Max-min fair division of `pool` among `requests`: small requests are served in full, large ones share what is
- * left equally, so one greedy target cannot starve the others.
- */
-export function allocateFairly(requests: readonly number[], pool: number): number[] {
-  const asked = requests.reduce((sum, request) => sum + request, 0);
-  if (asked <= pool) return [...requests];
-  // The water level: the largest grant every request may have without the total exceeding the pool.
-  let low = 0;
-  let high = Math.max(0, ...requests);
-  const total = (level: number) => requests.reduce((sum, request) => sum + Math.min(request, level), 0);
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (total(mid) <= pool) low = mid;
-    else high = mid - 1;
-  }
-  const granted = requests.map((request) => Math.min(request, low));
-  // What the level leaves over (fewer units than targets still wanting more) goes to the earlier policies.
-  let remaining = pool - total(low);
-  for (let index = 0; index < granted.length && remaining > 0; index++) {
-    if (granted[index] < requests[index]) {
-      granted[index] += 1;
-      remaining -= 1;
-    }
   }
   return granted;
 }

@@ -1,10 +1,10 @@
 export { type AutoInput, type AutoPlan, planAuto } from './auto';
 export {
-  allocateFairly,
   allocateWhole,
   type BudgetSettings,
   DEFAULT_TICK_SHARE,
   liveReserve,
+  longestWaitingFirst,
   type PingCap,
   reservedHeadroom,
   targetPingCap,
@@ -30,6 +30,7 @@ export {
   type MinuteStatistics,
   recordMinutes,
   recordSightings,
+  recordUtilization,
   type SeenEnvironment,
   type Sighting,
   type TrafficHistory,

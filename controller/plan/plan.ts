@@ -2,13 +2,13 @@ import { type Architecture, costOfPings, gbSeconds, onDemandRate, PRICES, type P
 import { BUILTIN_DEFAULTS, type Effective, type ProvisionedSettings } from '../policy/core';
 import { formatDuration } from '../policy/duration';
 import { planAuto } from './auto';
-import { allocateWhole, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
+import { allocateWhole, longestWaitingFirst, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
 import type { Decision, PingDecision } from './decision';
 import { type PingPlan, planPings } from './demand';
 import { isDue } from './interval';
 import type { Observed, TargetObservation } from './observed';
 import { type Base, type ProvisionedPlan, planProvisioned } from './provisioned';
-import { recordMinutes } from './traffic';
+import { EMPTY_TRAFFIC, recordUtilization } from './traffic';
 
 export interface PlanOptions {
   /**
@@ -82,14 +82,12 @@ export function plan(
   const pool = tickPool(observed.account, share);
   // Whole rounds, longest-waiting first: a target that does not fit waits a tick instead of getting a round too
   // small to prove what it wants, so many targets share the pool across the ticks of their interval.
-  const order = requests
-    .map((request, index) => ({ request, index }))
-    .sort((a, b) => (a.request.waitingSince ?? -1) - (b.request.waitingSince ?? -1) || a.index - b.index);
+  const order = longestWaitingFirst(requests, (request) => request.waitingSince);
   const granted = allocateWhole(
-    order.map(({ request }) => request.request),
+    order.map((request) => request.request),
     pool,
   );
-  const grants = new Map(order.map(({ request }, index) => [request, granted[index]]));
+  const grants = new Map(order.map((request, index) => [request, granted[index]]));
 
   const decisions: Decision[] = [];
   for (const target of targets) {
@@ -181,24 +179,9 @@ function planTarget(policy: Effective, context: PlanContext): TargetPlan {
 
 /** Minute statistics read this tick, folded into the traffic history the demand model reads. */
 function withMinuteHistory(obs: TargetObservation, now: number): TargetObservation {
-  const utilization = obs.utilization;
-  if (utilization === undefined) return obs;
-  const minutes = Math.max(1, utilization.minutes);
-  const history = obs.traffic ?? { at: 0, environments: [], idleTimes: [] };
-  return {
-    ...obs,
-    traffic: recordMinutes(
-      history,
-      now,
-      {
-        from: now - minutes * 60_000,
-        invocations: [],
-        load: [utilization.averageConcurrency],
-        peak: [utilization.peakConcurrency],
-      },
-      minutes,
-    ),
-  };
+  if (obs.utilization === undefined) return obs;
+  const utilization = { ...obs.utilization, minutes: Math.max(1, obs.utilization.minutes) };
+  return { ...obs, traffic: recordUtilization(obs.traffic ?? EMPTY_TRAFFIC, now, utilization) };
 }
 
 /** Lambda refuses provisioned concurrency on $LATEST, with SnapStart, and on weighted aliases. */

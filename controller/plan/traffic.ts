@@ -4,6 +4,7 @@
  * is worth a CloudWatch read, per-minute statistics. The controller feeds it from Invoke and GetMetricData, the
  * simulator from its Lambda model, so the planner sees the same history either way.
  */
+import type { UtilizationObservation } from './observed';
 
 /** What one environment said about itself when a ping reached it. */
 export interface Sighting {
@@ -186,4 +187,26 @@ export function recordMinutes(
     loadSource: 'metrics',
     metricsAt: at,
   };
+}
+
+/**
+ * Folds one read of minute statistics, summed over its minutes (CloudWatch's Average and Maximum of
+ * ConcurrentExecutions, the Invocations Sum), into the history: the one shape every reader produces.
+ */
+export function recordUtilization(
+  history: TrafficHistory,
+  at: number,
+  utilization: UtilizationObservation,
+): TrafficHistory {
+  return recordMinutes(
+    history,
+    at,
+    {
+      from: at - utilization.minutes * MINUTE_MS,
+      invocations: [utilization.invocations ?? 0],
+      load: [utilization.averageConcurrency],
+      peak: [utilization.peakConcurrency],
+    },
+    utilization.minutes,
+  );
 }

@@ -11,8 +11,8 @@ import {
   type PlanOptions,
   plan,
   provisionedPossible,
-  recordMinutes,
   recordSightings,
+  recordUtilization,
   type Sighting,
   type TargetObservation,
   type TrafficHistory,
@@ -374,17 +374,12 @@ function observeTarget(
     // Lambda's Invocations count pings too; the controller subtracts the ones it sent.
     invocations = Math.max(0, invocations - (s.pingsSince ?? 0));
     s.pingsSince = 0;
-    s.traffic = recordMinutes(
-      s.traffic ?? EMPTY_TRAFFIC,
-      now,
-      {
-        from: now - minutes * MINUTE_MS,
-        invocations: [invocations],
-        load: [busy / (minutes * MINUTE_MS)],
-        peak: [peak],
-      },
+    s.traffic = recordUtilization(s.traffic ?? EMPTY_TRAFFIC, now, {
+      averageConcurrency: busy / (minutes * MINUTE_MS),
+      peakConcurrency: peak,
       minutes,
-    );
+      invocations,
+    });
   }
   if (s.traffic) observation.traffic = s.traffic;
   return observation;

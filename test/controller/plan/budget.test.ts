@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { allocateFairly, reservedHeadroom, targetPingCap, tickPool } from '../../../controller/plan';
+import { allocateWhole, reservedHeadroom, targetPingCap, tickPool } from '../../../controller/plan';
 
 describe('targetPingCap', () => {
   it('takes the smallest of the absolute cap, the account share and the reserved headroom', () => {
@@ -29,32 +29,27 @@ describe('tickPool', () => {
   });
 });
 
-describe('allocateFairly', () => {
-  it('serves small requests in full and splits the rest evenly', () => {
-    expect(allocateFairly([100, 5, 100], 60)).toEqual([28, 5, 27]);
-    expect(allocateFairly([3, 4], 100)).toEqual([3, 4]);
-    expect(allocateFairly([3, 4], Number.POSITIVE_INFINITY)).toEqual([3, 4]);
+describe('allocateWhole', () => {
+  it('grants whole requests in order while they fit, and the pool to one larger than all of it', () => {
+    expect(allocateWhole([30, 30, 30, 5], 80)).toEqual([30, 30, 0, 5]);
+    expect(allocateWhole([3, 4], Number.POSITIVE_INFINITY)).toEqual([3, 4]);
+    expect(allocateWhole([500, 20], 80)).toEqual([0, 20]);
+    expect(allocateWhole([500], 80)).toEqual([80]);
   });
 
-  it('never grants more than asked or than the pool, and wastes nothing', () => {
+  it('never grants more than asked or than the pool, and each request whole or not at all', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 500 }), { maxLength: 30 }),
         fc.integer({ min: 0, max: 3000 }),
         (requests, pool) => {
-          const granted = allocateFairly(requests, pool);
-          const total = granted.reduce((a, b) => a + b, 0);
-          const asked = requests.reduce((a, b) => a + b, 0);
-          granted.forEach((g, i) => {
-            expect(g).toBeGreaterThanOrEqual(0);
-            expect(g).toBeLessThanOrEqual(requests[i]);
-          });
-          expect(total).toBe(Math.min(pool, asked));
-          // Max-min fairness: whoever got less than asked got at least as much as anyone else, minus rounding.
-          const max = Math.max(0, ...granted);
-          granted.forEach((g, i) => {
-            if (g < requests[i]) expect(g).toBeGreaterThanOrEqual(max - 1);
-          });
+          const granted = allocateWhole(requests, pool);
+          expect(granted.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(pool);
+          const partial = granted.filter((g, i) => g > 0 && g < requests[i]);
+          // Only a request larger than the whole pool is ever cut, and only when it is the sole grant.
+          expect(partial.length).toBeLessThanOrEqual(1);
+          if (partial.length === 1) expect(granted.filter((g) => g > 0)).toEqual([pool]);
+          for (const [i, g] of granted.entries()) expect(g).toBeLessThanOrEqual(requests[i]);
         },
       ),
     );
