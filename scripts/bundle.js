@@ -6,6 +6,7 @@ const {
   mkdirSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -28,14 +29,19 @@ const ENTRIES = [
   },
 ];
 
+/** Replaces a file in one step (a rename within its folder), so a reader sees the old file or the new one. */
+function writeAtomically(path, contents) {
+  const scratch = `${path}.${process.pid}.tmp`;
+  writeFileSync(scratch, contents);
+  renameSync(scratch, path);
+}
+
 async function bundle({ quiet = false } = {}) {
   const esbuild = require('esbuild');
   const results = [];
   for (const { name, entry, outdir, debugdir } of ENTRIES) {
     const entryPath = join(root, entry);
     if (!existsSync(entryPath)) continue;
-    // Start from an empty asset folder, so nothing an older build left there is shipped.
-    rmSync(join(root, outdir), { recursive: true, force: true });
     mkdirSync(join(root, outdir), { recursive: true });
     mkdirSync(join(root, debugdir), { recursive: true });
     const outfile = join(root, outdir, 'index.js');
@@ -57,9 +63,13 @@ async function bundle({ quiet = false } = {}) {
     });
     for (const file of result.outputFiles) {
       const map = file.path.endsWith('.map');
-      writeFileSync(map ? join(root, debugdir, basename(file.path)) : file.path, file.contents);
+      writeAtomically(map ? join(root, debugdir, basename(file.path)) : file.path, file.contents);
     }
-    writeFileSync(join(root, debugdir, 'meta.json'), JSON.stringify(result.metafile));
+    // Nothing an older build left in the asset folder is shipped. The folder itself is never emptied: a construct
+    // synthesised meanwhile (a test beside `npm run bench`) always finds a whole index.js.
+    for (const name of readdirSync(join(root, outdir)))
+      if (name !== basename(outfile)) rmSync(join(root, outdir, name), { recursive: true, force: true });
+    writeAtomically(join(root, debugdir, 'meta.json'), JSON.stringify(result.metafile));
     const bytes = statSync(outfile).size;
     results.push({ name, outfile, bytes });
     if (!quiet) process.stdout.write(`bundled ${name}: ${outfile} (${(bytes / 1024).toFixed(1)} KiB)\n`);
