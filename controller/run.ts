@@ -27,6 +27,7 @@ import {
   longestWaitingFirst,
   type ManagedRecord,
   type PingDecision,
+  recordProbe,
   recordSightings,
   type SkipCause,
   type TargetObservation,
@@ -440,7 +441,8 @@ async function actOnTarget(
         deps.config.warm,
       );
       if (result.environments.length > 0) {
-        traffic = recordSightings(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
+        const fold = ping.probe ? recordProbe : recordSightings;
+        traffic = fold(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
       }
       if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
       if (result.failure && failure?.kind === PROVISIONED_FAILED) {
@@ -493,7 +495,8 @@ async function actOnTarget(
       const next: TargetState = {
         key: first.key,
         history: [...(previous?.history ?? []), ...(record ? [record] : [])],
-        ...(record
+        // A probe proves nothing about how many environments are warm: the last real round's record stands.
+        ...(record && !ping?.probe
           ? { lastPingAt: record.at, lastWanted: record.wanted, lastProven: record.proven }
           : {
               ...(previous?.lastPingAt !== undefined ? { lastPingAt: previous.lastPingAt } : {}),

@@ -37,6 +37,12 @@ export interface PingDecision extends DecisionBase {
   readonly initMs?: number;
   /** Why pings are sent instead of what the mode would normally do, e.g. a FAILED provisioned allocation. */
   readonly fallback?: 'provisioned-failed' | 'provisioned-blocked';
+  /**
+   * A traffic probe: one unheld ping whose only purpose is to see whether real traffic still keeps the environments
+   * warm. It proves nothing about how many are warm, so it leaves the target's ping record (last ping, wanted,
+   * proven) as it was.
+   */
+  readonly probe?: true;
 }
 
 export type SkipCause =
@@ -59,6 +65,8 @@ export type SkipCause =
 export interface SkipDecision extends DecisionBase {
   readonly kind: 'skip';
   readonly cause: SkipCause;
+  /** Epoch ms at which this target next needs the planner, when known (the controller may sleep until then). */
+  readonly nextAt?: number;
 }
 
 /** The target cannot be served this tick (missing function or alias, unreadable state). */

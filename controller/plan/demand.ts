@@ -18,7 +18,7 @@ const MINUTE_MS = 60_000;
 
 /** Idle times needed before the histogram is trusted (the policy's fallback while history is short). */
 export const MIN_IDLE_SAMPLES = 8;
-/** Traffic is checked again (with a ping) at least this often, however busy the function looked. */
+/** Traffic is checked again (a full round, then probes) at least this often, however busy the function looked. */
 export const MAX_TRAFFIC_HORIZON_MS = 30 * MINUTE_MS;
 /** The histogram's range, as in the paper: idle times beyond it are not predictable enough to pre-warm for. */
 export const HISTOGRAM_RANGE_MS = 4 * 3_600_000;
@@ -40,6 +40,8 @@ export interface DemandSettings {
 export type PingPlan =
   | { readonly kind: 'keep-alive'; readonly why: string }
   | { readonly kind: 'kept-warm-by-traffic'; readonly until: number; readonly why: string }
+  /** Traffic kept the environments warm when last checked: one unheld ping checks it is still there. */
+  | { readonly kind: 'probe'; readonly why: string }
   | {
       readonly kind: 'pre-warm';
       /** When the pre-warm is due. */
@@ -91,13 +93,35 @@ function keptWarmByTraffic(
   if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
   const gap = Math.exp((-rate * settings.intervalMs) / MINUTE_MS);
   if (gap > 1 - settings.warmRatio) return undefined;
-  const until = history.at + MAX_TRAFFIC_HORIZON_MS;
-  if (now >= until) return undefined;
+  // Later checks are probes: a full held round would occupy every idle environment of a busy function and push
+  // its real requests onto new, cold ones; one unheld ping costs a few milliseconds of one environment.
+  let confirmedAt = history.at;
+  const probe = history.probe;
+  if (probe !== undefined && probe.at > history.at) {
+    const needed = Math.max(wanted * keptWarmRate(settings), history.environments[0].ratePerMinute / 2);
+    const recent = probe.lastRealAt !== null && probe.at - probe.lastRealAt <= settings.intervalMs;
+    // Traffic fell (or the probe found an idle environment): a full round looks at every environment again.
+    if (!recent || probe.ratePerMinute < needed) return undefined;
+    confirmedAt = probe.at;
+  }
+  const until = confirmedAt + MAX_TRAFFIC_HORIZON_MS;
+  const what = `real traffic keeps ${wanted === 1 ? 'the environment' : `${wanted} environments`} busy (${rate.toFixed(1)} requests/min on the least busy; a ${fmtMinutes(settings.intervalMs)} gap has probability ${gap.toExponential(1)})`;
+  if (now >= until) {
+    return {
+      kind: 'probe',
+      why: `${what}; traffic last confirmed ${fmtMinutes(now - confirmedAt)} ago, so one unheld ping checks it is still there`,
+    };
+  }
   return {
     kind: 'kept-warm-by-traffic',
     until,
-    why: `real traffic keeps ${wanted === 1 ? 'the environment' : `${wanted} environments`} busy (${rate.toFixed(1)} requests/min on the least busy; a ${fmtMinutes(settings.intervalMs)} gap has probability ${gap.toExponential(1)}); traffic checked again by ${new Date(until).toISOString()}`,
+    why: `${what}${confirmedAt > history.at ? `, confirmed by a probe ${fmtMinutes(now - confirmedAt)} ago (${history.probe!.ratePerMinute.toFixed(1)} requests/min)` : ''}; traffic checked again by ${new Date(until).toISOString()}`,
   };
+}
+
+/** Requests per minute at which an environment goes a whole keep-alive window idle no more often than allowed. */
+function keptWarmRate(settings: DemandSettings): number {
+  return (-Math.log(1 - settings.warmRatio) * MINUTE_MS) / settings.intervalMs;
 }
 
 function preWarm(history: TrafficHistory, now: number, settings: DemandSettings): PingPlan | undefined {

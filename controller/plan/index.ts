@@ -15,6 +15,7 @@ export * from './decision';
 export {
   type DemandSettings,
   environmentsNeeded,
+  MAX_TRAFFIC_HORIZON_MS,
   MINUTE_READ_EVERY_MS,
   type PingPlan,
   planPings,
@@ -25,13 +26,16 @@ export { intervalTolerance, isDue } from './interval';
 export type * from './observed';
 export { type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
+export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick } from './sleep';
 export {
   EMPTY_TRAFFIC,
   type MinuteStatistics,
   recordMinutes,
+  recordProbe,
   recordSightings,
   recordUtilization,
   type SeenEnvironment,
   type Sighting,
   type TrafficHistory,
+  type TrafficProbe,
 } from './traffic';

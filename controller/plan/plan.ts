@@ -5,7 +5,7 @@ import { planAuto } from './auto';
 import { allocateWhole, longestWaitingFirst, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
 import type { Decision, PingDecision } from './decision';
 import { type PingPlan, planPings } from './demand';
-import { isDue } from './interval';
+import { intervalTolerance, isDue } from './interval';
 import type { Observed, TargetObservation } from './observed';
 import { type Base, type ProvisionedPlan, planProvisioned } from './provisioned';
 import { EMPTY_TRAFFIC, recordUtilization } from './traffic';
@@ -49,6 +49,7 @@ interface PingRequest {
   readonly due: string;
   readonly expectCold: boolean;
   readonly fallback?: ProvisionedPlan['fallback'];
+  readonly probe?: true;
 }
 
 interface TargetPlan {
@@ -227,26 +228,42 @@ function withPing(
     raised || fallback
       ? { kind: 'keep-alive', why: '' }
       : planPings(obs.traffic, wanted, now, { intervalMs: interval, warmRatio, tickMs: context.tickMs, ...costs });
-  const skip = (cause: 'not-due' | 'kept-warm-by-traffic' | 'predicted-idle', reason: string): TargetPlan => {
-    decisions.push({ ...base, kind: 'skip', cause, reason });
+  const skip = (
+    cause: 'not-due' | 'kept-warm-by-traffic' | 'predicted-idle',
+    reason: string,
+    nextAt: number,
+  ): TargetPlan => {
+    decisions.push({ ...base, kind: 'skip', cause, reason, nextAt });
     return { decisions };
   };
-  if (schedule.kind === 'kept-warm-by-traffic') return skip('kept-warm-by-traffic', schedule.why);
+  const nextRound = obs.lastPingAt === undefined ? now : obs.lastPingAt + interval - intervalTolerance(interval);
+  if (schedule.kind === 'kept-warm-by-traffic') return skip('kept-warm-by-traffic', schedule.why, schedule.until);
+  const probe = schedule.kind === 'probe';
   let due: string;
   if (schedule.kind === 'pre-warm') {
     if (now < schedule.at) {
-      return skip('predicted-idle', `${schedule.why}; next ping at ${new Date(schedule.at).toISOString()}`);
+      return skip(
+        'predicted-idle',
+        `${schedule.why}; next ping at ${new Date(schedule.at).toISOString()}`,
+        schedule.at,
+      );
     }
     // The pre-warm itself, then one round per interval until the likely idle spread has passed.
     const prewarmed = obs.lastPingAt !== undefined && obs.lastPingAt >= schedule.at;
     if (prewarmed && !isDue(interval, now, obs.lastPingAt)) {
-      return skip('not-due', `pre-warmed; ${schedule.why}`);
+      return skip('not-due', `pre-warmed; ${schedule.why}`, nextRound);
     }
     due = prewarmed ? `keeping the pre-warmed environment warm; ${schedule.why}` : `pre-warm: ${schedule.why}`;
+  } else if (probe) {
+    due = `traffic probe: ${schedule.why}`;
   } else {
     if (!raised && !isDue(interval, now, obs.lastPingAt)) {
       const ago = now - obs.lastPingAt!;
-      return skip('not-due', `last pinged ${formatDuration(ago)} ago; interval is ${formatDuration(interval)}`);
+      return skip(
+        'not-due',
+        `last pinged ${formatDuration(ago)} ago; interval is ${formatDuration(interval)}`,
+        nextRound,
+      );
     }
     due =
       obs.lastPingAt === undefined
@@ -286,15 +303,16 @@ function withPing(
       base,
       waitingSince: obs.lastPingAt === undefined ? undefined : obs.lastPingAt + interval,
       ...(obs.traffic?.initMs !== undefined ? { initMs: obs.traffic.initMs } : {}),
-      wanted,
-      request: Math.min(wanted, cap.cap),
+      wanted: probe ? 1 : wanted,
+      request: probe ? 1 : Math.min(wanted, cap.cap),
       cap: cap as PingCap & { cap: number },
       holdMs,
       holdNote,
       payload: policy.warm.payload,
       due,
-      expectCold: obs.lastProven === undefined || obs.lastProven < wanted,
+      expectCold: !probe && (obs.lastProven === undefined || obs.lastProven < wanted),
       fallback,
+      ...(probe ? { probe: true as const } : {}),
     },
   };
 }
@@ -302,12 +320,14 @@ function withPing(
 function pingDecision(request: PingRequest, granted: number, pool: number): Decision {
   const { base, wanted } = request;
   const plural = (n: number) => `${n} environment${n === 1 ? '' : 's'}`;
-  const parts = [
-    request.fallback
-      ? `${plural(wanted)} kept warm with pings because ${request.fallback.why}`
-      : `${plural(wanted)} wanted${base.window ? ` in window "${base.window}"` : ''}`,
-    request.due,
-  ];
+  const parts = request.probe
+    ? [request.due]
+    : [
+        request.fallback
+          ? `${plural(wanted)} kept warm with pings because ${request.fallback.why}`
+          : `${plural(wanted)} wanted${base.window ? ` in window "${base.window}"` : ''}`,
+        request.due,
+      ];
   if (request.request < wanted) parts.push(`capped at ${request.request} by ${request.cap.limitedBy.join(', ')}`);
   if (granted < request.request) parts.push(`tick budget of ${pool} shared with other targets allows ${granted}`);
   if (granted === 0) {
@@ -331,6 +351,7 @@ function pingDecision(request: PingRequest, granted: number, pool: number): Deci
     expectCold: request.expectCold,
     ...(request.initMs !== undefined ? { initMs: request.initMs } : {}),
     ...(request.fallback ? { fallback: request.fallback.kind } : {}),
+    ...(request.probe ? { probe: request.probe } : {}),
     reason: parts.join('; ') + request.holdNote,
   };
   return decision;

@@ -66,6 +66,16 @@ export interface TrafficHistory {
   readonly initMs?: number;
   /** Mean handler time of real requests on the environments seen (ms), when the helper reports busy time. */
   readonly meanRequestMs?: number;
+  /** The last traffic probe (one unheld ping) since the last full round, if any. */
+  readonly probe?: TrafficProbe;
+}
+
+/** What one traffic probe saw: the environment a single unheld ping reached, and its recent traffic. */
+export interface TrafficProbe {
+  readonly at: number;
+  /** Real requests per minute that environment served since the last full round saw it (or over its life). */
+  readonly ratePerMinute: number;
+  readonly lastRealAt: number | null;
 }
 
 /** Idle times kept per target: enough for a 5th/99th percentile without growing the state item. */
@@ -145,8 +155,9 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
   const meanRequestMs = load !== undefined && served > 0 ? busy / served : history.meanRequestMs;
   const inits = sightings.map((sighting) => sighting.initMs).filter((ms): ms is number => ms !== undefined && ms > 0);
   const initMs = inits.length > 0 ? smooth(history.initMs, Math.max(...inits), LOAD_SMOOTHING) : history.initMs;
+  const { probe: _superseded, ...kept } = history;
   const next: TrafficHistory = {
-    ...history,
+    ...kept,
     at,
     environments,
     idleTimes,
@@ -159,6 +170,28 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
     return { ...next, load: smooth(history.load, load, LOAD_SMOOTHING), loadSource: 'proofs' };
   }
   return next;
+}
+
+/**
+ * Folds a traffic probe into the history without replacing what the last full round saw: one environment's recent
+ * rate (since that round, when the round saw it too) and its last real request. The planner judges it.
+ */
+export function recordProbe(history: TrafficHistory, at: number, sightings: readonly Sighting[]): TrafficHistory {
+  const busiest = sightings.reduce<Sighting | undefined>(
+    (best, sighting) => (best === undefined || sighting.realServed > best.realServed ? sighting : best),
+    undefined,
+  );
+  if (busiest === undefined) return history;
+  const before = history.environments.find((env) => env.envId === busiest.envId);
+  const since = before !== undefined ? history.at : busiest.initAt;
+  const served = busiest.realServed - (before?.realServed ?? 0);
+  const probe: TrafficProbe = {
+    at,
+    ratePerMinute: (Math.max(0, served) * MINUTE_MS) / Math.max(MINUTE_MS, at - since),
+    lastRealAt: busiest.lastRealAt,
+  };
+  // The idle-time history stays the full rounds': a probe sees one environment, not the function's gaps.
+  return { ...history, probe };
 }
 
 /** Minutes of statistics a provisioned-concurrency decision needs (it is billed in 5-minute increments). */

@@ -76,6 +76,7 @@ const TrafficSchema = z.looseObject({
   lastRealAt: z.optional(count),
   initMs: z.optional(count),
   meanRequestMs: z.optional(count),
+  probe: z.optional(z.looseObject({ at: count, ratePerMinute: count, lastRealAt: z.nullable(count) })),
 });
 
 type Item = Record<string, AttributeValue>;

@@ -5,12 +5,14 @@ import {
   type Decision,
   EMPTY_TRAFFIC,
   type ManagedRecord,
+  nextTick,
   type Observed,
   ownedAfter,
   type PingDecision,
   type PlanOptions,
   plan,
   provisionedPossible,
+  recordProbe,
   recordSightings,
   recordUtilization,
   type Sighting,
@@ -52,6 +54,13 @@ export interface ThermostatOptions {
   readonly overheadMs?: number;
   /** Added per target the tick considers (state read, occasional Lambda reads). @default 0.5 */
   readonly perTargetMs?: number;
+  /**
+   * Pause the schedule while nothing is due, as the controller does when it may update its schedule (the
+   * construct grants it). @default true
+   */
+  readonly sleeps?: boolean;
+  /** Controller time to read and update its schedule when it pauses. @default 40 */
+  readonly scheduleUpdateMs?: number;
   /** Keep every decision for inspection (tests, reports). @default false */
   readonly keepDecisions?: boolean;
 }
@@ -86,6 +95,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const architecture = options.architecture ?? 'arm64';
   const overheadMs = options.overheadMs ?? 100;
   const perTargetMs = options.perTargetMs ?? 0.5;
+  const sleeps = options.sleeps ?? false;
+  const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
+  let slept = 0;
   const decisions: Decision[] = [];
   const kinds: Record<string, number> = {};
   const tally = new RoundTally();
@@ -186,7 +198,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           const s = state[fn];
           s.pingsSince = (s.pingsSince ?? 0) + sent;
           if (sightings.size > 0) {
-            s.traffic = recordSightings(s.traffic ?? EMPTY_TRAFFIC, epochMs + finishedAt, [...sightings.values()]);
+            const fold = decision.probe ? recordProbe : recordSightings;
+            s.traffic = fold(s.traffic ?? EMPTY_TRAFFIC, epochMs + finishedAt, [...sightings.values()]);
           }
           done(finishedAt, proven());
         },
@@ -247,7 +260,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           const fn = keyToFn.get(decision.key)!;
           active++;
           warmOne(decision, fn, at, client, (end, proven) => {
-            state[fn].lastProven = proven;
+            if (!decision.probe) state[fn].lastProven = proven;
             active--;
             last = Math.max(last, end);
             if (--left === 0) finished(last);
@@ -256,6 +269,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         }
       };
       for (const decision of pings) {
+        // A probe leaves the last real round's record as it was (as the controller does).
+        if (decision.probe) continue;
         const s = state[keyToFn.get(decision.key)!];
         s.lastPingAt = epochMs + t;
         s.lastWanted = decision.wanted;
@@ -266,19 +281,26 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     const tick = (t: number) => {
       ticks++;
       const effective = engine.functions.map((fn) => policies.effective(fn.index, t));
-      const made = planner(effective, new Date(epochMs + t), observe(t, effective), planOptions);
+      const observed = observe(t, effective);
+      const made = planner(effective, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
       for (const decision of made) apply(t, decision, pings);
+      // The controller pauses its schedule while nothing is due (controller/plan/sleep.ts); the pause costs it one
+      // read and one update of its schedule.
+      const next = sleeps ? nextTick(effective, made, observed, epochMs + t, tickMs) : undefined;
+      const nextAt = next?.sleeps ? t + tickMs * Math.ceil((next.at - epochMs - t) / tickMs) : t + tickMs;
+      if (next?.sleeps) slept++;
       // Above shardSize targets the controller splits the tick into shard invocations of its own.
       const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
-      const base = overheadMs + perTargetMs * Math.ceil(effective.length / shards);
+      const base =
+        overheadMs + perTargetMs * Math.ceil(effective.length / shards) + (next?.sleeps ? scheduleUpdateMs : 0);
       for (let i = 1; i < shards; i++) engine.chargeController(base, memoryMb, architecture);
       if (pings.length === 0) {
         engine.chargeController(base, memoryMb, architecture);
       } else {
         sendPings(t, pings, (at) => engine.chargeController(at - t + base, memoryMb, architecture));
       }
-      if (t + tickMs < engine.endMs) engine.at(t + tickMs, () => tick(t + tickMs));
+      if (nextAt < engine.endMs) engine.at(nextAt, () => tick(nextAt));
     };
 
     // Scalable targets Thermostat registered follow Application Auto Scaling's alarms every minute.
@@ -298,13 +320,14 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     id: 'thermostat',
     label: 'Thermostat',
     summary:
-      'The real planner (controller/plan) every minute on the same policies, fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
+      'The real planner (controller/plan) every minute on the same policies (its schedule paused while nothing is due, up to 15 minutes), fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
     needs: { metrics: true },
     planner,
     decisions,
     start,
     facts: () => ({
       ticks,
+      pauses: slept,
       ...tally.facts(),
       ...Object.fromEntries(Object.entries(kinds).map(([k, v]) => [`decisions.${k}`, v])),
     }),

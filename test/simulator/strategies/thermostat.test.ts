@@ -22,7 +22,7 @@ describe('Thermostat strategy', () => {
       calls++;
       return planner.plan(...args);
     };
-    const strategy = thermostat({ planner: counting, keepDecisions: true });
+    const strategy = thermostat({ planner: counting, keepDecisions: true, sleeps: false });
     const [result] = run(sparse, [strategy]);
     expect(calls).toBe(180);
     expect(result.facts.ticks).toBe(180);
@@ -34,6 +34,17 @@ describe('Thermostat strategy', () => {
     expect(
       strategy.decisions.some((d) => d.kind === 'skip' && /last pinged 1m ago; interval is 5m/.test(d.reason)),
     ).toBe(true);
+  });
+
+  it('pauses its schedule while nothing is due: two ticks per 5-minute interval, the same pings, cheaper', () => {
+    const [awake, sleeping] = run(sparse, [thermostat({ sleeps: false }), thermostat({ sleeps: true })]);
+    // the ping tick, then one that sees the round and the next due time 4.5 minutes on
+    expect(sleeping.facts.ticks).toBe(72);
+    expect(sleeping.facts.pauses).toBe(36);
+    expect(awake.facts.ticks).toBe(180);
+    expect(sleeping.pings.sent).toBe(awake.pings.sent);
+    expect(sleeping.coldStarts).toBe(awake.coldStarts);
+    expect(sleeping.cost.controller).toBeLessThan(awake.cost.controller / 2);
   });
 
   it('keeps one environment warm with a ping every 5 minutes', () => {

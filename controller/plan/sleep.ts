@@ -1,0 +1,88 @@
+/**
+ * When the controller next needs to run. A tick costs a Lambda request and its duration whether or not anything is
+ * due, and on a one-minute schedule that fixed cost is most of what warming a few busy or sparse functions costs.
+ * When every target is waiting for something at a known time (its next round, a traffic check, a predicted
+ * request, a window edge), the controller pauses its schedule until the earliest of them; the simulator ticks the
+ * same way. Never longer than MAX_SLEEP_MS, so a new policy, a newly tagged function or a change in traffic is
+ * seen soon, and never while anything is in motion (a round to check, provisioned concurrency to reconcile).
+ */
+import type { Effective } from '../policy/core';
+import type { Decision } from './decision';
+import type { Observed } from './observed';
+
+const MINUTE_MS = 60_000;
+/** The longest pause: how late a new policy, a tag or a change of traffic may be noticed. */
+export const MAX_SLEEP_MS = 15 * MINUTE_MS;
+/** A pause shorter than this many ticks is not worth changing the schedule for. */
+export const MIN_SLEEP_TICKS = 3;
+
+export interface NextTick {
+  /** Epoch ms of the next tick that has work. */
+  readonly at: number;
+  /** Whether that is later than the regular next tick (the schedule should pause until `at`). */
+  readonly sleeps: boolean;
+  readonly why: string;
+}
+
+/** Skip causes that mean "nothing to do until `nextAt`"; any other decision keeps the regular schedule. */
+const WAITING = new Set(['not-due', 'kept-warm-by-traffic', 'predicted-idle']);
+
+/**
+ * The next tick worth running, from this tick's decisions. Pure: `now` is the planning time, `tickMs` the
+ * schedule's rate.
+ */
+export function nextTick(
+  policies: readonly Effective[],
+  decisions: readonly Decision[],
+  observed: Observed,
+  now: number,
+  tickMs: number,
+): NextTick {
+  const regular = (why: string): NextTick => ({ at: now + tickMs, sleeps: false, why });
+  let at = now + MAX_SLEEP_MS;
+  let why = `nothing due within ${MAX_SLEEP_MS / MINUTE_MS} minutes`;
+  const byKey = new Map<string, Decision[]>();
+  for (const decision of decisions) {
+    const list = byKey.get(decision.key) ?? [];
+    list.push(decision);
+    byKey.set(decision.key, list);
+  }
+  for (const policy of policies) {
+    // Auto mode's choice is a report; only one that provisions has something to reconcile.
+    const mine = (byKey.get(policy.key) ?? []).filter(
+      (decision) => decision.kind !== 'auto-choice' || decision.provisioned > 0,
+    );
+    const obs = observed.targets[policy.key];
+    if (
+      policy.mode === 'provisioned' ||
+      obs?.managed?.provisioned !== undefined ||
+      (obs?.provisioned ?? null) !== null
+    ) {
+      return regular(`${policy.key} has provisioned concurrency to reconcile`);
+    }
+    const edge = policy.until?.getTime();
+    if (edge !== undefined && edge < at) {
+      at = edge;
+      why = `${policy.key}: its policy changes at a window edge`;
+    }
+    if (policy.mode === 'off' && mine.every((decision) => decision.kind === 'skip' && decision.cause === 'off')) {
+      continue;
+    }
+    const waiting = mine.filter((decision) => decision.kind === 'skip' && WAITING.has(decision.cause));
+    if (waiting.length === 0 || waiting.length !== mine.length) return regular(`${policy.key} has work this tick`);
+    for (const decision of waiting) {
+      const next = decision.kind === 'skip' ? decision.nextAt : undefined;
+      if (next === undefined) return regular(`${policy.key} waits for no known time`);
+      if (next < at) {
+        at = next;
+        why = `${policy.key}: ${decision.kind === 'skip' ? decision.cause : decision.kind}`;
+      }
+    }
+  }
+  // Managed targets no policy names any more are released by the decisions above; keep ticking until they are.
+  if (decisions.some((decision) => !policies.some((policy) => policy.key === decision.key))) {
+    return regular('a target no policy names is being released');
+  }
+  if (at - now < MIN_SLEEP_TICKS * tickMs) return regular(`next work within ${MIN_SLEEP_TICKS} ticks (${why})`);
+  return { at, sleeps: true, why };
+}

@@ -1,0 +1,95 @@
+import {
+  EMPTY_TRAFFIC,
+  MAX_TRAFFIC_HORIZON_MS,
+  planPings,
+  recordProbe,
+  recordSightings,
+  type Sighting,
+  type TrafficHistory,
+} from '../../../controller/plan';
+
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-11-23T00:00:00Z');
+const settings = {
+  intervalMs: 5 * MINUTE,
+  warmRatio: 0.99,
+  tickMs: MINUTE,
+  pingCostUsd: 2.02e-7,
+  initCostUsd: 5.2e-7,
+  initMs: 250,
+};
+
+/** Two environments an hour old, one serving 600 requests a minute, the other 30, the last a second ago. */
+function busyRound(at: number): TrafficHistory {
+  const env = (envId: string, perMinute: number): Sighting => ({
+    envId,
+    initAt: at - 60 * MINUTE,
+    realServed: perMinute * 60,
+    realBusyMs: perMinute * 60 * 5,
+    lastRealAt: at - 1_000,
+  });
+  return recordSightings(EMPTY_TRAFFIC, at, [env('busy', 600), env('quiet', 30)]);
+}
+
+/** What one unheld ping to `envId` sees `minutes` after the round, at `perMinute` since then. */
+function probeOf(round: TrafficHistory, envId: string, minutes: number, perMinute: number, idleMs = 1_000) {
+  const before = round.environments.find((env) => env.envId === envId)!;
+  const at = round.at + minutes * MINUTE;
+  const sighting: Sighting = {
+    envId,
+    initAt: round.at - 60 * MINUTE,
+    realServed: before.realServed + perMinute * minutes,
+    lastRealAt: at - idleMs,
+  };
+  return recordProbe(round, at, [sighting]);
+}
+
+describe('traffic probes for functions whose own traffic keeps them warm', () => {
+  const round = busyRound(T0);
+
+  it('skips pings until the horizon, then asks for one unheld ping instead of a full round', () => {
+    expect(planPings(round, 2, T0 + 10 * MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    const due = planPings(round, 2, T0 + MAX_TRAFFIC_HORIZON_MS, settings);
+    expect(due.kind).toBe('probe');
+    expect(due.why).toMatch(/one unheld ping/);
+  });
+
+  it('a probe that finds the traffic still there extends the horizon from the probe', () => {
+    const probed = probeOf(round, 'busy', 30, 550);
+    // the full round's view is kept: the probe saw one environment
+    expect(probed.environments).toEqual(round.environments);
+    expect(probed.at).toBe(round.at);
+    expect(probed.probe).toMatchObject({ at: T0 + 30 * MINUTE, ratePerMinute: 550 });
+    const later = planPings(probed, 2, T0 + 40 * MINUTE, settings);
+    expect(later).toMatchObject({ kind: 'kept-warm-by-traffic', until: T0 + 30 * MINUTE + MAX_TRAFFIC_HORIZON_MS });
+    expect(later.why).toMatch(/confirmed by a probe/);
+    expect(planPings(probed, 2, T0 + 60 * MINUTE, settings).kind).toBe('probe');
+  });
+
+  it('a probe that finds traffic fallen by half or more, or its environment idle, brings back a full round', () => {
+    expect(planPings(probeOf(round, 'busy', 30, 250), 2, T0 + 31 * MINUTE, settings).kind).toBe('keep-alive');
+    expect(planPings(probeOf(round, 'busy', 30, 550, 6 * MINUTE), 2, T0 + 31 * MINUTE, settings).kind).toBe(
+      'keep-alive',
+    );
+  });
+
+  it('judges an environment the round did not see by its whole life', () => {
+    const at = T0 + 30 * MINUTE;
+    const fresh = recordProbe(round, at, [
+      { envId: 'new', initAt: at - 10 * MINUTE, realServed: 6_000, lastRealAt: at - 500 },
+    ]);
+    expect(fresh.probe?.ratePerMinute).toBe(600);
+    expect(planPings(fresh, 2, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    // a probe that started a new environment saw no traffic at all
+    const cold = recordProbe(round, at, [{ envId: 'cold', initAt: at - 300, realServed: 0, lastRealAt: null }]);
+    expect(planPings(cold, 2, at + MINUTE, settings).kind).toBe('keep-alive');
+  });
+
+  it('a full round afterwards replaces the probe', () => {
+    const probed = probeOf(round, 'busy', 30, 550);
+    const next = recordSightings(probed, T0 + 35 * MINUTE, [
+      { envId: 'busy', initAt: T0 - 60 * MINUTE, realServed: 60_000, lastRealAt: T0 + 35 * MINUTE - 100 },
+    ]);
+    expect(next.probe).toBeUndefined();
+  });
+});

@@ -1,0 +1,81 @@
+import { MAX_SLEEP_MS, nextTick, type Observed, plan } from '../../../controller/plan';
+import { ACCOUNT, effective } from '../../fixtures/controller/effective';
+
+const MINUTE = 60_000;
+const NOW = Date.parse('2026-11-23T10:00:00Z');
+
+const observed = (targets: Observed['targets']): Observed => ({ account: ACCOUNT, targets });
+
+describe('when the controller next needs to run', () => {
+  it('sleeps until the earliest next round when every target only waits for its interval', () => {
+    const policies = [effective({ function: 'a' }), effective({ function: 'b', warm: { intervalMs: 15 * MINUTE } })];
+    const seen = observed({ 'a:live': { lastPingAt: NOW - MINUTE }, 'b:live': { lastPingAt: NOW - 2 * MINUTE } });
+    const decisions = plan(policies, new Date(NOW), seen);
+    expect(decisions.map((d) => d.kind)).toEqual(['skip', 'skip']);
+    const next = nextTick(policies, decisions, seen, NOW, MINUTE);
+    // a is due 5 minutes after its last ping, less the schedule's tolerance (30 s)
+    expect(next).toMatchObject({ sleeps: true, at: NOW - MINUTE + 5 * MINUTE - 30_000 });
+    expect(next.why).toMatch(/^a:live: not-due/);
+  });
+
+  it('runs the next tick as usual when a target was pinged, or when the wait is under three ticks', () => {
+    const policies = [effective({ function: 'a' })];
+    const fresh = observed({ 'a:live': {} });
+    const pinged = plan(policies, new Date(NOW), fresh);
+    expect(pinged[0].kind).toBe('ping');
+    expect(nextTick(policies, pinged, fresh, NOW, MINUTE)).toMatchObject({ sleeps: false, at: NOW + MINUTE });
+
+    const soon = observed({ 'a:live': { lastPingAt: NOW - 3 * MINUTE } });
+    const waiting = plan(policies, new Date(NOW), soon);
+    expect(nextTick(policies, waiting, soon, NOW, MINUTE)).toMatchObject({ sleeps: false, at: NOW + MINUTE });
+  });
+
+  it(`never sleeps longer than ${MAX_SLEEP_MS / MINUTE} minutes, nor past a window edge`, () => {
+    const hourly = [effective({ function: 'a', warm: { intervalMs: 60 * MINUTE } })];
+    const seen = observed({ 'a:live': { lastPingAt: NOW - MINUTE } });
+    const decisions = plan(hourly, new Date(NOW), seen);
+    expect(nextTick(hourly, decisions, seen, NOW, MINUTE)).toMatchObject({ sleeps: true, at: NOW + MAX_SLEEP_MS });
+
+    const edge = new Date(NOW + 7 * MINUTE);
+    const windowed = [effective({ function: 'a', warm: { intervalMs: 60 * MINUTE }, until: edge })];
+    const next = nextTick(windowed, plan(windowed, new Date(NOW), seen), seen, NOW, MINUTE);
+    expect(next).toMatchObject({ sleeps: true, at: edge.getTime() });
+    expect(next.why).toMatch(/window edge/);
+  });
+
+  it('does not sleep while provisioned concurrency is in play, or while a target has other work', () => {
+    const pc = [effective({ function: 'a', mode: 'provisioned', provisioned: { min: 1, max: 1 } })];
+    const seen = observed({ 'a:live': { provisioned: null, lastPingAt: NOW - MINUTE } });
+    expect(nextTick(pc, plan(pc, new Date(NOW), seen), seen, NOW, MINUTE).sleeps).toBe(false);
+
+    const warm = [effective({ function: 'a' })];
+    const someone = observed({
+      'a:live': {
+        lastPingAt: NOW - MINUTE,
+        provisioned: { requested: 2, allocated: 2, available: 2, status: 'READY' },
+      },
+    });
+    expect(nextTick(warm, plan(warm, new Date(NOW), someone), someone, NOW, MINUTE).sleeps).toBe(false);
+
+    // the budget could not be read: skipped with no time to wait for
+    const blind = [effective({ function: 'a', budget: {} })];
+    const unknown: Observed = { targets: { 'a:live': {} } };
+    const decisions = plan(blind, new Date(NOW), unknown);
+    expect(decisions[0]).toMatchObject({ kind: 'skip', cause: 'budget-unknown' });
+    expect(nextTick(blind, decisions, unknown, NOW, MINUTE).sleeps).toBe(false);
+  });
+
+  it('keeps ticking while a target no policy names is released', () => {
+    const policies = [effective({ function: 'a' })];
+    const seen = observed({
+      'a:live': { lastPingAt: NOW - MINUTE },
+      'gone:live': {
+        provisioned: null,
+        managed: { function: 'gone', qualifier: 'live', provisioned: undefined, since: NOW - 60 * MINUTE },
+      },
+    });
+    const decisions = plan(policies, new Date(NOW), seen);
+    expect(decisions.some((d) => d.key === 'gone:live')).toBe(true);
+    expect(nextTick(policies, decisions, seen, NOW, MINUTE).sleeps).toBe(false);
+  });
+});
