@@ -26,6 +26,10 @@ export const ControllerEnv = {
   StateTable: 'THERMOSTAT_TABLE',
   /** ARN of the EventBridge bus for run summaries; unset when no bus was given. */
   EventBus: 'THERMOSTAT_EVENT_BUS',
+  /** `<group>/<name>` of the controller's own schedule, which it may pause while nothing is due. */
+  Schedule: 'THERMOSTAT_SCHEDULE',
+  /** Seconds between the schedule's ticks. */
+  TickSeconds: 'THERMOSTAT_TICK_SECONDS',
   /** Powertools service name: the `service` dimension of every controller metric. */
   ServiceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools metrics namespace (`Thermostat`). */

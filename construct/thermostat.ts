@@ -215,6 +215,17 @@ export class Thermostat extends Construct {
       environment[ControllerEnv.Account] = Aws.ACCOUNT_ID;
     }
     if (props.eventBus !== undefined) environment[ControllerEnv.EventBus] = props.eventBus.eventBusArn;
+    // A literal name, so the controller's environment names its schedule without a reference back to it (the
+    // schedule already refers to the controller).
+    const period = tickPeriod(expression.expressionString);
+    const scheduleName =
+      (props.pauseWhenIdle ?? true) && period !== undefined
+        ? `${Names.uniqueResourceName(this, { maxLength: 59, separator: '-' })}-tick`
+        : undefined;
+    if (scheduleName !== undefined && period !== undefined) {
+      environment[ControllerEnv.Schedule] = `default/${scheduleName}`;
+      environment[ControllerEnv.TickSeconds] = String(period.toSeconds());
+    }
     attempt(undefined, () =>
       checkEnvironmentSize(
         environment,
@@ -252,7 +263,15 @@ export class Thermostat extends Construct {
       ? new iam.Policy(this, 'InvokeSelf', { roles: [this.role], statements: [selfInvokeStatement(this.controller)] })
       : undefined;
 
+    // The schedule's own role (Scheduler assumes it to invoke the controller), so the controller may pass it back
+    // when it updates the schedule to pause it; only this account's schedules may assume it.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      }),
+    });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      ...(scheduleName !== undefined ? { scheduleName } : {}),
       schedule: expression,
       description: `Thermostat tick (${this.serviceName})`,
       target: new InvokeController(this.controller, {
@@ -260,8 +279,26 @@ export class Thermostat extends Construct {
         retryAttempts: 0,
         maxEventAge: Duration.minutes(1),
         deadLetterQueue: this.deadLetterQueue,
+        role: scheduleRole,
       }),
     });
+    if (scheduleName !== undefined) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+          resources: [
+            stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `default/${scheduleName}` }),
+          ],
+        }),
+      );
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [scheduleRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      );
+    }
 
     const warmOnDeploy = props.warmOnDeploy ?? true;
     if (warmOnDeploy) {

@@ -1,3 +1,4 @@
+import type { ScheduleRef } from './act/pause';
 import { DEFAULT_WARM_CONFIG, type WarmConfig } from './ping/warm';
 import type { TargetMap } from './targets';
 
@@ -36,6 +37,11 @@ export interface ControllerConfig {
    * the construct's THERMOSTAT_CONFIG_FILE.
    */
   readonly detailedMetrics?: ReadonlySet<string>;
+  /**
+   * The controller's own schedule (`THERMOSTAT_SCHEDULE` = `<group>/<name>`, `THERMOSTAT_TICK_SECONDS`, set by the
+   * construct): paused while nothing is due (controller/plan/sleep.ts). Unset: every tick runs.
+   */
+  readonly schedule?: ScheduleRef & { readonly tickMs: number };
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {

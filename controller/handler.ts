@@ -21,7 +21,9 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { scheduleRefFrom } from './act/pause';
 import { CallBudget } from './aws/call-budget';
 import type { DynamoApi } from './aws/ports';
 import { RateLimiter, rateLimitedAutoScaling, rateLimitedLambda } from './aws/rate-limit';
@@ -29,6 +31,7 @@ import {
   autoScalingSdk,
   cloudWatchSdk,
   eventBridgeSdk,
+  schedulerSdk,
   sdkAutoScaling,
   sdkDynamo,
   sdkEvents,
@@ -36,6 +39,7 @@ import {
   sdkInvoker,
   sdkLambdaControl,
   sdkMetrics,
+  sdkScheduler,
 } from './aws/sdk';
 import { SharedBucket } from './aws/shared-bucket';
 import { systemClock } from './clock';
@@ -82,6 +86,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
       .map((key) => key.trim())
       .filter((key) => key !== ''),
   ];
+  // The construct names the controller's own schedule so it may pause it while nothing is due.
+  const ref = scheduleRefFrom(env.THERMOSTAT_SCHEDULE);
+  if (env.THERMOSTAT_SCHEDULE && !ref) {
+    throw new ControllerConfigError(
+      `THERMOSTAT_SCHEDULE is ${JSON.stringify(env.THERMOSTAT_SCHEDULE)}; expected <group>/<schedule name>`,
+    );
+  }
+  const schedule = ref ? { ...ref, tickMs: numberFrom(env, 'THERMOSTAT_TICK_SECONDS', 60, 60) * 1000 } : undefined;
   return {
     ...DEFAULT_CONFIG,
     warm: {
@@ -96,6 +108,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
     ...(tickShare !== undefined ? { tickShare } : {}),
     ...(targets !== undefined ? { targets } : {}),
     ...(detailed.length > 0 ? { detailedMetrics: new Set(detailed) } : {}),
+    ...(schedule ? { schedule } : {}),
   };
 }
 
@@ -156,7 +169,7 @@ export interface ClientOptions {
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
-export type Service = 'lambda' | 'autoscaling' | 'cloudwatch' | 'dynamodb' | 'events';
+export type Service = 'lambda' | 'autoscaling' | 'cloudwatch' | 'dynamodb' | 'events' | 'scheduler';
 
 /** The SDK's environment variable suffix per service (AWS_ENDPOINT_URL_<SUFFIX>). */
 const ENDPOINT_VARIABLES: Record<Service, string> = {
@@ -165,6 +178,7 @@ const ENDPOINT_VARIABLES: Record<Service, string> = {
   cloudwatch: 'CLOUDWATCH',
   dynamodb: 'DYNAMODB',
   events: 'EVENTBRIDGE',
+  scheduler: 'SCHEDULER',
 };
 
 /**
@@ -198,6 +212,7 @@ export function buildClients(options: ClientOptions) {
   let autoscaling: ApplicationAutoScalingClient | undefined;
   let cloudwatch: CloudWatchClient | undefined;
   let events: EventBridgeClient | undefined;
+  let scheduler: SchedulerClient | undefined;
   // A socket that stays silent this long is given up, whatever the call (the call budget also aborts the whole call).
   const handler = () =>
     new NodeHttpHandler({
@@ -233,6 +248,14 @@ export function buildClients(options: ClientOptions) {
         maxAttempts: options.maxAttempts,
       });
       return events;
+    },
+    get scheduler(): SchedulerClient {
+      scheduler ??= new (schedulerSdk().SchedulerClient)({
+        ...at('scheduler'),
+        requestHandler: handler(),
+        maxAttempts: options.maxAttempts,
+      });
+      return scheduler;
     },
   };
 }
@@ -410,6 +433,7 @@ export function wireDeps(input: WiringInput): RunDeps {
     },
     cloudwatch: sdkMetrics(() => clients.cloudwatch, budget),
     ...(input.eventBus ? { events: { api: sdkEvents(() => clients.events), bus: input.eventBus } } : {}),
+    ...(input.config.schedule ? { scheduler: sdkScheduler(() => clients.scheduler) } : {}),
     state: input.state,
     log: input.log,
     metrics: input.metrics,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { claimed, isUnconfirmed, reconcileIntent } from './act/intent';
+import { pauseSchedule } from './act/pause';
 import { PingPool } from './act/ping-pool';
 import { applyProvisioned, expectedOwnership } from './act/provisioned';
-import type { AutoScalingApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi } from './aws/ports';
+import type { AutoScalingApi, EventsApi, LambdaControl, LambdaInvoker, MetricsApi, SchedulerApi } from './aws/ports';
 import type { Clock } from './clock';
 import { mapLimit, WeightedSemaphore } from './concurrency';
 import type { ControllerConfig } from './config';
@@ -26,6 +27,7 @@ import {
   liveReserve,
   longestWaitingFirst,
   type ManagedRecord,
+  nextTick,
   type PingDecision,
   recordProbe,
   recordSightings,
@@ -95,6 +97,8 @@ export interface RunDeps {
   readonly setDeadline?: (deadline: number) => void;
   /** Finds functions by tag for the policy set's templates (see discover/). */
   readonly discovery?: Discovery;
+  /** EventBridge Scheduler, to pause the controller's schedule (`config.schedule`) while nothing is due. */
+  readonly scheduler?: SchedulerApi;
 }
 
 /** The part of the Lambda context the controller reads. */
@@ -243,6 +247,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const observeSlots = new WeightedSemaphore(config.parallelism);
 
   const skipped: SkippedTarget[] = [];
+  /** What each target waits for, for the pause decision at the end of the tick. */
+  const waits: TargetWait[] = [];
   if (discovery && !discovery.result.complete) {
     const { scanned, note } = discovery.result;
     const reason = `tag discovery under way: ${scanned} functions checked so far (${note ?? 'more to list'}); it goes on next tick, and tagged functions not found yet are not warmed`;
@@ -290,6 +296,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
       if (item.policy) {
         const planned = planTarget(item.policy, plannedAt, account, observation, planOptions);
         decisions = limitPings(planned, pool.take(item.key, pingsAsked(planned)), poolSize);
+        waits.push({ policy: item.policy, decisions, observation });
       } else {
         decisions = planReleased(item.key, plannedAt, account, observation);
       }
@@ -339,7 +346,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const events = deps.events
     ? await publishEvents(deps.events.api, buildEvents(withoutEvents, deps.events.bus, config.eventSource), log)
     : { published: 0, failed: 0 };
-  const report = { ...withoutEvents, events };
+  const next = await maybePause(deps, withoutEvents, waits, work.length, plannedAt.getTime());
+  const report = { ...withoutEvents, events, ...(next ? { nextTick: next } : {}) };
   log.info('tick done', {
     tickId: tick.id,
     status: report.status,
@@ -350,6 +358,52 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     events,
   });
   return report;
+}
+
+interface TargetWait {
+  readonly policy: Effective;
+  readonly decisions: readonly Decision[];
+  readonly observation: TargetObservation;
+}
+
+/**
+ * Pauses the controller's schedule until the next tick with work, when every target of a whole (unsharded),
+ * completed tick only waits for a known time. A failed pause is logged and reported: the ticks simply go on.
+ */
+async function maybePause(
+  deps: RunDeps,
+  report: RunReport,
+  waits: readonly TargetWait[],
+  workItems: number,
+  now: number,
+): Promise<RunReport['nextTick']> {
+  const schedule = deps.config.schedule;
+  if (!schedule || !deps.scheduler || report.shard.of !== 1) return undefined;
+  // Everything this tick set out to do was done, and every target was planned: nothing to come back for soon.
+  const whole =
+    report.status === 'completed' &&
+    waits.length === workItems &&
+    report.targets.every((target) => target.failure === undefined);
+  const next = whole
+    ? nextTick(
+        waits.map((wait) => wait.policy),
+        waits.flatMap((wait) => wait.decisions),
+        { targets: Object.fromEntries(waits.map((wait) => [wait.policy.key, wait.observation])) },
+        now,
+        schedule.tickMs,
+      )
+    : { at: now + schedule.tickMs, sleeps: false, why: 'the tick did not do everything it wanted' };
+  const at = new Date(next.at).toISOString();
+  if (!next.sleeps) return { at, why: next.why, paused: false };
+  try {
+    await pauseSchedule(deps.scheduler, schedule, new Date(next.at));
+    deps.log.info('schedule paused until the next tick with work', { until: at, why: next.why });
+    return { at, why: next.why, paused: true };
+  } catch (error) {
+    const message = (error as Error).message;
+    deps.log.warn('could not pause the schedule; ticks go on every minute', { error: message });
+    return { at, why: next.why, paused: false, error: message };
+  }
 }
 
 /** What a skip decision means for the run: these causes are a target not getting what it wanted. */

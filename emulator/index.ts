@@ -23,6 +23,7 @@ import { CloudWatch } from './metrics/cloudwatch';
 import { LambdaMetrics } from './metrics/lambda-metrics';
 import { type MetricPoint, type MetricQuery, type MetricSeriesInfo, MetricStore } from './metrics/store';
 import type { EmulatorOptions } from './options';
+import { Schedules } from './scheduler';
 import {
   type AliasSpec,
   type EnvironmentKind,
@@ -155,6 +156,8 @@ class EmulatorInstance implements Emulator {
   private readonly getFunctionQuota: RateQuota;
   private readonly autoScaling: AutoScaling;
   private readonly eventBus: EventBus;
+  /** EventBridge Scheduler schedules (read and updated by the controller to pause itself). */
+  readonly schedules: Schedules;
   private readonly cloudWatch: CloudWatch;
   private readonly backends = new Map<EnvironmentKind, Backend>();
   private server: Server | undefined;
@@ -227,6 +230,7 @@ class EmulatorInstance implements Emulator {
       metrics: this.metricStore,
     });
     this.eventBus = new EventBus(now);
+    this.schedules = new Schedules(now, settings.region, settings.accountId);
     this.cloudWatch = new CloudWatch(this.metricStore);
     for (const spec of settings.functions) this.registry.register(spec, extras.baseDir);
   }
@@ -265,6 +269,7 @@ class EmulatorInstance implements Emulator {
       if (service === 'GraniteServiceVersion20100801') return this.cloudWatch.handle(operation, request.body);
       throw new AwsError('UnknownOperationException', `The emulator does not implement ${target}`, 400);
     }
+    if (Schedules.handles(request)) return this.schedules.handle(request);
     if (request.path === '/_emulator' || request.path.startsWith('/_emulator/')) {
       return inspectionRoutes(this, request);
     }

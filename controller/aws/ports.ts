@@ -44,6 +44,7 @@ import type {
   PutProvisionedConcurrencyConfigRequest,
   PutProvisionedConcurrencyConfigResponse,
 } from '@aws-sdk/client-lambda';
+import type { GetScheduleInput, GetScheduleOutput, UpdateScheduleInput } from '@aws-sdk/client-scheduler';
 
 export interface CallOptions {
   readonly abortSignal?: AbortSignal;
@@ -104,4 +105,10 @@ export interface DynamoApi {
   updateItem(input: UpdateItemInput): Promise<unknown>;
   deleteItem(input: DeleteItemInput): Promise<unknown>;
   scan(input: ScanInput): Promise<ScanOutput>;
+}
+
+/** EventBridge Scheduler, for pausing the controller's own schedule while nothing is due. */
+export interface SchedulerApi {
+  getSchedule(input: GetScheduleInput): Promise<GetScheduleOutput>;
+  updateSchedule(input: UpdateScheduleInput): Promise<unknown>;
 }

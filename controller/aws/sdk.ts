@@ -25,6 +25,7 @@ import {
   ListProvisionedConcurrencyConfigsCommand,
   PutProvisionedConcurrencyConfigCommand,
 } from '@aws-sdk/client-lambda';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { CallBudget } from './call-budget';
 
 /**
@@ -46,6 +47,9 @@ export const autoScalingSdk = once(
 export const cloudWatchSdk = once(
   () => require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch'),
 );
+export const schedulerSdk = once(
+  () => require('@aws-sdk/client-scheduler') as typeof import('@aws-sdk/client-scheduler'),
+);
 export const eventBridgeSdk = once(
   () => require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge'),
 );
@@ -62,6 +66,7 @@ import type {
   LambdaControl,
   LambdaInvoker,
   MetricsApi,
+  SchedulerApi,
 } from './ports';
 
 /** Something with the SDK clients' `send(command, options)`. */
@@ -129,6 +134,13 @@ export function sdkMetrics(client: Lazy<CloudWatchClient>, budget?: CallBudget):
 
 export function sdkEvents(client: Lazy<EventBridgeClient>): EventsApi {
   return { putEvents: (input) => resolve(client).send(new (eventBridgeSdk().PutEventsCommand)(input)) };
+}
+
+export function sdkScheduler(client: Lazy<SchedulerClient>): SchedulerApi {
+  return {
+    getSchedule: (input) => resolve(client).send(new (schedulerSdk().GetScheduleCommand)(input)),
+    updateSchedule: (input) => resolve(client).send(new (schedulerSdk().UpdateScheduleCommand)(input)),
+  };
 }
 
 export function sdkDynamo(client: DynamoDBClient): DynamoApi {

@@ -113,6 +113,11 @@ export interface RunReport {
   readonly stateCorrupt?: readonly StateCorruption[];
   readonly shards?: { readonly dispatched: number; readonly failed: ReadonlyArray<{ index: number; error: string }> };
   readonly events: { readonly published: number; readonly failed: number };
+  /**
+   * When the next tick with work is (controller/plan/sleep.ts), when the controller may pause its schedule:
+   * `paused` says whether it did; `error` why not, when the update failed (the ticks then simply go on).
+   */
+  readonly nextTick?: { readonly at: string; readonly why: string; readonly paused: boolean; readonly error?: string };
 }
 
 export function totalsOf(targets: readonly TargetReport[]): RunTotals {

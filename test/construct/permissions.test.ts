@@ -40,6 +40,7 @@ describe('Thermostat IAM: least privilege for the controller', () => {
     const table = resourceOf(template, 'AWS::DynamoDB::Table', 'ThermostatStateTable').id;
     const logs = resourceOf(template, 'AWS::Logs::LogGroup', 'ThermostatLogs').id;
     const queue = resourceOf(template, 'AWS::SQS::Queue', 'ThermostatFailedTicks').id;
+    const scheduleRole = resourceOf(template, 'AWS::IAM::Role', 'ThermostatScheduleRole').id;
     const arn = (service: string, resource: string, region = 'eu-west-1') => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:${region}:123456789012:${resource}`]],
     });
@@ -138,6 +139,18 @@ describe('Thermostat IAM: least privilege for the controller', () => {
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
       },
+      // to pause its own schedule while nothing is due: that schedule only, and passing back that schedule's role
+      {
+        Action: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+        Effect: 'Allow',
+        Resource: arn('scheduler', 'schedule/default/Test-Thermostat-F60D81A5-tick'),
+      },
+      {
+        Action: 'iam:PassRole',
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [scheduleRole, 'Arn'] },
+      },
     ]);
     expect(lambdaWildcards(template)).toEqual([]);
   });
@@ -160,7 +173,7 @@ describe('Thermostat IAM: least privilege for the controller', () => {
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(
       actions.filter((a) => /^(application-autoscaling|iam|events):/.test(a) || a.includes('Provisioned')),
-    ).toEqual(['lambda:ListProvisionedConcurrencyConfigs', 'lambda:GetProvisionedConcurrencyConfig']);
+    ).toEqual(['lambda:ListProvisionedConcurrencyConfigs', 'lambda:GetProvisionedConcurrencyConfig', 'iam:PassRole']);
     expect(lambdaWildcards(template)).toEqual([]);
   });
 

@@ -61,8 +61,10 @@ describe('Thermostat: default deployment', () => {
       'THERMOSTAT_CONFIG_FILE',
       'THERMOSTAT_PARTITION',
       'THERMOSTAT_POLICY_FILE',
+      'THERMOSTAT_SCHEDULE',
       'THERMOSTAT_SHARD_SIZE',
       'THERMOSTAT_TABLE',
+      'THERMOSTAT_TICK_SECONDS',
     ]);
     expect(variables.THERMOSTAT_POLICY_FILE).toBe('/var/task/policies.json');
     expect(variables.THERMOSTAT_CONFIG_FILE).toBe('/var/task/config.json');
@@ -71,6 +73,10 @@ describe('Thermostat: default deployment', () => {
     expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Thermostat');
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe(thermostat.serviceName);
     expect(variables.THERMOSTAT_TABLE).toEqual({ Ref: expect.stringMatching(/^ThermostatStateTable/) });
+    // its own schedule by a literal name (the schedule refers to the controller, not the other way round)
+    const schedule = resourceOf(template, 'AWS::Scheduler::Schedule', 'ThermostatSchedule');
+    expect(variables.THERMOSTAT_SCHEDULE).toBe(`default/${schedule.properties.Name}`);
+    expect(variables.THERMOSTAT_TICK_SECONDS).toBe('60');
     // the functions have fixed names, so their ARNs are in the asset's config.json (no environment entry)
     const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
     const config = JSON.parse(readFileSync(join(staging.sourcePath, 'config.json'), 'utf8')) as {
