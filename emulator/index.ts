@@ -73,6 +73,8 @@ export interface Emulator {
   clientConfig(): ClientConfig;
   inspect(): EmulatorSnapshot;
   environments(functionName?: string): EnvironmentSnapshot[];
+  /** EventBridge Scheduler schedules the controller reads and updates (to pause itself). */
+  readonly schedules: Schedules;
   events(): ReceivedEvent[];
   logs(query?: LogQuery): LogLine[];
   /** One metric's data points, the way GetMetricData computes them. */

@@ -4,7 +4,9 @@ import { resourceOf, standardStack } from './stacks';
 function controllerActions(template: Template): string[] {
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties?.Roles ?? []).includes('ThermostatRole'))
-    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+    .flatMap(
+      (policy) => (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+    )
     .flatMap((statement) => [statement.Action].flat());
 }
 

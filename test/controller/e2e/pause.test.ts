@@ -1,0 +1,93 @@
+import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+
+const warm = (name: string) => ({ name, handler: WARM_TARGET, versions: { '1': {} }, aliases: { live: '1' } });
+const at = (time: string) => new Date(`2026-11-23T${time}Z`);
+
+let harness: Harness;
+let scheduler: SchedulerClient;
+beforeAll(async () => {
+  harness = await startHarness({ environment: 'light', functions: [warm('api')] });
+  scheduler = new SchedulerClient(harness.emulator.clientConfig());
+  // The construct's schedule, as CloudFormation would create it: the controller only ever updates it.
+  await scheduler.send(
+    new CreateScheduleCommand({
+      Name: 'shop-tick',
+      ScheduleExpression: 'rate(1 minute)',
+      Description: 'Thermostat tick (shop)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: 'arn:aws:lambda:us-east-1:123456789012:function:controller',
+        RoleArn: 'arn:aws:iam::123456789012:role/schedule',
+        Input: '{"source":"thermostat.schedule"}',
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    }),
+  );
+});
+afterAll(async () => {
+  scheduler?.destroy();
+  await harness?.stop();
+});
+
+describe('the controller pauses its schedule while nothing is due', () => {
+  it('after a round, pauses until the next one is due, keeping the rest of the schedule as it was', async () => {
+    const controller = harness.controller([{ function: 'api', qualifier: 'live', warm: { interval: '5m' } }], {
+      THERMOSTAT_SCHEDULE: 'default/shop-tick',
+      THERMOSTAT_TICK_SECONDS: '60',
+    });
+    // a round was sent: its proof is checked by the next regular tick
+    const pinged = await controller.tick('2026-11-23T10:00:00Z');
+    expect(pinged.totals.pingsSent).toBe(1);
+    expect(pinged.nextTick).toMatchObject({ paused: false, at: at('10:01:00').toISOString() });
+
+    // nothing due until the next round, 5 minutes after the first less the schedule's tolerance
+    const waiting = await controller.tick('2026-11-23T10:01:00Z');
+    expect(waiting.status).toBe('completed');
+    expect(waiting.nextTick).toMatchObject({ paused: true, at: at('10:04:30').toISOString() });
+    const after = await scheduler.send(new GetScheduleCommand({ Name: 'shop-tick' }));
+    expect(after.StartDate).toEqual(at('10:04:30'));
+    expect(after).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      Description: 'Thermostat tick (shop)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: 'arn:aws:lambda:us-east-1:123456789012:function:controller',
+        Input: '{"source":"thermostat.schedule"}',
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    });
+
+    // the tick the pause ends on does the round
+    const due = await controller.tick('2026-11-23T10:05:00Z');
+    expect(due.totals.pingsSent).toBe(1);
+    expect(due.totals.coldEnvironments).toBe(0);
+  });
+
+  it('a schedule it cannot update is reported, and the tick is still complete', async () => {
+    const controller = harness.controller([{ function: 'api', qualifier: 'live', warm: { interval: '5m' } }], {
+      THERMOSTAT_SCHEDULE: 'default/not-there',
+    });
+    await controller.tick('2026-11-23T11:00:00Z');
+    const waiting = await controller.tick('2026-11-23T11:01:00Z');
+    expect(waiting.status).toBe('completed');
+    expect(waiting.nextTick).toMatchObject({ paused: false, error: expect.stringMatching(/not-there/) });
+    expect(controller.log.lines.some((line) => /could not pause the schedule/.test(line.message))).toBe(true);
+  });
+
+  it('does not pause after a tick that did not do everything it wanted', async () => {
+    const controller = harness.controller(
+      [
+        { function: 'api', qualifier: 'live', warm: { interval: '5m' } },
+        { function: 'ghost', qualifier: 'live', warm: { interval: '5m' } },
+      ],
+      { THERMOSTAT_SCHEDULE: 'default/shop-tick' },
+    );
+    const before = harness.emulator.schedules.get('shop-tick')!.updates;
+    await controller.tick('2026-11-23T12:00:00Z');
+    const waiting = await controller.tick('2026-11-23T12:01:00Z');
+    expect(waiting.nextTick).toMatchObject({ paused: false });
+    expect(harness.emulator.schedules.get('shop-tick')!.updates).toBe(before);
+  });
+});
