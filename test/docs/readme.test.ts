@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEmulator } from '../../cli/commands/emulator';
@@ -6,20 +6,23 @@ import { readObserved } from '../../cli/commands/plan';
 import { main } from '../../cli/main';
 import { encodePing } from '../../controller/ping/payload';
 import type { Emulator } from '../../emulator';
-import { withFieldTable } from '../../scripts/write-schema';
 import { memoryIo } from '../helpers/io';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const doc = (name: string) => readFileSync(join(root, 'docs', name), 'utf8');
 
-/** The first fenced block of a language after a heading (or any text that is unique in the README). */
-function blockAfter(marker: string, language: string): string {
-  const [, after] = readme.split(marker);
-  if (after === undefined) throw new Error(`README has no "${marker}"`);
+/** The first fenced block of a language after a heading (or any text that is unique in the page). */
+function blockAfter(page: string, marker: string, language: string): string {
+  const [, after] = page.split(marker);
+  if (after === undefined) throw new Error(`no "${marker}" in the page`);
   const block = after.split(`\`\`\`${language}\n`)[1]?.split('```')[0];
-  if (block === undefined) throw new Error(`README has no ${language} block after "${marker}"`);
+  if (block === undefined) throw new Error(`no ${language} block after "${marker}"`);
   return block;
 }
+
+/** The README's quick-start policy, which the package smoke (scripts/pack-smoke.js) validates too. */
+const quickStartPolicy = () => readme.split('# policies/checkout-api.yaml\n')[1]!.split('```')[0]!;
 
 /** The commands of a shell block, without comments and a trailing `&`, split into words. */
 function commands(block: string): string[][] {
@@ -30,11 +33,7 @@ function commands(block: string): string[][] {
     .map((line) => line.split(/\s+/));
 }
 
-describe('README', () => {
-  it('has a policy field table generated from the current schema (run `npm run schema` when this fails)', () => {
-    expect(withFieldTable(readme)).toBe(readme);
-  });
-
+describe('README and the docs, as written', () => {
   it('quick start gives exactly two commands, the demo and the tests', () => {
     const quickStart = readme.split('## Quick start')[1]!.split('```sh')[1]!.split('```')[0]!;
     const commands = quickStart
@@ -47,22 +46,8 @@ describe('README', () => {
     expect(scripts.test).toBe('jest');
   });
 
-  it('links only to sections that exist', () => {
-    const slugs = new Set(
-      [...readme.matchAll(/^#{1,4} (.+)$/gm)].map((m) =>
-        m[1]!
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N} _-]/gu, '')
-          .replace(/ /g, '-'),
-      ),
-    );
-    const anchors = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
-    expect(anchors.length).toBeGreaterThan(5);
-    expect(anchors.filter((a) => !slugs.has(a))).toEqual([]);
-  });
-
   it('the quick-start policy example validates', async () => {
-    const yaml = readme.split('# policies/checkout-api.yaml\n')[1]!.split('```')[0]!;
+    const yaml = quickStartPolicy();
     expect(yaml).toContain('function: checkout-api');
     const { parsePolicySource } = await import('../../controller/policy');
     const result = parsePolicySource(yaml, 'checkout-api.yaml');
@@ -70,14 +55,10 @@ describe('README', () => {
     expect(result.policies).toHaveLength(1);
   });
 
-  it('files it links to exist', () => {
-    const links = [...readme.matchAll(/\]\(([A-Za-z][\w./-]+\.md)\)/g)].map((m) => m[1]!);
-    expect(links.length).toBeGreaterThan(0);
-    expect(links.filter((link) => !existsSync(join(root, link)))).toEqual([]);
-  });
-
-  it('the `run` example works as written against examples/emulator.yaml, the target in eu-west-1 too', async () => {
-    const [emulatorCommand, runCommand] = commands(blockAfter('### `thermostat run`: one real tick', 'sh'));
+  it('the `run` example of docs/cli.md works as written against examples/emulator.yaml, the target in eu-west-1 too', async () => {
+    const [emulatorCommand, runCommand] = commands(
+      blockAfter(doc('cli.md'), '## `thermostat run`: one real tick', 'sh'),
+    );
     expect(emulatorCommand!.slice(0, 2)).toEqual(['thermostat', 'emulator']);
     expect(runCommand!.slice(0, 2)).toEqual(['thermostat', 'run']);
     const port = emulatorCommand![emulatorCommand!.indexOf('--port') + 1];
@@ -126,8 +107,8 @@ describe('README', () => {
     }
   }, 120_000);
 
-  it('documents the --observed file in the shape `thermostat plan` reads', async () => {
-    const json = blockAfter('- `--observed` is a JSON file', 'json').replace(/^ {2}/gm, '');
+  it('docs/cli.md documents the --observed file in the shape `thermostat plan` reads', async () => {
+    const json = blockAfter(doc('cli.md'), '- `--observed` is a JSON file', 'json').replace(/^ {2}/gm, '');
     const dir = mkdtempSync(join(tmpdir(), 'thermostat-readme-'));
     try {
       const file = join(dir, 'observed.json');
@@ -135,10 +116,7 @@ describe('README', () => {
       const read = readObserved(file);
       if (read.problems) throw new Error(read.problems.join('\n'));
       expect(Object.keys(read.observed.targets ?? {})).toEqual(['checkout-api:live', 'orders-worker:live']);
-      writeFileSync(
-        join(dir, 'checkout-api.yaml'),
-        readme.split('# policies/checkout-api.yaml\n')[1]!.split('```')[0]!,
-      );
+      writeFileSync(join(dir, 'checkout-api.yaml'), quickStartPolicy());
       const plan = memoryIo();
       const args = ['plan', '--policies', join(dir, 'checkout-api.yaml'), '--observed', file];
       expect(await main([...args, '--at', '2025-11-25T08:00:00Z', '--json'], plan.io)).toBe(0);
@@ -148,11 +126,11 @@ describe('README', () => {
     }
   });
 
-  it('shows the compatibility payloads the controller really sends, with no proof', () => {
+  it('docs/target.md shows the compatibility payloads the controller really sends, with no proof', () => {
     const ping = { runId: 'r', index: 0, of: 1, holdUntil: 0 };
     const sent = (flavour: 'serverless-plugin-warmup' | 'middy') =>
       JSON.parse(Buffer.from(encodePing({ flavour } as Parameters<typeof encodePing>[0], ping).payload).toString());
-    const table = readme.split('| `warm.payload` | What the controller sends |')[1]!.split('\n\n')[0]!;
+    const table = doc('target.md').split('| `warm.payload` | What the controller sends |')[1]!.split('\n\n')[0]!;
     const row = table.split('\n').find((line) => line.startsWith('| `serverless-plugin-warmup` |'))!;
     const documented = JSON.parse(/`(\{[^`]*\})`/.exec(row)![1]!);
     expect(documented).toEqual(sent('serverless-plugin-warmup'));
