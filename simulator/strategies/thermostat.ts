@@ -287,11 +287,11 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       for (const decision of made) apply(t, decision, pings);
       // The controller pauses its schedule while nothing is due (controller/plan/sleep.ts); the pause costs it one
       // read and one update of its schedule.
-      const next = sleeps ? nextTick(effective, made, observed, epochMs + t, tickMs) : undefined;
+      // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses).
+      const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
+      const next = sleeps && shards <= 1 ? nextTick(effective, made, observed, epochMs + t, tickMs) : undefined;
       const nextAt = next?.sleeps ? t + tickMs * Math.ceil((next.at - epochMs - t) / tickMs) : t + tickMs;
       if (next?.sleeps) slept++;
-      // Above shardSize targets the controller splits the tick into shard invocations of its own.
-      const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
       const base =
         overheadMs + perTargetMs * Math.ceil(effective.length / shards) + (next?.sleeps ? scheduleUpdateMs : 0);
       for (let i = 1; i < shards; i++) engine.chargeController(base, memoryMb, architecture);
