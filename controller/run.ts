@@ -384,6 +384,12 @@ async function maybePause(
     report.status === 'completed' &&
     waits.length === workItems &&
     report.targets.every((target) => target.failure === undefined);
+  // A round that proved every environment it wanted needs no look before the next round is due.
+  const settled = new Set(
+    report.targets
+      .filter((target) => target.warm?.stoppedBy === 'proven' && target.warm.shortfall === 0)
+      .map((target) => target.target),
+  );
   const next = whole
     ? nextTick(
         waits.map((wait) => wait.policy),
@@ -391,6 +397,7 @@ async function maybePause(
         { targets: Object.fromEntries(waits.map((wait) => [wait.policy.key, wait.observation])) },
         now,
         schedule.tickMs,
+        settled,
       )
     : { at: now + schedule.tickMs, sleeps: false, why: 'the tick did not do everything it wanted' };
   const at = new Date(next.at).toISOString();

@@ -8,6 +8,7 @@
  */
 import type { Effective } from '../policy/core';
 import type { Decision } from './decision';
+import { intervalTolerance } from './interval';
 import type { Observed } from './observed';
 
 const MINUTE_MS = 60_000;
@@ -37,6 +38,8 @@ export function nextTick(
   observed: Observed,
   now: number,
   tickMs: number,
+  /** Targets whose round this tick proved every environment it wanted: their next work is the next round. */
+  settled: ReadonlySet<string> = new Set(),
 ): NextTick {
   const regular = (why: string): NextTick => ({ at: now + tickMs, sleeps: false, why });
   let at = now + MAX_SLEEP_MS;
@@ -68,14 +71,21 @@ export function nextTick(
     if (policy.mode === 'off' && mine.every((decision) => decision.kind === 'skip' && decision.cause === 'off')) {
       continue;
     }
-    const waiting = mine.filter((decision) => decision.kind === 'skip' && WAITING.has(decision.cause));
+    const waiting = mine.filter(
+      (decision) =>
+        (decision.kind === 'skip' && WAITING.has(decision.cause)) ||
+        (decision.kind === 'ping' && decision.probe !== true && settled.has(policy.key)),
+    );
     if (waiting.length === 0 || waiting.length !== mine.length) return regular(`${policy.key} has work this tick`);
     for (const decision of waiting) {
-      const next = decision.kind === 'skip' ? decision.nextAt : undefined;
+      const next =
+        decision.kind === 'skip'
+          ? decision.nextAt
+          : now + policy.warm.intervalMs - intervalTolerance(policy.warm.intervalMs);
       if (next === undefined) return regular(`${policy.key} waits for no known time`);
       if (next < at) {
         at = next;
-        why = `${policy.key}: ${decision.kind === 'skip' ? decision.cause : decision.kind}`;
+        why = `${policy.key}: ${decision.kind === 'skip' ? decision.cause : 'next round'}`;
       }
     }
   }

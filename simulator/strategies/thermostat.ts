@@ -248,7 +248,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     };
 
     /** The tick's ping decisions, at most `parallelism` targets at a time, one HTTP client for all. */
-    const sendPings = (t: number, pings: PingDecision[], finished: (at: number) => void) => {
+    const sendPings = (t: number, pings: PingDecision[], finished: (at: number, settled: Set<string>) => void) => {
+      const settled = new Set<string>();
       const client: Dispatcher = { free: t };
       let next = 0;
       let active = 0;
@@ -261,9 +262,10 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           active++;
           warmOne(decision, fn, at, client, (end, proven) => {
             if (!decision.probe) state[fn].lastProven = proven;
+            if (!decision.probe && proven >= decision.wanted) settled.add(decision.key);
             active--;
             last = Math.max(last, end);
-            if (--left === 0) finished(last);
+            if (--left === 0) finished(last, settled);
             else startMore(end);
           });
         }
@@ -285,22 +287,24 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       const made = planner(effective, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
       for (const decision of made) apply(t, decision, pings);
-      // The controller pauses its schedule while nothing is due (controller/plan/sleep.ts); the pause costs it one
-      // read and one update of its schedule.
       // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses).
       const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
-      const next = sleeps && shards <= 1 ? nextTick(effective, made, observed, epochMs + t, tickMs) : undefined;
-      const nextAt = next?.sleeps ? t + tickMs * Math.ceil((next.at - epochMs - t) / tickMs) : t + tickMs;
-      if (next?.sleeps) slept++;
-      const base =
-        overheadMs + perTargetMs * Math.ceil(effective.length / shards) + (next?.sleeps ? scheduleUpdateMs : 0);
+      const base = overheadMs + perTargetMs * Math.ceil(effective.length / shards);
       for (let i = 1; i < shards; i++) engine.chargeController(base, memoryMb, architecture);
-      if (pings.length === 0) {
-        engine.chargeController(base, memoryMb, architecture);
-      } else {
-        sendPings(t, pings, (at) => engine.chargeController(at - t + base, memoryMb, architecture));
-      }
-      if (nextAt < engine.endMs) engine.at(nextAt, () => tick(nextAt));
+      // Once the tick's rounds are done, the controller pauses its schedule while nothing is due
+      // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
+      const finish = (end: number, settled: Set<string>) => {
+        const next =
+          sleeps && shards <= 1 ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
+        if (next?.sleeps) slept++;
+        engine.chargeController(end - t + base + (next?.sleeps ? scheduleUpdateMs : 0), memoryMb, architecture);
+        const wake = next?.sleeps ? next.at - epochMs : t + tickMs;
+        // on the schedule's grid, and never before this tick has ended
+        const nextAt = t + tickMs * Math.max(1, Math.ceil((Math.max(wake, end) - t) / tickMs));
+        if (nextAt < engine.endMs) engine.at(nextAt, () => tick(nextAt));
+      };
+      if (pings.length === 0) finish(t, new Set());
+      else sendPings(t, pings, finish);
     };
 
     // Scalable targets Thermostat registered follow Application Auto Scaling's alarms every minute.

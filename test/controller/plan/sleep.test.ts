@@ -30,6 +30,16 @@ describe('when the controller next needs to run', () => {
     expect(nextTick(policies, waiting, soon, NOW, MINUTE)).toMatchObject({ sleeps: false, at: NOW + MINUTE });
   });
 
+  it('after a round that proved everything it wanted, sleeps until the next round; not after a probe', () => {
+    const policies = [effective({ function: 'a' })];
+    const fresh = observed({ 'a:live': {} });
+    const pinged = plan(policies, new Date(NOW), fresh);
+    const next = nextTick(policies, pinged, fresh, NOW, MINUTE, new Set(['a:live']));
+    expect(next).toMatchObject({ sleeps: true, at: NOW + 5 * MINUTE - 30_000, why: 'a:live: next round' });
+    const probe = pinged.map((decision) => ({ ...decision, probe: true as const }));
+    expect(nextTick(policies, probe, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(false);
+  });
+
   it(`never sleeps longer than ${MAX_SLEEP_MS / MINUTE} minutes, nor past a window edge`, () => {
     const hourly = [effective({ function: 'a', warm: { intervalMs: 60 * MINUTE } })];
     const seen = observed({ 'a:live': { lastPingAt: NOW - MINUTE } });
