@@ -74,7 +74,8 @@ export function nextTick(
     const waiting = mine.filter(
       (decision) =>
         (decision.kind === 'skip' && WAITING.has(decision.cause)) ||
-        (decision.kind === 'ping' && decision.probe !== true && settled.has(policy.key)),
+        // Auto mode re-sizes from what the round's proofs showed, so it looks again next tick.
+        (decision.kind === 'ping' && decision.probe !== true && policy.mode === 'warm' && settled.has(policy.key)),
     );
     if (waiting.length === 0 || waiting.length !== mine.length) return regular(`${policy.key} has work this tick`);
     for (const decision of waiting) {
