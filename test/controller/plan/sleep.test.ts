@@ -36,6 +36,11 @@ describe('when the controller next needs to run', () => {
     const pinged = plan(policies, new Date(NOW), fresh);
     const next = nextTick(policies, pinged, fresh, NOW, MINUTE, new Set(['a:live']));
     expect(next).toMatchObject({ sleeps: true, at: NOW + 5 * MINUTE - 30_000, why: 'a:live: next round' });
+    // auto mode re-sizes from the round's proofs: it looks again next tick
+    const auto = [effective({ function: 'a', mode: 'auto' })];
+    const autoPinged = plan(auto, new Date(NOW), fresh);
+    expect(autoPinged.some((decision) => decision.kind === 'ping')).toBe(true);
+    expect(nextTick(auto, autoPinged, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(false);
     const probe = pinged.map((decision) => ({ ...decision, probe: true as const }));
     expect(nextTick(policies, probe, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(false);
   });
