@@ -48,6 +48,8 @@ const bundleSchema = z.looseObject({
   bytes: z.number(),
   gzipBytes: z.number(),
   inputs: z.array(z.looseObject({ name: z.string(), bytes: z.number() })),
+  /** Other files of the asset, which the bundle loads only on some paths (the tracer). */
+  lazy: z.array(z.looseObject({ path: z.string(), bytes: z.number() })).optional(),
 });
 
 const targetSizeSchema = z.looseObject({
@@ -616,6 +618,10 @@ function footprintSection(
         .slice(0, 6)
         .map((input) => `${input.name} ${kib(input.bytes)}`)
         .join(', ')}.`,
+      ...(b.lazy ?? []).map(
+        (file) =>
+          `- Beside it in the asset: \`${file.path}\` (${kib(file.bytes)}), which the bundle reads only when it needs it (the tracer, when tracing is on).`,
+      ),
     );
   } else {
     parts.push(`- Bundle size not measured: ${bundle.problem}`);

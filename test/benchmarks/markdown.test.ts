@@ -109,6 +109,23 @@ describe('renderBenchmarks', () => {
     );
   });
 
+  it('names the files the asset ships beside the bundle', () => {
+    const steps = fixture.steps.map((step) =>
+      step.id === 'bundle'
+        ? {
+            ...step,
+            output: {
+              ...(step.output as object),
+              lazy: [{ path: 'dist/assets/controller/tracing.js', bytes: 125_731 }],
+            },
+          }
+        : step,
+    );
+    expect(sectionOf(renderBenchmarks({ ...fixture, steps }), '## 2. Controller footprint')).toContain(
+      '- Beside it in the asset: `dist/assets/controller/tracing.js` (122.8 KiB), which the bundle reads only when it needs it',
+    );
+  });
+
   it('says where Thermostat does not win', () => {
     const reading = sectionOf(markdown, '## How to read these');
     // In the fixture run both fire-and-forget warmers finished the small fan-out first, and two strategies had a
