@@ -91,7 +91,7 @@ export function summariseInit(runs: readonly InitSample[], codeBytes: Record<Ini
  * environment process would load tsx's require hook, which transforms each module it loads — a cost no Lambda
  * runtime has, and one that grows with the number of modules a handler loads (the SDK's, mostly).
  */
-function compiledEmulator(dir: string): typeof startEmulator {
+export function compiledEmulator(dir: string): typeof startEmulator {
   const out = join(dir, 'emulator');
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external' } as const;
   // backend.ts finds the runtime entries at ../runtime/<name>.js from the module that holds it.

@@ -633,7 +633,7 @@ function footprintSection(
     const peaks = controllerRuns.map((run) => run.warmer!.peakRssMb).filter((v): v is number => typeof v === 'number');
     const largest = controllerRuns.reduce((a, b) => ((b.warmer!.peakRssMb ?? 0) > (a.warmer!.peakRssMb ?? 0) ? b : a));
     parts.push(
-      `- Init in the emulator (a process environment pre-initialised by provisioned concurrency: handler module loaded and SDK clients built): ${inits.map((v) => ms(v)).join(', ')} across the fan-out runs.`,
+      `- Init in the fan-out runs' emulator (a process environment pre-initialised by provisioned concurrency: handler module loaded and SDK clients built; that emulator runs from its TypeScript sources, so tsx's require hook weighs on every module loaded): ${inits.map((v) => ms(v)).join(', ')}. The like-with-like cold start is below.`,
       `- Memory: the resident set of the controller's environment process (Node.js itself included) peaked at ${peaks.map((v) => mb(v)).join(', ')} in those runs; the largest, ${mb(largest.warmer!.peakRssMb)}, during the tick that warmed ${int(largest.wanted)} environments over ${int(largest.functions)} function(s). The warmer table below has serverless-plugin-warmup's warmer under the same load.`,
     );
   }
