@@ -145,7 +145,8 @@ export function planSteps(options: RunOptions): StepPlan[] {
       id: 'controller',
       title: 'Controller ticks and init',
       args: tsx('benchmarks/controller.ts', ...quick),
-      timeoutMs: 300_000,
+      // Ticks of 100 and 1,000 targets, the sharded run and 14 cold starts beside serverless-plugin-warmup's warmer.
+      timeoutMs: 480_000,
       ...(!existsSync(controllerScript)
         ? { skip: 'benchmarks/controller.ts does not exist yet' }
         : notQuick
