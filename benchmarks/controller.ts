@@ -1,6 +1,7 @@
 /**
  * Controller benchmark: tick time for 100 and 1,000 targets against the local emulator (real SDK clients over
- * HTTP, real target-helper environments), plus the bundle's size and the controller's init time.
+ * HTTP, real target-helper environments), plus the bundle's size and the controller's cold start beside
+ * serverless-plugin-warmup's warmer (init.ts).
  * Prints one JSON object. Run: `npx tsx benchmarks/controller.ts` (add `--quick` for 100 targets only).
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { MemoryLog } from '../controller/report/log';
 import type { RunReport } from '../controller/report/report';
 import { run } from '../controller/run';
 import { startEmulator } from '../emulator';
+import { initComparison } from './init';
 import {
   bundleWarmTarget,
   createEmulatorStateTable,
@@ -153,37 +155,6 @@ async function shardedBenchmark(dir: string, warmTarget: string, targets: number
   }
 }
 
-/** The controller bundle as Lambda loads it: a process environment in the emulator, init measured there. */
-async function initBenchmark(dir: string) {
-  const policyFile = join(dir, 'init-policies.json');
-  writeFileSync(policyFile, JSON.stringify({ policies: [{ function: 'target', qualifier: 'live' }] }));
-  const emulator = await startEmulator({
-    dynamodb: true,
-    functions: [
-      {
-        name: 'controller',
-        handler: BUNDLE,
-        environment: 'process',
-        memoryMb: 512,
-        timeoutMs: 60_000,
-        env: { THERMOSTAT_TABLE: 'init-bench', THERMOSTAT_POLICY_FILE: policyFile, POWERTOOLS_TRACE_ENABLED: 'false' },
-      },
-    ],
-  });
-  try {
-    const lambda = new LambdaClient({ ...emulator.clientConfig(), maxAttempts: 1 });
-    // The tick itself fails (no table, no target): only the init phase is measured here.
-    await lambda
-      .send(new InvokeCommand({ FunctionName: 'controller', Payload: Buffer.from('{}') }))
-      .catch(() => undefined);
-    lambda.destroy();
-    const env = emulator.environments('controller')[0];
-    return { emulatorInitMs: round(env?.initDurationMs), emulatorColdStartMs: round(env?.coldStartMs) };
-  } finally {
-    await emulator.stop();
-  }
-}
-
 function requireTimeMs(): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(BUNDLE)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const samples = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', script]).toString()));
@@ -209,7 +180,11 @@ async function main() {
         node: process.version,
       },
       bundle: { path: 'dist/assets/controller/index.js', bytes: statSync(BUNDLE).size },
-      init: { requireMs: requireTimeMs(), ...(await initBenchmark(dir)) },
+      init: { requireMs: requireTimeMs() },
+      initComparison: await initComparison({
+        samples: quick ? 2 : 7,
+        onProgress: (message) => process.stderr.write(`controller: ${message}\n`),
+      }),
       ticks: [] as unknown[],
       sharded: undefined as unknown,
     };

@@ -48,6 +48,8 @@ const bundleSchema = z.looseObject({
   bytes: z.number(),
   gzipBytes: z.number(),
   inputs: z.array(z.looseObject({ name: z.string(), bytes: z.number() })),
+  /** Other files of the asset, which the bundle loads only on some paths (the tracer). */
+  lazy: z.array(z.looseObject({ path: z.string(), bytes: z.number() })).optional(),
 });
 
 const targetSizeSchema = z.looseObject({
@@ -254,9 +256,26 @@ const tickSchema = z
   })
   .optional();
 
+const initComparisonSchema = z.looseObject({
+  samples: z.number(),
+  targets: z.number(),
+  rows: z.array(
+    z.looseObject({
+      contender: z.enum(['thermostat', 'serverless-plugin-warmup']),
+      samples: z.number(),
+      codeBytes: z.number(),
+      initMsMedian: num,
+      firstInvocationMsMedian: num,
+      initPlusFirstMsMedian: num,
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
 const controllerSchema = z.looseObject({
   bundle: z.looseObject({ path: z.string(), bytes: z.number() }).optional(),
   init: z.looseObject({ requireMs: num, emulatorInitMs: num, emulatorColdStartMs: num }).optional(),
+  initComparison: initComparisonSchema.optional(),
   ticks: z.array(
     z.looseObject({ targets: z.number(), environment: z.string().optional(), first: tickSchema, second: tickSchema }),
   ),
@@ -528,6 +547,57 @@ function fanoutSection(step: StepResult | undefined): string {
   return parts.join('\n');
 }
 
+type InitComparison = z.infer<typeof initComparisonSchema>;
+
+/** Thermostat against serverless-plugin-warmup's warmer for one measure: both numbers and which is lower. */
+function initVerdict(
+  comparison: InitComparison,
+  field: 'initMsMedian' | 'initPlusFirstMsMedian',
+): { thermostat?: number; plugin?: number; atMost?: boolean } {
+  const pick = (contender: string) => comparison.rows.find((row) => row.contender === contender)?.[field] ?? undefined;
+  const thermostat = pick('thermostat');
+  const plugin = pick('serverless-plugin-warmup');
+  if (thermostat === undefined || plugin === undefined) return {};
+  return { thermostat, plugin, atMost: thermostat <= plugin };
+}
+
+function verdictText(what: string, verdict: ReturnType<typeof initVerdict>): string {
+  if (verdict.atMost === undefined) return `${what}: not measured for both`;
+  const both = `${ms(verdict.thermostat)} against ${ms(verdict.plugin)}, ×${(verdict.thermostat! / verdict.plugin!).toFixed(2)}`;
+  return verdict.atMost
+    ? `${what}: **Thermostat ≤ serverless-plugin-warmup's warmer** (${both})`
+    : `${what}: **Thermostat is slower than serverless-plugin-warmup's warmer** (${both})`;
+}
+
+function initComparisonBlock(comparison: InitComparison): string[] {
+  const row = (contender: string) => comparison.rows.find((r) => r.contender === contender);
+  const thermostat = row('thermostat');
+  const plugin = row('serverless-plugin-warmup');
+  const cells = (pick: (r: NonNullable<typeof thermostat>) => string) => [
+    thermostat ? pick(thermostat) : '–',
+    plugin ? pick(plugin) : '–',
+  ];
+  return [
+    `Cold start beside serverless-plugin-warmup's warmer (\`benchmarks/init.ts\`: medians of ${int(comparison.samples)} on-demand cold starts each in one emulator, both warming the same ${int(comparison.targets)} functions once):`,
+    '',
+    table(
+      ['', 'Thermostat controller', 'serverless-plugin-warmup warmer'],
+      [
+        ['code', ...cells((r) => kib(r.codeBytes))],
+        ['cold starts measured', ...cells((r) => int(r.samples))],
+        ['init (module load)', ...cells((r) => ms(r.initMsMedian))],
+        ['first invocation', ...cells((r) => ms(r.firstInvocationMsMedian))],
+        ['init + first invocation', ...cells((r) => ms(r.initPlusFirstMsMedian))],
+      ],
+    ),
+    '',
+    `- ${verdictText('Init', initVerdict(comparison, 'initMsMedian'))}.`,
+    `- ${verdictText('Init + first invocation', initVerdict(comparison, 'initPlusFirstMsMedian'))}. Thermostat's first tick claims the tick and reads its state in DynamoDB, reads the account settings and each target's configuration, pings, and saves what it proved; the plugin's warmer only pings. Init loads and builds the Lambda and DynamoDB SDK clients every tick uses; only the Application Auto Scaling, CloudWatch and EventBridge clients load on first use (provisioned concurrency, minute statistics and an event bus need them; nothing here does).`,
+    ...comparison.notes.map((note) => `- ${note}`),
+    '',
+  ];
+}
+
 function footprintSection(
   bundleStep: StepResult | undefined,
   controllerStep: StepResult | undefined,
@@ -548,6 +618,10 @@ function footprintSection(
         .slice(0, 6)
         .map((input) => `${input.name} ${kib(input.bytes)}`)
         .join(', ')}.`,
+      ...(b.lazy ?? []).map(
+        (file) =>
+          `- Beside it in the asset: \`${file.path}\` (${kib(file.bytes)}), which the bundle reads only when it needs it (the tracer, when tracing is on).`,
+      ),
     );
   } else {
     parts.push(`- Bundle size not measured: ${bundle.problem}`);
@@ -559,7 +633,7 @@ function footprintSection(
     const peaks = controllerRuns.map((run) => run.warmer!.peakRssMb).filter((v): v is number => typeof v === 'number');
     const largest = controllerRuns.reduce((a, b) => ((b.warmer!.peakRssMb ?? 0) > (a.warmer!.peakRssMb ?? 0) ? b : a));
     parts.push(
-      `- Init in the emulator (a process environment pre-initialised by provisioned concurrency: handler module loaded and SDK clients built): ${inits.map((v) => ms(v)).join(', ')} across the fan-out runs.`,
+      `- Init in the fan-out runs' emulator (a process environment pre-initialised by provisioned concurrency: handler module loaded and SDK clients built; that emulator runs from its TypeScript sources, so tsx's require hook weighs on every module loaded): ${inits.map((v) => ms(v)).join(', ')}. The like-with-like cold start is below.`,
       `- Memory: the resident set of the controller's environment process (Node.js itself included) peaked at ${peaks.map((v) => mb(v)).join(', ')} in those runs; the largest, ${mb(largest.warmer!.peakRssMb)}, during the tick that warmed ${int(largest.wanted)} environments over ${int(largest.functions)} function(s). The warmer table below has serverless-plugin-warmup's warmer under the same load.`,
     );
   }
@@ -567,9 +641,13 @@ function footprintSection(
   const controller = parse(controllerSchema, controllerStep);
   if (controller.value) {
     const c = controller.value;
+    if (c.initComparison) parts.push(...initComparisonBlock(c.initComparison));
+    else parts.push("Cold start beside serverless-plugin-warmup's warmer: not measured in this run.", '');
     if (c.init) {
       parts.push(
-        `From \`benchmarks/controller.ts\`: requiring the bundle takes ${ms(c.init.requireMs)} in a fresh Node.js process; as an on-demand function in the emulator its init took ${ms(c.init.emulatorInitMs)} (cold start ${ms(c.init.emulatorColdStartMs)}, process spawn included).`,
+        c.init.emulatorInitMs === undefined || c.init.emulatorInitMs === null
+          ? `From \`benchmarks/controller.ts\`: requiring the bundle takes ${ms(c.init.requireMs)} in a fresh Node.js process.`
+          : `From \`benchmarks/controller.ts\`: requiring the bundle takes ${ms(c.init.requireMs)} in a fresh Node.js process; as an on-demand function in the emulator its init took ${ms(c.init.emulatorInitMs)} (cold start ${ms(c.init.emulatorColdStartMs)}, process spawn included).`,
         '',
       );
     }
@@ -597,7 +675,12 @@ function footprintSection(
   }
   const footprints = fanout.value ? warmerFootprints(fanout.value.runs) : '';
   if (footprints) {
-    parts.push('Warmer functions during the fan-out runs (section 1):', '', footprints, '');
+    parts.push(
+      "Warmer functions during the fan-out runs (section 1). Their init times come from an emulator run from its TypeScript sources, where every environment process carries tsx's require hook (a per-module cost no Lambda runtime has, larger for the handler that loads more modules); the like-with-like init comparison is the table above.",
+      '',
+      footprints,
+      '',
+    );
   }
   return parts.join('\n').trimEnd();
 }
@@ -963,6 +1046,13 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
   return lines;
 }
 
+function initReading(comparison: InitComparison | undefined): string[] {
+  if (comparison === undefined) return [];
+  return [
+    `- Cold start (section 2, like with like): ${verdictText('init', initVerdict(comparison, 'initMsMedian'))}; ${verdictText('init + first invocation', initVerdict(comparison, 'initPlusFirstMsMedian'))}, the first tick doing what the plugin's warmer does not (state, observation).`,
+  ];
+}
+
 function readingSection(report: BenchReport): string {
   const byId = (id: StepId) => report.steps.find((step) => step.id === id);
   const fanout = parse(fanoutSchema, byId('fanout')).value;
@@ -975,6 +1065,7 @@ function readingSection(report: BenchReport): string {
     `- This machine has ${report.machine.cores} cores and was shared with other work while the benchmarks ran (see Machine): read ratios measured within one run, not absolute times. Times are medians where a benchmark repeats.`,
     `- The emulator runs every execution environment on this one machine${lightColdStart !== undefined ? `; the first call to a new light environment took ${ms(lightColdStart)} (p50, section 5), where AWS takes hundreds of milliseconds` : ''}, and every API call stays on loopback. Absolute fan-out times here are not what AWS would show; which warmer reaches N environments, and why, carries over.`,
     ...fanoutReading(fanout, emulator),
+    ...initReading(parse(controllerSchema, byId('controller')).value?.initComparison),
     ...simulatorReading(simulator),
   ];
   const failed = report.steps.filter((step) => step.status !== 'ok');

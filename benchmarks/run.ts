@@ -9,8 +9,8 @@
  * The exit code is 1 when a benchmark failed; the file is written either way and says what failed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describeMachine } from './machine';
 import { type BenchReport, renderBenchmarks, STEP_IDS, type StepId, type StepResult } from './markdown';
@@ -101,10 +101,14 @@ function readBundle(): unknown {
     const name = match ? match[1]! : `${input.split('/')[0]}/ (Thermostat)`;
     byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
   }
+  const lazy = readdirSync(join(ROOT, dirname(path)))
+    .filter((name) => name.endsWith('.js') && name !== basename(path))
+    .map((name) => ({ path: `${dirname(path)}/${name}`, bytes: statSync(join(ROOT, dirname(path), name)).size }));
   return {
     path,
     bytes: statSync(join(ROOT, path)).size,
     gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    lazy,
     inputs: [...byPackage.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
   };
 }
@@ -141,7 +145,8 @@ export function planSteps(options: RunOptions): StepPlan[] {
       id: 'controller',
       title: 'Controller ticks and init',
       args: tsx('benchmarks/controller.ts', ...quick),
-      timeoutMs: 300_000,
+      // Ticks of 100 and 1,000 targets, the sharded run and 14 cold starts beside serverless-plugin-warmup's warmer.
+      timeoutMs: 480_000,
       ...(!existsSync(controllerScript)
         ? { skip: 'benchmarks/controller.ts does not exist yet' }
         : notQuick

@@ -31,6 +31,8 @@ export const CONFIG_FILE_NAME = 'config.json';
 /** Written last: its presence marks a complete staged directory. */
 const COMPLETE_MARKER = '.complete';
 const BUNDLE = 'index.js';
+/** The tracer, which the bundle requires only when tracing is on (scripts/bundle.js keeps it out of index.js). */
+const LAZY_MODULES = ['tracing.js'];
 const SOURCE_MAP = 'index.js.map';
 
 /**
@@ -67,10 +69,17 @@ export function stageControllerAsset(
   const names = Object.keys(files).sort();
   const bundle = readFileSync(join(bundleDir, BUNDLE));
   const sourceMap = existsSync(join(bundleDir, SOURCE_MAP)) ? join(bundleDir, SOURCE_MAP) : undefined;
+  const lazy = LAZY_MODULES.filter((name) => existsSync(join(bundleDir, name)));
   const digest = createHash('sha256')
     .update(bundle)
     .update('\0')
     .update(sourceMap === undefined ? '' : readFileSync(sourceMap));
+  for (const name of lazy)
+    digest
+      .update('\0')
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(bundleDir, name)));
   for (const name of names) digest.update('\0').update(name).update('\0').update(files[name]!);
   const hash = digest.digest('hex').slice(0, 32);
   const target = join(stagingRoot, `${STAGED_PREFIX}${hash}`);
@@ -81,6 +90,7 @@ export function stageControllerAsset(
   const scratch = mkdtempSync(join(stagingRoot, 'thermostat-staging-'));
   try {
     copyFileSync(join(bundleDir, BUNDLE), join(scratch, BUNDLE));
+    for (const name of lazy) copyFileSync(join(bundleDir, name), join(scratch, name));
     if (sourceMap !== undefined) copyFileSync(sourceMap, join(scratch, SOURCE_MAP));
     for (const name of names) writeFileSync(join(scratch, name), files[name]!);
     // written last: its presence marks a complete directory (see the check above)

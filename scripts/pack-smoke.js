@@ -140,6 +140,7 @@ function main() {
       'bin/thermostat.js',
       'dist/cli/thermostat.js',
       'dist/assets/controller/index.js',
+      'dist/assets/controller/tracing.js',
       'dist/construct/index.js',
       'dist/construct/index.d.ts',
       'dist/controller/policy/index.js',
@@ -218,8 +219,8 @@ function main() {
     const { functions, assets } = JSON.parse(synth.stdout);
     check(functions >= 2, `the template has the target and the controller (${functions} Lambda functions)`);
     check(
-      // The bundle, the policies and the target map (config.json), and the staging marker the construct writes last.
-      assets.some((files) => files.join(',') === '.complete,config.json,index.js,policies.json'),
+      // The bundle and its tracer, the policies and the target map (config.json), and the staging marker written last.
+      assets.some((files) => files.join(',') === '.complete,config.json,index.js,policies.json,tracing.js'),
       `the controller asset is the bundle, its policies and target map, nothing else (${JSON.stringify(assets)})`,
     );
 

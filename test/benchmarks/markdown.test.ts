@@ -64,6 +64,68 @@ describe('renderBenchmarks', () => {
     expect(sectionOf(markdown, '## 5. Emulator throughput')).toMatch(/\| light \| 32 \|/);
   });
 
+  it('renders the cold-start comparison side by side, with a verdict for init and for init + first invocation', () => {
+    const comparison = {
+      samples: 7,
+      targets: 10,
+      rows: [
+        {
+          contender: 'thermostat',
+          samples: 7,
+          codeBytes: 200_000,
+          initMsMedian: 240,
+          firstInvocationMsMedian: 400,
+          initPlusFirstMsMedian: 650,
+        },
+        {
+          contender: 'serverless-plugin-warmup',
+          samples: 7,
+          codeBytes: 3_700,
+          initMsMedian: 280,
+          firstInvocationMsMedian: 150,
+          initPlusFirstMsMedian: 430,
+        },
+      ],
+      runs: [],
+      notes: ['One emulator.'],
+    };
+    const steps = fixture.steps.map((step) =>
+      step.id === 'controller' ? { ...step, output: { ...(step.output as object), initComparison: comparison } } : step,
+    );
+    const rendered = renderBenchmarks({ ...fixture, steps });
+    const footprint = sectionOf(rendered, '## 2. Controller footprint');
+    expect(footprint).toContain('| init (module load) | 240 ms | 280 ms |');
+    expect(footprint).toContain('| init + first invocation | 650 ms | 430 ms |');
+    expect(footprint).toContain(
+      "Init: **Thermostat ≤ serverless-plugin-warmup's warmer** (240 ms against 280 ms, ×0.86)",
+    );
+    expect(footprint).toContain(
+      "Init + first invocation: **Thermostat is slower than serverless-plugin-warmup's warmer** (650 ms against 430 ms, ×1.51)",
+    );
+    expect(sectionOf(rendered, '## How to read these')).toContain('Cold start (section 2, like with like)');
+    // without the comparison, the section says so rather than implying a verdict
+    expect(sectionOf(markdown, '## 2. Controller footprint')).toContain(
+      "Cold start beside serverless-plugin-warmup's warmer: not measured in this run.",
+    );
+  });
+
+  it('names the files the asset ships beside the bundle', () => {
+    const steps = fixture.steps.map((step) =>
+      step.id === 'bundle'
+        ? {
+            ...step,
+            output: {
+              ...(step.output as object),
+              lazy: [{ path: 'dist/assets/controller/tracing.js', bytes: 125_731 }],
+            },
+          }
+        : step,
+    );
+    expect(sectionOf(renderBenchmarks({ ...fixture, steps }), '## 2. Controller footprint')).toContain(
+      '- Beside it in the asset: `dist/assets/controller/tracing.js` (122.8 KiB), which the bundle reads only when it needs it',
+    );
+  });
+
   it('says where Thermostat does not win', () => {
     const reading = sectionOf(markdown, '## How to read these');
     // In the fixture run both fire-and-forget warmers finished the small fan-out first, and two strategies had a

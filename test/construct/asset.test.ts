@@ -69,6 +69,18 @@ describe('the pre-bundled controller asset', () => {
     expect(existsSync(join(first, 'meta.json'))).toBe(false);
   });
 
+  test('is staged with the modules the bundle loads on demand (the tracer), which change the asset too', () => {
+    const bundle = join(root, 'lazy-bundle');
+    mkdirSync(bundle);
+    writeFileSync(join(bundle, 'index.js'), 'exports.handler = 1;');
+    writeFileSync(join(bundle, 'tracing.js'), 'exports.traceClients = 1;');
+    const staging = join(root, 'lazy-staging');
+    const staged = stageControllerAsset(bundle, '{"version":1,"targets":[]}\n', staging);
+    expect(readdirSync(staged).sort()).toEqual(['.complete', 'index.js', 'policies.json', 'tracing.js']);
+    writeFileSync(join(bundle, 'tracing.js'), 'exports.traceClients = 2;');
+    expect(stageControllerAsset(bundle, '{"version":1,"targets":[]}\n', staging)).not.toBe(staged);
+  });
+
   test('prunes staged copies older than an hour, and nothing else', () => {
     const staging = join(root, 'staging');
     const old = join(staging, 'thermostat-controller-old');

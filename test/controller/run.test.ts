@@ -249,3 +249,24 @@ describe('run', () => {
       });
   }, 10_000);
 });
+
+describe('the time reserve', () => {
+  it('keeps 5 s of the invocation in reserve by default: with less left nothing starts, with more the target is pinged', async () => {
+    expect(DEFAULT_CONFIG.reserveMs).toBe(5_000);
+    const short = deps([{ function: 'a', qualifier: 'live' }]);
+    const cut = await run(short.deps, { time: '2026-11-23T10:00:00Z' }, { getRemainingTimeInMillis: () => 4_900 });
+    expect(short.invoker.calls).toHaveLength(0);
+    expect(cut.status).toBe('partial');
+    expect(cut.skipped).toEqual([
+      {
+        key: 'a:live',
+        cause: 'time-budget',
+        reason: expect.stringContaining('5000 ms kept in reserve'),
+      },
+    ]);
+    const enough = deps([{ function: 'a', qualifier: 'live' }]);
+    const done = await run(enough.deps, { time: '2026-11-23T10:00:00Z' }, { getRemainingTimeInMillis: () => 8_000 });
+    expect(done.status).toBe('completed');
+    expect(enough.invoker.calls).toHaveLength(1);
+  });
+});

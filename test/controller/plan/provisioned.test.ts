@@ -484,3 +484,12 @@ describe('auto mode', () => {
     expect(first(saving, 'auto-choice').provisioned).toBeGreaterThan(0);
   });
 });
+
+describe('the account’s floor', () => {
+  it('caps by the unreserved concurrency minus the 100 Lambda keeps for functions without reservations', () => {
+    const account = { limit: 1000, unreserved: 130 };
+    const decisions = plan([direct(50)], NOW, at({ provisioned: null, scalableTarget: null }, account));
+    expect(first(decisions, 'put-provisioned').value).toBe(30);
+    expect(decisions[0].reason).toContain("the account's unreserved concurrency 130 minus 100");
+  });
+});

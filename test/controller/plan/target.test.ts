@@ -125,3 +125,27 @@ describe('adoption and release', () => {
     expect(unknown.map((decision) => decision.kind)).toEqual(['leave-alone', 'forget']);
   });
 });
+
+describe('letting an adopted config go by switching the policy to warm', () => {
+  it('puts the owner’s value back instead of deleting it', () => {
+    const managed: ManagedRecord = {
+      function: 'api',
+      qualifier: 'live',
+      provisioned: { strategy: 'direct', value: 2 },
+      adopted: true,
+      since: 0,
+      original: { provisioned: 5, scalableTarget: null, scalingPolicies: [] },
+    };
+    const deployed = { requested: 2, allocated: 2, available: 2, status: 'READY' as const };
+    const decisions = planTarget(
+      effective({ mode: 'warm', warm: { concurrency: 2 } }),
+      new Date(NOW),
+      ACCOUNT,
+      { ...facts, managed, provisioned: deployed, scalableTarget: null },
+      {},
+    );
+    expect(decisions.find((decision) => decision.kind === 'put-provisioned')).toMatchObject({ value: 5, previous: 2 });
+    expect(decisions.map((decision) => decision.kind)).toContain('forget');
+    expect(decisions.map((decision) => decision.kind)).not.toContain('delete-provisioned');
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * Cold start, like with like: the Thermostat controller asset and serverless-plugin-warmup's generated warmer, both as
+ * on-demand `process` functions of one emulator, each cold-started the same number of times (alternating which goes
+ * first), both warming the same helper-wrapped targets once. Per cold start it records what the emulator measured:
+ * init (loading the handler module) and the first invocation's duration (Thermostat's first tick: state claim,
+ * account settings, target configurations, pings, state save; the plugin's pings), and their sum, which is what a
+ * cold start costs whatever a warmer chose to do at init and what it left for its first call.
+ *
+ * Used by benchmarks/controller.ts; prints nothing itself.
+ */
+import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { buildSync } from 'esbuild';
+import type { FunctionSpecInput, startEmulator } from '../emulator';
+import { generatePluginWarmer } from './fanout';
+import { bundleWarmTarget, createEmulatorStateTable } from './local-setup';
+
+const ROOT = join(__dirname, '..');
+const CONTROLLER_ASSET = join(ROOT, 'dist', 'assets', 'controller');
+
+export const INIT_CONTENDERS = ['thermostat', 'serverless-plugin-warmup'] as const;
+export type InitContender = (typeof INIT_CONTENDERS)[number];
+
+/** Each one's own default memory size (the emulator does not scale CPU by it; Lambda would, alike for both). */
+const MEMORY_MB: Record<InitContender, number> = { thermostat: 512, 'serverless-plugin-warmup': 128 };
+
+export interface InitSample {
+  readonly contender: InitContender;
+  readonly sample: number;
+  /** The emulator's init duration: loading the handler module (Lambda's "Init Duration"). */
+  readonly initMs: number | undefined;
+  /** The first invocation's duration (Lambda's "Duration" of the cold call). */
+  readonly firstInvocationMs: number | undefined;
+  readonly initPlusFirstMs: number | undefined;
+  readonly error?: string;
+}
+
+export interface InitRow {
+  readonly contender: InitContender;
+  readonly samples: number;
+  readonly codeBytes: number;
+  readonly initMsMedian: number | undefined;
+  readonly firstInvocationMsMedian: number | undefined;
+  readonly initPlusFirstMsMedian: number | undefined;
+}
+
+export interface InitComparison {
+  readonly samples: number;
+  readonly targets: number;
+  readonly rows: readonly InitRow[];
+  readonly runs: readonly InitSample[];
+  readonly notes: readonly string[];
+}
+
+export interface InitComparisonOptions {
+  /** Cold starts per contender. @default 7 */
+  readonly samples?: number;
+  /** Targets both warm once each (concurrency 1). @default 10 */
+  readonly targets?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const value = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return Math.round(value * 10) / 10;
+}
+
+/** Medians per contender over the samples that succeeded. */
+export function summariseInit(runs: readonly InitSample[], codeBytes: Record<InitContender, number>): InitRow[] {
+  return INIT_CONTENDERS.map((contender) => {
+    const mine = runs.filter((run) => run.contender === contender && run.error === undefined);
+    const pick = (field: 'initMs' | 'firstInvocationMs' | 'initPlusFirstMs') =>
+      median(mine.map((run) => run[field]).filter((v): v is number => typeof v === 'number'));
+    return {
+      contender,
+      samples: mine.length,
+      codeBytes: codeBytes[contender],
+      initMsMedian: pick('initMs'),
+      firstInvocationMsMedian: pick('firstInvocationMs'),
+      initPlusFirstMsMedian: pick('initPlusFirstMs'),
+    };
+  });
+}
+
+/**
+ * The emulator compiled to JavaScript, as the published package runs it. Run from its TypeScript sources, every
+ * environment process would load tsx's require hook, which transforms each module it loads — a cost no Lambda
+ * runtime has, and one that grows with the number of modules a handler loads (the SDK's, mostly).
+ */
+export function compiledEmulator(dir: string): typeof startEmulator {
+  const out = join(dir, 'emulator');
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external' } as const;
+  // backend.ts finds the runtime entries at ../runtime/<name>.js from the module that holds it.
+  buildSync({ ...common, entryPoints: [join(ROOT, 'emulator', 'index.ts')], outfile: join(out, 'lib', 'index.js') });
+  for (const name of ['process-main', 'light-main']) {
+    buildSync({
+      ...common,
+      entryPoints: [join(ROOT, 'emulator', 'runtime', `${name}.ts`)],
+      outfile: join(out, 'runtime', `${name}.js`),
+    });
+  }
+  return (require(join(out, 'lib', 'index.js')) as typeof import('../emulator')).startEmulator;
+}
+
+const functionName = (contender: InitContender, sample: number) =>
+  `${contender === 'thermostat' ? 'thermostat-controller' : 'warmup-plugin'}-${sample}`;
+
+export async function initComparison(options: InitComparisonOptions = {}): Promise<InitComparison> {
+  const samples = options.samples ?? 7;
+  const targetCount = options.targets ?? 10;
+  const progress = options.onProgress ?? (() => {});
+  // Inside the repository, so the plugin's generated ES module resolves @aws-sdk/client-lambda from node_modules.
+  const dir = join(ROOT, 'test-artifacts', `bench-init-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  try {
+    const names = Array.from({ length: targetCount }, (_, i) => `fn-${String(i).padStart(3, '0')}`);
+    const warmTarget = bundleWarmTarget(dir);
+    const pluginHandler = await generatePluginWarmer(join(dir, 'serverless-plugin-warmup'), names, 1);
+    // A private copy: a rebuild by someone else mid-run cannot change what is measured.
+    const controllerBundle = join(dir, 'controller', 'index.js');
+    cpSync(CONTROLLER_ASSET, join(dir, 'controller'), { recursive: true });
+    const policyFile = join(dir, 'policies.json');
+    writeFileSync(
+      policyFile,
+      JSON.stringify({ policies: names.map((name) => ({ function: name, warm: { concurrency: 1 } })) }),
+    );
+    const warmers: FunctionSpecInput[] = [];
+    for (let sample = 1; sample <= samples; sample++) {
+      warmers.push(
+        {
+          name: functionName('thermostat', sample),
+          handler: controllerBundle,
+          environment: 'process',
+          memoryMb: MEMORY_MB.thermostat,
+          timeoutMs: 50_000,
+          env: {
+            THERMOSTAT_TABLE: `init-bench-${sample}`,
+            THERMOSTAT_POLICY_FILE: policyFile,
+            // No X-Ray daemon here (and the plugin's warmer is generated without tracing).
+            POWERTOOLS_TRACE_ENABLED: 'false',
+          },
+        },
+        {
+          name: functionName('serverless-plugin-warmup', sample),
+          handler: pluginHandler,
+          export: 'warmUp',
+          environment: 'process',
+          memoryMb: MEMORY_MB['serverless-plugin-warmup'],
+          timeoutMs: 50_000,
+        },
+      );
+    }
+    const emulator = await compiledEmulator(dir)({
+      environment: 'light',
+      dynamodb: true,
+      // No blank process is forked beside a cold start, so nothing else competes for the CPU while one initialises.
+      prewarmProcesses: 0,
+      baseDir: dir,
+      functions: [...names.map((name) => ({ name, handler: warmTarget, timeoutMs: 10_000 })), ...warmers],
+    });
+    const lambda = new LambdaClient({ ...emulator.clientConfig(), maxAttempts: 1 });
+    const runs: InitSample[] = [];
+    try {
+      for (let sample = 1; sample <= samples; sample++)
+        await createEmulatorStateTable(emulator, `init-bench-${sample}`);
+      // Both find the targets warm (one environment each), so neither pays for the other's target cold starts.
+      await Promise.all(names.map((name) => lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }))));
+      await emulator.settle();
+      for (let sample = 1; sample <= samples; sample++) {
+        const order = sample % 2 === 1 ? INIT_CONTENDERS : [...INIT_CONTENDERS].reverse();
+        for (const contender of order) {
+          const name = functionName(contender, sample);
+          const event = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString() };
+          let error: string | undefined;
+          try {
+            const out = await lambda.send(
+              new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }),
+            );
+            if (out.FunctionError) {
+              error = `${out.FunctionError}: ${Buffer.from(out.Payload ?? new Uint8Array())
+                .toString('utf8')
+                .slice(0, 200)}`;
+            }
+          } catch (caught) {
+            error = (caught as Error).message;
+          }
+          await emulator.settle();
+          const initMs = emulator.environments(name)[0]?.initDurationMs;
+          const report = emulator
+            .logs({ functionName: name, limit: 5_000 })
+            .map((line) => /^REPORT .*\tDuration: ([\d.]+) ms/.exec(line.text)?.[1])
+            .find((value) => value !== undefined);
+          const firstInvocationMs = report === undefined ? undefined : Number(report);
+          const run: InitSample = {
+            contender,
+            sample,
+            initMs: round(initMs),
+            firstInvocationMs: round(firstInvocationMs),
+            initPlusFirstMs:
+              initMs !== undefined && firstInvocationMs !== undefined ? round(initMs + firstInvocationMs) : undefined,
+            ...(error ? { error } : {}),
+          };
+          progress(
+            `init ${contender} #${sample}: init ${run.initMs} ms, first invocation ${run.firstInvocationMs} ms${error ? ` (${error})` : ''}`,
+          );
+          runs.push(run);
+        }
+      }
+    } finally {
+      lambda.destroy();
+      await emulator.stop();
+    }
+    const codeBytes = {
+      thermostat: statSync(controllerBundle).size,
+      'serverless-plugin-warmup': statSync(pluginHandler).size,
+    };
+    return {
+      samples,
+      targets: targetCount,
+      rows: summariseInit(runs, codeBytes),
+      runs,
+      notes: [
+        `One emulator; ${samples} on-demand cold starts each, alternating which of the two goes first; medians.`,
+        `Both warm the same ${targetCount} target-helper-wrapped functions once each (already warm, one environment each), with their default memory size (Thermostat ${MEMORY_MB.thermostat} MB, serverless-plugin-warmup ${MEMORY_MB['serverless-plugin-warmup']} MB; the emulator gives both the same CPU).`,
+        "Init is the emulator's measure of loading the handler module (Lambda's Init Duration); the first invocation is the cold call's Duration. Their sum is what a cold start costs, whatever was left from init to the first call.",
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(value: number | undefined): number | undefined {
+  return value === undefined || !Number.isFinite(value) ? undefined : Math.round(value * 10) / 10;
+}

@@ -1,0 +1,58 @@
+import { type InitSample, median, summariseInit } from '../../benchmarks/init';
+
+const sample = (
+  contender: InitSample['contender'],
+  initMs: number,
+  firstInvocationMs: number,
+  error?: string,
+): InitSample => ({
+  contender,
+  sample: 1,
+  initMs,
+  firstInvocationMs,
+  initPlusFirstMs: initMs + firstInvocationMs,
+  ...(error ? { error } : {}),
+});
+
+describe('summariseInit', () => {
+  it('takes each contender’s medians over the cold starts that succeeded', () => {
+    const rows = summariseInit(
+      [
+        sample('thermostat', 300, 500),
+        sample('thermostat', 250, 400),
+        sample('thermostat', 900, 100, 'Unhandled: boom'),
+        sample('thermostat', 280, 450),
+        sample('serverless-plugin-warmup', 380, 200),
+        sample('serverless-plugin-warmup', 360, 180),
+      ],
+      { thermostat: 191_501, 'serverless-plugin-warmup': 3_711 },
+    );
+    expect(rows).toEqual([
+      {
+        contender: 'thermostat',
+        samples: 3,
+        codeBytes: 191_501,
+        initMsMedian: 280,
+        firstInvocationMsMedian: 450,
+        initPlusFirstMsMedian: 730,
+      },
+      {
+        contender: 'serverless-plugin-warmup',
+        samples: 2,
+        codeBytes: 3_711,
+        initMsMedian: 370,
+        firstInvocationMsMedian: 190,
+        initPlusFirstMsMedian: 560,
+      },
+    ]);
+  });
+
+  it('gives no median without a successful cold start', () => {
+    expect(median([])).toBeUndefined();
+    const [thermostat] = summariseInit([sample('thermostat', 1, 1, 'failed')], {
+      thermostat: 1,
+      'serverless-plugin-warmup': 1,
+    });
+    expect(thermostat).toMatchObject({ samples: 0, initMsMedian: undefined, initPlusFirstMsMedian: undefined });
+  });
+});
