@@ -7,8 +7,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ControllerMetric, type ControllerMetricName } from '../controller/contract';
 import { type BoundTarget, portableSource } from './binding';
-import { ControllerMetric, type ControllerMetricName, controllerMetric, targetMetric, warmRatio } from './metrics';
+import { controllerMetric, targetMetric, warmRatio } from './metrics';
 
 export interface AlarmOptions {
   readonly service: string;

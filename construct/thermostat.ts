@@ -9,22 +9,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  ControllerEnv,
+  ControllerMetric,
+  type ControllerMetricName,
+  DEFAULT_SHARD_SIZE,
+  METRIC_NAMESPACE,
+  STATE_TABLE,
+} from '../controller/contract';
 import { ThermostatAlarms } from './alarms';
 import { CONFIG_FILE_NAME, findControllerBundle, POLICY_FILE_NAME, stageControllerAsset } from './asset';
 import { type BoundTarget, collectTargets, loadDiscoveryPolicies } from './binding';
 import { controllerConfigDocument, type DiscoveryDocument, renderControllerConfig } from './controller-config';
 import { buildDashboard } from './dashboard';
-import { ControllerEnv, ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT, SHARD_SIZE, StateTableSchema } from './environment';
+import { ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT } from './environment';
 import { shareHint, ThermostatConfigError } from './errors';
-import {
-  ControllerMetric,
-  type ControllerMetricName,
-  controllerMetric,
-  METRIC_NAMESPACE,
-  type MetricOptions,
-  targetMetric,
-  warmRatio,
-} from './metrics';
+import { controllerMetric, type MetricOptions, targetMetric, warmRatio } from './metrics';
 import { AWS_CUSTOM_RESOURCE_PROVIDER_ID, acknowledge, Reasons, wildcardResourceId } from './nag';
 import { controllerStatements, type IamScope, selfInvokeStatement, type TagDiscovery } from './permissions';
 import { hashPolicySet, policySetDocument, renderPolicySet } from './policy-set';
@@ -164,13 +164,13 @@ export class Thermostat extends Construct {
     const policySet = renderPolicySet(policySetDocument(this.targets));
     const discovery = attempt(undefined, () => discoveryOf(props));
     const config = renderControllerConfig(controllerConfigDocument(this.targets, discovery?.document));
-    this.shards = discovery !== undefined || this.targets.length > SHARD_SIZE;
+    this.shards = discovery !== undefined || this.targets.length > DEFAULT_SHARD_SIZE;
 
     this.stateTable = new dynamodb.Table(this, 'StateTable', {
-      partitionKey: { name: StateTableSchema.partitionKey, type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: STATE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: StateTableSchema.timeToLiveAttribute,
+      timeToLiveAttribute: STATE_TABLE.ttlAttribute,
       removalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
@@ -203,7 +203,7 @@ export class Thermostat extends Construct {
       [ControllerEnv.StateTable]: this.stateTable.tableName,
       [ControllerEnv.ServiceName]: this.serviceName,
       [ControllerEnv.MetricsNamespace]: METRIC_NAMESPACE,
-      [ControllerEnv.ShardSize]: String(SHARD_SIZE),
+      [ControllerEnv.ShardSize]: String(DEFAULT_SHARD_SIZE),
       NODE_OPTIONS: '--enable-source-maps',
     };
     if (deployTime.length > 0)

@@ -1,3 +1,4 @@
+import { DEFAULT_SHARD_SIZE } from './contract';
 import { DEFAULT_WARM_CONFIG, type WarmConfig } from './ping/warm';
 import type { TargetMap } from './targets';
 
@@ -43,7 +44,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   reserveMs: 5_000,
   parallelism: 32,
   actParallelism: 200,
-  shardSize: 250,
+  shardSize: DEFAULT_SHARD_SIZE,
   coverageReads: 20,
   eventSource: 'thermostat',
 };

@@ -1,7 +1,7 @@
 import type { PutScalingPolicyRequest } from '@aws-sdk/client-application-auto-scaling';
 import type { AutoScalingApi, LambdaControl } from '../aws/ports';
+import { AAS_SERVICE_NAMESPACE, resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../contract';
 import { ActionError, describeError, errorName } from '../errors';
-import { resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../observe/observe';
 import type { Decision, ManagedProvisioned, ManagedRecord } from '../plan';
 import { isWrite, ownedAfter } from '../plan';
 
@@ -118,7 +118,7 @@ export async function applyProvisioned(
         case 'register-scalable-target': {
           const id = resourceId(decision.function, qualifier);
           await deps.autoscaling.registerScalableTarget({
-            ServiceNamespace: 'lambda',
+            ServiceNamespace: AAS_SERVICE_NAMESPACE,
             ResourceId: id,
             ScalableDimension: SCALABLE_DIMENSION,
             MinCapacity: decision.min,
@@ -131,7 +131,7 @@ export async function applyProvisioned(
           for (const policy of decision.restorePolicies ?? []) {
             await deps.autoscaling.putScalingPolicy({
               PolicyName: policy.name,
-              ServiceNamespace: 'lambda',
+              ServiceNamespace: AAS_SERVICE_NAMESPACE,
               ResourceId: id,
               ScalableDimension: SCALABLE_DIMENSION,
               PolicyType: policy.policyType as PutScalingPolicyRequest['PolicyType'],
@@ -144,7 +144,7 @@ export async function applyProvisioned(
           if (decision.putPolicy) {
             await deps.autoscaling.putScalingPolicy({
               PolicyName: SCALING_POLICY_NAME,
-              ServiceNamespace: 'lambda',
+              ServiceNamespace: AAS_SERVICE_NAMESPACE,
               ResourceId: id,
               ScalableDimension: SCALABLE_DIMENSION,
               PolicyType: 'TargetTrackingScaling',
@@ -169,7 +169,7 @@ export async function applyProvisioned(
         }
         case 'deregister-scalable-target': {
           await deps.autoscaling.deregisterScalableTarget({
-            ServiceNamespace: 'lambda',
+            ServiceNamespace: AAS_SERVICE_NAMESPACE,
             ResourceId: resourceId(decision.function, qualifier),
             ScalableDimension: SCALABLE_DIMENSION,
           });
@@ -203,7 +203,7 @@ async function deleteScalingPolicy(deps: ProvisionedDeps, id: string, name: stri
   try {
     await deps.autoscaling.deleteScalingPolicy({
       PolicyName: name,
-      ServiceNamespace: 'lambda',
+      ServiceNamespace: AAS_SERVICE_NAMESPACE,
       ResourceId: id,
       ScalableDimension: SCALABLE_DIMENSION,
     });

@@ -3,6 +3,7 @@ import type { AutoScalingApi, LambdaControl, MetricsApi } from '../aws/ports';
 import { isThrottle } from '../aws/rate-limit';
 import type { Clock } from '../clock';
 import { mapLimit } from '../concurrency';
+import { AAS_SERVICE_NAMESPACE, resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../contract';
 import { breakEvenUtilisation } from '../cost';
 import { describeError, errorName, TimeBudgetError } from '../errors';
 import {
@@ -34,9 +35,6 @@ export interface ObserveDeps {
   /** Warm-mode provisioned-concurrency reads allowed per tick (to skip pings that READY PC makes useless). */
   readonly coverageReads: number;
 }
-
-export const SCALABLE_DIMENSION = 'lambda:function:ProvisionedConcurrency';
-export const resourceId = (fn: string, qualifier: string) => `function:${functionName(fn)}:${qualifier}`;
 
 const HISTORY_MINUTES = 60;
 
@@ -499,7 +497,7 @@ async function describeScalableTargets(
       let next: string | undefined;
       do {
         const page = await deps.autoscaling.describeScalableTargets({
-          ServiceNamespace: 'lambda',
+          ServiceNamespace: AAS_SERVICE_NAMESPACE,
           ScalableDimension: SCALABLE_DIMENSION,
           ResourceIds: unique.slice(start, start + 50),
           ...(next ? { NextToken: next } : {}),
@@ -518,12 +516,10 @@ async function describeScalableTargets(
   }
 }
 
-export const SCALING_POLICY_NAME = 'thermostat-target-tracking';
-
 async function readScalingPolicy(deps: ObserveDeps, id: string): Promise<{ targetValue: number } | null | undefined> {
   try {
     const response = await deps.autoscaling.describeScalingPolicies({
-      ServiceNamespace: 'lambda',
+      ServiceNamespace: AAS_SERVICE_NAMESPACE,
       ResourceId: id,
       ScalableDimension: SCALABLE_DIMENSION,
       PolicyNames: [SCALING_POLICY_NAME],
@@ -542,7 +538,7 @@ async function readForeignPolicies(deps: ObserveDeps, id: string): Promise<Scali
     let next: string | undefined;
     do {
       const page = await deps.autoscaling.describeScalingPolicies({
-        ServiceNamespace: 'lambda',
+        ServiceNamespace: AAS_SERVICE_NAMESPACE,
         ResourceId: id,
         ScalableDimension: SCALABLE_DIMENSION,
         ...(next ? { NextToken: next } : {}),

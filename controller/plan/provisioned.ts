@@ -1,4 +1,4 @@
-import type { ProvisionedSettings } from '../policy';
+import type { ProvisionedSettings } from '../policy/core';
 import type { Decision, PolicyMode } from './decision';
 import type { AccountConcurrency, ManagedProvisioned, TargetObservation } from './observed';
 

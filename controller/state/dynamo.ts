@@ -1,9 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoApi } from '../aws/ports';
+import { STATE_TABLE } from '../contract';
 import { errorName, StateStoreError } from '../errors';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
-import { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
+import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
 
 const PK = STATE_TABLE.partitionKey;
