@@ -1,5 +1,5 @@
 /**
- * The ports backed by the real SDK v3 clients. Only `handler.ts` (and tests that talk to the emulator) call these.
+ * The ports backed by the real SDK v3 clients. Only `wiring.ts` (and tests that talk to the emulator) call these.
  */
 import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
