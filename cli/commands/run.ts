@@ -183,8 +183,10 @@ function checkUrl(name: string, value: string | undefined): string | undefined {
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-  } catch {
-    throw new UsageError(`--${name} must be an http(s) URL such as http://127.0.0.1:9001, got "${value}"`);
+  } catch (error) {
+    throw new UsageError(`--${name} must be an http(s) URL such as http://127.0.0.1:9001, got "${value}"`, {
+      cause: error,
+    });
   }
   return value;
 }

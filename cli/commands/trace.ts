@@ -92,7 +92,7 @@ function selectionOf(values: { functions?: string; prefix?: string; tag?: string
     try {
       return parseTag(text);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError((error as Error).message, { cause: error });
     }
   });
   if (values.functions !== undefined) {

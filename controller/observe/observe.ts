@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { mapLimit } from '../concurrency';
 import { AAS_SERVICE_NAMESPACE, resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../contract';
 import { breakEvenUtilisation } from '../cost';
-import { describeError, errorName, TimeBudgetError } from '../errors';
+import { describeError, errorName, TimeBudgetError, UnexpectedResponseError } from '../errors';
 import {
   type AccountConcurrency,
   EMPTY_TRAFFIC,
@@ -55,7 +55,8 @@ export async function observeAccount(
       const settings = await deps.lambda.getAccountSettings();
       const limit = settings.AccountLimit?.ConcurrentExecutions;
       const unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions;
-      if (limit === undefined || unreserved === undefined) throw new Error('GetAccountSettings returned no limits');
+      if (limit === undefined || unreserved === undefined)
+        throw new UnexpectedResponseError('GetAccountSettings returned no limits');
       // Best effort: a failed save only loses the fallback.
       await deps.caches.lastAccount?.save({ account: { limit, unreserved }, at: now }).catch(() => undefined);
       return { limit, unreserved };
