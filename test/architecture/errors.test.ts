@@ -53,13 +53,13 @@ function styleProblems(source: ts.SourceFile, node: ts.ClassDeclaration): string
     )
       problems.push(`${where(source, inner)}: assigns this.name; declare it instead`);
   });
-  const constructor = node.members.find(ts.isConstructorDeclaration);
-  if (constructor && !CONSTRUCTOR_WITHOUT_OPTIONS.has(key)) {
-    const options = constructor.parameters.find((parameter) =>
+  const ctor = node.members.find(ts.isConstructorDeclaration);
+  if (ctor && !CONSTRUCTOR_WITHOUT_OPTIONS.has(key)) {
+    const options = ctor.parameters.find((parameter) =>
       /ErrorOptions|cause/.test(parameter.type?.getText(source) ?? ''),
     );
     let forwarded = false;
-    walkNodes(constructor, (inner) => {
+    walkNodes(ctor, (inner) => {
       if (
         ts.isCallExpression(inner) &&
         inner.expression.kind === ts.SyntaxKind.SuperKeyword &&
