@@ -374,169 +374,29 @@ async function actOnTarget(
   const target = targetName(first.function, qualifier);
   const summary = decisions.map((decision) => ({ kind: decision.kind, reason: decision.reason }));
   const base = { key: first.key, function: first.function, qualifier, target, mode: first.mode, window: first.window };
-  let failure: TargetReport['failure'];
-  let short: TargetReport['short'];
-  const planned = decisions.find((decision) => decision.kind === 'fail');
-  if (planned?.kind === 'fail') failure = { kind: planned.problem.kind, message: planned.problem.message };
-  for (const decision of decisions) {
-    const cause = decision.kind === 'skip' ? SHORT_SKIPS[decision.cause] : undefined;
-    if (cause !== undefined) short ??= { cause, reason: decision.reason };
-  }
-  const pcFailed = provisionedFailure(decisions, observation);
-  if (pcFailed) failure ??= pcFailed;
-
+  const outcome = plannedOutcome(decisions, observation);
   try {
-    // Write-ahead: what the writes will make Thermostat own is in the state table before the first write, so a
-    // state save failing afterwards can never leave something Thermostat created unrecorded.
-    let writes = decisions;
-    let recorded: OwnershipIntent | undefined;
-    if (decisions.some(isWrite)) {
-      const intent: OwnershipIntent = {
-        key: first.key,
-        tickId: tick.id,
-        after: expectedOwnership(decisions, observation.managed, tick.scheduledAt),
-        ...(observation.managed ? { before: observation.managed } : {}),
-        at: deps.clock.now(),
-      };
-      try {
-        await withRetries(deps.clock, () => deps.state.recordIntent(intent));
-        recorded = intent;
-      } catch (error) {
-        writes = decisions.filter((decision) => !isWrite(decision));
-        short ??= {
-          cause: 'state',
-          reason: `the state table could not record the provisioned-concurrency change before making it (${describeError(error).message}); nothing was written, retried next tick`,
-        };
-      }
-    }
-    const provisioned = await applyProvisioned(
-      { lambda: deps.lambda, autoscaling: deps.autoscaling },
-      writes,
-      observation.managed,
-      tick.scheduledAt,
-    );
-    if (provisioned.error) {
-      const cause = provisioned.error.cause;
-      if (cause instanceof TimeBudgetError) {
-        short ??= {
-          cause: cause.rateLimited ? 'rate-limit' : 'time-budget',
-          reason: `${cause.message}; retried next tick`,
-        };
-      } else {
-        failure ??= { kind: 'provisioned-write', message: provisioned.error.message };
-      }
-      deps.log.warn('provisioned concurrency write failed', { error: describeError(cause) });
-    }
-
+    const { provisioned, recorded } = await writeProvisioned(deps, decisions, observation, tick, outcome);
     const ping = decisions.find((decision): decision is PingDecision => decision.kind === 'ping');
-    let warm: WarmReport | undefined;
-    let record: PingRecord | undefined;
-    let traffic = observation.traffic ?? previous?.traffic;
-    if (ping) {
-      const result = await warmTarget(
-        { invoker: deps.invoker, clock: deps.clock, semaphore: deps.semaphore, deadline },
-        ping,
-        pingRunId,
-        deps.config.warm,
-      );
-      if (result.environments.length > 0) {
-        traffic = recordSightings(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
-      }
-      if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
-      if (result.failure && failure?.kind === PROVISIONED_FAILED) {
-        failure = {
-          ...failure,
-          message: `${failure.message}; the pings failed too (${result.failure.kind}: ${result.failure.message})`,
-        };
-      }
-      if (result.failure) failure ??= result.failure;
-      if (result.stoppedBy === 'time-budget' && result.shortfall > 0) {
-        short ??= {
-          cause: 'time-budget',
-          reason: `the time budget ran out after ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.pingsSent} pings): ${result.proven} of ${result.wanted} environments proven; retried next tick`,
-        };
-      }
-      warm = {
-        wanted: result.wanted,
-        proof: result.proof,
-        proven: result.proven,
-        answered: result.answered,
-        cold: result.cold,
-        shortfall: result.shortfall,
-        pingsSent: result.pingsSent,
-        rounds: result.rounds,
-        failures: result.pingsSent - result.answered,
-        outcomes: result.outcomes,
-        stoppedBy: result.stoppedBy,
-        messages: result.messages,
-        environments: result.environments.map((environment) => environment.envId),
-        ...(result.proof
-          ? {}
-          : { note: `${ping.payload.flavour} payload: no proof possible; ${result.answered} pings answered` }),
-      };
-      if (result.pingsSent > 0) {
-        record = {
-          at: tick.scheduledAt,
-          wanted: result.wanted,
-          proven: result.proven,
-          cold: result.cold,
-          pings: result.pingsSent,
-          stoppedBy: result.stoppedBy,
-        };
-      }
-    }
-
-    const managedChanged = JSON.stringify(provisioned.managed) !== JSON.stringify(previous?.managed);
-    let state: TargetReport['state'] = 'unchanged';
-    // A corrupt item is saved even when nothing changed, so it is rebuilt (and reported) once.
-    if (record || managedChanged || facts || traffic !== previous?.traffic || previous?.corrupt) {
-      const next: TargetState = {
-        key: first.key,
-        history: [...(previous?.history ?? []), ...(record ? [record] : [])],
-        ...(record
-          ? { lastPingAt: record.at, lastWanted: record.wanted, lastProven: record.proven }
-          : {
-              ...(previous?.lastPingAt !== undefined ? { lastPingAt: previous.lastPingAt } : {}),
-              ...(previous?.lastWanted !== undefined ? { lastWanted: previous.lastWanted } : {}),
-              ...(previous?.lastProven !== undefined ? { lastProven: previous.lastProven } : {}),
-            }),
-        ...(provisioned.managed ? { managed: provisioned.managed } : {}),
-        ...(previous?.unreadableManaged !== undefined ? { unreadableManaged: previous.unreadableManaged } : {}),
-        ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
-        ...(traffic ? { traffic } : {}),
-      };
-      try {
-        state = await withRetries(deps.clock, () => deps.state.saveTarget(next, tick.id));
-      } catch (error) {
-        state = 'failed';
-        failure ??= {
-          kind: 'state-save',
-          message: `the target's state could not be saved (${describeError(error).message})${
-            recorded || intents.pending.has(first.key)
-              ? '; the intent recorded before the provisioned-concurrency writes keeps their ownership, reconciled next tick'
-              : ''
-          }`,
-        };
-      }
-    }
+    const pinged = ping
+      ? await pingTarget(deps, ping, { pingRunId, deadline, tick }, observation.traffic ?? previous?.traffic, outcome)
+      : { traffic: observation.traffic ?? previous?.traffic };
+    const state = await saveTargetState(
+      deps,
+      { key: first.key, previous, facts, tick, managed: provisioned.managed, ...pinged },
+      recorded !== undefined || intents.pending.has(first.key),
+      outcome,
+    );
     // Confirmed (or nothing changed since an earlier tick's intent was reconciled): the intent has done its job.
-    if (state === 'saved' || state === 'unchanged') {
-      for (const tickId of [recorded?.tickId, intents.pending.get(first.key)?.tickId]) {
-        if (tickId === undefined) continue;
-        await deps.state.clearIntent(first.key, tickId).catch((error: unknown) => {
-          deps.log.warn('a confirmed intent could not be removed; the next tick removes it', {
-            key: first.key,
-            error: describeError(error),
-          });
-        });
-      }
-    }
+    if (state === 'saved' || state === 'unchanged')
+      await clearIntents(deps, first.key, [recorded?.tickId, intents.pending.get(first.key)?.tickId]);
     const changes = provisioned.changes;
+    const { failure, short } = outcome;
     return {
       ...base,
       status: failure ? 'failed' : 'ok',
       decisions: summary,
-      ...(warm ? { warm } : {}),
+      ...(pinged.warm ? { warm: pinged.warm } : {}),
       ...(changes.length > 0 || provisioned.gauge
         ? {
             provisioned: {
@@ -556,6 +416,217 @@ async function actOnTarget(
     const { name, message } = describeError(error);
     deps.log.error('target failed unexpectedly', { target, error: { name, message } });
     return { ...base, status: 'failed', decisions: summary, failure: { kind: name, message } };
+  }
+}
+
+/** How acting on a target went so far: the first failure and the first shortfall cause are the ones reported. */
+interface Outcome {
+  failure?: TargetReport['failure'];
+  short?: TargetReport['short'];
+}
+
+/** What the plan itself says went wrong: a planned failure, a skip that leaves the target short, FAILED PC. */
+function plannedOutcome(decisions: readonly Decision[], observation: TargetObservation): Outcome {
+  const outcome: Outcome = {};
+  const planned = decisions.find((decision) => decision.kind === 'fail');
+  if (planned?.kind === 'fail') outcome.failure = { kind: planned.problem.kind, message: planned.problem.message };
+  for (const decision of decisions) {
+    const cause = decision.kind === 'skip' ? SHORT_SKIPS[decision.cause] : undefined;
+    if (cause !== undefined) outcome.short ??= { cause, reason: decision.reason };
+  }
+  const pcFailed = provisionedFailure(decisions, observation);
+  if (pcFailed) outcome.failure ??= pcFailed;
+  return outcome;
+}
+
+/**
+ * The provisioned-concurrency writes, write-ahead: what they will make Thermostat own is in the state table before
+ * the first write, so a state save failing afterwards can never leave something Thermostat created unrecorded.
+ */
+async function writeProvisioned(
+  deps: RunDeps,
+  decisions: readonly Decision[],
+  observation: TargetObservation,
+  tick: Tick,
+  outcome: Outcome,
+): Promise<{ provisioned: Awaited<ReturnType<typeof applyProvisioned>>; recorded?: OwnershipIntent }> {
+  let writes = decisions;
+  let recorded: OwnershipIntent | undefined;
+  if (decisions.some(isWrite)) {
+    const intent: OwnershipIntent = {
+      key: decisions[0].key,
+      tickId: tick.id,
+      after: expectedOwnership(decisions, observation.managed, tick.scheduledAt),
+      ...(observation.managed ? { before: observation.managed } : {}),
+      at: deps.clock.now(),
+    };
+    try {
+      await withRetries(deps.clock, () => deps.state.recordIntent(intent));
+      recorded = intent;
+    } catch (error) {
+      writes = decisions.filter((decision) => !isWrite(decision));
+      outcome.short ??= {
+        cause: 'state',
+        reason: `the state table could not record the provisioned-concurrency change before making it (${describeError(error).message}); nothing was written, retried next tick`,
+      };
+    }
+  }
+  const provisioned = await applyProvisioned(
+    { lambda: deps.lambda, autoscaling: deps.autoscaling },
+    writes,
+    observation.managed,
+    tick.scheduledAt,
+  );
+  if (provisioned.error) {
+    const cause = provisioned.error.cause;
+    if (cause instanceof TimeBudgetError) {
+      outcome.short ??= {
+        cause: cause.rateLimited ? 'rate-limit' : 'time-budget',
+        reason: `${cause.message}; retried next tick`,
+      };
+    } else {
+      outcome.failure ??= { kind: 'provisioned-write', message: provisioned.error.message };
+    }
+    deps.log.warn('provisioned concurrency write failed', { error: describeError(cause) });
+  }
+  return { provisioned, ...(recorded ? { recorded } : {}) };
+}
+
+/** What pinging a target leaves: the report, the history record, and the traffic history with the sightings. */
+interface Pinged {
+  readonly warm?: WarmReport;
+  readonly record?: PingRecord;
+  readonly traffic: TargetState['traffic'];
+}
+
+/** Sends the ping rounds of one target and folds what they proved into its report, history and traffic. */
+async function pingTarget(
+  deps: RunDeps,
+  ping: PingDecision,
+  timing: { readonly pingRunId: string; readonly deadline: number; readonly tick: Tick },
+  before: TargetState['traffic'],
+  outcome: Outcome,
+): Promise<Pinged> {
+  let traffic = before;
+  const result = await warmTarget(
+    { invoker: deps.invoker, clock: deps.clock, semaphore: deps.semaphore, deadline: timing.deadline },
+    ping,
+    timing.pingRunId,
+    deps.config.warm,
+  );
+  if (result.environments.length > 0) {
+    traffic = recordSightings(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
+  }
+  if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
+  if (result.failure && outcome.failure?.kind === PROVISIONED_FAILED) {
+    outcome.failure = {
+      ...outcome.failure,
+      message: `${outcome.failure.message}; the pings failed too (${result.failure.kind}: ${result.failure.message})`,
+    };
+  }
+  if (result.failure) outcome.failure ??= result.failure;
+  if (result.stoppedBy === 'time-budget' && result.shortfall > 0) {
+    outcome.short ??= {
+      cause: 'time-budget',
+      reason: `the time budget ran out after ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.pingsSent} pings): ${result.proven} of ${result.wanted} environments proven; retried next tick`,
+    };
+  }
+  const warm: WarmReport = {
+    wanted: result.wanted,
+    proof: result.proof,
+    proven: result.proven,
+    answered: result.answered,
+    cold: result.cold,
+    shortfall: result.shortfall,
+    pingsSent: result.pingsSent,
+    rounds: result.rounds,
+    failures: result.pingsSent - result.answered,
+    outcomes: result.outcomes,
+    stoppedBy: result.stoppedBy,
+    messages: result.messages,
+    environments: result.environments.map((environment) => environment.envId),
+    ...(result.proof
+      ? {}
+      : { note: `${ping.payload.flavour} payload: no proof possible; ${result.answered} pings answered` }),
+  };
+  const record: PingRecord | undefined =
+    result.pingsSent > 0
+      ? {
+          at: timing.tick.scheduledAt,
+          wanted: result.wanted,
+          proven: result.proven,
+          cold: result.cold,
+          pings: result.pingsSent,
+          stoppedBy: result.stoppedBy,
+        }
+      : undefined;
+  return { warm, ...(record ? { record } : {}), traffic };
+}
+
+/** What one target's saved state is made of after acting on it. */
+interface StateChange {
+  readonly key: string;
+  readonly previous: TargetState | undefined;
+  readonly facts: TargetState['facts'];
+  readonly tick: Tick;
+  readonly managed: ManagedRecord | undefined;
+  readonly record?: PingRecord;
+  readonly traffic: TargetState['traffic'];
+}
+
+/**
+ * Saves the target's state when anything changed (a corrupt item is saved even when nothing did, so it is rebuilt
+ * and reported once). A failed save is the target's failure; `intentKept` says an intent still holds ownership.
+ */
+async function saveTargetState(
+  deps: RunDeps,
+  change: StateChange,
+  intentKept: boolean,
+  outcome: Outcome,
+): Promise<TargetReport['state']> {
+  const { previous, record, facts, traffic, managed } = change;
+  const managedChanged = JSON.stringify(managed) !== JSON.stringify(previous?.managed);
+  if (!(record || managedChanged || facts || traffic !== previous?.traffic || previous?.corrupt)) return 'unchanged';
+  const next: TargetState = {
+    key: change.key,
+    history: [...(previous?.history ?? []), ...(record ? [record] : [])],
+    ...(record
+      ? { lastPingAt: record.at, lastWanted: record.wanted, lastProven: record.proven }
+      : {
+          ...(previous?.lastPingAt !== undefined ? { lastPingAt: previous.lastPingAt } : {}),
+          ...(previous?.lastWanted !== undefined ? { lastWanted: previous.lastWanted } : {}),
+          ...(previous?.lastProven !== undefined ? { lastProven: previous.lastProven } : {}),
+        }),
+    ...(managed ? { managed } : {}),
+    ...(previous?.unreadableManaged !== undefined ? { unreadableManaged: previous.unreadableManaged } : {}),
+    ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
+    ...(traffic ? { traffic } : {}),
+  };
+  try {
+    return await withRetries(deps.clock, () => deps.state.saveTarget(next, change.tick.id));
+  } catch (error) {
+    outcome.failure ??= {
+      kind: 'state-save',
+      message: `the target's state could not be saved (${describeError(error).message})${
+        intentKept
+          ? '; the intent recorded before the provisioned-concurrency writes keeps their ownership, reconciled next tick'
+          : ''
+      }`,
+    };
+    return 'failed';
+  }
+}
+
+/** Removes the intents a save confirmed; one that stays is removed by the next tick. */
+async function clearIntents(deps: RunDeps, key: string, tickIds: ReadonlyArray<string | undefined>): Promise<void> {
+  for (const tickId of tickIds) {
+    if (tickId === undefined) continue;
+    await deps.state.clearIntent(key, tickId).catch((error: unknown) => {
+      deps.log.warn('a confirmed intent could not be removed; the next tick removes it', {
+        key,
+        error: describeError(error),
+      });
+    });
   }
 }
 
