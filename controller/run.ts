@@ -120,27 +120,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const plannedAt = new Date(tick.scheduledAt);
 
   const discovery = await discoverTargets(deps.discovery, deps.policies, config, startedAt, deadline);
-  const issues: PolicyIssue[] = [...deps.policies.issues, ...(discovery?.issues ?? [])];
-  const resolved: Effective[] = [];
-  for (const loaded of [...deps.policies.policies, ...(discovery?.policies ?? [])]) {
-    try {
-      resolved.push(resolvePolicy(loaded.policy, plannedAt));
-    } catch (error) {
-      issues.push({ file: loaded.file, path: '', message: `cannot resolve: ${describeError(error).message}` });
-    }
-  }
-
-  let shard = tick.shard ?? { index: 0, of: 1 };
-  let shards: RunReport['shards'];
-  const local = new Set<number>([shard.index]);
-  const self = deps.self ?? context.invokedFunctionArn;
-  if (tick.shard === undefined && resolved.length > config.shardSize && self !== undefined) {
-    const of = Math.ceil(resolved.length / config.shardSize);
-    shard = { index: 0, of };
-    shards = await dispatchShards(deps, self, tick, of);
-    // A shard that could not be started is run here rather than not at all.
-    for (const failed of shards.failed) local.add(failed.index);
-  }
+  const { resolved, issues } = resolvePolicies(deps.policies, discovery, plannedAt);
+  const { shard, shards, local } = await splitTick(deps, context, tick, resolved.length);
   // Shards run at the same time against the same account quotas.
   deps.setRateShare?.(1 / shard.of);
   const keysOf = resolved.map((policy) => policy.key);
@@ -167,21 +148,126 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     leaseUntil: startedAt + remaining,
   };
   const claimed = await deps.state.claimTick(claim);
-  if (claimed !== 'claimed') {
-    const report: RunReport = {
-      ...base,
-      status: claimed === 'done' ? 'duplicate' : 'in-progress',
-      durationMs: clock.now() - startedAt,
-      totals: EMPTY_TOTALS,
-      targets: [],
-      skipped: [],
-      events: { published: 0, failed: 0 },
-    };
-    log.info('tick already handled by another delivery; nothing done', { tickId: tick.id, status: report.status });
-    return report;
-  }
+  if (claimed !== 'claimed') return alreadyHandled(deps, base, claimed, startedAt);
 
-  const keys = new Set(keysOf);
+  const loaded = await loadStates(deps, mine, new Set(keysOf), shard, discovery);
+  const { states, stateCorrupt } = loaded;
+  const observing = await observeTick(deps, { mine, resolved, shard, tick, states, loaded });
+  const skipped: SkippedTarget[] = discoverySkips(discovery);
+  const work: WorkItem[] = [
+    ...mine.map((policy) => ({ key: policy.key, policy })),
+    ...observing.orphans.map((state) => ({ key: state.key, orphan: state })),
+  ];
+  const target: TargetRun = { deps, tick, runId, deadline, plannedAt, states, skipped, ...observing };
+  // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
+  // observed, and a target whose reads hang holds up no one else.
+  const reports = await mapLimit(work, config.actParallelism, (item, index) => runTarget(target, item, index));
+  const targetReports = [
+    ...reports.filter((report): report is TargetReport => report !== undefined),
+    ...[...unbound, ...unknown].map(unboundReport),
+  ];
+  const finishedAt = clock.now();
+  const totals = totalsOf(targetReports);
+  await deps.state.completeTick(claim, finishedAt, {
+    targets: totals.targets,
+    pingsSent: totals.pingsSent,
+    environmentsProven: totals.environmentsProven,
+    skipped: skipped.length,
+  });
+  await deps.state.markLastTick(tick.id, finishedAt);
+  const { account, accountError, accountSource } = observing;
+  return report(deps, tick, {
+    ...base,
+    status: skipped.length > 0 ? 'partial' : 'completed',
+    ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
+    durationMs: finishedAt - startedAt,
+    ...(account ? { account } : {}),
+    ...(accountError ? { accountError } : {}),
+    ...(accountSource ? { accountSource } : {}),
+    ...(discovery ? { discovery: discoveryReport(discovery) } : {}),
+    totals,
+    targets: targetReports,
+    skipped,
+    events: { published: 0, failed: 0 },
+  });
+}
+
+/** A discovery pass still under way leaves the tick partial: tagged functions not found yet are not warmed. */
+function discoverySkips(discovery: Awaited<ReturnType<typeof discoverTargets>>): SkippedTarget[] {
+  if (!discovery || discovery.result.complete) return [];
+  const { scanned, note } = discovery.result;
+  const reason = `tag discovery under way: ${scanned} functions checked so far (${note ?? 'more to list'}); it goes on next tick, and tagged functions not found yet are not warmed`;
+  return [{ key: 'discovery', cause: 'discovery', reason }];
+}
+
+/** Every policy (the set's and the discovered ones) resolved for the tick; one that cannot be is an issue. */
+function resolvePolicies(
+  source: PolicySource,
+  discovery: Awaited<ReturnType<typeof discoverTargets>>,
+  plannedAt: Date,
+): { resolved: Effective[]; issues: PolicyIssue[] } {
+  const issues: PolicyIssue[] = [...source.issues, ...(discovery?.issues ?? [])];
+  const resolved: Effective[] = [];
+  for (const loaded of [...source.policies, ...(discovery?.policies ?? [])]) {
+    try {
+      resolved.push(resolvePolicy(loaded.policy, plannedAt));
+    } catch (error) {
+      issues.push({ file: loaded.file, path: '', message: `cannot resolve: ${describeError(error).message}` });
+    }
+  }
+  return { resolved, issues };
+}
+
+/**
+ * This invocation's shard, and the shards it ran here: a tick with more targets than one invocation handles starts
+ * shards 1.. as invocations of its own function, and runs here any that could not be started.
+ */
+async function splitTick(deps: RunDeps, context: RunContext, tick: Tick, policies: number) {
+  let shard = tick.shard ?? { index: 0, of: 1 };
+  let shards: RunReport['shards'];
+  const local = new Set<number>([shard.index]);
+  const self = deps.self ?? context.invokedFunctionArn;
+  if (tick.shard === undefined && policies > deps.config.shardSize && self !== undefined) {
+    const of = Math.ceil(policies / deps.config.shardSize);
+    shard = { index: 0, of };
+    shards = await dispatchShards(deps, self, tick, of);
+    // A shard that could not be started is run here rather than not at all.
+    for (const failed of shards.failed) local.add(failed.index);
+  }
+  return { shard, shards, local };
+}
+
+/** The report of a tick another delivery has done or is doing: nothing is done twice. */
+function alreadyHandled(
+  deps: RunDeps,
+  base: Pick<RunReport, 'runId' | 'tickId' | 'shard' | 'startedAt' | 'policies' | 'shards'>,
+  claimed: Exclude<Awaited<ReturnType<StateStore['claimTick']>>, 'claimed'>,
+  startedAt: number,
+): RunReport {
+  const report: RunReport = {
+    ...base,
+    status: claimed === 'done' ? 'duplicate' : 'in-progress',
+    durationMs: deps.clock.now() - startedAt,
+    totals: EMPTY_TOTALS,
+    targets: [],
+    skipped: [],
+    events: { published: 0, failed: 0 },
+  };
+  deps.log.info('tick already handled by another delivery; nothing done', {
+    tickId: base.tickId,
+    status: report.status,
+  });
+  return report;
+}
+
+/** The states, intents and managed orphans of this shard's targets, and what the states were rebuilt from. */
+async function loadStates(
+  deps: RunDeps,
+  mine: readonly Effective[],
+  keys: ReadonlySet<string>,
+  shard: RunReport['shard'],
+  discovery: Awaited<ReturnType<typeof discoverTargets>>,
+) {
   // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
   // otherwise delays the first ping.
   const mineKeys = mine.map((policy) => policy.key);
@@ -198,9 +284,29 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   for (const orphan of managedOrphans) states.set(orphan.key, orphan);
   for (const intent of allIntents) if (!keys.has(intent.key)) intents.set(intent.key, intent);
   const stateCorrupt = [...states.values()].flatMap((state) => (state.corrupt ? [state.corrupt] : []));
-  if (stateCorrupt.length > 0) log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
-  const { pending, observed: observeStates, orphans } = reconcileInputs(deps, intents, keys, states, managedOrphans);
+  if (stateCorrupt.length > 0)
+    deps.log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
+  const reconciled = reconcileInputs(deps, intents, keys, states, managedOrphans);
+  return { states, stateCorrupt, ...reconciled };
+}
 
+/**
+ * The tick's shared observations: the account (with its live use when this tick's pings could take a noticeable
+ * part of it), the batched reads the targets share, and the ping pool sized from them.
+ */
+async function observeTick(
+  deps: RunDeps,
+  input: {
+    readonly mine: readonly Effective[];
+    readonly resolved: readonly Effective[];
+    readonly shard: RunReport['shard'];
+    readonly tick: Tick;
+    readonly states: ReadonlyMap<string, TargetState>;
+    readonly loaded: ReturnType<typeof reconcileInputs>;
+  },
+) {
+  const { config, clock } = deps;
+  const { mine, shard, tick, states } = input;
   const observeDeps = {
     lambda: deps.lambda,
     autoscaling: deps.autoscaling,
@@ -214,9 +320,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const { error: accountError, source: accountSource } = observedAccount;
   let account = observedAccount.account;
   // Batched reads start now and only the targets that need them wait for them.
-  const shared = startSharedReads(observeDeps, mine, observeStates, orphans);
-
-  const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
+  const shared = startSharedReads(observeDeps, mine, input.loaded.observed, input.loaded.orphans);
+  const tickShare = (config.tickShare ?? tickShareOf(input.resolved.map((policy) => policy.budget))) / shard.of;
   const ceilingsFor = (known: typeof account) =>
     new Map(
       longestWaitingFirst(mine, (policy) => states.get(policy.key)?.lastPingAt).map((policy) => [
@@ -236,103 +341,111 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     }
   }
   const poolSize = tickPool(account, tickShare);
-  const pool = new PingPool(poolSize, pingAllowances(ceilings, poolSize));
-  const planOptions = { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) };
-  // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.
-  const observeSlots = new WeightedSemaphore(config.parallelism);
-
-  const skipped: SkippedTarget[] = [];
-  if (discovery && !discovery.result.complete) {
-    const { scanned, note } = discovery.result;
-    const reason = `tag discovery under way: ${scanned} functions checked so far (${note ?? 'more to list'}); it goes on next tick, and tagged functions not found yet are not warmed`;
-    skipped.push({ key: 'discovery', cause: 'discovery', reason });
-  }
-  const work: WorkItem[] = [
-    ...mine.map((policy) => ({ key: policy.key, policy })),
-    ...orphans.map((state) => ({ key: state.key, orphan: state })),
-  ];
-  // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
-  // observed, and a target whose reads hang holds up no one else.
-  const reports = await mapLimit(work, config.actParallelism, async (item, index) => {
-    const notStarted = (cause: ShortCause, reason: string) => {
-      pool.release(item.key);
-      skipped.push({ key: item.key, cause, reason });
-      return undefined;
-    };
-    if (deadline - clock.now() <= 0) {
-      return notStarted(
-        'time-budget',
-        `time budget exhausted (${config.reserveMs} ms kept in reserve); retried next tick`,
-      );
-    }
-    const state = states.get(item.key);
-    let observation: TargetObservation;
-    let facts: TargetState['facts'];
-    let decisions: Decision[];
-    try {
-      await observeSlots.acquire(1);
-      try {
-        if (item.policy) {
-          const known = observeStates.get(item.key);
-          const observed = await observeTarget(observeDeps, item.policy, known, tick.scheduledAt, shared);
-          if ('deferred' in observed) return notStarted(observed.deferred.cause, observed.deferred.reason);
-          observation = observed.observation;
-          facts = observed.freshFacts;
-        } else {
-          observation = await observeOrphan(observeDeps, item.orphan, shared);
-        }
-      } finally {
-        observeSlots.release(1);
-      }
-      const intent = pending.get(item.key);
-      if (intent) observation = withManaged(observation, reconcileIntent(intent, state?.managed, observation));
-      if (item.policy) {
-        const planned = planTarget(item.policy, plannedAt, account, observation, planOptions);
-        decisions = limitPings(planned, pool.take(item.key, pingsAsked(planned)), poolSize);
-      } else {
-        decisions = planReleased(item.key, plannedAt, account, observation);
-      }
-    } catch (error) {
-      pool.release(item.key);
-      const { name, message } = describeError(error);
-      deps.log.error('target failed unexpectedly', { key: item.key, error: { name, message } });
-      return failedReport(item, error);
-    }
-    if (decisions.length === 0) return undefined;
-    const report = await actOnTarget(deps, decisions, state, facts, observation, tick, `${runId}-${index}`, deadline, {
-      pending,
-    });
-    if (report.short) skipped.push({ key: report.key, ...report.short });
-    return report;
-  });
-  const targetReports = [
-    ...reports.filter((report): report is TargetReport => report !== undefined),
-    ...[...unbound, ...unknown].map(unboundReport),
-  ];
-  const finishedAt = clock.now();
-  const totals = totalsOf(targetReports);
-  await deps.state.completeTick(claim, finishedAt, {
-    targets: totals.targets,
-    pingsSent: totals.pingsSent,
-    environmentsProven: totals.environmentsProven,
-    skipped: skipped.length,
-  });
-  await deps.state.markLastTick(tick.id, finishedAt);
-
-  const withoutEvents: RunReport = {
-    ...base,
-    status: skipped.length > 0 ? 'partial' : 'completed',
-    ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
-    durationMs: finishedAt - startedAt,
-    ...(account ? { account } : {}),
+  return {
+    observeDeps,
+    shared,
+    account,
     ...(accountError ? { accountError } : {}),
     ...(accountSource ? { accountSource } : {}),
-    ...(discovery ? { discovery: discoveryReport(discovery) } : {}),
-    totals,
-    targets: targetReports,
-    skipped,
-    events: { published: 0, failed: 0 },
+    poolSize,
+    pool: new PingPool(poolSize, pingAllowances(ceilings, poolSize)),
+    planOptions: { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) },
+    // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.
+    observeSlots: new WeightedSemaphore(config.parallelism),
+    pending: input.loaded.pending,
+    observeStates: input.loaded.observed,
+    orphans: input.loaded.orphans,
   };
+}
+
+/** What every target of the tick is run with. */
+type TargetRun = Awaited<ReturnType<typeof observeTick>> & {
+  readonly deps: RunDeps;
+  readonly tick: Tick;
+  readonly runId: string;
+  readonly deadline: number;
+  readonly plannedAt: Date;
+  readonly states: ReadonlyMap<string, TargetState>;
+  readonly skipped: SkippedTarget[];
+};
+
+/** One target through observe → plan → act; a target that is not started is listed as skipped. */
+async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise<TargetReport | undefined> {
+  const { deps, pool, skipped } = run;
+  const notStarted = (cause: ShortCause, reason: string) => {
+    pool.release(item.key);
+    skipped.push({ key: item.key, cause, reason });
+    return undefined;
+  };
+  if (run.deadline - deps.clock.now() <= 0) {
+    return notStarted(
+      'time-budget',
+      `time budget exhausted (${deps.config.reserveMs} ms kept in reserve); retried next tick`,
+    );
+  }
+  const state = run.states.get(item.key);
+  let planned: { observation: TargetObservation; facts: TargetState['facts']; decisions: Decision[] };
+  try {
+    const observed = await observeItem(run, item);
+    if ('deferred' in observed) return notStarted(observed.deferred.cause, observed.deferred.reason);
+    let { observation } = observed;
+    const intent = run.pending.get(item.key);
+    if (intent) observation = withManaged(observation, reconcileIntent(intent, state?.managed, observation));
+    planned = { observation, facts: observed.facts, decisions: planItem(run, item, observation) };
+  } catch (error) {
+    pool.release(item.key);
+    const { name, message } = describeError(error);
+    deps.log.error('target failed unexpectedly', { key: item.key, error: { name, message } });
+    return failedReport(item, error);
+  }
+  const { observation, facts, decisions } = planned;
+  if (decisions.length === 0) return undefined;
+  const report = await actOnTarget(
+    deps,
+    decisions,
+    state,
+    facts,
+    observation,
+    run.tick,
+    `${run.runId}-${index}`,
+    run.deadline,
+    { pending: run.pending },
+  );
+  if (report.short) skipped.push({ key: report.key, ...report.short });
+  return report;
+}
+
+/** One target's observation, within the tick's observation slots; a policy's may be deferred to a later tick. */
+async function observeItem(
+  run: TargetRun,
+  item: WorkItem,
+): Promise<
+  | { readonly observation: TargetObservation; readonly facts: TargetState['facts'] }
+  | { readonly deferred: { readonly cause: ShortCause; readonly reason: string } }
+> {
+  await run.observeSlots.acquire(1);
+  try {
+    if (!item.policy)
+      return { observation: await observeOrphan(run.observeDeps, item.orphan, run.shared), facts: undefined };
+    const known = run.observeStates.get(item.key);
+    const observed = await observeTarget(run.observeDeps, item.policy, known, run.tick.scheduledAt, run.shared);
+    if ('deferred' in observed) return observed;
+    return { observation: observed.observation, facts: observed.freshFacts };
+  } finally {
+    run.observeSlots.release(1);
+  }
+}
+
+/** The decisions for one target: its policy's plan (pings within the pool), or releasing what no policy names. */
+function planItem(run: TargetRun, item: WorkItem, observation: TargetObservation): Decision[] {
+  if (!item.policy) return planReleased(item.key, run.plannedAt, run.account, observation);
+  const planned = planTarget(item.policy, run.plannedAt, run.account, observation, run.planOptions);
+  return limitPings(planned, run.pool.take(item.key, pingsAsked(planned)), run.poolSize);
+}
+
+/** Logs, metrics and events of a finished tick; the report returned says how many events went out. */
+async function report(deps: RunDeps, tick: Tick, withoutEvents: RunReport): Promise<RunReport> {
+  const { config, log } = deps;
   logTargets(log, withoutEvents);
   emitMetrics(deps.metrics, withoutEvents, config.detailedMetrics);
   const events = deps.events
@@ -345,7 +458,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     shard: report.shard,
     durationMs: report.durationMs,
     totals: report.totals,
-    skipped: skipped.length,
+    skipped: report.skipped.length,
     events,
   });
   return report;
