@@ -1,5 +1,6 @@
 import type { GetMetricDataOutput, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { MetricsApi } from '../aws/ports';
+import { GET_METRIC_DATA_PER_METRIC } from '../cost';
 
 /**
  * Per-function metric series from CloudWatch GetMetricData, read in as few billed metrics as the question needs.
@@ -92,8 +93,6 @@ export class MetricReadError extends Error {
   override readonly name = 'MetricReadError';
 }
 
-/** CloudWatch's price for GetMetricData in every commercial Region: $0.01 per 1,000 metrics requested. */
-export const GET_METRIC_DATA_USD_PER_METRIC = 0.01 / 1000;
 export const MAX_QUERIES_PER_CALL = 500;
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 const MINUTE = 60_000;
@@ -132,7 +131,7 @@ export function planMetricRead(window: MetricWindow, options: ReadOptions = {}):
     queriesPerCall,
     periods,
     metricsRequested: queries,
-    costUsd: queries * GET_METRIC_DATA_USD_PER_METRIC,
+    costUsd: queries * GET_METRIC_DATA_PER_METRIC,
   };
 }
 
