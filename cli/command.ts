@@ -32,7 +32,9 @@ export function parseCommandArgs<T extends Options>(argv: readonly string[], opt
       strict: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), {
+      cause: error,
+    });
   }
 }
 

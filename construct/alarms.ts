@@ -7,8 +7,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ControllerMetric, type ControllerMetricName } from '../controller/contract';
 import { type BoundTarget, portableSource } from './binding';
-import { ControllerMetric, type ControllerMetricName, controllerMetric, targetMetric, warmRatio } from './metrics';
+import { controllerMetric, targetMetric, warmRatio } from './metrics';
 
 export interface AlarmOptions {
   readonly service: string;
@@ -22,6 +23,9 @@ export interface AlarmOptions {
   /** Some policy can use provisioned concurrency (else no PC alarm). */
   readonly usesProvisioned: boolean;
 }
+
+/** The period of the alarms on Thermostat's own metrics (but controller errors and target failures: per tick). */
+const PERIOD = Duration.minutes(5);
 
 /** The alarms of one Thermostat; `warmRatio` is keyed by target id (`t0`, `t1`, ...). */
 export class ThermostatAlarms extends Construct {
@@ -47,68 +51,9 @@ export class ThermostatAlarms extends Construct {
   constructor(scope: Construct, id: string, options: AlarmOptions) {
     super(scope, id);
     const { service } = options;
-
-    this.controllerErrors = new cloudwatch.Alarm(this, 'ControllerErrors', {
-      alarmDescription: `Thermostat controller (${service}) failed in 3 of the last 5 minutes; see its logs.`,
-      metric: options.controller.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    this.failedTicks = new cloudwatch.Alarm(this, 'FailedTicks', {
-      alarmDescription: `Thermostat ticks (${service}) failed or expired and are in the dead-letter queue; read one to see why, then purge it.`,
-      metric: options.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    const period = Duration.minutes(5);
-    this.pingFailureRate = new cloudwatch.Alarm(this, 'PingFailureRate', {
-      alarmDescription: `More than ${options.pingFailureRateThreshold * 100}% of Thermostat pings (${service}) failed: throttled, erroring, or functions without the target helper.`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(sent > 0, failed / sent, 0)',
-        usingMetrics: {
-          sent: controllerMetric(ControllerMetric.PingsSent, service, { period }),
-          failed: controllerMetric(ControllerMetric.PingFailures, service, { period }),
-        },
-        period,
-        label: 'Ping failure rate',
-      }),
-      threshold: options.pingFailureRateThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    const sustained = (
-      id: string,
-      name: ControllerMetricName,
-      description: string,
-      statistic = 'Sum',
-      target?: BoundTarget,
-    ) =>
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription: description,
-        metric:
-          target === undefined
-            ? controllerMetric(name, service, { period, statistic })
-            : targetMetric(name, service, target.ref.metricKey, { period, statistic }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-
+    this.controllerErrors = controllerErrorsAlarm(this, options);
+    this.failedTicks = failedTicksAlarm(this, options);
+    this.pingFailureRate = pingFailureRateAlarm(this, options);
     this.targetFailures = new cloudwatch.Alarm(this, 'TargetFailures', {
       alarmDescription: `Thermostat (${service}) failed to observe, plan or act on a target in 3 of the last 5 ticks; the controller's logs name the target and the reason.`,
       metric: controllerMetric(ControllerMetric.TargetFailures, service, { period: Duration.minutes(1) }),
@@ -118,51 +63,28 @@ export class ThermostatAlarms extends Construct {
       datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.sustainedShortfall = sustained(
-      'SustainedShortfall',
-      ControllerMetric.Shortfall,
-      `Thermostat (${service}) proved fewer warm environments than the policies want for 15 minutes: throttling, budget, or functions without the target helper.`,
-    );
-    this.partialTicks = sustained(
-      'PartialTicks',
-      ControllerMetric.TicksPartial,
-      `Thermostat (${service}) ticks ended partial for 15 minutes: targets were skipped (rate limit, time, budget unknown); each tick lists them with the reason.`,
-    );
+    this.sustainedShortfall = sustainedAlarm(this, service, {
+      id: 'SustainedShortfall',
+      name: ControllerMetric.Shortfall,
+      description: `Thermostat (${service}) proved fewer warm environments than the policies want for 15 minutes: throttling, budget, or functions without the target helper.`,
+    });
+    this.partialTicks = sustainedAlarm(this, service, {
+      id: 'PartialTicks',
+      name: ControllerMetric.TicksPartial,
+      description: `Thermostat (${service}) ticks ended partial for 15 minutes: targets were skipped (rate limit, time, budget unknown); each tick lists them with the reason.`,
+    });
     if (options.usesProvisioned)
       this.provisionedFailed = new cloudwatch.Alarm(this, 'ProvisionedFailed', {
         alarmDescription: `A provisioned-concurrency configuration Thermostat (${service}) manages is FAILED (e.g. FUNCTION_ERROR_INIT_FAILURE); the target falls back to pings until its init is fixed.`,
-        metric: controllerMetric(ControllerMetric.ProvisionedFailed, service, { period, statistic: 'Maximum' }),
+        metric: controllerMetric(ControllerMetric.ProvisionedFailed, service, { period: PERIOD, statistic: 'Maximum' }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-
-    const byTarget: Record<string, cloudwatch.Alarm> = {};
-    const shortfall: Record<string, cloudwatch.Alarm> = {};
-    for (const target of options.targets) {
-      if (target.detailedMetrics)
-        shortfall[target.id] = sustained(
-          `Shortfall${target.index}`,
-          ControllerMetric.Shortfall,
-          `Thermostat (${service}) proved fewer warm environments for ${target.label} than its policy wants for 15 minutes.`,
-          'Sum',
-          target,
-        );
-      if (target.warmRatioObjective === undefined) continue;
-      const qualifier = target.helperQualifierDimension ? (target.ref.qualifier ?? '$LATEST') : undefined;
-      byTarget[target.id] = new cloudwatch.Alarm(this, `WarmRatio${target.index}`, {
-        alarmDescription: `Warm starts of ${target.label}${qualifier === undefined ? ' (all versions of the function)' : ''} stayed below ${target.warmRatioObjective} for 15 minutes (policy ${portableSource(target.loaded.file)}).`,
-        metric: warmRatio(target.ref.functionName, period, qualifier),
-        threshold: target.warmRatioObjective,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
-    this.warmRatio = byTarget;
-    this.targetShortfall = shortfall;
+    const perTarget = targetAlarms(this, options);
+    this.warmRatio = perTarget.warmRatio;
+    this.targetShortfall = perTarget.shortfall;
 
     // an alarm that pages should also say when it is over
     const ok = options.okActions ?? options.actions ?? [];
@@ -186,4 +108,106 @@ export class ThermostatAlarms extends Construct {
       ...Object.values(this.targetShortfall),
     ];
   }
+}
+
+function controllerErrorsAlarm(scope: Construct, { service, controller }: AlarmOptions): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'ControllerErrors', {
+    alarmDescription: `Thermostat controller (${service}) failed in 3 of the last 5 minutes; see its logs.`,
+    metric: controller.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
+function failedTicksAlarm(scope: Construct, { service, deadLetterQueue }: AlarmOptions): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'FailedTicks', {
+    alarmDescription: `Thermostat ticks (${service}) failed or expired and are in the dead-letter queue; read one to see why, then purge it.`,
+    metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
+function pingFailureRateAlarm(scope: Construct, { service, pingFailureRateThreshold }: AlarmOptions): cloudwatch.Alarm {
+  const period = PERIOD;
+  return new cloudwatch.Alarm(scope, 'PingFailureRate', {
+    alarmDescription: `More than ${pingFailureRateThreshold * 100}% of Thermostat pings (${service}) failed: throttled, erroring, or functions without the target helper.`,
+    metric: new cloudwatch.MathExpression({
+      expression: 'IF(sent > 0, failed / sent, 0)',
+      usingMetrics: {
+        sent: controllerMetric(ControllerMetric.PingsSent, service, { period }),
+        failed: controllerMetric(ControllerMetric.PingFailures, service, { period }),
+      },
+      period,
+      label: 'Ping failure rate',
+    }),
+    threshold: pingFailureRateThreshold,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
+interface SustainedOptions {
+  readonly id: string;
+  readonly name: ControllerMetricName;
+  readonly description: string;
+  /** @default 'Sum' */
+  readonly statistic?: string;
+  /** One target's metric (it has detailed metrics) instead of the controller's total. */
+  readonly target?: BoundTarget;
+}
+
+/** A controller metric at 1 or more for 15 minutes. */
+function sustainedAlarm(scope: Construct, service: string, options: SustainedOptions): cloudwatch.Alarm {
+  const { name, target } = options;
+  const shape = { period: PERIOD, statistic: options.statistic ?? 'Sum' };
+  return new cloudwatch.Alarm(scope, options.id, {
+    alarmDescription: options.description,
+    metric:
+      target === undefined
+        ? controllerMetric(name, service, shape)
+        : targetMetric(name, service, target.ref.metricKey, shape),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
+/** Per target: a warm-ratio alarm when it has an objective, a shortfall alarm when it has detailed metrics. */
+function targetAlarms(scope: Construct, { service, targets }: AlarmOptions) {
+  const warmRatioAlarms: Record<string, cloudwatch.Alarm> = {};
+  const shortfall: Record<string, cloudwatch.Alarm> = {};
+  for (const target of targets) {
+    if (target.detailedMetrics)
+      shortfall[target.id] = sustainedAlarm(scope, service, {
+        id: `Shortfall${target.index}`,
+        name: ControllerMetric.Shortfall,
+        description: `Thermostat (${service}) proved fewer warm environments for ${target.label} than its policy wants for 15 minutes.`,
+        target,
+      });
+    if (target.warmRatioObjective === undefined) continue;
+    const qualifier = target.helperQualifierDimension ? (target.ref.qualifier ?? '$LATEST') : undefined;
+    warmRatioAlarms[target.id] = new cloudwatch.Alarm(scope, `WarmRatio${target.index}`, {
+      alarmDescription: `Warm starts of ${target.label}${qualifier === undefined ? ' (all versions of the function)' : ''} stayed below ${target.warmRatioObjective} for 15 minutes (policy ${portableSource(target.loaded.file)}).`,
+      metric: warmRatio(target.ref.functionName, PERIOD, qualifier),
+      threshold: target.warmRatioObjective,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+  return { warmRatio: warmRatioAlarms, shortfall };
 }

@@ -15,15 +15,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { BoundTarget } from './binding';
 import {
   ControllerMetric,
   type ControllerMetricName,
-  controllerMetric,
   Dimension,
   HelperMetric,
   METRIC_NAMESPACE,
-} from './metrics';
+} from '../controller/contract';
+import type { BoundTarget } from './binding';
+import { controllerMetric } from './metrics';
 import { logGroupName } from './target-ref';
 
 export interface DashboardOptions {

@@ -4,18 +4,12 @@
  * and how to fix it. `cause` keeps the underlying error (e.g. the policy module's PolicyValidationError).
  */
 export class ThermostatConfigError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ThermostatConfigError';
-  }
+  override readonly name = 'ThermostatConfigError';
 }
 
 /** Thrown when the pre-bundled controller is missing: the package was not built. */
 export class ControllerAssetError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ControllerAssetError';
-  }
+  override readonly name = 'ControllerAssetError';
 }
 
 /** The fix for a share written as a percentage (95 for 95%), the usual slip. */

@@ -1,10 +1,8 @@
+export { ControllerMetric, Dimension, HelperMetric, METRIC_NAMESPACE } from '../controller/contract';
 export { ThermostatAlarms } from './alarms';
 export type { BoundTarget } from './binding';
-export { ControllerEnv, StateTableSchema } from './environment';
 export { ControllerAssetError, ThermostatConfigError } from './errors';
-export { ControllerMetric, Dimension, HelperMetric, METRIC_NAMESPACE } from './metrics';
-export { POLICY_SET_VERSION, type PolicySetDocument } from './policy-set';
+export type { PolicySetDocument } from './policy-set';
 export type { TagDiscoveryProps, ThermostatProps, ThermostatTarget } from './props';
 export { type PolicyObject, TargetPolicy } from './target-policy';
 export { Thermostat, ThermostatDefaults, type ThermostatMetricOptions } from './thermostat';
-export { TickSource } from './tick';

@@ -15,6 +15,12 @@ import { ArnFormat, Aws, type Stack, Token } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  AAS_SERVICE_NAMESPACE,
+  RESOURCE_ID_PREFIX,
+  SCALABLE_DIMENSION,
+  TARGET_TRACKING_ALARM_PREFIX,
+} from '../controller/contract';
 import type { BoundTarget } from './binding';
 import { withTokens } from './target-arn';
 
@@ -303,8 +309,8 @@ function autoscalingStatements(scope: Stack, alarmNames: readonly string[]): iam
       ],
       conditions: {
         StringEquals: {
-          'application-autoscaling:service-namespace': 'lambda',
-          'application-autoscaling:scalable-dimension': 'lambda:function:ProvisionedConcurrency',
+          'application-autoscaling:service-namespace': AAS_SERVICE_NAMESPACE,
+          'application-autoscaling:scalable-dimension': SCALABLE_DIMENSION,
         },
       },
     }),
@@ -316,7 +322,7 @@ function autoscalingStatements(scope: Stack, alarmNames: readonly string[]): iam
         scope.formatArn({
           service: 'cloudwatch',
           resource: 'alarm',
-          resourceName: `TargetTracking-function:${name}`,
+          resourceName: `${TARGET_TRACKING_ALARM_PREFIX}${RESOURCE_ID_PREFIX}${name}`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ),

@@ -9,22 +9,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  ControllerEnv,
+  ControllerMetric,
+  type ControllerMetricName,
+  DEFAULT_SHARD_SIZE,
+  METRIC_NAMESPACE,
+  STATE_TABLE,
+} from '../controller/contract';
 import { ThermostatAlarms } from './alarms';
 import { CONFIG_FILE_NAME, findControllerBundle, POLICY_FILE_NAME, stageControllerAsset } from './asset';
 import { type BoundTarget, collectTargets, loadDiscoveryPolicies } from './binding';
 import { controllerConfigDocument, type DiscoveryDocument, renderControllerConfig } from './controller-config';
 import { buildDashboard } from './dashboard';
-import { ControllerEnv, ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT, SHARD_SIZE, StateTableSchema } from './environment';
+import { ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT } from './environment';
 import { shareHint, ThermostatConfigError } from './errors';
-import {
-  ControllerMetric,
-  type ControllerMetricName,
-  controllerMetric,
-  METRIC_NAMESPACE,
-  type MetricOptions,
-  targetMetric,
-  warmRatio,
-} from './metrics';
+import { controllerMetric, type MetricOptions, targetMetric, warmRatio } from './metrics';
 import { AWS_CUSTOM_RESOURCE_PROVIDER_ID, acknowledge, Reasons, wildcardResourceId } from './nag';
 import { controllerStatements, type IamScope, selfInvokeStatement, type TagDiscovery } from './permissions';
 import { hashPolicySet, policySetDocument, renderPolicySet } from './policy-set';
@@ -112,7 +112,7 @@ export class Thermostat extends Construct {
     // Every problem of the props and the policies is collected and reported at once by CDK's validation, with the
     // construct path; the construct is still built (from defaults where a value is bad), so nothing throws midway.
     const problems: string[] = [];
-    const attempt = <T>(fallback: T, check: () => T): T => {
+    const attempt: Attempt = (fallback, check) => {
       try {
         return check();
       } catch (error) {
@@ -123,38 +123,9 @@ export class Thermostat extends Construct {
     };
     this.node.addValidation({ validate: () => problems });
 
-    const given = props.targets ?? [];
-    if (given.length === 0 && props.discoverByTag === undefined)
-      problems.push(
-        "thermostat needs at least one target or discoverByTag, got neither; pass targets: [{ function: fn.addAlias('live'), policy: TargetPolicy.fromFile('policies/fn.yaml') }]",
-      );
-    const expression = props.schedule ?? ThermostatDefaults.schedule();
-    const timeout = attempt(ThermostatDefaults.timeout, () => {
-      const value = props.timeout ?? ThermostatDefaults.timeout;
-      checkTimeout(value, expression);
-      return value;
-    });
-    const memorySize = attempt(ThermostatDefaults.memorySize, () =>
-      checkWhole('memorySize', props.memorySize ?? ThermostatDefaults.memorySize, 128, 10_240, 'MiB'),
-    );
-    const reserved = attempt(ThermostatDefaults.reservedConcurrentExecutions, () =>
-      checkWhole(
-        'reservedConcurrentExecutions',
-        props.reservedConcurrentExecutions ?? ThermostatDefaults.reservedConcurrentExecutions,
-        1,
-        1000,
-        '',
-      ),
-    );
-    const pingFailureRateThreshold = props.pingFailureRateThreshold ?? ThermostatDefaults.pingFailureRateThreshold;
-    if (!(pingFailureRateThreshold > 0 && pingFailureRateThreshold <= 1))
-      problems.push(
-        `pingFailureRateThreshold must be above 0 and at most 1, got ${pingFailureRateThreshold}${shareHint(pingFailureRateThreshold)}`,
-      );
-    const logRetention = props.logRetention ?? ThermostatDefaults.logRetention;
+    const settings = checkedSettings(props, problems, attempt);
     this.serviceName = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
-
-    const binding = collectTargets(given, {
+    const binding = collectTargets(props.targets ?? [], {
       defaults: props.defaults,
       warmRatioObjective: props.warmRatioObjective,
     });
@@ -164,28 +135,14 @@ export class Thermostat extends Construct {
     const policySet = renderPolicySet(policySetDocument(this.targets));
     const discovery = attempt(undefined, () => discoveryOf(props));
     const config = renderControllerConfig(controllerConfigDocument(this.targets, discovery?.document));
-    this.shards = discovery !== undefined || this.targets.length > SHARD_SIZE;
+    this.shards = discovery !== undefined || this.targets.length > DEFAULT_SHARD_SIZE;
+    const usesProvisioned = this.targets.some((t) => t.usesProvisioned) || discovery?.iam.usesProvisioned === true;
 
-    this.stateTable = new dynamodb.Table(this, 'StateTable', {
-      partitionKey: { name: StateTableSchema.partitionKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: StateTableSchema.timeToLiveAttribute,
-      removalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-
-    this.deadLetterQueue = new sqs.Queue(this, 'FailedTicks', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Thermostat controller: invokes and configures only the listed targets',
-    });
-    this.logGroup.grantWrite(this.role);
+    const resources = controllerResources(this, props.stateTableRemovalPolicy, settings.logRetention);
+    this.stateTable = resources.stateTable;
+    this.deadLetterQueue = resources.deadLetterQueue;
+    this.logGroup = resources.logGroup;
+    this.role = resources.role;
     const permissions = controllerStatements(stack, {
       targets: this.targets,
       stateTableArn: this.stateTable.tableArn,
@@ -193,162 +150,57 @@ export class Thermostat extends Construct {
       discovery: discovery?.iam,
     });
     this.iamScope = permissions.scope;
-    const statements = permissions.statements;
-    for (const statement of statements) this.role.addToPrincipalPolicy(statement);
+    for (const statement of permissions.statements) this.role.addToPrincipalPolicy(statement);
 
-    const deployTime = this.targets.filter((t) => t.arns.kind === 'deploy-time');
-    const environment: Record<string, string> = {
-      [ControllerEnv.PolicyFile]: posix.join(LAMBDA_TASK_ROOT, POLICY_FILE_NAME),
-      [ControllerEnv.ConfigFile]: posix.join(LAMBDA_TASK_ROOT, CONFIG_FILE_NAME),
-      [ControllerEnv.StateTable]: this.stateTable.tableName,
-      [ControllerEnv.ServiceName]: this.serviceName,
-      [ControllerEnv.MetricsNamespace]: METRIC_NAMESPACE,
-      [ControllerEnv.ShardSize]: String(SHARD_SIZE),
-      NODE_OPTIONS: '--enable-source-maps',
-    };
-    if (deployTime.length > 0)
-      environment[ControllerEnv.Targets] = stack.toJsonString(
-        Object.fromEntries(deployTime.map((t) => [t.loaded.key, t.ref.invokeArn])),
-      );
-    if (this.targets.some((t) => t.arns.file?.includes('${') === true)) {
-      environment[ControllerEnv.Partition] = Aws.PARTITION;
-      environment[ControllerEnv.Account] = Aws.ACCOUNT_ID;
-    }
-    if (props.eventBus !== undefined) environment[ControllerEnv.EventBus] = props.eventBus.eventBusArn;
-    // A literal name, so the controller's environment names its schedule without a reference back to it (the
-    // schedule already refers to the controller).
-    const period = tickPeriod(expression.expressionString);
-    const scheduleName =
-      (props.pauseWhenIdle ?? true) && period !== undefined
-        ? `${Names.uniqueResourceName(this, { maxLength: 59, separator: '-' })}-tick`
-        : undefined;
-    if (scheduleName !== undefined && period !== undefined) {
-      environment[ControllerEnv.Schedule] = `default/${scheduleName}`;
-      environment[ControllerEnv.TickSeconds] = String(period.toSeconds());
-    }
-    attempt(undefined, () =>
-      checkEnvironmentSize(
-        environment,
-        deployTime.map((t) => t.loaded.key),
-      ),
-    );
-
-    this.controller = new lambda.Function(this, 'Controller', {
-      description: `Thermostat controller for ${this.targets.length} target(s)`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(
-        stageControllerAsset(findControllerBundle(), {
-          [POLICY_FILE_NAME]: policySet,
-          [CONFIG_FILE_NAME]: config,
-        }),
-      ),
-      memorySize,
-      timeout,
-      reservedConcurrentExecutions: reserved,
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
-      environment,
-      // a tick that failed is stale by the next one: no retries, straight to the dead-letter queue
-      retryAttempts: 0,
-      maxEventAge: Duration.minutes(1),
-      onFailure: new SqsDestination(this.deadLetterQueue),
-    });
+    const pause = pausedSchedule(this, props.pauseWhenIdle, settings.expression);
+    const environment = controllerEnvironment(this, props.eventBus, attempt, pause);
+    this.controller = controllerFunction(this, settings, environment, { policySet, config });
     // Only when a tick can be sharded. Attached to the role but not part of it: the function depends on its role,
     // and this names the function.
     const selfInvoke = this.shards
       ? new iam.Policy(this, 'InvokeSelf', { roles: [this.role], statements: [selfInvokeStatement(this.controller)] })
       : undefined;
-
-    // The schedule's own role (Scheduler assumes it to invoke the controller), so the controller may pass it back
-    // when it updates the schedule to pause it; only this account's schedules may assume it.
-    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      }),
-    });
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      ...(scheduleName !== undefined ? { scheduleName } : {}),
-      schedule: expression,
-      description: `Thermostat tick (${this.serviceName})`,
-      target: new InvokeController(this.controller, {
-        input: scheduler.ScheduleTargetInput.fromObject(scheduledTick()),
-        retryAttempts: 0,
-        maxEventAge: Duration.minutes(1),
-        deadLetterQueue: this.deadLetterQueue,
-        role: scheduleRole,
-      }),
-    });
-    if (scheduleName !== undefined) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
-          resources: [
-            stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `default/${scheduleName}` }),
-          ],
-        }),
-      );
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['iam:PassRole'],
-          resources: [scheduleRole.roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-        }),
-      );
-    }
-
+    this.schedule = tickSchedule(this, settings.expression, pause);
     const warmOnDeploy = props.warmOnDeploy ?? true;
-    if (warmOnDeploy) {
-      const warm = new WarmOnDeploy(this, 'WarmOnDeploy', {
-        controller: this.controller,
-        controllerTimeout: timeout,
-        targets: this.targets,
-        policySetHash: hashPolicySet(`${policySet}\0${config}`),
-        logRetention,
-      });
-      // the tick needs its permissions in place, not just the function
-      warm.node.addDependency(this.role);
-      if (selfInvoke !== undefined) warm.node.addDependency(selfInvoke);
-    }
+    if (warmOnDeploy) this.addWarmOnDeploy(settings, hashPolicySet(`${policySet}\0${config}`), selfInvoke);
 
+    const monitored = {
+      service: this.serviceName,
+      targets: this.targets,
+      controller: this.controller,
+      deadLetterQueue: this.deadLetterQueue,
+      usesProvisioned,
+    };
     if (props.dashboard ?? true)
       this.dashboard = buildDashboard(this, 'Dashboard', {
+        ...monitored,
         dashboardName: props.dashboardName,
-        service: this.serviceName,
-        targets: this.targets,
-        controller: this.controller,
-        deadLetterQueue: this.deadLetterQueue,
-        timeout,
-        usesProvisioned: this.targets.some((t) => t.usesProvisioned) || discovery?.iam.usesProvisioned === true,
+        timeout: settings.timeout,
         discoveryTagKey: discovery?.document.tagKey,
       });
-
     if (props.alarms ?? true)
       this.alarms = new ThermostatAlarms(this, 'Alarms', {
-        service: this.serviceName,
-        targets: this.targets,
-        controller: this.controller,
-        deadLetterQueue: this.deadLetterQueue,
-        pingFailureRateThreshold,
+        ...monitored,
+        pingFailureRateThreshold: settings.pingFailureRateThreshold,
         actions: props.alarmActions,
         okActions: props.okActions,
-        usesProvisioned: this.targets.some((t) => t.usesProvisioned) || discovery?.iam.usesProvisioned === true,
       });
-    const perTarget =
-      this.alarms === undefined
-        ? 0
-        : Object.keys(this.alarms.warmRatio).length + Object.keys(this.alarms.targetShortfall).length;
-    if (perTarget > PER_TARGET_ALARMS_WARNING)
-      Annotations.of(this).addWarningV2(
-        'thermostat:manyAlarms',
-        `${perTarget} per-target alarms (warm-ratio objectives and detailedMetrics): a stack holds at most 500 resources and each alarm is billed; ` +
-          'keep objectives and detailedMetrics for critical functions and rely on the totals alarms for the rest',
-      );
+    warnManyAlarms(this, this.alarms);
+    this.acknowledgeFindings(permissions.statements, warmOnDeploy);
+  }
 
-    this.acknowledgeFindings(statements, warmOnDeploy);
+  /** Runs one tick when the policies or the controller change, so a deploy leaves the targets warm. */
+  private addWarmOnDeploy(settings: Settings, policySetHash: string, selfInvoke: iam.Policy | undefined): void {
+    const warm = new WarmOnDeploy(this, 'WarmOnDeploy', {
+      controller: this.controller,
+      controllerTimeout: settings.timeout,
+      targets: this.targets,
+      policySetHash,
+      logRetention: settings.logRetention,
+    });
+    // the tick needs its permissions in place, not just the function
+    warm.node.addDependency(this.role);
+    if (selfInvoke !== undefined) warm.node.addDependency(selfInvoke);
   }
 
   /** Warm-up pings sent per minute: all targets, or one target with `detailedMetrics`. */
@@ -519,5 +371,226 @@ function checkEnvironmentSize(environment: Record<string, string>, targetKeys: r
       `${targetKeys.length} targets have ARNs known only at deploy time (generated function names), and those travel in the controller's environment: ` +
         `it would need about ${bytes} bytes and Lambda allows ${ENVIRONMENT_LIMIT_BYTES}; ` +
         'give those functions a functionName, import them by ARN, or enrol them with discoverByTag (any number of those fit)',
+    );
+}
+
+/** Runs a check; a ThermostatConfigError becomes a validation problem and the fallback is used instead. */
+type Attempt = <T>(fallback: T, check: () => T) => T;
+
+/** The controller's settings from the props, checked (a bad value is a problem, and its default is used). */
+interface Settings {
+  readonly expression: scheduler.ScheduleExpression;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly reserved: number;
+  readonly pingFailureRateThreshold: number;
+  readonly logRetention: logs.RetentionDays;
+}
+
+function checkedSettings(props: ThermostatProps, problems: string[], attempt: Attempt): Settings {
+  if ((props.targets ?? []).length === 0 && props.discoverByTag === undefined)
+    problems.push(
+      "thermostat needs at least one target or discoverByTag, got neither; pass targets: [{ function: fn.addAlias('live'), policy: TargetPolicy.fromFile('policies/fn.yaml') }]",
+    );
+  const expression = props.schedule ?? ThermostatDefaults.schedule();
+  const timeout = attempt(ThermostatDefaults.timeout, () => {
+    const value = props.timeout ?? ThermostatDefaults.timeout;
+    checkTimeout(value, expression);
+    return value;
+  });
+  const memorySize = attempt(ThermostatDefaults.memorySize, () =>
+    checkWhole('memorySize', props.memorySize ?? ThermostatDefaults.memorySize, 128, 10_240, 'MiB'),
+  );
+  const reserved = attempt(ThermostatDefaults.reservedConcurrentExecutions, () =>
+    checkWhole(
+      'reservedConcurrentExecutions',
+      props.reservedConcurrentExecutions ?? ThermostatDefaults.reservedConcurrentExecutions,
+      1,
+      1000,
+      '',
+    ),
+  );
+  const pingFailureRateThreshold = props.pingFailureRateThreshold ?? ThermostatDefaults.pingFailureRateThreshold;
+  if (!(pingFailureRateThreshold > 0 && pingFailureRateThreshold <= 1))
+    problems.push(
+      `pingFailureRateThreshold must be above 0 and at most 1, got ${pingFailureRateThreshold}${shareHint(pingFailureRateThreshold)}`,
+    );
+  const logRetention = props.logRetention ?? ThermostatDefaults.logRetention;
+  return { expression, timeout, memorySize, reserved, pingFailureRateThreshold, logRetention };
+}
+
+/** The controller's state table, dead-letter queue, log group and role (which may write the logs). */
+function controllerResources(
+  scope: Construct,
+  removalPolicy: RemovalPolicy | undefined,
+  logRetention: logs.RetentionDays,
+) {
+  const stateTable = new dynamodb.Table(scope, 'StateTable', {
+    partitionKey: { name: STATE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    timeToLiveAttribute: STATE_TABLE.ttlAttribute,
+    removalPolicy: removalPolicy ?? RemovalPolicy.RETAIN,
+  });
+  const deadLetterQueue = new sqs.Queue(scope, 'FailedTicks', {
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logRetention });
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Thermostat controller: invokes and configures only the listed targets',
+  });
+  logGroup.grantWrite(role);
+  return { stateTable, deadLetterQueue, logGroup, role };
+}
+
+/** The controller's environment (the contract's names), checked against Lambda's 4 KB limit. */
+function controllerEnvironment(
+  thermostat: Thermostat,
+  eventBus: ThermostatProps['eventBus'],
+  attempt: Attempt,
+  pause: PausedSchedule | undefined,
+): Record<string, string> {
+  const deployTime = thermostat.targets.filter((t) => t.arns.kind === 'deploy-time');
+  const environment: Record<string, string> = {
+    [ControllerEnv.PolicyFile]: posix.join(LAMBDA_TASK_ROOT, POLICY_FILE_NAME),
+    [ControllerEnv.ConfigFile]: posix.join(LAMBDA_TASK_ROOT, CONFIG_FILE_NAME),
+    [ControllerEnv.StateTable]: thermostat.stateTable.tableName,
+    [ControllerEnv.ServiceName]: thermostat.serviceName,
+    [ControllerEnv.MetricsNamespace]: METRIC_NAMESPACE,
+    [ControllerEnv.ShardSize]: String(DEFAULT_SHARD_SIZE),
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+  if (deployTime.length > 0)
+    environment[ControllerEnv.Targets] = Stack.of(thermostat).toJsonString(
+      Object.fromEntries(deployTime.map((t) => [t.loaded.key, t.ref.invokeArn])),
+    );
+  if (thermostat.targets.some((t) => t.arns.file?.includes('${') === true)) {
+    environment[ControllerEnv.Partition] = Aws.PARTITION;
+    environment[ControllerEnv.Account] = Aws.ACCOUNT_ID;
+  }
+  if (eventBus !== undefined) environment[ControllerEnv.EventBus] = eventBus.eventBusArn;
+  if (pause !== undefined) {
+    environment[ControllerEnv.Schedule] = `default/${pause.name}`;
+    environment[ControllerEnv.TickSeconds] = String(pause.period.toSeconds());
+  }
+  attempt(undefined, () =>
+    checkEnvironmentSize(
+      environment,
+      deployTime.map((t) => t.loaded.key),
+    ),
+  );
+  return environment;
+}
+
+/** The controller function: the pre-built bundle with the policy set and configuration staged beside it. */
+function controllerFunction(
+  thermostat: Thermostat,
+  settings: Settings,
+  environment: Record<string, string>,
+  files: { readonly policySet: string; readonly config: string },
+): lambda.Function {
+  return new lambda.Function(thermostat, 'Controller', {
+    description: `Thermostat controller for ${thermostat.targets.length} target(s)`,
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(
+      stageControllerAsset(findControllerBundle(), {
+        [POLICY_FILE_NAME]: files.policySet,
+        [CONFIG_FILE_NAME]: files.config,
+      }),
+    ),
+    memorySize: settings.memorySize,
+    timeout: settings.timeout,
+    reservedConcurrentExecutions: settings.reserved,
+    role: thermostat.role,
+    logGroup: thermostat.logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    tracing: lambda.Tracing.ACTIVE,
+    environment,
+    // a tick that failed is stale by the next one: no retries, straight to the dead-letter queue
+    retryAttempts: 0,
+    maxEventAge: Duration.minutes(1),
+    onFailure: new SqsDestination(thermostat.deadLetterQueue),
+  });
+}
+
+/** The schedule that ticks the controller; a tick that cannot be delivered goes to the dead-letter queue. */
+/** The schedule the controller may pause while nothing is due: a literal name and the gap between its ticks. */
+interface PausedSchedule {
+  readonly name: string;
+  readonly period: Duration;
+}
+
+/**
+ * A literal name, so the controller's environment names its schedule without a reference back to it (the schedule
+ * already refers to the controller); none when pausing is off or the period is not known at synth.
+ */
+function pausedSchedule(
+  thermostat: Thermostat,
+  pauseWhenIdle: boolean | undefined,
+  expression: scheduler.ScheduleExpression,
+): PausedSchedule | undefined {
+  const period = tickPeriod(expression.expressionString);
+  if (!(pauseWhenIdle ?? true) || period === undefined) return undefined;
+  return { name: `${Names.uniqueResourceName(thermostat, { maxLength: 59, separator: '-' })}-tick`, period };
+}
+
+function tickSchedule(
+  thermostat: Thermostat,
+  expression: scheduler.ScheduleExpression,
+  pause: PausedSchedule | undefined,
+): scheduler.Schedule {
+  // The schedule's own role (Scheduler assumes it to invoke the controller), so the controller may pass it back
+  // when it updates the schedule to pause it; only this account's schedules may assume it.
+  const role = new iam.Role(thermostat, 'ScheduleRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    }),
+  });
+  const schedule = new scheduler.Schedule(thermostat, 'Schedule', {
+    ...(pause !== undefined ? { scheduleName: pause.name } : {}),
+    schedule: expression,
+    description: `Thermostat tick (${thermostat.serviceName})`,
+    target: new InvokeController(thermostat.controller, {
+      input: scheduler.ScheduleTargetInput.fromObject(scheduledTick()),
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+      deadLetterQueue: thermostat.deadLetterQueue,
+      role,
+    }),
+  });
+  if (pause !== undefined) {
+    const arn = Stack.of(thermostat).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `default/${pause.name}`,
+    });
+    thermostat.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'], resources: [arn] }),
+    );
+    thermostat.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+  }
+  return schedule;
+}
+
+/** Per-target alarms beyond what a stack should hold get a warning with the way out. */
+function warnManyAlarms(thermostat: Thermostat, alarms: ThermostatAlarms | undefined): void {
+  const perTarget =
+    alarms === undefined ? 0 : Object.keys(alarms.warmRatio).length + Object.keys(alarms.targetShortfall).length;
+  if (perTarget > PER_TARGET_ALARMS_WARNING)
+    Annotations.of(thermostat).addWarningV2(
+      'thermostat:manyAlarms',
+      `${perTarget} per-target alarms (warm-ratio objectives and detailedMetrics): a stack holds at most 500 resources and each alarm is billed; ` +
+        'keep objectives and detailedMetrics for critical functions and rely on the totals alarms for the rest',
     );
 }

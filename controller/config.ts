@@ -1,4 +1,5 @@
 import type { ScheduleRef } from './act/pause';
+import { DEFAULT_SHARD_SIZE } from './contract';
 import { DEFAULT_WARM_CONFIG, type WarmConfig } from './ping/warm';
 import type { TargetMap } from './targets';
 
@@ -49,7 +50,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   reserveMs: 5_000,
   parallelism: 32,
   actParallelism: 200,
-  shardSize: 250,
+  shardSize: DEFAULT_SHARD_SIZE,
   coverageReads: 20,
   eventSource: 'thermostat',
 };

@@ -30,6 +30,11 @@ export class TimeBudgetError extends Error {
   readonly rateLimited: boolean;
 }
 
+/** An AWS call answered without what the controller needs (a field the API documents as always present). */
+export class UnexpectedResponseError extends Error {
+  override readonly name = 'UnexpectedResponseError';
+}
+
 /** An AWS call gave no answer within its timeout (the tick still had time; other targets carry on). */
 export class CallTimeoutError extends Error {
   override readonly name = 'CallTimeoutError';

@@ -125,27 +125,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const plannedAt = new Date(tick.scheduledAt);
 
   const discovery = await discoverTargets(deps.discovery, deps.policies, config, startedAt, deadline);
-  const issues: PolicyIssue[] = [...deps.policies.issues, ...(discovery?.issues ?? [])];
-  const resolved: Effective[] = [];
-  for (const loaded of [...deps.policies.policies, ...(discovery?.policies ?? [])]) {
-    try {
-      resolved.push(resolvePolicy(loaded.policy, plannedAt));
-    } catch (error) {
-      issues.push({ file: loaded.file, path: '', message: `cannot resolve: ${describeError(error).message}` });
-    }
-  }
-
-  let shard = tick.shard ?? { index: 0, of: 1 };
-  let shards: RunReport['shards'];
-  const local = new Set<number>([shard.index]);
-  const self = deps.self ?? context.invokedFunctionArn;
-  if (tick.shard === undefined && resolved.length > config.shardSize && self !== undefined) {
-    const of = Math.ceil(resolved.length / config.shardSize);
-    shard = { index: 0, of };
-    shards = await dispatchShards(deps, self, tick, of);
-    // A shard that could not be started is run here rather than not at all.
-    for (const failed of shards.failed) local.add(failed.index);
-  }
+  const { resolved, issues } = resolvePolicies(deps.policies, discovery, plannedAt);
+  const { shard, shards, local } = await splitTick(deps, context, tick, resolved.length);
   // Shards run at the same time against the same account quotas.
   deps.setRateShare?.(1 / shard.of);
   const keysOf = resolved.map((policy) => policy.key);
@@ -172,21 +153,127 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     leaseUntil: startedAt + remaining,
   };
   const claimed = await deps.state.claimTick(claim);
-  if (claimed !== 'claimed') {
-    const report: RunReport = {
-      ...base,
-      status: claimed === 'done' ? 'duplicate' : 'in-progress',
-      durationMs: clock.now() - startedAt,
-      totals: EMPTY_TOTALS,
-      targets: [],
-      skipped: [],
-      events: { published: 0, failed: 0 },
-    };
-    log.info('tick already handled by another delivery; nothing done', { tickId: tick.id, status: report.status });
-    return report;
-  }
+  if (claimed !== 'claimed') return alreadyHandled(deps, base, claimed, startedAt);
 
-  const keys = new Set(keysOf);
+  const loaded = await loadStates(deps, mine, new Set(keysOf), shard, discovery);
+  const { states, stateCorrupt } = loaded;
+  const observing = await observeTick(deps, { mine, resolved, shard, tick, states, loaded });
+  const skipped: SkippedTarget[] = discoverySkips(discovery);
+  const work: WorkItem[] = [
+    ...mine.map((policy) => ({ key: policy.key, policy })),
+    ...observing.orphans.map((state) => ({ key: state.key, orphan: state })),
+  ];
+  const target: TargetRun = { deps, tick, runId, deadline, plannedAt, states, skipped, waits: [], ...observing };
+  // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
+  // observed, and a target whose reads hang holds up no one else.
+  const reports = await mapLimit(work, config.actParallelism, (item, index) => runTarget(target, item, index));
+  const targetReports = [
+    ...reports.filter((report): report is TargetReport => report !== undefined),
+    ...[...unbound, ...unknown].map(unboundReport),
+  ];
+  const finishedAt = clock.now();
+  const totals = totalsOf(targetReports);
+  await deps.state.completeTick(claim, finishedAt, {
+    targets: totals.targets,
+    pingsSent: totals.pingsSent,
+    environmentsProven: totals.environmentsProven,
+    skipped: skipped.length,
+  });
+  await deps.state.markLastTick(tick.id, finishedAt);
+  const { account, accountError, accountSource } = observing;
+  const done = await report(deps, tick, {
+    ...base,
+    status: skipped.length > 0 ? 'partial' : 'completed',
+    ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
+    durationMs: finishedAt - startedAt,
+    ...(account ? { account } : {}),
+    ...(accountError ? { accountError } : {}),
+    ...(accountSource ? { accountSource } : {}),
+    ...(discovery ? { discovery: discoveryReport(discovery) } : {}),
+    totals,
+    targets: targetReports,
+    skipped,
+    events: { published: 0, failed: 0 },
+  });
+  return withPause(deps, done, target.waits, work.length, plannedAt.getTime());
+}
+
+/** A discovery pass still under way leaves the tick partial: tagged functions not found yet are not warmed. */
+function discoverySkips(discovery: Awaited<ReturnType<typeof discoverTargets>>): SkippedTarget[] {
+  if (!discovery || discovery.result.complete) return [];
+  const { scanned, note } = discovery.result;
+  const reason = `tag discovery under way: ${scanned} functions checked so far (${note ?? 'more to list'}); it goes on next tick, and tagged functions not found yet are not warmed`;
+  return [{ key: 'discovery', cause: 'discovery', reason }];
+}
+
+/** Every policy (the set's and the discovered ones) resolved for the tick; one that cannot be is an issue. */
+function resolvePolicies(
+  source: PolicySource,
+  discovery: Awaited<ReturnType<typeof discoverTargets>>,
+  plannedAt: Date,
+): { resolved: Effective[]; issues: PolicyIssue[] } {
+  const issues: PolicyIssue[] = [...source.issues, ...(discovery?.issues ?? [])];
+  const resolved: Effective[] = [];
+  for (const loaded of [...source.policies, ...(discovery?.policies ?? [])]) {
+    try {
+      resolved.push(resolvePolicy(loaded.policy, plannedAt));
+    } catch (error) {
+      issues.push({ file: loaded.file, path: '', message: `cannot resolve: ${describeError(error).message}` });
+    }
+  }
+  return { resolved, issues };
+}
+
+/**
+ * This invocation's shard, and the shards it ran here: a tick with more targets than one invocation handles starts
+ * shards 1.. as invocations of its own function, and runs here any that could not be started.
+ */
+async function splitTick(deps: RunDeps, context: RunContext, tick: Tick, policies: number) {
+  let shard = tick.shard ?? { index: 0, of: 1 };
+  let shards: RunReport['shards'];
+  const local = new Set<number>([shard.index]);
+  const self = deps.self ?? context.invokedFunctionArn;
+  if (tick.shard === undefined && policies > deps.config.shardSize && self !== undefined) {
+    const of = Math.ceil(policies / deps.config.shardSize);
+    shard = { index: 0, of };
+    shards = await dispatchShards(deps, self, tick, of);
+    // A shard that could not be started is run here rather than not at all.
+    for (const failed of shards.failed) local.add(failed.index);
+  }
+  return { shard, shards, local };
+}
+
+/** The report of a tick another delivery has done or is doing: nothing is done twice. */
+function alreadyHandled(
+  deps: RunDeps,
+  base: Pick<RunReport, 'runId' | 'tickId' | 'shard' | 'startedAt' | 'policies' | 'shards'>,
+  claimed: Exclude<Awaited<ReturnType<StateStore['claimTick']>>, 'claimed'>,
+  startedAt: number,
+): RunReport {
+  const report: RunReport = {
+    ...base,
+    status: claimed === 'done' ? 'duplicate' : 'in-progress',
+    durationMs: deps.clock.now() - startedAt,
+    totals: EMPTY_TOTALS,
+    targets: [],
+    skipped: [],
+    events: { published: 0, failed: 0 },
+  };
+  deps.log.info('tick already handled by another delivery; nothing done', {
+    tickId: base.tickId,
+    status: report.status,
+  });
+  return report;
+}
+
+/** The states, intents and managed orphans of this shard's targets, and what the states were rebuilt from. */
+async function loadStates(
+  deps: RunDeps,
+  mine: readonly Effective[],
+  keys: ReadonlySet<string>,
+  shard: RunReport['shard'],
+  discovery: Awaited<ReturnType<typeof discoverTargets>>,
+) {
   // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
   // otherwise delays the first ping.
   const mineKeys = mine.map((policy) => policy.key);
@@ -203,9 +290,29 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   for (const orphan of managedOrphans) states.set(orphan.key, orphan);
   for (const intent of allIntents) if (!keys.has(intent.key)) intents.set(intent.key, intent);
   const stateCorrupt = [...states.values()].flatMap((state) => (state.corrupt ? [state.corrupt] : []));
-  if (stateCorrupt.length > 0) log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
-  const { pending, observed: observeStates, orphans } = reconcileInputs(deps, intents, keys, states, managedOrphans);
+  if (stateCorrupt.length > 0)
+    deps.log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
+  const reconciled = reconcileInputs(deps, intents, keys, states, managedOrphans);
+  return { states, stateCorrupt, ...reconciled };
+}
 
+/**
+ * The tick's shared observations: the account (with its live use when this tick's pings could take a noticeable
+ * part of it), the batched reads the targets share, and the ping pool sized from them.
+ */
+async function observeTick(
+  deps: RunDeps,
+  input: {
+    readonly mine: readonly Effective[];
+    readonly resolved: readonly Effective[];
+    readonly shard: RunReport['shard'];
+    readonly tick: Tick;
+    readonly states: ReadonlyMap<string, TargetState>;
+    readonly loaded: ReturnType<typeof reconcileInputs>;
+  },
+) {
+  const { config, clock } = deps;
+  const { mine, shard, tick, states } = input;
   const observeDeps = {
     lambda: deps.lambda,
     autoscaling: deps.autoscaling,
@@ -219,9 +326,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const { error: accountError, source: accountSource } = observedAccount;
   let account = observedAccount.account;
   // Batched reads start now and only the targets that need them wait for them.
-  const shared = startSharedReads(observeDeps, mine, observeStates, orphans);
-
-  const tickShare = (config.tickShare ?? tickShareOf(resolved.map((policy) => policy.budget))) / shard.of;
+  const shared = startSharedReads(observeDeps, mine, input.loaded.observed, input.loaded.orphans);
+  const tickShare = (config.tickShare ?? tickShareOf(input.resolved.map((policy) => policy.budget))) / shard.of;
   const ceilingsFor = (known: typeof account) =>
     new Map(
       longestWaitingFirst(mine, (policy) => states.get(policy.key)?.lastPingAt).map((policy) => [
@@ -241,123 +347,110 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     }
   }
   const poolSize = tickPool(account, tickShare);
-  const pool = new PingPool(poolSize, pingAllowances(ceilings, poolSize));
-  const planOptions = { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) };
-  // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.
-  const observeSlots = new WeightedSemaphore(config.parallelism);
-
-  const skipped: SkippedTarget[] = [];
-  /** What each target waits for, for the pause decision at the end of the tick. */
-  const waits: TargetWait[] = [];
-  if (discovery && !discovery.result.complete) {
-    const { scanned, note } = discovery.result;
-    const reason = `tag discovery under way: ${scanned} functions checked so far (${note ?? 'more to list'}); it goes on next tick, and tagged functions not found yet are not warmed`;
-    skipped.push({ key: 'discovery', cause: 'discovery', reason });
-  }
-  const work: WorkItem[] = [
-    ...mine.map((policy) => ({ key: policy.key, policy })),
-    ...orphans.map((state) => ({ key: state.key, orphan: state })),
-  ];
-  // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
-  // observed, and a target whose reads hang holds up no one else.
-  const reports = await mapLimit(work, config.actParallelism, async (item, index) => {
-    const notStarted = (cause: ShortCause, reason: string) => {
-      pool.release(item.key);
-      skipped.push({ key: item.key, cause, reason });
-      return undefined;
-    };
-    if (deadline - clock.now() <= 0) {
-      return notStarted(
-        'time-budget',
-        `time budget exhausted (${config.reserveMs} ms kept in reserve); retried next tick`,
-      );
-    }
-    const state = states.get(item.key);
-    let observation: TargetObservation;
-    let facts: TargetState['facts'];
-    let decisions: Decision[];
-    try {
-      await observeSlots.acquire(1);
-      try {
-        if (item.policy) {
-          const known = observeStates.get(item.key);
-          const observed = await observeTarget(observeDeps, item.policy, known, tick.scheduledAt, shared);
-          if ('deferred' in observed) return notStarted(observed.deferred.cause, observed.deferred.reason);
-          observation = observed.observation;
-          facts = observed.freshFacts;
-        } else {
-          observation = await observeOrphan(observeDeps, item.orphan, shared);
-        }
-      } finally {
-        observeSlots.release(1);
-      }
-      const intent = pending.get(item.key);
-      if (intent) observation = withManaged(observation, reconcileIntent(intent, state?.managed, observation));
-      if (item.policy) {
-        const planned = planTarget(item.policy, plannedAt, account, observation, planOptions);
-        decisions = limitPings(planned, pool.take(item.key, pingsAsked(planned)), poolSize);
-        waits.push({ policy: item.policy, decisions, observation });
-      } else {
-        decisions = planReleased(item.key, plannedAt, account, observation);
-      }
-    } catch (error) {
-      pool.release(item.key);
-      const { name, message } = describeError(error);
-      deps.log.error('target failed unexpectedly', { key: item.key, error: { name, message } });
-      return failedReport(item, error);
-    }
-    if (decisions.length === 0) return undefined;
-    const report = await actOnTarget(deps, decisions, state, facts, observation, tick, `${runId}-${index}`, deadline, {
-      pending,
-    });
-    if (report.short) skipped.push({ key: report.key, ...report.short });
-    return report;
-  });
-  const targetReports = [
-    ...reports.filter((report): report is TargetReport => report !== undefined),
-    ...[...unbound, ...unknown].map(unboundReport),
-  ];
-  const finishedAt = clock.now();
-  const totals = totalsOf(targetReports);
-  await deps.state.completeTick(claim, finishedAt, {
-    targets: totals.targets,
-    pingsSent: totals.pingsSent,
-    environmentsProven: totals.environmentsProven,
-    skipped: skipped.length,
-  });
-  await deps.state.markLastTick(tick.id, finishedAt);
-
-  const withoutEvents: RunReport = {
-    ...base,
-    status: skipped.length > 0 ? 'partial' : 'completed',
-    ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
-    durationMs: finishedAt - startedAt,
-    ...(account ? { account } : {}),
+  return {
+    observeDeps,
+    shared,
+    account,
     ...(accountError ? { accountError } : {}),
     ...(accountSource ? { accountSource } : {}),
-    ...(discovery ? { discovery: discoveryReport(discovery) } : {}),
-    totals,
-    targets: targetReports,
-    skipped,
-    events: { published: 0, failed: 0 },
+    poolSize,
+    pool: new PingPool(poolSize, pingAllowances(ceilings, poolSize)),
+    planOptions: { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) },
+    // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.
+    observeSlots: new WeightedSemaphore(config.parallelism),
+    pending: input.loaded.pending,
+    observeStates: input.loaded.observed,
+    orphans: input.loaded.orphans,
   };
-  logTargets(log, withoutEvents);
-  emitMetrics(deps.metrics, withoutEvents, config.detailedMetrics);
-  const events = deps.events
-    ? await publishEvents(deps.events.api, buildEvents(withoutEvents, deps.events.bus, config.eventSource), log)
-    : { published: 0, failed: 0 };
-  const next = await maybePause(deps, withoutEvents, waits, work.length, plannedAt.getTime());
-  const report = { ...withoutEvents, events, ...(next ? { nextTick: next } : {}) };
-  log.info('tick done', {
-    tickId: tick.id,
-    status: report.status,
-    shard: report.shard,
-    durationMs: report.durationMs,
-    totals: report.totals,
-    skipped: skipped.length,
-    events,
-  });
+}
+
+/** What every target of the tick is run with. */
+type TargetRun = Awaited<ReturnType<typeof observeTick>> & {
+  readonly deps: RunDeps;
+  readonly tick: Tick;
+  readonly runId: string;
+  readonly deadline: number;
+  readonly plannedAt: Date;
+  readonly states: ReadonlyMap<string, TargetState>;
+  readonly skipped: SkippedTarget[];
+  /** What each planned target waits for, for the pause decision at the end of the tick. */
+  readonly waits: TargetWait[];
+};
+
+/** One target through observe → plan → act; a target that is not started is listed as skipped. */
+async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise<TargetReport | undefined> {
+  const { deps, pool, skipped } = run;
+  const notStarted = (cause: ShortCause, reason: string) => {
+    pool.release(item.key);
+    skipped.push({ key: item.key, cause, reason });
+    return undefined;
+  };
+  if (run.deadline - deps.clock.now() <= 0) {
+    return notStarted(
+      'time-budget',
+      `time budget exhausted (${deps.config.reserveMs} ms kept in reserve); retried next tick`,
+    );
+  }
+  const state = run.states.get(item.key);
+  let planned: { observation: TargetObservation; facts: TargetState['facts']; decisions: Decision[] };
+  try {
+    const observed = await observeItem(run, item);
+    if ('deferred' in observed) return notStarted(observed.deferred.cause, observed.deferred.reason);
+    let { observation } = observed;
+    const intent = run.pending.get(item.key);
+    if (intent) observation = withManaged(observation, reconcileIntent(intent, state?.managed, observation));
+    planned = { observation, facts: observed.facts, decisions: planItem(run, item, observation) };
+  } catch (error) {
+    pool.release(item.key);
+    const { name, message } = describeError(error);
+    deps.log.error('target failed unexpectedly', { key: item.key, error: { name, message } });
+    return failedReport(item, error);
+  }
+  const { observation, facts, decisions } = planned;
+  if (decisions.length === 0) return undefined;
+  const report = await actOnTarget(
+    deps,
+    decisions,
+    state,
+    facts,
+    observation,
+    run.tick,
+    `${run.runId}-${index}`,
+    run.deadline,
+    { pending: run.pending },
+  );
+  if (report.short) skipped.push({ key: report.key, ...report.short });
   return report;
+}
+
+/** One target's observation, within the tick's observation slots; a policy's may be deferred to a later tick. */
+async function observeItem(
+  run: TargetRun,
+  item: WorkItem,
+): Promise<
+  | { readonly observation: TargetObservation; readonly facts: TargetState['facts'] }
+  | { readonly deferred: { readonly cause: ShortCause; readonly reason: string } }
+> {
+  await run.observeSlots.acquire(1);
+  try {
+    if (!item.policy)
+      return { observation: await observeOrphan(run.observeDeps, item.orphan, run.shared), facts: undefined };
+    const known = run.observeStates.get(item.key);
+    const observed = await observeTarget(run.observeDeps, item.policy, known, run.tick.scheduledAt, run.shared);
+    if ('deferred' in observed) return observed;
+    return { observation: observed.observation, facts: observed.freshFacts };
+  } finally {
+    run.observeSlots.release(1);
+  }
+}
+
+/** The decisions for one target: its policy's plan (pings within the pool), or releasing what no policy names. */
+function planItem(run: TargetRun, item: WorkItem, observation: TargetObservation): Decision[] {
+  if (!item.policy) return planReleased(item.key, run.plannedAt, run.account, observation);
+  const planned = planTarget(item.policy, run.plannedAt, run.account, observation, run.planOptions);
+  const decisions = limitPings(planned, run.pool.take(item.key, pingsAsked(planned)), run.poolSize);
+  run.waits.push({ policy: item.policy, decisions, observation });
+  return decisions;
 }
 
 interface TargetWait {
@@ -370,47 +463,71 @@ interface TargetWait {
  * Pauses the controller's schedule until the next tick with work, when every target of a whole (unsharded),
  * completed tick only waits for a known time. A failed pause is logged and reported: the ticks simply go on.
  */
-async function maybePause(
+async function withPause(
   deps: RunDeps,
   report: RunReport,
   waits: readonly TargetWait[],
   workItems: number,
   now: number,
-): Promise<RunReport['nextTick']> {
+): Promise<RunReport> {
   const schedule = deps.config.schedule;
-  if (!schedule || !deps.scheduler || report.shard.of !== 1) return undefined;
-  // Everything this tick set out to do was done, and every target was planned: nothing to come back for soon.
+  if (!schedule || !deps.scheduler || report.shard.of !== 1) return report;
+  const next = nextPause(report, waits, workItems, now, schedule.tickMs);
+  const at = new Date(next.at).toISOString();
+  if (!next.sleeps) return { ...report, nextTick: { at, why: next.why, paused: false } };
+  try {
+    await pauseSchedule(deps.scheduler, schedule, new Date(next.at));
+    deps.log.info('schedule paused until the next tick with work', { until: at, why: next.why });
+    return { ...report, nextTick: { at, why: next.why, paused: true } };
+  } catch (error) {
+    const message = (error as Error).message;
+    deps.log.warn('could not pause the schedule; ticks go on every minute', { error: message });
+    return { ...report, nextTick: { at, why: next.why, paused: false, error: message } };
+  }
+}
+
+/** The next tick with work: only after a completed tick in which every target was planned and none failed. */
+function nextPause(report: RunReport, waits: readonly TargetWait[], workItems: number, now: number, tickMs: number) {
   const whole =
     report.status === 'completed' &&
     waits.length === workItems &&
     report.targets.every((target) => target.failure === undefined);
+  if (!whole) return { at: now + tickMs, sleeps: false, why: 'the tick did not do everything it wanted' };
   // A round that proved every environment it wanted needs no look before the next round is due.
   const settled = new Set(
     report.targets
       .filter((target) => target.warm?.stoppedBy === 'proven' && target.warm.shortfall === 0)
       .map((target) => target.target),
   );
-  const next = whole
-    ? nextTick(
-        waits.map((wait) => wait.policy),
-        waits.flatMap((wait) => wait.decisions),
-        { targets: Object.fromEntries(waits.map((wait) => [wait.policy.key, wait.observation])) },
-        now,
-        schedule.tickMs,
-        settled,
-      )
-    : { at: now + schedule.tickMs, sleeps: false, why: 'the tick did not do everything it wanted' };
-  const at = new Date(next.at).toISOString();
-  if (!next.sleeps) return { at, why: next.why, paused: false };
-  try {
-    await pauseSchedule(deps.scheduler, schedule, new Date(next.at));
-    deps.log.info('schedule paused until the next tick with work', { until: at, why: next.why });
-    return { at, why: next.why, paused: true };
-  } catch (error) {
-    const message = (error as Error).message;
-    deps.log.warn('could not pause the schedule; ticks go on every minute', { error: message });
-    return { at, why: next.why, paused: false, error: message };
-  }
+  return nextTick(
+    waits.map((wait) => wait.policy),
+    waits.flatMap((wait) => wait.decisions),
+    { targets: Object.fromEntries(waits.map((wait) => [wait.policy.key, wait.observation])) },
+    now,
+    tickMs,
+    settled,
+  );
+}
+
+/** Logs, metrics and events of a finished tick; the report returned says how many events went out. */
+async function report(deps: RunDeps, tick: Tick, withoutEvents: RunReport): Promise<RunReport> {
+  const { config, log } = deps;
+  logTargets(log, withoutEvents);
+  emitMetrics(deps.metrics, withoutEvents, config.detailedMetrics);
+  const events = deps.events
+    ? await publishEvents(deps.events.api, buildEvents(withoutEvents, deps.events.bus, config.eventSource), log)
+    : { published: 0, failed: 0 };
+  const report = { ...withoutEvents, events };
+  log.info('tick done', {
+    tickId: tick.id,
+    status: report.status,
+    shard: report.shard,
+    durationMs: report.durationMs,
+    totals: report.totals,
+    skipped: report.skipped.length,
+    events,
+  });
+  return report;
 }
 
 /** What a skip decision means for the run: these causes are a target not getting what it wanted. */
@@ -436,171 +553,29 @@ async function actOnTarget(
   const target = targetName(first.function, qualifier);
   const summary = decisions.map((decision) => ({ kind: decision.kind, reason: decision.reason }));
   const base = { key: first.key, function: first.function, qualifier, target, mode: first.mode, window: first.window };
-  let failure: TargetReport['failure'];
-  let short: TargetReport['short'];
-  const planned = decisions.find((decision) => decision.kind === 'fail');
-  if (planned?.kind === 'fail') failure = { kind: planned.problem.kind, message: planned.problem.message };
-  for (const decision of decisions) {
-    const cause = decision.kind === 'skip' ? SHORT_SKIPS[decision.cause] : undefined;
-    if (cause !== undefined) short ??= { cause, reason: decision.reason };
-  }
-  const pcFailed = provisionedFailure(decisions, observation);
-  if (pcFailed) failure ??= pcFailed;
-
+  const outcome = plannedOutcome(decisions, observation);
   try {
-    // Write-ahead: what the writes will make Thermostat own is in the state table before the first write, so a
-    // state save failing afterwards can never leave something Thermostat created unrecorded.
-    let writes = decisions;
-    let recorded: OwnershipIntent | undefined;
-    if (decisions.some(isWrite)) {
-      const intent: OwnershipIntent = {
-        key: first.key,
-        tickId: tick.id,
-        after: expectedOwnership(decisions, observation.managed, tick.scheduledAt),
-        ...(observation.managed ? { before: observation.managed } : {}),
-        at: deps.clock.now(),
-      };
-      try {
-        await withRetries(deps.clock, () => deps.state.recordIntent(intent));
-        recorded = intent;
-      } catch (error) {
-        writes = decisions.filter((decision) => !isWrite(decision));
-        short ??= {
-          cause: 'state',
-          reason: `the state table could not record the provisioned-concurrency change before making it (${describeError(error).message}); nothing was written, retried next tick`,
-        };
-      }
-    }
-    const provisioned = await applyProvisioned(
-      { lambda: deps.lambda, autoscaling: deps.autoscaling },
-      writes,
-      observation.managed,
-      tick.scheduledAt,
-    );
-    if (provisioned.error) {
-      const cause = provisioned.error.cause;
-      if (cause instanceof TimeBudgetError) {
-        short ??= {
-          cause: cause.rateLimited ? 'rate-limit' : 'time-budget',
-          reason: `${cause.message}; retried next tick`,
-        };
-      } else {
-        failure ??= { kind: 'provisioned-write', message: provisioned.error.message };
-      }
-      deps.log.warn('provisioned concurrency write failed', { error: describeError(cause) });
-    }
-
+    const { provisioned, recorded } = await writeProvisioned(deps, decisions, observation, tick, outcome);
     const ping = decisions.find((decision): decision is PingDecision => decision.kind === 'ping');
-    let warm: WarmReport | undefined;
-    let record: PingRecord | undefined;
-    let traffic = observation.traffic ?? previous?.traffic;
-    if (ping) {
-      const result = await warmTarget(
-        { invoker: deps.invoker, clock: deps.clock, semaphore: deps.semaphore, deadline },
-        ping,
-        pingRunId,
-        deps.config.warm,
-      );
-      if (result.environments.length > 0) {
-        const fold = ping.probe ? recordProbe : recordSightings;
-        traffic = fold(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
-      }
-      if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
-      if (result.failure && failure?.kind === PROVISIONED_FAILED) {
-        failure = {
-          ...failure,
-          message: `${failure.message}; the pings failed too (${result.failure.kind}: ${result.failure.message})`,
-        };
-      }
-      if (result.failure) failure ??= result.failure;
-      if (result.stoppedBy === 'time-budget' && result.shortfall > 0) {
-        short ??= {
-          cause: 'time-budget',
-          reason: `the time budget ran out after ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.pingsSent} pings): ${result.proven} of ${result.wanted} environments proven; retried next tick`,
-        };
-      }
-      warm = {
-        wanted: result.wanted,
-        proof: result.proof,
-        proven: result.proven,
-        answered: result.answered,
-        cold: result.cold,
-        shortfall: result.shortfall,
-        pingsSent: result.pingsSent,
-        rounds: result.rounds,
-        failures: result.pingsSent - result.answered,
-        outcomes: result.outcomes,
-        stoppedBy: result.stoppedBy,
-        messages: result.messages,
-        environments: result.environments.map((environment) => environment.envId),
-        ...(result.proof
-          ? {}
-          : { note: `${ping.payload.flavour} payload: no proof possible; ${result.answered} pings answered` }),
-      };
-      if (result.pingsSent > 0) {
-        record = {
-          at: tick.scheduledAt,
-          wanted: result.wanted,
-          proven: result.proven,
-          cold: result.cold,
-          pings: result.pingsSent,
-          stoppedBy: result.stoppedBy,
-        };
-      }
-    }
-
-    const managedChanged = JSON.stringify(provisioned.managed) !== JSON.stringify(previous?.managed);
-    let state: TargetReport['state'] = 'unchanged';
-    // A corrupt item is saved even when nothing changed, so it is rebuilt (and reported) once.
-    if (record || managedChanged || facts || traffic !== previous?.traffic || previous?.corrupt) {
-      const next: TargetState = {
-        key: first.key,
-        history: [...(previous?.history ?? []), ...(record ? [record] : [])],
-        // A probe proves nothing about how many environments are warm: the last real round's record stands.
-        ...(record && !ping?.probe
-          ? { lastPingAt: record.at, lastWanted: record.wanted, lastProven: record.proven }
-          : {
-              ...(previous?.lastPingAt !== undefined ? { lastPingAt: previous.lastPingAt } : {}),
-              ...(previous?.lastWanted !== undefined ? { lastWanted: previous.lastWanted } : {}),
-              ...(previous?.lastProven !== undefined ? { lastProven: previous.lastProven } : {}),
-            }),
-        ...(provisioned.managed ? { managed: provisioned.managed } : {}),
-        ...(previous?.unreadableManaged !== undefined ? { unreadableManaged: previous.unreadableManaged } : {}),
-        ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
-        ...(traffic ? { traffic } : {}),
-      };
-      try {
-        state = await withRetries(deps.clock, () => deps.state.saveTarget(next, tick.id));
-      } catch (error) {
-        state = 'failed';
-        failure ??= {
-          kind: 'state-save',
-          message: `the target's state could not be saved (${describeError(error).message})${
-            recorded || intents.pending.has(first.key)
-              ? '; the intent recorded before the provisioned-concurrency writes keeps their ownership, reconciled next tick'
-              : ''
-          }`,
-        };
-      }
-    }
+    const pinged = ping
+      ? await pingTarget(deps, ping, { pingRunId, deadline, tick }, observation.traffic ?? previous?.traffic, outcome)
+      : { traffic: observation.traffic ?? previous?.traffic };
+    const state = await saveTargetState(
+      deps,
+      { key: first.key, previous, facts, tick, managed: provisioned.managed, ...pinged },
+      recorded !== undefined || intents.pending.has(first.key),
+      outcome,
+    );
     // Confirmed (or nothing changed since an earlier tick's intent was reconciled): the intent has done its job.
-    if (state === 'saved' || state === 'unchanged') {
-      for (const tickId of [recorded?.tickId, intents.pending.get(first.key)?.tickId]) {
-        if (tickId === undefined) continue;
-        await deps.state.clearIntent(first.key, tickId).catch((error: unknown) => {
-          deps.log.warn('a confirmed intent could not be removed; the next tick removes it', {
-            key: first.key,
-            error: describeError(error),
-          });
-        });
-      }
-    }
+    if (state === 'saved' || state === 'unchanged')
+      await clearIntents(deps, first.key, [recorded?.tickId, intents.pending.get(first.key)?.tickId]);
     const changes = provisioned.changes;
+    const { failure, short } = outcome;
     return {
       ...base,
       status: failure ? 'failed' : 'ok',
       decisions: summary,
-      ...(warm ? { warm } : {}),
+      ...(pinged.warm ? { warm: pinged.warm } : {}),
       ...(changes.length > 0 || provisioned.gauge
         ? {
             provisioned: {
@@ -620,6 +595,222 @@ async function actOnTarget(
     const { name, message } = describeError(error);
     deps.log.error('target failed unexpectedly', { target, error: { name, message } });
     return { ...base, status: 'failed', decisions: summary, failure: { kind: name, message } };
+  }
+}
+
+/** How acting on a target went so far: the first failure and the first shortfall cause are the ones reported. */
+interface Outcome {
+  failure?: TargetReport['failure'];
+  short?: TargetReport['short'];
+}
+
+/** What the plan itself says went wrong: a planned failure, a skip that leaves the target short, FAILED PC. */
+function plannedOutcome(decisions: readonly Decision[], observation: TargetObservation): Outcome {
+  const outcome: Outcome = {};
+  const planned = decisions.find((decision) => decision.kind === 'fail');
+  if (planned?.kind === 'fail') outcome.failure = { kind: planned.problem.kind, message: planned.problem.message };
+  for (const decision of decisions) {
+    const cause = decision.kind === 'skip' ? SHORT_SKIPS[decision.cause] : undefined;
+    if (cause !== undefined) outcome.short ??= { cause, reason: decision.reason };
+  }
+  const pcFailed = provisionedFailure(decisions, observation);
+  if (pcFailed) outcome.failure ??= pcFailed;
+  return outcome;
+}
+
+/**
+ * The provisioned-concurrency writes, write-ahead: what they will make Thermostat own is in the state table before
+ * the first write, so a state save failing afterwards can never leave something Thermostat created unrecorded.
+ */
+async function writeProvisioned(
+  deps: RunDeps,
+  decisions: readonly Decision[],
+  observation: TargetObservation,
+  tick: Tick,
+  outcome: Outcome,
+): Promise<{ provisioned: Awaited<ReturnType<typeof applyProvisioned>>; recorded?: OwnershipIntent }> {
+  let writes = decisions;
+  let recorded: OwnershipIntent | undefined;
+  if (decisions.some(isWrite)) {
+    const intent: OwnershipIntent = {
+      key: decisions[0].key,
+      tickId: tick.id,
+      after: expectedOwnership(decisions, observation.managed, tick.scheduledAt),
+      ...(observation.managed ? { before: observation.managed } : {}),
+      at: deps.clock.now(),
+    };
+    try {
+      await withRetries(deps.clock, () => deps.state.recordIntent(intent));
+      recorded = intent;
+    } catch (error) {
+      writes = decisions.filter((decision) => !isWrite(decision));
+      outcome.short ??= {
+        cause: 'state',
+        reason: `the state table could not record the provisioned-concurrency change before making it (${describeError(error).message}); nothing was written, retried next tick`,
+      };
+    }
+  }
+  const provisioned = await applyProvisioned(
+    { lambda: deps.lambda, autoscaling: deps.autoscaling },
+    writes,
+    observation.managed,
+    tick.scheduledAt,
+  );
+  if (provisioned.error) {
+    const cause = provisioned.error.cause;
+    if (cause instanceof TimeBudgetError) {
+      outcome.short ??= {
+        cause: cause.rateLimited ? 'rate-limit' : 'time-budget',
+        reason: `${cause.message}; retried next tick`,
+      };
+    } else {
+      outcome.failure ??= { kind: 'provisioned-write', message: provisioned.error.message };
+    }
+    deps.log.warn('provisioned concurrency write failed', { error: describeError(cause) });
+  }
+  return { provisioned, ...(recorded ? { recorded } : {}) };
+}
+
+/** What pinging a target leaves: the report, the history record, and the traffic history with the sightings. */
+interface Pinged {
+  readonly warm?: WarmReport;
+  readonly record?: PingRecord;
+  /** The record is a traffic probe's: it proves nothing about how many environments are warm. */
+  readonly probe?: boolean;
+  readonly traffic: TargetState['traffic'];
+}
+
+/** Sends the ping rounds of one target and folds what they proved into its report, history and traffic. */
+async function pingTarget(
+  deps: RunDeps,
+  ping: PingDecision,
+  timing: { readonly pingRunId: string; readonly deadline: number; readonly tick: Tick },
+  before: TargetState['traffic'],
+  outcome: Outcome,
+): Promise<Pinged> {
+  let traffic = before;
+  const result = await warmTarget(
+    { invoker: deps.invoker, clock: deps.clock, semaphore: deps.semaphore, deadline: timing.deadline },
+    ping,
+    timing.pingRunId,
+    deps.config.warm,
+  );
+  if (result.environments.length > 0) {
+    const fold = ping.probe ? recordProbe : recordSightings;
+    traffic = fold(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
+  }
+  if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
+  if (result.failure && outcome.failure?.kind === PROVISIONED_FAILED) {
+    outcome.failure = {
+      ...outcome.failure,
+      message: `${outcome.failure.message}; the pings failed too (${result.failure.kind}: ${result.failure.message})`,
+    };
+  }
+  if (result.failure) outcome.failure ??= result.failure;
+  if (result.stoppedBy === 'time-budget' && result.shortfall > 0) {
+    outcome.short ??= {
+      cause: 'time-budget',
+      reason: `the time budget ran out after ${result.rounds} round${result.rounds === 1 ? '' : 's'} (${result.pingsSent} pings): ${result.proven} of ${result.wanted} environments proven; retried next tick`,
+    };
+  }
+  const warm: WarmReport = {
+    wanted: result.wanted,
+    proof: result.proof,
+    proven: result.proven,
+    answered: result.answered,
+    cold: result.cold,
+    shortfall: result.shortfall,
+    pingsSent: result.pingsSent,
+    rounds: result.rounds,
+    failures: result.pingsSent - result.answered,
+    outcomes: result.outcomes,
+    stoppedBy: result.stoppedBy,
+    messages: result.messages,
+    environments: result.environments.map((environment) => environment.envId),
+    ...(result.proof
+      ? {}
+      : { note: `${ping.payload.flavour} payload: no proof possible; ${result.answered} pings answered` }),
+  };
+  const record: PingRecord | undefined =
+    result.pingsSent > 0
+      ? {
+          at: timing.tick.scheduledAt,
+          wanted: result.wanted,
+          proven: result.proven,
+          cold: result.cold,
+          pings: result.pingsSent,
+          stoppedBy: result.stoppedBy,
+        }
+      : undefined;
+  return { warm, ...(record ? { record } : {}), ...(ping.probe ? { probe: true } : {}), traffic };
+}
+
+/** What one target's saved state is made of after acting on it. */
+interface StateChange {
+  readonly key: string;
+  readonly previous: TargetState | undefined;
+  readonly facts: TargetState['facts'];
+  readonly tick: Tick;
+  readonly managed: ManagedRecord | undefined;
+  readonly record?: PingRecord;
+  readonly probe?: boolean;
+  readonly traffic: TargetState['traffic'];
+}
+
+/**
+ * Saves the target's state when anything changed (a corrupt item is saved even when nothing did, so it is rebuilt
+ * and reported once). A failed save is the target's failure; `intentKept` says an intent still holds ownership.
+ */
+async function saveTargetState(
+  deps: RunDeps,
+  change: StateChange,
+  intentKept: boolean,
+  outcome: Outcome,
+): Promise<TargetReport['state']> {
+  const { previous, record, facts, traffic, managed, probe } = change;
+  const managedChanged = JSON.stringify(managed) !== JSON.stringify(previous?.managed);
+  if (!(record || managedChanged || facts || traffic !== previous?.traffic || previous?.corrupt)) return 'unchanged';
+  const next: TargetState = {
+    key: change.key,
+    history: [...(previous?.history ?? []), ...(record ? [record] : [])],
+    // A probe proves nothing about how many environments are warm: the last real round's record stands.
+    ...(record && !probe
+      ? { lastPingAt: record.at, lastWanted: record.wanted, lastProven: record.proven }
+      : {
+          ...(previous?.lastPingAt !== undefined ? { lastPingAt: previous.lastPingAt } : {}),
+          ...(previous?.lastWanted !== undefined ? { lastWanted: previous.lastWanted } : {}),
+          ...(previous?.lastProven !== undefined ? { lastProven: previous.lastProven } : {}),
+        }),
+    ...(managed ? { managed } : {}),
+    ...(previous?.unreadableManaged !== undefined ? { unreadableManaged: previous.unreadableManaged } : {}),
+    ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
+    ...(traffic ? { traffic } : {}),
+  };
+  try {
+    return await withRetries(deps.clock, () => deps.state.saveTarget(next, change.tick.id));
+  } catch (error) {
+    outcome.failure ??= {
+      kind: 'state-save',
+      message: `the target's state could not be saved (${describeError(error).message})${
+        intentKept
+          ? '; the intent recorded before the provisioned-concurrency writes keeps their ownership, reconciled next tick'
+          : ''
+      }`,
+    };
+    return 'failed';
+  }
+}
+
+/** Removes the intents a save confirmed; one that stays is removed by the next tick. */
+async function clearIntents(deps: RunDeps, key: string, tickIds: ReadonlyArray<string | undefined>): Promise<void> {
+  for (const tickId of tickIds) {
+    if (tickId === undefined) continue;
+    await deps.state.clearIntent(key, tickId).catch((error: unknown) => {
+      deps.log.warn('a confirmed intent could not be removed; the next tick removes it', {
+        key,
+        error: describeError(error),
+      });
+    });
   }
 }
 

@@ -52,7 +52,14 @@ export class EventBus {
     try {
       input = JSON.parse(body.toString('utf8') || '{}');
     } catch (error) {
-      throw new AwsError('SerializationException', `Could not parse the request: ${(error as Error).message}`, 400);
+      throw new AwsError(
+        'SerializationException',
+        `Could not parse the request: ${(error as Error).message}`,
+        400,
+        {},
+        {},
+        { cause: error },
+      );
     }
     const entries = isRecord(input) ? input.Entries : undefined;
     if (!Array.isArray(entries) || entries.length === 0) {

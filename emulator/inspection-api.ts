@@ -56,7 +56,7 @@ export function inspectionRoutes(emulator: Emulator, request: HttpRequest): Http
       } catch (error) {
         const message =
           error instanceof EmulatorConfigError ? error.message : `the body is not a fault: ${(error as Error).message}`;
-        throw new AwsError('ValidationException', message, 400);
+        throw new AwsError('ValidationException', message, 400, {}, {}, { cause: error });
       }
     }
   }

@@ -72,7 +72,14 @@ export class Schedules {
       try {
         input = JSON.parse(request.body.toString('utf8') || '{}');
       } catch (error) {
-        throw new AwsError('SerializationException', `Could not parse the request: ${(error as Error).message}`, 400);
+        throw new AwsError(
+          'SerializationException',
+          `Could not parse the request: ${(error as Error).message}`,
+          400,
+          {},
+          {},
+          { cause: error },
+        );
       }
       if (!isRecord(input)) throw validation('the request body must be a JSON object');
       return json(200, { ScheduleArn: this.write(name, input, request.method === 'POST').Arn });

@@ -117,7 +117,7 @@ export async function runEmulator(argv: readonly string[], io: Io, options: Emul
       onLog: quiet ? undefined : (line) => io.stdout.write(`[${line.functionName}:${line.version}] ${line.text}\n`),
     });
   } catch (error) {
-    if (error instanceof EmulatorConfigError) throw new InputError(error.message);
+    if (error instanceof EmulatorConfigError) throw new InputError(error.message, { cause: error });
     throw error;
   }
   const snapshot = emulator.inspect();

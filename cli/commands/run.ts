@@ -2,13 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sdkDynamo } from '../../controller/aws/sdk';
 import { type Clock, systemClock } from '../../controller/clock';
 import { type ControllerConfig, DEFAULT_CONFIG } from '../../controller/config';
-import { buildClients, socketPoolSize, wireDeps } from '../../controller/handler';
 import { formatIssue, loadPolicySet } from '../../controller/policy';
 import type { Log } from '../../controller/report/log';
 import type { MetricsSink } from '../../controller/report/metrics';
 import type { RunReport, TargetReport } from '../../controller/report/report';
 import { type PolicySource, type RunDeps, run } from '../../controller/run';
 import { DynamoStateStore, MemoryStateStore, type StateStore } from '../../controller/state';
+import { buildClients, socketPoolSize, WIRING_DEFAULTS, wireDeps } from '../../controller/wiring';
 import { type Command, parseCommandArgs } from '../command';
 import { EXIT, InputError, UsageError } from '../errors';
 import { colours, type Io } from '../io';
@@ -79,7 +79,7 @@ const NO_METRICS: MetricsSink = {
 };
 
 /**
- * The controller's dependencies for a run outside Lambda: the very wiring of controller/handler.ts (clients, socket
+ * The controller's dependencies for a run outside Lambda: the very wiring of the Lambda entry (controller/wiring.ts) (clients, socket
  * sizing, rate limits that follow the tick's deadline), pointed at an explicit endpoint and credentials — a CLI
  * process must not change its own environment variables — with a quiet log and no EMF output.
  */
@@ -92,8 +92,8 @@ export function localRuntime(options: LocalRunOptions): LocalRuntime {
   const { endpoint } = options;
   const clients = buildClients({
     maxSockets,
-    connectTimeoutMs: 3_000,
-    maxAttempts: 3,
+    connectTimeoutMs: WIRING_DEFAULTS.connectTimeoutMs,
+    maxAttempts: WIRING_DEFAULTS.maxAttempts,
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     // The state store is passed in, so DynamoDB keeps the SDK's own resolution.
@@ -110,8 +110,8 @@ export function localRuntime(options: LocalRunOptions): LocalRuntime {
     log: options.log ?? writerLog(),
     metrics: NO_METRICS,
     clock: options.clock ?? systemClock,
-    controlRps: options.controlRps ?? 10,
-    getFunctionRps: 50,
+    controlRps: options.controlRps ?? WIRING_DEFAULTS.controlRps,
+    getFunctionRps: WIRING_DEFAULTS.getFunctionRps,
     ...(options.eventBus ? { eventBus: options.eventBus } : {}),
   });
   return {
@@ -183,8 +183,10 @@ function checkUrl(name: string, value: string | undefined): string | undefined {
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-  } catch {
-    throw new UsageError(`--${name} must be an http(s) URL such as http://127.0.0.1:9001, got "${value}"`);
+  } catch (error) {
+    throw new UsageError(`--${name} must be an http(s) URL such as http://127.0.0.1:9001, got "${value}"`, {
+      cause: error,
+    });
   }
   return value;
 }

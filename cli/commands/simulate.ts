@@ -54,7 +54,7 @@ function spreadOption(name: string, value: string | undefined) {
   try {
     return parseSpread(value);
   } catch (error) {
-    throw new UsageError(`--${name}: ${(error as Error).message}`);
+    throw new UsageError(`--${name}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -126,7 +126,7 @@ export const simulateCommand: Command = {
       try {
         coldStartMs = parseDuration(values['cold-start']);
       } catch (error) {
-        throw new UsageError(`--cold-start: ${(error as Error).message}`);
+        throw new UsageError(`--cold-start: ${(error as Error).message}`, { cause: error });
       }
     }
     let epochMs = DEFAULT_EPOCH_MS;

@@ -5,7 +5,7 @@ import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk
 import { RateLimiter } from '../../controller/aws/rate-limit';
 import { sdkMetrics } from '../../controller/aws/sdk';
 import { systemClock } from '../../controller/clock';
-import { GET_METRIC_DATA_USD_PER_METRIC } from '../../controller/observe/minute-metrics';
+import { GET_METRIC_DATA_PER_METRIC } from '../../controller/cost';
 import { TRACE_FILES, writeAzure2019Trace } from '../../simulator/traces/azure2019-writer';
 import { type Command, numberOption, parseCommandArgs } from '../command';
 import { EXIT, InputError, UsageError } from '../errors';
@@ -92,7 +92,7 @@ function selectionOf(values: { functions?: string; prefix?: string; tag?: string
     try {
       return parseTag(text);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError((error as Error).message, { cause: error });
     }
   });
   if (values.functions !== undefined) {
@@ -128,7 +128,7 @@ function planText(plan: ExportPlan, functions: readonly SelectedFunction[], qual
     `  window: ${new Date(plan.window.start).toISOString()} to ${new Date(plan.window.end).toISOString()} (${Number(days.toFixed(3))} days, ${plan.minutes.toLocaleString('en-US')} minutes)`,
     `  per minute: ${stats(PER_MINUTE)}: ${count(plan.perMinute.metricsRequested, 'metric')} in ${count(plan.perMinute.calls, 'GetMetricData call')}`,
     `  whole window: Duration ${WHOLE_WINDOW.map((s) => s.stat).join(', ')}: ${count(plan.wholeWindow.metricsRequested, 'metric')} in ${count(plan.wholeWindow.calls, 'call')}`,
-    `  cost: ${plan.metricsRequested.toLocaleString('en-US')} metrics requested × $${GET_METRIC_DATA_USD_PER_METRIC * 1000} per 1,000 = ${formatUsd(plan.costUsd)} (GetMetricData; Lambda reads are free)`,
+    `  cost: ${plan.metricsRequested.toLocaleString('en-US')} metrics requested × $${GET_METRIC_DATA_PER_METRIC * 1000} per 1,000 = ${formatUsd(plan.costUsd)} (GetMetricData; Lambda reads are free)`,
     `  time: about ${Math.ceil(plan.calls / METRIC_CALLS_PER_SECOND)} s at ${METRIC_CALLS_PER_SECOND} calls per second`,
     '',
   ].join('\n');
@@ -280,7 +280,7 @@ async function exportCommand(argv: readonly string[], io: Io): Promise<number> {
         calls: read.usage.calls,
         metricsRequested: read.usage.metricsRequested,
         datapoints: read.usage.datapoints,
-        costUsd: read.usage.metricsRequested * GET_METRIC_DATA_USD_PER_METRIC,
+        costUsd: read.usage.metricsRequested * GET_METRIC_DATA_PER_METRIC,
       },
       incomplete: [...read.perMinute.incomplete, ...read.wholeWindow.incomplete],
     };

@@ -1,7 +1,7 @@
 import type { PutScalingPolicyRequest } from '@aws-sdk/client-application-auto-scaling';
 import type { AutoScalingApi, LambdaControl } from '../aws/ports';
+import { AAS_SERVICE_NAMESPACE, resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../contract';
 import { ActionError, describeError, errorName } from '../errors';
-import { resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../observe/observe';
 import type { Decision, ManagedProvisioned, ManagedRecord } from '../plan';
 import { isWrite, ownedAfter } from '../plan';
 
@@ -66,7 +66,6 @@ export async function applyProvisioned(
       continue;
     }
     if (!isWrite(decision)) continue;
-    const qualifier = decision.qualifier!;
     const base = {
       action: decision.kind,
       key: decision.key,
@@ -75,111 +74,17 @@ export async function applyProvisioned(
       reason: decision.reason,
     };
     try {
-      switch (decision.kind) {
-        case 'put-provisioned': {
-          const response = await deps.lambda.putProvisionedConcurrencyConfig({
-            FunctionName: decision.function,
-            Qualifier: qualifier,
-            ProvisionedConcurrentExecutions: decision.value,
-          });
-          own(decision);
-          gauge = {
-            requested: decision.value,
-            allocated: response.AllocatedProvisionedConcurrentExecutions ?? 0,
-          };
-          changes.push({
-            ...base,
-            from: decision.previous === null ? 'none' : String(decision.previous),
-            to: String(decision.value),
-            ...(response.Status ? { status: response.Status } : {}),
-          });
-          break;
-        }
-        case 'delete-provisioned': {
-          try {
-            await deps.lambda.deleteProvisionedConcurrencyConfig({
-              FunctionName: decision.function,
-              Qualifier: qualifier,
-            });
-          } catch (error) {
-            // Already gone is what we wanted.
-            if (
-              errorName(error) !== 'ProvisionedConcurrencyConfigNotFoundException' &&
-              errorName(error) !== 'ResourceNotFoundException'
-            ) {
-              throw error;
-            }
-          }
-          own(decision);
-          gauge = { requested: 0, allocated: 0 };
-          changes.push({ ...base, from: String(decision.previous), to: 'none' });
-          break;
-        }
-        case 'register-scalable-target': {
-          const id = resourceId(decision.function, qualifier);
-          await deps.autoscaling.registerScalableTarget({
-            ServiceNamespace: 'lambda',
-            ResourceId: id,
-            ScalableDimension: SCALABLE_DIMENSION,
-            MinCapacity: decision.min,
-            MaxCapacity: decision.max,
-          });
-          own(decision);
-          const restoring = decision.restorePolicies !== undefined;
-          // Handing an adopted qualifier back: Thermostat's policy goes, the owner's come back as they were.
-          if (restoring) await deleteScalingPolicy(deps, id, SCALING_POLICY_NAME);
-          for (const policy of decision.restorePolicies ?? []) {
-            await deps.autoscaling.putScalingPolicy({
-              PolicyName: policy.name,
-              ServiceNamespace: 'lambda',
-              ResourceId: id,
-              ScalableDimension: SCALABLE_DIMENSION,
-              PolicyType: policy.policyType as PutScalingPolicyRequest['PolicyType'],
-              ...(policy.policyType === 'StepScaling'
-                ? { StepScalingPolicyConfiguration: policy.configuration }
-                : { TargetTrackingScalingPolicyConfiguration: policy.configuration }),
-            } as PutScalingPolicyRequest);
-          }
-          for (const name of decision.removePolicies ?? []) await deleteScalingPolicy(deps, id, name);
-          if (decision.putPolicy) {
-            await deps.autoscaling.putScalingPolicy({
-              PolicyName: SCALING_POLICY_NAME,
-              ServiceNamespace: 'lambda',
-              ResourceId: id,
-              ScalableDimension: SCALABLE_DIMENSION,
-              PolicyType: 'TargetTrackingScaling',
-              TargetTrackingScalingPolicyConfiguration: {
-                TargetValue: decision.utilization,
-                PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
-              },
-            });
-          }
-          const restored = (decision.restorePolicies ?? []).map((policy) => policy.name);
-          const removed = decision.removePolicies ?? [];
-          changes.push({
-            ...base,
-            from: describeTarget(decision.previous),
-            to: restoring
-              ? `${describeTarget(decision)}${restored.length > 0 ? `, scaling policies ${restored.join(', ')} restored` : ''}`
-              : `${describeTarget(decision)}, target ${decision.utilization}${
-                  removed.length > 0 ? `, previous owner's scaling policies ${removed.join(', ')} removed` : ''
-                }`,
-          });
-          break;
-        }
-        case 'deregister-scalable-target': {
-          await deps.autoscaling.deregisterScalableTarget({
-            ServiceNamespace: 'lambda',
-            ResourceId: resourceId(decision.function, qualifier),
-            ScalableDimension: SCALABLE_DIMENSION,
-          });
-          // The record changes only once the whole sequence is known: if the delete that follows fails, Thermostat
-          // must still own (and retry removing) what its scalable target left behind.
-          deregistered = true;
-          changes.push({ ...base, from: describeTarget(decision.previous), to: 'none' });
-          break;
-        }
-      }
+      const applied = await applyWrite(deps, decision, () => own(decision));
+      // The record changes only once the whole sequence is known: if the delete that follows fails, Thermostat
+      // must still own (and retry removing) what its scalable target left behind.
+      if (decision.kind === 'deregister-scalable-target') deregistered = true;
+      if (applied.gauge) gauge = applied.gauge;
+      changes.push({
+        ...base,
+        from: applied.from,
+        to: applied.to,
+        ...(applied.status ? { status: applied.status } : {}),
+      });
     } catch (cause) {
       const { name, message } = describeError(cause);
       const error = new ActionError(
@@ -198,12 +103,141 @@ export async function applyProvisioned(
   return { changes, managed, ...(gauge ? { gauge } : {}) };
 }
 
+type WriteDecision = Extract<Decision, { kind: ProvisionedChange['action'] }>;
+
+/** What one write did: the change's before and after, Lambda's status, and the gauge it leaves. */
+interface Applied {
+  readonly from: string;
+  readonly to: string;
+  readonly status?: string;
+  readonly gauge?: ProvisionedOutcome['gauge'];
+}
+
+/** One write; `own` is called as soon as what the decision owns exists (before any later step can fail). */
+function applyWrite(deps: ProvisionedDeps, decision: WriteDecision, own: () => void): Promise<Applied> {
+  switch (decision.kind) {
+    case 'put-provisioned':
+      return putProvisioned(deps, decision, own);
+    case 'delete-provisioned':
+      return deleteProvisioned(deps, decision, own);
+    case 'register-scalable-target':
+      return registerScalableTarget(deps, decision, own);
+    case 'deregister-scalable-target':
+      return deregisterScalableTarget(deps, decision);
+  }
+}
+
+async function putProvisioned(
+  deps: ProvisionedDeps,
+  decision: Extract<Decision, { kind: 'put-provisioned' }>,
+  own: () => void,
+): Promise<Applied> {
+  const response = await deps.lambda.putProvisionedConcurrencyConfig({
+    FunctionName: decision.function,
+    Qualifier: decision.qualifier!,
+    ProvisionedConcurrentExecutions: decision.value,
+  });
+  own();
+  return {
+    from: decision.previous === null ? 'none' : String(decision.previous),
+    to: String(decision.value),
+    ...(response.Status ? { status: response.Status } : {}),
+    gauge: { requested: decision.value, allocated: response.AllocatedProvisionedConcurrentExecutions ?? 0 },
+  };
+}
+
+async function deleteProvisioned(
+  deps: ProvisionedDeps,
+  decision: Extract<Decision, { kind: 'delete-provisioned' }>,
+  own: () => void,
+): Promise<Applied> {
+  try {
+    await deps.lambda.deleteProvisionedConcurrencyConfig({
+      FunctionName: decision.function,
+      Qualifier: decision.qualifier!,
+    });
+  } catch (error) {
+    // Already gone is what we wanted.
+    const name = errorName(error);
+    if (name !== 'ProvisionedConcurrencyConfigNotFoundException' && name !== 'ResourceNotFoundException') throw error;
+  }
+  own();
+  return { from: String(decision.previous), to: 'none', gauge: { requested: 0, allocated: 0 } };
+}
+
+async function registerScalableTarget(
+  deps: ProvisionedDeps,
+  decision: Extract<Decision, { kind: 'register-scalable-target' }>,
+  own: () => void,
+): Promise<Applied> {
+  const id = resourceId(decision.function, decision.qualifier!);
+  await deps.autoscaling.registerScalableTarget({
+    ServiceNamespace: AAS_SERVICE_NAMESPACE,
+    ResourceId: id,
+    ScalableDimension: SCALABLE_DIMENSION,
+    MinCapacity: decision.min,
+    MaxCapacity: decision.max,
+  });
+  own();
+  const restoring = decision.restorePolicies !== undefined;
+  // Handing an adopted qualifier back: Thermostat's policy goes, the owner's come back as they were.
+  if (restoring) await deleteScalingPolicy(deps, id, SCALING_POLICY_NAME);
+  for (const policy of decision.restorePolicies ?? []) {
+    await deps.autoscaling.putScalingPolicy({
+      PolicyName: policy.name,
+      ServiceNamespace: AAS_SERVICE_NAMESPACE,
+      ResourceId: id,
+      ScalableDimension: SCALABLE_DIMENSION,
+      PolicyType: policy.policyType as PutScalingPolicyRequest['PolicyType'],
+      ...(policy.policyType === 'StepScaling'
+        ? { StepScalingPolicyConfiguration: policy.configuration }
+        : { TargetTrackingScalingPolicyConfiguration: policy.configuration }),
+    } as PutScalingPolicyRequest);
+  }
+  for (const name of decision.removePolicies ?? []) await deleteScalingPolicy(deps, id, name);
+  if (decision.putPolicy) {
+    await deps.autoscaling.putScalingPolicy({
+      PolicyName: SCALING_POLICY_NAME,
+      ServiceNamespace: AAS_SERVICE_NAMESPACE,
+      ResourceId: id,
+      ScalableDimension: SCALABLE_DIMENSION,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: decision.utilization,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
+      },
+    });
+  }
+  const restored = (decision.restorePolicies ?? []).map((policy) => policy.name);
+  const removed = decision.removePolicies ?? [];
+  return {
+    from: describeTarget(decision.previous),
+    to: restoring
+      ? `${describeTarget(decision)}${restored.length > 0 ? `, scaling policies ${restored.join(', ')} restored` : ''}`
+      : `${describeTarget(decision)}, target ${decision.utilization}${
+          removed.length > 0 ? `, previous owner's scaling policies ${removed.join(', ')} removed` : ''
+        }`,
+  };
+}
+
+async function deregisterScalableTarget(
+  deps: ProvisionedDeps,
+  decision: Extract<Decision, { kind: 'deregister-scalable-target' }>,
+): Promise<Applied> {
+  await deps.autoscaling.deregisterScalableTarget({
+    ServiceNamespace: AAS_SERVICE_NAMESPACE,
+    ResourceId: resourceId(decision.function, decision.qualifier!),
+    ScalableDimension: SCALABLE_DIMENSION,
+  });
+  return { from: describeTarget(decision.previous), to: 'none' };
+}
+
 /** DeleteScalingPolicy; one already gone is what was wanted. */
 async function deleteScalingPolicy(deps: ProvisionedDeps, id: string, name: string): Promise<void> {
   try {
     await deps.autoscaling.deleteScalingPolicy({
       PolicyName: name,
-      ServiceNamespace: 'lambda',
+      ServiceNamespace: AAS_SERVICE_NAMESPACE,
       ResourceId: id,
       ScalableDimension: SCALABLE_DIMENSION,
     });

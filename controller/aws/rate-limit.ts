@@ -99,6 +99,7 @@ function limited<T extends object>(
             if (error instanceof TimeBudgetError) {
               throw new TimeBudgetError(`${property[0].toUpperCase()}${property.slice(1)} ${error.message}`, {
                 rateLimited: true,
+                cause: error,
               });
             }
             throw error;

@@ -1,5 +1,6 @@
 /**
- * The ports backed by the real SDK v3 clients. Only `handler.ts` (and tests that talk to the emulator) call these.
+ * The ports backed by the real SDK v3 clients. `wiring.ts` builds the controller's; the CLI wraps its own DynamoDB
+ * client for a local state store, and tests that talk to the emulator call them directly.
  */
 import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';

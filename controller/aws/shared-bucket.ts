@@ -12,8 +12,8 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../clock';
+import { STATE_TABLE } from '../contract';
 import { errorName, TimeBudgetError } from '../errors';
-import { STATE_TABLE } from '../state/schema';
 import type { DynamoApi } from './ports';
 import type { RateGate } from './rate-limit';
 

@@ -5,8 +5,8 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoApi } from '../aws/ports';
+import { STATE_TABLE } from '../contract';
 import type { AccountConcurrency } from '../plan';
-import { STATE_TABLE } from '../state/schema';
 
 export interface KnownAccount {
   readonly account: AccountConcurrency;

@@ -1,5 +1,6 @@
 import type { GetMetricDataOutput, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { MetricsApi } from '../aws/ports';
+import { GET_METRIC_DATA_PER_METRIC } from '../cost';
 
 /**
  * Per-function metric series from CloudWatch GetMetricData, read in as few billed metrics as the question needs.
@@ -92,8 +93,6 @@ export class MetricReadError extends Error {
   override readonly name = 'MetricReadError';
 }
 
-/** CloudWatch's price for GetMetricData in every commercial Region: $0.01 per 1,000 metrics requested. */
-export const GET_METRIC_DATA_USD_PER_METRIC = 0.01 / 1000;
 export const MAX_QUERIES_PER_CALL = 500;
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 const MINUTE = 60_000;
@@ -132,7 +131,7 @@ export function planMetricRead(window: MetricWindow, options: ReadOptions = {}):
     queriesPerCall,
     periods,
     metricsRequested: queries,
-    costUsd: queries * GET_METRIC_DATA_USD_PER_METRIC,
+    costUsd: queries * GET_METRIC_DATA_PER_METRIC,
   };
 }
 
@@ -176,6 +175,63 @@ class Collected {
   }
 }
 
+/** One query of a read: a statistic of a function. */
+interface Query {
+  readonly fn: MetricFunction;
+  readonly f: number;
+  readonly statistic: MetricStatistic;
+  readonly s: number;
+}
+
+/** The GetMetricData queries of one call; each Id is `m<index in the batch>`. */
+function queriesOf(batch: readonly Query[], periodSeconds: number): MetricDataQuery[] {
+  return batch.map(({ fn, statistic }, i) => ({
+    Id: `m${i}`,
+    MetricStat: {
+      Metric: {
+        Namespace: statistic.namespace ?? 'AWS/Lambda',
+        MetricName: statistic.metric,
+        Dimensions: dimensions(fn),
+      },
+      Period: periodSeconds,
+      Stat: statistic.stat,
+    },
+    ReturnData: true,
+  }));
+}
+
+/**
+ * Adds one answer page's data points to the batch's series (`into[i]` for query `m<i>`), marks the series the page
+ * calls partial, and returns the number of data points; a failed series throws MetricReadError.
+ */
+function collectPage(
+  answer: GetMetricDataOutput,
+  batch: readonly Query[],
+  into: readonly Collected[],
+  partial: Set<number>,
+  { start, periodMs }: { readonly start: number; readonly periodMs: number },
+): number {
+  let datapoints = 0;
+  for (const result of answer.MetricDataResults ?? []) {
+    const i = Number(result.Id?.slice(1));
+    const entry = batch[i];
+    if (!entry || `m${i}` !== result.Id) continue;
+    if (result.StatusCode !== 'Complete' && result.StatusCode !== 'PartialData') {
+      throw new MetricReadError(
+        `GetMetricData answered ${result.StatusCode} for ${entry.fn.name} ${seriesKey(entry.statistic)}: ${(result.Messages ?? []).map((m) => m.Value).join('; ')}`,
+      );
+    }
+    if (result.StatusCode === 'PartialData') partial.add(i);
+    const timestamps = result.Timestamps ?? [];
+    const values = result.Values ?? [];
+    for (let k = 0; k < Math.min(timestamps.length, values.length); k++) {
+      into[i]!.push(Math.round((timestamps[k].getTime() - start) / periodMs), values[k]);
+    }
+    datapoints += values.length;
+  }
+  return datapoints;
+}
+
 /**
  * Reads every statistic of every function over the window. Calls go out one at a time, paced by the limiter; an
  * answer paged behind NextToken is followed, and each page counts as a call that requested its metrics again.
@@ -187,7 +243,9 @@ export async function readMinuteMetrics(
 ): Promise<MinuteMetrics> {
   const { start, periodSeconds, periodMs, periods } = windowOf(window);
   const plan = planMetricRead(window, options);
-  const all = window.functions.flatMap((fn, f) => window.statistics.map((statistic, s) => ({ fn, f, statistic, s })));
+  const all: Query[] = window.functions.flatMap((fn, f) =>
+    window.statistics.map((statistic, s) => ({ fn, f, statistic, s })),
+  );
   const collected = all.map(() => new Collected());
   const incomplete: string[] = [];
   let calls = 0;
@@ -196,19 +254,7 @@ export async function readMinuteMetrics(
 
   for (let first = 0; first < all.length; first += plan.queriesPerCall) {
     const batch = all.slice(first, first + plan.queriesPerCall);
-    const queries: MetricDataQuery[] = batch.map(({ fn, statistic }, i) => ({
-      Id: `m${i}`,
-      MetricStat: {
-        Metric: {
-          Namespace: statistic.namespace ?? 'AWS/Lambda',
-          MetricName: statistic.metric,
-          Dimensions: dimensions(fn),
-        },
-        Period: periodSeconds,
-        Stat: statistic.stat,
-      },
-      ReturnData: true,
-    }));
+    const queries = queriesOf(batch, periodSeconds);
     // Only the last page says whether a series ended complete.
     let partial = new Set<number>();
     let token: string | undefined;
@@ -233,24 +279,10 @@ export async function readMinuteMetrics(
       }
       calls++;
       metricsRequested += queries.length;
-      for (const result of answer.MetricDataResults ?? []) {
-        const i = Number(result.Id?.slice(1));
-        const entry = batch[i];
-        if (!entry || `m${i}` !== result.Id) continue;
-        if (result.StatusCode !== 'Complete' && result.StatusCode !== 'PartialData') {
-          throw new MetricReadError(
-            `GetMetricData answered ${result.StatusCode} for ${entry.fn.name} ${seriesKey(entry.statistic)}: ${(result.Messages ?? []).map((m) => m.Value).join('; ')}`,
-          );
-        }
-        if (result.StatusCode === 'PartialData') partial.add(i);
-        const into = collected[first + i];
-        const timestamps = result.Timestamps ?? [];
-        const values = result.Values ?? [];
-        for (let k = 0; k < Math.min(timestamps.length, values.length); k++) {
-          into.push(Math.round((timestamps[k].getTime() - start) / periodMs), values[k]);
-        }
-        datapoints += values.length;
-      }
+      datapoints += collectPage(answer, batch, collected.slice(first, first + batch.length), partial, {
+        start,
+        periodMs,
+      });
       token = answer.NextToken;
       options.onCall?.({ calls, metricsRequested, datapoints }, plan.calls);
     } while (token);

@@ -3,8 +3,9 @@ import type { AutoScalingApi, LambdaControl, MetricsApi } from '../aws/ports';
 import { isThrottle } from '../aws/rate-limit';
 import type { Clock } from '../clock';
 import { mapLimit } from '../concurrency';
+import { AAS_SERVICE_NAMESPACE, resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../contract';
 import { breakEvenUtilisation } from '../cost';
-import { describeError, errorName, TimeBudgetError } from '../errors';
+import { describeError, errorName, TimeBudgetError, UnexpectedResponseError } from '../errors';
 import {
   type AccountConcurrency,
   EMPTY_TRAFFIC,
@@ -35,9 +36,6 @@ export interface ObserveDeps {
   readonly coverageReads: number;
 }
 
-export const SCALABLE_DIMENSION = 'lambda:function:ProvisionedConcurrency';
-export const resourceId = (fn: string, qualifier: string) => `function:${functionName(fn)}:${qualifier}`;
-
 const HISTORY_MINUTES = 60;
 
 /** Where the account settings of a tick came from: read now, the state table's last read, or the default. */
@@ -57,7 +55,8 @@ export async function observeAccount(
       const settings = await deps.lambda.getAccountSettings();
       const limit = settings.AccountLimit?.ConcurrentExecutions;
       const unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions;
-      if (limit === undefined || unreserved === undefined) throw new Error('GetAccountSettings returned no limits');
+      if (limit === undefined || unreserved === undefined)
+        throw new UnexpectedResponseError('GetAccountSettings returned no limits');
       // Best effort: a failed save only loses the fallback.
       await deps.caches.lastAccount?.save({ account: { limit, unreserved }, at: now }).catch(() => undefined);
       return { limit, unreserved };
@@ -213,79 +212,104 @@ export async function observeTarget(
   if ('problem' in facts) return { observation: { ...base, problem: facts.problem } };
   const freshFacts = facts.fresh ? { ...facts.facts, at: deps.clock.now() } : undefined;
   let observation: TargetObservation = { ...base, ...factsFields(facts.facts) };
-  if (needsHistory(policy, state, now)) {
-    const utilization = (await shared.utilization).get(policy.key);
-    if (utilization && policy.mode === 'auto') {
-      // Folded into the traffic history, which the run saves: the load stays known until the next read.
-      observation = {
-        ...observation,
-        traffic: recordUtilization(observation.traffic ?? EMPTY_TRAFFIC, now, utilization),
-      };
-    } else if (utilization) {
-      observation = { ...observation, utilization };
-    }
-  }
-  if (usesProvisioned(policy, state)) {
-    const qualifier = policy.qualifier!;
-    const [provisioned, alias, elsewhere, scalable] = await Promise.all([
-      readProvisioned(deps, policy.function, qualifier),
-      /^\d+$/.test(qualifier) ? Promise.resolve(undefined) : readAlias(deps, policy.function, qualifier),
-      typeof facts.facts.reservedConcurrency === 'number'
-        ? provisionedElsewhere(deps, policy.function, qualifier)
-        : Promise.resolve(undefined),
-      shared.scalable,
-    ]);
-    const id = resourceId(policy.function, qualifier);
-    const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
-    const policyValue =
-      target && state?.managed?.provisioned?.strategy === 'autoscaling'
-        ? await readScalingPolicy(deps, id)
-        : target === null
-          ? null
-          : undefined;
-    // Adopting must record the owner's scaling policies to put them back later.
-    const foreign =
-      target && policy.provisioned.adopt && !state?.managed?.adopted ? await readForeignPolicies(deps, id) : undefined;
-    observation = {
-      ...observation,
-      ...(provisioned !== undefined ? { provisioned } : {}),
-      ...(target !== undefined ? { scalableTarget: target } : {}),
-      ...(policyValue !== undefined ? { scalingPolicy: policyValue } : {}),
-      ...(foreign !== undefined ? { foreignScalingPolicies: foreign } : {}),
-      ...(alias?.weighted ? { weightedAlias: true } : {}),
-      ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
-    };
-  } else if (policy.mode === 'warm' && policy.qualifier !== undefined && policy.qualifier !== '$LATEST') {
-    const due =
-      isDue(policy.warm.intervalMs, now, state?.lastPingAt) ||
-      (state?.lastWanted !== undefined && policy.warm.concurrency > state.lastWanted);
-    if (due) {
-      const cacheKey = `${policy.function}:${policy.qualifier}`;
-      let coverage = deps.caches.coverage.get(cacheKey, deps.clock.now());
-      // A read throttled recently would only be throttled again: the allowance goes to other targets.
-      const throttled = deps.caches.throttledReads.get(cacheKey, deps.clock.now()) !== undefined;
-      if (coverage === undefined && shared.coverageReads > 0 && !throttled) {
-        shared.coverageReads -= 1;
-        const read = await readProvisioned(deps, policy.function, policy.qualifier);
-        if (read !== undefined) {
-          coverage = read === null ? null : { allocated: read.allocated, status: read.status };
-          deps.caches.coverage.set(cacheKey, coverage, CACHE_TTL_MS.coverage, deps.clock.now());
-        }
-      }
-      if (coverage) {
-        observation = {
-          ...observation,
-          provisioned: {
-            requested: coverage.allocated,
-            allocated: coverage.allocated,
-            available: coverage.allocated,
-            status: coverage.status as ProvisionedObservation['status'],
-          },
-        };
-      }
-    }
-  }
+  if (needsHistory(policy, state, now))
+    observation = { ...observation, ...(await historyFields(policy, now, shared, observation.traffic)) };
+  if (usesProvisioned(policy, state))
+    observation = { ...observation, ...(await provisionedFields(deps, policy, state, facts.facts, shared)) };
+  else if (policy.mode === 'warm' && policy.qualifier !== undefined && policy.qualifier !== '$LATEST')
+    observation = { ...observation, ...(await coverageFields(deps, policy, state, now, shared)) };
   return { observation, ...(freshFacts ? { freshFacts } : {}) };
+}
+
+/** The load read for the target: folded into the traffic history in auto mode, as utilisation otherwise. */
+async function historyFields(
+  policy: Effective,
+  now: number,
+  shared: SharedReads,
+  traffic: TargetObservation['traffic'],
+): Promise<Partial<TargetObservation>> {
+  const utilization = (await shared.utilization).get(policy.key);
+  // Folded into the traffic history, which the run saves: the load stays known until the next read.
+  if (utilization && policy.mode === 'auto')
+    return { traffic: recordUtilization(traffic ?? EMPTY_TRAFFIC, now, utilization) };
+  return utilization ? { utilization } : {};
+}
+
+/** What is deployed for a target that uses provisioned concurrency: config, alias, scalable target and policies. */
+async function provisionedFields(
+  deps: ObserveDeps,
+  policy: Effective,
+  state: TargetState | undefined,
+  facts: FunctionFacts,
+  shared: SharedReads,
+): Promise<Partial<TargetObservation>> {
+  const qualifier = policy.qualifier!;
+  const [provisioned, alias, elsewhere, scalable] = await Promise.all([
+    readProvisioned(deps, policy.function, qualifier),
+    /^\d+$/.test(qualifier) ? Promise.resolve(undefined) : readAlias(deps, policy.function, qualifier),
+    typeof facts.reservedConcurrency === 'number'
+      ? provisionedElsewhere(deps, policy.function, qualifier)
+      : Promise.resolve(undefined),
+    shared.scalable,
+  ]);
+  const id = resourceId(policy.function, qualifier);
+  const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
+  const policyValue =
+    target && state?.managed?.provisioned?.strategy === 'autoscaling'
+      ? await readScalingPolicy(deps, id)
+      : target === null
+        ? null
+        : undefined;
+  // Adopting must record the owner's scaling policies to put them back later.
+  const foreign =
+    target && policy.provisioned.adopt && !state?.managed?.adopted ? await readForeignPolicies(deps, id) : undefined;
+  return {
+    ...(provisioned !== undefined ? { provisioned } : {}),
+    ...(target !== undefined ? { scalableTarget: target } : {}),
+    ...(policyValue !== undefined ? { scalingPolicy: policyValue } : {}),
+    ...(foreign !== undefined ? { foreignScalingPolicies: foreign } : {}),
+    ...(alias?.weighted ? { weightedAlias: true } : {}),
+    ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
+  };
+}
+
+/**
+ * A warm target's provisioned concurrency, read (within the tick's allowance) only when pings are due: READY
+ * provisioned concurrency makes pings useless.
+ */
+async function coverageFields(
+  deps: ObserveDeps,
+  policy: Effective,
+  state: TargetState | undefined,
+  now: number,
+  shared: SharedReads,
+): Promise<Partial<TargetObservation>> {
+  const due =
+    isDue(policy.warm.intervalMs, now, state?.lastPingAt) ||
+    (state?.lastWanted !== undefined && policy.warm.concurrency > state.lastWanted);
+  if (!due) return {};
+  const qualifier = policy.qualifier!;
+  const cacheKey = `${policy.function}:${qualifier}`;
+  let coverage = deps.caches.coverage.get(cacheKey, deps.clock.now());
+  // A read throttled recently would only be throttled again: the allowance goes to other targets.
+  const throttled = deps.caches.throttledReads.get(cacheKey, deps.clock.now()) !== undefined;
+  if (coverage === undefined && shared.coverageReads > 0 && !throttled) {
+    shared.coverageReads -= 1;
+    const read = await readProvisioned(deps, policy.function, qualifier);
+    if (read !== undefined) {
+      coverage = read === null ? null : { allocated: read.allocated, status: read.status };
+      deps.caches.coverage.set(cacheKey, coverage, CACHE_TTL_MS.coverage, deps.clock.now());
+    }
+  }
+  if (!coverage) return {};
+  return {
+    provisioned: {
+      requested: coverage.allocated,
+      allocated: coverage.allocated,
+      available: coverage.allocated,
+      status: coverage.status as ProvisionedObservation['status'],
+    },
+  };
 }
 
 /** A managed target whose policy is gone: what is deployed on the qualifier Thermostat still owns. */
@@ -495,35 +519,40 @@ async function describeScalableTargets(
   const targets = new Map<string, ScalableTargetObservation>();
   const unique = [...new Set(ids)];
   try {
-    for (let start = 0; start < unique.length; start += 50) {
-      let next: string | undefined;
-      do {
-        const page = await deps.autoscaling.describeScalableTargets({
-          ServiceNamespace: 'lambda',
-          ScalableDimension: SCALABLE_DIMENSION,
-          ResourceIds: unique.slice(start, start + 50),
-          ...(next ? { NextToken: next } : {}),
-        });
-        for (const target of page.ScalableTargets ?? []) {
-          if (target.ResourceId !== undefined) {
-            targets.set(target.ResourceId, { min: target.MinCapacity ?? 0, max: target.MaxCapacity ?? 0 });
-          }
-        }
-        next = page.NextToken;
-      } while (next);
-    }
+    for (let start = 0; start < unique.length; start += 50)
+      await describeScalableTargetPages(deps, unique.slice(start, start + 50), targets);
     return { targets };
   } catch {
     return {};
   }
 }
 
-export const SCALING_POLICY_NAME = 'thermostat-target-tracking';
+/** The scalable targets of up to 50 resource ids, every page of them, into `targets`. */
+async function describeScalableTargetPages(
+  deps: ObserveDeps,
+  ids: readonly string[],
+  targets: Map<string, ScalableTargetObservation>,
+): Promise<void> {
+  let next: string | undefined;
+  do {
+    const page = await deps.autoscaling.describeScalableTargets({
+      ServiceNamespace: AAS_SERVICE_NAMESPACE,
+      ScalableDimension: SCALABLE_DIMENSION,
+      ResourceIds: [...ids],
+      ...(next ? { NextToken: next } : {}),
+    });
+    for (const target of page.ScalableTargets ?? []) {
+      if (target.ResourceId !== undefined)
+        targets.set(target.ResourceId, { min: target.MinCapacity ?? 0, max: target.MaxCapacity ?? 0 });
+    }
+    next = page.NextToken;
+  } while (next);
+}
 
 async function readScalingPolicy(deps: ObserveDeps, id: string): Promise<{ targetValue: number } | null | undefined> {
   try {
     const response = await deps.autoscaling.describeScalingPolicies({
-      ServiceNamespace: 'lambda',
+      ServiceNamespace: AAS_SERVICE_NAMESPACE,
       ResourceId: id,
       ScalableDimension: SCALABLE_DIMENSION,
       PolicyNames: [SCALING_POLICY_NAME],
@@ -542,7 +571,7 @@ async function readForeignPolicies(deps: ObserveDeps, id: string): Promise<Scali
     let next: string | undefined;
     do {
       const page = await deps.autoscaling.describeScalingPolicies({
-        ServiceNamespace: 'lambda',
+        ServiceNamespace: AAS_SERVICE_NAMESPACE,
         ResourceId: id,
         ScalableDimension: SCALABLE_DIMENSION,
         ...(next ? { NextToken: next } : {}),

@@ -1,4 +1,4 @@
-import type { PingPayloadSpec } from '../policy';
+import type { PingPayloadSpec } from '../policy/core';
 import type {
   AdoptedOriginal,
   ManagedProvisioned,

@@ -1,4 +1,4 @@
-import type { ProvisionedSettings } from '../policy';
+import type { ProvisionedSettings } from '../policy/core';
 import type { Decision, PolicyMode } from './decision';
 import type { AccountConcurrency, ManagedProvisioned, TargetObservation } from './observed';
 
@@ -139,8 +139,8 @@ function reconcile(
       : undefined;
   const plan =
     settings.strategy === 'direct'
-      ? reconcileDirect(base, settings, obs, account, adopting)
-      : reconcileAutoscaling(base, settings, obs, account, adopting);
+      ? reconcileDirect({ base, settings, obs, account, adopting })
+      : reconcileAutoscaling({ base, settings, obs, account, adopting });
   // Pings stand in for a FAILED allocation only while the policy still wants provisioned concurrency here.
   const removing = plan.decisions.some((decision) => decision.kind === 'delete-provisioned');
   if (failed && !removing && settings.min > 0) {
@@ -153,13 +153,17 @@ function reconcile(
   return plan;
 }
 
-function reconcileDirect(
-  base: Base,
-  settings: ProvisionedSettings,
-  obs: TargetObservation,
-  account: AccountConcurrency | undefined,
-  adopting: boolean,
-): ProvisionedPlan {
+/** What reconciling one target's provisioned concurrency starts from. */
+interface ReconcileInput {
+  readonly base: Base;
+  readonly settings: ProvisionedSettings;
+  readonly obs: TargetObservation;
+  readonly account: AccountConcurrency | undefined;
+  /** The policy adopts what someone else set up. */
+  readonly adopting: boolean;
+}
+
+function reconcileDirect({ base, settings, obs, account, adopting }: ReconcileInput): ProvisionedPlan {
   const pc = obs.provisioned!;
   const st = obs.scalableTarget!;
   const { value, why } = directSize(settings, obs, account);
@@ -224,41 +228,62 @@ function reconcileDirect(
   return { decisions, pending: true };
 }
 
-function reconcileAutoscaling(
-  base: Base,
-  settings: ProvisionedSettings,
-  obs: TargetObservation,
-  account: AccountConcurrency | undefined,
-  adopting: boolean,
-): ProvisionedPlan {
+/** The scalable target the policy wants now, within what the account and the function allow. */
+interface AutoscalingTarget {
+  readonly min: number;
+  readonly max: number;
+  readonly utilization: number;
+  /** Reason suffix when the account or function caps `max`, else empty. */
+  readonly capped: string;
+  /** The window (or base settings) the target comes from, for reasons. */
+  readonly window: string;
+  /** The scaling policy in place already tracks `utilization`. */
+  readonly policyOk: boolean;
+  /** The config is Thermostat's: it put it (initial value, or the direct strategy before) or adopts it. */
+  readonly configOurs: boolean;
+}
+
+function autoscalingTarget({ base, settings, obs, account, adopting }: ReconcileInput): AutoscalingTarget {
   const pc = obs.provisioned!;
-  const st = obs.scalableTarget!;
   const managed = obs.managed?.provisioned;
   const cap = capacityCap(obs, account);
   const max = Math.min(settings.max, cap.value);
-  const min = Math.min(settings.min, max);
-  const capped = max < settings.max ? ` (capped by ${cap.label})` : '';
-  const window = base.window ? `window "${base.window}"` : 'base settings';
   const utilization = settings.utilization;
-  const policyOk = obs.scalingPolicy != null && Math.abs(obs.scalingPolicy.targetValue - utilization) < 1e-9;
-  // The config is Thermostat's when it put it (initial value, or the direct strategy before) or adopted it.
-  const configOurs =
-    pc !== null &&
-    (adopting ||
-      managed?.strategy === 'direct' ||
-      (managed?.strategy === 'autoscaling' && managed.ownsConfig !== false));
+  return {
+    min: Math.min(settings.min, max),
+    max,
+    utilization,
+    capped: max < settings.max ? ` (capped by ${cap.label})` : '',
+    window: base.window ? `window "${base.window}"` : 'base settings',
+    policyOk: obs.scalingPolicy != null && Math.abs(obs.scalingPolicy.targetValue - utilization) < 1e-9,
+    configOurs:
+      pc !== null &&
+      (adopting ||
+        managed?.strategy === 'direct' ||
+        (managed?.strategy === 'autoscaling' && managed.ownsConfig !== false)),
+  };
+}
+
+function reconcileAutoscaling(input: ReconcileInput): ProvisionedPlan {
+  const { base, obs, adopting } = input;
+  const pc = obs.provisioned!;
+  const st = obs.scalableTarget!;
+  const target = autoscalingTarget(input);
+  const { min, max, utilization, capped, window } = target;
 
   if (max === 0) {
     // Going to zero: nothing for Application Auto Scaling to scale, so Thermostat removes what it set up.
     const why = `${window} allows no provisioned concurrency${capped}`;
-    return { decisions: releaseAutoscaling(base, why, { ownsConfig: configOurs, adopting, reconciling: true }, obs) };
+    return {
+      decisions: releaseAutoscaling(base, why, { ownsConfig: target.configOurs, adopting, reconciling: true }, obs),
+    };
   }
 
   const decisions: Decision[] = [];
   // Application Auto Scaling never creates a config ("configure an initial provisioned concurrency value first"):
   // registering a target on a qualifier without one changes nothing, so Thermostat puts the initial value itself.
   const initial = pc === null && min > 0;
-  const ownsConfig = initial || configOurs;
+  const ownsConfig = initial || target.configOurs;
   const owned: ManagedProvisioned = {
     strategy: 'autoscaling',
     min,
@@ -277,28 +302,49 @@ function reconcileAutoscaling(
       reason: `${window}: no provisioned concurrency is configured and Application Auto Scaling only scales an existing config, so Thermostat sets the initial ${min}${capped}`,
     });
   }
-  if (st && st.min === min && st.max === max && policyOk) {
+  if (st && st.min === min && st.max === max && target.policyOk) {
     if (initial) return { decisions, pending: true };
-    const status = pc?.status ?? 'NONE';
-    return {
-      decisions: [
-        keep(
-          base,
-          pc?.requested ?? 0,
-          pc?.allocated ?? 0,
-          status,
-          owned,
-          `${window}: scalable target already min ${min}, max ${max}, target ${utilization}${
-            pc ? ` (${pc.requested} provisioned, ${pc.status}, ${pc.allocated} allocated)` : ''
-          }${capped}`,
-        ),
-      ],
-      pending: status === 'IN_PROGRESS',
-    };
+    return keepScalableTarget(base, pc, owned, target);
   }
+  decisions.push(registerScalableTarget(input, target, ownsConfig));
+  return { decisions, pending: true };
+}
+
+/** The scalable target already is what the policy wants: kept, with the config under it reported. */
+function keepScalableTarget(
+  base: Base,
+  pc: TargetObservation['provisioned'],
+  owned: ManagedProvisioned,
+  { min, max, utilization, capped, window }: AutoscalingTarget,
+): ProvisionedPlan {
+  const status = pc?.status ?? 'NONE';
+  return {
+    decisions: [
+      keep(
+        base,
+        pc?.requested ?? 0,
+        pc?.allocated ?? 0,
+        status,
+        owned,
+        `${window}: scalable target already min ${min}, max ${max}, target ${utilization}${
+          pc ? ` (${pc.requested} provisioned, ${pc.status}, ${pc.allocated} allocated)` : ''
+        }${capped}`,
+      ),
+    ],
+    pending: status === 'IN_PROGRESS',
+  };
+}
+
+/** Registers (or changes) the scalable target, and puts the tracking policy unless it is in place already. */
+function registerScalableTarget(
+  { base, obs, adopting }: ReconcileInput,
+  { min, max, utilization, capped, window, policyOk }: AutoscalingTarget,
+  ownsConfig: boolean,
+): Decision {
+  const st = obs.scalableTarget!;
   const change = st ? `min ${st.min} → ${min}, max ${st.max} → ${max}` : `registering min ${min}, max ${max}`;
   const lowered = st !== null && (min < st.min || max < st.max);
-  decisions.push({
+  return {
     ...base,
     kind: 'register-scalable-target',
     min,
@@ -311,8 +357,7 @@ function reconcileAutoscaling(
     reason: `${window}: ${change}, target tracking at ${utilization}${capped}${adopting ? ' (adopting it)' : ''}${
       lowered ? '; lowered explicitly because target tracking never scales in without traffic' : ''
     }`,
-  });
-  return { decisions, pending: true };
+  };
 }
 
 interface ReleaseOptions {

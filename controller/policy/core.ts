@@ -5,20 +5,15 @@
  */
 export { DurationError, formatDuration, parseDuration } from './duration';
 export { functionName, policyKey, targetIdentity } from './function-name';
-export { capIssues, formatIssue, formatPath, type PolicyIssue, PolicyValidationError } from './issues';
-export { isPolicySet, parsePolicyJson } from './json-set';
-export { mergeDefaults } from './merge';
+export { formatIssue, type PolicyIssue, PolicyValidationError } from './issues';
+export { parsePolicyJson } from './json-set';
 export { type LoadedPolicy, type LoadedTemplate, type ParseResult, parsePolicyValue, TEMPLATE_FUNCTION } from './parse';
 export {
   type Effective,
-  effectiveSettings,
-  HORIZON_MS,
-  matchWindow,
   type PingPayloadSpec,
   type ProvisionedSettings,
   resolvePolicy,
   type WarmSettings,
-  type WindowMatch,
 } from './resolve';
 export {
   BUILTIN_DEFAULTS,

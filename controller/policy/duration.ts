@@ -16,8 +16,12 @@ export class DurationError extends Error {
   constructor(
     readonly input: string,
     reason: string,
+    options?: ErrorOptions,
   ) {
-    super(`invalid duration "${input}": ${reason}; use a number with a unit, e.g. "250ms", "90s", "5m", "1h30m"`);
+    super(
+      `invalid duration "${input}": ${reason}; use a number with a unit, e.g. "250ms", "90s", "5m", "1h30m"`,
+      options,
+    );
   }
 }
 

@@ -202,42 +202,67 @@ export function validateDocuments(
   given?: PolicyDefaults,
 ): { policies: LoadedPolicy[]; templates?: LoadedTemplate[]; issues: PolicyIssue[]; defaults?: PolicyDefaults } {
   const issues: PolicyIssue[] = [];
-  const defaultDocs = documents.filter(isDefaultsDocument);
-  let state: DefaultsState =
-    given === undefined ? { kind: 'none' } : { kind: 'valid', defaults: given, file: 'the given defaults' };
+  const where = documentPlaces(documents);
+  const state = defaultsOf(documents, given, where, issues);
+  const { loaded, templates, docOf } = validateEach(documents, state, issues);
+  const duplicates = duplicatePolicies(loaded, docOf, where, issues);
+  const policies = loaded.filter((policy) => !duplicates.has(policy));
+  const defaults = given ?? (state.kind === 'valid' ? state.defaults : undefined);
+  return {
+    policies,
+    ...(templates.length > 0 ? { templates } : {}),
+    issues,
+    ...(defaults === undefined ? {} : { defaults }),
+  };
+}
+
+/** How messages name a document: its file, with the place inside it when the file holds more than one. */
+function documentPlaces(documents: readonly SourceDocument[]): (doc: SourceDocument) => string {
   const perFile = new Map<string, number>();
   for (const doc of documents) perFile.set(doc.file, (perFile.get(doc.file) ?? 0) + 1);
-  const where = (doc: SourceDocument) =>
+  return (doc) =>
     doc.prefix !== undefined && doc.prefix.length > 0
       ? `${doc.file} (at ${formatPath(doc.prefix)})`
       : perFile.get(doc.file)! > 1
         ? `${doc.file} (document ${doc.index + 1})`
         : doc.file;
-  if (defaultDocs.length > 0) {
-    const results = defaultDocs.map((doc) => ({ doc, ...validateDefaults(doc) }));
-    for (const result of results) issues.push(...result.issues);
-    if (given !== undefined || defaultDocs.length > 1) {
-      for (const doc of defaultDocs) {
-        const others = defaultDocs.filter((other) => other !== doc).map(where);
-        if (given !== undefined) others.unshift('the defaults given by the caller');
-        issues.push(
-          ...located(doc, [
-            {
-              path: ['defaults'],
-              message: `a set has one defaults document, but defaults are also in ${others.join(', ')}`,
-            },
-          ]),
-        );
-      }
-      state = { kind: 'invalid', files: defaultDocs.map(where) };
-    } else {
-      const [only] = results;
-      state = only!.defaults
-        ? { kind: 'valid', defaults: only!.defaults, file: where(only!.doc) }
-        : { kind: 'invalid', files: [where(only!.doc)] };
-    }
-  }
+}
 
+/** The set's defaults: the caller's, or its one defaults document; more than one is an issue on each. */
+function defaultsOf(
+  documents: readonly SourceDocument[],
+  given: PolicyDefaults | undefined,
+  where: (doc: SourceDocument) => string,
+  issues: PolicyIssue[],
+): DefaultsState {
+  const defaultDocs = documents.filter(isDefaultsDocument);
+  if (defaultDocs.length === 0)
+    return given === undefined ? { kind: 'none' } : { kind: 'valid', defaults: given, file: 'the given defaults' };
+  const results = defaultDocs.map((doc) => ({ doc, ...validateDefaults(doc) }));
+  for (const result of results) issues.push(...result.issues);
+  if (given !== undefined || defaultDocs.length > 1) {
+    for (const doc of defaultDocs) {
+      const others = defaultDocs.filter((other) => other !== doc).map(where);
+      if (given !== undefined) others.unshift('the defaults given by the caller');
+      issues.push(
+        ...located(doc, [
+          {
+            path: ['defaults'],
+            message: `a set has one defaults document, but defaults are also in ${others.join(', ')}`,
+          },
+        ]),
+      );
+    }
+    return { kind: 'invalid', files: defaultDocs.map(where) };
+  }
+  const [only] = results;
+  return only!.defaults
+    ? { kind: 'valid', defaults: only!.defaults, file: where(only!.doc) }
+    : { kind: 'invalid', files: [where(only!.doc)] };
+}
+
+/** Every policy and template document validated against the defaults; template names must be unique. */
+function validateEach(documents: readonly SourceDocument[], state: DefaultsState, issues: PolicyIssue[]) {
   const loaded: LoadedPolicy[] = [];
   const templates: LoadedTemplate[] = [];
   const docOf = new Map<LoadedPolicy, SourceDocument>();
@@ -260,7 +285,16 @@ export function validateDocuments(
       docOf.set(result.policy, doc);
     }
   }
+  return { loaded, templates, docOf };
+}
 
+/** The policies that claim a target another policy also claims, each group reported as issues. */
+function duplicatePolicies(
+  loaded: readonly LoadedPolicy[],
+  docOf: ReadonlyMap<LoadedPolicy, SourceDocument>,
+  where: (doc: SourceDocument) => string,
+  issues: PolicyIssue[],
+): Set<LoadedPolicy> {
   const byTarget = new Map<string, LoadedPolicy[]>();
   for (const policy of loaded) {
     const identity = targetIdentity(policy.policy.function, policy.policy.qualifier);
@@ -279,14 +313,7 @@ export function validateDocuments(
       ),
     );
   }
-  const policies = loaded.filter((policy) => !duplicates.has(policy));
-  const defaults = given ?? (state.kind === 'valid' ? state.defaults : undefined);
-  return {
-    policies,
-    ...(templates.length > 0 ? { templates } : {}),
-    issues,
-    ...(defaults === undefined ? {} : { defaults }),
-  };
+  return duplicates;
 }
 
 /** Places named in one duplicate message, and duplicates given a message of their own, per target. */

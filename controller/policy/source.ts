@@ -64,29 +64,7 @@ export function readDocuments(given: string, file: string): { documents: SourceD
       });
       return;
     }
-    const locate = (path: readonly PathSegment[], atKey = false) => {
-      let node: Node | null = doc.contents as Node | null;
-      let offset = node?.range?.[0];
-      for (const [i, segment] of path.entries()) {
-        if (isMap(node)) {
-          const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
-          if (!pair) break;
-          const last = i === path.length - 1;
-          const keyNode = pair.key as Node | null;
-          const valueNode = pair.value as Node | null;
-          offset = (last && atKey) || !valueNode?.range ? keyNode?.range?.[0] : valueNode.range[0];
-          node = valueNode;
-        } else if (isSeq(node) && typeof segment === 'number') {
-          const item = node.items[segment] as Node | undefined;
-          if (!item?.range) break;
-          offset = item.range[0];
-          node = item;
-        } else break;
-      }
-      if (offset === undefined) return undefined;
-      const { line, col } = lineCounter.linePos(offset);
-      return { line, column: col };
-    };
+    const locate = locator(doc.contents as Node | null, lineCounter);
     const document: SourceDocument = { file, index, value, locate };
     if (!json) documents.push(document);
     else {
@@ -98,6 +76,33 @@ export function readDocuments(given: string, file: string): { documents: SourceD
   if (documents.length === 0 && issues.length === 0)
     issues.push({ file, path: '', message: `the file holds no document; expected ${EXPECTED_DOCUMENT}` });
   return { documents, issues };
+}
+
+/** Line and column of a path in a document (of its key with `atKey`), as far as the path exists. */
+function locator(contents: Node | null, lineCounter: LineCounter): SourceDocument['locate'] {
+  return (path: readonly PathSegment[], atKey = false) => {
+    let node: Node | null = contents;
+    let offset = node?.range?.[0];
+    for (const [i, segment] of path.entries()) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
+        if (!pair) break;
+        const last = i === path.length - 1;
+        const keyNode = pair.key as Node | null;
+        const valueNode = pair.value as Node | null;
+        offset = (last && atKey) || !valueNode?.range ? keyNode?.range?.[0] : valueNode.range[0];
+        node = valueNode;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment] as Node | undefined;
+        if (!item?.range) break;
+        offset = item.range[0];
+        node = item;
+      } else break;
+    }
+    if (offset === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
 }
 
 function jsonProblem(text: string, file: string): PolicyIssue | undefined {

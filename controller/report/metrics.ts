@@ -1,3 +1,4 @@
+import { Dimension, ControllerMetric as METRIC } from '../contract';
 import type { RunReport } from './report';
 
 /** The slice of Powertools Metrics the controller uses (EMF; namespace and service set where it is built). */
@@ -8,25 +9,6 @@ export interface MetricsSink {
 }
 
 /**
- * Metric names and dimensions are a contract with the construct's dashboard and alarms (construct/metrics.ts):
- * per-target metrics carry exactly `Target` (plus Powertools' `service`), totals carry only `service`.
- */
-export const METRIC = {
-  PingsSent: 'PingsSent',
-  EnvironmentsProven: 'EnvironmentsProven',
-  ColdEnvironments: 'ColdEnvironments',
-  Shortfall: 'Shortfall',
-  PingFailures: 'PingFailures',
-  TargetFailures: 'TargetFailures',
-  TickDuration: 'TickDuration',
-  ProvisionedRequested: 'ProvisionedRequested',
-  ProvisionedAllocated: 'ProvisionedAllocated',
-  TicksPartial: 'TicksPartial',
-  TargetsSkipped: 'TargetsSkipped',
-  ProvisionedFailed: 'ProvisionedFailed',
-} as const;
-
-/**
  * Totals every tick (a bounded set, whatever the number of targets), and per-target metrics only for the targets in
  * `detailed` (policy keys or `name:qualifier`): each distinct `Target` value is another billed custom metric, so
  * per-target detail otherwise lives in the structured log lines and the EventBridge events.
@@ -35,7 +17,7 @@ export function emitMetrics(sink: MetricsSink, report: RunReport, detailed: Read
   if (report.status === 'duplicate' || report.status === 'in-progress') return;
   for (const target of report.targets) {
     if (!detailed.has(target.key) && !detailed.has(target.target)) continue;
-    sink.addDimension('Target', target.target);
+    sink.addDimension(Dimension.Target, target.target);
     if (target.warm) {
       sink.addMetric(METRIC.PingsSent, 'Count', target.warm.pingsSent);
       sink.addMetric(METRIC.EnvironmentsProven, 'Count', target.warm.proven);

@@ -1,9 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoApi } from '../aws/ports';
+import { STATE_TABLE } from '../contract';
 import { errorName, StateStoreError } from '../errors';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
-import { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
+import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
 
 const PK = STATE_TABLE.partitionKey;
@@ -102,33 +103,46 @@ export class DynamoStateStore implements StateStore {
 
   async loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>> {
     const found = new Map<string, TargetState>();
+    await this.batchGet(TARGET, keys, { records: 'target records', reading: 'reading target records' }, (items) => {
+      const ceiling = tickCeiling(this.now());
+      for (const item of items) {
+        const state = fromItem(item, ceiling);
+        found.set(state.key, state);
+      }
+    });
+    return found;
+  }
+
+  /**
+   * BatchGetItem of `prefix + key` for every key (100 a call), consistent reads, unprocessed keys retried with
+   * backoff; each answer's items are handed to `take`.
+   */
+  private async batchGet(
+    prefix: string,
+    keys: readonly string[],
+    what: { readonly records: string; readonly reading: string },
+    take: (items: readonly Record<string, AttributeValue>[]) => void,
+  ): Promise<void> {
     const unique = [...new Set(keys)];
     for (let start = 0; start < unique.length; start += 100) {
       let pending: Record<string, AttributeValue>[] = unique
         .slice(start, start + 100)
-        .map((key) => ({ [PK]: S(TARGET + key) }));
+        .map((key) => ({ [PK]: S(prefix + key) }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt === 5) {
           throw new StateStoreError(
-            `state table ${this.tableName}: ${pending.length} target records stayed unprocessed`,
+            `state table ${this.tableName}: ${pending.length} ${what.records} stayed unprocessed`,
           );
         }
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
         const batch = pending;
-        const response = await this.call('reading target records', () =>
-          this.dynamo.batchGetItem({
-            RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
-          }),
+        const response = await this.call(what.reading, () =>
+          this.dynamo.batchGetItem({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }),
         );
-        const ceiling = tickCeiling(this.now());
-        for (const item of response.Responses?.[this.tableName] ?? []) {
-          const state = fromItem(item, ceiling);
-          found.set(state.key, state);
-        }
+        take(response.Responses?.[this.tableName] ?? []);
         pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }
     }
-    return found;
   }
 
   async listManaged(): Promise<TargetState[]> {
@@ -257,27 +271,12 @@ export class DynamoStateStore implements StateStore {
 
   async loadIntents(keys: readonly string[]): Promise<Map<string, OwnershipIntent>> {
     const found = new Map<string, OwnershipIntent>();
-    const unique = [...new Set(keys)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, AttributeValue>[] = unique
-        .slice(start, start + 100)
-        .map((key) => ({ [PK]: S(INTENT + key) }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt === 5) {
-          throw new StateStoreError(`state table ${this.tableName}: ${pending.length} intents stayed unprocessed`);
-        }
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const batch = pending;
-        const response = await this.call('reading intents', () =>
-          this.dynamo.batchGetItem({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }),
-        );
-        for (const item of response.Responses?.[this.tableName] ?? []) {
-          const intent = intentFromItem(item);
-          if (intent) found.set(intent.key, intent);
-        }
-        pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    await this.batchGet(INTENT, keys, { records: 'intents', reading: 'reading intents' }, (items) => {
+      for (const item of items) {
+        const intent = intentFromItem(item);
+        if (intent) found.set(intent.key, intent);
       }
-    }
+    });
     return found;
   }
 

@@ -20,9 +20,11 @@ export class FutureTickError extends Error {
   constructor(
     readonly tickId: string,
     readonly ceiling: string,
+    options?: ErrorOptions,
   ) {
     super(
       `tick ${JSON.stringify(tickId.length > 40 ? `${tickId.slice(0, 40)}…` : tickId)} is later than this clock allows (${ceiling}, ${MAX_CLOCK_SKEW_MS / 60_000} min of clock skew); refused, so it cannot make the saves of real ticks stale`,
+      options,
     );
   }
 }

@@ -1,6 +1,6 @@
 export { DynamoStateStore } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
-export { HISTORY_LENGTH, STATE_TABLE, TICK_CLAIM_TTL_SECONDS } from './schema';
+export { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 export {
   type ClaimResult,
   MemoryStateStore,

@@ -1,5 +1,5 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { STATE_TABLE } from './schema';
+import { STATE_TABLE } from '../contract';
 
 /**
  * Creates a state table of the shape the construct deploys, in a local DynamoDB (the emulator's or a bare dynalite):

@@ -1,13 +1,3 @@
-/**
- * The state table's shape, shared with the construct (which creates the table) and the tests (which create it in
- * dynalite): one string partition key and a TTL attribute; no sort key, no indexes.
- */
-export const STATE_TABLE = {
-  partitionKey: 'pk',
-  /** Epoch seconds; tick claims expire after a few days so the table does not grow forever. */
-  ttlAttribute: 'expiresAt',
-} as const;
-
 /** How long a tick claim is kept (it only has to outlive any duplicate delivery of the same tick). */
 export const TICK_CLAIM_TTL_SECONDS = 3 * 24 * 3600;
 

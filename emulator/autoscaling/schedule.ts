@@ -128,8 +128,8 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function checkTimezone(timezone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-  } catch {
-    throw new ScheduleError(`"${timezone}" is not a known IANA time zone, e.g. Europe/Paris`);
+  } catch (error) {
+    throw new ScheduleError(`"${timezone}" is not a known IANA time zone, e.g. Europe/Paris`, { cause: error });
   }
 }
 

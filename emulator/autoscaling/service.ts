@@ -157,7 +157,14 @@ export class AutoScaling {
     try {
       input = JSON.parse(body.toString('utf8') || '{}');
     } catch (error) {
-      throw new AwsError('SerializationException', `Could not parse the request: ${(error as Error).message}`, 400);
+      throw new AwsError(
+        'SerializationException',
+        `Could not parse the request: ${(error as Error).message}`,
+        400,
+        {},
+        {},
+        { cause: error },
+      );
     }
     if (!isRecord(input)) throw validation('The request must be a JSON object.');
     const out = (body: unknown) => json(200, body, 'application/x-amz-json-1.1');

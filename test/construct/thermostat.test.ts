@@ -6,15 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import {
-  type PolicySetDocument,
-  StateTableSchema,
-  TargetPolicy,
-  Thermostat,
-  type ThermostatProps,
-} from '../../construct';
+import { type PolicySetDocument, TargetPolicy, Thermostat, type ThermostatProps } from '../../construct';
 import { readPolicyFile } from '../../controller/policies';
-import { STATE_TABLE } from '../../controller/state/schema';
 import { readConfigFile } from '../../controller/targets';
 import { fn, newStack, render, resourceOf, standardStack } from './stacks';
 
@@ -214,11 +207,6 @@ describe('Thermostat: default deployment', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
     expect(table.resource.DeletionPolicy).toBe('Retain');
-    // the controller's state store reads and writes exactly this shape
-    expect(StateTableSchema).toEqual({
-      partitionKey: STATE_TABLE.partitionKey,
-      timeToLiveAttribute: STATE_TABLE.ttlAttribute,
-    });
   });
 
   test('matches the snapshot (asset and version hashes scrubbed)', () => {

@@ -5,9 +5,9 @@
  */
 import { WeightedSemaphore } from '../../controller/concurrency';
 import { DEFAULT_CONFIG } from '../../controller/config';
-import { socketPoolSize } from '../../controller/handler';
 import { DEFAULT_WARM_CONFIG, warmTarget } from '../../controller/ping/warm';
 import { LIMITS, type Policy } from '../../controller/policy/core';
+import { socketPoolSize } from '../../controller/wiring';
 import { createEnvironment, withThermostat } from '../../target';
 import { DEFAULT_MAX_HOLD_MS, LONGEST_REQUESTED_HOLD_MS, type PingEnvelope } from '../../target/protocol';
 import { FakeClock, fakeContext } from './helpers/fake-clock';

@@ -1,8 +1,8 @@
 import type { GetMetricDataInput, GetMetricDataOutput } from '@aws-sdk/client-cloudwatch';
 import { sdkMetrics } from '../../../controller/aws/sdk';
+import { GET_METRIC_DATA_PER_METRIC } from '../../../controller/cost';
 import {
   denseSeries,
-  GET_METRIC_DATA_USD_PER_METRIC,
   MetricReadError,
   planMetricRead,
   readMinuteMetrics,
@@ -48,7 +48,7 @@ describe('planMetricRead and readMinuteMetrics (batching and billing)', () => {
     };
     const plan = planMetricRead(window);
     expect(plan).toMatchObject({ queries: 510, calls: 2, queriesPerCall: 500, metricsRequested: 510 });
-    expect(plan.costUsd).toBeCloseTo(510 * GET_METRIC_DATA_USD_PER_METRIC, 12);
+    expect(plan.costUsd).toBeCloseTo(510 * GET_METRIC_DATA_PER_METRIC, 12);
 
     const { api, calls } = recordingApi();
     let taken = 0;
