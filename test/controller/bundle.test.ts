@@ -98,6 +98,7 @@ describe('the controller bundle', () => {
       '@aws-sdk/client-dynamodb',
       '@aws-sdk/client-eventbridge',
       '@aws-sdk/client-lambda',
+      '@aws-sdk/client-scheduler',
     ]);
   });
 
