@@ -18,7 +18,6 @@ const MIN_REPEATED_LINES = 6;
 const ALLOWED_OVERSIZED = new Set([
   'controller/ping/warm.ts:warmTarget',
   'controller/plan/auto.ts:planAuto',
-  'controller/plan/plan.ts:withPing',
   'controller/plan/target.ts:restoreOnRelease',
 ]);
 
