@@ -17,7 +17,6 @@ const MIN_REPEATED_LINES = 6;
  */
 const ALLOWED_OVERSIZED = new Set([
   'controller/ping/warm.ts:warmTarget',
-  'controller/plan/auto.ts:planAuto',
   'controller/plan/target.ts:restoreOnRelease',
 ]);
 
