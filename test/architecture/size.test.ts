@@ -16,7 +16,6 @@ const MIN_REPEATED_LINES = 6;
  * remove an entry as soon as its function fits.
  */
 const ALLOWED_OVERSIZED = new Set([
-  'controller/ping/warm.ts:warmTarget',
   'controller/plan/target.ts:restoreOnRelease',
 ]);
 
