@@ -76,89 +76,111 @@ export interface WarmResult extends WarmCounts {
  */
 export async function warmTarget(
   deps: WarmDeps,
-  decision: Pick<PingDecision, 'function' | 'qualifier' | 'count' | 'wanted' | 'holdMs' | 'payload' | 'proof'> &
-    Partial<Pick<PingDecision, 'expectCold' | 'initMs'>>,
+  decision: WarmDecision,
   runId: string,
   config: WarmConfig = DEFAULT_WARM_CONFIG,
 ): Promise<WarmResult> {
-  const { clock } = deps;
   const random = deps.random ?? Math.random;
-  const outcomes = zeroOutcomes();
-  const messages: Partial<Record<PingOutcomeKind, string>> = {};
-  const environments = new Map<string, EnvironmentProof>();
+  const seen: Seen = { outcomes: zeroOutcomes(), messages: {}, environments: new Map(), answered: 0, pingsSent: 0 };
   const request = warmRequestOf(decision);
-  const wanted = wantedOf(request);
   let state = firstRound(request, config);
-  let pingsSent = 0;
-  let answered = 0;
   let stoppedBy: WarmStop = 'max-rounds';
-
   while (true) {
-    const step = mayStart(state, config, clock.now(), deps.deadline);
+    const step = mayStart(state, config, deps.clock.now(), deps.deadline);
     if (step.kind === 'stop') {
       stoppedBy = step.reason;
       break;
     }
-    if (step.pauseMs > 0) await clock.sleep(step.pauseMs);
-    const permits = deps.semaphore ? await deps.semaphore.acquire(step.size) : step.size;
-    let results: readonly PingOutcome[];
-    try {
-      const round = await sendRound(
-        deps.invoker,
-        {
-          function: decision.function,
-          qualifier: decision.qualifier,
-          size: permits,
-          holdMs: step.holdMs,
-          payload: decision.payload,
-          proof: decision.proof,
-          runId: `${runId}-${state.rounds}`,
-          deadline: deps.deadline,
-        },
-        config,
-        clock,
-      );
-      results = round.outcomes;
-    } finally {
-      deps.semaphore?.release(permits);
-    }
-    pingsSent += permits;
-
-    const round = zeroOutcomes();
-    let retryAfter = 0;
-    for (const outcome of results) {
-      round[outcome.kind] += 1;
-      outcomes[outcome.kind] += 1;
-      if (outcome.kind === 'ok') {
-        answered += 1;
-        if (outcome.proof && !environments.has(outcome.proof.envId))
-          environments.set(outcome.proof.envId, outcome.proof);
-      } else {
-        if (messages[outcome.kind] === undefined) messages[outcome.kind] = describeOutcome(outcome);
-        if (outcome.kind === 'throttled' && outcome.retryAfterMs)
-          retryAfter = Math.max(retryAfter, outcome.retryAfterMs);
-      }
-    }
-    const fatal = (['not-found', 'function-error', 'invalid-response'] as const).find(
-      (kind) => round[kind] > 0 && round[kind] + round.ok === permits && round.ok === 0,
-    );
-    state = afterRound(
-      state,
-      request,
-      config,
-      {
-        sent: permits,
-        ok: round.ok,
-        throttled: round.throttled,
-        transient: round.error + round['timed-out'],
-        ...(fatal ? { fatal } : {}),
-        ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
-        proven: environments.size,
-      },
-      random,
-    );
+    if (step.pauseMs > 0) await deps.clock.sleep(step.pauseMs);
+    const { permits, results } = await sendStep(deps, decision, step, `${runId}-${state.rounds}`, config);
+    seen.pingsSent += permits;
+    state = afterRound(state, request, config, tally(seen, results, permits), random);
   }
+  return warmResult(decision, wantedOf(request), seen, state.rounds, stoppedBy);
+}
 
+type WarmDecision = Pick<PingDecision, 'function' | 'qualifier' | 'count' | 'wanted' | 'holdMs' | 'payload' | 'proof'> &
+  Partial<Pick<PingDecision, 'expectCold' | 'initMs'>>;
+
+/** What the rounds of one warm-up have seen so far. */
+interface Seen {
+  readonly outcomes: Record<PingOutcomeKind, number>;
+  readonly messages: Partial<Record<PingOutcomeKind, string>>;
+  readonly environments: Map<string, EnvironmentProof>;
+  answered: number;
+  pingsSent: number;
+}
+
+/** One round, as many pings as the shared socket pool lets in flight now (never more than the step asks). */
+async function sendStep(
+  deps: WarmDeps,
+  decision: WarmDecision,
+  step: { readonly size: number; readonly holdMs: number },
+  runId: string,
+  config: WarmConfig,
+): Promise<{ permits: number; results: readonly PingOutcome[] }> {
+  const permits = deps.semaphore ? await deps.semaphore.acquire(step.size) : step.size;
+  try {
+    const round = await sendRound(
+      deps.invoker,
+      {
+        function: decision.function,
+        qualifier: decision.qualifier,
+        size: permits,
+        holdMs: step.holdMs,
+        payload: decision.payload,
+        proof: decision.proof,
+        runId,
+        deadline: deps.deadline,
+      },
+      config,
+      deps.clock,
+    );
+    return { permits, results: round.outcomes };
+  } finally {
+    deps.semaphore?.release(permits);
+  }
+}
+
+/** Folds a round's outcomes into what was seen, and says what the round logic needs to decide the next. */
+function tally(seen: Seen, results: readonly PingOutcome[], permits: number): Parameters<typeof afterRound>[3] {
+  const round = zeroOutcomes();
+  let retryAfter = 0;
+  for (const outcome of results) {
+    round[outcome.kind] += 1;
+    seen.outcomes[outcome.kind] += 1;
+    if (outcome.kind === 'ok') {
+      seen.answered += 1;
+      if (outcome.proof && !seen.environments.has(outcome.proof.envId))
+        seen.environments.set(outcome.proof.envId, outcome.proof);
+      continue;
+    }
+    seen.messages[outcome.kind] ??= describeOutcome(outcome);
+    if (outcome.kind === 'throttled' && outcome.retryAfterMs) retryAfter = Math.max(retryAfter, outcome.retryAfterMs);
+  }
+  const fatal = (['not-found', 'function-error', 'invalid-response'] as const).find(
+    (kind) => round[kind] > 0 && round[kind] + round.ok === permits && round.ok === 0,
+  );
+  return {
+    sent: permits,
+    ok: round.ok,
+    throttled: round.throttled,
+    transient: round.error + round['timed-out'],
+    ...(fatal ? { fatal } : {}),
+    ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
+    proven: seen.environments.size,
+  };
+}
+
+/** The warm-up's result: what was proven, and the failure that dominated when nothing answered. */
+function warmResult(
+  decision: WarmDecision,
+  wanted: number,
+  seen: Seen,
+  rounds: number,
+  stoppedBy: WarmStop,
+): WarmResult {
+  const { outcomes, messages, environments, answered } = seen;
   const proven = decision.proof ? environments.size : 0;
   const failedKinds = PING_OUTCOME_KINDS.filter((kind) => kind !== 'ok' && outcomes[kind] > 0);
   const dominant = failedKinds.sort((a, b) => outcomes[b] - outcomes[a])[0];
@@ -171,8 +193,8 @@ export async function warmTarget(
     answered,
     cold: [...environments.values()].filter((proof) => proof.firstInvocation).length,
     shortfall: decision.proof ? Math.max(0, wanted - proven) : 0,
-    pingsSent,
-    rounds: state.rounds,
+    pingsSent: seen.pingsSent,
+    rounds,
     outcomes,
     stoppedBy: failure && stoppedBy === 'max-rounds' ? (failure.kind as WarmStop) : stoppedBy,
     ...(failure ? { failure } : {}),

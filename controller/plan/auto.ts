@@ -24,6 +24,7 @@ import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
 import { environmentsNeeded, LONGEST_PROVISIONED_REQUEST_MS } from './demand';
 import { marginalUtilisation } from './erlang';
 import type { TargetObservation } from './observed';
+import type { TrafficHistory } from './traffic';
 
 const HOUR_MS = 3_600_000;
 /** Provisioned concurrency is billed in 5-minute increments: the cost of a switch, as a share of an hour. */
@@ -64,43 +65,85 @@ export function planAuto(input: AutoInput): AutoPlan {
   const prices = input.prices ?? PRICES;
   const warmRatio = policy.objective.warmRatio ?? BUILTIN_DEFAULTS.objective.autoWarmRatio;
   const max = policy.auto.maxEnvironments ?? BUILTIN_DEFAULTS.auto.maxEnvironments;
-  const memoryMb = obs.memoryMb ?? policy.auto.memoryMb ?? 1024;
   const architecture: Architecture = obs.architecture ?? policy.auto.architecture ?? 'x86_64';
-  const sheet = prices[architecture];
-
-  let traffic = obs.traffic;
-  let loadSource: AutoPlan['loadSource'] = traffic?.load !== undefined ? (traffic.loadSource ?? 'proofs') : 'unknown';
-  if (traffic?.load === undefined && policy.auto.expectedUtilization !== undefined) {
-    traffic = {
-      ...(traffic ?? { at: 0, environments: [], idleTimes: [] }),
-      load: policy.auto.expectedUtilization * max,
-    };
-    loadSource = 'policy';
-  }
+  const { traffic, loadSource } = forecastTraffic(input, max);
   const need = environmentsNeeded(traffic, warmRatio, max, loadSource);
   const load = traffic?.load;
-
-  // Provisioned units, with the switching band around the break-even.
-  const current = currentUnits(obs);
   const breakEven = breakEvenUtilisation(architecture, prices);
-  let units = 0;
-  // Provisioned concurrency only on a load measured over minutes (CloudWatch) or stated by the policy: proofs see
-  // only the environments pings reach, and a unit is billed for at least five minutes.
   // Lambda serves at most 10 requests per second per allocated unit on an alias or version ("10 x allocated
   // provisioned concurrency"), so a unit of short requests is never busier than 10 × the mean request time.
-  const unitCeiling =
-    meanRequestMs(traffic) === undefined ? 1 : Math.min(1, (RPS_PER_UNIT * meanRequestMs(traffic)!) / 1000);
+  const mean = meanRequestMs(traffic);
+  const unitCeiling = mean === undefined ? 1 : Math.min(1, (RPS_PER_UNIT * mean) / 1000);
   const carriedBy = (n: number) => Math.min(marginalUtilisation(n, load ?? 0), unitCeiling);
-  if (input.provisionedPossible && load !== undefined && provisionedFits(traffic, loadSource)) {
-    const cap = Math.min(policy.provisioned.max, need.environments);
-    for (let n = 1; n <= cap; n++) {
-      const threshold = breakEven * (n <= current ? 1 - SWITCH_SHARE : 1 + SWITCH_SHARE);
-      if (carriedBy(n) < threshold) break;
-      units = n;
-    }
-  }
+  // Provisioned concurrency only on a load measured over minutes (CloudWatch) or stated by the policy: proofs see
+  // only the environments pings reach, and a unit is billed for at least five minutes.
+  const units =
+    input.provisionedPossible && load !== undefined && provisionedFits(traffic, loadSource)
+      ? unitsWorthHaving(Math.min(policy.provisioned.max, need.environments), currentUnits(obs), breakEven, carriedBy)
+      : 0;
+  const hourly = hourlyCost(input, architecture, prices, carriedBy);
+  const fitted = withinCeiling(policy.objective.maxMonthlyUsd, need.environments, units, hourly);
+  const { environments, cost } = fitted;
+  const choice =
+    environments === 0
+      ? 'nothing fits the monthly ceiling'
+      : fitted.units > 0
+        ? `${fitted.units} provisioned unit${fitted.units === 1 ? '' : 's'}${fitted.units < environments ? ` + pings for ${environments}` : ''} (${usd(cost.provisioned)}/h net vs ${usd(cost.pings)}/h with pings only)`
+        : `pings for ${environments} (${usd(cost.pings)}/h${load !== undefined && input.provisionedPossible ? `; provisioned would pay off above ${Math.round(breakEven * 100)}% utilisation per unit` : ''})`;
+  const advice = adviceFor(obs, load);
+  return {
+    environments,
+    provisioned: fitted.units,
+    load,
+    loadSource,
+    hourly: cost,
+    reason: `${need.why}; ${choice}${fitted.note}${advice ? `; ${advice}` : ''}`,
+    ...(advice ? { advice } : {}),
+  };
+}
 
-  const hourly = (environments: number, pcUnits: number) => {
+/** The traffic history the forecast uses: what was observed, or the policy's expected utilisation until then. */
+function forecastTraffic(
+  input: AutoInput,
+  max: number,
+): { traffic: TrafficHistory | undefined; loadSource: AutoPlan['loadSource'] } {
+  const { policy, obs } = input;
+  const traffic = obs.traffic;
+  if (traffic?.load !== undefined) return { traffic, loadSource: traffic.loadSource ?? 'proofs' };
+  if (policy.auto.expectedUtilization === undefined) return { traffic, loadSource: 'unknown' };
+  return {
+    traffic: {
+      ...(traffic ?? { at: 0, environments: [], idleTimes: [] }),
+      load: policy.auto.expectedUtilization * max,
+    },
+    loadSource: 'policy',
+  };
+}
+
+/** Provisioned units that pay off, with the switching band around the break-even (units held keep a lower bar). */
+function unitsWorthHaving(cap: number, current: number, breakEven: number, carriedBy: (n: number) => number): number {
+  let units = 0;
+  for (let n = 1; n <= cap; n++) {
+    const threshold = breakEven * (n <= current ? 1 - SWITCH_SHARE : 1 + SWITCH_SHARE);
+    if (carriedBy(n) < threshold) break;
+    units = n;
+  }
+  return units;
+}
+
+type HourlyCost = (environments: number, pcUnits: number) => { pings: number; provisioned: number };
+
+/** Forecast cost per hour of keeping `environments` warm, `pcUnits` of them as provisioned concurrency. */
+function hourlyCost(
+  input: AutoInput,
+  architecture: Architecture,
+  prices: PriceBook,
+  carriedBy: (n: number) => number,
+): HourlyCost {
+  const { policy, obs } = input;
+  const memoryMb = obs.memoryMb ?? policy.auto.memoryMb ?? 1024;
+  const sheet = prices[architecture];
+  return (environments, pcUnits) => {
     const pingEnvironments = pcUnits >= environments ? 0 : environments;
     const rounds = HOUR_MS / policy.warm.intervalMs;
     const pings = costOfPings({
@@ -119,42 +162,23 @@ export function planAuto(input: AutoInput): AutoPlan {
       carried * gbHour * (onDemandRate(sheet) - sheet.provisionedDurationPerGbSecond);
     return { pings, provisioned: provisioned + (pcUnits > 0 ? pings : 0) };
   };
+}
 
-  let environments = need.environments;
+/** Units first, then environments, lowered until the forecast fits `objective.maxMonthlyUsd` (if set). */
+function withinCeiling(ceiling: number | undefined, wanted: number, wantedUnits: number, hourly: HourlyCost) {
+  let environments = wanted;
+  let units = wantedUnits;
   let cost = hourly(environments, units);
-  let ceilingNote = '';
-  const ceiling = policy.objective.maxMonthlyUsd;
-  if (ceiling !== undefined) {
-    const monthly = () => (units > 0 ? cost.provisioned : cost.pings) * (MONTH_MS / HOUR_MS);
-    while (monthly() > ceiling && (units > 0 || environments > 1)) {
-      if (units > 0) units -= 1;
-      else environments -= 1;
-      cost = hourly(environments, units);
-    }
-    if (monthly() > ceiling) {
-      environments = 0;
-      units = 0;
-      cost = { pings: 0, provisioned: 0 };
-    }
-    ceilingNote = `; within objective.maxMonthlyUsd ${usd(ceiling)}`;
+  if (ceiling === undefined) return { environments, units, cost, note: '' };
+  const monthly = () => (units > 0 ? cost.provisioned : cost.pings) * (MONTH_MS / HOUR_MS);
+  while (monthly() > ceiling && (units > 0 || environments > 1)) {
+    if (units > 0) units -= 1;
+    else environments -= 1;
+    cost = hourly(environments, units);
   }
-
-  const choice =
-    environments === 0
-      ? 'nothing fits the monthly ceiling'
-      : units > 0
-        ? `${units} provisioned unit${units === 1 ? '' : 's'}${units < environments ? ` + pings for ${environments}` : ''} (${usd(cost.provisioned)}/h net vs ${usd(cost.pings)}/h with pings only)`
-        : `pings for ${environments} (${usd(cost.pings)}/h${load !== undefined && input.provisionedPossible ? `; provisioned would pay off above ${Math.round(breakEven * 100)}% utilisation per unit` : ''})`;
-  const advice = adviceFor(obs, load);
-  return {
-    environments,
-    provisioned: units,
-    load,
-    loadSource,
-    hourly: cost,
-    reason: `${need.why}; ${choice}${ceilingNote}${advice ? `; ${advice}` : ''}`,
-    ...(advice ? { advice } : {}),
-  };
+  const note = `; within objective.maxMonthlyUsd ${usd(ceiling)}`;
+  if (monthly() > ceiling) return { environments: 0, units: 0, cost: { pings: 0, provisioned: 0 }, note };
+  return { environments, units, cost, note };
 }
 
 /**

@@ -3,7 +3,7 @@ import { BUILTIN_DEFAULTS, type Effective, type ProvisionedSettings } from '../p
 import { formatDuration } from '../policy/duration';
 import { planAuto } from './auto';
 import { allocateWhole, longestWaitingFirst, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
-import type { Decision, PingDecision } from './decision';
+import type { Decision, PingDecision, SkipDecision } from './decision';
 import { type PingPlan, planPings } from './demand';
 import { intervalTolerance, isDue } from './interval';
 import type { Observed, TargetObservation } from './observed';
@@ -217,104 +217,123 @@ function withPing(
   context: PlanContext,
   fallback: ProvisionedPlan['fallback'],
 ): TargetPlan {
-  const { now, observed } = context;
-  const interval = policy.warm.intervalMs;
   const raised = obs.lastWanted !== undefined && wanted > obs.lastWanted;
-  const costs = unitCosts(policy, obs, context.prices);
-  const warmRatio =
-    policy.objective.warmRatio ??
-    (policy.mode === 'auto' ? BUILTIN_DEFAULTS.objective.autoWarmRatio : BUILTIN_DEFAULTS.objective.warmModeWarmRatio);
   const schedule: PingPlan =
-    raised || fallback
-      ? { kind: 'keep-alive', why: '' }
-      : planPings(obs.traffic, wanted, now, { intervalMs: interval, warmRatio, tickMs: context.tickMs, ...costs });
-  const skip = (
-    cause: 'not-due' | 'kept-warm-by-traffic' | 'predicted-idle',
-    reason: string,
-    nextAt: number,
-  ): TargetPlan => {
-    decisions.push({ ...base, kind: 'skip', cause, reason, nextAt });
+    raised || fallback ? { kind: 'keep-alive', why: '' } : pingSchedule(policy, obs, wanted, context);
+  const due = whenDue(schedule, policy, obs, wanted, context.now, raised);
+  if ('skip' in due) {
+    decisions.push({ ...base, kind: 'skip', ...due.skip });
     return { decisions };
-  };
-  const nextRound = obs.lastPingAt === undefined ? now : obs.lastPingAt + interval - intervalTolerance(interval);
-  if (schedule.kind === 'kept-warm-by-traffic') return skip('kept-warm-by-traffic', schedule.why, schedule.until);
+  }
+  const cap = targetPingCap(policy.budget, context.observed.account, obs.reservedConcurrency);
+  const refused = capSkip(cap);
+  if (refused) {
+    decisions.push({ ...base, kind: 'skip', ...refused });
+    return { decisions };
+  }
   const probe = schedule.kind === 'probe';
-  let due: string;
-  if (schedule.kind === 'pre-warm') {
-    if (now < schedule.at) {
-      return skip(
-        'predicted-idle',
-        `${schedule.why}; next ping at ${new Date(schedule.at).toISOString()}`,
-        schedule.at,
-      );
-    }
-    // The pre-warm itself, then one round per interval until the likely idle spread has passed.
-    const prewarmed = obs.lastPingAt !== undefined && obs.lastPingAt >= schedule.at;
-    if (prewarmed && !isDue(interval, now, obs.lastPingAt)) {
-      return skip('not-due', `pre-warmed; ${schedule.why}`, nextRound);
-    }
-    due = prewarmed ? `keeping the pre-warmed environment warm; ${schedule.why}` : `pre-warm: ${schedule.why}`;
-  } else if (probe) {
-    due = `traffic probe: ${schedule.why}`;
-  } else {
-    if (!raised && !isDue(interval, now, obs.lastPingAt)) {
-      const ago = now - obs.lastPingAt!;
-      return skip(
-        'not-due',
-        `last pinged ${formatDuration(ago)} ago; interval is ${formatDuration(interval)}`,
-        nextRound,
-      );
-    }
-    due =
-      obs.lastPingAt === undefined
-        ? 'first ping'
-        : raised
-          ? `warmth raised from ${obs.lastWanted} to ${wanted}`
-          : `interval ${formatDuration(interval)} elapsed${schedule.why ? ` (${schedule.why})` : ''}`;
-  }
-  const cap = targetPingCap(policy.budget, observed.account, obs.reservedConcurrency);
-  if (cap.cap === undefined) {
-    decisions.push({
-      ...base,
-      kind: 'skip',
-      cause: 'budget-unknown',
-      reason: 'account concurrency could not be read and the policy sets no budget.maxConcurrency; not pinging blind',
-    });
-    return { decisions };
-  }
-  if (cap.cap <= 0) {
-    decisions.push({
-      ...base,
-      kind: 'skip',
-      cause: cap.limitedBy.some((label) => label.startsWith('reserved')) ? 'no-reserved-headroom' : 'budget-exhausted',
-      reason: `no concurrency may be used for pings: ${cap.limitedBy.join(', ')}`,
-    });
-    return { decisions };
-  }
-  let holdMs = policy.warm.holdMs;
-  let holdNote = '';
-  if (obs.timeoutMs !== undefined && holdMs > Math.floor(obs.timeoutMs / 2)) {
-    holdMs = Math.floor(obs.timeoutMs / 2);
-    holdNote = `; hold shortened to ${holdMs} ms (function timeout ${obs.timeoutMs} ms)`;
-  }
+  const { holdMs, holdNote } = holdWithin(policy.warm.holdMs, obs.timeoutMs);
   return {
     decisions,
     ping: {
       base,
-      waitingSince: obs.lastPingAt === undefined ? undefined : obs.lastPingAt + interval,
+      waitingSince: obs.lastPingAt === undefined ? undefined : obs.lastPingAt + policy.warm.intervalMs,
       ...(obs.traffic?.initMs !== undefined ? { initMs: obs.traffic.initMs } : {}),
       wanted: probe ? 1 : wanted,
-      request: probe ? 1 : Math.min(wanted, cap.cap),
+      request: probe ? 1 : Math.min(wanted, cap.cap!),
       cap: cap as PingCap & { cap: number },
       holdMs,
       holdNote,
       payload: policy.warm.payload,
-      due,
+      due: due.due,
       expectCold: !probe && (obs.lastProven === undefined || obs.lastProven < wanted),
       fallback,
       ...(probe ? { probe: true as const } : {}),
     },
   };
+}
+
+/** What the demand model says about pinging this target now (kept warm by traffic, pre-warm, probe, keep alive). */
+function pingSchedule(policy: Effective, obs: TargetObservation, wanted: number, context: PlanContext): PingPlan {
+  const costs = unitCosts(policy, obs, context.prices);
+  const warmRatio =
+    policy.objective.warmRatio ??
+    (policy.mode === 'auto' ? BUILTIN_DEFAULTS.objective.autoWarmRatio : BUILTIN_DEFAULTS.objective.warmModeWarmRatio);
+  const settings = { intervalMs: policy.warm.intervalMs, warmRatio, tickMs: context.tickMs, ...costs };
+  return planPings(obs.traffic, wanted, context.now, settings);
+}
+
+type Waiting = {
+  readonly cause: 'not-due' | 'kept-warm-by-traffic' | 'predicted-idle';
+  readonly reason: string;
+  readonly nextAt: number;
+};
+
+/** Why a round is due now, or what the target waits for (and until when). */
+function whenDue(
+  schedule: PingPlan,
+  policy: Effective,
+  obs: TargetObservation,
+  wanted: number,
+  now: number,
+  raised: boolean,
+): { readonly due: string } | { readonly skip: Waiting } {
+  const interval = policy.warm.intervalMs;
+  const nextRound = obs.lastPingAt === undefined ? now : obs.lastPingAt + interval - intervalTolerance(interval);
+  const wait = (cause: Waiting['cause'], reason: string, nextAt: number) => ({ skip: { cause, reason, nextAt } });
+  switch (schedule.kind) {
+    case 'kept-warm-by-traffic':
+      return wait('kept-warm-by-traffic', schedule.why, schedule.until);
+    case 'probe':
+      return { due: `traffic probe: ${schedule.why}` };
+    case 'pre-warm': {
+      if (now < schedule.at) {
+        return wait(
+          'predicted-idle',
+          `${schedule.why}; next ping at ${new Date(schedule.at).toISOString()}`,
+          schedule.at,
+        );
+      }
+      // The pre-warm itself, then one round per interval until the likely idle spread has passed.
+      const prewarmed = obs.lastPingAt !== undefined && obs.lastPingAt >= schedule.at;
+      if (prewarmed && !isDue(interval, now, obs.lastPingAt))
+        return wait('not-due', `pre-warmed; ${schedule.why}`, nextRound);
+      return {
+        due: prewarmed ? `keeping the pre-warmed environment warm; ${schedule.why}` : `pre-warm: ${schedule.why}`,
+      };
+    }
+    default: {
+      if (!raised && !isDue(interval, now, obs.lastPingAt)) {
+        const ago = formatDuration(now - obs.lastPingAt!);
+        return wait('not-due', `last pinged ${ago} ago; interval is ${formatDuration(interval)}`, nextRound);
+      }
+      if (obs.lastPingAt === undefined) return { due: 'first ping' };
+      if (raised) return { due: `warmth raised from ${obs.lastWanted} to ${wanted}` };
+      return { due: `interval ${formatDuration(interval)} elapsed${schedule.why ? ` (${schedule.why})` : ''}` };
+    }
+  }
+}
+
+/** A target the budget allows no pings at all: why, as a skip. */
+function capSkip(cap: PingCap): Pick<SkipDecision, 'cause' | 'reason'> | undefined {
+  if (cap.cap === undefined) {
+    return {
+      cause: 'budget-unknown',
+      reason: 'account concurrency could not be read and the policy sets no budget.maxConcurrency; not pinging blind',
+    };
+  }
+  if (cap.cap > 0) return undefined;
+  return {
+    cause: cap.limitedBy.some((label) => label.startsWith('reserved')) ? 'no-reserved-headroom' : 'budget-exhausted',
+    reason: `no concurrency may be used for pings: ${cap.limitedBy.join(', ')}`,
+  };
+}
+
+/** The policy's hold, shortened to half the function's timeout (a ping must never time out while held). */
+function holdWithin(holdMs: number, timeoutMs: number | undefined): { holdMs: number; holdNote: string } {
+  if (timeoutMs === undefined || holdMs <= Math.floor(timeoutMs / 2)) return { holdMs, holdNote: '' };
+  const shortened = Math.floor(timeoutMs / 2);
+  return { holdMs: shortened, holdNote: `; hold shortened to ${shortened} ms (function timeout ${timeoutMs} ms)` };
 }
 
 function pingDecision(request: PingRequest, granted: number, pool: number): Decision {

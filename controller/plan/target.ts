@@ -4,7 +4,7 @@ import { type Decision, isWrite } from './decision';
 import { isDue } from './interval';
 import type { AccountConcurrency, AdoptedOriginal, TargetObservation } from './observed';
 import { type PlanOptions, plan } from './plan';
-import { qualifierText } from './provisioned';
+import { type Base, qualifierText } from './provisioned';
 
 /**
  * Per-target planning, for the controller's pipeline (observe → plan → act per target, so one slow target never
@@ -136,6 +136,22 @@ function restoreOnRelease(decisions: readonly Decision[], obs: TargetObservation
       { ...base, kind: 'forget', reason: 'handed back to its owner' },
     ];
   }
+  const restored = restoredDecisions(base, where, original, pc, st);
+  return [
+    ...kept,
+    ...restored,
+    { ...base, kind: 'forget', reason: `handed back to its owner as it was before Thermostat adopted it` },
+  ];
+}
+
+/** What puts an adopted qualifier back as its owner had it: their provisioned concurrency and scalable target. */
+function restoredDecisions(
+  base: Base,
+  where: string,
+  original: AdoptedOriginal,
+  pc: NonNullable<TargetObservation['provisioned']> | null,
+  st: NonNullable<TargetObservation['scalableTarget']> | null,
+): Decision[] {
   const restored: Decision[] = [];
   if (original.provisioned !== null && pc?.requested !== original.provisioned) {
     restored.push({
@@ -181,11 +197,7 @@ function restoreOnRelease(decisions: readonly Decision[], obs: TargetObservation
       reason: `deleting the provisioned concurrency Thermostat set on ${where}; its owner had none`,
     });
   }
-  return [
-    ...kept,
-    ...restored,
-    { ...base, kind: 'forget', reason: `handed back to its owner as it was before Thermostat adopted it` },
-  ];
+  return restored;
 }
 
 /** What a target's state says before it is observed: when it was last pinged and how many environments it wanted. */
