@@ -132,12 +132,33 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
 
   let shard = tick.shard ?? { index: 0, of: 1 };
   let shards: RunReport['shards'];
+  let listedIntents: OwnershipIntent[] | undefined;
   const local = new Set<number>([shard.index]);
   const self = deps.self ?? context.invokedFunctionArn;
   if (tick.shard === undefined && resolved.length > config.shardSize && self !== undefined) {
     const of = Math.ceil(resolved.length / config.shardSize);
     shard = { index: 0, of };
-    shards = await dispatchShards(deps, self, tick, of);
+    // The root lists the intents once and tells the shards which keys have one, so no shard reads an intent per
+    // target (a strongly consistent read each, every tick). Unlisted, each shard reads its own keys' intents.
+    listedIntents = await deps.state.listIntents().catch((error: unknown) => {
+      log.warn('intents could not be listed before starting the shards; each shard reads its own', {
+        error: describeError(error),
+      });
+      return undefined;
+    });
+    const listed = listedIntents;
+    const allKeys = resolved.map((policy) => policy.key);
+    shards = await dispatchShards(
+      deps,
+      self,
+      tick,
+      of,
+      listed &&
+        ((index) => {
+          const members = inShard(allKeys, index, of);
+          return listed.filter((intent) => members.has(intent.key)).map((intent) => intent.key);
+        }),
+    );
     // A shard that could not be started is run here rather than not at all.
     for (const failed of shards.failed) local.add(failed.index);
   }
@@ -185,15 +206,23 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
   // otherwise delays the first ping.
   const mineKeys = mine.map((policy) => policy.key);
-  const [states, managed, intents, allIntents] = await Promise.all([
+  // Shard 0 lists every intent (for targets whose policy is gone) and takes its own from that list; another shard
+  // reads those of its keys the root listed, or all of its keys' when it was not told.
+  const told = tick.intentKeys && new Set(tick.intentKeys);
+  const [states, managed, ownIntents, allIntents] = await Promise.all([
     deps.state.loadTargets(mineKeys),
     // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
     shard.index === 0 && (discovery === undefined || discovery.result.complete)
       ? deps.state.listManaged()
       : Promise.resolve([]),
-    deps.state.loadIntents(mineKeys),
-    shard.index === 0 ? deps.state.listIntents() : Promise.resolve([]),
+    shard.index === 0
+      ? Promise.resolve(undefined)
+      : deps.state.loadIntents(told ? mineKeys.filter((key) => told.has(key)) : mineKeys),
+    shard.index === 0 ? (listedIntents ?? deps.state.listIntents()) : Promise.resolve([]),
   ]);
+  const mineSet = new Set(mineKeys);
+  const intents =
+    ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
   const managedOrphans = managed.filter((state) => !keys.has(state.key));
   for (const orphan of managedOrphans) states.set(orphan.key, orphan);
   for (const intent of allIntents) if (!keys.has(intent.key)) intents.set(intent.key, intent);
@@ -487,9 +516,12 @@ async function actOnTarget(
     }
 
     const managedChanged = JSON.stringify(provisioned.managed) !== JSON.stringify(previous?.managed);
+    // Facts re-read on their timer are saved only when they differ: the same facts again would be a billed write
+    // per target every refresh, and an older stored copy only means a new environment reads GetFunction once more.
+    const factsChanged = facts !== undefined && factsText(facts) !== factsText(previous?.facts);
     let state: TargetReport['state'] = 'unchanged';
     // A corrupt item is saved even when nothing changed, so it is rebuilt (and reported) once.
-    if (record || managedChanged || facts || traffic !== previous?.traffic || previous?.corrupt) {
+    if (record || managedChanged || factsChanged || traffic !== previous?.traffic || previous?.corrupt) {
       const next: TargetState = {
         key: first.key,
         history: [...(previous?.history ?? []), ...(record ? [record] : [])],
@@ -682,19 +714,36 @@ function unboundReport(unbound: UnboundTarget): TargetReport {
   };
 }
 
+/** Facts as text without the time they were read. */
+function factsText(facts: TargetState['facts']): string | undefined {
+  if (facts === undefined) return undefined;
+  const { at: _at, ...rest } = facts;
+  return JSON.stringify(rest);
+}
+
 /** Starts shards 1..of-1 as asynchronous invocations of this same function (Lambda is the scheduler). */
 async function dispatchShards(
   deps: RunDeps,
   self: string,
   tick: Tick,
   of: number,
+  intentKeysOf: ((index: number) => string[]) | undefined,
 ): Promise<NonNullable<RunReport['shards']>> {
   const failed: Array<{ index: number; error: string }> = [];
   let dispatched = 0;
   await Promise.all(
     Array.from({ length: of - 1 }, async (_, offset) => {
       const index = offset + 1;
-      const event: ShardEvent = { thermostatShard: { tickId: tick.id, scheduledAt: tick.scheduledAt, index, of } };
+      const event: ShardEvent = {
+        thermostatShard: {
+          tickId: tick.id,
+          scheduledAt: tick.scheduledAt,
+          index,
+          of,
+          // only the keys of the shard's own targets travel (the payload stays small whatever the table holds)
+          ...(intentKeysOf ? { intentKeys: intentKeysOf(index) } : {}),
+        },
+      };
       try {
         await deps.invoker.invoke({
           FunctionName: self,

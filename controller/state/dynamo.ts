@@ -291,6 +291,8 @@ export class DynamoStateStore implements StateStore {
           FilterExpression: 'begins_with(#pk, :intent)',
           ExpressionAttributeNames: { '#pk': PK },
           ExpressionAttributeValues: { ':intent': S(INTENT) },
+          // the list stands in for reading each target's intent (see run.ts), and those reads are consistent
+          ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
