@@ -227,14 +227,28 @@ export async function observeTarget(
   }
   if (usesProvisioned(policy, state)) {
     const qualifier = policy.qualifier!;
+    const settledKey = `${policy.function}:${qualifier}`;
+    const owned = state?.managed?.provisioned?.strategy === 'direct' ? state.managed.provisioned.value : undefined;
+    const cached = owned !== undefined ? deps.caches.settled.get(settledKey, deps.clock.now()) : undefined;
+    const settled = cached?.provisioned.requested === owned ? cached : undefined;
     const [provisioned, alias, elsewhere, scalable] = await Promise.all([
-      readProvisioned(deps, policy.function, qualifier),
-      /^\d+$/.test(qualifier) ? Promise.resolve(undefined) : readAlias(deps, policy.function, qualifier),
+      settled ? settled.provisioned : readProvisioned(deps, policy.function, qualifier),
+      settled || /^\d+$/.test(qualifier) ? settled?.alias : readAlias(deps, policy.function, qualifier),
       typeof facts.facts.reservedConcurrency === 'number'
         ? provisionedElsewhere(deps, policy.function, qualifier)
         : Promise.resolve(undefined),
       shared.scalable,
     ]);
+    if (
+      !settled &&
+      owned !== undefined &&
+      provisioned?.status === 'READY' &&
+      provisioned.requested === owned &&
+      provisioned.allocated === owned &&
+      !alias?.weighted
+    ) {
+      deps.caches.settled.set(settledKey, { provisioned, alias }, CACHE_TTL_MS.settled, deps.clock.now());
+    }
     const id = resourceId(policy.function, qualifier);
     const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
     const policyValue =
@@ -359,6 +373,7 @@ function factsFields(facts: FunctionFacts): TargetObservation {
 export function invalidateFunction(caches: ObservationCaches, fn: string, qualifier: string | undefined): void {
   caches.functions.delete(`${fn}:${qualifier ?? '$LATEST'}`);
   caches.aliases.delete(`${fn}:${qualifier ?? '$LATEST'}`);
+  caches.settled.delete(`${fn}:${qualifier ?? '$LATEST'}`);
 }
 
 async function functionFacts(

@@ -151,6 +151,38 @@ describe('run', () => {
     expect(saves).toEqual(['2026-11-23T10:00:00Z', '2026-11-23T11:00:00Z']);
   });
 
+  it('reconciles provisioned concurrency it set and found settled every few minutes, anything else every tick', async () => {
+    const { deps: value, lambda } = deps([
+      { function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } },
+    ]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const tick = { ...value, clock: { now: () => now, sleep: systemClock.sleep } };
+    const reads = () => lambda.count('getProvisionedConcurrencyConfig');
+    await run(tick, { time: '2026-11-23T10:00:00Z' }, context);
+    // Allocating: read every tick.
+    now += 60_000;
+    let before = reads();
+    await run(tick, { time: '2026-11-23T10:01:00Z' }, context);
+    expect(reads()).toBe(before + 1);
+    // READY at Thermostat's value: read once more (and found settled), then not for the next minutes.
+    lambda.provisioned.set('a:live', { requested: 2, status: 'READY' });
+    now += 60_000;
+    before = reads();
+    await run(tick, { time: '2026-11-23T10:02:00Z' }, context);
+    expect(reads()).toBe(before + 1);
+    for (const minute of ['03', '04', '05']) {
+      now += 60_000;
+      const report = await run(tick, { time: `2026-11-23T10:${minute}:00Z` }, context);
+      expect(report.targets[0]?.decisions[0]?.kind).toBe('keep-provisioned');
+    }
+    expect(reads()).toBe(before + 1);
+    // After the settle period it is read again, and a change by someone else is seen.
+    lambda.provisioned.set('a:live', { requested: 5, status: 'READY' });
+    now += 5 * 60_000;
+    await run(tick, { time: '2026-11-23T10:10:00Z' }, context);
+    expect(reads()).toBe(before + 2);
+  });
+
   it('runs one shard of a sharded tick when invoked with a shard event', async () => {
     const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
     const { deps: value, invoker } = deps(policies, { shardSize: 1 });
