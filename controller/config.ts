@@ -36,6 +36,11 @@ export interface ControllerConfig {
    * the construct's THERMOSTAT_CONFIG_FILE.
    */
   readonly detailedMetrics?: ReadonlySet<string>;
+  /**
+   * Value of the `thermostat:controller` tag on the scalable targets Thermostat registers (its service name): the
+   * construct's IAM lets the controller change only scalable targets with this tag. @default 'thermostat'
+   */
+  readonly controllerTag?: string;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {

@@ -96,6 +96,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
     ...(tickShare !== undefined ? { tickShare } : {}),
     ...(targets !== undefined ? { targets } : {}),
     ...(detailed.length > 0 ? { detailedMetrics: new Set(detailed) } : {}),
+    ...(env.POWERTOOLS_SERVICE_NAME ? { controllerTag: env.POWERTOOLS_SERVICE_NAME } : {}),
   };
 }
 

@@ -439,7 +439,7 @@ async function actOnTarget(
       }
     }
     const provisioned = await applyProvisioned(
-      { lambda: deps.lambda, autoscaling: deps.autoscaling },
+      { lambda: deps.lambda, autoscaling: deps.autoscaling, controllerTag: deps.config.controllerTag ?? 'thermostat' },
       writes,
       observation.managed,
       tick.scheduledAt,

@@ -31,7 +31,16 @@ export interface ProvisionedOutcome {
 export interface ProvisionedDeps {
   readonly lambda: LambdaControl;
   readonly autoscaling: AutoScalingApi;
+  /** Value of the SCALABLE_TARGET_TAG Thermostat puts on the scalable targets it registers or adopts. */
+  readonly controllerTag: string;
 }
+
+/**
+ * The tag on every scalable target Thermostat registers or adopts, valued with the controller's service name: the
+ * construct's IAM allows Application Auto Scaling writes only on scalable targets that carry it (construct/
+ * environment.ts names the same key).
+ */
+export const SCALABLE_TARGET_TAG = 'thermostat:controller';
 
 const describeTarget = (target: { min: number; max: number } | null) =>
   target === null ? 'none' : `min ${target.min}, max ${target.max}`;
@@ -117,13 +126,22 @@ export async function applyProvisioned(
         }
         case 'register-scalable-target': {
           const id = resourceId(decision.function, qualifier);
-          await deps.autoscaling.registerScalableTarget({
+          const tags = { [SCALABLE_TARGET_TAG]: deps.controllerTag };
+          const registered = await deps.autoscaling.registerScalableTarget({
             ServiceNamespace: 'lambda',
             ResourceId: id,
             ScalableDimension: SCALABLE_DIMENSION,
             MinCapacity: decision.min,
             MaxCapacity: decision.max,
+            // AWS tags a target it creates; one that already existed (adopted) is tagged below
+            Tags: tags,
           });
+          const arn = registered.ScalableTargetARN;
+          // Adopting another owner's target: tagged before its scaling policies change, which IAM allows only on
+          // targets with Thermostat's tag.
+          if (decision.adopt && decision.original !== undefined && arn !== undefined) {
+            await deps.autoscaling.tagResource({ ResourceARN: arn, Tags: tags });
+          }
           own(decision);
           const restoring = decision.restorePolicies !== undefined;
           // Handing an adopted qualifier back: Thermostat's policy goes, the owner's come back as they were.
@@ -141,6 +159,10 @@ export async function applyProvisioned(
             } as PutScalingPolicyRequest);
           }
           for (const name of decision.removePolicies ?? []) await deleteScalingPolicy(deps, id, name);
+          // Handed back: the target is its owner's again, out of Thermostat's reach.
+          if (restoring && arn !== undefined) {
+            await deps.autoscaling.untagResource({ ResourceARN: arn, TagKeys: [SCALABLE_TARGET_TAG] });
+          }
           if (decision.putPolicy) {
             await deps.autoscaling.putScalingPolicy({
               PolicyName: SCALING_POLICY_NAME,
