@@ -44,6 +44,13 @@ export const StateTableSchema = {
   timeToLiveAttribute: 'expiresAt',
 } as const;
 
+/**
+ * Tag key on the scalable targets the controller registers or adopts, valued with its service name; mirrors
+ * controller/act/provisioned.ts SCALABLE_TARGET_TAG (a test keeps the two equal). IAM conditions on it keep the
+ * controller's Application Auto Scaling writes to its own scalable targets.
+ */
+export const SCALABLE_TARGET_TAG = 'thermostat:controller';
+
 /** The controller's default THERMOSTAT_SHARD_SIZE; the construct sets it, so both sides agree. */
 export const SHARD_SIZE = 250;
 

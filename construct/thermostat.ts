@@ -191,6 +191,7 @@ export class Thermostat extends Construct {
       stateTableArn: this.stateTable.tableArn,
       eventBus: props.eventBus,
       discovery: discovery?.iam,
+      controllerTag: this.serviceName,
     });
     this.iamScope = permissions.scope;
     const statements = permissions.statements;
@@ -374,7 +375,10 @@ export class Thermostat extends Construct {
     );
     acknowledge(this.role, { id: 'AwsSolutions-IAM5[Resource::*]', reason: Reasons.unscopedActions });
     const scopedWildcards: Record<string, string> = {
-      ManageLambdaScalableTargets: Reasons.scalableTargets,
+      RegisterTaggedScalableTargets: Reasons.scalableTargets,
+      ChangeOwnScalableTargets: Reasons.scalableTargets,
+      TagAdoptedScalableTargets: Reasons.scalableTargets,
+      UntagReleasedScalableTargets: Reasons.scalableTargets,
       TargetTrackingAlarms: Reasons.trackingAlarms,
       TargetFunctions: Reasons.namePrefixes,
       ManageProvisionedConcurrency: Reasons.namePrefixes,

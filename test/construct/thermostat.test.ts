@@ -13,6 +13,8 @@ import {
   Thermostat,
   type ThermostatProps,
 } from '../../construct';
+import { SCALABLE_TARGET_TAG as CONSTRUCT_SCALABLE_TARGET_TAG } from '../../construct/environment';
+import { SCALABLE_TARGET_TAG } from '../../controller/act/provisioned';
 import { readPolicyFile } from '../../controller/policies';
 import { STATE_TABLE } from '../../controller/state/schema';
 import { readConfigFile } from '../../controller/targets';
@@ -213,6 +215,8 @@ describe('Thermostat: default deployment', () => {
       partitionKey: STATE_TABLE.partitionKey,
       timeToLiveAttribute: STATE_TABLE.ttlAttribute,
     });
+    // the controller tags its scalable targets with the key the IAM conditions name
+    expect(CONSTRUCT_SCALABLE_TARGET_TAG).toBe(SCALABLE_TARGET_TAG);
   });
 
   test('matches the snapshot (asset and version hashes scrubbed)', () => {
