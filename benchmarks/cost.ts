@@ -7,7 +7,8 @@
  * (one a minute) times the average steady tick, priced with benchmarks/prices.ts; 10,000 targets are extrapolated
  * from the growth between the two largest sizes measured.
  *
- * `npx tsx benchmarks/cost.ts [--quick]` prints one JSON object (quick: 10 and 40 targets, fewer ticks).
+ * `npx tsx benchmarks/cost.ts [--quick] [sizes…]` prints one JSON object (default 10, 100 and 1,000 targets; quick:
+ * 10 and 40, fewer ticks).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,8 @@ export interface CostTick {
   readonly lambdaControlCalls: number;
   readonly pings: number;
   readonly pingBilledGbSeconds: number;
+  /** Requests per `service.Operation` (DynamoDB's with the request units they consumed). */
+  readonly calls: Readonly<Record<string, { readonly calls: number; readonly units: number }>>;
 }
 
 export interface CostRun {
@@ -206,6 +209,11 @@ export async function measureCost(targets: number, ticks: number, dir: string, w
             .map(([, count]) => count.calls),
         ),
         pings: sum(pings.map((entry) => entry.invocations)),
+        calls: Object.fromEntries(
+          Object.entries(calls).flatMap(([service, byOperation]) =>
+            Object.entries(byOperation ?? {}).map(([operation, count]) => [`${service}.${operation}`, count]),
+          ),
+        ),
         pingBilledGbSeconds: sum(pings.map((entry) => entry.gbSeconds)),
       });
     }
@@ -268,6 +276,14 @@ function average(ticks: readonly CostTick[]): CostTick {
     lambdaControlCalls: mean((t) => t.lambdaControlCalls),
     pings: mean((t) => t.pings),
     pingBilledGbSeconds: mean((t) => t.pingBilledGbSeconds),
+    calls: Object.fromEntries(
+      [...new Set(ticks.flatMap((tick) => Object.keys(tick.calls)))]
+        .sort()
+        .map((key) => [
+          key,
+          { calls: mean((t) => t.calls[key]?.calls ?? 0), units: mean((t) => t.calls[key]?.units ?? 0) },
+        ]),
+    ),
   };
 }
 
@@ -331,11 +347,11 @@ export function extrapolate(a: CostRun, b: CostRun, targets: number): CostRun {
   };
 }
 
-export async function costBenchmark(options: { quick: boolean }): Promise<CostResult> {
+export async function costBenchmark(options: { quick: boolean; sizes?: readonly number[] }): Promise<CostResult> {
   useLocalAwsEnvironment();
   const { bundle } = require('../scripts/bundle') as { bundle: (o: { quiet: boolean }) => Promise<unknown> };
   await bundle({ quiet: true });
-  const sizes = options.quick ? [10, 40] : [10, 100, 1000];
+  const sizes = options.sizes ?? (options.quick ? [10, 40] : [10, 100, 1000]);
   // One first tick, then two rounds of the default 5-minute ping interval.
   const ticks = options.quick ? 4 : 11;
   const dir = mkdtempSync(join(tmpdir(), 'thermostat-cost-'));
@@ -372,7 +388,11 @@ export async function costBenchmark(options: { quick: boolean }): Promise<CostRe
 }
 
 if (require.main === module) {
-  costBenchmark({ quick: process.argv.includes('--quick') })
+  const sizes = process.argv
+    .slice(2)
+    .filter((arg) => /^\d+$/.test(arg))
+    .map(Number);
+  costBenchmark({ quick: process.argv.includes('--quick'), ...(sizes.length > 0 ? { sizes } : {}) })
     .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
     .catch((error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

@@ -23,12 +23,13 @@ export interface ObservationCaches {
   readonly aliases: TtlCache<{ readonly weighted: boolean; readonly version?: string }>;
   readonly utilization: TtlCache<UtilizationObservation>;
   /**
-   * Provisioned concurrency Thermostat set directly, found READY at exactly its value (with the alias as read then):
-   * reconciled every `settled` instead of every tick, since re-reading a settled qualifier is most of a steady tick's
+   * A qualifier found settled: provisioned concurrency Thermostat set directly, READY at exactly its value, or no
+   * configuration at all where Thermostat owns none (auto mode keeping it warm with pings), with the alias as read
+   * then. Reconciled every `settled` instead of every tick: re-reading settled qualifiers is most of a steady tick's
    * control-plane calls and, rate-limited, most of its billed time. Anything else is read every tick.
    */
   readonly settled: TtlCache<{
-    readonly provisioned: ProvisionedObservation;
+    readonly provisioned: ProvisionedObservation | null;
     readonly alias: { readonly weighted: boolean; readonly version?: string } | undefined;
   }>;
   /** Provisioned concurrency of warm-mode qualifiers, only to skip pings that READY PC makes useless. */

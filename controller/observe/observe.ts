@@ -228,9 +228,11 @@ export async function observeTarget(
   if (usesProvisioned(policy, state)) {
     const qualifier = policy.qualifier!;
     const settledKey = `${policy.function}:${qualifier}`;
-    const owned = state?.managed?.provisioned?.strategy === 'direct' ? state.managed.provisioned.value : undefined;
+    // What Thermostat owns there: a direct value, nothing (null), or a scalable target (never taken as settled).
+    const managed = state?.managed?.provisioned;
+    const owned = managed === undefined ? null : managed.strategy === 'direct' ? managed.value : undefined;
     const cached = owned !== undefined ? deps.caches.settled.get(settledKey, deps.clock.now()) : undefined;
-    const settled = cached?.provisioned.requested === owned ? cached : undefined;
+    const settled = cached && (cached.provisioned?.requested ?? null) === owned ? cached : undefined;
     const [provisioned, alias, elsewhere, scalable] = await Promise.all([
       settled ? settled.provisioned : readProvisioned(deps, policy.function, qualifier),
       settled || /^\d+$/.test(qualifier) ? settled?.alias : readAlias(deps, policy.function, qualifier),
@@ -239,15 +241,20 @@ export async function observeTarget(
         : Promise.resolve(undefined),
       shared.scalable,
     ]);
-    if (
-      !settled &&
-      owned !== undefined &&
-      provisioned?.status === 'READY' &&
-      provisioned.requested === owned &&
-      provisioned.allocated === owned &&
-      !alias?.weighted
-    ) {
-      deps.caches.settled.set(settledKey, { provisioned, alias }, CACHE_TTL_MS.settled, deps.clock.now());
+    const found =
+      owned === null
+        ? provisioned === null
+        : owned !== undefined &&
+          provisioned?.status === 'READY' &&
+          provisioned.requested === owned &&
+          provisioned.allocated === owned;
+    if (!settled && found && !alias?.weighted) {
+      deps.caches.settled.set(
+        settledKey,
+        { provisioned: provisioned ?? null, alias },
+        CACHE_TTL_MS.settled,
+        deps.clock.now(),
+      );
     }
     const id = resourceId(policy.function, qualifier);
     const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);

@@ -183,6 +183,26 @@ describe('run', () => {
     expect(reads()).toBe(before + 2);
   });
 
+  it('auto mode keeping a qualifier warm with pings reads its (absent) provisioned concurrency every few minutes', async () => {
+    const { deps: value, lambda } = deps([{ function: 'a', qualifier: 'live', mode: 'auto' }]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const tick = { ...value, clock: { now: () => now, sleep: systemClock.sleep } };
+    const reads = () => lambda.count('getProvisionedConcurrencyConfig');
+    await run(tick, { time: '2026-11-23T10:00:00Z' }, context);
+    const first = reads();
+    expect(first).toBeGreaterThan(0);
+    for (const minute of ['01', '02', '03']) {
+      now += 60_000;
+      await run(tick, { time: `2026-11-23T10:${minute}:00Z` }, context);
+    }
+    expect(reads()).toBe(first);
+    // Someone else's configuration appears: seen once the settle period is over.
+    lambda.provisioned.set('a:live', { requested: 3, status: 'READY' });
+    now += 6 * 60_000;
+    await run(tick, { time: '2026-11-23T10:10:00Z' }, context);
+    expect(reads()).toBe(first + 1);
+  });
+
   it('runs one shard of a sharded tick when invoked with a shard event', async () => {
     const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
     const { deps: value, invoker } = deps(policies, { shardSize: 1 });
