@@ -68,6 +68,7 @@ function dollars(value: number): string {
 }
 
 function quantity(value: number, unit: string): string {
+  if (unit.startsWith('GB') && value < 100) return `${value.toFixed(2)} ${unit}`;
   if (value >= 1e6) return `${(value / 1e6).toFixed(value >= 1e8 ? 0 : 1)} M ${unit}`;
   return `${int(value)} ${unit}`;
 }

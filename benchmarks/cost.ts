@@ -290,7 +290,7 @@ function average(ticks: readonly CostTick[]): CostTick {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function line(item: string, quantity: number, unit: string, price: BillPriceId): BillLine {
-  return { item, quantity: Math.round(quantity), unit, usd: quantity * BILL_PRICES[price].usd, price };
+  return { item, quantity: Math.round(quantity * 1000) / 1000, unit, usd: quantity * BILL_PRICES[price].usd, price };
 }
 
 /** A month of steady ticks, priced; custom metrics are billed per series a month, whatever the ticks. */
@@ -379,7 +379,6 @@ export async function costBenchmark(options: { quick: boolean; sizes?: readonly 
         `A month is ${TICKS_PER_MONTH.toLocaleString('en-US')} ticks (730 hours at the default rate(1 minute) schedule) of the average steady tick (every tick after the first, which reads every function once).`,
         'Free tiers are not subtracted. CloudWatch Logs storage is priced at the uncompressed size ingested (AWS bills the compressed size, so this is an upper bound).',
         'Per-target reads that refresh on a timer longer than the run (function facts every 15 minutes) are not in the steady ticks; they are Lambda control-plane reads, which AWS does not bill.',
-        "The target helper's ColdStart/WarmStart metrics count real invocations of the user's functions, which this run has none of; see the bill's note on them.",
       ],
     };
   } finally {

@@ -41,6 +41,8 @@ export interface ControllerConfig {
    * construct's IAM lets the controller change only scalable targets with this tag. @default 'thermostat'
    */
   readonly controllerTag?: string;
+  /** Tag discovery configured by the construct (its configuration file's `discovery`). */
+  readonly discovery?: { readonly tagKey: string; readonly policies: readonly unknown[] };
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {

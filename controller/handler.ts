@@ -41,6 +41,7 @@ import { SharedBucket } from './aws/shared-bucket';
 import { systemClock } from './clock';
 import { WeightedSemaphore } from './concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from './config';
+import { withConfiguredDiscovery } from './discover/configured';
 import { TagDiscovery } from './discover/tag-discovery';
 import { ControllerConfigError } from './errors';
 import { type AccountStore, DynamoAccountStore } from './observe/account-store';
@@ -97,6 +98,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
     ...(targets !== undefined ? { targets } : {}),
     ...(detailed.length > 0 ? { detailedMetrics: new Set(detailed) } : {}),
     ...(env.POWERTOOLS_SERVICE_NAME ? { controllerTag: env.POWERTOOLS_SERVICE_NAME } : {}),
+    ...(file?.discovery ? { discovery: file.discovery } : {}),
   };
 }
 
@@ -250,7 +252,11 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
   const table = env.THERMOSTAT_TABLE;
   if (!table) throw new ControllerConfigError('THERMOSTAT_TABLE is not set; it names the state table');
   const config = configFromEnv(env);
-  const policies = policySourceFromEnv(env, bundleDir);
+  const policies = withConfiguredDiscovery(
+    policySourceFromEnv(env, bundleDir),
+    config.discovery,
+    env.THERMOSTAT_CONFIG_FILE ?? 'config',
+  );
   const maxSockets = socketPoolSize(
     policies.policies.map((loaded) => loaded.policy),
     config.actParallelism,
@@ -286,7 +292,9 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, bundleDir: s
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', 3, 1),
     accountStore: new DynamoAccountStore(dynamo, accountTable),
     discovery: {
-      ...(env.THERMOSTAT_POLICY_TAG ? { tag: env.THERMOSTAT_POLICY_TAG } : {}),
+      ...((env.THERMOSTAT_POLICY_TAG ?? config.discovery?.tagKey)
+        ? { tag: env.THERMOSTAT_POLICY_TAG ?? config.discovery!.tagKey }
+        : {}),
       refreshMs: numberFrom(env, 'THERMOSTAT_DISCOVERY_REFRESH_MS', 5 * 60_000, 0),
     },
     ...(env.THERMOSTAT_ACCOUNT_RATE === 'off'
