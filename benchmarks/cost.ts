@@ -27,6 +27,8 @@ const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'dist', 'assets', 'controller', 'index.js');
 const CONTROLLER = 'thermostat-controller';
 const TICK_MS = 60_000;
+/** Ticks averaged as the steady state: one built-in ping interval (5 minutes) of one-minute ticks. */
+const STEADY_TICKS = 5;
 /** Ticks a month at the construct's default schedule, rate(1 minute). */
 export const TICKS_PER_MONTH = MONTH_MS / TICK_MS;
 
@@ -58,7 +60,7 @@ export interface CostRun {
   readonly memoryMb: number;
   readonly shardSize: number;
   readonly first: CostTick;
-  /** Averages over the steady ticks (every tick after the first). */
+  /** Averages over the steady ticks (the last STEADY_TICKS, or every tick after the first in a shorter run). */
   readonly steady: CostTick;
   readonly steadyTicks: number;
   /** Distinct custom metric series the run's EMF lines created (namespace, name, dimensions). */
@@ -222,7 +224,9 @@ export async function measureCost(targets: number, ticks: number, dir: string, w
     const provisionedGb = sum(
       snapshot.functions.flatMap((fn) => fn.provisioned.map((pc) => (pc.allocated * 128) / 1024)),
     );
-    const steady = measured.slice(1);
+    // The last full ping interval (5 ticks at the built-in 5 minutes), after the ticks in which allocations
+    // settle and every target gets its first ping: a month is made of such ticks.
+    const steady = measured.slice(Math.max(1, measured.length - STEADY_TICKS));
     return {
       targets,
       mix: {
@@ -376,7 +380,7 @@ export async function costBenchmark(options: { quick: boolean; sizes?: readonly 
       runs,
       bills,
       notes: [
-        `A month is ${TICKS_PER_MONTH.toLocaleString('en-US')} ticks (730 hours at the default rate(1 minute) schedule) of the average steady tick (every tick after the first, which reads every function once).`,
+        `A month is ${TICKS_PER_MONTH.toLocaleString('en-US')} ticks (730 hours at the default rate(1 minute) schedule) of the average steady tick: the last ${STEADY_TICKS} ticks of the run (one built-in ping interval), after the first tick (which reads every function once) and the ticks in which provisioned concurrency settles.`,
         'Free tiers are not subtracted. CloudWatch Logs storage is priced at the uncompressed size ingested (AWS bills the compressed size, so this is an upper bound).',
         'Per-target reads that refresh on a timer longer than the run (function facts every 15 minutes) are not in the steady ticks; they are Lambda control-plane reads, which AWS does not bill.',
       ],

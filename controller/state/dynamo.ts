@@ -117,7 +117,10 @@ export class DynamoStateStore implements StateStore {
         const batch = pending;
         const response = await this.call('reading target records', () =>
           this.dynamo.batchGetItem({
-            RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
+            // Eventually consistent (half the read units, every target every tick): the item was saved by the
+            // previous tick, at least the reserve before this one started, and every save stays conditional on
+            // the tick order. What must not be missed, the write-ahead intents, is read consistently.
+            RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: false } },
           }),
         );
         const ceiling = tickCeiling(this.now());
