@@ -946,7 +946,7 @@ export function renderBenchmarks(report: BenchReport): string {
   const byId = (id: StepId) => report.steps.find((step) => step.id === id);
   const date = report.startedAt.slice(0, 10);
   const sections = [
-    `# Benchmarks\n\nMeasured on ${date} (run started ${report.startedAt}) by \`${report.command}\`${report.quick ? ' — a **quick** smoke run of the harness on small inputs; these numbers say nothing about performance' : ''}. Every number in this file comes from that run; run \`npm run bench\` (under 15 minutes on 2 cores) to measure again and rewrite it.`,
+    `# Benchmarks\n\nMeasured on ${date} (run started ${report.startedAt}) by \`${report.command}\`${report.quick ? ' — a **quick** smoke run of the harness on small inputs; these numbers say nothing about performance' : ''}. Every number in this file comes from that run; run \`npm run bench\` (about 20 minutes on 2 cores) to measure again and rewrite it.`,
     machineSection(report),
     commandsSection(report),
     readingSection(report),
