@@ -7,9 +7,21 @@ import { z } from 'zod';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
+import { costSection } from './cost-markdown';
+import { int, kib, mb, ms, parseStep, percent, ratio, table, usd } from './format';
 import { loadPerCore, type Machine } from './machine';
+import { scaleSection } from './scale-markdown';
 
-export const STEP_IDS = ['bundle', 'target-size', 'emulator', 'simulator', 'fanout', 'controller'] as const;
+export const STEP_IDS = [
+  'bundle',
+  'target-size',
+  'emulator',
+  'simulator',
+  'fanout',
+  'controller',
+  'scale',
+  'cost',
+] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 export interface StepResult {
@@ -284,53 +296,6 @@ const controllerSchema = z.looseObject({
 type Fanout = z.infer<typeof fanoutSchema>;
 type Simulator = z.infer<typeof simulatorSchema>;
 
-// ---------------------------------------------------------------------------------------------------------------
-// Formatting.
-
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-function int(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '–' : integer.format(value);
-}
-
-function ms(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
-  if (value >= 1_000) return `${(value / 1000).toFixed(2)} s`;
-  if (value >= 10) return `${Math.round(value)} ms`;
-  return `${value.toFixed(1)} ms`;
-}
-
-function mb(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return `${value.toFixed(value < 1 ? 2 : 1)} MB`;
-}
-
-function kib(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KiB`;
-}
-
-/** A share as a percentage with three significant digits (cold shares span 0.0008 % to 100 %). */
-function percent(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  if (value === 0) return '0 %';
-  return `${Number((value * 100).toPrecision(3))} %`;
-}
-
-function ratio(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '–' : `×${value.toFixed(2)}`;
-}
-
-function usd(value: number): string {
-  return value >= 1 ? `$${value.toFixed(2)}` : `$${value.toPrecision(3)}`;
-}
-
-function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cellText = (cell: string) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const line = (cells: readonly string[]) => `| ${cells.map(cellText).join(' | ')} |`;
-  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
 const CONTENDER_NAMES: Record<string, string> = {
   thermostat: 'Thermostat',
   'thermostat-pool-1000': 'Thermostat, THERMOSTAT_MAX_SOCKETS=1010',
@@ -368,17 +333,7 @@ function citationBlock(): string {
   return [`> ${LICENCE}`, '>', ...TRACE_CITATIONS.map((citation) => `> - ${citation}`)].join('\n');
 }
 
-function parse<T>(schema: z.ZodType<T>, step: StepResult | undefined): { value?: T; problem?: string } {
-  if (!step) return { problem: 'not part of this run' };
-  if (step.status === 'skipped') return { problem: `skipped: ${step.reason ?? 'no reason given'}` };
-  if (step.status === 'failed') return { problem: `**failed**: ${step.reason ?? 'no reason given'}` };
-  const result = schema.safeParse(step.output);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    return { problem: `output not in the expected shape (${issue?.path.join('.') || 'top level'}: ${issue?.message})` };
-  }
-  return { value: result.data };
-}
+const parse = parseStep;
 
 function machineSection(report: BenchReport): string {
   const m = report.machine;
@@ -1082,7 +1037,7 @@ export function renderBenchmarks(report: BenchReport): string {
   const byId = (id: StepId) => report.steps.find((step) => step.id === id);
   const date = report.startedAt.slice(0, 10);
   const sections = [
-    `# Benchmarks\n\nMeasured on ${date} (run started ${report.startedAt}) by \`${report.command}\`${report.quick ? ' — a **quick** smoke run of the harness on small inputs; these numbers say nothing about performance' : ''}. Every number in this file comes from that run; run \`npm run bench\` (under 15 minutes on 2 cores) to measure again and rewrite it.`,
+    `# Benchmarks\n\nMeasured on ${date} (run started ${report.startedAt}) by \`${report.command}\`${report.quick ? ' — a **quick** smoke run of the harness on small inputs; these numbers say nothing about performance' : ''}. Every number in this file comes from that run; run \`npm run bench\` (about 20 minutes on 2 cores) to measure again and rewrite it.`,
     machineSection(report),
     commandsSection(report),
     readingSection(report),
@@ -1091,6 +1046,8 @@ export function renderBenchmarks(report: BenchReport): string {
     simulatorSection(byId('simulator')),
     targetSizeSection(byId('target-size')),
     emulatorSection(byId('emulator')),
+    scaleSection(byId('scale')),
+    costSection(byId('cost')),
     ['## Data and licence', '', citationBlock()].join('\n'),
   ];
   return `${sections.join('\n\n').trimEnd()}\n`;

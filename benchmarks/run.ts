@@ -153,6 +153,18 @@ export function planSteps(options: RunOptions): StepPlan[] {
           ? { skip: notQuick }
           : {}),
     },
+    {
+      id: 'scale',
+      title: 'Account scale under the control-plane quota',
+      args: tsx('benchmarks/scale.ts', ...quick),
+      timeoutMs: 300_000,
+    },
+    {
+      id: 'cost',
+      title: "Thermostat's own monthly bill",
+      args: tsx('benchmarks/cost.ts', ...quick),
+      timeoutMs: 420_000,
+    },
   ];
   return plans.map((plan) =>
     options.only && !options.only.includes(plan.id) ? { ...plan, skip: 'not selected (--only)' } : plan,

@@ -4,7 +4,8 @@
  * their scheduled time; wall time is what it takes) until every target has been reached, plus one steady tick.
  *
  * `scaleBenchmark()` is called by benchmarks/run.ts and by the end-to-end test at a smaller size. Run alone:
- * `npx tsx benchmarks/scale.ts [explicit] [tagged]` (default 1,000 and 1,000) prints one JSON object.
+ * `npx tsx benchmarks/scale.ts [--quick] [explicit] [tagged]` (default 1,000 and 1,000; quick 40 and 20) prints
+ * one JSON object.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -189,9 +190,22 @@ export async function scaleBenchmark(options: ScaleOptions): Promise<ScaleResult
   }
 }
 
+/** The size `npm run bench` runs, and the small one of `--quick` (the harness test): a few seconds. */
+export const SCALE_SIZES = {
+  full: { explicit: 1000, tagged: 1000 },
+  quick: { explicit: 40, tagged: 20, remainingMs: 10_000 },
+} as const;
+
 if (require.main === module) {
-  const [explicit = '1000', tagged = '1000'] = process.argv.slice(2);
-  scaleBenchmark({ explicit: Number(explicit), tagged: Number(tagged) })
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const [explicit, tagged] = args.filter((arg) => arg !== '--quick');
+  const size = quick ? SCALE_SIZES.quick : SCALE_SIZES.full;
+  scaleBenchmark({
+    ...size,
+    ...(explicit !== undefined ? { explicit: Number(explicit) } : {}),
+    ...(tagged !== undefined ? { tagged: Number(tagged) } : {}),
+  })
     .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
     .catch((error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

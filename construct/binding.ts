@@ -314,9 +314,19 @@ export function loadDiscoveryPolicies(policy: TargetPolicy): DiscoveryPolicy[] {
       { cause: new PolicyValidationError(set.issues) },
     );
   }
-  if (set.policies.length === 0)
+  // A `template: <name>` document is named by its template; a policy document by its `function` (the tag value).
+  const named: LoadedPolicy[] = [
+    ...set.policies,
+    ...(set.templates ?? []).map((template) => ({
+      file: template.file,
+      index: template.index,
+      policy: { ...template.policy, function: template.name },
+      key: `${template.name}:${template.policy.qualifier ?? '$LATEST'}`,
+    })),
+  ];
+  if (named.length === 0)
     throw new ThermostatConfigError(`discoverByTag.policies (${spec.path}) holds no policy; add at least one`);
-  return set.policies.map((loaded) => {
+  return named.map((loaded) => {
     const modes = modesOf(loaded);
     const usesProvisioned = modes.includes('provisioned') || modes.includes('auto');
     return {

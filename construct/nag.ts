@@ -28,7 +28,7 @@ export const Reasons = {
   taggedFunctions:
     'Functions discovered by tag are not known at synth time; the statement is conditioned on the function carrying the discovery tag key (aws:ResourceTag on the Lambda function resource type).',
   scalableTargets:
-    'Scalable-target ARNs end in an id Application Auto Scaling assigns at registration; conditions restrict the statement to namespace lambda and dimension lambda:function:ProvisionedConcurrency.',
+    "Scalable-target ARNs end in an id Application Auto Scaling assigns at registration; conditions restrict the statement to scalable targets tagged thermostat:controller=<this controller's service name> (aws:RequestTag to register or tag one, aws:ResourceTag to change or untag one) and, where the action has them, to namespace lambda and dimension lambda:function:ProvisionedConcurrency.",
   trackingAlarms:
     "Application Auto Scaling names target-tracking alarms with a generated suffix; the prefix pins the statement to this target's alarms.",
   providerManagedPolicy:

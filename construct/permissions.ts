@@ -19,6 +19,7 @@ import {
   AAS_SERVICE_NAMESPACE,
   RESOURCE_ID_PREFIX,
   SCALABLE_DIMENSION,
+  SCALABLE_TARGET_TAG,
   TARGET_TRACKING_ALARM_PREFIX,
 } from '../controller/contract';
 import type { BoundTarget } from './binding';
@@ -53,11 +54,17 @@ export const Actions = {
     'application-autoscaling:DescribeScalableTargets',
     'application-autoscaling:DescribeScalingPolicies',
   ],
+  /** Creates (or, adopting, updates) a scalable target; allowed only with Thermostat's tag in the request. */
+  autoscalingRegister: ['application-autoscaling:RegisterScalableTarget'],
+  /** Changes to a scalable target; allowed only on targets that carry Thermostat's tag. */
   autoscalingWrite: [
-    'application-autoscaling:RegisterScalableTarget',
     'application-autoscaling:DeregisterScalableTarget',
     'application-autoscaling:PutScalingPolicy',
+    'application-autoscaling:DeleteScalingPolicy',
   ],
+  /** Tagging an adopted target as Thermostat's, and untagging it when handed back. */
+  autoscalingTag: ['application-autoscaling:TagResource'],
+  autoscalingUntag: ['application-autoscaling:UntagResource'],
   /** Target tracking: Application Auto Scaling checks the caller may manage the alarms it creates. */
   autoscalingAlarms: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
   stateTable: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
@@ -90,6 +97,8 @@ export interface PermissionOptions {
   readonly discovery?: TagDiscovery;
   /** Characters the target statements may take; tests lower it to see the switch. */
   readonly budget?: number;
+  /** The controller's service name: the value of SCALABLE_TARGET_TAG on its scalable targets. */
+  readonly controllerTag: string;
 }
 
 export interface ControllerPermissions {
@@ -138,7 +147,8 @@ export function controllerStatements(scope: Stack, options: PermissionOptions): 
     ? autoscaled.map((t) => `${t.ref.metricKey}-*`)
     : patternNames(autoscaled, budget).map((prefix) => `${prefix}*`);
   if (discovery?.usesAutoscaling) alarmNames.splice(0, alarmNames.length, '*');
-  if (alarmNames.length > 0) statements.push(...autoscalingStatements(scope, unique(alarmNames)));
+  if (alarmNames.length > 0)
+    statements.push(...autoscalingStatements(scope, unique(alarmNames), options.controllerTag));
   return { scope: fits ? 'exact' : 'prefix', statements };
 }
 
@@ -297,22 +307,48 @@ export function selfInvokeStatement(controller: lambda.IFunction): iam.PolicySta
   });
 }
 
-function autoscalingStatements(scope: Stack, alarmNames: readonly string[]): iam.PolicyStatement[] {
+function autoscalingStatements(
+  scope: Stack,
+  alarmNames: readonly string[],
+  controllerTag: string,
+): iam.PolicyStatement[] {
+  // scalable-target ARNs carry a random id assigned at registration, so the resource is every scalable target and
+  // the conditions do the narrowing: Lambda provisioned concurrency only, and only targets Thermostat tagged as its
+  // own (a user's scalable target is out of reach unless a policy adopts it, which tags it first).
+  const scalableTargets = [
+    scope.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' }),
+  ];
+  const lambdaOnly = {
+    'application-autoscaling:service-namespace': AAS_SERVICE_NAMESPACE,
+    'application-autoscaling:scalable-dimension': SCALABLE_DIMENSION,
+  };
+  const requestTag = { [`aws:RequestTag/${SCALABLE_TARGET_TAG}`]: controllerTag };
+  const resourceTag = { [`aws:ResourceTag/${SCALABLE_TARGET_TAG}`]: controllerTag };
+  const onlyThermostatsKey = { 'aws:TagKeys': SCALABLE_TARGET_TAG };
   return [
     new iam.PolicyStatement({
-      sid: 'ManageLambdaScalableTargets',
+      sid: 'RegisterTaggedScalableTargets',
+      actions: [...Actions.autoscalingRegister],
+      resources: scalableTargets,
+      conditions: { StringEquals: { ...lambdaOnly, ...requestTag } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ChangeOwnScalableTargets',
       actions: [...Actions.autoscalingWrite],
-      // scalable-target ARNs carry a random id assigned at registration; the conditions pin the writes to Lambda
-      // provisioned concurrency
-      resources: [
-        scope.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' }),
-      ],
-      conditions: {
-        StringEquals: {
-          'application-autoscaling:service-namespace': AAS_SERVICE_NAMESPACE,
-          'application-autoscaling:scalable-dimension': SCALABLE_DIMENSION,
-        },
-      },
+      resources: scalableTargets,
+      conditions: { StringEquals: { ...lambdaOnly, ...resourceTag } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagAdoptedScalableTargets',
+      actions: [...Actions.autoscalingTag],
+      resources: scalableTargets,
+      conditions: { StringEquals: requestTag, 'ForAllValues:StringEquals': onlyThermostatsKey },
+    }),
+    new iam.PolicyStatement({
+      sid: 'UntagReleasedScalableTargets',
+      actions: [...Actions.autoscalingUntag],
+      resources: scalableTargets,
+      conditions: { StringEquals: resourceTag, 'ForAllValues:StringEquals': onlyThermostatsKey },
     }),
     new iam.PolicyStatement({
       sid: 'TargetTrackingAlarms',

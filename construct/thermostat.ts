@@ -148,6 +148,7 @@ export class Thermostat extends Construct {
       stateTableArn: this.stateTable.tableArn,
       eventBus: props.eventBus,
       discovery: discovery?.iam,
+      controllerTag: this.serviceName,
     });
     this.iamScope = permissions.scope;
     for (const statement of permissions.statements) this.role.addToPrincipalPolicy(statement);
@@ -263,7 +264,10 @@ export class Thermostat extends Construct {
     );
     acknowledge(this.role, { id: 'AwsSolutions-IAM5[Resource::*]', reason: Reasons.unscopedActions });
     const scopedWildcards: Record<string, string> = {
-      ManageLambdaScalableTargets: Reasons.scalableTargets,
+      RegisterTaggedScalableTargets: Reasons.scalableTargets,
+      ChangeOwnScalableTargets: Reasons.scalableTargets,
+      TagAdoptedScalableTargets: Reasons.scalableTargets,
+      UntagReleasedScalableTargets: Reasons.scalableTargets,
       TargetTrackingAlarms: Reasons.trackingAlarms,
       TargetFunctions: Reasons.namePrefixes,
       ManageProvisionedConcurrency: Reasons.namePrefixes,

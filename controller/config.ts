@@ -43,6 +43,13 @@ export interface ControllerConfig {
    * construct): paused while nothing is due (controller/plan/sleep.ts). Unset: every tick runs.
    */
   readonly schedule?: ScheduleRef & { readonly tickMs: number };
+  /**
+   * Value of the `thermostat:controller` tag on the scalable targets Thermostat registers (its service name): the
+   * construct's IAM lets the controller change only scalable targets with this tag. @default 'thermostat'
+   */
+  readonly controllerTag?: string;
+  /** Tag discovery configured by the construct (its configuration file's `discovery`). */
+  readonly discovery?: { readonly tagKey: string; readonly policies: readonly unknown[] };
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {

@@ -126,7 +126,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
 
   const discovery = await discoverTargets(deps.discovery, deps.policies, config, startedAt, deadline);
   const { resolved, issues } = resolvePolicies(deps.policies, discovery, plannedAt);
-  const { shard, shards, local } = await splitTick(deps, context, tick, resolved.length);
+  const { shard, shards, local, listedIntents } = await splitTick(deps, context, tick, resolved);
   // Shards run at the same time against the same account quotas.
   deps.setRateShare?.(1 / shard.of);
   const keysOf = resolved.map((policy) => policy.key);
@@ -155,7 +155,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const claimed = await deps.state.claimTick(claim);
   if (claimed !== 'claimed') return alreadyHandled(deps, base, claimed, startedAt);
 
-  const loaded = await loadStates(deps, mine, new Set(keysOf), shard, discovery);
+  const loaded = await loadStates(deps, { mine, keys: new Set(keysOf), shard, discovery, tick, listedIntents });
   const { states, stateCorrupt } = loaded;
   const observing = await observeTick(deps, { mine, resolved, shard, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
@@ -228,19 +228,38 @@ function resolvePolicies(
  * This invocation's shard, and the shards it ran here: a tick with more targets than one invocation handles starts
  * shards 1.. as invocations of its own function, and runs here any that could not be started.
  */
-async function splitTick(deps: RunDeps, context: RunContext, tick: Tick, policies: number) {
+async function splitTick(deps: RunDeps, context: RunContext, tick: Tick, resolved: readonly Effective[]) {
   let shard = tick.shard ?? { index: 0, of: 1 };
   let shards: RunReport['shards'];
+  let listedIntents: OwnershipIntent[] | undefined;
   const local = new Set<number>([shard.index]);
   const self = deps.self ?? context.invokedFunctionArn;
-  if (tick.shard === undefined && policies > deps.config.shardSize && self !== undefined) {
-    const of = Math.ceil(policies / deps.config.shardSize);
+  if (tick.shard === undefined && resolved.length > deps.config.shardSize && self !== undefined) {
+    const of = Math.ceil(resolved.length / deps.config.shardSize);
     shard = { index: 0, of };
-    shards = await dispatchShards(deps, self, tick, of);
+    // The root lists the intents once and tells the shards which keys have one, so no shard reads an intent per
+    // target (a strongly consistent read each, every tick). Unlisted, each shard reads its own keys' intents.
+    listedIntents = await deps.state.listIntents().catch((error: unknown) => {
+      deps.log.warn('intents could not be listed before starting the shards; each shard reads its own', {
+        error: describeError(error),
+      });
+      return undefined;
+    });
+    shards = await dispatchShards(deps, self, tick, of, intentKeysOf(listedIntents, resolved, of));
     // A shard that could not be started is run here rather than not at all.
     for (const failed of shards.failed) local.add(failed.index);
   }
-  return { shard, shards, local };
+  return { shard, shards, local, listedIntents };
+}
+
+/** Which keys of a shard's own targets have an intent, from the root's one listing (undefined: not listed). */
+function intentKeysOf(listed: readonly OwnershipIntent[] | undefined, resolved: readonly Effective[], of: number) {
+  if (listed === undefined) return undefined;
+  const allKeys = resolved.map((policy) => policy.key);
+  return (index: number) => {
+    const members = inShard(allKeys, index, of);
+    return listed.filter((intent) => members.has(intent.key)).map((intent) => intent.key);
+  };
 }
 
 /** The report of a tick another delivery has done or is doing: nothing is done twice. */
@@ -269,23 +288,36 @@ function alreadyHandled(
 /** The states, intents and managed orphans of this shard's targets, and what the states were rebuilt from. */
 async function loadStates(
   deps: RunDeps,
-  mine: readonly Effective[],
-  keys: ReadonlySet<string>,
-  shard: RunReport['shard'],
-  discovery: Awaited<ReturnType<typeof discoverTargets>>,
+  input: {
+    readonly mine: readonly Effective[];
+    readonly keys: ReadonlySet<string>;
+    readonly shard: RunReport['shard'];
+    readonly discovery: Awaited<ReturnType<typeof discoverTargets>>;
+    readonly tick: Tick;
+    readonly listedIntents: OwnershipIntent[] | undefined;
+  },
 ) {
+  const { keys, shard, discovery, tick } = input;
   // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
   // otherwise delays the first ping.
-  const mineKeys = mine.map((policy) => policy.key);
-  const [states, managed, intents, allIntents] = await Promise.all([
+  const mineKeys = input.mine.map((policy) => policy.key);
+  // Shard 0 lists every intent (for targets whose policy is gone) and takes its own from that list; another shard
+  // reads those of its keys the root listed, or all of its keys' when it was not told.
+  const told = tick.intentKeys && new Set(tick.intentKeys);
+  const [states, managed, ownIntents, allIntents] = await Promise.all([
     deps.state.loadTargets(mineKeys),
     // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
     shard.index === 0 && (discovery === undefined || discovery.result.complete)
       ? deps.state.listManaged()
       : Promise.resolve([]),
-    deps.state.loadIntents(mineKeys),
-    shard.index === 0 ? deps.state.listIntents() : Promise.resolve([]),
+    shard.index === 0
+      ? Promise.resolve(undefined)
+      : deps.state.loadIntents(told ? mineKeys.filter((key) => told.has(key)) : mineKeys),
+    shard.index === 0 ? (input.listedIntents ?? deps.state.listIntents()) : Promise.resolve([]),
   ]);
+  const mineSet = new Set(mineKeys);
+  const intents =
+    ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
   const managedOrphans = managed.filter((state) => !keys.has(state.key));
   for (const orphan of managedOrphans) states.set(orphan.key, orphan);
   for (const intent of allIntents) if (!keys.has(intent.key)) intents.set(intent.key, intent);
@@ -651,7 +683,7 @@ async function writeProvisioned(
     }
   }
   const provisioned = await applyProvisioned(
-    { lambda: deps.lambda, autoscaling: deps.autoscaling },
+    { lambda: deps.lambda, autoscaling: deps.autoscaling, controllerTag: deps.config.controllerTag ?? 'thermostat' },
     writes,
     observation.managed,
     tick.scheduledAt,
@@ -769,7 +801,11 @@ async function saveTargetState(
 ): Promise<TargetReport['state']> {
   const { previous, record, facts, traffic, managed, probe } = change;
   const managedChanged = JSON.stringify(managed) !== JSON.stringify(previous?.managed);
-  if (!(record || managedChanged || facts || traffic !== previous?.traffic || previous?.corrupt)) return 'unchanged';
+  // Facts re-read on their timer are saved only when they differ: the same facts again would be a billed write
+  // per target every refresh, and an older stored copy only means a new environment reads GetFunction once more.
+  const factsChanged = facts !== undefined && factsText(facts) !== factsText(previous?.facts);
+  if (!(record || managedChanged || factsChanged || traffic !== previous?.traffic || previous?.corrupt))
+    return 'unchanged';
   const next: TargetState = {
     key: change.key,
     history: [...(previous?.history ?? []), ...(record ? [record] : [])],
@@ -937,19 +973,36 @@ function unboundReport(unbound: UnboundTarget): TargetReport {
   };
 }
 
+/** Facts as text without the time they were read. */
+function factsText(facts: TargetState['facts']): string | undefined {
+  if (facts === undefined) return undefined;
+  const { at: _at, ...rest } = facts;
+  return JSON.stringify(rest);
+}
+
 /** Starts shards 1..of-1 as asynchronous invocations of this same function (Lambda is the scheduler). */
 async function dispatchShards(
   deps: RunDeps,
   self: string,
   tick: Tick,
   of: number,
+  intentKeysOf: ((index: number) => string[]) | undefined,
 ): Promise<NonNullable<RunReport['shards']>> {
   const failed: Array<{ index: number; error: string }> = [];
   let dispatched = 0;
   await Promise.all(
     Array.from({ length: of - 1 }, async (_, offset) => {
       const index = offset + 1;
-      const event: ShardEvent = { thermostatShard: { tickId: tick.id, scheduledAt: tick.scheduledAt, index, of } };
+      const event: ShardEvent = {
+        thermostatShard: {
+          tickId: tick.id,
+          scheduledAt: tick.scheduledAt,
+          index,
+          of,
+          // only the keys of the shard's own targets travel (the payload stays small whatever the table holds)
+          ...(intentKeysOf ? { intentKeys: intentKeysOf(index) } : {}),
+        },
+      };
       try {
         await deps.invoker.invoke({
           FunctionName: self,

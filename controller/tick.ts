@@ -8,6 +8,11 @@ export interface Tick {
   /** Epoch ms the tick stands for: planning happens at this instant. */
   readonly scheduledAt: number;
   readonly shard?: { readonly index: number; readonly of: number };
+  /**
+   * Keys that had an ownership intent when the root listed the table before starting the shards: a shard reads
+   * the intents of those keys only (usually none) instead of one per target. Absent: every key's is read.
+   */
+  readonly intentKeys?: readonly string[];
 }
 
 /** The payload a controller sends to itself to run one shard of a tick. */
@@ -17,6 +22,8 @@ export interface ShardEvent {
     readonly scheduledAt: number;
     readonly index: number;
     readonly of: number;
+    /** See Tick.intentKeys. */
+    readonly intentKeys?: readonly string[];
   };
 }
 
@@ -40,7 +47,7 @@ function instant(value: unknown): number | undefined {
  */
 export function readTick(event: unknown, now: number): Tick {
   if (isRecord(event) && isRecord(event.thermostatShard)) {
-    const { tickId: id, scheduledAt, index, of } = event.thermostatShard;
+    const { tickId: id, scheduledAt, index, of, intentKeys } = event.thermostatShard;
     if (
       typeof id === 'string' &&
       typeof scheduledAt === 'number' &&
@@ -49,7 +56,11 @@ export function readTick(event: unknown, now: number): Tick {
       (index as number) >= 0 &&
       (index as number) < (of as number)
     ) {
-      return { id, scheduledAt, shard: { index: index as number, of: of as number } };
+      const keys =
+        Array.isArray(intentKeys) && intentKeys.every((key) => typeof key === 'string')
+          ? { intentKeys: intentKeys as string[] }
+          : {};
+      return { id, scheduledAt, shard: { index: index as number, of: of as number }, ...keys };
     }
   }
   if (isRecord(event)) {

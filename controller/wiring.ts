@@ -44,6 +44,7 @@ import { systemClock } from './clock';
 import { WeightedSemaphore } from './concurrency';
 import { type ControllerConfig, DEFAULT_CONFIG } from './config';
 import { ControllerEnv } from './contract';
+import { withConfiguredDiscovery } from './discover/configured';
 import { TagDiscovery } from './discover/tag-discovery';
 import { ControllerConfigError } from './errors';
 import { type AccountStore, DynamoAccountStore } from './observe/account-store';
@@ -118,6 +119,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
     ...(targets !== undefined ? { targets } : {}),
     ...(detailed.length > 0 ? { detailedMetrics: new Set(detailed) } : {}),
     ...(schedule ? { schedule } : {}),
+    ...(env[ControllerEnv.ServiceName] ? { controllerTag: env[ControllerEnv.ServiceName] } : {}),
+    ...(file?.discovery ? { discovery: file.discovery } : {}),
   };
 }
 
@@ -281,7 +284,11 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv, bundleDir: string, observ
   const table = env[ControllerEnv.StateTable];
   if (!table) throw new ControllerConfigError(`${ControllerEnv.StateTable} is not set; it names the state table`);
   const config = configFromEnv(env);
-  const policies = policySourceFromEnv(env, bundleDir);
+  const policies = withConfiguredDiscovery(
+    policySourceFromEnv(env, bundleDir),
+    config.discovery,
+    env[ControllerEnv.ConfigFile] ?? 'config',
+  );
   const maxSockets = socketPoolSize(
     policies.policies.map((loaded) => loaded.policy),
     config.actParallelism,
@@ -310,7 +317,9 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv, bundleDir: string, observ
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', WIRING_DEFAULTS.maxAttempts, 1),
     accountStore: new DynamoAccountStore(dynamo, accountTable),
     discovery: {
-      ...(env.THERMOSTAT_POLICY_TAG ? { tag: env.THERMOSTAT_POLICY_TAG } : {}),
+      ...((env.THERMOSTAT_POLICY_TAG ?? config.discovery?.tagKey)
+        ? { tag: env.THERMOSTAT_POLICY_TAG ?? config.discovery!.tagKey }
+        : {}),
       refreshMs: numberFrom(env, 'THERMOSTAT_DISCOVERY_REFRESH_MS', 5 * 60_000, 0),
     },
     ...(env.THERMOSTAT_ACCOUNT_RATE === 'off'

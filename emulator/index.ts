@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { AutoScaling, type ScalingActivity } from './autoscaling/service';
+import { CallCounter, type CallSnapshot, metricsRequested, putEventsEntries } from './calls';
 import { type Clock, ManualClock, realClock } from './clock';
 import { startDynamo } from './dynamodb';
 import type { Backend } from './environments/backend';
@@ -33,6 +34,7 @@ import {
   type Settings,
 } from './spec';
 
+export type { CallCount, CallService, CallSnapshot } from './calls';
 export { type Clock, type ClockTimer, ManualClock, realClock } from './clock';
 export { AwsError, EmulatorConfigError, EmulatorRuntimeError } from './errors';
 export type { ReceivedEvent } from './events';
@@ -89,6 +91,11 @@ export interface Emulator {
    * quota (`controlPlaneRps`), `getFunction` GetFunction's own. `reset` starts a new count.
    */
   quotas(options?: { reset?: boolean }): { control: QuotaSnapshot; getFunction: QuotaSnapshot };
+  /**
+   * Requests per service and operation since the start (or the last reset), with the quantity each is billed by
+   * (see CallService). DynamoDB's are counted when started with `countDynamoDbCalls: true`.
+   */
+  calls(options?: { reset?: boolean }): CallSnapshot;
   /** Creates or moves an alias; provisioned concurrency on it moves to the new version. */
   setAlias(functionName: string, alias: string, target: AliasSpec): void;
   injectFault(spec: FaultSpec): string;
@@ -162,6 +169,7 @@ class EmulatorInstance implements Emulator {
   readonly schedules: Schedules;
   private readonly cloudWatch: CloudWatch;
   private readonly backends = new Map<EnvironmentKind, Backend>();
+  private readonly callCounter = new CallCounter();
   private server: Server | undefined;
   private stopDynamo: (() => Promise<void>) | undefined;
   private stopping: Promise<void> | undefined;
@@ -221,6 +229,7 @@ class EmulatorInstance implements Emulator {
       faults: this.faults,
       controlQuota: this.controlQuota,
       getFunctionQuota: this.getFunctionQuota,
+      calls: this.callCounter,
     });
     this.autoScaling = new AutoScaling({
       clock,
@@ -241,7 +250,7 @@ class EmulatorInstance implements Emulator {
     if (this.settings.dynamodb) {
       // startDynamo is imported statically (it loads dynalite lazily itself): under tsx, as bin/thermostat.js runs
       // the sources, an import() stays a native ES import, which cannot resolve './dynamodb' to a .ts file.
-      const dynamo = await startDynamo();
+      const dynamo = await startDynamo(this.settings.countDynamoDbCalls ? this.callCounter : undefined);
       this.dynamodbEndpoint = dynamo.endpoint;
       this.stopDynamo = dynamo.stop;
     }
@@ -266,9 +275,18 @@ class EmulatorInstance implements Emulator {
       const dot = target.indexOf('.');
       const service = target.slice(0, dot);
       const operation = target.slice(dot + 1);
-      if (service === 'AnyScaleFrontendService') return this.autoScaling.handle(operation, request.body);
-      if (service === 'AWSEvents') return this.eventBus.handle(operation, request.body);
-      if (service === 'GraniteServiceVersion20100801') return this.cloudWatch.handle(operation, request.body);
+      if (service === 'AnyScaleFrontendService') {
+        this.callCounter.add('autoscaling', operation);
+        return this.autoScaling.handle(operation, request.body);
+      }
+      if (service === 'AWSEvents') {
+        this.callCounter.add('events', operation, putEventsEntries(request.body));
+        return this.eventBus.handle(operation, request.body);
+      }
+      if (service === 'GraniteServiceVersion20100801') {
+        this.callCounter.add('cloudwatch', operation, metricsRequested(request.body));
+        return this.cloudWatch.handle(operation, request.body);
+      }
       throw new AwsError('UnknownOperationException', `The emulator does not implement ${target}`, 400);
     }
     if (Schedules.handles(request)) return this.schedules.handle(request);
@@ -346,6 +364,12 @@ class EmulatorInstance implements Emulator {
       this.controlQuota.resetCounts();
       this.getFunctionQuota.resetCounts();
     }
+    return snapshot;
+  }
+
+  calls(options: { reset?: boolean } = {}): CallSnapshot {
+    const snapshot = this.callCounter.snapshot();
+    if (options.reset) this.callCounter.reset();
     return snapshot;
   }
 

@@ -97,6 +97,11 @@ export const settingsSchema = z.strictObject({
   prewarmProcesses: z.int().min(0).max(64).default(2),
   /** Starts a dynalite (local DynamoDB) on 127.0.0.1 alongside the emulator. */
   dynamodb: z.boolean().default(false),
+  /**
+   * Counts DynamoDB requests and the request units they consume (`calls()`), through a front that asks dynalite
+   * for consumed capacity. Off by default: it adds a hop to every DynamoDB request.
+   */
+  countDynamoDbCalls: z.boolean().default(false),
   functions: z.array(functionSpecSchema).default([]),
 });
 

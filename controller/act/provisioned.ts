@@ -1,6 +1,12 @@
 import type { PutScalingPolicyRequest } from '@aws-sdk/client-application-auto-scaling';
 import type { AutoScalingApi, LambdaControl } from '../aws/ports';
-import { AAS_SERVICE_NAMESPACE, resourceId, SCALABLE_DIMENSION, SCALING_POLICY_NAME } from '../contract';
+import {
+  AAS_SERVICE_NAMESPACE,
+  resourceId,
+  SCALABLE_DIMENSION,
+  SCALABLE_TARGET_TAG,
+  SCALING_POLICY_NAME,
+} from '../contract';
 import { ActionError, describeError, errorName } from '../errors';
 import type { Decision, ManagedProvisioned, ManagedRecord } from '../plan';
 import { isWrite, ownedAfter } from '../plan';
@@ -31,7 +37,10 @@ export interface ProvisionedOutcome {
 export interface ProvisionedDeps {
   readonly lambda: LambdaControl;
   readonly autoscaling: AutoScalingApi;
+  /** Value of the SCALABLE_TARGET_TAG Thermostat puts on the scalable targets it registers or adopts. */
+  readonly controllerTag: string;
 }
+
 
 const describeTarget = (target: { min: number; max: number } | null) =>
   target === null ? 'none' : `min ${target.min}, max ${target.max}`;
@@ -171,13 +180,22 @@ async function registerScalableTarget(
   own: () => void,
 ): Promise<Applied> {
   const id = resourceId(decision.function, decision.qualifier!);
-  await deps.autoscaling.registerScalableTarget({
+  const tags = { [SCALABLE_TARGET_TAG]: deps.controllerTag };
+  const registered = await deps.autoscaling.registerScalableTarget({
     ServiceNamespace: AAS_SERVICE_NAMESPACE,
     ResourceId: id,
     ScalableDimension: SCALABLE_DIMENSION,
     MinCapacity: decision.min,
     MaxCapacity: decision.max,
+    // AWS tags a target it creates; one that already existed (adopted) is tagged below
+    Tags: tags,
   });
+  const arn = registered.ScalableTargetARN;
+  // Adopting another owner's target: tagged before its scaling policies change, which IAM allows only on targets
+  // with Thermostat's tag.
+  if (decision.adopt && decision.original !== undefined && arn !== undefined) {
+    await deps.autoscaling.tagResource({ ResourceARN: arn, Tags: tags });
+  }
   own();
   const restoring = decision.restorePolicies !== undefined;
   // Handing an adopted qualifier back: Thermostat's policy goes, the owner's come back as they were.
@@ -195,6 +213,10 @@ async function registerScalableTarget(
     } as PutScalingPolicyRequest);
   }
   for (const name of decision.removePolicies ?? []) await deleteScalingPolicy(deps, id, name);
+  // Handed back: the target is its owner's again, out of Thermostat's reach.
+  if (restoring && arn !== undefined) {
+    await deps.autoscaling.untagResource({ ResourceARN: arn, TagKeys: [SCALABLE_TARGET_TAG] });
+  }
   if (decision.putPolicy) {
     await deps.autoscaling.putScalingPolicy({
       PolicyName: SCALING_POLICY_NAME,

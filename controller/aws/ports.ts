@@ -12,6 +12,9 @@ import type {
   DescribeScalingPoliciesResponse,
   PutScalingPolicyRequest,
   RegisterScalableTargetRequest,
+  RegisterScalableTargetResponse,
+  TagResourceRequest,
+  UntagResourceRequest,
 } from '@aws-sdk/client-application-auto-scaling';
 import type { GetMetricDataInput, GetMetricDataOutput } from '@aws-sdk/client-cloudwatch';
 import type {
@@ -81,10 +84,13 @@ export interface FunctionLister {
 export interface AutoScalingApi {
   describeScalableTargets(input: DescribeScalableTargetsRequest): Promise<DescribeScalableTargetsResponse>;
   describeScalingPolicies(input: DescribeScalingPoliciesRequest): Promise<DescribeScalingPoliciesResponse>;
-  registerScalableTarget(input: RegisterScalableTargetRequest): Promise<unknown>;
+  registerScalableTarget(input: RegisterScalableTargetRequest): Promise<RegisterScalableTargetResponse>;
   deregisterScalableTarget(input: DeregisterScalableTargetRequest): Promise<unknown>;
   putScalingPolicy(input: PutScalingPolicyRequest): Promise<unknown>;
   deleteScalingPolicy(input: DeleteScalingPolicyRequest): Promise<unknown>;
+  /** Tags an adopted scalable target (one Thermostat registers is tagged by RegisterScalableTarget itself). */
+  tagResource(input: TagResourceRequest): Promise<unknown>;
+  untagResource(input: UntagResourceRequest): Promise<unknown>;
 }
 
 /** CloudWatch, for concurrency history (auto mode and direct sizing). */

@@ -123,6 +123,8 @@ export function sdkAutoScaling(client: Lazy<ApplicationAutoScalingClient>, budge
       send('DeregisterScalableTarget', (sdk) => new sdk.DeregisterScalableTargetCommand(input)),
     putScalingPolicy: (input) => send('PutScalingPolicy', (sdk) => new sdk.PutScalingPolicyCommand(input)),
     deleteScalingPolicy: (input) => send('DeleteScalingPolicy', (sdk) => new sdk.DeleteScalingPolicyCommand(input)),
+    tagResource: (input) => send('TagResource', (sdk) => new sdk.TagResourceCommand(input)),
+    untagResource: (input) => send('UntagResource', (sdk) => new sdk.UntagResourceCommand(input)),
   };
 }
 

@@ -15,3 +15,9 @@ export const TARGET_TRACKING_ALARM_PREFIX = 'TargetTracking-';
 /** The scalable target's resource id of one alias or version (`fn` is a function name or ARN). */
 export const resourceId = (fn: string, qualifier: string): string =>
   `${RESOURCE_ID_PREFIX}${functionName(fn)}:${qualifier}`;
+
+/**
+ * Tag key on the scalable targets the controller registers or adopts, valued with its service name: IAM conditions
+ * on it keep the controller's Application Auto Scaling writes to its own scalable targets.
+ */
+export const SCALABLE_TARGET_TAG = 'thermostat:controller';

@@ -1,4 +1,4 @@
-import type { AccountConcurrency, UtilizationObservation } from '../plan';
+import type { AccountConcurrency, ProvisionedObservation, UtilizationObservation } from '../plan';
 import type { AccountStore } from './account-store';
 import { TtlCache } from './cache';
 
@@ -22,6 +22,16 @@ export interface ObservationCaches {
   readonly functions: TtlCache<FunctionFacts>;
   readonly aliases: TtlCache<{ readonly weighted: boolean; readonly version?: string }>;
   readonly utilization: TtlCache<UtilizationObservation>;
+  /**
+   * A qualifier found settled: provisioned concurrency Thermostat set directly, READY at exactly its value, or no
+   * configuration at all where Thermostat owns none (auto mode keeping it warm with pings), with the alias as read
+   * then. Reconciled every `settled` instead of every tick: re-reading settled qualifiers is most of a steady tick's
+   * control-plane calls and, rate-limited, most of its billed time. Anything else is read every tick.
+   */
+  readonly settled: TtlCache<{
+    readonly provisioned: ProvisionedObservation | null;
+    readonly alias: { readonly weighted: boolean; readonly version?: string } | undefined;
+  }>;
   /** Provisioned concurrency of warm-mode qualifiers, only to skip pings that READY PC makes useless. */
   readonly coverage: TtlCache<{ readonly allocated: number; readonly status: string } | null>;
   /** Provisioned-concurrency reads that were throttled, so the same reads do not repeat their burst every tick. */
@@ -36,6 +46,7 @@ export const CACHE_TTL_MS = {
   aliases: 60_000,
   utilization: 5 * 60_000,
   coverage: 10 * 60_000,
+  settled: 5 * 60_000,
   throttledReads: 5 * 60_000,
 } as const;
 
@@ -48,5 +59,6 @@ export function createCaches(lastAccount?: AccountStore): ObservationCaches {
     aliases: new TtlCache(),
     utilization: new TtlCache(),
     coverage: new TtlCache(),
+    settled: new TtlCache(),
   };
 }

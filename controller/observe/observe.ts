@@ -244,14 +244,23 @@ async function provisionedFields(
   shared: SharedReads,
 ): Promise<Partial<TargetObservation>> {
   const qualifier = policy.qualifier!;
+  const settled = settledCopy(deps, policy, state);
   const [provisioned, alias, elsewhere, scalable] = await Promise.all([
-    readProvisioned(deps, policy.function, qualifier),
-    /^\d+$/.test(qualifier) ? Promise.resolve(undefined) : readAlias(deps, policy.function, qualifier),
+    settled.copy ? settled.copy.provisioned : readProvisioned(deps, policy.function, qualifier),
+    settled.copy || /^\d+$/.test(qualifier) ? settled.copy?.alias : readAlias(deps, policy.function, qualifier),
     typeof facts.reservedConcurrency === 'number'
       ? provisionedElsewhere(deps, policy.function, qualifier)
       : Promise.resolve(undefined),
     shared.scalable,
   ]);
+  if (!settled.copy && settled.found(provisioned) && !alias?.weighted) {
+    deps.caches.settled.set(
+      settled.key,
+      { provisioned: provisioned ?? null, alias },
+      CACHE_TTL_MS.settled,
+      deps.clock.now(),
+    );
+  }
   const id = resourceId(policy.function, qualifier);
   const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
   const policyValue =
@@ -271,6 +280,27 @@ async function provisionedFields(
     ...(alias?.weighted ? { weightedAlias: true } : {}),
     ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
   };
+}
+
+/**
+ * Provisioned concurrency Thermostat set itself (a direct value, or none) and last found settled is taken from a
+ * copy for a while instead of read every tick: rate-limited reads were most of a steady tick's billed time. A
+ * scalable target is never taken as settled.
+ */
+function settledCopy(deps: ObserveDeps, policy: Effective, state: TargetState | undefined) {
+  const key = `${policy.function}:${policy.qualifier}`;
+  const managed = state?.managed?.provisioned;
+  const owned = managed === undefined ? null : managed.strategy === 'direct' ? managed.value : undefined;
+  const cached = owned !== undefined ? deps.caches.settled.get(key, deps.clock.now()) : undefined;
+  const copy = cached && (cached.provisioned?.requested ?? null) === owned ? cached : undefined;
+  const found = (provisioned: TargetObservation['provisioned']) =>
+    owned === null
+      ? provisioned === null
+      : owned !== undefined &&
+        provisioned?.status === 'READY' &&
+        provisioned.requested === owned &&
+        provisioned.allocated === owned;
+  return { key, copy, found };
 }
 
 /**
@@ -383,6 +413,7 @@ function factsFields(facts: FunctionFacts): TargetObservation {
 export function invalidateFunction(caches: ObservationCaches, fn: string, qualifier: string | undefined): void {
   caches.functions.delete(`${fn}:${qualifier ?? '$LATEST'}`);
   caches.aliases.delete(`${fn}:${qualifier ?? '$LATEST'}`);
+  caches.settled.delete(`${fn}:${qualifier ?? '$LATEST'}`);
 }
 
 async function functionFacts(

@@ -8,7 +8,11 @@ export interface Log {
   error(message: string, attributes?: Record<string, unknown>): void;
 }
 
-/** One structured line per target outcome (the run id travels as the logger's correlation id). */
+/**
+ * One structured line per target outcome (the run id travels as the logger's correlation id): at info level when
+ * the target did something this tick (pings, provisioned-concurrency changes, a shortfall), at debug level when it
+ * only waited for its next ping. Log ingestion is billed per byte, and most ticks of most targets are waits.
+ */
 export function logTargets(log: Log, report: RunReport): void {
   for (const target of report.targets) {
     const attributes = {
@@ -34,9 +38,20 @@ export function logTargets(log: Log, report: RunReport): void {
       ...(target.failure ? { failure: target.failure } : {}),
     };
     if (target.status === 'failed') log.warn('target failed', attributes);
-    else log.info('target done', attributes);
+    else if (acted(target)) log.info('target done', attributes);
+    else log.debug('target waited', attributes);
   }
   for (const skipped of report.skipped) log.warn('target skipped', { tickId: report.tickId, ...skipped });
+}
+
+function acted(target: RunReport['targets'][number]): boolean {
+  return (
+    (target.warm?.pingsSent ?? 0) > 0 ||
+    (target.warm?.shortfall ?? 0) > 0 ||
+    (target.provisioned?.changes.length ?? 0) > 0 ||
+    target.short !== undefined ||
+    target.failure !== undefined
+  );
 }
 
 /** A Log that keeps lines in memory (tests, CLI). */

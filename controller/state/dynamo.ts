@@ -103,7 +103,11 @@ export class DynamoStateStore implements StateStore {
 
   async loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>> {
     const found = new Map<string, TargetState>();
-    await this.batchGet(TARGET, keys, { records: 'target records', reading: 'reading target records' }, (items) => {
+    // Eventually consistent (half the read units, every target every tick): the item was saved by the previous
+    // tick, at least the reserve before this one started, and every save stays conditional on the tick order. What
+    // must not be missed, the write-ahead intents, is read consistently.
+    const what = { records: 'target records', reading: 'reading target records', consistent: false };
+    await this.batchGet(TARGET, keys, what, (items) => {
       const ceiling = tickCeiling(this.now());
       for (const item of items) {
         const state = fromItem(item, ceiling);
@@ -114,13 +118,13 @@ export class DynamoStateStore implements StateStore {
   }
 
   /**
-   * BatchGetItem of `prefix + key` for every key (100 a call), consistent reads, unprocessed keys retried with
+   * BatchGetItem of `prefix + key` for every key (100 a call), consistent reads if asked, unprocessed keys retried with
    * backoff; each answer's items are handed to `take`.
    */
   private async batchGet(
     prefix: string,
     keys: readonly string[],
-    what: { readonly records: string; readonly reading: string },
+    what: { readonly records: string; readonly reading: string; readonly consistent: boolean },
     take: (items: readonly Record<string, AttributeValue>[]) => void,
   ): Promise<void> {
     const unique = [...new Set(keys)];
@@ -137,7 +141,9 @@ export class DynamoStateStore implements StateStore {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
         const batch = pending;
         const response = await this.call(what.reading, () =>
-          this.dynamo.batchGetItem({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }),
+          this.dynamo.batchGetItem({
+            RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: what.consistent } },
+          }),
         );
         take(response.Responses?.[this.tableName] ?? []);
         pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
@@ -271,7 +277,7 @@ export class DynamoStateStore implements StateStore {
 
   async loadIntents(keys: readonly string[]): Promise<Map<string, OwnershipIntent>> {
     const found = new Map<string, OwnershipIntent>();
-    await this.batchGet(INTENT, keys, { records: 'intents', reading: 'reading intents' }, (items) => {
+    await this.batchGet(INTENT, keys, { records: 'intents', reading: 'reading intents', consistent: true }, (items) => {
       for (const item of items) {
         const intent = intentFromItem(item);
         if (intent) found.set(intent.key, intent);
@@ -290,6 +296,8 @@ export class DynamoStateStore implements StateStore {
           FilterExpression: 'begins_with(#pk, :intent)',
           ExpressionAttributeNames: { '#pk': PK },
           ExpressionAttributeValues: { ':intent': S(INTENT) },
+          // the list stands in for reading each target's intent (see run.ts), and those reads are consistent
+          ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );

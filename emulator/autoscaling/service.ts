@@ -28,6 +28,8 @@ interface ScalableTarget {
   suspended: Suspended;
   lastScaleOutAt: number | undefined;
   lastScaleInAt: number | undefined;
+  /** Tags, set by RegisterScalableTarget (when it creates the target) and TagResource. */
+  tags: Record<string, string>;
 }
 
 interface ScalingPolicy {
@@ -187,6 +189,12 @@ export class AutoScaling {
         return out(this.deleteAction(input));
       case 'DescribeScheduledActions':
         return out(this.describeActions(input));
+      case 'TagResource':
+        return out(this.tag(input));
+      case 'UntagResource':
+        return out(this.untag(input));
+      case 'ListTagsForResource':
+        return out({ Tags: { ...this.byArn(input).tags } });
       default:
         throw new AwsError(
           'UnknownOperationException',
@@ -320,6 +328,8 @@ export class AutoScaling {
       },
       lastScaleOutAt: undefined,
       lastScaleInAt: undefined,
+      // AWS applies RegisterScalableTarget's tags when it creates the target; an existing one is tagged by TagResource
+      tags: stringRecord(input.Tags),
     };
     target.min = nextMin;
     target.max = nextMax;
@@ -331,6 +341,26 @@ export class AutoScaling {
     this.targets.set(resourceId, target);
     this.clamp(target, 'register');
     return { ScalableTargetARN: target.arn };
+  }
+
+  private byArn(input: Record<string, unknown>): ScalableTarget {
+    const arn = str(input, 'ResourceARN', true);
+    const target = [...this.targets.values()].find((t) => t.arn === arn);
+    if (!target) throw new AwsError('ResourceNotFoundException', `No scalable target found for ARN: ${arn}`, 400);
+    return target;
+  }
+
+  private tag(input: Record<string, unknown>) {
+    const target = this.byArn(input);
+    target.tags = { ...target.tags, ...stringRecord(input.Tags) };
+    return {};
+  }
+
+  private untag(input: Record<string, unknown>) {
+    const target = this.byArn(input);
+    const keys = Array.isArray(input.TagKeys) ? input.TagKeys.filter((k): k is string => typeof k === 'string') : [];
+    target.tags = Object.fromEntries(Object.entries(target.tags).filter(([key]) => !keys.includes(key)));
+    return {};
   }
 
   private deregister(input: Record<string, unknown>) {
@@ -650,4 +680,11 @@ export class AutoScaling {
       capacity: this.capacity(t.resourceId),
     }));
   }
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -1,3 +1,4 @@
+import type { CallCounter } from '../calls';
 import { AwsError, lambdaErrors } from '../errors';
 import type { Faults } from '../faults';
 import type { HttpRequest, HttpResponse } from '../http/server';
@@ -13,6 +14,8 @@ export interface LambdaApiDeps {
   /** Shared quota of the control plane (every operation but Invoke and GetFunction). */
   readonly controlQuota: RateQuota;
   readonly getFunctionQuota: RateQuota;
+  /** Every request is counted by operation, throttled or not. */
+  readonly calls?: CallCounter;
 }
 
 interface Route {
@@ -35,6 +38,7 @@ export class LambdaApi {
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
     const route = this.route(request);
+    this.deps.calls?.add('lambda', route.operation);
     if (route.operation !== 'Invoke') {
       await this.controlFaults(route);
       if (route.operation === 'GetFunction') this.deps.getFunctionQuota.take();

@@ -135,6 +135,40 @@ describe('renderBenchmarks', () => {
     expect(reading).toContain('Better on both counts than Thermostat here');
   });
 
+  it('renders the account-scale run tick by tick, with its extrapolation to 10,000 targets', () => {
+    const scale = sectionOf(markdown, '## 6. Account scale: thousands of targets under the control-plane quota');
+    const output = fixture.steps.find((step) => step.id === 'scale')!.output as {
+      explicit: number;
+      tagged: number;
+      ticks: unknown[];
+    };
+    expect(scale).toContain(`**${output.explicit + output.tagged} targets**`);
+    // one row per tick
+    expect(scale.match(/^\| \d+ \| /gm)).toHaveLength(output.ticks.length);
+    expect(scale).toContain('Every target was reached by tick');
+    expect(scale).toMatch(/\*\*Extrapolated to 10,000 targets\*\*.*about \*\*\d+ ticks\*\*/);
+  });
+
+  it("renders Thermostat's own bill per size, its total, the warming beside it and every price with its source", () => {
+    const cost = sectionOf(markdown, "## 7. Thermostat's own monthly bill");
+    expect(cost).toMatch(
+      /\| per month \| 250 targets \| 500 targets \| 1,000 targets \(extrapolated\) \| 10,000 targets \(extrapolated\) \|/,
+    );
+    for (const item of [
+      'Controller duration',
+      'DynamoDB writes',
+      'GetMetricData',
+      'Custom metrics (EMF)',
+      'CloudWatch Logs ingestion',
+    ]) {
+      expect(cost).toContain(`| ${item} | $`);
+    }
+    expect(cost).toMatch(/\| \*\*Thermostat, total\*\* \| \*\*\$/);
+    expect(cost).toContain('| Warming it manages: provisioned concurrency |');
+    expect(cost).toContain('https://aws.amazon.com/dynamodb/pricing/on-demand/');
+    expect(cost).toContain('At 1,000 targets Thermostat costs');
+  });
+
   it('renders failed, skipped and malformed steps as such instead of throwing', () => {
     const steps = fixture.steps.map((step) => {
       if (step.id === 'fanout')

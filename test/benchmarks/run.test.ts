@@ -38,8 +38,19 @@ describe('npm run bench -- --quick (the harness, not the numbers)', () => {
     expect(status).toBe(0);
     expect(report.quick).toBe(true);
     const byId = Object.fromEntries(report.steps.map((step) => [step.id, step]));
-    expect(Object.keys(byId)).toEqual(['bundle', 'target-size', 'emulator', 'simulator', 'fanout', 'controller']);
-    for (const id of ['bundle', 'target-size', 'simulator', 'fanout']) expect(byId[id]?.status).toBe('ok');
+    expect(Object.keys(byId)).toEqual([
+      'bundle',
+      'target-size',
+      'emulator',
+      'simulator',
+      'fanout',
+      'controller',
+      'scale',
+      'cost',
+    ]);
+    for (const id of ['bundle', 'target-size', 'simulator', 'fanout', 'scale', 'cost']) {
+      expect(byId[id]?.status).toBe('ok');
+    }
     for (const id of ['emulator', 'controller']) expect(byId[id]?.status).toBe('skipped');
     // Progress went to stderr, prefixed by step.
     expect(stderr).toContain('[fanout] fan-out: spread');
@@ -110,7 +121,7 @@ describe('parseRunArgs and planSteps', () => {
   it('runs every benchmark in full mode and a subset in quick mode', () => {
     const full = planSteps(parseRunArgs([]));
     expect(full.filter((step) => step.skip === undefined).map((step) => step.id)).toEqual(
-      expect.arrayContaining(['bundle', 'target-size', 'emulator', 'simulator', 'fanout']),
+      expect.arrayContaining(['bundle', 'target-size', 'emulator', 'simulator', 'fanout', 'scale', 'cost']),
     );
     expect(full.find((step) => step.id === 'simulator')?.args).toContain('../shared/traces');
     const quick = planSteps(parseRunArgs(['--quick']));

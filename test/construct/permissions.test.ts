@@ -34,9 +34,15 @@ describe('Thermostat IAM: least privilege for the controller', () => {
     const built = standardTargets(stack);
 
     // WHEN
-    new Thermostat(stack, 'Thermostat', { targets: built.targets, eventBus: bus });
+    const thermostat = new Thermostat(stack, 'Thermostat', { targets: built.targets, eventBus: bus });
     const template = Template.fromStack(stack);
     const r = (value: unknown) => stack.resolve(value);
+    const lambdaOnly = {
+      'application-autoscaling:service-namespace': 'lambda',
+      'application-autoscaling:scalable-dimension': 'lambda:function:ProvisionedConcurrency',
+    };
+    // the tag Thermostat puts on its scalable targets, valued with its service name (see the controller's act/)
+    const tag = 'thermostat:controller';
     const table = resourceOf(template, 'AWS::DynamoDB::Table', 'ThermostatStateTable').id;
     const logs = resourceOf(template, 'AWS::Logs::LogGroup', 'ThermostatLogs').id;
     const queue = resourceOf(template, 'AWS::SQS::Queue', 'ThermostatFailedTicks').id;
@@ -89,15 +95,37 @@ describe('Thermostat IAM: least privilege for the controller', () => {
       { Sid: 'PublishRunSummaries', Action: 'events:PutEvents', Effect: 'Allow', Resource: r(bus.eventBusArn) },
       { Sid: 'DescribeAutoScaling', Action: [...Actions.autoscalingDescribe], Effect: 'Allow', Resource: '*' },
       {
-        Sid: 'ManageLambdaScalableTargets',
+        Sid: 'RegisterTaggedScalableTargets',
+        Action: 'application-autoscaling:RegisterScalableTarget',
+        Effect: 'Allow',
+        Resource: arn('application-autoscaling', 'scalable-target/*'),
+        Condition: { StringEquals: { ...lambdaOnly, [`aws:RequestTag/${tag}`]: thermostat.serviceName } },
+      },
+      {
+        Sid: 'ChangeOwnScalableTargets',
         Action: [...Actions.autoscalingWrite],
         Effect: 'Allow',
         Resource: arn('application-autoscaling', 'scalable-target/*'),
+        Condition: { StringEquals: { ...lambdaOnly, [`aws:ResourceTag/${tag}`]: thermostat.serviceName } },
+      },
+      {
+        Sid: 'TagAdoptedScalableTargets',
+        Action: 'application-autoscaling:TagResource',
+        Effect: 'Allow',
+        Resource: arn('application-autoscaling', 'scalable-target/*'),
         Condition: {
-          StringEquals: {
-            'application-autoscaling:service-namespace': 'lambda',
-            'application-autoscaling:scalable-dimension': 'lambda:function:ProvisionedConcurrency',
-          },
+          StringEquals: { [`aws:RequestTag/${tag}`]: thermostat.serviceName },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': tag },
+        },
+      },
+      {
+        Sid: 'UntagReleasedScalableTargets',
+        Action: 'application-autoscaling:UntagResource',
+        Effect: 'Allow',
+        Resource: arn('application-autoscaling', 'scalable-target/*'),
+        Condition: {
+          StringEquals: { [`aws:ResourceTag/${tag}`]: thermostat.serviceName },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': tag },
         },
       },
       {

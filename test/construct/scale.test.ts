@@ -8,8 +8,12 @@ import type { AssetStaging } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TargetPolicy, Thermostat } from '../../construct';
 import { Actions } from '../../construct/permissions';
+import { TagDiscovery } from '../../controller/discover/tag-discovery';
+import { createRuntime } from '../../controller/handler';
 import { breaches, Limits, measure, type TemplateJson } from './limits';
 import { ACCOUNT_ARN, DISCOVERED, functionNames, importedTargets, newStack, render } from './stacks';
+
+const DISCOVERED_TEMPLATES = join(__dirname, '..', 'fixtures', 'construct', 'discovered-templates');
 
 type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -118,6 +122,37 @@ describe('functions enrolled by tag', () => {
     // batch-window can reach provisioned concurrency, so the writes are there too, on tagged functions only
     expect([tagged.Action].flat()).toEqual(expect.arrayContaining([...Actions.writeProvisioned]));
     expect(thermostat.shards).toBe(true);
+  });
+
+  test('reach the controller: its own runtime builder reads the asset and discovers by the construct’s tag key', () => {
+    const stack = newStack('TaggedAsset');
+    const thermostat = new Thermostat(stack, 'Thermostat', {
+      discoverByTag: { policies: TargetPolicy.fromDirectory(DISCOVERED_TEMPLATES), tagKey: 'team:warm' },
+      targets: importedTargets(stack, 1),
+    });
+    const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const runtime = createRuntime(
+      {
+        THERMOSTAT_TABLE: 'state',
+        THERMOSTAT_POLICY_FILE: join(staging.sourcePath, 'policies.json'),
+        THERMOSTAT_CONFIG_FILE: join(staging.sourcePath, 'config.json'),
+        AWS_REGION: 'us-east-1',
+        THERMOSTAT_ACCOUNT: '123456789012',
+        THERMOSTAT_PARTITION: 'aws',
+      },
+      staging.sourcePath,
+    );
+    try {
+      // `template: nightly` in the directory is what functions tagged team:warm=nightly get
+      expect(runtime.policies.templates?.map((template) => [template.name, template.policy.warm?.concurrency])).toEqual(
+        [['nightly', 3]],
+      );
+      expect(runtime.policies.issues).toEqual([]);
+      expect(runtime.deps.discovery).toBeInstanceOf(TagDiscovery);
+      expect((runtime.deps.discovery as TagDiscovery).tag).toBe('team:warm');
+    } finally {
+      for (const client of Object.values(runtime.clients)) client.destroy();
+    }
   });
 
   test('a tag key AWS would refuse fails the synth with the value and the rule', () => {

@@ -77,10 +77,130 @@ describe('run', () => {
         scheduledAt: Date.parse('2026-11-23T10:00:00Z'),
         index: 1,
         of: 3,
+        // the root listed the table's intents (none) and tells the shard, which then reads none per target
+        intentKeys: [],
       },
     });
     // Shard 0 (a, d) plus the shard that could not be started (c): shard 1 (b, e) runs elsewhere.
     expect(report.targets.map((target) => target.function).sort()).toEqual(['a', 'c', 'd']);
+  });
+
+  it('reads intents once per tick, not once per target: the root lists them and tells each shard its keys', async () => {
+    const policies = ['a', 'b', 'c', 'd'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
+    const { deps: value, invoker, state } = deps(policies, { shardSize: 2 });
+    await state.recordIntent({ key: 'b:live', tickId: '2026-11-23T09:59:00Z', at: 0 });
+    await state.recordIntent({ key: 'a:live', tickId: '2026-11-23T09:59:00Z', at: 0 });
+    const reads: string[][] = [];
+    const load = state.loadIntents.bind(state);
+    state.loadIntents = (keys) => {
+      reads.push([...keys]);
+      return load(keys);
+    };
+    const original = invoker.invoke.bind(invoker);
+    invoker.invoke = async (input, options) => {
+      if (input.InvocationType !== 'Event') return original(input, options);
+      invoker.calls.push(input);
+      return { StatusCode: 202 };
+    };
+    await run(value, { time: '2026-11-23T10:00:00Z' }, context);
+    const shardEvent = JSON.parse(
+      Buffer.from(invoker.calls.find((call) => call.InvocationType === 'Event')!.Payload!).toString(),
+    );
+    // Shard 1 holds b and d; only b has an intent.
+    expect(shardEvent.thermostatShard).toMatchObject({ index: 1, of: 2, intentKeys: ['b:live'] });
+    // Shard 0 takes its own (a's) from the list it made, with no read per target.
+    expect(reads).toEqual([]);
+
+    await run(value, shardEvent, context);
+    expect(reads).toEqual([['b:live']]);
+    // A shard event without the list (an older root) reads every key of the shard.
+    const { intentKeys: _keys, ...older } = shardEvent.thermostatShard;
+    await run(value, { thermostatShard: { ...older, tickId: '2026-11-23T10:01:00Z' } }, context);
+    expect(reads.at(-1)).toEqual(['b:live', 'd:live']);
+  });
+
+  it('saves facts re-read on their timer only when they changed (a write per target per refresh otherwise)', async () => {
+    const {
+      deps: value,
+      lambda,
+      state,
+    } = deps([{ function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min: 1 } }]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const clock = { now: () => now, sleep: systemClock.sleep };
+    const tick = { ...value, clock };
+    const saves: string[] = [];
+    const save = state.saveTarget.bind(state);
+    state.saveTarget = (target, tickId) => {
+      saves.push(tickId);
+      return save(target, tickId);
+    };
+    await run(tick, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(saves).toEqual(['2026-11-23T10:00:00Z']);
+    // Half an hour on: the facts are read again (their cache expired), found the same, and nothing else changed.
+    now += 30 * 60_000;
+    const reads = lambda.count('getFunction');
+    const same = await run(tick, { time: '2026-11-23T10:30:00Z' }, context);
+    expect(lambda.count('getFunction')).toBeGreaterThan(reads);
+    expect(same.targets[0]?.state).toBe('unchanged');
+    expect(saves).toHaveLength(1);
+    // Changed facts are saved.
+    lambda.functions.a = { ...lambda.functions.a, qualifiers: ['live'], memoryMb: 1024 };
+    now += 30 * 60_000;
+    const changed = await run(tick, { time: '2026-11-23T11:00:00Z' }, context);
+    expect(changed.targets[0]?.state).toBe('saved');
+    expect(saves).toEqual(['2026-11-23T10:00:00Z', '2026-11-23T11:00:00Z']);
+  });
+
+  it('reconciles provisioned concurrency it set and found settled every few minutes, anything else every tick', async () => {
+    const { deps: value, lambda } = deps([
+      { function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } },
+    ]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const tick = { ...value, clock: { now: () => now, sleep: systemClock.sleep } };
+    const reads = () => lambda.count('getProvisionedConcurrencyConfig');
+    await run(tick, { time: '2026-11-23T10:00:00Z' }, context);
+    // Allocating: read every tick.
+    now += 60_000;
+    let before = reads();
+    await run(tick, { time: '2026-11-23T10:01:00Z' }, context);
+    expect(reads()).toBe(before + 1);
+    // READY at Thermostat's value: read once more (and found settled), then not for the next minutes.
+    lambda.provisioned.set('a:live', { requested: 2, status: 'READY' });
+    now += 60_000;
+    before = reads();
+    await run(tick, { time: '2026-11-23T10:02:00Z' }, context);
+    expect(reads()).toBe(before + 1);
+    for (const minute of ['03', '04', '05']) {
+      now += 60_000;
+      const report = await run(tick, { time: `2026-11-23T10:${minute}:00Z` }, context);
+      expect(report.targets[0]?.decisions[0]?.kind).toBe('keep-provisioned');
+    }
+    expect(reads()).toBe(before + 1);
+    // After the settle period it is read again, and a change by someone else is seen.
+    lambda.provisioned.set('a:live', { requested: 5, status: 'READY' });
+    now += 5 * 60_000;
+    await run(tick, { time: '2026-11-23T10:10:00Z' }, context);
+    expect(reads()).toBe(before + 2);
+  });
+
+  it('auto mode keeping a qualifier warm with pings reads its (absent) provisioned concurrency every few minutes', async () => {
+    const { deps: value, lambda } = deps([{ function: 'a', qualifier: 'live', mode: 'auto' }]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const tick = { ...value, clock: { now: () => now, sleep: systemClock.sleep } };
+    const reads = () => lambda.count('getProvisionedConcurrencyConfig');
+    await run(tick, { time: '2026-11-23T10:00:00Z' }, context);
+    const first = reads();
+    expect(first).toBeGreaterThan(0);
+    for (const minute of ['01', '02', '03']) {
+      now += 60_000;
+      await run(tick, { time: `2026-11-23T10:${minute}:00Z` }, context);
+    }
+    expect(reads()).toBe(first);
+    // Someone else's configuration appears: seen once the settle period is over.
+    lambda.provisioned.set('a:live', { requested: 3, status: 'READY' });
+    now += 6 * 60_000;
+    await run(tick, { time: '2026-11-23T10:10:00Z' }, context);
+    expect(reads()).toBe(first + 1);
   });
 
   it('runs one shard of a sharded tick when invoked with a shard event', async () => {

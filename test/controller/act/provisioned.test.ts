@@ -15,7 +15,7 @@ const managedDirect = (value: number) => ({
 function setup() {
   const lambda = new FakeControl({ api: { qualifiers: ['live'] } });
   const autoscaling = new FakeAutoScaling();
-  return { lambda, autoscaling, deps: { lambda, autoscaling } };
+  return { lambda, autoscaling, deps: { lambda, autoscaling, controllerTag: 'shop-thermostat' } };
 }
 
 describe('applyProvisioned', () => {
@@ -81,6 +81,7 @@ describe('applyProvisioned', () => {
       ScalableDimension: 'lambda:function:ProvisionedConcurrency',
       MinCapacity: 1,
       MaxCapacity: 5,
+      Tags: { 'thermostat:controller': 'shop-thermostat' },
     });
     expect(autoscaling.calls[1].input).toMatchObject({
       PolicyType: 'TargetTrackingScaling',
@@ -120,6 +121,11 @@ describe('applyProvisioned', () => {
     const outcome = await applyProvisioned(deps, decisions, undefined, 100);
     expect(lambda.provisioned.get('api:live')).toEqual({ requested: 2, status: 'IN_PROGRESS' });
     expect(autoscaling.targets.get('function:api:live')).toEqual({ min: 2, max: 4 });
+    // Registered with the controller's tag, which the construct's IAM requires of every write to a scalable target.
+    expect(autoscaling.calls.find((call) => call.operation === 'registerScalableTarget')?.input).toMatchObject({
+      Tags: { 'thermostat:controller': 'shop-thermostat' },
+    });
+    expect(autoscaling.calls.some((call) => call.operation === 'tagResource')).toBe(false);
     expect(outcome.managed).toEqual({ function: 'api', qualifier: 'live', provisioned: owned, since: 100 });
     expect(outcome.changes.map((c) => [c.action, c.from, c.to])).toEqual([
       ['put-provisioned', 'none', '2'],

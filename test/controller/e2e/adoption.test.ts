@@ -2,6 +2,7 @@ import {
   ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
+  ListTagsForResourceCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -47,6 +48,11 @@ async function scalingPolicies(name: string) {
     name: policy.PolicyName,
     target: policy.TargetTrackingScalingPolicyConfiguration?.TargetValue,
   }));
+}
+/** The scalable target's tags (the construct's IAM lets Thermostat write only to those with its tag). */
+async function tagsOf(name: string) {
+  const arn = (await scalableTarget(name))?.ScalableTargetARN;
+  return (await aas.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags;
 }
 const changesOf = (report: RunReport, key: string) =>
   (report.targets.find((target) => target.key === key)?.provisioned?.changes ?? []).map(
@@ -99,6 +105,8 @@ describe('release restores what the owner had', () => {
     );
     expect(await scalableTarget('theirs')).toMatchObject({ MinCapacity: 2, MaxCapacity: 4 });
     expect(await scalingPolicies('theirs')).toEqual([{ name: 'thermostat-target-tracking', target: 0.7 }]);
+    // Adopted: tagged as Thermostat's (before their policies were removed), and untagged when handed back below.
+    expect(await tagsOf('theirs')).toEqual({ 'thermostat:controller': expect.any(String) });
 
     // Lambda refuses a change while the last one is still allocating; on a loaded machine that takes a moment.
     await until(() => provisionedOf('theirs')[0]?.status === 'READY', 'READY');
@@ -110,6 +118,7 @@ describe('release restores what the owner had', () => {
     ]);
     expect(await scalableTarget('theirs')).toMatchObject({ MinCapacity: 1, MaxCapacity: 10 });
     expect(await scalingPolicies('theirs')).toEqual([{ name: 'their-tracking', target: 0.5 }]);
+    expect(await tagsOf('theirs')).toEqual({});
     expect(provisionedOf('theirs')).toEqual([expect.objectContaining({ requested: 5 })]);
 
     // Thermostat owns nothing there any more: the next tick leaves it all alone.

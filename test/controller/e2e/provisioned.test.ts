@@ -2,6 +2,7 @@ import {
   ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
+  ListTagsForResourceCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { LambdaClient, PutProvisionedConcurrencyConfigCommand } from '@aws-sdk/client-lambda';
 import type { RunReport } from '../../../controller/report/report';
@@ -149,12 +150,18 @@ describe('provisioned concurrency, autoscaling strategy', () => {
         provisioned: { min, max, strategy: 'autoscaling', utilization: 0.6 },
       },
     ];
-    const busy = await harness.controller(policy(1, 3)).tick('2026-11-23T12:00:00Z');
+    const busy = await harness
+      .controller(policy(1, 3), { POWERTOOLS_SERVICE_NAME: 'shop-thermostat' })
+      .tick('2026-11-23T12:00:00Z');
     expect(changesOf(busy)).toEqual([
       'put-provisioned none → 1',
       'register-scalable-target none → min 1, max 3, target 0.6',
     ]);
-    expect(await scalableTarget('scaled')).toMatchObject({ MinCapacity: 1, MaxCapacity: 3 });
+    const registered = await scalableTarget('scaled');
+    expect(registered).toMatchObject({ MinCapacity: 1, MaxCapacity: 3 });
+    // Tagged with the controller's service name: the construct's IAM allows writes only to targets with this tag.
+    const tags = await aas.send(new ListTagsForResourceCommand({ ResourceARN: registered?.ScalableTargetARN }));
+    expect(tags.Tags).toEqual({ 'thermostat:controller': 'shop-thermostat' });
     expect(provisionedOf('scaled')).toEqual([expect.objectContaining({ requested: 1 })]);
 
     const same = await harness.controller(policy(1, 3)).tick('2026-11-23T12:01:00Z');

@@ -48,6 +48,16 @@ describe('policy JSON Schema', () => {
     expect(defaults!.required).toEqual(['defaults']);
   });
 
+  it('describes template documents (tag discovery) as a policy named by `template` instead of `function`', () => {
+    const template = schema.anyOf![2]!;
+    expect(template.required).toEqual(['template']);
+    expect(template.properties?.function).toBeUndefined();
+    expect(template.properties?.template?.description).toContain('thermostat:policy=<name>');
+    const document = { template: 'standard-api', qualifier: 'live', warm: { concurrency: 2, interval: '5m' } };
+    expect(unknownKeys(document, schema)).toEqual([]);
+    expect(unknownKeys({ ...document, function: 'api' }, schema)).not.toEqual([]);
+  });
+
   it('rejects unknown keys at every level, as the validator does', () => {
     const strict = (node: JsonSchema, path: string): string[] => {
       const own = node.type === 'object' && node.additionalProperties !== false ? [path] : [];
