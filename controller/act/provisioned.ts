@@ -41,7 +41,6 @@ export interface ProvisionedDeps {
   readonly controllerTag: string;
 }
 
-
 const describeTarget = (target: { min: number; max: number } | null) =>
   target === null ? 'none' : `min ${target.min}, max ${target.max}`;
 
