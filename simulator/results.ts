@@ -5,6 +5,7 @@ import {
   onDemandRate,
   type PriceBook,
 } from '../controller/cost';
+import { percentileOfSorted } from '../controller/plan/statistics';
 import type { EngineTotals, Series, SimFunction } from './model/engine';
 
 export interface CostBreakdown {
@@ -60,12 +61,8 @@ export interface StrategyResult {
   readonly wallMs: number;
 }
 
-/** Nearest-rank percentile of sorted values (p in 0..1). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1];
-}
+/** Nearest-rank percentile of sorted values (p in 0..1): the project's one helper (controller/plan/statistics). */
+export const percentile = percentileOfSorted;
 
 /** Nearest-rank percentile of a histogram value → count. */
 export function histogramPercentile(histogram: ReadonlyMap<number, number>, p: number): number {

@@ -1,13 +1,10 @@
-import { percentile as sortedPercentile } from '../../simulator/results';
+import { percentile as nearestRank } from '../../controller/plan/statistics';
 import type { Copy, DemoRecord, RequestSample } from './record';
 import { COPIES } from './record';
 
 /** Nearest-rank percentile (p in 0–100) of the values; 0 for none, so an empty copy reads as "no added latency". */
 export function percentile(values: readonly number[], p: number): number {
-  return sortedPercentile(
-    [...values].sort((a, b) => a - b),
-    p / 100,
-  );
+  return nearestRank(values, p / 100);
 }
 
 export interface CopySummary {

@@ -12,6 +12,7 @@
  * - Otherwise: keep alive, one round per interval, as a fixed warmer would.
  */
 import { coldShare, environmentsFor } from './erlang';
+import { percentile } from './statistics';
 import { IDLE_TIMES_KEPT, type TrafficHistory } from './traffic';
 
 const MINUTE_MS = 60_000;
@@ -52,12 +53,6 @@ export type PingPlan =
     };
 
 const fmtMinutes = (ms: number) => `${(ms / MINUTE_MS).toFixed(ms < 10 * MINUTE_MS ? 1 : 0)} min`;
-
-/** Nearest-rank percentile of unsorted values. */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
 
 /**
  * Whether `wanted` environments need pings, and when. `now` is the planning time; `lastPingAt` the last tick that

@@ -27,6 +27,7 @@ export type * from './observed';
 export { type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
 export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick } from './sleep';
+export { percentile, percentileOfSorted } from './statistics';
 export {
   EMPTY_TRAFFIC,
   type MinuteStatistics,
