@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from './errors';
+import { parseJsonBody } from './http/json-body';
 import { type HttpResponse, json } from './http/server';
 
 /** An event PutEvents accepted, kept for inspection. */
@@ -48,19 +49,7 @@ export class EventBus {
     if (body.length > MAX_REQUEST_BYTES) {
       throw validation(`Total size of the entries in the request is over the limit of ${MAX_REQUEST_BYTES} bytes.`);
     }
-    let input: unknown;
-    try {
-      input = JSON.parse(body.toString('utf8') || '{}');
-    } catch (error) {
-      throw new AwsError(
-        'SerializationException',
-        `Could not parse the request: ${(error as Error).message}`,
-        400,
-        {},
-        {},
-        { cause: error },
-      );
-    }
+    const input = parseJsonBody(body);
     const entries = isRecord(input) ? input.Entries : undefined;
     if (!Array.isArray(entries) || entries.length === 0) {
       throw validation(

@@ -1,4 +1,5 @@
 import { AwsError } from './errors';
+import { parseJsonBody } from './http/json-body';
 import { type HttpRequest, type HttpResponse, json } from './http/server';
 
 /**
@@ -68,19 +69,7 @@ export class Schedules {
       return json(200, definition);
     }
     if (request.method === 'POST' || request.method === 'PUT') {
-      let input: unknown;
-      try {
-        input = JSON.parse(request.body.toString('utf8') || '{}');
-      } catch (error) {
-        throw new AwsError(
-          'SerializationException',
-          `Could not parse the request: ${(error as Error).message}`,
-          400,
-          {},
-          {},
-          { cause: error },
-        );
-      }
+      const input = parseJsonBody(request.body);
       if (!isRecord(input)) throw validation('the request body must be a JSON object');
       return json(200, { ScheduleArn: this.write(name, input, request.method === 'POST').Arn });
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ClockTimer } from '../clock';
 import { AwsError } from '../errors';
+import { parseJsonBody } from '../http/json-body';
 import { type HttpResponse, json } from '../http/server';
 import type { ProvisionedConcurrency } from '../lambda/provisioned';
 import type { FunctionRegistry, Target } from '../lambda/registry';
@@ -155,19 +156,7 @@ export class AutoScaling {
   }
 
   handle(operation: string, body: Buffer): HttpResponse {
-    let input: unknown;
-    try {
-      input = JSON.parse(body.toString('utf8') || '{}');
-    } catch (error) {
-      throw new AwsError(
-        'SerializationException',
-        `Could not parse the request: ${(error as Error).message}`,
-        400,
-        {},
-        {},
-        { cause: error },
-      );
-    }
+    const input = parseJsonBody(body);
     if (!isRecord(input)) throw validation('The request must be a JSON object.');
     const out = (body: unknown) => json(200, body, 'application/x-amz-json-1.1');
     switch (operation) {

@@ -10,18 +10,10 @@ import {
   type Sighting,
   type TrafficHistory,
 } from '../../../controller/plan';
+import { DEMAND_SETTINGS, MINUTE, T0 } from '../../fixtures/controller/demand';
 import { effective } from '../../fixtures/controller/effective';
 
-const MINUTE = 60_000;
-const T0 = Date.parse('2026-11-23T00:00:00Z');
-const settings = {
-  intervalMs: 5 * MINUTE,
-  warmRatio: 0.99,
-  tickMs: MINUTE,
-  pingCostUsd: 2.02e-7,
-  initCostUsd: 5.2e-7,
-  initMs: 250,
-};
+const settings = DEMAND_SETTINGS;
 
 /** A random source with a fixed seed, so the synthetic patterns are the same every run. */
 function seeded(seed: number) {
