@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from './errors';
-import { parseJsonBody } from './http/json-body';
+import { isRecord, parseJsonBody } from './http/json-body';
 import { type HttpResponse, json } from './http/server';
 
 /** An event PutEvents accepted, kept for inspection. */
@@ -23,10 +23,6 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 const KEEP = 10_000;
 
 type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function validation(message: string): AwsError {
   return new AwsError('ValidationException', message, 400);

@@ -1,5 +1,5 @@
 import { AwsError } from './errors';
-import { parseJsonBody } from './http/json-body';
+import { isRecord, parseJsonBody } from './http/json-body';
 import { type HttpRequest, type HttpResponse, json } from './http/server';
 
 /**
@@ -29,10 +29,6 @@ export interface ScheduleDefinition {
 }
 
 const PREFIX = '/schedules/';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const validation = (message: string) => new AwsError('ValidationException', message, 400);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ClockTimer } from '../clock';
 import { AwsError } from '../errors';
-import { parseJsonBody } from '../http/json-body';
+import { isRecord, parseJsonBody } from '../http/json-body';
 import { type HttpResponse, json } from '../http/server';
 import type { ProvisionedConcurrency } from '../lambda/provisioned';
 import type { FunctionRegistry, Target } from '../lambda/registry';
@@ -78,10 +78,6 @@ export interface AutoScalingDeps {
 
 function validation(message: string): AwsError {
   return new AwsError('ValidationException', message, 400);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function str(input: Record<string, unknown>, key: string, required: true): string;

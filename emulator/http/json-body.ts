@@ -15,3 +15,8 @@ export function parseJsonBody(body: Buffer): unknown {
     );
   }
 }
+
+/** A JSON object (not null, not an array): what every JSON request body and most of its members must be. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,4 +1,5 @@
 import { AwsError } from '../errors';
+import { isRecord } from '../http/json-body';
 import { type HttpResponse, json } from '../http/server';
 import { isStatistic, type MetricStore, STATISTICS } from './store';
 
@@ -14,10 +15,6 @@ function invalidParameter(message: string): AwsError {
       'x-amzn-query-error': 'InvalidParameterValue;Sender',
     },
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A timestamp as the JSON protocols send it: epoch seconds (or an ISO string, which some callers use). */

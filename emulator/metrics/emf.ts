@@ -3,6 +3,7 @@
  * the metrics from it; the emulator does the same with what handlers print (Powertools Metrics among them).
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
+import { isRecord } from '../http/json-body';
 
 export interface EmfDatum {
   readonly namespace: string;
@@ -10,10 +11,6 @@ export interface EmfDatum {
   readonly dimensions: Readonly<Record<string, string>>;
   readonly values: readonly number[];
   readonly unit: string | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function jsonPart(line: string): Record<string, unknown> | undefined {
