@@ -353,6 +353,8 @@ async function observeTick(
     clock,
     parallelism: config.parallelism,
     coverageReads: Math.ceil(config.coverageReads / shard.of),
+    // Rounds share ticks where that lets the schedule pause: a whole tick of a controller that may pause it.
+    alignRounds: pausable(deps, shard.of),
   };
   const observedAccount = await observeAccount(observeDeps);
   const { error: accountError, source: accountSource } = observedAccount;
@@ -364,7 +366,7 @@ async function observeTick(
     new Map(
       longestWaitingFirst(mine, (policy) => states.get(policy.key)?.lastPingAt).map((policy) => [
         policy.key,
-        pingCeiling(policy, states.get(policy.key), tick.scheduledAt, known),
+        pingCeiling(policy, states.get(policy.key), tick.scheduledAt, known, observeDeps.alignRounds),
       ]),
     );
   let ceilings = ceilingsFor(account);
@@ -387,7 +389,11 @@ async function observeTick(
     ...(accountSource ? { accountSource } : {}),
     poolSize,
     pool: new PingPool(poolSize, pingAllowances(ceilings, poolSize)),
-    planOptions: { tickShare, ...(deps.prices ? { prices: deps.prices } : {}) },
+    planOptions: {
+      tickShare,
+      alignRounds: observeDeps.alignRounds,
+      ...(deps.prices ? { prices: deps.prices } : {}),
+    },
     // Observations in flight at once (the rate limiters pace the calls themselves); acting is bounded separately.
     observeSlots: new WeightedSemaphore(config.parallelism),
     pending: input.loaded.pending,
@@ -502,8 +508,8 @@ async function withPause(
   workItems: number,
   now: number,
 ): Promise<RunReport> {
-  const schedule = deps.config.schedule;
-  if (!schedule || !deps.scheduler || report.shard.of !== 1) return report;
+  const { schedule } = deps.config;
+  if (!schedule || !deps.scheduler || !pausable(deps, report.shard.of)) return report;
   const next = nextPause(report, waits, workItems, now, schedule.tickMs);
   const at = new Date(next.at).toISOString();
   if (!next.sleeps) return { ...report, nextTick: { at, why: next.why, paused: false } };
@@ -516,6 +522,11 @@ async function withPause(
     deps.log.warn('could not pause the schedule; ticks go on every minute', { error: message });
     return { ...report, nextTick: { at, why: next.why, paused: false, error: message } };
   }
+}
+
+/** Whether this tick may pause the controller's schedule: it has one to pause, and the tick is not split. */
+function pausable(deps: RunDeps, shards: number): boolean {
+  return deps.config.schedule !== undefined && deps.scheduler !== undefined && shards === 1;
 }
 
 /** The next tick with work: only after a completed tick in which every target was planned and none failed. */
@@ -538,6 +549,7 @@ function nextPause(report: RunReport, waits: readonly TargetWait[], workItems: n
     now,
     tickMs,
     settled,
+    true,
   );
 }
 

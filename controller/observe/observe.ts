@@ -34,6 +34,8 @@ export interface ObserveDeps {
   readonly parallelism: number;
   /** Warm-mode provisioned-concurrency reads allowed per tick (to skip pings that READY PC makes useless). */
   readonly coverageReads: number;
+  /** Whether the planner aligns rounds (PlanOptions.alignRounds), so "due" means the same here as there. */
+  readonly alignRounds?: boolean;
 }
 
 const HISTORY_MINUTES = 60;
@@ -315,7 +317,7 @@ async function coverageFields(
   shared: SharedReads,
 ): Promise<Partial<TargetObservation>> {
   const due =
-    isDue(policy.warm.intervalMs, now, state?.lastPingAt) ||
+    isDue(policy.warm.intervalMs, now, state?.lastPingAt, deps.alignRounds) ||
     (state?.lastWanted !== undefined && policy.warm.concurrency > state.lastWanted);
   if (!due) return {};
   const qualifier = policy.qualifier!;

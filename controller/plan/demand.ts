@@ -12,6 +12,7 @@
  * - Otherwise: keep alive, one round per interval, as a fixed warmer would.
  */
 import { coldShare, environmentsFor } from './erlang';
+import { onGridBefore } from './interval';
 import { percentile } from './statistics';
 import { IDLE_TIMES_KEPT, type TrafficHistory } from './traffic';
 
@@ -36,6 +37,8 @@ export interface DemandSettings {
   readonly initCostUsd: number;
   /** The function's init time, for the pre-warm's lead. */
   readonly initMs: number;
+  /** Traffic checks and pre-warms move early onto the interval's grid, as rounds do (PlanOptions.alignRounds). */
+  readonly alignRounds?: boolean;
 }
 
 export type PingPlan =
@@ -99,7 +102,8 @@ function keptWarmByTraffic(
     if (!recent || probe.ratePerMinute < needed) return undefined;
     confirmedAt = probe.at;
   }
-  const until = confirmedAt + MAX_TRAFFIC_HORIZON_MS;
+  const horizon = confirmedAt + MAX_TRAFFIC_HORIZON_MS;
+  const until = settings.alignRounds ? onGridBefore(horizon, settings.intervalMs, confirmedAt) : horizon;
   const what = `real traffic keeps ${wanted === 1 ? 'the environment' : `${wanted} environments`} busy (${rate.toFixed(1)} requests/min on the least busy; a ${fmtMinutes(settings.intervalMs)} gap has probability ${gap.toExponential(1)})`;
   if (now >= until) {
     return {
@@ -126,7 +130,9 @@ function preWarm(history: TrafficHistory, now: number, settings: DemandSettings)
   const p99 = percentile(idle, 0.99);
   if (p99 > HISTOGRAM_RANGE_MS) return undefined;
   const lead = settings.tickMs + settings.initMs + 30_000;
-  const at = history.lastRealAt + p5 - lead;
+  const exact = history.lastRealAt + p5 - lead;
+  // Early onto the grid, if at all: a pre-warm later than its lead would miss the predicted request.
+  const at = settings.alignRounds ? onGridBefore(exact, settings.intervalMs, exact - settings.intervalMs) : exact;
   const until = history.lastRealAt + p99 + settings.intervalMs;
   // Only where it pays: the keep-alive rounds it saves must cost more than the INIT a pre-warm may pay.
   const saved = Math.floor((at - history.lastRealAt) / settings.intervalMs) - 1;

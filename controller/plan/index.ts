@@ -22,7 +22,7 @@ export {
   wantsMinuteStatistics,
 } from './demand';
 export { coldShare, environmentsFor, marginalUtilisation } from './erlang';
-export { intervalTolerance, isDue } from './interval';
+export { intervalTolerance, isDue, onGridBefore, roundDueAt } from './interval';
 export type * from './observed';
 export { type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';

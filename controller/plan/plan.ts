@@ -5,7 +5,7 @@ import { planAuto } from './auto';
 import { allocateWhole, longestWaitingFirst, type PingCap, targetPingCap, tickPool, tickShareOf } from './budget';
 import type { Decision, PingDecision, SkipDecision } from './decision';
 import { type PingPlan, planPings } from './demand';
-import { intervalTolerance, isDue } from './interval';
+import { intervalTolerance, isDue, roundDueAt } from './interval';
 import type { Observed, TargetObservation } from './observed';
 import { type Base, type ProvisionedPlan, planProvisioned } from './provisioned';
 import { EMPTY_TRAFFIC, recordUtilization } from './traffic';
@@ -20,6 +20,12 @@ export interface PlanOptions {
   readonly prices?: PriceBook;
   /** How often the planner runs. @default 60 s */
   readonly tickMs?: number;
+  /**
+   * Keep-alive rounds on a grid of their interval (see `roundDueAt`), so they share ticks: for a controller that
+   * pauses its schedule while nothing is due. Without it each target keeps its own phase, which spreads a large
+   * account's rounds (and their use of the ping pool) over the ticks of the interval. @default false
+   */
+  readonly alignRounds?: boolean;
 }
 
 /** Fallback when a function's memory is unknown (auto mode only uses it for prices). */
@@ -33,6 +39,7 @@ interface PlanContext {
   readonly observed: Observed;
   readonly prices: PriceBook;
   readonly tickMs: number;
+  readonly alignRounds: boolean;
 }
 
 interface PingRequest {
@@ -75,6 +82,7 @@ export function plan(
     observed,
     prices: options.prices ?? PRICES,
     tickMs: options.tickMs ?? DEFAULT_TICK_MS,
+    alignRounds: options.alignRounds ?? false,
   };
   const share = options.tickShare ?? tickShareOf(policies.map((policy) => policy.budget));
   const targets = policies.map((policy) => planTarget(policy, context));
@@ -220,7 +228,7 @@ function withPing(
   const raised = obs.lastWanted !== undefined && wanted > obs.lastWanted;
   const schedule: PingPlan =
     raised || fallback ? { kind: 'keep-alive', why: '' } : pingSchedule(policy, obs, wanted, context);
-  const due = whenDue(schedule, policy, obs, wanted, context.now, raised);
+  const due = whenDue(schedule, policy, obs, wanted, context, raised);
   if ('skip' in due) {
     decisions.push({ ...base, kind: 'skip', ...due.skip });
     return { decisions };
@@ -237,7 +245,10 @@ function withPing(
     decisions,
     ping: {
       base,
-      waitingSince: obs.lastPingAt === undefined ? undefined : obs.lastPingAt + policy.warm.intervalMs,
+      waitingSince:
+        obs.lastPingAt === undefined
+          ? undefined
+          : roundDueAt(policy.warm.intervalMs, obs.lastPingAt, context.alignRounds),
       ...(obs.traffic?.initMs !== undefined ? { initMs: obs.traffic.initMs } : {}),
       wanted: probe ? 1 : wanted,
       request: probe ? 1 : Math.min(wanted, cap.cap!),
@@ -259,7 +270,13 @@ function pingSchedule(policy: Effective, obs: TargetObservation, wanted: number,
   const warmRatio =
     policy.objective.warmRatio ??
     (policy.mode === 'auto' ? BUILTIN_DEFAULTS.objective.autoWarmRatio : BUILTIN_DEFAULTS.objective.warmModeWarmRatio);
-  const settings = { intervalMs: policy.warm.intervalMs, warmRatio, tickMs: context.tickMs, ...costs };
+  const settings = {
+    intervalMs: policy.warm.intervalMs,
+    warmRatio,
+    tickMs: context.tickMs,
+    alignRounds: context.alignRounds,
+    ...costs,
+  };
   return planPings(obs.traffic, wanted, context.now, settings);
 }
 
@@ -275,11 +292,15 @@ function whenDue(
   policy: Effective,
   obs: TargetObservation,
   wanted: number,
-  now: number,
+  context: PlanContext,
   raised: boolean,
 ): { readonly due: string } | { readonly skip: Waiting } {
+  const { now, alignRounds } = context;
   const interval = policy.warm.intervalMs;
-  const nextRound = obs.lastPingAt === undefined ? now : obs.lastPingAt + interval - intervalTolerance(interval);
+  const nextRound =
+    obs.lastPingAt === undefined
+      ? now
+      : roundDueAt(interval, obs.lastPingAt, alignRounds) - intervalTolerance(interval);
   const wait = (cause: Waiting['cause'], reason: string, nextAt: number) => ({ skip: { cause, reason, nextAt } });
   switch (schedule.kind) {
     case 'kept-warm-by-traffic':
@@ -296,20 +317,27 @@ function whenDue(
       }
       // The pre-warm itself, then one round per interval until the likely idle spread has passed.
       const prewarmed = obs.lastPingAt !== undefined && obs.lastPingAt >= schedule.at;
-      if (prewarmed && !isDue(interval, now, obs.lastPingAt))
+      if (prewarmed && !isDue(interval, now, obs.lastPingAt, alignRounds))
         return wait('not-due', `pre-warmed; ${schedule.why}`, nextRound);
       return {
         due: prewarmed ? `keeping the pre-warmed environment warm; ${schedule.why}` : `pre-warm: ${schedule.why}`,
       };
     }
     default: {
-      if (!raised && !isDue(interval, now, obs.lastPingAt)) {
+      if (!raised && !isDue(interval, now, obs.lastPingAt, alignRounds)) {
         const ago = formatDuration(now - obs.lastPingAt!);
         return wait('not-due', `last pinged ${ago} ago; interval is ${formatDuration(interval)}`, nextRound);
       }
       if (obs.lastPingAt === undefined) return { due: 'first ping' };
       if (raised) return { due: `warmth raised from ${obs.lastWanted} to ${wanted}` };
-      return { due: `interval ${formatDuration(interval)} elapsed${schedule.why ? ` (${schedule.why})` : ''}` };
+      const why = schedule.why ? ` (${schedule.why})` : '';
+      if (now - obs.lastPingAt < interval - intervalTolerance(interval)) {
+        const ago = formatDuration(now - obs.lastPingAt);
+        return {
+          due: `round on the ${formatDuration(interval)} grid other targets share (last pinged ${ago} ago)${why}`,
+        };
+      }
+      return { due: `interval ${formatDuration(interval)} elapsed${why}` };
     }
   }
 }

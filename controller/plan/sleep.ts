@@ -8,14 +8,17 @@
  */
 import type { Effective } from '../policy/core';
 import type { Decision } from './decision';
-import { intervalTolerance } from './interval';
+import { intervalTolerance, roundDueAt } from './interval';
 import type { Observed } from './observed';
 
 const MINUTE_MS = 60_000;
 /** The longest pause: how late a new policy, a tag or a change of traffic may be noticed. */
 export const MAX_SLEEP_MS = 15 * MINUTE_MS;
-/** A pause shorter than this many ticks is not worth changing the schedule for. */
-export const MIN_SLEEP_TICKS = 3;
+/**
+ * A pause shorter than this many ticks is not worth changing the schedule for: skipping one tick saves a whole
+ * invocation, for a schedule read and update of a few milliseconds.
+ */
+export const MIN_SLEEP_TICKS = 2;
 
 export interface NextTick {
   /** Epoch ms of the next tick that has work. */
@@ -40,6 +43,8 @@ export function nextTick(
   tickMs: number,
   /** Targets whose round this tick proved every environment it wanted: their next work is the next round. */
   settled: ReadonlySet<string> = new Set(),
+  /** Whether the planner aligns rounds (PlanOptions.alignRounds): the next round of a settled target follows it. */
+  alignRounds = false,
 ): NextTick {
   const regular = (why: string): NextTick => ({ at: now + tickMs, sleeps: false, why });
   let at = now + MAX_SLEEP_MS;
@@ -82,7 +87,7 @@ export function nextTick(
       const next =
         decision.kind === 'skip'
           ? decision.nextAt
-          : now + policy.warm.intervalMs - intervalTolerance(policy.warm.intervalMs);
+          : roundDueAt(policy.warm.intervalMs, now, alignRounds) - intervalTolerance(policy.warm.intervalMs);
       if (next === undefined) return regular(`${policy.key} waits for no known time`);
       if (next < at) {
         at = next;

@@ -216,6 +216,7 @@ export function pingCeiling(
   history: PingHistory | undefined,
   now: number,
   account: AccountConcurrency | undefined,
+  alignRounds = false,
 ): number {
   if (policy.mode === 'off' || policy.mode === 'provisioned') return 0;
   const wanted =
@@ -223,7 +224,7 @@ export function pingCeiling(
       ? (policy.auto.maxEnvironments ?? BUILTIN_DEFAULTS.auto.maxEnvironments)
       : policy.warm.concurrency;
   const raised = history?.lastWanted !== undefined && wanted > history.lastWanted;
-  if (!raised && !isDue(policy.warm.intervalMs, now, history?.lastPingAt)) return 0;
+  if (!raised && !isDue(policy.warm.intervalMs, now, history?.lastPingAt, alignRounds)) return 0;
   let ceiling = wanted;
   if (policy.budget.maxConcurrency !== undefined) ceiling = Math.min(ceiling, policy.budget.maxConcurrency);
   if (policy.budget.maxShare !== undefined && account !== undefined) {

@@ -107,7 +107,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     const random = engine.randomFor('thermostat');
     const state: TargetState[] = engine.functions.map(() => ({}));
     const keyToFn = new Map<string, number>();
-    const planOptions: PlanOptions = { prices: engine.model.prices, tickMs };
+    // Above shardSize targets the controller splits each tick into shards (and never pauses, so never aligns).
+    const pauses = sleeps && engine.functions.length <= DEFAULT_CONFIG.shardSize;
+    const planOptions: PlanOptions = { prices: engine.model.prices, tickMs, alignRounds: pauses };
 
     const observe = (t: number, effective: readonly Effective[]): Observed => {
       const targets: Record<string, TargetObservation> = {};
@@ -294,8 +296,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       // Once the tick's rounds are done, the controller pauses its schedule while nothing is due
       // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
       const finish = (end: number, settled: Set<string>) => {
-        const next =
-          sleeps && shards <= 1 ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
+        const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled, true) : undefined;
         if (next?.sleeps) slept++;
         engine.chargeController(end - t + base + (next?.sleeps ? scheduleUpdateMs : 0), memoryMb, architecture);
         const wake = next?.sleeps ? next.at - epochMs : t + tickMs;

@@ -7,7 +7,7 @@ const at = (time: string) => new Date(`2026-11-23T${time}Z`);
 let harness: Harness;
 let scheduler: SchedulerClient;
 beforeAll(async () => {
-  harness = await startHarness({ environment: 'light', functions: [warm('api')] });
+  harness = await startHarness({ environment: 'light', functions: [warm('api'), warm('web')] });
   scheduler = new SchedulerClient(harness.emulator.clientConfig());
   // The construct's schedule, as CloudFormation would create it: the controller only ever updates it.
   await scheduler.send(
@@ -86,5 +86,24 @@ describe('the controller pauses its schedule while nothing is due', () => {
     const waiting = await controller.tick('2026-11-23T12:01:00Z');
     expect(waiting.nextTick).toMatchObject({ paused: false });
     expect(harness.emulator.schedules.get('shop-tick')!.updates).toBe(before);
+  });
+
+  it('moves a target that started off the grid onto it, so rounds share ticks and the controller wakes once', async () => {
+    const env = { THERMOSTAT_SCHEDULE: 'default/shop-tick', THERMOSTAT_TICK_SECONDS: '60' };
+    const api = { function: 'api', qualifier: 'live', warm: { interval: '5m' } };
+    const web = { function: 'web', qualifier: 'live', warm: { interval: '5m' } };
+    expect((await harness.controller([api], env).tick('2026-11-23T13:00:00Z')).totals.pingsSent).toBe(1);
+    // web joins two minutes later: its first round, then one early round at 13:05 puts it on api's grid
+    const both = harness.controller([api, web], env);
+    const joined = await both.tick('2026-11-23T13:02:00Z');
+    expect(joined.totals.pingsSent).toBe(1);
+    expect(joined.nextTick).toMatchObject({ paused: true, at: at('13:04:30').toISOString() });
+    const shared = await both.tick('2026-11-23T13:05:00Z');
+    expect(shared.totals.pingsSent).toBe(2);
+    const webReport = shared.targets.find((target) => target.target === 'web:live')!;
+    expect(webReport.decisions.map((decision) => decision.reason).join(' ')).toMatch(/5m grid other targets share/);
+    // from here on one tick serves both: the pause runs to the next shared round
+    expect(shared.nextTick).toMatchObject({ paused: true, at: at('13:09:30').toISOString() });
+    expect((await both.tick('2026-11-23T13:10:00Z')).totals.pingsSent).toBe(2);
   });
 });

@@ -47,6 +47,23 @@ describe('Thermostat strategy', () => {
     expect(sleeping.cost.controller).toBeLessThan(awake.cost.controller / 2);
   });
 
+  it('aligns rounds on their interval grid exactly when it may pause its schedule, as the controller does', () => {
+    const seen: Array<boolean | undefined> = [];
+    const recording = (sleeps: boolean) =>
+      thermostat({
+        sleeps,
+        planner: (policies, now, observed, options) => {
+          seen.push(options?.alignRounds);
+          return planner.plan(policies, now, observed, options);
+        },
+      });
+    run(sparse, [recording(true)]);
+    expect(new Set(seen)).toEqual(new Set([true]));
+    seen.length = 0;
+    run(sparse, [recording(false)]);
+    expect(new Set(seen)).toEqual(new Set([false]));
+  });
+
   it('keeps one environment warm with a ping every 5 minutes', () => {
     const [none, thermo] = run(sparse, [noWarming(), thermostat()]);
     expect(none.coldStarts).toBe(9);
