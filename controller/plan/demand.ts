@@ -148,6 +148,24 @@ function preWarm(history: TrafficHistory, now: number, settings: DemandSettings)
 }
 
 /**
+ * Real requests a load measured by the proofs must rest on before it adds environments beyond those seen serving:
+ * the busy share of a few requests on young environments says little about how often requests will overlap (one
+ * long request in five minutes reads as a load that "needs" a second environment, which would then be pinged all
+ * day for a function that barely runs). Minute statistics, a policy's stated utilisation, are trusted as they are.
+ */
+export const MIN_LOAD_REQUESTS = MIN_IDLE_SAMPLES;
+
+/**
+ * Real requests the history has seen, as far as it keeps count: what the environments seen last served, or the idle
+ * times between requests (and the last one) when environments came and went.
+ */
+function requestsSeen(history: TrafficHistory | undefined): number {
+  if (history === undefined) return 0;
+  const served = history.environments.reduce((sum, env) => sum + env.realServed, 0);
+  return Math.max(served, history.idleTimes.length + (history.lastRealAt !== undefined ? 1 : 0));
+}
+
+/**
  * Environments auto mode keeps warm: the fewest that hold the cold share within the objective for the load
  * real traffic offers (Erlang's loss formula), never fewer than the environments traffic is seen to keep busy.
  */
@@ -157,12 +175,20 @@ export function environmentsNeeded(
   max: number,
   source: string = history?.loadSource ?? 'proofs',
 ): { environments: number; why: string } {
-  if (history?.load === undefined) {
+  const seen = requestsSeen(history);
+  const thin = source === 'proofs' && seen < MIN_LOAD_REQUESTS;
+  if (history?.load === undefined || thin) {
     const busy = history?.environments.filter((env) => env.ratePerMinute > 0).length ?? 0;
     const environments = Math.min(max, Math.max(1, busy));
+    const unknown = thin
+      ? `load from ${seen} request${seen === 1 ? '' : 's'} is no forecast (${MIN_LOAD_REQUESTS} needed)`
+      : 'load unknown';
     return {
       environments,
-      why: busy > 0 ? `${busy} environments seen serving traffic; load unknown` : 'no load seen yet: one environment',
+      why:
+        busy > 0
+          ? `${busy} environment${busy === 1 ? '' : 's'} seen serving traffic; ${unknown}`
+          : `no load seen yet: one environment${thin ? `; ${unknown}` : ''}`,
     };
   }
   const load = history.load;

@@ -83,6 +83,25 @@ describe('the demand model on synthetic traffic with known answers', () => {
     expect(planPings(observe(arrivals, 100, now), 1, now, settings).kind).toBe('keep-alive');
   });
 
+  it('a load the proofs measured from a few long requests adds no environment; enough requests do', () => {
+    // two 2-minute requests on a young environment: a busy share that Erlang would answer with 2 or 3 environments
+    const thin = observe([T0 + 6 * MINUTE, T0 + 13 * MINUTE], 120_000, T0 + 15 * MINUTE);
+    expect(thin.load).toBeGreaterThan(0.05);
+    expect(environmentsFor(thin.load!, 0.99, 10)).toBeGreaterThan(1);
+    const few = environmentsNeeded(thin, 0.99, 10);
+    expect(few.environments).toBe(1);
+    expect(few.why).toMatch(/load from 2 requests is no forecast \(8 needed\)/);
+    // the same busy share over many requests is a forecast
+    const arrivals = Array.from({ length: 40 }, (_, i) => T0 + 6 * MINUTE + i * 3 * MINUTE);
+    const many = observe(arrivals, 40_000, T0 + 130 * MINUTE);
+    expect(environmentsNeeded(many, 0.99, 10).environments).toBe(environmentsFor(many.load!, 0.99, 10));
+    expect(environmentsNeeded(many, 0.99, 10).environments).toBeGreaterThan(1);
+    // a load read from minute statistics is trusted however few requests the proofs saw
+    expect(environmentsNeeded({ ...thin, loadSource: 'metrics' }, 0.99, 10, 'metrics').environments).toBe(
+      environmentsFor(thin.load!, 0.99, 10),
+    );
+  });
+
   it('bursty traffic needs several environments, more the busier it is', () => {
     const quiet: TrafficHistory = { ...EMPTY_TRAFFIC, at: T0, load: 0.005, loadSource: 'metrics' };
     const bursty: TrafficHistory = { ...quiet, load: 2.5 };
