@@ -89,6 +89,9 @@ function keptWarmByTraffic(
   if (rate <= 0 || env.lastRealAt === null) return undefined;
   // Recent enough: its last request came within the window, so the rate still describes it.
   if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
+  // Measured over at least one window: a young environment's first request reads as a high rate (one request in
+  // its first minute is "1 per minute") that says nothing about gaps as long as the window.
+  if ((env.realServed * MINUTE_MS) / rate < settings.intervalMs) return undefined;
   const gap = Math.exp((-rate * settings.intervalMs) / MINUTE_MS);
   if (gap > 1 - settings.warmRatio) return undefined;
   // Later checks are probes: a full held round would occupy every idle environment of a busy function and push

@@ -36,6 +36,22 @@ function probeOf(round: TrafficHistory, envId: string, minutes: number, perMinut
   return recordProbe(round, at, [sighting]);
 }
 
+describe('what counts as kept warm by traffic', () => {
+  const young = (served: number, ageMinutes: number): TrafficHistory =>
+    recordSightings(EMPTY_TRAFFIC, T0, [
+      { envId: 'e', initAt: T0 - ageMinutes * MINUTE, realServed: served, lastRealAt: T0 - 1_000 },
+    ]);
+
+  it('not a young environment whose first requests read as a high rate', () => {
+    // one request in its first 20 seconds: "1 per minute", which would make a 5-minute gap look unlikely
+    const first = young(1, 0.3);
+    expect(first.environments[0].ratePerMinute).toBe(1);
+    expect(planPings(first, 1, T0 + MINUTE, settings).kind).toBe('keep-alive');
+    // the same rate over a whole window is evidence enough
+    expect(planPings(young(5, 5), 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+  });
+});
+
 describe('traffic probes for functions whose own traffic keeps them warm', () => {
   const round = busyRound(T0);
 
