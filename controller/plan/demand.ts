@@ -101,8 +101,10 @@ function keptWarmByTraffic(
   if (probe !== undefined && probe.at > history.at) {
     const needed = Math.max(wanted * keptWarmRate(settings), history.environments[0].ratePerMinute / 2);
     const recent = probe.lastRealAt !== null && probe.at - probe.lastRealAt <= settings.intervalMs;
+    // A probe that met a young environment the round had not seen found the old ones gone: no confirmation.
+    const measured = probe.overMs === undefined || probe.overMs >= settings.intervalMs;
     // Traffic fell (or the probe found an idle environment): a full round looks at every environment again.
-    if (!recent || probe.ratePerMinute < needed) return undefined;
+    if (!recent || !measured || probe.ratePerMinute < needed) return undefined;
     confirmedAt = probe.at;
   }
   const horizon = confirmedAt + MAX_TRAFFIC_HORIZON_MS;

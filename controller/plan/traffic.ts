@@ -76,6 +76,8 @@ export interface TrafficProbe {
   /** Real requests per minute that environment served since the last full round saw it (or over its life). */
   readonly ratePerMinute: number;
   readonly lastRealAt: number | null;
+  /** How long the rate was measured over (ms): since the last full round, or the environment's whole life. */
+  readonly overMs?: number;
 }
 
 /** Idle times kept per target: enough for a 5th/99th percentile without growing the state item. */
@@ -185,10 +187,12 @@ export function recordProbe(history: TrafficHistory, at: number, sightings: read
   const before = history.environments.find((env) => env.envId === busiest.envId);
   const since = before !== undefined ? history.at : busiest.initAt;
   const served = busiest.realServed - (before?.realServed ?? 0);
+  const overMs = Math.max(MINUTE_MS, at - since);
   const probe: TrafficProbe = {
     at,
-    ratePerMinute: (Math.max(0, served) * MINUTE_MS) / Math.max(MINUTE_MS, at - since),
+    ratePerMinute: (Math.max(0, served) * MINUTE_MS) / overMs,
     lastRealAt: busiest.lastRealAt,
+    overMs,
   };
   // The idle-time history stays the full rounds': a probe sees one environment, not the function's gaps.
   return { ...history, probe };

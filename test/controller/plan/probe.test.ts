@@ -91,6 +91,12 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
     // a probe that started a new environment saw no traffic at all
     const cold = recordProbe(round, at, [{ envId: 'cold', initAt: at - 300, realServed: 0, lastRealAt: null }]);
     expect(planPings(cold, 2, at + MINUTE, settings).kind).toBe('keep-alive');
+    // one that met an environment younger than a window found the old ones gone, however busy its first minute
+    const young = recordProbe(round, at, [
+      { envId: 'young', initAt: at - 40_000, realServed: 600, lastRealAt: at - 500 },
+    ]);
+    expect(young.probe).toMatchObject({ ratePerMinute: 600, overMs: MINUTE });
+    expect(planPings(young, 2, at + MINUTE, settings).kind).toBe('keep-alive');
   });
 
   it('a full round afterwards replaces the probe', () => {
