@@ -89,9 +89,7 @@ function keptWarmByTraffic(
   if (rate <= 0 || env.lastRealAt === null) return undefined;
   // Recent enough: its last request came within the window, so the rate still describes it.
   if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
-  // Measured over at least one window: a young environment's first request reads as a high rate (one request in
-  // its first minute is "1 per minute") that says nothing about gaps as long as the window.
-  if ((env.realServed * MINUTE_MS) / rate < settings.intervalMs) return undefined;
+  if (!isEvidence(rate, (env.realServed * MINUTE_MS) / rate, settings)) return undefined;
   const gap = Math.exp((-rate * settings.intervalMs) / MINUTE_MS);
   if (gap > 1 - settings.warmRatio) return undefined;
   // Later checks are probes: a full held round would occupy every idle environment of a busy function and push
@@ -101,8 +99,7 @@ function keptWarmByTraffic(
   if (probe !== undefined && probe.at > history.at) {
     const needed = Math.max(wanted * keptWarmRate(settings), history.environments[0].ratePerMinute / 2);
     const recent = probe.lastRealAt !== null && probe.at - probe.lastRealAt <= settings.intervalMs;
-    // A probe that met a young environment the round had not seen found the old ones gone: no confirmation.
-    const measured = probe.overMs === undefined || probe.overMs >= settings.intervalMs;
+    const measured = probe.overMs === undefined || isEvidence(probe.ratePerMinute, probe.overMs, settings);
     // Traffic fell (or the probe found an idle environment): a full round looks at every environment again.
     if (!recent || !measured || probe.ratePerMinute < needed) return undefined;
     confirmedAt = probe.at;
@@ -121,6 +118,15 @@ function keptWarmByTraffic(
     until,
     why: `${what}${confirmedAt > history.at ? `, confirmed by a probe ${fmtMinutes(now - confirmedAt)} ago (${history.probe!.ratePerMinute.toFixed(1)} requests/min)` : ''}; traffic checked again by ${new Date(until).toISOString()}`,
   };
+}
+
+/**
+ * Whether a rate measured over `overMs` says anything about gaps as long as the keep-alive window: measured over a
+ * whole window, or resting on enough requests. A young environment's first request reads as a high rate (one
+ * request in its first minute is "1 per minute") that says nothing; a thousand in its first minute do.
+ */
+function isEvidence(ratePerMinute: number, overMs: number, settings: DemandSettings): boolean {
+  return overMs >= settings.intervalMs || (ratePerMinute * overMs) / MINUTE_MS >= MIN_LOAD_REQUESTS;
 }
 
 /** Requests per minute at which an environment goes a whole keep-alive window idle no more often than allowed. */
@@ -236,5 +242,7 @@ export function wantsMinuteStatistics(input: {
   const mean = input.traffic?.meanRequestMs;
   // Long requests are a load a new unit would not take over (see auto.ts): not worth a read.
   if (mean !== undefined && mean > LONGEST_PROVISIONED_REQUEST_MS) return false;
+  // A load from a handful of requests is no forecast (see environmentsNeeded): nothing to check yet.
+  if (requestsSeen(input.traffic) < MIN_LOAD_REQUESTS) return false;
   return load !== undefined && load >= input.breakEven / 2;
 }

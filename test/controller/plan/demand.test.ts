@@ -9,6 +9,7 @@ import {
   recordSightings,
   type Sighting,
   type TrafficHistory,
+  wantsMinuteStatistics,
 } from '../../../controller/plan';
 import { DEMAND_SETTINGS, MINUTE, T0 } from '../../fixtures/controller/demand';
 import { effective } from '../../fixtures/controller/effective';
@@ -170,5 +171,43 @@ describe('properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () => {
+  const busy = (requests: number): TrafficHistory => ({
+    ...EMPTY_TRAFFIC,
+    at: T0,
+    load: 0.4,
+    loadSource: 'proofs',
+    meanRequestMs: 2_000,
+    environments: [{ envId: 'e', ratePerMinute: 1, lastRealAt: T0 - 1_000, realServed: requests }],
+  });
+  const ask = (traffic: TrafficHistory | undefined, more: Partial<Parameters<typeof wantsMinuteStatistics>[0]> = {}) =>
+    wantsMinuteStatistics({
+      auto: true,
+      provisionedPossible: true,
+      holdsProvisioned: false,
+      traffic,
+      breakEven: 0.6,
+      now: T0 + MINUTE,
+      ...more,
+    });
+
+  it('reads where the proofs show a load a unit could pay off on, resting on enough requests', () => {
+    expect(ask(busy(40))).toBe(true);
+    // the same busy share from two requests is no forecast: nothing worth a billed read yet
+    expect(ask(busy(2))).toBe(false);
+    expect(ask({ ...busy(40), load: 0.2 })).toBe(false);
+  });
+
+  it('reads at most hourly without provisioned concurrency, every 15 minutes with it, and never outside auto', () => {
+    expect(ask({ ...busy(40), metricsAt: T0 - 30 * MINUTE })).toBe(false);
+    expect(ask({ ...busy(2), metricsAt: T0 - 30 * MINUTE }, { holdsProvisioned: true })).toBe(true);
+    expect(ask({ ...busy(2), metricsAt: T0 - 5 * MINUTE }, { holdsProvisioned: true })).toBe(false);
+    expect(ask(busy(40), { auto: false })).toBe(false);
+    expect(ask(busy(40), { provisionedPossible: false })).toBe(false);
+    // requests longer than five minutes are a load no new unit takes over
+    expect(ask({ ...busy(40), meanRequestMs: 6 * MINUTE })).toBe(false);
   });
 });

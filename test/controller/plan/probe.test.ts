@@ -91,12 +91,30 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
     // a probe that started a new environment saw no traffic at all
     const cold = recordProbe(round, at, [{ envId: 'cold', initAt: at - 300, realServed: 0, lastRealAt: null }]);
     expect(planPings(cold, 2, at + MINUTE, settings).kind).toBe('keep-alive');
-    // one that met an environment younger than a window found the old ones gone, however busy its first minute
-    const young = recordProbe(round, at, [
-      { envId: 'young', initAt: at - 40_000, realServed: 600, lastRealAt: at - 500 },
-    ]);
-    expect(young.probe).toMatchObject({ ratePerMinute: 600, overMs: MINUTE });
+  });
+
+  it('a probe confirms only with evidence: a whole window, or enough requests', () => {
+    // a function at 3 and 2 requests a minute on two hour-old environments: kept warm by its traffic
+    const env = (envId: string, perMinute: number): Sighting => ({
+      envId,
+      initAt: T0 - 60 * MINUTE,
+      realServed: perMinute * 60,
+      lastRealAt: T0 - 1_000,
+    });
+    const steady = recordSightings(EMPTY_TRAFFIC, T0, [env('a', 3), env('b', 2)]);
+    const at = T0 + 30 * MINUTE;
+    expect(planPings(steady, 2, at, settings).kind).toBe('probe');
+    // the probe meets a 40-second-old environment with 2 requests: "2 a minute", but the old ones are gone
+    const young = recordProbe(steady, at, [{ envId: 'new', initAt: at - 40_000, realServed: 2, lastRealAt: at - 500 }]);
+    expect(young.probe).toMatchObject({ ratePerMinute: 2, overMs: MINUTE });
     expect(planPings(young, 2, at + MINUTE, settings).kind).toBe('keep-alive');
+    // the same rate on an environment the round saw, over the 30 minutes since, confirms it
+    const seen = recordProbe(steady, at, [{ ...env('a', 3), realServed: 180 + 60, lastRealAt: at - 500 }]);
+    expect(seen.probe).toMatchObject({ ratePerMinute: 2, overMs: 30 * MINUTE });
+    expect(planPings(seen, 2, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    // and so do many requests in a young environment's first minute
+    const busy = recordProbe(steady, at, [{ envId: 'new', initAt: at - 40_000, realServed: 50, lastRealAt: at - 5 }]);
+    expect(planPings(busy, 2, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
   });
 
   it('a full round afterwards replaces the probe', () => {
