@@ -173,7 +173,9 @@ describe('observeTargets', () => {
       effective({ function: 'b', mode: 'auto', provisioned: { max: 10 } }),
       effective({ function: 'c', mode: 'warm' }),
     ];
-    const traffic = (load: number) => ({ at: NOW - 60_000, environments: [], idleTimes: [], load });
+    // an environment that served enough requests for its busy share to be a forecast
+    const served = { envId: 'e', ratePerMinute: 2, lastRealAt: NOW - 61_000, realServed: 40 };
+    const traffic = (load: number) => ({ at: NOW - 60_000, environments: [served], idleTimes: [], load });
     const states = new Map<string, TargetState>([
       // The proofs show a load at which a provisioned unit could pay off: worth a read.
       ['a:live', { key: 'a:live', history: [], traffic: traffic(0.5) }],
