@@ -137,6 +137,7 @@ const gridSchema = z.looseObject({
       coldShareP75: z.number(),
       overheadUsd: z.number(),
       pings: z.number(),
+      cost: z.record(z.string(), z.number()).optional(),
     }),
   ),
   verdict: z.looseObject({
@@ -952,8 +953,40 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
       `Verdict: ${verdict.dominatedBy.length === 0 ? 'Thermostat is **not dominated** by any grid point' : `Thermostat is **dominated** by ${verdict.dominatedBy.join(', ')}`}; against serverless-plugin-warmup's default (5 minutes, concurrency 1): ${verdict.warmerThanPluginDefault ? 'at least as warm' : '**colder**'} (${percent(thermostat.coldShare)} vs ${percent(pluginDefault.coldShare)} cold) at ${verdict.cheaperThanPluginDefault ? 'no more' : '**more**'} overhead (${signedUsd(thermostat.overheadUsd)} vs ${signedUsd(pluginDefault.overheadUsd)}).`,
       '',
     );
+    const none = grid.rows.find((row) => row.strategy === 'none');
+    const parts = (row: typeof thermostat) => overheadParts(row.cost, none?.cost);
+    if (parts(thermostat) && parts(pluginDefault)) {
+      lines.push(
+        `Where the overhead goes: Thermostat ${parts(thermostat)}; serverless-plugin-warmup's default ${parts(pluginDefault)}.`,
+        '',
+      );
+    }
   }
   return lines;
+}
+
+/**
+ * A row's warming overhead by item, from its cost breakdown and no warming's: pings (their requests and time), the
+ * INIT billed beyond no warming's, provisioned concurrency, the controller's (or warmer's) own invocations, and the
+ * metrics it bought.
+ */
+function overheadParts(
+  cost: Record<string, number> | undefined,
+  none: Record<string, number> | undefined,
+): string | undefined {
+  if (cost === undefined || none === undefined) return undefined;
+  const items: Array<[string, number]> = [
+    ['pings', cost.pings ?? 0],
+    ['INIT beyond no warming', (cost.billedInit ?? 0) - (none.billedInit ?? 0)],
+    [
+      'provisioned concurrency',
+      (cost.provisioned ?? 0) + (cost.provisionedDuration ?? 0) + (cost.duration ?? 0) - (none.duration ?? 0),
+    ],
+    ['own invocations', cost.controller ?? 0],
+    ['metrics read', cost.observation ?? 0],
+  ];
+  const shown = items.filter(([, value]) => Math.abs(value) >= 5e-7);
+  return shown.length === 0 ? undefined : shown.map(([label, value]) => `${label} ${signedUsd(value)}`).join(', ');
 }
 
 function simulatorReading(simulator: Simulator | undefined): string[] {
@@ -990,7 +1023,7 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
     const v = grid.verdict;
     const ok = v.dominatedBy.length === 0 && v.warmerThanPluginDefault && v.cheaperThanPluginDefault;
     lines.push(
-      `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (its controller ticks every minute and its observation reads are fixed costs that a short or small trace cannot spread)'].filter(Boolean).join('; ')}.`}`,
+      `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (see where the overhead goes, under its grid)'].filter(Boolean).join('; ')}.`}`,
     );
   }
   if (lines.length > 0) {

@@ -186,3 +186,20 @@ describe('renderBenchmarks', () => {
     for (const heading of SECTIONS) expect(broken).toContain(`${heading}\n`);
   });
 });
+
+describe('the grid section', () => {
+  it('says where each overhead goes, item by item, from the runs’ cost breakdowns', () => {
+    const results = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
+    ) as BenchReport;
+    const markdown = renderBenchmarks(results);
+    const lines = markdown.split('\n').filter((line) => line.startsWith('Where the overhead goes: '));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatch(/Thermostat pings \$[\d.]+/);
+      expect(line).toMatch(/serverless-plugin-warmup's default pings \$[\d.]+/);
+      // the controller's own invocations and the warmer's are overhead too
+      expect(line.match(/own invocations \$[\d.]+/g)?.length).toBe(2);
+    }
+  });
+});
