@@ -90,7 +90,12 @@ function keptWarmByTraffic(
   // Recent enough: its last request came within the window, so the rate still describes it.
   if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
   if (!isEvidence(rate, (env.realServed * MINUTE_MS) / rate, settings)) return undefined;
-  const gap = Math.exp((-rate * settings.intervalMs) / MINUTE_MS);
+  // Traffic concentrates on the fewest environments: the k-th gets requests only while the k − 1 before it are
+  // busy, so its rate falls with the traffic's k-th power, and a probe (one ping) sees only the first. The probe
+  // catches a fall to half the traffic at its own instant; between probes the traffic may dip further unseen, so
+  // the k-th environment must stay warm through a dip to a quarter: its rate times 4^−k.
+  const margin = wanted > 1 ? 0.25 ** wanted : 1;
+  const gap = Math.exp((-rate * margin * settings.intervalMs) / MINUTE_MS);
   if (gap > 1 - settings.warmRatio) return undefined;
   // Later checks are probes: a full held round would occupy every idle environment of a busy function and push
   // its real requests onto new, cold ones; one unheld ping costs a few milliseconds of one environment.

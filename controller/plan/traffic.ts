@@ -106,9 +106,18 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
   const environments: SeenEnvironment[] = sightings
     .map((sighting) => {
       const life = Math.max(MINUTE_MS, at - sighting.initAt);
+      const overLife = (sighting.realServed * MINUTE_MS) / life;
+      // The lower of its rate over its life and since the last round (when that round saw it too): traffic
+      // concentrates on the fewest environments, so the others' share swings with every burst, and an
+      // environment busy in one an hour ago (or just now) must not read as kept busy by a steady rate.
+      const seen = before.get(sighting.envId);
+      const recent =
+        seen !== undefined && history.at > 0 && at > history.at && sighting.realServed >= seen.realServed
+          ? ((sighting.realServed - seen.realServed) * MINUTE_MS) / Math.max(MINUTE_MS, at - history.at)
+          : overLife;
       return {
         envId: sighting.envId,
-        ratePerMinute: (sighting.realServed * MINUTE_MS) / life,
+        ratePerMinute: Math.min(overLife, recent),
         lastRealAt: sighting.lastRealAt,
         realServed: sighting.realServed,
       };

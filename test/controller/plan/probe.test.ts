@@ -52,6 +52,38 @@ describe('what counts as kept warm by traffic', () => {
   });
 });
 
+describe('environments beyond the first, which live on the overflow of the busiest', () => {
+  const round = (perMinute: number) =>
+    recordSightings(
+      EMPTY_TRAFFIC,
+      T0,
+      ['a', 'b'].map((envId) => ({
+        envId,
+        initAt: T0 - 60 * MINUTE,
+        realServed: perMinute * 60,
+        lastRealAt: T0 - 1_000,
+      })),
+    );
+
+  it('are kept warm by traffic only when it would keep them warm through a dip to a quarter', () => {
+    // six a minute keeps one environment warm, but the second's share swings with the traffic's square
+    expect(planPings(round(6), 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    expect(planPings(round(6), 2, T0 + MINUTE, settings).kind).toBe('keep-alive');
+    expect(planPings(round(2_000), 2, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+  });
+
+  it('are judged by the lower of their rate over their life and since the last round', () => {
+    // busy in a burst an hour ago, nothing since the last round five minutes ago
+    const burst = recordSightings(round(2_000), T0 + 5 * MINUTE, [
+      { envId: 'a', initAt: T0 - 60 * MINUTE, realServed: 2_000 * 60 + 10_000, lastRealAt: T0 + 5 * MINUTE - 500 },
+      { envId: 'b', initAt: T0 - 60 * MINUTE, realServed: 2_000 * 60, lastRealAt: T0 - 1_000 },
+    ]);
+    expect(burst.environments.find((env) => env.envId === 'b')?.ratePerMinute).toBe(0);
+    expect(burst.environments.find((env) => env.envId === 'a')?.ratePerMinute).toBeCloseTo(2_000, 0);
+    expect(planPings(burst, 2, T0 + 6 * MINUTE, settings).kind).toBe('keep-alive');
+  });
+});
+
 describe('traffic probes for functions whose own traffic keeps them warm', () => {
   const round = busyRound(T0);
 
@@ -94,7 +126,7 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
   });
 
   it('a probe confirms only with evidence: a whole window, or enough requests', () => {
-    // a function at 3 and 2 requests a minute on two hour-old environments: kept warm by its traffic
+    // a function at 3 and 2 requests a minute on two hour-old environments: its busiest kept warm by its traffic
     const env = (envId: string, perMinute: number): Sighting => ({
       envId,
       initAt: T0 - 60 * MINUTE,
@@ -103,18 +135,18 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
     });
     const steady = recordSightings(EMPTY_TRAFFIC, T0, [env('a', 3), env('b', 2)]);
     const at = T0 + 30 * MINUTE;
-    expect(planPings(steady, 2, at, settings).kind).toBe('probe');
+    expect(planPings(steady, 1, at, settings).kind).toBe('probe');
     // the probe meets a 40-second-old environment with 2 requests: "2 a minute", but the old ones are gone
     const young = recordProbe(steady, at, [{ envId: 'new', initAt: at - 40_000, realServed: 2, lastRealAt: at - 500 }]);
     expect(young.probe).toMatchObject({ ratePerMinute: 2, overMs: MINUTE });
-    expect(planPings(young, 2, at + MINUTE, settings).kind).toBe('keep-alive');
+    expect(planPings(young, 1, at + MINUTE, settings).kind).toBe('keep-alive');
     // the same rate on an environment the round saw, over the 30 minutes since, confirms it
     const seen = recordProbe(steady, at, [{ ...env('a', 3), realServed: 180 + 60, lastRealAt: at - 500 }]);
     expect(seen.probe).toMatchObject({ ratePerMinute: 2, overMs: 30 * MINUTE });
-    expect(planPings(seen, 2, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    expect(planPings(seen, 1, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
     // and so do many requests in a young environment's first minute
     const busy = recordProbe(steady, at, [{ envId: 'new', initAt: at - 40_000, realServed: 50, lastRealAt: at - 5 }]);
-    expect(planPings(busy, 2, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    expect(planPings(busy, 1, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
   });
 
   it('a full round afterwards replaces the probe', () => {
