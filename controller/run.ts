@@ -29,6 +29,7 @@ import {
   type ManagedRecord,
   nextTick,
   type PingDecision,
+  recordLatency,
   recordProbe,
   recordSightings,
   type SkipCause,
@@ -743,6 +744,7 @@ async function pingTarget(
     const fold = ping.probe ? recordProbe : recordSightings;
     traffic = fold(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
   }
+  if (result.latencyMs !== undefined) traffic = recordLatency(traffic ?? EMPTY_TRAFFIC, result.latencyMs);
   if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
   if (result.failure && outcome.failure?.kind === PROVISIONED_FAILED) {
     outcome.failure = {
@@ -771,6 +773,7 @@ async function pingTarget(
     stoppedBy: result.stoppedBy,
     messages: result.messages,
     environments: result.environments.map((environment) => environment.envId),
+    ...(result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
     ...(result.proof
       ? {}
       : { note: `${ping.payload.flavour} payload: no proof possible; ${result.answered} pings answered` }),

@@ -36,12 +36,14 @@ export interface WarmRequest {
   readonly expectCold?: boolean;
   /** The function's observed init duration (ms), which replaces the fixed allowance when known. */
   readonly initMs?: number;
+  /** How long pings took to reach their environments in the last rounds, beyond the dispatch skew (ms). */
+  readonly latencyMs?: number;
 }
 
 /** The round rules' view of a ping decision: the same fields for the controller and the simulator. */
 export function warmRequestOf(
   decision: Pick<PingDecision, 'count' | 'wanted' | 'holdMs' | 'proof'> &
-    Partial<Pick<PingDecision, 'expectCold' | 'initMs'>>,
+    Partial<Pick<PingDecision, 'expectCold' | 'initMs' | 'latencyMs'>>,
 ): WarmRequest {
   return {
     count: decision.count,
@@ -50,6 +52,7 @@ export function warmRequestOf(
     proof: decision.proof,
     ...(decision.expectCold !== undefined ? { expectCold: decision.expectCold } : {}),
     ...(decision.initMs !== undefined ? { initMs: decision.initMs } : {}),
+    ...(decision.latencyMs !== undefined ? { latencyMs: decision.latencyMs } : {}),
   };
 }
 
@@ -101,14 +104,43 @@ export interface RoundState {
  */
 export function holdFor(size: number, request: WarmRequest, rules: RoundRules): number {
   if (size <= 1) return 0;
-  if (!request.expectCold) return request.holdMs;
+  const margin = overlapMargin(request);
+  if (!request.expectCold) return margin;
   // The observed init only ever shortens the allowance: the allowance bounds the longest hold the target helper
   // accepts (target/protocol.ts), and a slower init is covered by the top-up round's longer hold.
   const init =
     request.initMs !== undefined && request.initMs > 0
       ? Math.min(request.initMs, rules.coldStartAllowanceMs)
       : rules.coldStartAllowanceMs;
-  return request.holdMs + Math.ceil(init);
+  return margin + Math.ceil(init);
+}
+
+/** The shortest margin a hold learned from measured latency gets: clock and scheduling noise. */
+export const MIN_LEARNED_HOLD_MS = 10;
+
+/**
+ * What a round holds beyond the dispatch skew: twice the latency its pings had last time (a ping is billed for its
+ * hold, so the policy's whole `holdMs` is paid only while nothing is known), never more than the policy's. A round
+ * whose pings did not overlap holds twice as long in its top-up, and its proofs raise the learned latency.
+ */
+function overlapMargin(request: WarmRequest): number {
+  if (request.latencyMs === undefined) return request.holdMs;
+  return Math.min(request.holdMs, Math.max(MIN_LEARNED_HOLD_MS, Math.ceil(2 * request.latencyMs)));
+}
+
+/**
+ * How long a round's pings took to reach their environments beyond the dispatch skew its hold allows for (ms),
+ * from the holds the warm proofs report: the last ping to arrive was held the least, until the shared deadline.
+ * Undefined with fewer than two warm proofs (nothing to compare) — cold pings arrive after their init.
+ */
+export function roundLatency(
+  round: { readonly startedAt: number; readonly holdUntil: number; readonly size: number },
+  warmHeldMs: readonly number[],
+  rules: Pick<RoundRules, 'dispatchMsPerPing'>,
+): number | undefined {
+  if (warmHeldMs.length < 2) return undefined;
+  const lastArrival = round.holdUntil - round.startedAt - Math.min(...warmHeldMs);
+  return Math.max(0, Math.round(lastArrival - round.size * rules.dispatchMsPerPing));
 }
 
 /** The first round: as many pings as wanted within the budget. */

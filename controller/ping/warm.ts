@@ -5,7 +5,16 @@ import type { WeightedSemaphore } from '../concurrency';
 import type { PingDecision, Sighting } from '../plan';
 import { PING_OUTCOME_KINDS, type PingOutcome, type PingOutcomeKind, zeroOutcomes } from './outcome';
 import { type RoundTiming, sendRound } from './round';
-import { afterRound, firstRound, mayStart, type RoundRules, type WarmStop, wantedOf, warmRequestOf } from './rounds';
+import {
+  afterRound,
+  firstRound,
+  mayStart,
+  type RoundRules,
+  roundLatency,
+  type WarmStop,
+  wantedOf,
+  warmRequestOf,
+} from './rounds';
 
 export interface WarmConfig extends RoundTiming, RoundRules {}
 
@@ -66,6 +75,8 @@ export interface WarmResult extends WarmCounts {
   /** Set when not a single ping was answered: the target failed. */
   readonly failure?: { readonly kind: PingOutcomeKind; readonly message: string };
   readonly environments: readonly EnvironmentSummary[];
+  /** How long the pings of its last measurable round took to arrive beyond the dispatch skew (rounds.ts). */
+  readonly latencyMs?: number;
 }
 
 /**
@@ -85,6 +96,7 @@ export async function warmTarget(
   const request = warmRequestOf(decision);
   let state = firstRound(request, config);
   let stoppedBy: WarmStop = 'max-rounds';
+  let latencyMs: number | undefined;
   while (true) {
     const step = mayStart(state, config, deps.clock.now(), deps.deadline);
     if (step.kind === 'stop') {
@@ -92,15 +104,17 @@ export async function warmTarget(
       break;
     }
     if (step.pauseMs > 0) await deps.clock.sleep(step.pauseMs);
-    const { permits, results } = await sendStep(deps, decision, step, `${runId}-${state.rounds}`, config);
+    const { permits, results, latency } = await sendStep(deps, decision, step, `${runId}-${state.rounds}`, config);
     seen.pingsSent += permits;
+    latencyMs = latency ?? latencyMs;
     state = afterRound(state, request, config, tally(seen, results, permits), random);
   }
-  return warmResult(decision, wantedOf(request), seen, state.rounds, stoppedBy);
+  const result = warmResult(decision, wantedOf(request), seen, state.rounds, stoppedBy);
+  return latencyMs === undefined ? result : { ...result, latencyMs };
 }
 
 type WarmDecision = Pick<PingDecision, 'function' | 'qualifier' | 'count' | 'wanted' | 'holdMs' | 'payload' | 'proof'> &
-  Partial<Pick<PingDecision, 'expectCold' | 'initMs'>>;
+  Partial<Pick<PingDecision, 'expectCold' | 'initMs' | 'latencyMs'>>;
 
 /** What the rounds of one warm-up have seen so far. */
 interface Seen {
@@ -118,7 +132,7 @@ async function sendStep(
   step: { readonly size: number; readonly holdMs: number },
   runId: string,
   config: WarmConfig,
-): Promise<{ permits: number; results: readonly PingOutcome[] }> {
+): Promise<{ permits: number; results: readonly PingOutcome[]; latency: number | undefined }> {
   const permits = deps.semaphore ? await deps.semaphore.acquire(step.size) : step.size;
   try {
     const round = await sendRound(
@@ -136,7 +150,10 @@ async function sendStep(
       config,
       deps.clock,
     );
-    return { permits, results: round.outcomes };
+    const warmHeld = round.outcomes.flatMap((outcome) =>
+      outcome.kind === 'ok' && outcome.proof && !outcome.proof.firstInvocation ? [outcome.proof.heldMs] : [],
+    );
+    return { permits, results: round.outcomes, latency: roundLatency({ ...round, size: permits }, warmHeld, config) };
   } finally {
     deps.semaphore?.release(permits);
   }

@@ -35,6 +35,11 @@ export interface PingDecision extends DecisionBase {
   readonly expectCold: boolean;
   /** The function's observed init duration (ms), so the hold of a round that starts environments fits it. */
   readonly initMs?: number;
+  /**
+   * How long its last rounds' pings took to reach their environments beyond the dispatch skew (ms): a round holds
+   * about twice that instead of the policy's whole `holdMs` (controller/ping/rounds.ts).
+   */
+  readonly latencyMs?: number;
   /** Why pings are sent instead of what the mode would normally do, e.g. a FAILED provisioned allocation. */
   readonly fallback?: 'provisioned-failed' | 'provisioned-blocked';
   /**

@@ -31,6 +31,7 @@ export { percentile, percentileOfSorted } from './statistics';
 export {
   EMPTY_TRAFFIC,
   type MinuteStatistics,
+  recordLatency,
   recordMinutes,
   recordProbe,
   recordSightings,

@@ -47,6 +47,7 @@ interface PingRequest {
   /** When the target became due (earlier waits longer and goes first); undefined: never pinged. */
   readonly waitingSince: number | undefined;
   readonly initMs?: number;
+  readonly latencyMs?: number;
   readonly wanted: number;
   readonly request: number;
   readonly cap: PingCap & { cap: number };
@@ -250,6 +251,7 @@ function withPing(
           ? undefined
           : roundDueAt(policy.warm.intervalMs, obs.lastPingAt, context.alignRounds),
       ...(obs.traffic?.initMs !== undefined ? { initMs: obs.traffic.initMs } : {}),
+      ...(obs.traffic?.latencyMs !== undefined ? { latencyMs: obs.traffic.latencyMs } : {}),
       wanted: probe ? 1 : wanted,
       request: probe ? 1 : Math.min(wanted, cap.cap!),
       cap: cap as PingCap & { cap: number },
@@ -387,6 +389,11 @@ function pingDecision(request: PingRequest, granted: number, pool: number): Deci
   }
   const flavour = request.payload.flavour;
   if (flavour !== 'thermostat') parts.push(`${flavour} payload: no environment proof possible`);
+  else if (request.latencyMs !== undefined && granted > 1) {
+    parts.push(
+      `held for their arrival: the last round's pings reached their environments within ${request.latencyMs} ms`,
+    );
+  }
   const decision: PingDecision = {
     ...base,
     kind: 'ping',
@@ -397,6 +404,7 @@ function pingDecision(request: PingRequest, granted: number, pool: number): Deci
     proof: flavour === 'thermostat',
     expectCold: request.expectCold,
     ...(request.initMs !== undefined ? { initMs: request.initMs } : {}),
+    ...(request.latencyMs !== undefined ? { latencyMs: request.latencyMs } : {}),
     ...(request.fallback ? { fallback: request.fallback.kind } : {}),
     ...(request.probe ? { probe: request.probe } : {}),
     reason: parts.join('; ') + request.holdNote,

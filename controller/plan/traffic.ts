@@ -64,6 +64,8 @@ export interface TrafficHistory {
   readonly idleTimes: readonly number[];
   /** Observed init duration of the function (ms), smoothed. */
   readonly initMs?: number;
+  /** How long its held rounds' pings took to reach their environments beyond the dispatch skew (ms). */
+  readonly latencyMs?: number;
   /** Mean handler time of real requests on the environments seen (ms), when the helper reports busy time. */
   readonly meanRequestMs?: number;
   /** The last traffic probe (one unheld ping) since the last full round, if any. */
@@ -181,6 +183,16 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
     return { ...next, load: smooth(history.load, load, LOAD_SMOOTHING), loadSource: 'proofs' };
   }
   return next;
+}
+
+/**
+ * Folds a held round's measured latency (controller/ping/rounds.ts `roundLatency`) into the history: up at once, since
+ * a hold too short costs a top-up round, and down by halves, so one lucky round does not shorten every hold after it.
+ */
+export function recordLatency(history: TrafficHistory, latencyMs: number): TrafficHistory {
+  const old = history.latencyMs;
+  const next = old === undefined || latencyMs >= old ? latencyMs : old + 0.5 * (latencyMs - old);
+  return { ...history, latencyMs: Math.round(next) };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface WarmReport extends WarmCounts {
   readonly environments: readonly string[];
   /** Present for compatibility payloads. */
   readonly note?: string;
+  /** How long this tick's held pings took to reach their environments beyond the dispatch skew (ms). */
+  readonly latencyMs?: number;
 }
 
 /**

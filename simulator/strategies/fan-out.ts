@@ -19,6 +19,8 @@ export interface FanOutRound {
   readonly provisioned: number;
   /** What each on-demand environment's proof would say about real traffic, by environment. */
   readonly sightings: ReadonlyMap<number, NonNullable<PingOutcome['sighting']>>;
+  /** When each ping that found its environment warm reached it (a proof's hold says as much to the controller). */
+  readonly warmArrivals: readonly number[];
 }
 
 export interface FanOutResult {
@@ -68,6 +70,7 @@ export function fanOut(options: FanOutOptions): void {
   const envs = options.targets.map(() => new Set<number>());
   const tallies = options.targets.map(() => ({ cold: 0, throttled: 0, provisioned: 0 }));
   const sightings = options.targets.map(() => new Map<number, NonNullable<PingOutcome['sighting']>>());
+  const warmArrivals = options.targets.map((): number[] => []);
   let next = 0;
   const client = options.client ?? { free: options.startAt };
   let pending = queue.length;
@@ -92,6 +95,7 @@ export function fanOut(options: FanOutOptions): void {
         else envs[target].add(outcome.env);
         if (outcome.sighting) sightings[target].set(outcome.env, outcome.sighting);
         if (outcome.cold) tally.cold++;
+        else if (!outcome.throttled) warmArrivals[target].push(arrival);
         const back = outcome.endsAt + oneWayMs;
         engine.at(back, () => {
           finishedAt = Math.max(finishedAt, back);
@@ -106,6 +110,7 @@ export function fanOut(options: FanOutOptions): void {
                 distinct: envs[i].size,
                 envs: envs[i],
                 sightings: sightings[i],
+                warmArrivals: warmArrivals[i],
                 ...tallies[i],
               })),
             });

@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from '../../controller/config';
 import { type Architecture, breakEvenUtilisation } from '../../controller/cost';
-import { warmRequestOf } from '../../controller/ping/rounds';
+import { roundLatency, warmRequestOf } from '../../controller/ping/rounds';
 import {
   type Decision,
   EMPTY_TRAFFIC,
@@ -12,6 +12,7 @@ import {
   type PlanOptions,
   plan,
   provisionedPossible,
+  recordLatency,
   recordProbe,
   recordSightings,
   recordUtilization,
@@ -192,6 +193,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       let provisioned = 0;
       let rounds = 0;
       let sent = 0;
+      let latencyMs: number | undefined;
       const proven = () => envs.size + provisioned;
       driveWarmUp(warmRequestOf(decision), config, at, {
         random: () => random.next(),
@@ -203,9 +205,11 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
             const fold = decision.probe ? recordProbe : recordSightings;
             s.traffic = fold(s.traffic ?? EMPTY_TRAFFIC, epochMs + finishedAt, [...sightings.values()]);
           }
+          if (latencyMs !== undefined) s.traffic = recordLatency(s.traffic ?? EMPTY_TRAFFIC, latencyMs);
           done(finishedAt, proven());
         },
-        perform: (step, report) =>
+        perform: (step, report) => {
+          const holdUntil = holds ? step.at + step.holdMs + Math.ceil(step.size * config.dispatchMsPerPing) : undefined;
           fanOut({
             engine,
             random,
@@ -214,10 +218,16 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
             // The handler sizes the HTTP socket pool to the largest fan-out the policies allow.
             maxInFlight: Number.POSITIVE_INFINITY,
             durationMs: engine.model.pingHandlerMs,
-            holdUntil: holds ? step.at + step.holdMs + Math.ceil(step.size * config.dispatchMsPerPing) : undefined,
+            holdUntil,
             client,
             onDone: (result) => {
               const r = result.rounds[0];
+              if (holdUntil !== undefined) {
+                // What the proofs' holds would tell the controller (controller/ping/warm.ts does the same).
+                const held = r.warmArrivals.map((arrival) => Math.max(0, holdUntil - arrival));
+                const round = { startedAt: step.at, holdUntil, size: step.size };
+                latencyMs = roundLatency(round, held, config) ?? latencyMs;
+              }
               for (const env of r.envs) if (env >= 0) envs.add(env);
               for (const [env, seen] of r.sightings) {
                 sightings.set(env, {
@@ -245,7 +255,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
                 result.finishedAt,
               );
             },
-          }),
+          });
+        },
       });
     };
 

@@ -8,7 +8,7 @@ let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness({
     environment: 'light',
-    functions: [warm('one'), warm('five'), warm('ten')],
+    functions: [warm('one'), warm('five'), warm('ten'), warm('three')],
   });
 });
 afterAll(() => harness?.stop());
@@ -51,6 +51,27 @@ describe('warm-up pings through the real handler composition, SDK clients and em
     const next = await controller.tick('2026-11-23T10:06:00Z');
     expect(next.totals.pingsSent).toBe(0);
     expect(next.targets.every((t) => t.decisions.some((d) => d.kind === 'skip'))).toBe(true);
+  });
+});
+
+describe('holds learned from the proofs', () => {
+  it('measures how long its pings take to arrive and holds about twice that, still proving every environment', async () => {
+    const controller = harness.controller([
+      { function: 'three', qualifier: 'live', warm: { concurrency: 3, holdMs: 1_000 } },
+    ]);
+    // cold pings arrive after their init: nothing to learn from them
+    const cold = await controller.tick('2026-11-23T10:20:00Z');
+    expect(cold.totals).toMatchObject({ environmentsProven: 3, coldEnvironments: 3 });
+    expect(cold.targets[0].warm?.latencyMs).toBeUndefined();
+    // the warm round, held the policy's second, measures it from the holds the proofs report
+    const measured = (await controller.tick('2026-11-23T10:25:00Z')).targets[0].warm?.latencyMs;
+    expect(measured).toBeGreaterThanOrEqual(0);
+    expect(measured).toBeLessThan(1_000);
+    // the next round holds for that, and its pings still overlap on the same three environments
+    const learned = await controller.tick('2026-11-23T10:30:00Z');
+    const ping = learned.targets[0].decisions.find((decision) => decision.kind === 'ping');
+    expect(ping?.reason).toMatch(/reached their environments within \d+ ms/);
+    expect(learned.totals).toMatchObject({ environmentsProven: 3, coldEnvironments: 0, shortfall: 0 });
   });
 });
 

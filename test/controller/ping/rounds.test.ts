@@ -1,7 +1,14 @@
 import type { InvocationRequest, InvocationResponse } from '@aws-sdk/client-lambda';
 import type { LambdaInvoker } from '../../../controller/aws/ports';
 import type { Clock } from '../../../controller/clock';
-import { firstRound, holdFor, type RoundTally, warmRequestOf } from '../../../controller/ping/rounds';
+import {
+  firstRound,
+  holdFor,
+  MIN_LEARNED_HOLD_MS,
+  type RoundTally,
+  roundLatency,
+  warmRequestOf,
+} from '../../../controller/ping/rounds';
 import { DEFAULT_WARM_CONFIG, warmTarget } from '../../../controller/ping/warm';
 import { driveWarmUp } from '../../../simulator/strategies/warm-up';
 import { sdkError } from '../../fixtures/controller/fake-lambda';
@@ -181,5 +188,25 @@ describe('round rules', () => {
     expect(holdFor(4, { ...larger, expectCold: false, initMs: 180 }, rules)).toBe(100);
     // A slower init than the allowance is left to the top-up round: the allowance bounds the helper's hold cap.
     expect(holdFor(4, { ...larger, initMs: 60_000 }, rules)).toBe(100 + rules.coldStartAllowanceMs);
+  });
+
+  it('holds twice the latency the last rounds measured instead of the whole policy hold, never more', () => {
+    const warm = { ...request, count: 4, wanted: 4, expectCold: false };
+    expect(holdFor(4, { ...warm, latencyMs: 12 }, rules)).toBe(24);
+    expect(holdFor(4, { ...warm, latencyMs: 1 }, rules)).toBe(MIN_LEARNED_HOLD_MS);
+    expect(holdFor(4, { ...warm, latencyMs: 400 }, rules)).toBe(100);
+    // starting environments still adds their init
+    expect(holdFor(4, { ...warm, expectCold: true, initMs: 180, latencyMs: 12 }, rules)).toBe(24 + 180);
+    expect(warmRequestOf({ count: 4, wanted: 4, holdMs: 100, proof: true, latencyMs: 12 }).latencyMs).toBe(12);
+  });
+
+  it('reads a round’s latency from the holds its warm proofs report', () => {
+    // 4 pings from t=0 held to t=108 (100 + 4 × 2 ms of dispatch): the last to arrive was held 90 ms, so it came
+    // 18 ms after the start, 10 ms beyond the dispatch skew
+    const round = { startedAt: 0, holdUntil: 100 + 4 * rules.dispatchMsPerPing, size: 4 };
+    expect(roundLatency(round, [104, 99, 95, 108 - 18], rules)).toBe(18 - 4 * rules.dispatchMsPerPing);
+    expect(roundLatency(round, [104], rules)).toBeUndefined();
+    // faster than the dispatch allowance: no latency beyond it
+    expect(roundLatency(round, [107, 106], rules)).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import {
   EMPTY_TRAFFIC,
   MAX_TRAFFIC_HORIZON_MS,
   planPings,
+  recordLatency,
   recordProbe,
   recordSightings,
   type Sighting,
@@ -155,5 +156,17 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
       { envId: 'busy', initAt: T0 - 60 * MINUTE, realServed: 60_000, lastRealAt: T0 + 35 * MINUTE - 100 },
     ]);
     expect(next.probe).toBeUndefined();
+  });
+});
+
+describe('recordLatency', () => {
+  it('rises at once and falls by halves, so one lucky round does not shorten every hold after it', () => {
+    const first = recordLatency(EMPTY_TRAFFIC, 40);
+    expect(first.latencyMs).toBe(40);
+    expect(recordLatency(first, 90).latencyMs).toBe(90);
+    expect(recordLatency(first, 10).latencyMs).toBe(25);
+    // the next full round keeps it
+    const next = recordSightings(first, T0, [{ envId: 'e', initAt: T0 - MINUTE, realServed: 0, lastRealAt: null }]);
+    expect(next.latencyMs).toBe(40);
   });
 });
