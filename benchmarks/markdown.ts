@@ -953,6 +953,21 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
       `Verdict: ${verdict.dominatedBy.length === 0 ? 'Thermostat is **not dominated** by any grid point' : `Thermostat is **dominated** by ${verdict.dominatedBy.join(', ')}`}; against serverless-plugin-warmup's default (5 minutes, concurrency 1): ${verdict.warmerThanPluginDefault ? 'at least as warm' : '**colder**'} (${percent(thermostat.coldShare)} vs ${percent(pluginDefault.coldShare)} cold) at ${verdict.cheaperThanPluginDefault ? 'no more' : '**more**'} overhead (${signedUsd(thermostat.overheadUsd)} vs ${signedUsd(pluginDefault.overheadUsd)}).`,
       '',
     );
+    const dominating = grid.rows.filter(
+      (row) => verdict.dominatedBy.includes(`${row.strategy} (${row.setting})`) && row !== thermostat,
+    );
+    if (dominating.length > 0) {
+      const colds = (row: typeof thermostat) => Math.round(row.coldShare * grid.invocations);
+      lines.push(
+        `By how much: Thermostat had ${int(colds(thermostat))} cold starts in ${int(grid.invocations)} requests; ${dominating
+          .map(
+            (row) =>
+              `${row.strategy} (${row.setting}) ${int(colds(row))} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
+          )
+          .join('; ')}.`,
+        '',
+      );
+    }
     const none = grid.rows.find((row) => row.strategy === 'none');
     const parts = (row: typeof thermostat) => overheadParts(row.cost, none?.cost);
     if (parts(thermostat) && parts(pluginDefault)) {

@@ -202,4 +202,24 @@ describe('the grid section', () => {
       expect(line.match(/own invocations \$[\d.]+/g)?.length).toBe(2);
     }
   });
+
+  it('says by how many cold starts and how much overhead a grid point dominates Thermostat', () => {
+    const results = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
+    ) as BenchReport & { steps: Array<{ id: string; output?: { grids?: Array<Record<string, unknown>> } }> };
+    const grid = results.steps.find((step) => step.id === 'simulator')!.output!.grids![0] as {
+      invocations: number;
+      rows: Array<{ strategy: string; setting: string; coldShare: number; overheadUsd: number }>;
+      verdict: { dominatedBy: string[] };
+    };
+    const thermostat = grid.rows.find((row) => row.strategy === 'thermostat')!;
+    const point = grid.rows.find((row) => row.strategy === 'lambda-warmer' && row.setting === '5m, c=1')!;
+    thermostat.coldShare = point.coldShare + 3 / grid.invocations;
+    thermostat.overheadUsd = point.overheadUsd * 2;
+    grid.verdict.dominatedBy = ['lambda-warmer (5m, c=1)'];
+    const cold = (share: number) => Math.round(share * grid.invocations).toLocaleString('en-US');
+    expect(renderBenchmarks(results)).toContain(
+      `By how much: Thermostat had ${cold(thermostat.coldShare)} cold starts in ${grid.invocations.toLocaleString('en-US')} requests; lambda-warmer (5m, c=1) ${cold(point.coldShare)} at 50% of its overhead.`,
+    );
+  });
 });
