@@ -206,8 +206,9 @@ describe('the grid section', () => {
   it('says by how many cold starts and how much overhead a grid point dominates Thermostat', () => {
     const results = JSON.parse(
       readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
-    ) as BenchReport & { steps: Array<{ id: string; output?: { grids?: Array<Record<string, unknown>> } }> };
-    const grid = results.steps.find((step) => step.id === 'simulator')!.output!.grids![0] as {
+    ) as BenchReport;
+    const simulator = results.steps.find((step) => step.id === 'simulator')!.output as { grids: unknown[] };
+    const grid = simulator.grids[0] as {
       invocations: number;
       rows: Array<{ strategy: string; setting: string; coldShare: number; overheadUsd: number }>;
       verdict: { dominatedBy: string[] };
