@@ -4,6 +4,7 @@ import { STATE_TABLE } from '../contract';
 import { errorName, StateStoreError } from '../errors';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
+import { decodeLedger, encodeLedger, type PingLedger } from './ping-ledger';
 import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
 
@@ -11,6 +12,10 @@ const PK = STATE_TABLE.partitionKey;
 const TARGET = 'target#';
 const LAST_TICK = 'meta#last-tick';
 const INTENT = 'intent#';
+const PINGS = 'pings#';
+/** Stale only against a readable tick id that is older or the same; a missing, mistyped or future one is corrupt. */
+const TICK_ORDER =
+  'attribute_not_exists(#pk) OR attribute_not_exists(lastTick) OR NOT attribute_type(lastTick, :string) OR lastTick < :tick OR lastTick > :ceiling';
 const tickPk = (claim: Pick<TickClaim, 'tickId' | 'shard'>) => `tick#${claim.tickId}#${claim.shard}`;
 
 const S = (value: string): AttributeValue => ({ S: value });
@@ -186,6 +191,7 @@ export class DynamoStateStore implements StateStore {
     // An unreadable ownership record (item.ts) is kept until a real one replaces it.
     else if (state.unreadableManaged !== undefined) item.managedUnreadable = S(state.unreadableManaged);
     if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
+    if (state.settled !== undefined) item.settled = S(JSON.stringify(state.settled));
     if (state.traffic !== undefined) item.traffic = S(JSON.stringify(state.traffic));
     try {
       await this.dynamo.putItem({
@@ -193,8 +199,7 @@ export class DynamoStateStore implements StateStore {
         Item: item,
         // Stale only against a readable tick id that is older or the same; a missing, mistyped or future one is
         // corrupt, and this write rebuilds the item.
-        ConditionExpression:
-          'attribute_not_exists(#pk) OR attribute_not_exists(lastTick) OR NOT attribute_type(lastTick, :string) OR lastTick < :tick OR lastTick > :ceiling',
+        ConditionExpression: TICK_ORDER,
         ExpressionAttributeNames: { '#pk': PK },
         ExpressionAttributeValues: { ':tick': S(tickId), ':ceiling': S(tickCeiling(this.now())), ':string': S('S') },
       });
@@ -202,6 +207,50 @@ export class DynamoStateStore implements StateStore {
     } catch (error) {
       if (isConditionFailure(error)) return 'stale';
       throw new StateStoreError(`state table ${this.tableName}: saving ${state.key} failed`, { cause: error });
+    }
+  }
+
+  async loadPings(shard: string): Promise<PingLedger | undefined> {
+    // Eventually consistent, as the target items: written by the previous tick, a round time a moment old at worst
+    // makes its target due once more.
+    const response = await this.call('reading the ping ledger', () =>
+      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(PINGS + shard) } }),
+    );
+    const item = response.Item;
+    const tickId = item && str(item, 'lastTick');
+    const base = item && num(item, 'base');
+    const text = item && str(item, 'pings');
+    if (tickId === undefined || base === undefined || !Number.isFinite(base)) return undefined;
+    if (tickId > tickCeiling(this.now())) return undefined;
+    return { tickId, pings: decodeLedger(base, text ?? '') };
+  }
+
+  async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
+    refuseFutureTick(ledger.tickId, this.now());
+    const base = Math.max(0, ...ledger.pings.values());
+    try {
+      await this.dynamo.putItem({
+        TableName: this.tableName,
+        Item: {
+          [PK]: S(PINGS + shard),
+          lastTick: S(ledger.tickId),
+          base: N(base),
+          ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
+        },
+        ConditionExpression: TICK_ORDER,
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: {
+          ':tick': S(ledger.tickId),
+          ':ceiling': S(tickCeiling(this.now())),
+          ':string': S('S'),
+        },
+      });
+      return 'saved';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw new StateStoreError(`state table ${this.tableName}: saving the ping ledger of shard ${shard} failed`, {
+        cause: error,
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 import { sdkDynamo } from '../../../controller/aws/sdk';
 import { StateStoreError } from '../../../controller/errors';
-import { DynamoStateStore, MemoryStateStore, type StateStore } from '../../../controller/state';
+import { DynamoStateStore, FutureTickError, MemoryStateStore, type StateStore } from '../../../controller/state';
 import { type LocalDynamo, startDynalite } from '../../fixtures/controller/dynalite';
 
 let dynamo: LocalDynamo;
@@ -88,6 +88,26 @@ describe.each(stores)('%s', (_name, make) => {
     await store.markLastTick(T2, 20);
     await store.markLastTick(T1, 30);
     expect(await store.lastTick()).toEqual({ tickId: T2, finishedAt: 20 });
+  });
+
+  it("saves and loads a shard's ping ledger, refusing one from the same or an older tick, or from the future", async () => {
+    const store = await make();
+    expect(await store.loadPings('0/4')).toBeUndefined();
+    const at = Date.parse(T2);
+    const pings = new Map([
+      ['AAAAAAAA', at],
+      ['BBBBBBBB', at - 300_000],
+    ]);
+    expect(await store.savePings('0/4', { tickId: T2, pings })).toBe('saved');
+    expect(await store.savePings('0/4', { tickId: T2, pings: new Map() })).toBe('stale');
+    expect(await store.savePings('0/4', { tickId: T1, pings: new Map() })).toBe('stale');
+    expect(await store.loadPings('0/4')).toEqual({ tickId: T2, pings });
+    // Another shard's ledger is its own.
+    expect(await store.loadPings('1/4')).toBeUndefined();
+    // A newer tick may empty it.
+    expect(await store.savePings('0/4', { tickId: T3, pings: new Map() })).toBe('saved');
+    expect(await store.loadPings('0/4')).toEqual({ tickId: T3, pings: new Map() });
+    await expect(store.savePings('0/4', { tickId: '2099-01-01T00:00:00Z', pings })).rejects.toThrow(FutureTickError);
   });
 });
 
