@@ -314,7 +314,7 @@ async function loadStates(
     loadPings(deps, ledgerId),
     // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
     shard.index === 0 && (discovery === undefined || discovery.result.complete)
-      ? deps.state.listManaged()
+      ? deps.state.listManaged([...keys])
       : Promise.resolve([]),
     shard.index === 0
       ? Promise.resolve(undefined)

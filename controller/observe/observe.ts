@@ -323,8 +323,11 @@ function settledCopy(deps: ObserveDeps, policy: Effective, state: TargetState | 
     stored && now - stored.at < CACHE_TTL_MS.settled + spread(key, CACHE_TTL_MS.settled)
       ? { provisioned: stored.provisioned, alias: stored.alias }
       : undefined;
-  const cached = owned !== undefined ? (deps.caches.settled.get(key, now) ?? storedCopy) : undefined;
-  const copy = cached && (cached.provisioned?.requested ?? null) === owned ? cached : undefined;
+  // A copy counts only if made under the ownership the state records now (this environment's may predate a write).
+  const matches = <C extends { readonly provisioned: { readonly requested: number } | null }>(
+    candidate: C | undefined,
+  ) => (candidate !== undefined && (candidate.provisioned?.requested ?? null) === owned ? candidate : undefined);
+  const copy = owned !== undefined ? (matches(deps.caches.settled.get(key, now)) ?? matches(storedCopy)) : undefined;
   const found = (provisioned: TargetObservation['provisioned']) =>
     owned === null
       ? provisioned === null

@@ -103,8 +103,13 @@ export interface StateStore {
   completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void>;
   /** States by key; an item that did not read whole comes back rebuilt from what did, with `corrupt` set. */
   loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>>;
-  /** Targets that hold a `managed` record (for cleaning up after a removed policy). */
-  listManaged(): Promise<TargetState[]>;
+  /**
+   * Targets that hold a `managed` record (for cleaning up after a removed policy). Given the policy set's keys, a
+   * store may instead answer none outside them without listing, while a recent listing under the same keys found none
+   * outside them: records are only made for keys of the policy set (and those of gone policies reach the tick
+   * through their intents).
+   */
+  listManaged(policyKeys?: readonly string[]): Promise<TargetState[]>;
   /**
    * Saves a target's state for `tickId`; `stale` when a newer or the same tick already saved it. A stored tick id
    * beyond the clock's horizon (see future-tick.ts) does not count as newer. Ticks beyond it are refused

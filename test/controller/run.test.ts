@@ -220,6 +220,28 @@ describe('run', () => {
     expect(state.targets.get('a:live')?.settled?.at).toBe(now);
   });
 
+  it("an environment whose own copy predates Thermostat's write takes the item's newer copy", async () => {
+    const { deps: value, lambda } = deps([
+      { function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } },
+    ]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const clock = { now: () => now, sleep: systemClock.sleep };
+    const first = { ...value, clock, caches: createCaches() };
+    // Environment A finds no configuration (settled as "none" in its memory), then puts one.
+    const created = await run(first, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(created.targets[0]?.decisions.map((decision) => decision.kind)).toContain('put-provisioned');
+    lambda.provisioned.set('a:live', { requested: 2, status: 'READY' });
+    // Environment B reads it READY and keeps the copy in the item.
+    now += 60_000;
+    await run({ ...value, clock, caches: createCaches() }, { time: '2026-11-23T10:01:00Z' }, context);
+    const reads = lambda.count('getProvisionedConcurrencyConfig');
+    // Back in A: its "none" no longer matches what Thermostat owns; the item's copy does.
+    now += 60_000;
+    const report = await run(first, { time: '2026-11-23T10:02:00Z' }, context);
+    expect(report.targets[0]?.decisions[0]?.kind).toBe('keep-provisioned');
+    expect(lambda.count('getProvisionedConcurrencyConfig')).toBe(reads);
+  });
+
   it('reads provisioned concurrency again before a write the settled copy would lead to', async () => {
     const policy = (min: number) => ({ function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min } });
     const { deps: value, lambda } = deps([policy(2)]);
