@@ -14,6 +14,7 @@ const TARGET = 'target#';
 const LAST_TICK = 'meta#last-tick';
 const INTENT = 'intent#';
 const PINGS = 'pings#';
+const LEDGER_TTL_SECONDS = 7 * 86_400;
 /**
  * Counts intents: `recorded` before each is written, `written` once its write is over (whether it landed or not), and
  * `clearAt`, the count at which a full listing found none while none was being written. While `clearAt` is the
@@ -282,6 +283,8 @@ export class DynamoStateStore implements StateStore {
           lastTick: S(ledger.tickId),
           base: N(base),
           ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
+          // The ledger of a shard layout no longer used goes away (losing one only makes its targets due again).
+          [STATE_TABLE.ttlAttribute]: N(Math.floor(this.now() / 1000) + LEDGER_TTL_SECONDS),
         },
         ConditionExpression: TICK_ORDER,
         ExpressionAttributeNames: { '#pk': PK },

@@ -223,3 +223,12 @@ describe('listings that scan the whole table', () => {
     expect(calls.scans).toBe(6);
   });
 });
+
+it('a ping ledger expires (TTL) a week after its last save, so those of a shard layout no longer used go away', async () => {
+  const table = await dynamo.createStateTable();
+  const now = Date.parse('2026-11-23T10:05:00Z');
+  const store = new DynamoStateStore(sdkDynamo(dynamo.client), table, () => now);
+  await store.savePings('0/2', { tickId: T1, pings: new Map([['AAAAAAAA', now]]) });
+  const item = await sdkDynamo(dynamo.client).getItem({ TableName: table, Key: { pk: { S: 'pings#0/2' } } });
+  expect(Number(item.Item?.expiresAt?.N)).toBe(Math.floor(now / 1000) + 7 * 86_400);
+});
