@@ -381,7 +381,7 @@ export async function costBenchmark(options: { quick: boolean; sizes?: readonly 
       notes: [
         `A month is ${TICKS_PER_MONTH.toLocaleString('en-US')} ticks (730 hours at the default rate(1 minute) schedule) of the average steady tick: the last ${STEADY_TICKS} ticks of the run (one built-in ping interval), after the first tick (which reads every function once) and the ticks in which provisioned concurrency settles.`,
         'Free tiers are not subtracted. CloudWatch Logs storage is priced at the uncompressed size ingested (AWS bills the compressed size, so this is an upper bound).',
-        'Per-target reads that refresh on a timer longer than the run (function facts every 15 minutes) are not in the steady ticks; they are Lambda control-plane reads, which AWS does not bill.',
+        'Per-target reads that refresh on a timer longer than the run (function facts, and provisioned concurrency found settled, every 15 minutes) are not in the steady ticks: they are Lambda control-plane reads, which AWS does not bill, but the controller waits for their turns under the rate limit (billed duration), and each settled copy found again is one write to its target item.',
       ],
     };
   } finally {

@@ -12,6 +12,7 @@ import { type Discovery, discoverTargets, discoveryReport } from './discover/dis
 import { describeError, TimeBudgetError } from './errors';
 import type { ObservationCaches } from './observe/caches';
 import {
+  forgetSettled,
   invalidateFunction,
   observeAccount,
   observeLiveUse,
@@ -53,7 +54,7 @@ import {
   totalsOf,
   type WarmReport,
 } from './report/report';
-import type { OwnershipIntent, PingRecord, StateStore, TargetState } from './state';
+import { type OwnershipIntent, type PingRecord, ShardPings, type StateStore, type TargetState } from './state';
 import { bindTargets, parseFunctionArn, targetName, type UnboundTarget } from './targets';
 import { inShard, readTick, type ShardEvent, type Tick } from './tick';
 
@@ -156,15 +157,15 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const claimed = await deps.state.claimTick(claim);
   if (claimed !== 'claimed') return alreadyHandled(deps, base, claimed, startedAt);
 
-  const loaded = await loadStates(deps, { mine, keys: new Set(keysOf), shard, discovery, tick, listedIntents });
-  const { states, stateCorrupt } = loaded;
+  const loaded = await loadStates(deps, { mine, keys: new Set(keysOf), shard, discovery, tick, listedIntents, local });
+  const { states, stateCorrupt, pings, ledgerId } = loaded;
   const observing = await observeTick(deps, { mine, resolved, shard, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
   const work: WorkItem[] = [
     ...mine.map((policy) => ({ key: policy.key, policy })),
     ...observing.orphans.map((state) => ({ key: state.key, orphan: state })),
   ];
-  const target: TargetRun = { deps, tick, runId, deadline, plannedAt, states, skipped, waits: [], ...observing };
+  const target: TargetRun = { deps, tick, runId, deadline, plannedAt, states, skipped, waits: [], pings, ...observing };
   // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
   // observed, and a target whose reads hang holds up no one else.
   const reports = await mapLimit(work, config.actParallelism, (item, index) => runTarget(target, item, index));
@@ -172,6 +173,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     ...reports.filter((report): report is TargetReport => report !== undefined),
     ...[...unbound, ...unknown].map(unboundReport),
   ];
+  await savePings(deps, ledgerId, pings, tick.id);
   const finishedAt = clock.now();
   const totals = totalsOf(targetReports);
   await deps.state.completeTick(claim, finishedAt, {
@@ -296,26 +298,32 @@ async function loadStates(
     readonly discovery: Awaited<ReturnType<typeof discoverTargets>>;
     readonly tick: Tick;
     readonly listedIntents: OwnershipIntent[] | undefined;
+    /** The shards this invocation runs: one ping ledger for them (see state/ping-ledger.ts). */
+    readonly local: ReadonlySet<number>;
   },
 ) {
   const { keys, shard, discovery, tick } = input;
+  const ledgerId = `${[...input.local].sort((a, b) => a - b).join('+')}/${shard.of}`;
   // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
   // otherwise delays the first ping.
   const mineKeys = input.mine.map((policy) => policy.key);
   // Shard 0 lists every intent (for targets whose policy is gone) and takes its own from that list; another shard
   // reads those of its keys the root listed, or all of its keys' when it was not told.
   const told = tick.intentKeys && new Set(tick.intentKeys);
-  const [states, managed, ownIntents, allIntents] = await Promise.all([
+  const [states, ledger, managed, ownIntents, allIntents] = await Promise.all([
     deps.state.loadTargets(mineKeys),
+    loadPings(deps, ledgerId),
     // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
     shard.index === 0 && (discovery === undefined || discovery.result.complete)
-      ? deps.state.listManaged()
+      ? deps.state.listManaged([...keys])
       : Promise.resolve([]),
     shard.index === 0
       ? Promise.resolve(undefined)
       : deps.state.loadIntents(told ? mineKeys.filter((key) => told.has(key)) : mineKeys),
     shard.index === 0 ? (input.listedIntents ?? deps.state.listIntents()) : Promise.resolve([]),
   ]);
+  // Without a readable ledger every round is saved in its target's item, as before there was one.
+  const pings = ledger === null ? undefined : new ShardPings(mineKeys, ledger, states);
   const mineSet = new Set(mineKeys);
   const intents =
     ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
@@ -326,7 +334,36 @@ async function loadStates(
   if (stateCorrupt.length > 0)
     deps.log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
   const reconciled = reconcileInputs(deps, intents, keys, states, managedOrphans);
-  return { states, stateCorrupt, ...reconciled };
+  return { states, stateCorrupt, pings, ledgerId, ...reconciled };
+}
+
+/** The ledger (undefined: none yet), or null when it cannot be read: the tick then saves every round in its item. */
+async function loadPings(deps: RunDeps, ledgerId: string) {
+  try {
+    return await deps.state.loadPings(ledgerId);
+  } catch (error) {
+    deps.log.warn('the ping ledger could not be read; every round is saved in its target item this tick', {
+      error: describeError(error),
+    });
+    return null;
+  }
+}
+
+/**
+ * Saves the rounds this tick kept in the ledger. Losing them is not losing anything Thermostat owns (ownership is
+ * always in the target items): their targets are only due again next tick, which the warning says.
+ */
+async function savePings(deps: RunDeps, ledgerId: string, pings: ShardPings | undefined, tickId: string) {
+  if (!pings?.changed()) return;
+  const ledger = pings.ledger(tickId);
+  try {
+    await withRetries(deps.clock, () => deps.state.savePings(ledgerId, ledger));
+  } catch (error) {
+    deps.log.warn('the ping ledger could not be saved; the targets it holds are pinged again next tick', {
+      targets: ledger.pings.size,
+      error: describeError(error),
+    });
+  }
 }
 
 /**
@@ -414,6 +451,8 @@ type TargetRun = Awaited<ReturnType<typeof observeTick>> & {
   readonly skipped: SkippedTarget[];
   /** What each planned target waits for, for the pause decision at the end of the tick. */
   readonly waits: TargetWait[];
+  /** The shard's ping ledger; undefined when it could not be read (every round is then saved in its item). */
+  readonly pings: ShardPings | undefined;
 };
 
 /** One target through observe → plan → act; a target that is not started is listed as skipped. */
@@ -431,21 +470,33 @@ async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise
     );
   }
   const state = run.states.get(item.key);
-  let planned: { observation: TargetObservation; facts: TargetState['facts']; decisions: Decision[] };
+  let planned: {
+    observation: TargetObservation;
+    facts: TargetState['facts'];
+    settled: TargetState['settled'];
+    decisions: Decision[];
+  };
   try {
-    const observed = await observeItem(run, item);
+    let observed = await observeItem(run, item);
+    if (!('deferred' in observed) && observed.fromSettledCopy && wouldWrite(run, item, state, observed.observation)) {
+      // Never write on the strength of a settled copy: read what is deployed now and plan from that.
+      forgetSettled(deps.caches, item.policy!.function, item.policy!.qualifier);
+      const first = observed;
+      observed = await observeItem(run, item, { ignoreStoredCopy: true });
+      // Facts read fresh the first time are cached now, so the second observation does not carry them to be saved.
+      if (!('deferred' in observed)) observed = { ...observed, facts: observed.facts ?? first.facts };
+    }
     if ('deferred' in observed) return notStarted(observed.deferred.cause, observed.deferred.reason);
-    let { observation } = observed;
-    const intent = run.pending.get(item.key);
-    if (intent) observation = withManaged(observation, reconcileIntent(intent, state?.managed, observation));
-    planned = { observation, facts: observed.facts, decisions: planItem(run, item, observation) };
+    const observation = reconciled(run, item, state, observed.observation);
+    const settled = observed.settled;
+    planned = { observation, facts: observed.facts, settled, decisions: planItem(run, item, observation) };
   } catch (error) {
     pool.release(item.key);
     const { name, message } = describeError(error);
     deps.log.error('target failed unexpectedly', { key: item.key, error: { name, message } });
     return failedReport(item, error);
   }
-  const { observation, facts, decisions } = planned;
+  const { observation, facts, settled, decisions } = planned;
   if (decisions.length === 0) return undefined;
   const report = await actOnTarget(
     deps,
@@ -456,28 +507,69 @@ async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise
     run.tick,
     `${run.runId}-${index}`,
     run.deadline,
-    { pending: run.pending },
+    { pending: run.pending, ...(run.pings ? { pings: run.pings } : {}), ...(settled ? { settled } : {}) },
   );
   if (report.short) skipped.push({ key: report.key, ...report.short });
   return report;
+}
+
+/** The observation with ownership as an unconfirmed intent of an earlier tick leaves it. */
+function reconciled(
+  run: TargetRun,
+  item: WorkItem,
+  state: TargetState | undefined,
+  observation: TargetObservation,
+): TargetObservation {
+  const intent = run.pending.get(item.key);
+  return intent ? withManaged(observation, reconcileIntent(intent, state?.managed, observation)) : observation;
+}
+
+/** Whether the policy's plan from this observation writes provisioned concurrency (the pure planner, nothing taken). */
+function wouldWrite(
+  run: TargetRun,
+  item: WorkItem,
+  state: TargetState | undefined,
+  observation: TargetObservation,
+): boolean {
+  if (!item.policy) return false;
+  const planned = planTarget(
+    item.policy,
+    run.plannedAt,
+    run.account,
+    reconciled(run, item, state, observation),
+    run.planOptions,
+  );
+  return planned.some(isWrite);
 }
 
 /** One target's observation, within the tick's observation slots; a policy's may be deferred to a later tick. */
 async function observeItem(
   run: TargetRun,
   item: WorkItem,
+  options: { readonly ignoreStoredCopy?: boolean } = {},
 ): Promise<
-  | { readonly observation: TargetObservation; readonly facts: TargetState['facts'] }
+  | {
+      readonly observation: TargetObservation;
+      readonly facts: TargetState['facts'];
+      readonly settled?: TargetState['settled'];
+      readonly fromSettledCopy?: true;
+    }
   | { readonly deferred: { readonly cause: ShortCause; readonly reason: string } }
 > {
   await run.observeSlots.acquire(1);
   try {
     if (!item.policy)
       return { observation: await observeOrphan(run.observeDeps, item.orphan, run.shared), facts: undefined };
-    const known = run.observeStates.get(item.key);
+    const stored = run.observeStates.get(item.key);
+    const known = options.ignoreStoredCopy && stored ? { ...stored, settled: undefined } : stored;
     const observed = await observeTarget(run.observeDeps, item.policy, known, run.tick.scheduledAt, run.shared);
     if ('deferred' in observed) return observed;
-    return { observation: observed.observation, facts: observed.freshFacts };
+    return {
+      observation: observed.observation,
+      facts: observed.freshFacts,
+      ...(observed.freshSettled ? { settled: observed.freshSettled } : {}),
+      ...(observed.fromSettledCopy ? { fromSettledCopy: true as const } : {}),
+    };
   } finally {
     run.observeSlots.release(1);
   }
@@ -591,7 +683,12 @@ async function actOnTarget(
   tick: Tick,
   pingRunId: string,
   deadline: number,
-  intents: { readonly pending: ReadonlyMap<string, OwnershipIntent> },
+  intents: {
+    readonly pending: ReadonlyMap<string, OwnershipIntent>;
+    readonly pings?: ShardPings;
+    /** Provisioned concurrency found settled this tick, kept in the item. */
+    readonly settled?: TargetState['settled'];
+  },
 ): Promise<TargetReport> {
   const first = decisions[0];
   const qualifier = first.qualifier;
@@ -607,12 +704,21 @@ async function actOnTarget(
       : { traffic: observation.traffic ?? previous?.traffic };
     const state = await saveTargetState(
       deps,
-      { key: first.key, previous, facts, tick, managed: provisioned.managed, ...pinged },
+      {
+        key: first.key,
+        previous,
+        facts,
+        tick,
+        managed: provisioned.managed,
+        ...(intents.settled ? { settled: intents.settled } : {}),
+        ...pinged,
+      },
       recorded !== undefined || intents.pending.has(first.key),
       outcome,
+      intents.pings,
     );
     // Confirmed (or nothing changed since an earlier tick's intent was reconciled): the intent has done its job.
-    if (state === 'saved' || state === 'unchanged')
+    if (state === 'saved' || state === 'unchanged' || state === 'ledger')
       await clearIntents(deps, first.key, [recorded?.tickId, intents.pending.get(first.key)?.tickId]);
     const changes = provisioned.changes;
     const { failure, short } = outcome;
@@ -797,6 +903,8 @@ interface StateChange {
   readonly key: string;
   readonly previous: TargetState | undefined;
   readonly facts: TargetState['facts'];
+  /** Provisioned concurrency found settled by a read this tick. */
+  readonly settled?: TargetState['settled'];
   readonly tick: Tick;
   readonly managed: ManagedRecord | undefined;
   readonly record?: PingRecord;
@@ -813,14 +921,32 @@ async function saveTargetState(
   change: StateChange,
   intentKept: boolean,
   outcome: Outcome,
+  pings?: ShardPings,
 ): Promise<TargetReport['state']> {
   const { previous, record, facts, traffic, managed, probe } = change;
   const managedChanged = JSON.stringify(managed) !== JSON.stringify(previous?.managed);
   // Facts re-read on their timer are saved only when they differ: the same facts again would be a billed write
   // per target every refresh, and an older stored copy only means a new environment reads GetFunction once more.
   const factsChanged = facts !== undefined && factsText(facts) !== factsText(previous?.facts);
-  if (!(record || managedChanged || factsChanged || traffic !== previous?.traffic || previous?.corrupt))
+  const settled = change.settled;
+  if (!(record || managedChanged || factsChanged || settled || traffic !== previous?.traffic || previous?.corrupt))
     return 'unchanged';
+  // A round that proved what the last one did changes nothing but its time: that goes to the shard's ledger.
+  const timeOnly =
+    record !== undefined &&
+    !probe &&
+    previous !== undefined &&
+    !previous.corrupt &&
+    !managedChanged &&
+    !factsChanged &&
+    settled === undefined &&
+    record.wanted === previous.lastWanted &&
+    record.proven === previous.lastProven &&
+    trafficText(traffic) === trafficText(previous.traffic);
+  if (timeOnly && pings?.canDefer(change.key)) {
+    pings.deferred(change.key, record.at);
+    return 'ledger';
+  }
   const next: TargetState = {
     key: change.key,
     history: [...(previous?.history ?? []), ...(record ? [record] : [])],
@@ -835,10 +961,14 @@ async function saveTargetState(
     ...(managed ? { managed } : {}),
     ...(previous?.unreadableManaged !== undefined ? { unreadableManaged: previous.unreadableManaged } : {}),
     ...((facts ?? previous?.facts) ? { facts: facts ?? previous!.facts } : {}),
+    // A copy made under another ownership record no longer describes what Thermostat owns.
+    ...((settled ?? (managedChanged ? undefined : previous?.settled)) ? { settled: settled ?? previous!.settled } : {}),
     ...(traffic ? { traffic } : {}),
   };
   try {
-    return await withRetries(deps.clock, () => deps.state.saveTarget(next, change.tick.id));
+    const saved = await withRetries(deps.clock, () => deps.state.saveTarget(next, change.tick.id));
+    if (saved === 'saved') pings?.saved(change.key);
+    return saved;
   } catch (error) {
     outcome.failure ??= {
       kind: 'state-save',
@@ -986,6 +1116,13 @@ function unboundReport(unbound: UnboundTarget): TargetReport {
     failure: { kind: unbound.kind, message: unbound.message },
     state: 'unchanged',
   };
+}
+
+/** A traffic history as text without the time of its last round (which the ping ledger can carry). */
+function trafficText(traffic: TargetState['traffic']): string | undefined {
+  if (traffic === undefined) return undefined;
+  const { at: _at, ...rest } = traffic;
+  return JSON.stringify(rest);
 }
 
 /** Facts as text without the time they were read. */

@@ -45,7 +45,8 @@ export class TtlCache<V> {
   }
 }
 
-function spread(key: string, ttlMs: number): number {
+/** Up to a fifth of `ttlMs`, derived from `key`: what a TtlCache entry's lifetime is stretched by. */
+export function spread(key: string, ttlMs: number): number {
   let hash = 2166136261;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619);
   return Math.floor(((hash >>> 0) / 0xffffffff) * (ttlMs / 5));

@@ -26,7 +26,9 @@ export interface ObservationCaches {
    * A qualifier found settled: provisioned concurrency Thermostat set directly, READY at exactly its value, or no
    * configuration at all where Thermostat owns none (auto mode keeping it warm with pings), with the alias as read
    * then. Reconciled every `settled` instead of every tick: re-reading settled qualifiers is most of a steady tick's
-   * control-plane calls and, rate-limited, most of its billed time. Anything else is read every tick.
+   * control-plane calls and, rate-limited, most of its billed time. Anything else is read every tick, and a plan
+   * made from a copy that would write is made again from a fresh read (run.ts), so the copy's age only delays
+   * noticing a change made by someone else while Thermostat itself has nothing to change.
    */
   readonly settled: TtlCache<{
     readonly provisioned: ProvisionedObservation | null;
@@ -46,7 +48,9 @@ export const CACHE_TTL_MS = {
   aliases: 60_000,
   utilization: 5 * 60_000,
   coverage: 10 * 60_000,
-  settled: 5 * 60_000,
+  // Two reads per settled qualifier a period: at 5 minutes they were most of a 1,000-target steady tick's calls. A
+  // change someone else makes is seen within 15-18 minutes; Thermostat's own writes read first whatever the age.
+  settled: 15 * 60_000,
   throttledReads: 5 * 60_000,
 } as const;
 

@@ -20,8 +20,9 @@ import {
   wantsMinuteStatistics,
 } from '../plan';
 import { type Effective, functionName } from '../policy/core';
-import type { TargetState } from '../state';
+import type { SettledCopy, TargetState } from '../state';
 import { DEFAULT_ACCOUNT } from './account-store';
+import { spread } from './cache';
 import { CACHE_TTL_MS, type FunctionFacts, type ObservationCaches } from './caches';
 
 export interface ObserveDeps {
@@ -197,7 +198,17 @@ export function startSharedReads(
 }
 
 export type TargetObserved =
-  | { readonly observation: TargetObservation; readonly freshFacts?: FunctionFacts & { readonly at: number } }
+  | {
+      readonly observation: TargetObservation;
+      readonly freshFacts?: FunctionFacts & { readonly at: number };
+      /**
+       * The provisioned concurrency came from the settled copy, not a read this tick: a plan that would write must
+       * read again first (forgetSettled, then observe again), so no write rests on a copy minutes old.
+       */
+      readonly fromSettledCopy?: true;
+      /** Provisioned concurrency just found settled: the copy to keep in the item (see SettledCopy). */
+      readonly freshSettled?: SettledCopy;
+    }
   | { readonly deferred: Deferral };
 
 /** One target's observation (see observeTargets); awaits the shared reads only when it needs them. */
@@ -214,13 +225,23 @@ export async function observeTarget(
   if ('problem' in facts) return { observation: { ...base, problem: facts.problem } };
   const freshFacts = facts.fresh ? { ...facts.facts, at: deps.clock.now() } : undefined;
   let observation: TargetObservation = { ...base, ...factsFields(facts.facts) };
+  let fromSettledCopy = false;
+  let freshSettled: SettledCopy | undefined;
   if (needsHistory(policy, state, now))
     observation = { ...observation, ...(await historyFields(policy, now, shared, observation.traffic)) };
-  if (usesProvisioned(policy, state))
-    observation = { ...observation, ...(await provisionedFields(deps, policy, state, facts.facts, shared)) };
-  else if (policy.mode === 'warm' && policy.qualifier !== undefined && policy.qualifier !== '$LATEST')
+  if (usesProvisioned(policy, state)) {
+    const provisioned = await provisionedFields(deps, policy, state, facts.facts, shared);
+    fromSettledCopy = provisioned.fromSettledCopy;
+    freshSettled = provisioned.freshSettled;
+    observation = { ...observation, ...provisioned.fields };
+  } else if (policy.mode === 'warm' && policy.qualifier !== undefined && policy.qualifier !== '$LATEST')
     observation = { ...observation, ...(await coverageFields(deps, policy, state, now, shared)) };
-  return { observation, ...(freshFacts ? { freshFacts } : {}) };
+  return {
+    observation,
+    ...(freshFacts ? { freshFacts } : {}),
+    ...(fromSettledCopy ? { fromSettledCopy: true as const } : {}),
+    ...(freshSettled ? { freshSettled } : {}),
+  };
 }
 
 /** The load read for the target: folded into the traffic history in auto mode, as utilisation otherwise. */
@@ -244,7 +265,7 @@ async function provisionedFields(
   state: TargetState | undefined,
   facts: FunctionFacts,
   shared: SharedReads,
-): Promise<Partial<TargetObservation>> {
+): Promise<{ fields: Partial<TargetObservation>; fromSettledCopy: boolean; freshSettled?: SettledCopy }> {
   const qualifier = policy.qualifier!;
   const settled = settledCopy(deps, policy, state);
   const [provisioned, alias, elsewhere, scalable] = await Promise.all([
@@ -255,13 +276,16 @@ async function provisionedFields(
       : Promise.resolve(undefined),
     shared.scalable,
   ]);
+  let freshSettled: SettledCopy | undefined;
   if (!settled.copy && settled.found(provisioned) && !alias?.weighted) {
-    deps.caches.settled.set(
-      settled.key,
-      { provisioned: provisioned ?? null, alias },
-      CACHE_TTL_MS.settled,
-      deps.clock.now(),
-    );
+    const at = deps.clock.now();
+    deps.caches.settled.set(settled.key, { provisioned: provisioned ?? null, alias }, CACHE_TTL_MS.settled, at);
+    // found() admits only READY at Thermostat's value, or none; and the alias is not weighted.
+    freshSettled = {
+      at,
+      provisioned: (provisioned ?? null) as SettledCopy['provisioned'],
+      ...(alias ? { alias: alias as NonNullable<SettledCopy['alias']> } : {}),
+    };
   }
   const id = resourceId(policy.function, qualifier);
   const target = scalable.targets === undefined ? undefined : (scalable.targets.get(id) ?? null);
@@ -274,7 +298,7 @@ async function provisionedFields(
   // Adopting must record the owner's scaling policies to put them back later.
   const foreign =
     target && policy.provisioned.adopt && !state?.managed?.adopted ? await readForeignPolicies(deps, id) : undefined;
-  return {
+  const fields = {
     ...(provisioned !== undefined ? { provisioned } : {}),
     ...(target !== undefined ? { scalableTarget: target } : {}),
     ...(policyValue !== undefined ? { scalingPolicy: policyValue } : {}),
@@ -282,6 +306,7 @@ async function provisionedFields(
     ...(alias?.weighted ? { weightedAlias: true } : {}),
     ...(elsewhere !== undefined ? { provisionedElsewhere: elsewhere } : {}),
   };
+  return { fields, fromSettledCopy: settled.copy !== undefined, ...(freshSettled ? { freshSettled } : {}) };
 }
 
 /**
@@ -293,8 +318,18 @@ function settledCopy(deps: ObserveDeps, policy: Effective, state: TargetState | 
   const key = `${policy.function}:${policy.qualifier}`;
   const managed = state?.managed?.provisioned;
   const owned = managed === undefined ? null : managed.strategy === 'direct' ? managed.value : undefined;
-  const cached = owned !== undefined ? deps.caches.settled.get(key, deps.clock.now()) : undefined;
-  const copy = cached && (cached.provisioned?.requested ?? null) === owned ? cached : undefined;
+  const now = deps.clock.now();
+  // The item's copy when this environment has none: shards run wherever Lambda finds a free environment.
+  const stored = state?.settled;
+  const storedCopy =
+    stored && now - stored.at < CACHE_TTL_MS.settled + spread(key, CACHE_TTL_MS.settled)
+      ? { provisioned: stored.provisioned, alias: stored.alias }
+      : undefined;
+  // A copy counts only if made under the ownership the state records now (this environment's may predate a write).
+  const matches = <C extends { readonly provisioned: { readonly requested: number } | null }>(
+    candidate: C | undefined,
+  ) => (candidate !== undefined && (candidate.provisioned?.requested ?? null) === owned ? candidate : undefined);
+  const copy = owned !== undefined ? (matches(deps.caches.settled.get(key, now)) ?? matches(storedCopy)) : undefined;
   const found = (provisioned: TargetObservation['provisioned']) =>
     owned === null
       ? provisioned === null
@@ -409,6 +444,11 @@ function factsFields(facts: FunctionFacts): TargetObservation {
     ...(facts.timeoutMs !== undefined ? { timeoutMs: facts.timeoutMs } : {}),
     ...(facts.version !== undefined ? { version: facts.version } : {}),
   };
+}
+
+/** Forgets a qualifier's settled copy, so the next observation reads what is deployed. */
+export function forgetSettled(caches: ObservationCaches, fn: string, qualifier: string | undefined): void {
+  caches.settled.delete(`${fn}:${qualifier ?? '$LATEST'}`);
 }
 
 /** Forgets what is cached about a function, e.g. after a ping found it missing. */

@@ -8,12 +8,20 @@ export interface Log {
   error(message: string, attributes?: Record<string, unknown>): void;
 }
 
+/** Routine rounds summarised in one `targets warmed` line, at most this many per line (an event holds 256 KB). */
+export const WARMED_PER_LINE = 200;
+
 /**
- * One structured line per target outcome (the run id travels as the logger's correlation id): at info level when
- * the target did something this tick (pings, provisioned-concurrency changes, a shortfall), at debug level when it
- * only waited for its next ping. Log ingestion is billed per byte, and most ticks of most targets are waits.
+ * One structured line per target outcome (the run id travels as the logger's correlation id): at warn level when the
+ * target failed, at info level when it did something worth reading on its own (provisioned-concurrency changes, a
+ * shortfall, failed pings, more than one round), at debug level when it only waited for its next ping. A routine
+ * round (a single ping decision, every environment wanted proven in one round, no ping failed) is one entry of a
+ * `targets warmed` line at info level, and its full line moves to debug. Log ingestion is billed per byte: at 1,000
+ * targets the routine rounds were nine tenths of the controller's log bytes, each line carrying the logger's own
+ * ~230 bytes of keys.
  */
 export function logTargets(log: Log, report: RunReport): void {
+  const warmed: Array<[string, string]> = [];
   for (const target of report.targets) {
     const attributes = {
       tickId: report.tickId,
@@ -38,10 +46,42 @@ export function logTargets(log: Log, report: RunReport): void {
       ...(target.failure ? { failure: target.failure } : {}),
     };
     if (target.status === 'failed') log.warn('target failed', attributes);
-    else if (acted(target)) log.info('target done', attributes);
+    else if (routine(target)) {
+      warmed.push([target.target, warmedText(target.warm!)]);
+      log.debug('target done', attributes);
+    } else if (acted(target)) log.info('target done', attributes);
     else log.debug('target waited', attributes);
   }
+  for (let start = 0; start < warmed.length; start += WARMED_PER_LINE) {
+    log.info('targets warmed', {
+      tickId: report.tickId,
+      warmed: Object.fromEntries(warmed.slice(start, start + WARMED_PER_LINE)),
+    });
+  }
   for (const skipped of report.skipped) log.warn('target skipped', { tickId: report.tickId, ...skipped });
+}
+
+/** A round that went as planned: one ping decision, one round, everything wanted proven, every ping answered. */
+function routine(target: RunReport['targets'][number]): boolean {
+  const warm = target.warm;
+  return (
+    warm !== undefined &&
+    warm.pingsSent > 0 &&
+    warm.rounds === 1 &&
+    warm.shortfall === 0 &&
+    warm.failures === 0 &&
+    warm.stoppedBy === 'proven' &&
+    target.decisions.length === 1 &&
+    target.decisions[0]?.kind === 'ping' &&
+    (target.provisioned?.changes.length ?? 0) === 0 &&
+    target.short === undefined &&
+    target.failure === undefined
+  );
+}
+
+/** `proven 2/2, cold 1, pings 3`: what a routine round did, short enough for hundreds of targets in a line. */
+function warmedText(warm: NonNullable<RunReport['targets'][number]['warm']>): string {
+  return `proven ${warm.proven}/${warm.wanted}, cold ${warm.cold}, pings ${warm.pingsSent}`;
 }
 
 function acted(target: RunReport['targets'][number]): boolean {

@@ -52,7 +52,11 @@ export interface TargetReport {
   readonly failure?: { readonly kind: string; readonly message: string };
   /** Set when the target did not get all it wanted this tick (it is also listed in the run's `skipped`). */
   readonly short?: { readonly cause: ShortCause; readonly reason: string };
-  readonly state?: 'saved' | 'stale' | 'unchanged' | 'failed';
+  /**
+   * What became of the target's stored state: `ledger` when the round changed nothing but its time, which went to
+   * the shard's ping ledger instead of the target's item (see state/ping-ledger.ts).
+   */
+  readonly state?: 'saved' | 'stale' | 'unchanged' | 'ledger' | 'failed';
 }
 
 export interface RunTotals {

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoApi } from '../aws/ports';
 import { STATE_TABLE } from '../contract';
 import { errorName, StateStoreError } from '../errors';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
+import { decodeLedger, encodeLedger, type PingLedger } from './ping-ledger';
 import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
 
@@ -11,6 +13,28 @@ const PK = STATE_TABLE.partitionKey;
 const TARGET = 'target#';
 const LAST_TICK = 'meta#last-tick';
 const INTENT = 'intent#';
+const PINGS = 'pings#';
+const LEDGER_TTL_SECONDS = 7 * 86_400;
+/**
+ * Counts intents: `recorded` before each is written, `written` once its write is over (whether it landed or not), and
+ * `clearAt`, the count at which a full listing found none while none was being written. While `clearAt` is the
+ * current count no intent can exist, and listing them (a scan of the whole table, tick claims and rate items
+ * included) is skipped: it was two scans a tick. An intent being written keeps the listing on; a run that died
+ * between the two counts keeps it on until the run's time is certainly over (INTENT_WRITE_MAX_MS).
+ */
+const INTENTS_MARK = 'meta#intents';
+/** Longer than any invocation may run (Lambda's 15-minute maximum). */
+const INTENT_WRITE_MAX_MS = 16 * 60_000;
+/**
+ * The policy keys under which a listing of managed targets last found none outside them, and when: the next listing
+ * under the same keys is skipped for MANAGED_LISTING_MS (a record a tick of the previous policy set was still writing
+ * when the set changed is found by the listing after that).
+ */
+const MANAGED_MARK = 'meta#managed';
+const MANAGED_LISTING_MS = 15 * 60_000;
+/** Stale only against a readable tick id that is older or the same; a missing, mistyped or future one is corrupt. */
+const TICK_ORDER =
+  'attribute_not_exists(#pk) OR attribute_not_exists(lastTick) OR NOT attribute_type(lastTick, :string) OR lastTick < :tick OR lastTick > :ceiling';
 const tickPk = (claim: Pick<TickClaim, 'tickId' | 'shard'>) => `tick#${claim.tickId}#${claim.shard}`;
 
 const S = (value: string): AttributeValue => ({ S: value });
@@ -151,7 +175,35 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  async listManaged(): Promise<TargetState[]> {
+  async listManaged(policyKeys?: readonly string[]): Promise<TargetState[]> {
+    const digest =
+      policyKeys &&
+      createHash('sha256')
+        .update([...policyKeys].sort().join('\n'))
+        .digest('base64url');
+    if (digest !== undefined) {
+      const mark = await this.call('reading the managed listing mark', () =>
+        this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(MANAGED_MARK) }, ConsistentRead: true }),
+      );
+      const at = mark.Item && num(mark.Item, 'at');
+      if (mark.Item && str(mark.Item, 'digest') === digest && at !== undefined && this.now() - at < MANAGED_LISTING_MS)
+        return [];
+    }
+    const states = await this.scanManaged();
+    const keys = new Set(policyKeys);
+    if (digest !== undefined && states.every((state) => keys.has(state.key))) {
+      await this.dynamo
+        .putItem({
+          TableName: this.tableName,
+          Item: { [PK]: S(MANAGED_MARK), digest: S(digest), at: N(this.now()) },
+        })
+        // Not noted: the next tick lists again.
+        .catch(() => undefined);
+    }
+    return states;
+  }
+
+  private async scanManaged(): Promise<TargetState[]> {
     const states: TargetState[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
@@ -186,6 +238,7 @@ export class DynamoStateStore implements StateStore {
     // An unreadable ownership record (item.ts) is kept until a real one replaces it.
     else if (state.unreadableManaged !== undefined) item.managedUnreadable = S(state.unreadableManaged);
     if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
+    if (state.settled !== undefined) item.settled = S(JSON.stringify(state.settled));
     if (state.traffic !== undefined) item.traffic = S(JSON.stringify(state.traffic));
     try {
       await this.dynamo.putItem({
@@ -193,8 +246,7 @@ export class DynamoStateStore implements StateStore {
         Item: item,
         // Stale only against a readable tick id that is older or the same; a missing, mistyped or future one is
         // corrupt, and this write rebuilds the item.
-        ConditionExpression:
-          'attribute_not_exists(#pk) OR attribute_not_exists(lastTick) OR NOT attribute_type(lastTick, :string) OR lastTick < :tick OR lastTick > :ceiling',
+        ConditionExpression: TICK_ORDER,
         ExpressionAttributeNames: { '#pk': PK },
         ExpressionAttributeValues: { ':tick': S(tickId), ':ceiling': S(tickCeiling(this.now())), ':string': S('S') },
       });
@@ -202,6 +254,52 @@ export class DynamoStateStore implements StateStore {
     } catch (error) {
       if (isConditionFailure(error)) return 'stale';
       throw new StateStoreError(`state table ${this.tableName}: saving ${state.key} failed`, { cause: error });
+    }
+  }
+
+  async loadPings(shard: string): Promise<PingLedger | undefined> {
+    // Eventually consistent, as the target items: written by the previous tick, a round time a moment old at worst
+    // makes its target due once more.
+    const response = await this.call('reading the ping ledger', () =>
+      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(PINGS + shard) } }),
+    );
+    const item = response.Item;
+    const tickId = item && str(item, 'lastTick');
+    const base = item && num(item, 'base');
+    const text = item && str(item, 'pings');
+    if (tickId === undefined || base === undefined || !Number.isFinite(base)) return undefined;
+    if (tickId > tickCeiling(this.now())) return undefined;
+    return { tickId, pings: decodeLedger(base, text ?? '') };
+  }
+
+  async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
+    refuseFutureTick(ledger.tickId, this.now());
+    const base = Math.max(0, ...ledger.pings.values());
+    try {
+      await this.dynamo.putItem({
+        TableName: this.tableName,
+        Item: {
+          [PK]: S(PINGS + shard),
+          lastTick: S(ledger.tickId),
+          base: N(base),
+          ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
+          // The ledger of a shard layout no longer used goes away (losing one only makes its targets due again).
+          [STATE_TABLE.ttlAttribute]: N(Math.floor(this.now() / 1000) + LEDGER_TTL_SECONDS),
+        },
+        ConditionExpression: TICK_ORDER,
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: {
+          ':tick': S(ledger.tickId),
+          ':ceiling': S(tickCeiling(this.now())),
+          ':string': S('S'),
+        },
+      });
+      return 'saved';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw new StateStoreError(`state table ${this.tableName}: saving the ping ledger of shard ${shard} failed`, {
+        cause: error,
+      });
     }
   }
 
@@ -238,6 +336,31 @@ export class DynamoStateStore implements StateStore {
   }
 
   async recordIntent(intent: OwnershipIntent): Promise<void> {
+    // Counted before it is written: a listing skipped on the strength of the mark can never miss it.
+    await this.call('counting an intent', () =>
+      this.dynamo.updateItem({
+        TableName: this.tableName,
+        Key: { [PK]: S(INTENTS_MARK) },
+        UpdateExpression: 'ADD recorded :one SET recordedAt = :now',
+        ExpressionAttributeValues: { ':one': N(1), ':now': N(this.now()) },
+      }),
+    );
+    try {
+      await this.putIntent(intent);
+    } finally {
+      await this.dynamo
+        .updateItem({
+          TableName: this.tableName,
+          Key: { [PK]: S(INTENTS_MARK) },
+          UpdateExpression: 'ADD written :one',
+          ExpressionAttributeValues: { ':one': N(1) },
+        })
+        // Not counted: listings go on until INTENT_WRITE_MAX_MS has passed, which costs read units and nothing else.
+        .catch(() => undefined);
+    }
+  }
+
+  private async putIntent(intent: OwnershipIntent): Promise<void> {
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
@@ -287,6 +410,39 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listIntents(): Promise<OwnershipIntent[]> {
+    const mark = await this.call('reading the intent count', () =>
+      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(INTENTS_MARK) }, ConsistentRead: true }),
+    );
+    const recorded = mark.Item && num(mark.Item, 'recorded');
+    const clearAt = mark.Item && num(mark.Item, 'clearAt');
+    if (recorded !== undefined && clearAt === recorded) return [];
+    const written = (mark.Item && num(mark.Item, 'written')) ?? 0;
+    const recordedAt = (mark.Item && num(mark.Item, 'recordedAt')) ?? 0;
+    const settled = written === (recorded ?? 0) || this.now() - recordedAt > INTENT_WRITE_MAX_MS;
+    const intents = await this.scanIntents();
+    if (intents.length === 0 && settled) await this.markIntentsClear(recorded);
+    return intents;
+  }
+
+  /**
+   * Notes that no intent exists, as of `recorded` intents counted: only if none was counted since (the condition),
+   * so an intent recorded while the table was listed keeps the next listing.
+   */
+  private async markIntentsClear(recorded: number | undefined): Promise<void> {
+    const at = recorded ?? 0;
+    await this.dynamo
+      .updateItem({
+        TableName: this.tableName,
+        Key: { [PK]: S(INTENTS_MARK) },
+        UpdateExpression: 'SET clearAt = :at, recorded = if_not_exists(recorded, :at)',
+        ConditionExpression: recorded === undefined ? 'attribute_not_exists(recorded)' : 'recorded = :at',
+        ExpressionAttributeValues: { ':at': N(at) },
+      })
+      // Not noted: the next listing scans again, which costs read units and nothing else.
+      .catch(() => undefined);
+  }
+
+  private async scanIntents(): Promise<OwnershipIntent[]> {
     const intents: OwnershipIntent[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {

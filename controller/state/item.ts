@@ -13,7 +13,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import type { ManagedRecord } from '../plan';
-import type { StateCorruption, TargetState } from './store';
+import type { SettledCopy, StateCorruption, TargetState } from './store';
 
 const count = z.number().check(z.refine(Number.isFinite));
 
@@ -54,6 +54,14 @@ const FactsSchema = z.looseObject({
   snapStart: z.boolean(),
   version: z.optional(z.string()),
   at: count,
+});
+
+const SettledSchema = z.looseObject({
+  at: count,
+  provisioned: z.nullable(
+    z.looseObject({ requested: count, allocated: count, available: count, status: z.literal('READY') }),
+  ),
+  alias: z.optional(z.looseObject({ weighted: z.literal(false), version: z.optional(z.string()) })),
 });
 
 const SeenEnvironmentSchema = z.looseObject({
@@ -134,6 +142,8 @@ export function readTargetItem(item: Item, key: string, ceiling: string): Target
   note('history', history.problem);
   const facts = json(item.facts, FactsSchema, 'function facts');
   note('facts', facts.problem);
+  const settled = json(item.settled, SettledSchema, 'a settled copy');
+  note('settled', settled.problem);
   const traffic = json(item.traffic, TrafficSchema, 'a traffic history');
   note('traffic', traffic.problem);
   const numbers = {
@@ -166,6 +176,7 @@ export function readTargetItem(item: Item, key: string, ceiling: string): Target
     ...(numbers.lastProven.value !== undefined ? { lastProven: numbers.lastProven.value } : {}),
     ...(managed.value !== undefined ? { managed: managed.value as ManagedRecord } : {}),
     ...(facts.value !== undefined ? { facts: facts.value as NonNullable<TargetState['facts']> } : {}),
+    ...(settled.value !== undefined ? { settled: settled.value as SettledCopy } : {}),
     ...(traffic.value !== undefined ? { traffic: traffic.value as NonNullable<TargetState['traffic']> } : {}),
     ...(unreadableManaged !== undefined && managed.value === undefined ? { unreadableManaged } : {}),
     ...(corrupt ? { corrupt } : {}),

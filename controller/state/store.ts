@@ -2,6 +2,7 @@ import { StateStoreError } from '../errors';
 import type { FunctionFacts } from '../observe/caches';
 import type { ManagedRecord, TrafficHistory } from '../plan';
 import { refuseFutureTick } from './future-tick';
+import type { PingLedger } from './ping-ledger';
 
 /** One warm-up result, kept per target so the report and the planner can see the recent past. */
 export interface PingRecord {
@@ -22,6 +23,21 @@ export interface StateCorruption {
   readonly message: string;
 }
 
+/**
+ * Provisioned concurrency found settled (see ObservationCaches.settled) and when: kept in the item as well as in
+ * memory, because shards land on whichever execution environment is free, whose memory holds other targets' copies.
+ */
+export interface SettledCopy {
+  readonly at: number;
+  readonly provisioned: {
+    readonly requested: number;
+    readonly allocated: number;
+    readonly available: number;
+    readonly status: 'READY';
+  } | null;
+  readonly alias?: { readonly weighted: false; readonly version?: string };
+}
+
 /** What survives between ticks for one target. */
 export interface TargetState {
   readonly key: string;
@@ -36,6 +52,7 @@ export interface TargetState {
    * often run in other execution environments, whose memory caches are empty.
    */
   readonly facts?: FunctionFacts & { readonly at: number };
+  readonly settled?: SettledCopy;
   /** Real traffic as the proofs showed it (the demand model's input). */
   readonly traffic?: TrafficHistory;
   readonly history: readonly PingRecord[];
@@ -86,8 +103,13 @@ export interface StateStore {
   completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void>;
   /** States by key; an item that did not read whole comes back rebuilt from what did, with `corrupt` set. */
   loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>>;
-  /** Targets that hold a `managed` record (for cleaning up after a removed policy). */
-  listManaged(): Promise<TargetState[]>;
+  /**
+   * Targets that hold a `managed` record (for cleaning up after a removed policy). Given the policy set's keys, a
+   * store may instead answer none outside them without listing, while a recent listing under the same keys found none
+   * outside them: records are only made for keys of the policy set (and those of gone policies reach the tick
+   * through their intents).
+   */
+  listManaged(policyKeys?: readonly string[]): Promise<TargetState[]>;
   /**
    * Saves a target's state for `tickId`; `stale` when a newer or the same tick already saved it. A stored tick id
    * beyond the clock's horizon (see future-tick.ts) does not count as newer. Ticks beyond it are refused
@@ -107,6 +129,13 @@ export interface StateStore {
   loadIntents(keys: readonly string[]): Promise<Map<string, OwnershipIntent>>;
   /** Every intent in the table (for targets whose policy is gone). */
   listIntents(): Promise<OwnershipIntent[]>;
+  /** A shard's ping ledger (see ping-ledger.ts), undefined when there is none. */
+  loadPings(shard: string): Promise<PingLedger | undefined>;
+  /**
+   * Saves a shard's ping ledger for `ledger.tickId`; `stale` when a newer or the same tick already saved it (the same
+   * rules and FutureTickError as saveTarget).
+   */
+  savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'>;
 }
 
 /** An in-process store with the same rules, for the CLI's local runs and for tests of the run loop. */
@@ -114,6 +143,7 @@ export class MemoryStateStore implements StateStore {
   readonly ticks = new Map<string, { status: 'running' | 'done'; runId: string; leaseUntil: number }>();
   readonly targets = new Map<string, TargetState>();
   readonly intents = new Map<string, OwnershipIntent>();
+  readonly pings = new Map<string, PingLedger>();
   private last: { tickId: string; finishedAt: number } | undefined;
 
   /** @param now the clock ticks are checked against (epoch ms). */
@@ -184,5 +214,17 @@ export class MemoryStateStore implements StateStore {
 
   async listIntents(): Promise<OwnershipIntent[]> {
     return [...this.intents.values()];
+  }
+
+  async loadPings(shard: string): Promise<PingLedger | undefined> {
+    return this.pings.get(shard);
+  }
+
+  async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
+    refuseFutureTick(ledger.tickId, this.now());
+    const existing = this.pings.get(shard);
+    if (existing !== undefined && existing.tickId >= ledger.tickId) return 'stale';
+    this.pings.set(shard, { tickId: ledger.tickId, pings: new Map(ledger.pings) });
+    return 'saved';
   }
 }

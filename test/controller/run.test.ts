@@ -176,11 +176,97 @@ describe('run', () => {
       expect(report.targets[0]?.decisions[0]?.kind).toBe('keep-provisioned');
     }
     expect(reads()).toBe(before + 1);
-    // After the settle period it is read again, and a change by someone else is seen.
+    // After the settle period (15 minutes, stretched by up to a fifth) it is read again, and a change by someone
+    // else is seen.
     lambda.provisioned.set('a:live', { requested: 5, status: 'READY' });
-    now += 5 * 60_000;
-    await run(tick, { time: '2026-11-23T10:10:00Z' }, context);
+    now += 10 * 60_000;
+    await run(tick, { time: '2026-11-23T10:15:00Z' }, context);
+    expect(reads()).toBe(before + 1);
+    now += 10 * 60_000;
+    await run(tick, { time: '2026-11-23T10:25:00Z' }, context);
     expect(reads()).toBe(before + 2);
+  });
+
+  it('keeps the settled copy in the item, so a tick in another execution environment (empty caches) reads nothing', async () => {
+    const {
+      deps: value,
+      lambda,
+      state,
+    } = deps([{ function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } }]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const clock = { now: () => now, sleep: systemClock.sleep };
+    // Every tick in a fresh environment, as shards land wherever Lambda finds one free.
+    const elsewhere = () => ({ ...value, clock, caches: createCaches() });
+    const reads = () => lambda.count('getProvisionedConcurrencyConfig');
+    await run(elsewhere(), { time: '2026-11-23T10:00:00Z' }, context);
+    lambda.provisioned.set('a:live', { requested: 2, status: 'READY' });
+    now += 60_000;
+    const found = await run(elsewhere(), { time: '2026-11-23T10:01:00Z' }, context);
+    expect(found.targets[0]?.state).toBe('saved');
+    expect(state.targets.get('a:live')?.settled).toMatchObject({ at: now, provisioned: { requested: 2 } });
+    const before = reads();
+    for (const minute of ['02', '03', '04']) {
+      now += 60_000;
+      const report = await run(elsewhere(), { time: `2026-11-23T10:${minute}:00Z` }, context);
+      expect(report.targets[0]?.decisions[0]?.kind).toBe('keep-provisioned');
+      // Nothing new to keep: the item is not written again.
+      expect(report.targets[0]?.state).toBe('unchanged');
+    }
+    expect(reads()).toBe(before);
+    // Past the settle period the copy is read again, and a fresh one saved.
+    now += 20 * 60_000;
+    await run(elsewhere(), { time: '2026-11-23T10:24:00Z' }, context);
+    expect(reads()).toBe(before + 1);
+    expect(state.targets.get('a:live')?.settled?.at).toBe(now);
+  });
+
+  it("an environment whose own copy predates Thermostat's write takes the item's newer copy", async () => {
+    const { deps: value, lambda } = deps([
+      { function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min: 2 } },
+    ]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const clock = { now: () => now, sleep: systemClock.sleep };
+    const first = { ...value, clock, caches: createCaches() };
+    // Environment A finds no configuration (settled as "none" in its memory), then puts one.
+    const created = await run(first, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(created.targets[0]?.decisions.map((decision) => decision.kind)).toContain('put-provisioned');
+    lambda.provisioned.set('a:live', { requested: 2, status: 'READY' });
+    // Environment B reads it READY and keeps the copy in the item.
+    now += 60_000;
+    await run({ ...value, clock, caches: createCaches() }, { time: '2026-11-23T10:01:00Z' }, context);
+    const reads = lambda.count('getProvisionedConcurrencyConfig');
+    // Back in A: its "none" no longer matches what Thermostat owns; the item's copy does.
+    now += 60_000;
+    const report = await run(first, { time: '2026-11-23T10:02:00Z' }, context);
+    expect(report.targets[0]?.decisions[0]?.kind).toBe('keep-provisioned');
+    expect(lambda.count('getProvisionedConcurrencyConfig')).toBe(reads);
+  });
+
+  it('reads provisioned concurrency again before a write the settled copy would lead to', async () => {
+    const policy = (min: number) => ({ function: 'a', qualifier: 'live', mode: 'provisioned', provisioned: { min } });
+    const { deps: value, lambda } = deps([policy(2)]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const tick = { ...value, clock: { now: () => now, sleep: systemClock.sleep } };
+    const reads = () => lambda.count('getProvisionedConcurrencyConfig');
+    const puts = () => lambda.count('putProvisionedConcurrencyConfig');
+    await run(tick, { time: '2026-11-23T10:00:00Z' }, context);
+    lambda.provisioned.set('a:live', { requested: 2, status: 'READY' });
+    now += 60_000;
+    await run(tick, { time: '2026-11-23T10:01:00Z' }, context);
+    const settledAfter = reads();
+    now += 60_000;
+    await run(tick, { time: '2026-11-23T10:02:00Z' }, context);
+    expect(reads()).toBe(settledAfter);
+    // Someone else raised it meanwhile, and the policy now asks for 3: the copy says 2 (a write), the fresh read 5,
+    // which is not Thermostat's value any more, so nothing is overwritten.
+    lambda.provisioned.set('a:live', { requested: 5, status: 'READY' });
+    const withThree = deps([policy(3)]).deps.policies;
+    const putsBefore = puts();
+    now += 60_000;
+    const report = await run({ ...tick, policies: withThree }, { time: '2026-11-23T10:03:00Z' }, context);
+    expect(reads()).toBe(settledAfter + 1);
+    expect(puts()).toBe(putsBefore);
+    expect(report.targets[0]?.decisions.map((decision) => decision.kind)).not.toContain('put-provisioned');
   });
 
   it('auto mode keeping a qualifier warm with pings reads its (absent) provisioned concurrency every few minutes', async () => {
@@ -196,11 +282,69 @@ describe('run', () => {
       await run(tick, { time: `2026-11-23T10:${minute}:00Z` }, context);
     }
     expect(reads()).toBe(first);
-    // Someone else's configuration appears: seen once the settle period is over.
+    // Someone else's configuration appears: seen once the settle period (15 minutes, up to a fifth more) is over.
     lambda.provisioned.set('a:live', { requested: 3, status: 'READY' });
-    now += 6 * 60_000;
-    await run(tick, { time: '2026-11-23T10:10:00Z' }, context);
+    now += 11 * 60_000;
+    await run(tick, { time: '2026-11-23T10:14:00Z' }, context);
+    expect(reads()).toBe(first);
+    now += 8 * 60_000;
+    await run(tick, { time: '2026-11-23T10:22:00Z' }, context);
     expect(reads()).toBe(first + 1);
+  });
+
+  it('keeps a round that proved what the last one did in the ping ledger, not in the target item', async () => {
+    const { deps: value, state, invoker } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const tick = { ...value, clock: { now: () => now, sleep: systemClock.sleep } };
+    const at = async (minute: string) => {
+      now = Date.parse(`2026-11-23T10:${minute}:00Z`);
+      return run(tick, { time: `2026-11-23T10:${minute}:00Z` }, context);
+    };
+    const pings = () => invoker.calls.length;
+    expect((await at('00')).targets[0]?.state).toBe('saved');
+    expect(pings()).toBe(1);
+    const second = await at('05');
+    expect(pings()).toBe(2);
+    expect(second.targets[0]?.state).toBe('ledger');
+    // The item is the first round's; the ledger has the second.
+    expect(state.targets.get('a:live')).toMatchObject({ lastTick: '2026-11-23T10:00:00Z', lastPingAt: now - 300_000 });
+    expect(state.pings.get('0/1')?.pings.size).toBe(1);
+    // Not due a minute later (the ledger says 10:05), due again five minutes after that.
+    expect((await at('06')).totals.pingsSent).toBe(0);
+    expect((await at('10')).targets[0]?.state).toBe('ledger');
+    expect(pings()).toBe(3);
+    // A round that proves something else (a new environment: someone else holds the first) is saved in the item,
+    // and its ledger entry goes.
+    invoker.environments[0]!.busy = true;
+    const changed = await at('15');
+    expect(changed.targets[0]?.state).toBe('saved');
+    expect(state.targets.get('a:live')?.lastTick).toBe('2026-11-23T10:15:00Z');
+    expect(state.pings.get('0/1')?.pings.size).toBe(0);
+  });
+
+  it('a ledger that cannot be saved costs an extra round next tick, and never what the item records', async () => {
+    const { deps: value, state, invoker, log } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const tick = { ...value, clock: { now: () => now, sleep: async () => undefined } };
+    const at = async (minute: string) => {
+      now = Date.parse(`2026-11-23T10:${minute}:00Z`);
+      return run(tick, { time: `2026-11-23T10:${minute}:00Z` }, context);
+    };
+    await at('00');
+    state.savePings = () => Promise.reject(new StateStoreError('throttled'));
+    const second = await at('05');
+    expect(second.status).toBe('completed');
+    expect(second.targets[0]?.state).toBe('ledger');
+    expect(log.lines.some((line) => line.message.startsWith('the ping ledger could not be saved'))).toBe(true);
+    // The 10:05 round is lost: the target is due again at once (one extra round), from what its item says.
+    const third = await at('06');
+    expect(third.totals.pingsSent).toBe(1);
+    expect(invoker.calls).toHaveLength(3);
+    // A ledger that cannot be read: every round goes to the item, as without a ledger.
+    state.loadPings = () => Promise.reject(new StateStoreError('unreachable'));
+    const fourth = await at('12');
+    expect(fourth.targets[0]?.state).toBe('saved');
+    expect(state.targets.get('a:live')?.lastTick).toBe('2026-11-23T10:12:00Z');
   });
 
   it('runs one shard of a sharded tick when invoked with a shard event', async () => {

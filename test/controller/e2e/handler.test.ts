@@ -101,18 +101,23 @@ it('the bundled handler runs a sharded tick: three invocations of itself warm al
   const summaries = harness.emulator.events().filter((event) => event.detailType === 'Thermostat Tick Summary');
   expect(summaries).toHaveLength(3);
 
-  // Powertools: one JSON line per target outcome with the run id as correlation id, and EMF metrics.
+  // Powertools: each target's outcome with the run id as correlation id (a routine round is an entry of its
+  // shard's `targets warmed` line, any other a `target done` line of its own), and EMF metrics.
   const lines = harness.emulator.logs({ functionName: 'controller', limit: 500 }).map((line) => line.text);
   const outcomes = lines.flatMap((text) => {
     try {
       const parsed = JSON.parse(text);
-      return parsed.message === 'target done' ? [parsed] : [];
+      if (parsed.message === 'target done') return [{ target: parsed.target, runId: parsed.correlation_id }];
+      if (parsed.message !== 'targets warmed') return [];
+      return Object.keys(parsed.warmed).map((target) => ({ target, runId: parsed.correlation_id }));
     } catch {
       return [];
     }
   });
-  expect(outcomes).toHaveLength(5);
-  expect(outcomes.filter((line) => line.correlation_id === report.runId)).toHaveLength(2);
+  expect(outcomes.map((outcome) => outcome.target).sort()).toEqual(
+    targets.map((name) => `${deployed(name)}:live`).sort(),
+  );
+  expect(outcomes.filter((outcome) => outcome.runId === report.runId)).toHaveLength(2);
   const emf = lines.filter((text) => text.includes('"_aws"') && text.includes('"Thermostat"'));
   const dimension = `${deployed('t1')}:live`;
   expect(

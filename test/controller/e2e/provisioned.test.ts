@@ -98,6 +98,25 @@ describe('provisioned concurrency, direct strategy', () => {
   });
 });
 
+describe('the settled copy', () => {
+  it('a tick in another execution environment (fresh caches) takes it from the item and reads nothing', async () => {
+    const policy = [{ function: 'idle', qualifier: 'live', mode: 'provisioned', provisioned: { min: 1 } }];
+    await harness.controller(policy).tick('2026-11-23T16:00:00Z');
+    await until(() => provisionedOf('idle')[0]?.status === 'READY', 'READY');
+    // Read once more, found settled, kept in the item.
+    const settled = await harness.controller(policy).tick('2026-11-23T16:01:00Z');
+    expect(settled.targets[0]).toMatchObject({ state: 'saved', decisions: [{ kind: 'keep-provisioned' }] });
+    harness.emulator.calls({ reset: true });
+    for (const minute of ['02', '03']) {
+      const report = await harness.controller(policy).tick(`2026-11-23T16:${minute}:00Z`);
+      expect(report.targets[0]).toMatchObject({ state: 'unchanged', decisions: [{ kind: 'keep-provisioned' }] });
+    }
+    const lambdaCalls = harness.emulator.calls().lambda ?? {};
+    expect(lambdaCalls.GetProvisionedConcurrencyConfig).toBeUndefined();
+    expect(lambdaCalls.GetAlias).toBeUndefined();
+  });
+});
+
 describe('ownership', () => {
   it('off removes only what Thermostat created', async () => {
     // Someone else configures "theirs" directly.

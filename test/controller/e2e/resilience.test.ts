@@ -24,7 +24,16 @@ beforeAll(async () => {
     environment: 'light',
     controlPlaneRps: 500,
     provisionedAllocationDelayMs: 100,
-    functions: [fn('hung'), fn('fine-a'), fn('fine-b'), fn('owned'), fn('retried'), fn('unrecorded'), ...MANY.map(fn)],
+    functions: [
+      fn('hung'),
+      fn('fine-a'),
+      fn('fine-b'),
+      fn('owned'),
+      fn('retried'),
+      fn('unrecorded'),
+      fn('ledgered'),
+      ...MANY.map(fn),
+    ],
   });
 });
 afterAll(() => harness?.stop());
@@ -234,6 +243,50 @@ describe('write-ahead ownership', () => {
     expect(blip.failures()).toBe(1);
     expect(report.targets[0]).toMatchObject({ status: 'ok', state: 'saved' });
     expect(await intentItem('retried:live')).toBeUndefined();
+  });
+
+  it('a round kept in the ping ledger, then a crash before the ledger is saved: ownership is still in the item', async () => {
+    const warm = [{ function: 'ledgered', qualifier: 'live', warm: { interval: '5m' } }];
+    expect((await harness.controller(warm).tick('2026-11-23T15:00:00Z')).targets[0]?.state).toBe('saved');
+    // The same proof five minutes later: only the round's time changed, which goes to the ledger.
+    expect((await harness.controller(warm).tick('2026-11-23T15:05:00Z')).targets[0]?.state).toBe('ledger');
+
+    // Provisioned concurrency written, and the invocation dies before its ledger is saved (the save never lands).
+    const owner = harness.controller(policy('ledgered', 1));
+    let ledgerSaves = 0;
+    const dying = new Proxy(owner.deps.state, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property === 'savePings')
+          return () => {
+            ledgerSaves += 1;
+            return Promise.reject(new StateStoreError('state table: the invocation timed out'));
+          };
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const written = await tickWith(owner, dying, '2026-11-23T15:10:00Z');
+    expect(written.targets[0]?.provisioned?.changes).toEqual([
+      expect.objectContaining({ action: 'put-provisioned', to: '1' }),
+    ]);
+    // A change of ownership is never a ledger entry: it is in the target's own item.
+    expect(written.targets[0]?.state).toBe('saved');
+    expect(ledgerSaves).toBeGreaterThan(0);
+    const item = await harness.dynamo.send(
+      new GetItemCommand({
+        TableName: harness.table,
+        Key: { pk: { S: 'target#ledgered:live' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(JSON.parse(item.Item?.managed?.S ?? '{}')).toMatchObject({ provisioned: { strategy: 'direct', value: 1 } });
+
+    // Removing the policy removes what Thermostat created.
+    const removed = await harness.controller([]).tick('2026-11-23T15:11:00Z');
+    expect(removed.targets.find((target) => target.key === 'ledgered:live')?.provisioned?.changes).toEqual([
+      expect.objectContaining({ action: 'delete-provisioned', from: '1', to: 'none' }),
+    ]);
+    expect(provisionedOf('ledgered')).toEqual([]);
   });
 
   it('an intent that cannot be recorded means no write: nothing is ever created unrecorded', async () => {

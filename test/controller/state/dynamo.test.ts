@@ -1,6 +1,6 @@
 import { sdkDynamo } from '../../../controller/aws/sdk';
 import { StateStoreError } from '../../../controller/errors';
-import { DynamoStateStore, MemoryStateStore, type StateStore } from '../../../controller/state';
+import { DynamoStateStore, FutureTickError, MemoryStateStore, type StateStore } from '../../../controller/state';
 import { type LocalDynamo, startDynalite } from '../../fixtures/controller/dynalite';
 
 let dynamo: LocalDynamo;
@@ -89,6 +89,26 @@ describe.each(stores)('%s', (_name, make) => {
     await store.markLastTick(T1, 30);
     expect(await store.lastTick()).toEqual({ tickId: T2, finishedAt: 20 });
   });
+
+  it("saves and loads a shard's ping ledger, refusing one from the same or an older tick, or from the future", async () => {
+    const store = await make();
+    expect(await store.loadPings('0/4')).toBeUndefined();
+    const at = Date.parse(T2);
+    const pings = new Map([
+      ['AAAAAAAA', at],
+      ['BBBBBBBB', at - 300_000],
+    ]);
+    expect(await store.savePings('0/4', { tickId: T2, pings })).toBe('saved');
+    expect(await store.savePings('0/4', { tickId: T2, pings: new Map() })).toBe('stale');
+    expect(await store.savePings('0/4', { tickId: T1, pings: new Map() })).toBe('stale');
+    expect(await store.loadPings('0/4')).toEqual({ tickId: T2, pings });
+    // Another shard's ledger is its own.
+    expect(await store.loadPings('1/4')).toBeUndefined();
+    // A newer tick may empty it.
+    expect(await store.savePings('0/4', { tickId: T3, pings: new Map() })).toBe('saved');
+    expect(await store.loadPings('0/4')).toEqual({ tickId: T3, pings: new Map() });
+    await expect(store.savePings('0/4', { tickId: '2099-01-01T00:00:00Z', pings })).rejects.toThrow(FutureTickError);
+  });
 });
 
 it('loads more than one batch of targets', async () => {
@@ -103,4 +123,112 @@ it('raises a StateStoreError that keeps the cause when the table is missing', as
   const error = await store.claimTick(claim(T1, 'a')).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(StateStoreError);
   expect((error as StateStoreError).cause).toMatchObject({ name: 'ResourceNotFoundException' });
+});
+
+describe('listings that scan the whole table', () => {
+  /** A store on dynalite whose scans are counted, with a clock the test moves. */
+  async function counted() {
+    const api = sdkDynamo(dynamo.client);
+    const calls = { scans: 0 };
+    const clock = { now: Date.parse('2026-11-23T10:05:00Z') };
+    const countedApi = {
+      ...api,
+      scan: (input: Parameters<typeof api.scan>[0]) => {
+        calls.scans += 1;
+        return api.scan(input);
+      },
+    };
+    const table = await dynamo.createStateTable();
+    const store = new DynamoStateStore(countedApi, table, () => clock.now);
+    return { store, calls, clock, api, table };
+  }
+  const intent = (key: string, tickId = T1) => ({ key, tickId, at: 1 });
+
+  it('lists intents only while one may exist: recorded since a listing found none, or still being written', async () => {
+    const { store, calls, api, table } = await counted();
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(1);
+    // None recorded since: nothing to list, no scan.
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(1);
+
+    await store.recordIntent(intent('a:live'));
+    expect((await store.listIntents()).map((found) => found.key)).toEqual(['a:live']);
+    expect((await store.listIntents()).map((found) => found.key)).toEqual(['a:live']);
+    expect(calls.scans).toBe(3);
+    await store.clearIntent('a:live', T1);
+    expect(await store.listIntents()).toEqual([]);
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(4);
+
+    // A writer counted its intent and has not written it yet when a listing runs: the listing finds none but must
+    // not note "none", or the intent written a moment later would never be listed.
+    await api.updateItem({
+      TableName: table,
+      Key: { pk: { S: 'meta#intents' } },
+      UpdateExpression: 'ADD recorded :one SET recordedAt = :now',
+      ExpressionAttributeValues: { ':one': { N: '1' }, ':now': { N: String(Date.parse('2026-11-23T10:05:00Z')) } },
+    });
+    expect(await store.listIntents()).toEqual([]);
+    await api.putItem({
+      TableName: table,
+      Item: { pk: { S: 'intent#late:live' }, tickId: { S: T1 }, intent: { S: JSON.stringify(intent('late:live')) } },
+    });
+    expect((await store.listIntents()).map((found) => found.key)).toEqual(['late:live']);
+  });
+
+  it('a writer that died between counting and writing keeps the listing on until its run is certainly over', async () => {
+    const { store, calls, api, table, clock } = await counted();
+    await api.updateItem({
+      TableName: table,
+      Key: { pk: { S: 'meta#intents' } },
+      UpdateExpression: 'ADD recorded :one SET recordedAt = :now',
+      ExpressionAttributeValues: { ':one': { N: '1' }, ':now': { N: String(clock.now) } },
+    });
+    await store.listIntents();
+    await store.listIntents();
+    expect(calls.scans).toBe(2);
+    clock.now += 17 * 60_000;
+    await store.listIntents();
+    await store.listIntents();
+    expect(calls.scans).toBe(3);
+  });
+
+  it('lists managed targets under the same policy keys once in a while, at once when the keys change', async () => {
+    const { store, calls, clock } = await counted();
+    const managed = {
+      function: 'a',
+      qualifier: 'live',
+      provisioned: { strategy: 'direct' as const, value: 1 },
+      since: 1,
+    };
+    await store.saveTarget({ key: 'a:live', history: [], managed }, T1);
+    expect((await store.listManaged(['a:live', 'b:live'])).map((state) => state.key)).toEqual(['a:live']);
+    expect(await store.listManaged(['b:live', 'a:live'])).toEqual([]);
+    expect(calls.scans).toBe(1);
+    // The policy for a:live is gone: listed at once, and while it is managed outside the keys, every time.
+    expect((await store.listManaged(['b:live'])).map((state) => state.key)).toEqual(['a:live']);
+    expect((await store.listManaged(['b:live'])).map((state) => state.key)).toEqual(['a:live']);
+    expect(calls.scans).toBe(3);
+    // Released: found none outside the keys, then skipped until the listing is due again.
+    await store.saveTarget({ key: 'a:live', history: [] }, T2);
+    expect(await store.listManaged(['b:live'])).toEqual([]);
+    expect(await store.listManaged(['b:live'])).toEqual([]);
+    expect(calls.scans).toBe(4);
+    clock.now += 16 * 60_000;
+    await store.listManaged(['b:live']);
+    expect(calls.scans).toBe(5);
+    // Without keys, always a listing.
+    await store.listManaged();
+    expect(calls.scans).toBe(6);
+  });
+});
+
+it('a ping ledger expires (TTL) a week after its last save, so those of a shard layout no longer used go away', async () => {
+  const table = await dynamo.createStateTable();
+  const now = Date.parse('2026-11-23T10:05:00Z');
+  const store = new DynamoStateStore(sdkDynamo(dynamo.client), table, () => now);
+  await store.savePings('0/2', { tickId: T1, pings: new Map([['AAAAAAAA', now]]) });
+  const item = await sdkDynamo(dynamo.client).getItem({ TableName: table, Key: { pk: { S: 'pings#0/2' } } });
+  expect(Number(item.Item?.expiresAt?.N)).toBe(Math.floor(now / 1000) + 7 * 86_400);
 });

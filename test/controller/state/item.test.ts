@@ -181,3 +181,22 @@ describe('tick times from the future', () => {
     expect(await store.lastTick()).toEqual({ tickId: T1, finishedAt: 5 });
   });
 });
+
+describe('the settled copy in the item', () => {
+  it('round-trips, and one that does not read (not READY, say) is dropped and reported, never trusted', async () => {
+    const { store, put } = await table();
+    const settled = {
+      at: 5,
+      provisioned: { requested: 2, allocated: 2, available: 2, status: 'READY' as const },
+      alias: { weighted: false as const, version: '3' },
+    };
+    expect(await store.saveTarget({ key: 'api:live', history: [], settled }, T1)).toBe('saved');
+    expect((await store.loadTargets(['api:live'])).get('api:live')?.settled).toEqual(settled);
+
+    const copy = { ...settled, provisioned: { ...settled.provisioned, status: 'IN_PROGRESS' } };
+    await put({ pk: S('target#other:live'), key: S('other:live'), settled: S(JSON.stringify(copy)) });
+    const read = (await store.loadTargets(['other:live'])).get('other:live');
+    expect(read?.settled).toBeUndefined();
+    expect(read?.corrupt?.fields).toEqual(['settled']);
+  });
+});

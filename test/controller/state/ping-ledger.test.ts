@@ -1,0 +1,107 @@
+import {
+  decodeLedger,
+  encodeLedger,
+  ledgerHash,
+  ShardPings,
+  uniquelyHashed,
+} from '../../../controller/state/ping-ledger';
+import type { TargetState } from '../../../controller/state/store';
+
+const T = Date.parse('2026-11-23T10:05:00Z');
+
+describe('the ledger text', () => {
+  it('round-trips round times (whole seconds) in a few bytes per target', () => {
+    const pings = new Map([
+      [ledgerHash('a:live'), T],
+      [ledgerHash('b:live'), T - 5 * 60_000],
+      [ledgerHash('c:live'), T - 3 * 86_400_000],
+    ]);
+    const text = encodeLedger(T, pings);
+    expect(decodeLedger(T, text)).toEqual(pings);
+    expect(text.length).toBeLessThan(3 * 14);
+  });
+
+  it('rounds a time with milliseconds down (the target is due sooner, never later)', () => {
+    const pings = new Map([[ledgerHash('a:live'), T - 1_500]]);
+    expect(decodeLedger(T, encodeLedger(T, pings)).get(ledgerHash('a:live'))).toBe(T - 2_000);
+  });
+
+  it('leaves out entries that do not read', () => {
+    const good = `${ledgerHash('a:live')}0`;
+    expect([...decodeLedger(T, `${good},short,${ledgerHash('b:live')}NOT-B36!,,`).keys()]).toEqual([
+      ledgerHash('a:live'),
+    ]);
+  });
+});
+
+describe('uniquelyHashed', () => {
+  it('keeps keys whose hash no other key shares', () => {
+    expect(uniquelyHashed(['a:live', 'b:live'])).toEqual(
+      new Map([
+        ['a:live', ledgerHash('a:live')],
+        ['b:live', ledgerHash('b:live')],
+      ]),
+    );
+  });
+
+  it("leaves out every key of a collision, so no target can take another one's round time", () => {
+    // Real 48-bit collisions are too rare to find here: a key listed twice collides with itself the same way.
+    expect(uniquelyHashed(['a:live', 'a:live', 'b:live'])).toEqual(new Map([['b:live', ledgerHash('b:live')]]));
+  });
+});
+
+const state = (key: string, extra: Partial<TargetState> = {}): TargetState => ({ key, history: [], ...extra });
+
+describe('ShardPings', () => {
+  it("merges a newer round time into the state (and the traffic history's time), an older one not", () => {
+    const states = new Map([
+      [
+        'a:live',
+        state('a:live', { lastPingAt: T - 600_000, traffic: { at: T - 599_000, environments: [], idleTimes: [] } }),
+      ],
+      ['b:live', state('b:live', { lastPingAt: T })],
+    ]);
+    const ledger = {
+      tickId: '2026-11-23T10:05:00Z',
+      pings: new Map([
+        [ledgerHash('a:live'), T - 300_000],
+        [ledgerHash('b:live'), T - 300_000],
+      ]),
+    };
+    const pings = new ShardPings(['a:live', 'b:live'], ledger, states);
+    expect(states.get('a:live')).toMatchObject({ lastPingAt: T - 300_000, traffic: { at: T - 300_000 } });
+    expect(states.get('b:live')?.lastPingAt).toBe(T);
+    // b's entry is stale (its item knows better) and is dropped: the ledger changed.
+    expect(pings.changed()).toBe(true);
+    expect(pings.ledger('2026-11-23T10:06:00Z').pings).toEqual(new Map([[ledgerHash('a:live'), T - 300_000]]));
+  });
+
+  it('ignores entries of targets without a stored item, and of keys not in the shard', () => {
+    const states = new Map<string, TargetState>();
+    const ledger = { tickId: 'x', pings: new Map([[ledgerHash('a:live'), T]]) };
+    const pings = new ShardPings(['a:live'], ledger, states);
+    expect(states.size).toBe(0);
+    expect(pings.changed()).toBe(true);
+  });
+
+  it('says it changed only when a round was deferred or a save caught up', () => {
+    const states = new Map([['a:live', state('a:live', { lastPingAt: T - 600_000 })]]);
+    const pings = new ShardPings(
+      ['a:live'],
+      { tickId: 'x', pings: new Map([[ledgerHash('a:live'), T - 300_000]]) },
+      states,
+    );
+    expect(pings.changed()).toBe(false);
+    pings.deferred('a:live', T);
+    expect(pings.changed()).toBe(true);
+    pings.saved('a:live');
+    expect(pings.ledger('y').pings.size).toBe(0);
+    expect(new ShardPings(['a:live'], undefined, new Map()).changed()).toBe(false);
+  });
+
+  it('defers only keys with a hash of their own', () => {
+    const pings = new ShardPings(['a:live', 'a:live', 'b:live'], undefined, new Map());
+    expect(pings.canDefer('a:live')).toBe(false);
+    expect(pings.canDefer('b:live')).toBe(true);
+  });
+});
