@@ -34,6 +34,7 @@ import {
   recordProbe,
   recordSightings,
   type SkipCause,
+  settledAfterRound,
   type TargetObservation,
   tickPool,
   tickShareOf,
@@ -48,6 +49,7 @@ import {
   EMPTY_TOTALS,
   PROVISIONED_FAILED,
   type RunReport,
+  type RunTotals,
   type ShortCause,
   type SkippedTarget,
   type TargetReport,
@@ -161,11 +163,19 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const { states, stateCorrupt, pings, ledgerId } = loaded;
   const observing = await observeTick(deps, { mine, resolved, shard, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
-  const work: WorkItem[] = [
-    ...mine.map((policy) => ({ key: policy.key, policy })),
-    ...observing.orphans.map((state) => ({ key: state.key, orphan: state })),
-  ];
-  const target: TargetRun = { deps, tick, runId, deadline, plannedAt, states, skipped, waits: [], pings, ...observing };
+  const work = workItems(mine, observing.orphans);
+  const target: TargetRun = {
+    deps,
+    tick,
+    runId,
+    deadline,
+    plannedAt,
+    states,
+    skipped,
+    pings,
+    ...observing,
+    ...waits(),
+  };
   // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
   // observed, and a target whose reads hang holds up no one else.
   const reports = await mapLimit(work, config.actParallelism, (item, index) => runTarget(target, item, index));
@@ -173,16 +183,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     ...reports.filter((report): report is TargetReport => report !== undefined),
     ...[...unbound, ...unknown].map(unboundReport),
   ];
-  await savePings(deps, ledgerId, pings, tick.id);
-  const finishedAt = clock.now();
   const totals = totalsOf(targetReports);
-  await deps.state.completeTick(claim, finishedAt, {
-    targets: totals.targets,
-    pingsSent: totals.pingsSent,
-    environmentsProven: totals.environmentsProven,
-    skipped: skipped.length,
-  });
-  await deps.state.markLastTick(tick.id, finishedAt);
+  const finishedAt = await finishTick(deps, claim, { ledgerId, pings }, totals, skipped.length);
   const { account, accountError, accountSource } = observing;
   const done = await report(deps, tick, {
     ...base,
@@ -198,7 +200,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     skipped,
     events: { published: 0, failed: 0 },
   });
-  return withPause(deps, done, target.waits, work.length, plannedAt.getTime());
+  return withPause(deps, done, target, work.length, plannedAt.getTime());
 }
 
 /** A discovery pass still under way leaves the tick partial: tagged functions not found yet are not warmed. */
@@ -337,6 +339,37 @@ async function loadStates(
   return { states, stateCorrupt, pings, ledgerId, ...reconciled };
 }
 
+/** The tick's targets: this shard's policies, then the managed targets no policy names any more. */
+function workItems(mine: readonly Effective[], orphans: readonly TargetState[]): WorkItem[] {
+  return [
+    ...mine.map((policy) => ({ key: policy.key, policy })),
+    ...orphans.map((state) => ({ key: state.key, orphan: state })),
+  ];
+}
+
+/** What the pause decision at the end of a tick collects from its targets, empty. */
+const waits = () => ({ waits: [] as TargetWait[], trafficAfter: new Map<string, TargetState['traffic']>() });
+
+/** Saves the ledger, completes the tick's claim and marks it the last tick; returns when that was done. */
+async function finishTick(
+  deps: RunDeps,
+  claim: Parameters<StateStore['completeTick']>[0],
+  ledger: { readonly ledgerId: string; readonly pings: ShardPings | undefined },
+  totals: RunTotals,
+  skipped: number,
+): Promise<number> {
+  await savePings(deps, ledger.ledgerId, ledger.pings, claim.tickId);
+  const finishedAt = deps.clock.now();
+  await deps.state.completeTick(claim, finishedAt, {
+    targets: totals.targets,
+    pingsSent: totals.pingsSent,
+    environmentsProven: totals.environmentsProven,
+    skipped,
+  });
+  await deps.state.markLastTick(claim.tickId, finishedAt);
+  return finishedAt;
+}
+
 /** The ledger (undefined: none yet), or null when it cannot be read: the tick then saves every round in its item. */
 async function loadPings(deps: RunDeps, ledgerId: string) {
   try {
@@ -451,6 +484,8 @@ type TargetRun = Awaited<ReturnType<typeof observeTick>> & {
   readonly skipped: SkippedTarget[];
   /** What each planned target waits for, for the pause decision at the end of the tick. */
   readonly waits: TargetWait[];
+  /** Each pinged target's traffic history after its rounds: auto mode is planned again with it before a pause. */
+  readonly trafficAfter: Map<string, TargetState['traffic']>;
   /** The shard's ping ledger; undefined when it could not be read (every round is then saved in its item). */
   readonly pings: ShardPings | undefined;
 };
@@ -507,7 +542,12 @@ async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise
     run.tick,
     `${run.runId}-${index}`,
     run.deadline,
-    { pending: run.pending, ...(run.pings ? { pings: run.pings } : {}), ...(settled ? { settled } : {}) },
+    {
+      pending: run.pending,
+      ...(run.pings ? { pings: run.pings } : {}),
+      ...(settled ? { settled } : {}),
+      onPinged: (traffic) => run.trafficAfter.set(item.key, traffic),
+    },
   );
   if (report.short) skipped.push({ key: report.key, ...report.short });
   return report;
@@ -597,13 +637,13 @@ interface TargetWait {
 async function withPause(
   deps: RunDeps,
   report: RunReport,
-  waits: readonly TargetWait[],
+  run: TargetRun,
   workItems: number,
   now: number,
 ): Promise<RunReport> {
   const { schedule } = deps.config;
   if (!schedule || !deps.scheduler || !pausable(deps, report.shard.of)) return report;
-  const next = nextPause(report, waits, workItems, now, schedule.tickMs);
+  const next = nextPause(report, run, workItems, now, schedule.tickMs);
   const at = new Date(next.at).toISOString();
   if (!next.sleeps) return { ...report, nextTick: { at, why: next.why, paused: false } };
   try {
@@ -623,17 +663,33 @@ function pausable(deps: RunDeps, shards: number): boolean {
 }
 
 /** The next tick with work: only after a completed tick in which every target was planned and none failed. */
-function nextPause(report: RunReport, waits: readonly TargetWait[], workItems: number, now: number, tickMs: number) {
+function nextPause(report: RunReport, run: TargetRun, workItems: number, now: number, tickMs: number) {
+  const { waits } = run;
   const whole =
     report.status === 'completed' &&
     waits.length === workItems &&
     report.targets.every((target) => target.failure === undefined);
   if (!whole) return { at: now + tickMs, sleeps: false, why: 'the tick did not do everything it wanted' };
-  // A round that proved every environment it wanted needs no look before the next round is due.
+  // A round that proved every environment it wanted needs no look before the next round is due; auto mode is
+  // planned again with what the round showed (settledAfterRound), as the next tick would.
+  const byKey = new Map(waits.map((wait) => [wait.policy.key, wait]));
   const settled = new Set(
     report.targets
       .filter((target) => target.warm?.stoppedBy === 'proven' && target.warm.shortfall === 0)
-      .map((target) => target.target),
+      .filter((target) => {
+        const wait = byKey.get(target.key);
+        if (wait === undefined || target.warm === undefined) return false;
+        const after: TargetObservation = {
+          ...wait.observation,
+          lastPingAt: now,
+          lastWanted: target.warm.wanted,
+          lastProven: target.warm.proven,
+        };
+        const traffic = run.trafficAfter.get(target.key) ?? wait.observation.traffic;
+        const planned = traffic === undefined ? after : { ...after, traffic };
+        return settledAfterRound(wait.policy, planned, run.account, now, { ...run.planOptions, tickMs });
+      })
+      .map((target) => target.key),
   );
   return nextTick(
     waits.map((wait) => wait.policy),
@@ -688,6 +744,8 @@ async function actOnTarget(
     readonly pings?: ShardPings;
     /** Provisioned concurrency found settled this tick, kept in the item. */
     readonly settled?: TargetState['settled'];
+    /** Told the target's traffic history once its rounds are done. */
+    readonly onPinged?: (traffic: TargetState['traffic']) => void;
   },
 ): Promise<TargetReport> {
   const first = decisions[0];
@@ -702,6 +760,7 @@ async function actOnTarget(
     const pinged = ping
       ? await pingTarget(deps, ping, { pingRunId, deadline, tick }, observation.traffic ?? previous?.traffic, outcome)
       : { traffic: observation.traffic ?? previous?.traffic };
+    if (ping) intents.onPinged?.(pinged.traffic);
     const state = await saveTargetState(
       deps,
       {

@@ -26,7 +26,7 @@ export { intervalTolerance, isDue, onGridBefore, roundDueAt } from './interval';
 export type * from './observed';
 export { type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
-export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick } from './sleep';
+export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, settledAfterRound } from './sleep';
 export { percentile, percentileOfSorted } from './statistics';
 export {
   EMPTY_TRAFFIC,

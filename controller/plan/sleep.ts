@@ -9,7 +9,8 @@
 import type { Effective } from '../policy/core';
 import type { Decision } from './decision';
 import { intervalTolerance, roundDueAt } from './interval';
-import type { Observed } from './observed';
+import type { AccountConcurrency, Observed, TargetObservation } from './observed';
+import { type PlanOptions, plan } from './plan';
 
 const MINUTE_MS = 60_000;
 /** The longest pause: how late a new policy, a tag or a change of traffic may be noticed. */
@@ -79,8 +80,9 @@ export function nextTick(
     const waiting = mine.filter(
       (decision) =>
         (decision.kind === 'skip' && WAITING.has(decision.cause)) ||
-        // Auto mode re-sizes from what the round's proofs showed, so it looks again next tick.
-        (decision.kind === 'ping' && decision.probe !== true && policy.mode === 'warm' && settled.has(policy.key)),
+        // Auto mode re-sizes from what the round's proofs showed: the caller counts it settled only when planning
+        // it again with them (settledAfterRound) finds nothing to do before its next round.
+        (decision.kind === 'ping' && decision.probe !== true && settled.has(policy.key)),
     );
     if (waiting.length === 0 || waiting.length !== mine.length) return regular(`${policy.key} has work this tick`);
     for (const decision of waiting) {
@@ -101,4 +103,27 @@ export function nextTick(
   }
   if (at - now < MIN_SLEEP_TICKS * tickMs) return regular(`next work within ${MIN_SLEEP_TICKS} ticks (${why})`);
   return { at, sleeps: true, why };
+}
+
+/**
+ * Whether a target whose round just proved every environment it wanted has nothing to do before its next round.
+ * Warm mode knows that already; auto mode re-sizes from the round's proofs, so it is planned again with what they
+ * showed (`after`: the observation with the round's record and traffic), as the next tick would plan it, instead
+ * of spending a tick to look.
+ */
+export function settledAfterRound(
+  policy: Effective,
+  after: TargetObservation,
+  account: AccountConcurrency | undefined,
+  now: number,
+  options: PlanOptions = {},
+): boolean {
+  if (policy.mode !== 'auto') return true;
+  const next = now + (options.tickMs ?? 60_000);
+  const observed: Observed = { ...(account ? { account } : {}), targets: { [policy.key]: after } };
+  return plan([policy], new Date(next), observed, options).every(
+    (decision) =>
+      (decision.kind === 'skip' && WAITING.has(decision.cause)) ||
+      (decision.kind === 'auto-choice' && decision.provisioned === 0),
+  );
 }

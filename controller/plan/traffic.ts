@@ -187,11 +187,13 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
 
 /**
  * Folds a held round's measured latency (controller/ping/rounds.ts `roundLatency`) into the history: up at once, since
- * a hold too short costs a top-up round, and down by halves, so one lucky round does not shorten every hold after it.
+ * a hold too short costs a top-up round; down by halves, and only for a round at under half of it, so one lucky
+ * round does not shorten every hold after it, and ordinary jitter changes nothing (the item is not rewritten).
  */
 export function recordLatency(history: TrafficHistory, latencyMs: number): TrafficHistory {
   const old = history.latencyMs;
-  const next = old === undefined || latencyMs >= old ? latencyMs : old + 0.5 * (latencyMs - old);
+  if (old !== undefined && latencyMs <= old && latencyMs >= old / 2) return history;
+  const next = old === undefined || latencyMs > old ? latencyMs : old + 0.5 * (latencyMs - old);
   return { ...history, latencyMs: Math.round(next) };
 }
 

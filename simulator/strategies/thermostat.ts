@@ -17,6 +17,7 @@ import {
   recordSightings,
   recordUtilization,
   type Sighting,
+  settledAfterRound,
   type TargetObservation,
   type TrafficHistory,
   wantsMinuteStatistics,
@@ -306,7 +307,15 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       for (let i = 1; i < shards; i++) engine.chargeController(base, memoryMb, architecture);
       // Once the tick's rounds are done, the controller pauses its schedule while nothing is due
       // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
-      const finish = (end: number, settled: Set<string>) => {
+      const finish = (end: number, proven: Set<string>) => {
+        // Auto mode's targets are planned again with what their rounds showed, as the controller does.
+        const settled = new Set(
+          [...proven].filter((key) => {
+            const fn = keyToFn.get(key)!;
+            const after = observeTarget(engine, fn, t, epochMs, effective[fn], state[fn]);
+            return settledAfterRound(effective[fn], after, observed.account, epochMs + t, planOptions);
+          }),
+        );
         const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled, true) : undefined;
         if (next?.sleeps) slept++;
         engine.chargeController(end - t + base + (next?.sleeps ? scheduleUpdateMs : 0), memoryMb, architecture);

@@ -7,7 +7,7 @@ const at = (time: string) => new Date(`2026-11-23T${time}Z`);
 let harness: Harness;
 let scheduler: SchedulerClient;
 beforeAll(async () => {
-  harness = await startHarness({ environment: 'light', functions: [warm('api'), warm('web')] });
+  harness = await startHarness({ environment: 'light', functions: [warm('api'), warm('web'), warm('auto')] });
   scheduler = new SchedulerClient(harness.emulator.clientConfig());
   // The construct's schedule, as CloudFormation would create it: the controller only ever updates it.
   await scheduler.send(
@@ -105,5 +105,17 @@ describe('the controller pauses its schedule while nothing is due', () => {
     // from here on one tick serves both: the pause runs to the next shared round
     expect(shared.nextTick).toMatchObject({ paused: true, at: at('13:09:30').toISOString() });
     expect((await both.tick('2026-11-23T13:10:00Z')).totals.pingsSent).toBe(2);
+  });
+
+  it('in auto mode, plans the target again with what its round showed and pauses when that changes nothing', async () => {
+    const env = { THERMOSTAT_SCHEDULE: 'default/shop-tick', THERMOSTAT_TICK_SECONDS: '60' };
+    const controller = harness.controller(
+      [{ function: 'auto', qualifier: 'live', mode: 'auto', warm: { interval: '5m' } }],
+      env,
+    );
+    const pinged = await controller.tick('2026-11-23T14:00:00Z');
+    expect(pinged.totals.pingsSent).toBe(1);
+    // the proofs showed no traffic that would ask for more: no tick is spent to look again
+    expect(pinged.nextTick).toMatchObject({ paused: true, at: at('14:04:30').toISOString() });
   });
 });

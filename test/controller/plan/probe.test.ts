@@ -165,6 +165,8 @@ describe('recordLatency', () => {
     expect(first.latencyMs).toBe(40);
     expect(recordLatency(first, 90).latencyMs).toBe(90);
     expect(recordLatency(first, 10).latencyMs).toBe(25);
+    // jitter within the band changes nothing: the same history, so the target's item is not rewritten
+    expect(recordLatency(first, 25)).toBe(first);
     // the next full round keeps it
     const next = recordSightings(first, T0, [{ envId: 'e', initAt: T0 - MINUTE, realServed: 0, lastRealAt: null }]);
     expect(next.latencyMs).toBe(40);

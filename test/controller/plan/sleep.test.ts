@@ -1,4 +1,12 @@
-import { MAX_SLEEP_MS, nextTick, type Observed, plan } from '../../../controller/plan';
+import {
+  EMPTY_TRAFFIC,
+  MAX_SLEEP_MS,
+  nextTick,
+  type Observed,
+  plan,
+  recordSightings,
+  settledAfterRound,
+} from '../../../controller/plan';
 import { ACCOUNT, effective } from '../../fixtures/controller/effective';
 
 const MINUTE = 60_000;
@@ -18,7 +26,7 @@ describe('when the controller next needs to run', () => {
     expect(next.why).toMatch(/^a:live: not-due/);
   });
 
-  it('runs the next tick as usual when a target was pinged, or when the wait is under three ticks', () => {
+  it('runs the next tick as usual when a target was pinged, or when the wait is under two ticks', () => {
     const policies = [effective({ function: 'a' })];
     const fresh = observed({ 'a:live': {} });
     const pinged = plan(policies, new Date(NOW), fresh);
@@ -36,11 +44,12 @@ describe('when the controller next needs to run', () => {
     const pinged = plan(policies, new Date(NOW), fresh);
     const next = nextTick(policies, pinged, fresh, NOW, MINUTE, new Set(['a:live']));
     expect(next).toMatchObject({ sleeps: true, at: NOW + 5 * MINUTE - 30_000, why: 'a:live: next round' });
-    // auto mode re-sizes from the round's proofs: it looks again next tick
+    // auto mode re-sizes from the round's proofs: settled only when the caller says so (settledAfterRound)
     const auto = [effective({ function: 'a', mode: 'auto' })];
     const autoPinged = plan(auto, new Date(NOW), fresh);
     expect(autoPinged.some((decision) => decision.kind === 'ping')).toBe(true);
-    expect(nextTick(auto, autoPinged, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(false);
+    expect(nextTick(auto, autoPinged, fresh, NOW, MINUTE).sleeps).toBe(false);
+    expect(nextTick(auto, autoPinged, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(true);
     const probe = pinged.map((decision) => ({ ...decision, probe: true as const }));
     expect(nextTick(policies, probe, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(false);
   });
@@ -92,5 +101,34 @@ describe('when the controller next needs to run', () => {
     const decisions = plan(policies, new Date(NOW), seen);
     expect(decisions.some((d) => d.key === 'gone:live')).toBe(true);
     expect(nextTick(policies, decisions, seen, NOW, MINUTE).sleeps).toBe(false);
+  });
+});
+
+describe('settledAfterRound', () => {
+  const auto = effective({ function: 'a', mode: 'auto' });
+  const observedAfter = (perMinute: number, busyMs: number) => ({
+    lastPingAt: NOW,
+    lastWanted: 1,
+    lastProven: 1,
+    traffic: recordSightings(EMPTY_TRAFFIC, NOW, [
+      // an hour-old environment that served `perMinute` requests a minute, busy `busyMs` in all
+      {
+        envId: 'e',
+        initAt: NOW - 60 * MINUTE,
+        realServed: perMinute * 60,
+        realBusyMs: busyMs,
+        lastRealAt: NOW - 90_000,
+      },
+    ]),
+  });
+
+  it('auto mode: settled when planning again with what the round showed finds nothing to do before the next round', () => {
+    expect(settledAfterRound(auto, observedAfter(0.5, 30 * 500), ACCOUNT, NOW, { tickMs: MINUTE })).toBe(true);
+    // the round showed a load that needs a second environment: the next tick raises warmth, so it must run
+    expect(settledAfterRound(auto, observedAfter(0.5, 30 * 12_000), ACCOUNT, NOW, { tickMs: MINUTE })).toBe(false);
+  });
+
+  it('warm mode: a round that proved what it wanted is settled', () => {
+    expect(settledAfterRound(effective({ function: 'a' }), observedAfter(0.5, 30 * 12_000), ACCOUNT, NOW)).toBe(true);
   });
 });
