@@ -2,18 +2,9 @@ import type { PutEventsRequest } from '@aws-sdk/client-eventbridge';
 import { buildEvents, DETAIL_TYPE, publishEvents } from '../../../controller/report/events';
 import { MemoryLog } from '../../../controller/report/log';
 import { EMPTY_TOTALS, type RunReport, type TargetReport } from '../../../controller/report/report';
+import { targetReport } from '../../fixtures/controller/target-report';
 
-const target = (name: string, extra: Partial<TargetReport> = {}): TargetReport => ({
-  key: `${name}:live`,
-  function: name,
-  qualifier: 'live',
-  target: `${name}:live`,
-  mode: 'warm',
-  window: undefined,
-  status: 'ok',
-  decisions: [],
-  ...extra,
-});
+const target = targetReport;
 
 const report = (targets: TargetReport[]): RunReport => ({
   runId: 'run-1',

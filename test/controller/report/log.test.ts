@@ -1,17 +1,8 @@
 import { logTargets, MemoryLog, WARMED_PER_LINE } from '../../../controller/report/log';
 import type { RunReport, TargetReport } from '../../../controller/report/report';
+import { targetReport } from '../../fixtures/controller/target-report';
 
-const target = (name: string, extra: Partial<TargetReport> = {}): TargetReport => ({
-  key: `${name}:live`,
-  function: name,
-  qualifier: 'live',
-  target: `${name}:live`,
-  mode: 'warm',
-  window: undefined,
-  status: 'ok',
-  decisions: [],
-  ...extra,
-});
+const target = targetReport;
 
 const warm = (pingsSent: number, shortfall = 0) =>
   ({
