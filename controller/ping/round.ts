@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { PingPayloadSpec } from '../policy';
 import { classifyError, classifyResponse, type PingOutcome } from './outcome';
 import { encodePing } from './payload';
+import { holdUntilOf } from './rounds';
 
 export interface RoundSpec {
   readonly function: string;
@@ -45,7 +46,7 @@ export async function sendRound(
   clock: Clock,
 ): Promise<RoundResult> {
   const startedAt = clock.now();
-  const holdUntil = startedAt + spec.holdMs + Math.ceil(spec.size * timing.dispatchMsPerPing);
+  const holdUntil = holdUntilOf(startedAt, spec, timing);
   const ownTimeoutMs = holdUntil - startedAt + timing.callTimeoutMs;
   const timeoutMs =
     spec.deadline === undefined ? ownTimeoutMs : Math.max(0, Math.min(ownTimeoutMs, spec.deadline - startedAt));

@@ -129,6 +129,18 @@ function overlapMargin(request: WarmRequest): number {
 }
 
 /**
+ * The deadline a round's pings are held to: its hold, plus the dispatch time of its pings, so the last one is sent
+ * before the first is released. One rule for the controller (round.ts) and the simulator.
+ */
+export function holdUntilOf(
+  startedAt: number,
+  step: { readonly holdMs: number; readonly size: number },
+  rules: Pick<RoundRules, 'dispatchMsPerPing'>,
+): number {
+  return startedAt + step.holdMs + Math.ceil(step.size * rules.dispatchMsPerPing);
+}
+
+/**
  * How long a round's pings took to reach their environments beyond the dispatch skew its hold allows for (ms),
  * from the holds the warm proofs report: the last ping to arrive was held the least, until the shared deadline.
  * Undefined with fewer than two warm proofs (nothing to compare) — cold pings arrive after their init.

@@ -30,7 +30,7 @@ export interface PlanOptions {
 
 /** Fallback when a function's memory is unknown (auto mode only uses it for prices). */
 const DEFAULT_MEMORY_MB = 1024;
-const DEFAULT_TICK_MS = 60_000;
+export const DEFAULT_TICK_MS = 60_000;
 /** Init time assumed until a proof shows the function's own. */
 const DEFAULT_INIT_MS = 250;
 

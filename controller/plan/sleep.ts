@@ -10,7 +10,7 @@ import type { Effective } from '../policy/core';
 import type { Decision } from './decision';
 import { intervalTolerance, roundDueAt } from './interval';
 import type { AccountConcurrency, Observed, TargetObservation } from './observed';
-import { type PlanOptions, plan } from './plan';
+import { DEFAULT_TICK_MS, type PlanOptions, plan } from './plan';
 
 const MINUTE_MS = 60_000;
 /** The longest pause: how late a new policy, a tag or a change of traffic may be noticed. */
@@ -119,7 +119,7 @@ export function settledAfterRound(
   options: PlanOptions = {},
 ): boolean {
   if (policy.mode !== 'auto') return true;
-  const next = now + (options.tickMs ?? 60_000);
+  const next = now + (options.tickMs ?? DEFAULT_TICK_MS);
   const observed: Observed = { ...(account ? { account } : {}), targets: { [policy.key]: after } };
   return plan([policy], new Date(next), observed, options).every(
     (decision) =>

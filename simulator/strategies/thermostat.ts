@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from '../../controller/config';
 import { type Architecture, breakEvenUtilisation } from '../../controller/cost';
-import { roundLatency, warmRequestOf } from '../../controller/ping/rounds';
+import { holdUntilOf, roundLatency, warmRequestOf } from '../../controller/ping/rounds';
 import {
   type Decision,
   EMPTY_TRAFFIC,
@@ -210,7 +210,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           done(finishedAt, proven());
         },
         perform: (step, report) => {
-          const holdUntil = holds ? step.at + step.holdMs + Math.ceil(step.size * config.dispatchMsPerPing) : undefined;
+          const holdUntil = holds ? holdUntilOf(step.at, step, config) : undefined;
           fanOut({
             engine,
             random,
