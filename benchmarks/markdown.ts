@@ -128,6 +128,8 @@ const gridSchema = z.looseObject({
   functions: z.number(),
   invocations: z.number(),
   policyText: z.string(),
+  /** Seeds each point was replayed with; its numbers are their means (absent: one run, seed 1). */
+  seeds: z.array(z.number()).optional(),
   wallMs: z.number(),
   rows: z.array(
     z.looseObject({
@@ -920,7 +922,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
   const lines = [
     `### ${grid.trace}: Thermostat against the warmers' grid`,
     '',
-    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} runs in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
+    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
     '',
     table(
       [
@@ -957,12 +959,19 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
       (row) => verdict.dominatedBy.includes(`${row.strategy} (${row.setting})`) && row !== thermostat,
     );
     if (dominating.length > 0) {
-      const colds = (row: typeof thermostat) => Math.round(row.coldShare * grid.invocations);
+      const averaged = (grid.seeds?.length ?? 1) > 1;
+      const colds = (row: typeof thermostat) =>
+        averaged
+          ? (row.coldShare * grid.invocations).toLocaleString('en-US', {
+              minimumFractionDigits: 1,
+              maximumFractionDigits: 1,
+            })
+          : int(Math.round(row.coldShare * grid.invocations));
       lines.push(
-        `By how much: Thermostat had ${int(colds(thermostat))} cold starts in ${int(grid.invocations)} requests; ${dominating
+        `By how much: Thermostat had ${colds(thermostat)} cold starts${averaged ? ` (mean of ${grid.seeds!.length} runs)` : ''} in ${int(grid.invocations)} requests; ${dominating
           .map(
             (row) =>
-              `${row.strategy} (${row.setting}) ${int(colds(row))} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
+              `${row.strategy} (${row.setting}) ${colds(row)} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
           )
           .join('; ')}.`,
         '',

@@ -117,7 +117,7 @@ export interface ThermostatProps {
   /**
    * Let the controller pause its own schedule while nothing is due: when every target is only waiting (for its
    * next round, a traffic check or a predicted request), it moves the schedule's start date to the earliest of
-   * them, at most 15 minutes ahead, and the schedule resumes by itself. Each skipped tick is a Lambda request and
+   * them, at most 30 minutes ahead, and the schedule resumes by itself. Each skipped tick is a Lambda request and
    * its duration saved; a new policy or a newly tagged function is noticed at the latest when the pause ends (a
    * deployment that changes a policy ticks at once, see `warmOnDeploy`). Grants the controller
    * `scheduler:GetSchedule` and `scheduler:UpdateSchedule` on its schedule and `iam:PassRole` on the schedule's role.

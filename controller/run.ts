@@ -34,7 +34,7 @@ import {
   recordProbe,
   recordSightings,
   type SkipCause,
-  settledAfterRound,
+  settledUntil,
   type TargetObservation,
   tickPool,
   tickShareOf,
@@ -670,27 +670,23 @@ function nextPause(report: RunReport, run: TargetRun, workItems: number, now: nu
     waits.length === workItems &&
     report.targets.every((target) => target.failure === undefined);
   if (!whole) return { at: now + tickMs, sleeps: false, why: 'the tick did not do everything it wanted' };
-  // A round that proved every environment it wanted needs no look before the next round is due; auto mode is
-  // planned again with what the round showed (settledAfterRound), as the next tick would.
+  // A round that proved every environment it wanted needs no look before the next round is due; auto mode and
+  // probes are planned again with what the round showed (settledUntil), as the next tick would.
   const byKey = new Map(waits.map((wait) => [wait.policy.key, wait]));
-  const settled = new Set(
-    report.targets
-      .filter((target) => target.warm?.stoppedBy === 'proven' && target.warm.shortfall === 0)
-      .filter((target) => {
-        const wait = byKey.get(target.key);
-        if (wait === undefined || target.warm === undefined) return false;
-        const after: TargetObservation = {
-          ...wait.observation,
-          lastPingAt: now,
-          lastWanted: target.warm.wanted,
-          lastProven: target.warm.proven,
-        };
-        const traffic = run.trafficAfter.get(target.key) ?? wait.observation.traffic;
-        const planned = traffic === undefined ? after : { ...after, traffic };
-        return settledAfterRound(wait.policy, planned, run.account, now, { ...run.planOptions, tickMs });
-      })
-      .map((target) => target.key),
-  );
+  const settled = new Map<string, number>();
+  for (const target of report.targets) {
+    const wait = byKey.get(target.key);
+    if (wait === undefined || target.warm?.stoppedBy !== 'proven' || target.warm.shortfall !== 0) continue;
+    // A traffic probe leaves the last round's record as it was; only what it saw of the traffic is new.
+    const probe = wait.decisions.some((decision) => decision.kind === 'ping' && decision.probe === true);
+    const after: TargetObservation = probe
+      ? wait.observation
+      : { ...wait.observation, lastPingAt: now, lastWanted: target.warm.wanted, lastProven: target.warm.proven };
+    const traffic = run.trafficAfter.get(target.key) ?? wait.observation.traffic;
+    const planned = traffic === undefined ? after : { ...after, traffic };
+    const until = settledUntil(wait.policy, planned, run.account, now, { ...run.planOptions, tickMs }, probe);
+    if (until !== undefined) settled.set(target.key, until);
+  }
   return nextTick(
     waits.map((wait) => wait.policy),
     waits.flatMap((wait) => wait.decisions),
@@ -698,7 +694,6 @@ function nextPause(report: RunReport, run: TargetRun, workItems: number, now: nu
     now,
     tickMs,
     settled,
-    true,
   );
 }
 

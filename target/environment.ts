@@ -17,6 +17,14 @@ export interface Environment {
   /** Handler time of the real invocations that have finished, in ms. */
   realBusyMs: number;
   lastRealRequestAt: number | null;
+  /** When the last finished real invocation ended (epoch ms), or null. */
+  lastRealEndedAt: number | null;
+  /**
+   * The longest and shortest idle gap between real invocations (end of one to start of the next), or null before
+   * two: whether traffic alone keeps this environment warm, exactly, where a ping sees only its last request.
+   */
+  longestIdleMs: number | null;
+  shortestIdleMs: number | null;
 }
 
 export interface EnvironmentSource {
@@ -47,6 +55,9 @@ export function createEnvironment(source: EnvironmentSource = {}): Environment {
     realServed: 0,
     realBusyMs: 0,
     lastRealRequestAt: null,
+    lastRealEndedAt: null,
+    longestIdleMs: null,
+    shortestIdleMs: null,
   };
 }
 
@@ -74,11 +85,20 @@ export function countInvocation(environment: Environment, kind: 'ping' | 'real',
   } else {
     environment.realServed += 1;
     environment.lastRealRequestAt = at;
+    if (environment.lastRealEndedAt !== null) {
+      const gap = Math.max(0, at - environment.lastRealEndedAt);
+      environment.longestIdleMs = Math.max(environment.longestIdleMs ?? gap, gap);
+      environment.shortestIdleMs = Math.min(environment.shortestIdleMs ?? gap, gap);
+    }
   }
   return first;
 }
 
-/** Adds a finished real invocation's handler time (the controller derives the function's load from it). */
+/**
+ * Adds a finished real invocation's handler time (the controller derives the function's load from it) and notes
+ * when it ended, where the next idle gap starts. A request that threw still ended: the caller counts it too.
+ */
 export function countBusy(environment: Environment, startedAt: number, endedAt: number): void {
   if (endedAt > startedAt) environment.realBusyMs += endedAt - startedAt;
+  environment.lastRealEndedAt = Math.max(environment.lastRealEndedAt ?? endedAt, endedAt);
 }

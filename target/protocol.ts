@@ -82,6 +82,13 @@ export interface EnvironmentProof {
    * real traffic puts on it, for free (absent from helpers older than this field).
    */
   readonly realBusyMs?: number;
+  /**
+   * The longest and shortest idle gap (ms) between this environment's real invocations, end of one to start of the
+   * next, once it has served two (absent before, and from helpers older than these fields): whether its own traffic
+   * keeps it warm.
+   */
+  readonly longestIdleMs?: number;
+  readonly shortestIdleMs?: number;
   /** How long this ping was held, in ms (onPing hook time included). */
   readonly heldMs: number;
   readonly runId: string;

@@ -210,6 +210,12 @@ export function createThermostat<TContext extends LambdaContext>(
         realServed: environment.realServed,
         lastRealRequestAt: environment.lastRealRequestAt,
         realBusyMs: Math.round(environment.realBusyMs),
+        ...(environment.longestIdleMs !== null && environment.shortestIdleMs !== null
+          ? {
+              longestIdleMs: Math.round(environment.longestIdleMs),
+              shortestIdleMs: Math.round(environment.shortestIdleMs),
+            }
+          : {}),
         heldMs: now() - arrivedAt,
         runId: ping.runId,
         index: ping.index,

@@ -34,6 +34,8 @@ Options:
       --seed <n>                random seed (arrivals inside a minute, reclaim draws, jitter); default 1
       --idle-reclaim <d|a-b>    idle time before an environment is reclaimed; default 5m-15m (uniform)
       --max-lifetime <d|a-b>    age at which an environment is retired; default 2h-4h (uniform)
+      --schedule-phase <d|a-b>  when in its minute each warmer's schedule fires (EventBridge's precision is a
+                                minute), drawn once per schedule; default 0s-1m (uniform); 0s: second 0
       --cold-start <duration>   latency a cold start adds (and INIT billed); default 250ms
       --spread <rule>           arrivals inside a 2019 minute: uniform (default) or equidistant
       --durations <rule>        distribution (default): each invocation's duration drawn from its function's
@@ -49,10 +51,10 @@ with them (the Azure traces are CC BY 4.0).
 Exit codes: 0 ok, 1 bad trace or policies, 2 usage error.
 `;
 
-function spreadOption(name: string, value: string | undefined) {
+function spreadOption(name: string, value: string | undefined, zero = false) {
   if (value === undefined) return undefined;
   try {
-    return parseSpread(value);
+    return parseSpread(value, { zero });
   } catch (error) {
     throw new UsageError(`--${name}: ${(error as Error).message}`, { cause: error });
   }
@@ -96,6 +98,7 @@ export const simulateCommand: Command = {
       seed: { type: 'string' },
       'idle-reclaim': { type: 'string' },
       'max-lifetime': { type: 'string' },
+      'schedule-phase': { type: 'string' },
       'cold-start': { type: 'string' },
       spread: { type: 'string' },
       durations: { type: 'string' },
@@ -140,12 +143,14 @@ export const simulateCommand: Command = {
     const account = numberOption('account-concurrency', values['account-concurrency'], 1, 1_000_000);
     const idleReclaim = spreadOption('idle-reclaim', values['idle-reclaim']);
     const maxLifetime = spreadOption('max-lifetime', values['max-lifetime']);
+    const schedulePhase = spreadOption('schedule-phase', values['schedule-phase'], true);
     const model: Partial<ModelOptions> = {
       ...(seed !== undefined ? { seed } : {}),
       ...(coldStartMs !== undefined ? { coldStartMs } : {}),
       ...(account !== undefined ? { accountConcurrency: account } : {}),
       ...(idleReclaim ? { idleReclaim } : {}),
       ...(maxLifetime ? { maxLifetime } : {}),
+      ...(schedulePhase ? { schedulePhase } : {}),
     };
 
     const set = loadPolicySet([values.policies], { cwd: io.cwd });

@@ -18,6 +18,8 @@ const ProofSchema = z.object({
   realServed: z.int().check(z.gte(0)),
   lastRealRequestAt: z.nullable(z.number()),
   realBusyMs: z.optional(z.number().check(z.gte(0))),
+  longestIdleMs: z.optional(z.number().check(z.gte(0))),
+  shortestIdleMs: z.optional(z.number().check(z.gte(0))),
   heldMs: z.number(),
   runId: z.string(),
   index: z.int(),

@@ -47,6 +47,8 @@ export interface EnvironmentSummary {
   readonly realServed: number;
   readonly lastRealRequestAt: number | null;
   readonly realBusyMs?: number;
+  readonly longestIdleMs?: number;
+  readonly shortestIdleMs?: number;
 }
 
 export type { WarmStop } from './rounds';
@@ -226,6 +228,9 @@ function warmResult(
       realServed: proof.realServed,
       lastRealRequestAt: proof.lastRealRequestAt,
       ...(proof.realBusyMs !== undefined ? { realBusyMs: proof.realBusyMs } : {}),
+      ...(proof.longestIdleMs !== undefined && proof.shortestIdleMs !== undefined
+        ? { longestIdleMs: proof.longestIdleMs, shortestIdleMs: proof.shortestIdleMs }
+        : {}),
     })),
   };
 }
@@ -238,6 +243,9 @@ export function sightingsOf(result: Pick<WarmResult, 'environments'>): Sighting[
     realServed: env.realServed,
     lastRealAt: env.lastRealRequestAt,
     ...(env.realBusyMs !== undefined ? { realBusyMs: env.realBusyMs } : {}),
+    ...(env.longestIdleMs !== undefined && env.shortestIdleMs !== undefined
+      ? { longestIdleMs: env.longestIdleMs, shortestIdleMs: env.shortestIdleMs }
+      : {}),
     ...(env.firstInvocation && env.initDurationMs > 0 ? { initMs: env.initDurationMs } : {}),
   }));
 }

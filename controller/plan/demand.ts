@@ -9,12 +9,15 @@
  *   kept warm through the likely idle spread, instead of pinged all the time: the hybrid histogram policy of
  *   "Serverless in the Wild" (Shahrad et al., ATC 2020) — pre-warm at the 5th percentile of idle times, keep alive to
  *   the 99th — used only while the history is long enough and where it is cheaper than keeping alive.
+ * - An environment whose own idle gaps (the target helper measures each one) stay inside the keep-alive window
+ *   needs no pings either, however few requests that is: a timer-triggered function every 3 minutes keeps its
+ *   environment warm by itself, although its rate alone (0.33 a minute) would not say so.
  * - Otherwise: keep alive, one round per interval, as a fixed warmer would.
  */
 import { coldShare, environmentsFor } from './erlang';
-import { onGridBefore } from './interval';
+import { intervalTolerance, onGridBefore } from './interval';
 import { percentile } from './statistics';
-import { IDLE_TIMES_KEPT, type TrafficHistory } from './traffic';
+import { IDLE_TIMES_KEPT, type IdleGaps, idleGapsOf, type SeenEnvironment, type TrafficHistory } from './traffic';
 
 const MINUTE_MS = 60_000;
 
@@ -24,6 +27,41 @@ export const MIN_IDLE_SAMPLES = 8;
 export const MAX_TRAFFIC_HORIZON_MS = 30 * MINUTE_MS;
 /** The histogram's range, as in the paper: idle times beyond it are not predictable enough to pre-warm for. */
 export const HISTOGRAM_RANGE_MS = 4 * 3_600_000;
+
+/**
+ * Idle gaps within this ratio of each other read as a timer: periodic traffic whose requests also take about the
+ * same time (the gap is the period less the request).
+ */
+export const REGULAR_GAP_RATIO = 1.1;
+/**
+ * Gaps that show a timer keeps an environment warm: three random (Poisson) gaps fall within 10% of each other about
+ * twice in a thousand. That its requests never overlap takes MIN_IDLE_SAMPLES: a timer whose requests vary in
+ * length, or that also gets requests off its timer, shows it over that many.
+ */
+export const MIN_REGULAR_GAPS = 3;
+
+/** Whether an environment's idle gaps show periodic traffic (a timer): at least `count` of them, all nearly equal. */
+export function isRegular(gaps: IdleGaps | undefined, count = MIN_REGULAR_GAPS): boolean {
+  return gaps !== undefined && gaps.count >= count && gaps.longestMs <= REGULAR_GAP_RATIO * gaps.shortestMs;
+}
+
+/**
+ * The longest idle gap an environment should expect from its own traffic: the longest so far when the traffic is
+ * periodic; beyond that by the whole spread it showed (shortest to longest) when it is not and enough gaps were seen,
+ * since random traffic's next long gap may be longer than any so far. For Poisson arrivals over 8 gaps that asks,
+ * typically, for a rate at which a gap past the window comes about once in a hundred, like the objective's rule on
+ * rates; the bound tightens as the longest grows with the gaps seen. Undefined while the gaps say too little.
+ */
+export function expectedLongestGap(gaps: IdleGaps | undefined): number | undefined {
+  if (gaps === undefined) return undefined;
+  if (isRegular(gaps)) return gaps.longestMs;
+  if (gaps.count >= MIN_IDLE_SAMPLES) return 2 * gaps.longestMs - gaps.shortestMs;
+  return undefined;
+}
+
+const describeGaps = (gaps: IdleGaps) =>
+  `${isRegular(gaps) ? 'periodic, ' : ''}idle gaps ${fmtSeconds(gaps.shortestMs)}–${fmtSeconds(gaps.longestMs)} over ${gaps.count}`;
+const fmtSeconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 export interface DemandSettings {
   /** Keep-alive window: the policy's ping interval, the idle time it assumes environments survive. */
@@ -85,33 +123,27 @@ function keptWarmByTraffic(
 ): PingPlan | undefined {
   if (history.environments.length < wanted) return undefined;
   const env = history.environments[wanted - 1];
-  const rate = env.ratePerMinute;
-  if (rate <= 0 || env.lastRealAt === null) return undefined;
+  if (env.lastRealAt === null) return undefined;
   // Recent enough: its last request came within the window, so the rate still describes it.
   if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
-  if (!isEvidence(rate, (env.realServed * MINUTE_MS) / rate, settings)) return undefined;
-  // Traffic concentrates on the fewest environments: the k-th gets requests only while the k − 1 before it are
-  // busy, so its rate falls with the traffic's k-th power, and a probe (one ping) sees only the first. The probe
-  // catches a fall to half the traffic at its own instant; between probes the traffic may dip further unseen, so
-  // the k-th environment must stay warm through a dip to a quarter: its rate times 4^−k.
-  const margin = wanted > 1 ? 0.25 ** wanted : 1;
-  const gap = Math.exp((-rate * margin * settings.intervalMs) / MINUTE_MS);
-  if (gap > 1 - settings.warmRatio) return undefined;
+  const what = keptBusyBy(env, wanted, settings);
+  if (what === undefined) return undefined;
   // Later checks are probes: a full held round would occupy every idle environment of a busy function and push
   // its real requests onto new, cold ones; one unheld ping costs a few milliseconds of one environment.
   let confirmedAt = history.at;
   const probe = history.probe;
   if (probe !== undefined && probe.at > history.at) {
-    const needed = Math.max(wanted * keptWarmRate(settings), history.environments[0].ratePerMinute / 2);
     const recent = probe.lastRealAt !== null && probe.at - probe.lastRealAt <= settings.intervalMs;
+    const longest = expectedLongestGap(probe.gaps);
+    const byGaps = longest !== undefined && longest <= gapAllowed(settings);
+    const needed = Math.max(wanted * keptWarmRate(settings), history.environments[0].ratePerMinute / 2);
     const measured = probe.overMs === undefined || isEvidence(probe.ratePerMinute, probe.overMs, settings);
     // Traffic fell (or the probe found an idle environment): a full round looks at every environment again.
-    if (!recent || !measured || probe.ratePerMinute < needed) return undefined;
+    if (!recent || !(byGaps || (measured && probe.ratePerMinute >= needed))) return undefined;
     confirmedAt = probe.at;
   }
   const horizon = confirmedAt + MAX_TRAFFIC_HORIZON_MS;
-  const until = settings.alignRounds ? onGridBefore(horizon, settings.intervalMs, confirmedAt) : horizon;
-  const what = `real traffic keeps ${wanted === 1 ? 'the environment' : `${wanted} environments`} busy (${rate.toFixed(1)} requests/min on the least busy; a ${fmtMinutes(settings.intervalMs)} gap has probability ${gap.toExponential(1)})`;
+  const until = alignedDue(onGridBefore(horizon, settings.intervalMs, confirmedAt), settings, horizon);
   if (now >= until) {
     return {
       kind: 'probe',
@@ -126,12 +158,54 @@ function keptWarmByTraffic(
 }
 
 /**
+ * The longest idle gap traffic may leave and still keep an environment as warm as pings would: the window, with the
+ * slack the planner's own rounds have (a round is sent up to intervalTolerance early or a tick late, so the idle
+ * time between two of them may exceed the interval by as much).
+ */
+function gapAllowed(settings: DemandSettings): number {
+  return settings.intervalMs + intervalTolerance(settings.intervalMs);
+}
+
+/**
+ * Why the `wanted`-th environment stays warm on real traffic alone, or undefined: its own idle gaps stay inside the
+ * window, or its rate makes a whole window without a request rarer than the objective allows.
+ */
+function keptBusyBy(env: SeenEnvironment, wanted: number, settings: DemandSettings): string | undefined {
+  const which = wanted === 1 ? 'the environment' : `${wanted} environments`;
+  // The busiest environment's gaps: the others live on its overflow (below), so theirs so far say little about the
+  // next dip of the traffic.
+  const gaps = wanted === 1 ? idleGapsOf(env) : undefined;
+  const longest = expectedLongestGap(gaps);
+  if (gaps !== undefined && longest !== undefined && longest <= gapAllowed(settings)) {
+    return `real traffic keeps ${which} warm by itself (${describeGaps(gaps)}, inside the ${fmtMinutes(settings.intervalMs)} window)`;
+  }
+  const rate = env.ratePerMinute;
+  if (rate <= 0 || !isEvidence(rate, (env.realServed * MINUTE_MS) / rate, settings)) return undefined;
+  // Traffic concentrates on the fewest environments: the k-th gets requests only while the k − 1 before it are
+  // busy, so its rate falls with the traffic's k-th power, and a probe (one ping) sees only the first. The probe
+  // catches a fall to half the traffic at its own instant; between probes the traffic may dip further unseen, so
+  // the k-th environment must stay warm through a dip to a quarter: its rate times 4^−k.
+  const margin = wanted > 1 ? 0.25 ** wanted : 1;
+  const gap = Math.exp((-rate * margin * settings.intervalMs) / MINUTE_MS);
+  if (gap > 1 - settings.warmRatio) return undefined;
+  return `real traffic keeps ${which} busy (${rate.toFixed(1)} requests/min on the least busy; a ${fmtMinutes(settings.intervalMs)} gap has probability ${gap.toExponential(1)})`;
+}
+
+/**
  * Whether a rate measured over `overMs` says anything about gaps as long as the keep-alive window: measured over a
  * whole window, or resting on enough requests. A young environment's first request reads as a high rate (one
  * request in its first minute is "1 per minute") that says nothing; a thousand in its first minute do.
  */
 function isEvidence(ratePerMinute: number, overMs: number, settings: DemandSettings): boolean {
   return overMs >= settings.intervalMs || (ratePerMinute * overMs) / MINUTE_MS >= MIN_LOAD_REQUESTS;
+}
+
+/**
+ * When something planned for `exact` is due: unaligned, then; aligned, on its grid point as early as a round there
+ * counts (isDue's tolerance), so a controller whose ticks fall a few seconds before the grid does it with the round.
+ */
+function alignedDue(grid: number, settings: DemandSettings, exact: number): number {
+  return settings.alignRounds ? grid - intervalTolerance(settings.intervalMs) : exact;
 }
 
 /** Requests per minute at which an environment goes a whole keep-alive window idle no more often than allowed. */
@@ -148,7 +222,7 @@ function preWarm(history: TrafficHistory, now: number, settings: DemandSettings)
   const lead = settings.tickMs + settings.initMs + 30_000;
   const exact = history.lastRealAt + p5 - lead;
   // Early onto the grid, if at all: a pre-warm later than its lead would miss the predicted request.
-  const at = settings.alignRounds ? onGridBefore(exact, settings.intervalMs, exact - settings.intervalMs) : exact;
+  const at = alignedDue(onGridBefore(exact, settings.intervalMs, exact - settings.intervalMs), settings, exact);
   const until = history.lastRealAt + p99 + settings.intervalMs;
   // Only where it pays: the keep-alive rounds it saves must cost more than the INIT a pre-warm may pay.
   const saved = Math.floor((at - history.lastRealAt) / settings.intervalMs) - 1;
@@ -205,6 +279,17 @@ export function environmentsNeeded(
         busy > 0
           ? `${busy} environment${busy === 1 ? '' : 's'} seen serving traffic; ${unknown}`
           : `no load seen yet: one environment${thin ? `; ${unknown}` : ''}`,
+    };
+  }
+  const busiest = idleGapsOf(history.environments[0] ?? { realServed: 0 });
+  if (source === 'proofs' && busiest !== undefined && isRegular(busiest, MIN_IDLE_SAMPLES)) {
+    // Erlang's formula assumes random arrivals; a timer's requests overlap only when one runs longer than the
+    // period, and then traffic itself has put them on several environments, which the proofs show.
+    const busy = history.environments.filter((env) => env.ratePerMinute > 0).length;
+    const environments = Math.min(max, Math.max(1, busy));
+    return {
+      environments,
+      why: `requests arrive on a timer (${describeGaps(busiest)}): ${environments} environment${environments === 1 ? '' : 's'}, as many as traffic keeps busy`,
     };
   }
   const load = history.load;

@@ -15,6 +15,8 @@ export * from './decision';
 export {
   type DemandSettings,
   environmentsNeeded,
+  expectedLongestGap,
+  isRegular,
   MAX_TRAFFIC_HORIZON_MS,
   MINUTE_READ_EVERY_MS,
   type PingPlan,
@@ -26,7 +28,7 @@ export { intervalTolerance, isDue, onGridBefore, roundDueAt } from './interval';
 export type * from './observed';
 export { type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
-export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, settledAfterRound } from './sleep';
+export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, settledUntil } from './sleep';
 export { percentile, percentileOfSorted } from './statistics';
 export {
   EMPTY_TRAFFIC,

@@ -226,7 +226,11 @@ function withPing(
   context: PlanContext,
   fallback: ProvisionedPlan['fallback'],
 ): TargetPlan {
-  const raised = obs.lastWanted !== undefined && wanted > obs.lastWanted;
+  // A raise is pinged at once, except auto mode's on aligned rounds: its raise is a forecast from environments traffic
+  // has just started, which survive idle until the next grid round, so waiting for it costs no warmth and saves the
+  // paused controller a tick of its own.
+  const raised =
+    obs.lastWanted !== undefined && wanted > obs.lastWanted && !(context.alignRounds && policy.mode === 'auto');
   const schedule: PingPlan =
     raised || fallback ? { kind: 'keep-alive', why: '' } : pingSchedule(policy, obs, wanted, context);
   const due = whenDue(schedule, policy, obs, wanted, context, raised);
@@ -299,10 +303,16 @@ function whenDue(
 ): { readonly due: string } | { readonly skip: Waiting } {
   const { now, alignRounds } = context;
   const interval = policy.warm.intervalMs;
+  // A traffic probe's ping restarted the idle time of the one environment it reached: for a target that wants one,
+  // it counts as a round, so a probe that finds the traffic gone is followed by a round an interval later, not at
+  // once (the probe leaves the last round's record, and its time, as they were).
+  const probeAt = obs.traffic?.probe?.at;
+  const lastPingAt =
+    wanted === 1 && probeAt !== undefined && obs.lastPingAt !== undefined && probeAt > obs.lastPingAt
+      ? probeAt
+      : obs.lastPingAt;
   const nextRound =
-    obs.lastPingAt === undefined
-      ? now
-      : roundDueAt(interval, obs.lastPingAt, alignRounds) - intervalTolerance(interval);
+    lastPingAt === undefined ? now : roundDueAt(interval, lastPingAt, alignRounds) - intervalTolerance(interval);
   const wait = (cause: Waiting['cause'], reason: string, nextAt: number) => ({ skip: { cause, reason, nextAt } });
   switch (schedule.kind) {
     case 'kept-warm-by-traffic':
@@ -326,15 +336,15 @@ function whenDue(
       };
     }
     default: {
-      if (!raised && !isDue(interval, now, obs.lastPingAt, alignRounds)) {
-        const ago = formatDuration(now - obs.lastPingAt!);
+      if (!raised && !isDue(interval, now, lastPingAt, alignRounds)) {
+        const ago = formatDuration(now - lastPingAt!);
         return wait('not-due', `last pinged ${ago} ago; interval is ${formatDuration(interval)}`, nextRound);
       }
-      if (obs.lastPingAt === undefined) return { due: 'first ping' };
+      if (lastPingAt === undefined) return { due: 'first ping' };
       if (raised) return { due: `warmth raised from ${obs.lastWanted} to ${wanted}` };
       const why = schedule.why ? ` (${schedule.why})` : '';
-      if (now - obs.lastPingAt < interval - intervalTolerance(interval)) {
-        const ago = formatDuration(now - obs.lastPingAt);
+      if (now - lastPingAt < interval - intervalTolerance(interval)) {
+        const ago = formatDuration(now - lastPingAt);
         return {
           due: `round on the ${formatDuration(interval)} grid other targets share (last pinged ${ago} ago)${why}`,
         };

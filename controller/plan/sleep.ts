@@ -14,7 +14,7 @@ import { DEFAULT_TICK_MS, type PlanOptions, plan } from './plan';
 
 const MINUTE_MS = 60_000;
 /** The longest pause: how late a new policy, a tag or a change of traffic may be noticed. */
-export const MAX_SLEEP_MS = 15 * MINUTE_MS;
+export const MAX_SLEEP_MS = 30 * MINUTE_MS;
 /**
  * A pause shorter than this many ticks is not worth changing the schedule for: skipping one tick saves a whole
  * invocation, for a schedule read and update of a few milliseconds.
@@ -42,10 +42,10 @@ export function nextTick(
   observed: Observed,
   now: number,
   tickMs: number,
-  /** Targets whose round this tick proved every environment it wanted: their next work is the next round. */
-  settled: ReadonlySet<string> = new Set(),
-  /** Whether the planner aligns rounds (PlanOptions.alignRounds): the next round of a settled target follows it. */
-  alignRounds = false,
+  /**
+   * Targets whose round (or traffic probe) this tick left nothing to do for a while, and until when (settledUntil).
+   */
+  settled: ReadonlyMap<string, number> = new Map(),
 ): NextTick {
   const regular = (why: string): NextTick => ({ at: now + tickMs, sleeps: false, why });
   let at = now + MAX_SLEEP_MS;
@@ -80,16 +80,13 @@ export function nextTick(
     const waiting = mine.filter(
       (decision) =>
         (decision.kind === 'skip' && WAITING.has(decision.cause)) ||
-        // Auto mode re-sizes from what the round's proofs showed: the caller counts it settled only when planning
-        // it again with them (settledAfterRound) finds nothing to do before its next round.
-        (decision.kind === 'ping' && decision.probe !== true && settled.has(policy.key)),
+        // Auto mode re-sizes from what the round's proofs showed, and a traffic probe may find the traffic gone: the
+        // caller counts them settled only when planning again with that (settledUntil) finds nothing to do.
+        (decision.kind === 'ping' && settled.has(policy.key)),
     );
     if (waiting.length === 0 || waiting.length !== mine.length) return regular(`${policy.key} has work this tick`);
     for (const decision of waiting) {
-      const next =
-        decision.kind === 'skip'
-          ? decision.nextAt
-          : roundDueAt(policy.warm.intervalMs, now, alignRounds) - intervalTolerance(policy.warm.intervalMs);
+      const next = decision.kind === 'skip' ? decision.nextAt : settled.get(policy.key);
       if (next === undefined) return regular(`${policy.key} waits for no known time`);
       if (next < at) {
         at = next;
@@ -106,24 +103,30 @@ export function nextTick(
 }
 
 /**
- * Whether a target whose round just proved every environment it wanted has nothing to do before its next round.
- * Warm mode knows that already; auto mode re-sizes from the round's proofs, so it is planned again with what they
- * showed (`after`: the observation with the round's record and traffic), as the next tick would plan it, instead
- * of spending a tick to look.
+ * When a target whose round just proved every environment it wanted next has work, or undefined when that is the
+ * next tick. Warm mode knows: its next round. Auto mode re-sizes from the round's proofs, so it is planned again with
+ * what they showed (`after`: the observation with the round's record and traffic), as the next tick would plan it,
+ * instead of spending a tick to look. A traffic probe (`probe`) is planned again in any mode: it may have found the
+ * traffic that kept the environments warm gone, or confirmed it until the next check.
  */
-export function settledAfterRound(
+export function settledUntil(
   policy: Effective,
   after: TargetObservation,
   account: AccountConcurrency | undefined,
   now: number,
   options: PlanOptions = {},
-): boolean {
-  if (policy.mode !== 'auto') return true;
+  probe = false,
+): number | undefined {
+  const interval = policy.warm.intervalMs;
+  const nextRound = roundDueAt(interval, now, options.alignRounds) - intervalTolerance(interval);
+  if (policy.mode !== 'auto' && !probe) return nextRound;
   const next = now + (options.tickMs ?? DEFAULT_TICK_MS);
   const observed: Observed = { ...(account ? { account } : {}), targets: { [policy.key]: after } };
-  return plan([policy], new Date(next), observed, options).every(
-    (decision) =>
-      (decision.kind === 'skip' && WAITING.has(decision.cause)) ||
-      (decision.kind === 'auto-choice' && decision.provisioned === 0),
-  );
+  let until: number | undefined;
+  for (const decision of plan([policy], new Date(next), observed, options)) {
+    if (decision.kind === 'auto-choice' && decision.provisioned === 0) continue;
+    if (decision.kind !== 'skip' || !WAITING.has(decision.cause) || decision.nextAt === undefined) return undefined;
+    until = until === undefined ? decision.nextAt : Math.min(until, decision.nextAt);
+  }
+  return until ?? nextRound;
 }

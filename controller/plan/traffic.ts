@@ -19,6 +19,12 @@ export interface Sighting {
   readonly lastRealAt: number | null;
   /** The helper's view of its init time (ms), when the ping itself started the environment. */
   readonly initMs?: number;
+  /**
+   * Its longest and shortest idle gap between real requests (end of one to start of the next), once it has served
+   * two: exact, where the idle times below are only what the rounds could see.
+   */
+  readonly longestIdleMs?: number;
+  readonly shortestIdleMs?: number;
 }
 
 /** Per-minute statistics of the target (CloudWatch in production; the model in the simulator). */
@@ -40,6 +46,9 @@ export interface SeenEnvironment {
   readonly ratePerMinute: number;
   readonly lastRealAt: number | null;
   readonly realServed: number;
+  /** Its longest and shortest idle gap between real requests, when it reported them (see Sighting). */
+  readonly longestIdleMs?: number;
+  readonly shortestIdleMs?: number;
 }
 
 /** The target's traffic history, kept between ticks (small: bounded lists). */
@@ -80,6 +89,25 @@ export interface TrafficProbe {
   readonly lastRealAt: number | null;
   /** How long the rate was measured over (ms): since the last full round, or the environment's whole life. */
   readonly overMs?: number;
+  /** What that environment reported of its idle gaps over its life (see Sighting), and how many requests. */
+  readonly gaps?: IdleGaps;
+}
+
+/** An environment's idle gaps between real requests: `count` of them, the longest and the shortest (ms). */
+export interface IdleGaps {
+  readonly count: number;
+  readonly longestMs: number;
+  readonly shortestMs: number;
+}
+
+/** What a seen environment or a probe reported of its idle gaps, if it has served two real requests. */
+export function idleGapsOf(env: {
+  readonly realServed: number;
+  readonly longestIdleMs?: number;
+  readonly shortestIdleMs?: number;
+}): IdleGaps | undefined {
+  if (env.longestIdleMs === undefined || env.shortestIdleMs === undefined || env.realServed < 2) return undefined;
+  return { count: env.realServed - 1, longestMs: env.longestIdleMs, shortestMs: env.shortestIdleMs };
 }
 
 /** Idle times kept per target: enough for a 5th/99th percentile without growing the state item. */
@@ -122,6 +150,9 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
         ratePerMinute: Math.min(overLife, recent),
         lastRealAt: sighting.lastRealAt,
         realServed: sighting.realServed,
+        ...(sighting.longestIdleMs !== undefined && sighting.shortestIdleMs !== undefined
+          ? { longestIdleMs: Math.round(sighting.longestIdleMs), shortestIdleMs: Math.round(sighting.shortestIdleMs) }
+          : {}),
       };
     })
     .sort((a, b) => b.ratePerMinute - a.ratePerMinute)
@@ -211,11 +242,13 @@ export function recordProbe(history: TrafficHistory, at: number, sightings: read
   const since = before !== undefined ? history.at : busiest.initAt;
   const served = busiest.realServed - (before?.realServed ?? 0);
   const overMs = Math.max(MINUTE_MS, at - since);
+  const gaps = idleGapsOf(busiest);
   const probe: TrafficProbe = {
     at,
     ratePerMinute: (Math.max(0, served) * MINUTE_MS) / overMs,
     lastRealAt: busiest.lastRealAt,
     overMs,
+    ...(gaps ? { gaps } : {}),
   };
   // The idle-time history stays the full rounds': a probe sees one environment, not the function's gaps.
   return { ...history, probe };

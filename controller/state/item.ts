@@ -69,6 +69,8 @@ const SeenEnvironmentSchema = z.looseObject({
   ratePerMinute: count,
   lastRealAt: z.nullable(count),
   realServed: count,
+  longestIdleMs: z.optional(count),
+  shortestIdleMs: z.optional(count),
 });
 
 /** The demand model's traffic history (controller/plan/traffic.ts). */
@@ -84,7 +86,15 @@ const TrafficSchema = z.looseObject({
   lastRealAt: z.optional(count),
   initMs: z.optional(count),
   meanRequestMs: z.optional(count),
-  probe: z.optional(z.looseObject({ at: count, ratePerMinute: count, lastRealAt: z.nullable(count) })),
+  probe: z.optional(
+    z.looseObject({
+      at: count,
+      ratePerMinute: count,
+      lastRealAt: z.nullable(count),
+      overMs: z.optional(count),
+      gaps: z.optional(z.looseObject({ count, longestMs: count, shortestMs: count })),
+    }),
+  ),
 });
 
 type Item = Record<string, AttributeValue>;

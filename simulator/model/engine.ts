@@ -37,6 +37,9 @@ export interface PingOutcome {
     readonly realServed: number;
     readonly realBusyMs: number;
     readonly lastRealAt: number;
+    /** Its longest and shortest idle gap between real requests (end of one to start of the next; NaN: none yet). */
+    readonly longestIdleMs: number;
+    readonly shortestIdleMs: number;
   };
 }
 
@@ -202,6 +205,9 @@ export class Engine {
   private realServed = new Float64Array(1024);
   private realBusy = new Float64Array(1024);
   private lastReal = new Float64Array(1024);
+  private lastRealEnd = new Float64Array(1024);
+  private longestIdle = new Float64Array(1024);
+  private shortestIdle = new Float64Array(1024);
   private owner = new Int32Array(1024);
   private freeSlots = new Int32Array(1024);
   private freeLen = 0;
@@ -256,6 +262,14 @@ export class Engine {
   /** A seeded generator for a strategy's own randomness (network jitter, async delays). */
   randomFor(purpose: string): Random {
     return this.random.fork(purpose);
+  }
+
+  /**
+   * When the schedule named `schedule` first fires: the trace's start plus the schedule's phase within the minute
+   * (ModelOptions.schedulePhase), the same for every strategy's schedule of that name under one seed.
+   */
+  scheduleStart(schedule: string): number {
+    return this.startMs + Math.round(drawSpread(this.model.schedulePhase, this.random.fork(`schedule:${schedule}`)));
   }
 
   /** Runs `run` at virtual time `t` (not before now); events at the same time run in the order scheduled. */
@@ -397,7 +411,7 @@ export class Engine {
     const slot = this.takeIdle(pool, t);
     if (slot >= 0) {
       this.occupy(slot, pool, t + d);
-      this.served(slot, t, d);
+      this.served(slot, t, t + d);
       totals.onDemandBilledMs += billed(d);
       this.warmServed++;
       this.metrics?.record(f, t, t, t + d, false, pool.odBusy + pool.pcBusy.size);
@@ -411,7 +425,7 @@ export class Engine {
     totals.onDemandBilledMs += billed(d);
     if (this.oracle) {
       // The oracle pinged this environment into existence one cold start earlier: warm, at the price of a ping.
-      this.served(this.create(pool, f, t, t + d), t, d);
+      this.served(this.create(pool, f, t, t + d), t, t + d);
       totals.pings++;
       totals.pingOnDemandBilledMs += this.model.pingHandlerMs;
       this.seenPings++;
@@ -420,7 +434,7 @@ export class Engine {
       return;
     }
     const cs = pool.fn.coldStartMs;
-    this.served(this.create(pool, f, t, t + cs + d), t, d);
+    this.served(this.create(pool, f, t, t + cs + d), t + cs, t + cs + d);
     totals.cold++;
     this.seenCold++;
     this.bump(cs);
@@ -476,11 +490,18 @@ export class Engine {
     };
   }
 
-  /** A real request of `durationMs` started on `slot` at `t`: what the target helper counts. */
-  private served(slot: number, t: number, durationMs: number): void {
+  /** A real request started on `slot` at `t` (its handler, after any cold start): what the target helper counts. */
+  private served(slot: number, t: number, endsAt: number): void {
     this.realServed[slot]++;
-    this.realBusy[slot] += durationMs;
+    this.realBusy[slot] += endsAt - t;
     this.lastReal[slot] = t;
+    const previous = this.lastRealEnd[slot];
+    if (!Number.isNaN(previous)) {
+      const gap = Math.max(0, t - previous);
+      if (!(gap <= this.longestIdle[slot])) this.longestIdle[slot] = gap;
+      if (!(gap >= this.shortestIdle[slot])) this.shortestIdle[slot] = gap;
+    }
+    this.lastRealEnd[slot] = endsAt;
   }
 
   private sighting(slot: number): NonNullable<PingOutcome['sighting']> {
@@ -489,6 +510,8 @@ export class Engine {
       realServed: this.realServed[slot],
       realBusyMs: this.realBusy[slot],
       lastRealAt: this.lastReal[slot],
+      longestIdleMs: this.longestIdle[slot],
+      shortestIdleMs: this.shortestIdle[slot],
     };
   }
 
@@ -609,6 +632,9 @@ export class Engine {
     this.realServed[slot] = 0;
     this.realBusy[slot] = 0;
     this.lastReal[slot] = Number.NaN;
+    this.lastRealEnd[slot] = Number.NaN;
+    this.longestIdle[slot] = Number.NaN;
+    this.shortestIdle[slot] = Number.NaN;
     this.retireAt[slot] = t + drawSpread(this.model.maxLifetime, this.reclaimRandom);
     pool.totals.environmentsCreated++;
     this.occupy(slot, pool, end);
@@ -646,6 +672,9 @@ export class Engine {
     this.realServed = grow64(this.realServed);
     this.realBusy = grow64(this.realBusy);
     this.lastReal = grow64(this.lastReal);
+    this.lastRealEnd = grow64(this.lastRealEnd);
+    this.longestIdle = grow64(this.longestIdle);
+    this.shortestIdle = grow64(this.shortestIdle);
     const owner = new Int32Array(size);
     owner.set(this.owner);
     this.owner = owner;

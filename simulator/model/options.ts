@@ -31,6 +31,13 @@ export interface ModelOptions {
   readonly pingHandlerMs: number;
   /** Memory of functions whose trace has none and whose policy gives no auto.memoryMb. @default 128 */
   readonly defaultMemoryMb: number;
+  /**
+   * When a scheduled invocation (a warmer's or the controller's schedule) starts within its minute: EventBridge
+   * invokes scheduled targets with 60-second precision, not at second 0. Drawn once per schedule, which then keeps
+   * its phase. Without it every schedule fires in lockstep with the trace's own timer-triggered functions, whose
+   * requests start at second 0 too. @default 0–60 s uniform
+   */
+  readonly schedulePhase: Spread;
   /** Time-series resolution. @default 60 s */
   readonly sampleMs: number;
   readonly prices: PriceBook;
@@ -48,6 +55,7 @@ export const DEFAULT_MODEL: ModelOptions = {
   provisionedRpsPerUnit: 10,
   network: { oneWayMs: 10, jitterMs: 5, dispatchMs: 0.55 },
   pingHandlerMs: 1,
+  schedulePhase: { kind: 'uniform', minMs: 0, maxMs: 60_000 },
   defaultMemoryMb: 128,
   sampleMs: 60_000,
   prices: PRICES,

@@ -19,18 +19,21 @@ export class SpreadError extends Error {
  * Parses "10m" (fixed) or "5m-15m" (uniform between the two).
  * @example parseSpread('5m-15m') // { kind: 'uniform', minMs: 300000, maxMs: 900000 }
  */
-export function parseSpread(text: string): Spread {
+export function parseSpread(text: string, options: { readonly zero?: boolean } = {}): Spread {
   const parts = text.split(/\s*(?:-|\.\.)\s*/);
+  const tooShort = (ms: number) => ms < 0 || (ms === 0 && !options.zero);
   try {
     if (parts.length === 1) {
       const ms = parseDuration(parts[0]);
-      if (ms <= 0) throw new SpreadError(`"${text}" must be longer than 0`);
+      if (tooShort(ms)) throw new SpreadError(`"${text}" must be longer than 0`);
       return { kind: 'fixed', ms };
     }
     if (parts.length === 2) {
       const minMs = parseDuration(parts[0]);
       const maxMs = parseDuration(parts[1]);
-      if (minMs <= 0 || maxMs < minMs) throw new SpreadError(`"${text}": expected 0 < low <= high, e.g. "5m-15m"`);
+      if (tooShort(minMs) || maxMs < minMs) {
+        throw new SpreadError(`"${text}": expected ${options.zero ? '0 <=' : '0 <'} low <= high, e.g. "5m-15m"`);
+      }
       return minMs === maxMs ? { kind: 'fixed', ms: minMs } : { kind: 'uniform', minMs, maxMs };
     }
   } catch (error) {

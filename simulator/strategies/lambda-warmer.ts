@@ -86,7 +86,9 @@ export function lambdaWarmer(options: LambdaWarmerOptions = {}): Strategy {
           if (n > 0) warm(fn.index, n, t);
           if (t + interval < engine.endMs) engine.at(t + interval, () => tick(t + interval));
         };
-        engine.at(engine.startMs, () => tick(engine.startMs));
+        // One EventBridge rule per function, each with its own phase.
+        const first = engine.scheduleStart(`lambda-warmer:${fn.id}`);
+        engine.at(first, () => tick(first));
       }
     },
     facts: () => tally.facts(),

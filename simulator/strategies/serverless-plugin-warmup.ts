@@ -63,7 +63,8 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
           });
           if (t + interval < engine.endMs) engine.at(t + interval, () => tick(t + interval));
         };
-        engine.at(engine.startMs, () => tick(engine.startMs));
+        const first = engine.scheduleStart(`serverless-plugin-warmup:${interval}`);
+        engine.at(first, () => tick(first));
       }
     },
     facts: () => tally.facts(),

@@ -17,7 +17,7 @@ import {
   recordSightings,
   recordUtilization,
   type Sighting,
-  settledAfterRound,
+  settledUntil,
   type TargetObservation,
   type TrafficHistory,
   wantsMinuteStatistics,
@@ -204,7 +204,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           s.pingsSince = (s.pingsSince ?? 0) + sent;
           if (sightings.size > 0) {
             const fold = decision.probe ? recordProbe : recordSightings;
-            s.traffic = fold(s.traffic ?? EMPTY_TRAFFIC, epochMs + finishedAt, [...sightings.values()]);
+            // Whole milliseconds, as the controller's clock gives them.
+            s.traffic = fold(s.traffic ?? EMPTY_TRAFFIC, Math.round(epochMs + finishedAt), [...sightings.values()]);
           }
           if (latencyMs !== undefined) s.traffic = recordLatency(s.traffic ?? EMPTY_TRAFFIC, latencyMs);
           done(finishedAt, proven());
@@ -237,6 +238,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
                   realServed: seen.realServed,
                   realBusyMs: seen.realBusyMs,
                   lastRealAt: Number.isNaN(seen.lastRealAt) ? null : epochMs + seen.lastRealAt,
+                  ...(Number.isNaN(seen.longestIdleMs)
+                    ? {}
+                    : { longestIdleMs: seen.longestIdleMs, shortestIdleMs: seen.shortestIdleMs }),
                   ...(seen.realServed === 0 && seen.initAt >= step.at
                     ? { initMs: engine.functions[fn].coldStartMs }
                     : {}),
@@ -276,7 +280,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           active++;
           warmOne(decision, fn, at, client, (end, proven) => {
             if (!decision.probe) state[fn].lastProven = proven;
-            if (!decision.probe && proven >= decision.wanted) settled.add(decision.key);
+            // A probe that reached its environment is settled too when planning again with what it saw waits.
+            if (proven >= decision.wanted) settled.add(decision.key);
             active--;
             last = Math.max(last, end);
             if (--left === 0) finished(last, settled);
@@ -309,14 +314,15 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
       const finish = (end: number, proven: Set<string>) => {
         // Auto mode's targets are planned again with what their rounds showed, as the controller does.
-        const settled = new Set(
-          [...proven].filter((key) => {
-            const fn = keyToFn.get(key)!;
-            const after = observeTarget(engine, fn, t, epochMs, effective[fn], state[fn]);
-            return settledAfterRound(effective[fn], after, observed.account, epochMs + t, planOptions);
-          }),
-        );
-        const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled, true) : undefined;
+        const settled = new Map<string, number>();
+        for (const key of proven) {
+          const fn = keyToFn.get(key)!;
+          const after = observeTarget(engine, fn, t, epochMs, effective[fn], state[fn]);
+          const probe = pings.some((decision) => decision.key === key && decision.probe === true);
+          const until = settledUntil(effective[fn], after, observed.account, epochMs + t, planOptions, probe);
+          if (until !== undefined) settled.set(key, until);
+        }
+        const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
         if (next?.sleeps) slept++;
         engine.chargeController(end - t + base + (next?.sleeps ? scheduleUpdateMs : 0), memoryMb, architecture);
         const wake = next?.sleeps ? next.at - epochMs : t + tickMs;
@@ -336,7 +342,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       if (t + MINUTE_MS <= engine.endMs) engine.at(t + MINUTE_MS, () => track(t + MINUTE_MS));
     };
 
-    engine.at(engine.startMs, () => tick(engine.startMs));
+    const first = engine.scheduleStart('thermostat');
+    engine.at(first, () => tick(first));
     const firstMinute = (Math.floor(engine.startMs / MINUTE_MS) + 1) * MINUTE_MS;
     engine.at(firstMinute, () => track(firstMinute));
   };
@@ -345,7 +352,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     id: 'thermostat',
     label: 'Thermostat',
     summary:
-      'The real planner (controller/plan) every minute on the same policies (its schedule paused while nothing is due, up to 15 minutes), fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
+      'The real planner (controller/plan) every minute on the same policies (its schedule paused while nothing is due, up to 30 minutes; it fires at its own phase within the minute, as every schedule does), fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
     needs: { metrics: true },
     planner,
     decisions,

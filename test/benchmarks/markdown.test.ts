@@ -210,6 +210,7 @@ describe('the grid section', () => {
     const simulator = results.steps.find((step) => step.id === 'simulator')!.output as { grids: unknown[] };
     const grid = simulator.grids[0] as {
       invocations: number;
+      seeds?: number[];
       rows: Array<{ strategy: string; setting: string; coldShare: number; overheadUsd: number }>;
       verdict: { dominatedBy: string[] };
     };
@@ -218,9 +219,19 @@ describe('the grid section', () => {
     thermostat.coldShare = point.coldShare + 3 / grid.invocations;
     thermostat.overheadUsd = point.overheadUsd * 2;
     grid.verdict.dominatedBy = ['lambda-warmer (5m, c=1)'];
-    const cold = (share: number) => Math.round(share * grid.invocations).toLocaleString('en-US');
+    const requests = grid.invocations.toLocaleString('en-US');
+    // one run: whole cold starts
+    grid.seeds = [1];
+    const whole = (share: number) => Math.round(share * grid.invocations).toLocaleString('en-US');
     expect(renderBenchmarks(results)).toContain(
-      `By how much: Thermostat had ${cold(thermostat.coldShare)} cold starts in ${grid.invocations.toLocaleString('en-US')} requests; lambda-warmer (5m, c=1) ${cold(point.coldShare)} at 50% of its overhead.`,
+      `By how much: Thermostat had ${whole(thermostat.coldShare)} cold starts in ${requests} requests; lambda-warmer (5m, c=1) ${whole(point.coldShare)} at 50% of its overhead.`,
+    );
+    // means of several seeds keep their tenths, and say so
+    grid.seeds = [1, 2, 3];
+    const tenths = (share: number) =>
+      (share * grid.invocations).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    expect(renderBenchmarks(results)).toContain(
+      `By how much: Thermostat had ${tenths(thermostat.coldShare)} cold starts (mean of 3 runs) in ${requests} requests; lambda-warmer (5m, c=1) ${tenths(point.coldShare)} at 50% of its overhead.`,
     );
   });
 });

@@ -103,6 +103,8 @@ describe('thermostat simulate', () => {
       ['simulate', '--trace', TINY_2021],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none,magic'],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--idle-reclaim', '15m-5m'],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--idle-reclaim', '0s'],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--schedule-phase', '-1s'],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--bogus'],
     ];
     for (const argv of cases) {
@@ -118,6 +120,18 @@ describe('thermostat simulate', () => {
       await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--durations', 'median'], durations.io),
     ).toBe(2);
     expect(durations.stderr()).toMatch(/--durations must be distribution or average, got "median"/);
+  });
+
+  it('fires schedules at the phase asked for, and says which in the JSON settings', async () => {
+    const phase = async (extra: string[]) => {
+      const out = memoryIo();
+      const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none', '--json'];
+      expect(await main([...argv, ...extra], out.io)).toBe(0);
+      return JSON.parse(out.stdout()).settings.schedulePhase;
+    };
+    expect(await phase([])).toBe('0s–1m (uniform)');
+    expect(await phase(['--schedule-phase', '0s'])).toBe('0s');
+    expect(await phase(['--schedule-phase', '10s-20s'])).toBe('10s–20s (uniform)');
   });
 
   it('states its duration and memory rules in the JSON settings', async () => {

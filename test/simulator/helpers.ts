@@ -22,6 +22,7 @@ export const FIXED: Partial<ModelOptions> = {
   maxLifetime: { kind: 'fixed', ms: 24 * HOUR },
   coldStartMs: 200,
   network: { oneWayMs: 10, jitterMs: 0, dispatchMs: 0.5 },
+  schedulePhase: { kind: 'fixed', ms: 0 },
 };
 
 /** One function "f" with arrivals at the given times (ms), each lasting `durationMs`. */

@@ -15,7 +15,19 @@ const SEED = 1;
 const PINGERS = ['serverless-plugin-warmup', 'lambda-warmer'];
 
 /** The flags that state the reference's assumptions to the simulator: kept stable so others can reproduce. */
-const FLAGS = ['--spread', 'equidistant', '--idle-reclaim', '10m', '--max-lifetime', '30d', '--cold-start', '250ms'];
+const FLAGS = [
+  '--spread',
+  'equidistant',
+  '--idle-reclaim',
+  '10m',
+  '--max-lifetime',
+  '30d',
+  '--cold-start',
+  '250ms',
+  // the reference pings at second 0 of its minutes
+  '--schedule-phase',
+  '0s',
+];
 
 function csv(file: string) {
   const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);

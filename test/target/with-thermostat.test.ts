@@ -383,6 +383,30 @@ describe('environment proof', () => {
     expect(proof).toMatchObject({ realServed: 3, realBusyMs: 650 });
   });
 
+  it('measures the idle gaps between real requests (failed ones too), not counting the time pings take', async () => {
+    const { clock, options } = setup();
+    const wrapped = withThermostat(async () => {
+      clock.advance(300);
+      return 'real';
+    }, options);
+    await wrapped(realEvent, fakeContext(clock));
+    const none = proofOf(await clock.settle(wrapped(ping(clock), fakeContext(clock))));
+    // one request: no gap yet
+    expect(none).not.toHaveProperty('longestIdleMs');
+    expect(none).not.toHaveProperty('shortestIdleMs');
+    clock.advance(120_000);
+    const failing = withThermostat(async () => {
+      clock.advance(50);
+      throw new Error('boom');
+    }, options);
+    await expect(failing(realEvent, fakeContext(clock))).rejects.toThrow('boom');
+    clock.advance(30_000);
+    await wrapped(realEvent, fakeContext(clock));
+    const proof = proofOf(await clock.settle(wrapped(ping(clock), fakeContext(clock))));
+    // gaps from the end of one real request to the start of the next: the ping's 250 ms hold counts as idle
+    expect(proof).toMatchObject({ realServed: 3, longestIdleMs: 120_250, shortestIdleMs: 30_000 });
+  });
+
   it('reports firstInvocation false for a ping after real traffic', async () => {
     const { clock, options } = setup();
     const wrapped = withThermostat(async () => 'real', options);

@@ -135,6 +135,8 @@ describe('release restores what the owner had', () => {
         ProvisionedConcurrentExecutions: 3,
       }),
     );
+    // Lambda refuses a change while the last one is still allocating; on a loaded machine that takes a moment.
+    await until(() => provisionedOf('plain')[0]?.status === 'READY', 'READY');
     const policy = (mode: string) => [
       { function: 'plain', qualifier: 'live', mode, provisioned: { min: 2, adopt: true } },
     ];

@@ -1,3 +1,4 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
 
@@ -7,7 +8,10 @@ const at = (time: string) => new Date(`2026-11-23T${time}Z`);
 let harness: Harness;
 let scheduler: SchedulerClient;
 beforeAll(async () => {
-  harness = await startHarness({ environment: 'light', functions: [warm('api'), warm('web'), warm('auto')] });
+  harness = await startHarness({
+    environment: 'light',
+    functions: [warm('api'), warm('web'), warm('auto'), warm('busy')],
+  });
   scheduler = new SchedulerClient(harness.emulator.clientConfig());
   // The construct's schedule, as CloudFormation would create it: the controller only ever updates it.
   await scheduler.send(
@@ -117,5 +121,25 @@ describe('the controller pauses its schedule while nothing is due', () => {
     expect(pinged.totals.pingsSent).toBe(1);
     // the proofs showed no traffic that would ask for more: no tick is spent to look again
     expect(pinged.nextTick).toMatchObject({ paused: true, at: at('14:04:30').toISOString() });
+  });
+
+  it('in auto mode, pauses past the next round when the round shows the traffic keeps the function warm', async () => {
+    const lambda = new LambdaClient(harness.emulator.clientConfig());
+    for (let i = 0; i < 10; i++) {
+      await lambda.send(new InvokeCommand({ FunctionName: 'busy', Qualifier: 'live', Payload: '{"real":true}' }));
+    }
+    lambda.destroy();
+    const env = { THERMOSTAT_SCHEDULE: 'default/shop-tick', THERMOSTAT_TICK_SECONDS: '60' };
+    const controller = harness.controller([{ function: 'busy', qualifier: 'live', mode: 'auto' }], env);
+    // the controller's clock is the emulator's here: the requests above were moments ago
+    const now = Date.now();
+    const pinged = await controller.tick(new Date(now).toISOString());
+    expect(pinged.totals.pingsSent).toBe(1);
+    // its environment was never idle for long: no round is due until the traffic is checked again, 25 to 30
+    // minutes on (the check falls on the 5-minute grid before the 30-minute horizon)
+    const next = Date.parse(pinged.nextTick!.at);
+    expect(pinged.nextTick).toMatchObject({ paused: true });
+    expect(next).toBeGreaterThan(now + 24 * 60_000);
+    expect(next).toBeLessThanOrEqual(now + 30 * 60_000);
   });
 });

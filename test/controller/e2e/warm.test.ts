@@ -1,3 +1,4 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { WeightedSemaphore } from '../../../controller/concurrency';
 import { run } from '../../../controller/run';
 import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
@@ -8,7 +9,7 @@ let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness({
     environment: 'light',
-    functions: [warm('one'), warm('five'), warm('ten'), warm('three')],
+    functions: [warm('one'), warm('five'), warm('ten'), warm('three'), warm('timer')],
   });
 });
 afterAll(() => harness?.stop());
@@ -72,6 +73,33 @@ describe('holds learned from the proofs', () => {
     const ping = learned.targets[0].decisions.find((decision) => decision.kind === 'ping');
     expect(ping?.reason).toMatch(/reached their environments within \d+ ms/);
     expect(learned.totals).toMatchObject({ environmentsProven: 3, coldEnvironments: 0, shortfall: 0 });
+  });
+});
+
+describe('traffic that keeps its environment warm by itself', () => {
+  it('is seen in the idle gaps the helper reports, and auto mode stops pinging it', async () => {
+    const lambda = new LambdaClient({
+      region: harness.emulator.region,
+      endpoint: harness.emulator.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    // twelve real requests one after another, a few milliseconds apart: one environment, never idle for long
+    for (let i = 0; i < 12; i++) {
+      await lambda.send(new InvokeCommand({ FunctionName: 'timer', Qualifier: 'live', Payload: '{"real":true}' }));
+    }
+    lambda.destroy();
+    const controller = harness.controller([{ function: 'timer', qualifier: 'live', mode: 'auto' }]);
+    // the controller's clock is the emulator's: the requests above were moments ago
+    const now = Date.now();
+    const first = await controller.tick(new Date(now).toISOString());
+    expect(first.totals).toMatchObject({ environmentsProven: 1, shortfall: 0 });
+    const next = await controller.tick(new Date(now + 60_000).toISOString());
+    expect(next.totals.pingsSent).toBe(0);
+    const skip = next.targets[0].decisions.find((decision) => decision.kind === 'skip');
+    expect(skip?.reason).toMatch(
+      /real traffic keeps the environment warm by itself \(idle gaps [\d.]+ s–[\d.]+ s over 11/,
+    );
   });
 });
 

@@ -4,6 +4,8 @@ import {
   EMPTY_TRAFFIC,
   environmentsFor,
   environmentsNeeded,
+  expectedLongestGap,
+  isRegular,
   planAuto,
   planPings,
   recordSightings,
@@ -27,24 +29,46 @@ function seeded(seed: number) {
 
 /**
  * Replays arrivals (epoch ms) against one environment pinged every interval, the way the controller would see it:
- * at each ping, the environment's proof (real requests served, last one, handler time).
+ * at each ping, the environment's proof (real requests served, last one, handler time and, unless `gaps` is false,
+ * as from a helper older than them, its longest and shortest idle gap). `durationMs` may vary per request.
  */
-function observe(arrivals: readonly number[], durationMs: number, until: number): TrafficHistory {
+function observe(
+  arrivals: readonly number[],
+  durationMs: number | ((index: number) => number),
+  until: number,
+  gaps = true,
+): TrafficHistory {
+  const duration = typeof durationMs === 'number' ? () => durationMs : durationMs;
   let history = EMPTY_TRAFFIC;
   let served = 0;
+  let busy = 0;
   let last: number | null = null;
+  let endedAt: number | null = null;
+  let longest: number | undefined;
+  let shortest: number | undefined;
   let next = 0;
   for (let at = T0 + 5 * MINUTE; at <= until; at += 5 * MINUTE) {
     while (next < arrivals.length && arrivals[next] <= at) {
+      const start = Math.max(arrivals[next], endedAt ?? 0);
+      if (endedAt !== null) {
+        longest = Math.max(longest ?? 0, start - endedAt);
+        shortest = Math.min(shortest ?? Number.POSITIVE_INFINITY, start - endedAt);
+      }
+      const d = duration(next);
       served++;
+      busy += d;
+      endedAt = start + d;
       last = arrivals[next++];
     }
     const sighting: Sighting = {
       envId: 'env-1',
       initAt: T0,
       realServed: served,
-      realBusyMs: served * durationMs,
+      realBusyMs: busy,
       lastRealAt: last,
+      ...(gaps && longest !== undefined && shortest !== undefined
+        ? { longestIdleMs: longest, shortestIdleMs: shortest }
+        : {}),
     };
     history = recordSightings(history, at, [sighting]);
   }
@@ -73,6 +97,61 @@ describe('the demand model on synthetic traffic with known answers', () => {
     expect(soon.until).toBeGreaterThanOrEqual(lastReal + 60 * MINUTE);
   });
 
+  it('a function on a 3-minute timer keeps its environment warm by itself: no pings, though its rate would not say so', () => {
+    const arrivals = Array.from({ length: 40 }, (_, i) => T0 + 20 + i * 3 * MINUTE); // 0.33 a minute
+    const now = T0 + 120 * MINUTE;
+    const plan = planPings(observe(arrivals, 150, now), 1, now, settings);
+    expect(plan).toMatchObject({ kind: 'kept-warm-by-traffic' });
+    expect(plan.why).toMatch(/periodic, idle gaps 180 s–180 s over 3\d/);
+    // a helper older than the gap fields: the rate alone (a 5-minute gap has probability e^-1.7) keeps pinging
+    expect(planPings(observe(arrivals, 150, now, false), 1, now, settings).kind).toBe('keep-alive');
+    // a timer just past the window (gaps of 5 min 10 s) is pinged: its environment may be gone by its next request
+    const slow = Array.from({ length: 30 }, (_, i) => T0 + 20 + i * 310_150);
+    expect(planPings(observe(slow, 150, T0 + 160 * MINUTE), 1, T0 + 160 * MINUTE, settings).kind).toBe('keep-alive');
+  });
+
+  it('random traffic is trusted to keep its environment warm only with its gaps well inside the window', () => {
+    const random = seeded(11);
+    const poisson = (perMinute: number) => {
+      const arrivals: number[] = [];
+      for (let at = T0; at < T0 + 4 * 3_600_000; ) {
+        at += (-Math.log(1 - random()) * MINUTE) / perMinute;
+        arrivals.push(at);
+      }
+      return arrivals;
+    };
+    const now = T0 + 4 * 3_600_000;
+    // one every 2 minutes: a 5-minute gap comes every few hours, and the gaps seen so far reach beyond it
+    const sparse = observe(poisson(0.5), 100, now);
+    expect(planPings(sparse, 1, now, settings).kind).toBe('keep-alive');
+    // two a minute: its longest gap plus its spread stays inside the window
+    const busy = observe(poisson(2), 100, now);
+    expect(planPings(busy, 1, now, settings).kind).toBe('kept-warm-by-traffic');
+  });
+
+  it("a timer's requests never overlap: one environment where Erlang's formula would want more", () => {
+    // every 5 minutes, a minute long: a load of 0.2, which random arrivals would answer with 3 environments
+    const arrivals = Array.from({ length: 30 }, (_, i) => T0 + 20 + i * 5 * MINUTE);
+    const timer = observe(arrivals, 60_000, T0 + 150 * MINUTE);
+    expect(environmentsFor(timer.load!, 0.99, 10)).toBeGreaterThan(1);
+    const one = environmentsNeeded(timer, 0.99, 10);
+    expect(one).toMatchObject({ environments: 1 });
+    expect(one.why).toMatch(/requests arrive on a timer/);
+    // the same timer with requests of 40 s to 90 s: the gaps vary, so random arrivals are assumed
+    const varied = observe(arrivals, (i) => 40_000 + ((i * 37) % 6) * 10_000, T0 + 150 * MINUTE);
+    expect(environmentsNeeded(varied, 0.99, 10).environments).toBe(environmentsFor(varied.load!, 0.99, 10));
+  });
+
+  it('gap evidence: a timer after three gaps, anything else after eight, with room for what it has not shown', () => {
+    expect(isRegular({ count: 3, longestMs: 180_000, shortestMs: 175_000 })).toBe(true);
+    expect(isRegular({ count: 2, longestMs: 180_000, shortestMs: 180_000 })).toBe(false);
+    expect(isRegular({ count: 9, longestMs: 180_000, shortestMs: 120_000 })).toBe(false);
+    expect(expectedLongestGap({ count: 3, longestMs: 180_000, shortestMs: 175_000 })).toBe(180_000);
+    expect(expectedLongestGap({ count: 7, longestMs: 100_000, shortestMs: 0 })).toBeUndefined();
+    expect(expectedLongestGap({ count: 8, longestMs: 100_000, shortestMs: 0 })).toBe(200_000);
+    expect(expectedLongestGap({ count: 8, longestMs: 100_000, shortestMs: 40_000 })).toBe(160_000);
+  });
+
   it('a sparse random function is kept alive: its idle times are not predictable', () => {
     const random = seeded(7);
     const arrivals: number[] = [];
@@ -92,8 +171,9 @@ describe('the demand model on synthetic traffic with known answers', () => {
     const few = environmentsNeeded(thin, 0.99, 10);
     expect(few.environments).toBe(1);
     expect(few.why).toMatch(/load from 2 requests is no forecast \(8 needed\)/);
-    // the same busy share over many requests is a forecast
-    const arrivals = Array.from({ length: 40 }, (_, i) => T0 + 6 * MINUTE + i * 3 * MINUTE);
+    // the same busy share over many requests is a forecast (arrivals off any timer: see the timer's case below)
+    const random = seeded(3);
+    const arrivals = Array.from({ length: 40 }, (_, i) => T0 + 6 * MINUTE + i * 3 * MINUTE + random() * 2 * MINUTE);
     const many = observe(arrivals, 40_000, T0 + 130 * MINUTE);
     expect(environmentsNeeded(many, 0.99, 10).environments).toBe(environmentsFor(many.load!, 0.99, 10));
     expect(environmentsNeeded(many, 0.99, 10).environments).toBeGreaterThan(1);

@@ -63,6 +63,47 @@ describe('warm mode', () => {
     expect(ping.reason).toContain('warmth raised from 2 to 10');
   });
 
+  it("auto mode's raise waits for the next round on the grid when rounds are aligned, and only then", () => {
+    const policy = effective({ mode: 'auto', auto: { maxEnvironments: 5 } });
+    // a round a minute ago, off the grid, proved one environment; minute statistics now show a load that needs more
+    const tick = new Date('2026-11-23T10:02:00Z');
+    const obs: TargetObservation = {
+      ...NO_PC,
+      lastPingAt: tick.getTime() - 60_000,
+      lastWanted: 1,
+      lastProven: 1,
+      traffic: { at: tick.getTime() - 60_000, environments: [], idleTimes: [], load: 1.5, loadSource: 'metrics' },
+    };
+    const now = plan([policy], tick, at('api:live', obs));
+    expect(only(now, 'ping').reason).toMatch(/warmth raised from 1 to [2-5]/);
+    const aligned = plan([policy], tick, at('api:live', obs), { alignRounds: true });
+    expect(only(aligned, 'skip')).toMatchObject({ cause: 'not-due', nextAt: Date.parse('2026-11-23T10:04:30Z') });
+    const onGrid = new Date(Date.parse('2026-11-23T10:04:45Z'));
+    expect(only(plan([policy], onGrid, at('api:live', obs), { alignRounds: true }), 'ping').wanted).toBeGreaterThan(1);
+  });
+
+  it('counts a traffic probe of a one-environment target as its round: a failed probe waits an interval', () => {
+    const policy = effective({ mode: 'auto' });
+    const probeAt = NOW.getTime() - 60_000;
+    const obs: TargetObservation = {
+      ...NO_PC,
+      lastPingAt: NOW.getTime() - 40 * 60_000,
+      lastWanted: 1,
+      lastProven: 1,
+      // the probe found the one environment idle for 20 minutes: the traffic that kept it warm is gone
+      traffic: {
+        at: NOW.getTime() - 40 * 60_000,
+        environments: [{ envId: 'e', ratePerMinute: 2, lastRealAt: NOW.getTime() - 41 * 60_000, realServed: 80 }],
+        idleTimes: [],
+        probe: { at: probeAt, ratePerMinute: 0, lastRealAt: probeAt - 20 * 60_000, overMs: 39 * 60_000 },
+      },
+    };
+    const waiting = only(plan([policy], NOW, at('api:live', obs)), 'skip');
+    expect(waiting).toMatchObject({ cause: 'not-due', nextAt: probeAt + 5 * 60_000 - 30_000 });
+    const due = plan([policy], new Date(probeAt + 5 * 60_000), at('api:live', obs));
+    expect(only(due, 'ping').reason).toMatch(/interval 5m elapsed/);
+  });
+
   it('honours a 5-minute interval on a 1-minute tick: every fifth tick pings', () => {
     const policy = effective({ warm: { intervalMs: 300_000 } });
     let lastPingAt: number | undefined;

@@ -150,6 +150,30 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
     expect(planPings(busy, 1, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
   });
 
+  it('a probe confirms a timer that keeps its environment warm by the gaps it reports, not by its rate', () => {
+    // a 3-minute timer: 0.33 requests a minute, far below what the rate rule needs for a 5-minute window
+    const timer: Sighting = {
+      envId: 't',
+      initAt: T0 - 60 * MINUTE,
+      realServed: 20,
+      lastRealAt: T0 - 30_000,
+      longestIdleMs: 180_500,
+      shortestIdleMs: 179_500,
+    };
+    const kept = recordSightings(EMPTY_TRAFFIC, T0, [timer]);
+    expect(planPings(kept, 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    const at = T0 + MAX_TRAFFIC_HORIZON_MS;
+    expect(planPings(kept, 1, at, settings).kind).toBe('probe');
+    const still = recordProbe(kept, at, [{ ...timer, realServed: 30, lastRealAt: at - 60_000 }]);
+    expect(still.probe?.gaps).toEqual({ count: 29, longestMs: 180_500, shortestMs: 179_500 });
+    expect(planPings(still, 1, at + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    // the timer slowed to every 8 minutes: its longest gap is now past the window, so a full round looks again
+    const slowed = recordProbe(kept, at, [
+      { ...timer, realServed: 24, lastRealAt: at - 60_000, longestIdleMs: 480_000 },
+    ]);
+    expect(planPings(slowed, 1, at + MINUTE, settings).kind).toBe('keep-alive');
+  });
+
   it('a full round afterwards replaces the probe', () => {
     const probed = probeOf(round, 'busy', 30, 550);
     const next = recordSightings(probed, T0 + 35 * MINUTE, [

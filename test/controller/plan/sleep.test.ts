@@ -5,7 +5,7 @@ import {
   type Observed,
   plan,
   recordSightings,
-  settledAfterRound,
+  settledUntil,
 } from '../../../controller/plan';
 import { ACCOUNT, effective } from '../../fixtures/controller/effective';
 
@@ -38,20 +38,26 @@ describe('when the controller next needs to run', () => {
     expect(nextTick(policies, waiting, soon, NOW, MINUTE)).toMatchObject({ sleeps: false, at: NOW + MINUTE });
   });
 
-  it('after a round that proved everything it wanted, sleeps until the next round; not after a probe', () => {
+  it('after a round (or probe) the caller found settled, sleeps until the time it gave; not otherwise', () => {
     const policies = [effective({ function: 'a' })];
     const fresh = observed({ 'a:live': {} });
     const pinged = plan(policies, new Date(NOW), fresh);
-    const next = nextTick(policies, pinged, fresh, NOW, MINUTE, new Set(['a:live']));
+    const until = settledUntil(policies[0], { lastPingAt: NOW }, ACCOUNT, NOW);
+    expect(until).toBe(NOW + 5 * MINUTE - 30_000);
+    const next = nextTick(policies, pinged, fresh, NOW, MINUTE, new Map([['a:live', until!]]));
     expect(next).toMatchObject({ sleeps: true, at: NOW + 5 * MINUTE - 30_000, why: 'a:live: next round' });
-    // auto mode re-sizes from the round's proofs: settled only when the caller says so (settledAfterRound)
+    // auto mode re-sizes from the round's proofs: settled only when the caller says so (settledUntil)
     const auto = [effective({ function: 'a', mode: 'auto' })];
     const autoPinged = plan(auto, new Date(NOW), fresh);
     expect(autoPinged.some((decision) => decision.kind === 'ping')).toBe(true);
     expect(nextTick(auto, autoPinged, fresh, NOW, MINUTE).sleeps).toBe(false);
-    expect(nextTick(auto, autoPinged, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(true);
+    expect(nextTick(auto, autoPinged, fresh, NOW, MINUTE, new Map([['a:live', NOW + 20 * MINUTE]]))).toMatchObject({
+      sleeps: true,
+      at: NOW + 20 * MINUTE,
+    });
+    // a probe nobody found settled keeps the regular schedule: the next tick plans a full round if it must
     const probe = pinged.map((decision) => ({ ...decision, probe: true as const }));
-    expect(nextTick(policies, probe, fresh, NOW, MINUTE, new Set(['a:live'])).sleeps).toBe(false);
+    expect(nextTick(policies, probe, fresh, NOW, MINUTE).sleeps).toBe(false);
   });
 
   it(`never sleeps longer than ${MAX_SLEEP_MS / MINUTE} minutes, nor past a window edge`, () => {
@@ -104,7 +110,7 @@ describe('when the controller next needs to run', () => {
   });
 });
 
-describe('settledAfterRound', () => {
+describe('settledUntil', () => {
   const auto = effective({ function: 'a', mode: 'auto' });
   const observedAfter = (perMinute: number, busyMs: number) => ({
     lastPingAt: NOW,
@@ -123,12 +129,19 @@ describe('settledAfterRound', () => {
   });
 
   it('auto mode: settled when planning again with what the round showed finds nothing to do before the next round', () => {
-    expect(settledAfterRound(auto, observedAfter(0.5, 30 * 500), ACCOUNT, NOW, { tickMs: MINUTE })).toBe(true);
+    expect(settledUntil(auto, observedAfter(0.5, 30 * 500), ACCOUNT, NOW, { tickMs: MINUTE })).toBe(
+      NOW + 5 * MINUTE - 30_000,
+    );
     // the round showed a load that needs a second environment: the next tick raises warmth, so it must run
-    expect(settledAfterRound(auto, observedAfter(0.5, 30 * 12_000), ACCOUNT, NOW, { tickMs: MINUTE })).toBe(false);
+    expect(settledUntil(auto, observedAfter(0.5, 30 * 12_000), ACCOUNT, NOW, { tickMs: MINUTE })).toBeUndefined();
+    // unless rounds are aligned: auto mode's raise then waits for the next round on the grid
+    const aligned = { tickMs: MINUTE, alignRounds: true };
+    expect(settledUntil(auto, observedAfter(0.5, 30 * 12_000), ACCOUNT, NOW, aligned)).toBeGreaterThan(NOW + MINUTE);
   });
 
   it('warm mode: a round that proved what it wanted is settled', () => {
-    expect(settledAfterRound(effective({ function: 'a' }), observedAfter(0.5, 30 * 12_000), ACCOUNT, NOW)).toBe(true);
+    expect(settledUntil(effective({ function: 'a' }), observedAfter(0.5, 30 * 12_000), ACCOUNT, NOW)).toBe(
+      NOW + 5 * MINUTE - 30_000,
+    );
   });
 });

@@ -160,3 +160,54 @@ describe('oracle', () => {
     expect(best.costUsd).toBeGreaterThan(none.costUsd);
   });
 });
+
+describe('what a ping sees of real traffic (the target helper’s proof)', () => {
+  it('reports the longest and shortest idle gap between real requests, from the end of one to the next', () => {
+    const e = engine();
+    // requests of 100 ms at 0, 3 min and 7 min: gaps of 3 min − 100 ms and 4 min − 100 ms; the first was cold
+    // (200 ms), so its handler ran from 200 ms to 300 ms
+    feed(e, [0, 3 * MIN, 7 * MIN]);
+    const seen: Array<Record<string, number> | undefined> = [];
+    e.ping(0, 8 * MIN, { durationMs: 1, onResult: (outcome) => seen.push(outcome.sighting) });
+    e.finish();
+    expect(seen[0]).toMatchObject({
+      realServed: 3,
+      longestIdleMs: 4 * MIN - 100,
+      shortestIdleMs: 3 * MIN - 300,
+      lastRealAt: 7 * MIN,
+    });
+  });
+
+  it('reports no gaps before the environment has served two requests', () => {
+    const e = engine();
+    feed(e, [0]);
+    const seen: Array<Record<string, number> | undefined> = [];
+    e.ping(0, MIN, { durationMs: 1, onResult: (outcome) => seen.push(outcome.sighting) });
+    e.finish();
+    expect(Number.isNaN(seen[0]?.longestIdleMs)).toBe(true);
+    expect(Number.isNaN(seen[0]?.shortestIdleMs)).toBe(true);
+  });
+});
+
+describe('schedules', () => {
+  it('fire once per schedule at a phase inside the first minute, the same for a name under one seed', () => {
+    const e = new Engine([fn], { model: modelOptions(), startMs: 0, endMs: HOUR });
+    const phases = ['thermostat', 'serverless-plugin-warmup:300000', 'lambda-warmer:f', 'lambda-warmer:g'].map((name) =>
+      e.scheduleStart(name),
+    );
+    for (const phase of phases) {
+      expect(phase).toBeGreaterThanOrEqual(0);
+      expect(phase).toBeLessThan(MIN);
+      expect(Number.isInteger(phase)).toBe(true);
+    }
+    expect(new Set(phases).size).toBe(phases.length);
+    const again = new Engine([fn], { model: modelOptions(), startMs: 0, endMs: HOUR });
+    expect(again.scheduleStart('thermostat')).toBe(phases[0]);
+    const atZero = new Engine([fn], {
+      model: modelOptions({ schedulePhase: { kind: 'fixed', ms: 0 } }),
+      startMs: 0,
+      endMs: HOUR,
+    });
+    expect(atZero.scheduleStart('thermostat')).toBe(0);
+  });
+});
