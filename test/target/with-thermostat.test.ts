@@ -366,39 +366,37 @@ describe('environment proof', () => {
     expect(realAt).toBeLessThan(lastRealAt);
   });
 
-  it('counts the handler time of real requests, so the controller can tell the load they put on it', async () => {
+  /** A handler that takes 300 ms and one that fails after 50 ms, on the fake clock. */
+  function timedHandlers() {
     const { clock, options } = setup();
     const wrapped = withThermostat(async () => {
       clock.advance(300);
       return 'real';
     }, options);
-    await wrapped(realEvent, fakeContext(clock));
-    await wrapped(realEvent, fakeContext(clock));
     const failing = withThermostat(async () => {
       clock.advance(50);
       throw new Error('boom');
     }, options);
+    return { clock, wrapped, failing };
+  }
+
+  it('counts the handler time of real requests, so the controller can tell the load they put on it', async () => {
+    const { clock, wrapped, failing } = timedHandlers();
+    await wrapped(realEvent, fakeContext(clock));
+    await wrapped(realEvent, fakeContext(clock));
     await expect(failing(realEvent, fakeContext(clock))).rejects.toThrow('boom');
     const proof = proofOf(await clock.settle(wrapped(ping(clock), fakeContext(clock))));
     expect(proof).toMatchObject({ realServed: 3, realBusyMs: 650 });
   });
 
   it('measures the idle gaps between real requests (failed ones too), not counting the time pings take', async () => {
-    const { clock, options } = setup();
-    const wrapped = withThermostat(async () => {
-      clock.advance(300);
-      return 'real';
-    }, options);
+    const { clock, wrapped, failing } = timedHandlers();
     await wrapped(realEvent, fakeContext(clock));
     const none = proofOf(await clock.settle(wrapped(ping(clock), fakeContext(clock))));
     // one request: no gap yet
     expect(none).not.toHaveProperty('longestIdleMs');
     expect(none).not.toHaveProperty('shortestIdleMs');
     clock.advance(120_000);
-    const failing = withThermostat(async () => {
-      clock.advance(50);
-      throw new Error('boom');
-    }, options);
     await expect(failing(realEvent, fakeContext(clock))).rejects.toThrow('boom');
     clock.advance(30_000);
     await wrapped(realEvent, fakeContext(clock));
