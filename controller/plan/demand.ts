@@ -334,5 +334,10 @@ export function wantsMinuteStatistics(input: {
   if (mean !== undefined && mean > LONGEST_PROVISIONED_REQUEST_MS) return false;
   // A load from a handful of requests is no forecast (see environmentsNeeded): nothing to check yet.
   if (requestsSeen(input.traffic) < MIN_LOAD_REQUESTS) return false;
-  return load !== undefined && load >= input.breakEven / 2;
+  if (load === undefined) return false;
+  // The proofs see only the environments the round reached; requests that found them all busy ran elsewhere, unseen.
+  // A unit can pay off only if the whole load reaches break-even, so the read is worth it when the proofs' load
+  // reaches what the environments seen would serve of a load at break-even (Erlang's formula for the rest).
+  const seen = Math.max(1, input.traffic?.environments.length ?? 1);
+  return load >= input.breakEven * (1 - coldShare(seen, input.breakEven));
 }

@@ -105,9 +105,17 @@ describe('the demand model on synthetic traffic with known answers', () => {
     expect(plan.why).toMatch(/periodic, idle gaps 180 s–180 s over 3\d/);
     // a helper older than the gap fields: the rate alone (a 5-minute gap has probability e^-1.7) keeps pinging
     expect(planPings(observe(arrivals, 150, now, false), 1, now, settings).kind).toBe('keep-alive');
-    // a timer just past the window (gaps of 5 min 10 s) is pinged: its environment may be gone by its next request
-    const slow = Array.from({ length: 30 }, (_, i) => T0 + 20 + i * 310_150);
-    expect(planPings(observe(slow, 150, T0 + 160 * MINUTE), 1, T0 + 160 * MINUTE, settings).kind).toBe('keep-alive');
+    // the window has the slack of the planner's own rounds (30 s on 5 minutes): a timer every 5 min 10 s fits it,
+    // one every 5 min 40 s does not, and is pinged: its environment may be gone by its next request
+    const timer = (periodMs: number) => {
+      const arrivals = Array.from({ length: 30 }, (_, i) => T0 + 20 + i * periodMs);
+      const now = Math.ceil((arrivals[29] - T0) / (5 * MINUTE)) * 5 * MINUTE + T0;
+      const history = observe(arrivals, 150, now);
+      expect(now - history.lastRealAt!).toBeLessThan(5 * MINUTE);
+      return planPings(history, 1, now, settings).kind;
+    };
+    expect(timer(310_150)).toBe('kept-warm-by-traffic');
+    expect(timer(340_150)).toBe('keep-alive');
   });
 
   it('random traffic is trusted to keep its environment warm only with its gaps well inside the window', () => {
@@ -279,6 +287,17 @@ describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () =
     // the same busy share from two requests is no forecast: nothing worth a billed read yet
     expect(ask(busy(2))).toBe(false);
     expect(ask({ ...busy(40), load: 0.2 })).toBe(false);
+  });
+
+  it('reads only where the whole load, with what the environments seen could not take, may reach break-even', () => {
+    // one environment seen: of a load at break-even (0.6), Erlang's formula says it serves 0.6 / 1.6 = 0.375
+    expect(ask({ ...busy(40), load: 0.36 })).toBe(false);
+    expect(ask({ ...busy(40), load: 0.38 })).toBe(true);
+    // three seen serve nearly all of it (0.6 × (1 − 0.0198)): a load of 0.5 there cannot make a unit pay off
+    const env = (envId: string) => ({ envId, ratePerMinute: 1, lastRealAt: T0 - 1_000, realServed: 40 });
+    const three = { ...busy(40), environments: [env('a'), env('b'), env('c')] };
+    expect(ask({ ...three, load: 0.5 })).toBe(false);
+    expect(ask({ ...three, load: 0.59 })).toBe(true);
   });
 
   it('reads at most hourly without provisioned concurrency, every 15 minutes with it, and never outside auto', () => {
