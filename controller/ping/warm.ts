@@ -2,7 +2,7 @@ import type { EnvironmentProof, InitType } from '../../target/protocol';
 import type { LambdaInvoker } from '../aws/ports';
 import type { Clock } from '../clock';
 import type { WeightedSemaphore } from '../concurrency';
-import type { PingDecision, Sighting } from '../plan';
+import { idleGapFields, type PingDecision, type Sighting } from '../plan';
 import { PING_OUTCOME_KINDS, type PingOutcome, type PingOutcomeKind, zeroOutcomes } from './outcome';
 import { type RoundTiming, sendRound } from './round';
 import {
@@ -228,9 +228,7 @@ function warmResult(
       realServed: proof.realServed,
       lastRealRequestAt: proof.lastRealRequestAt,
       ...(proof.realBusyMs !== undefined ? { realBusyMs: proof.realBusyMs } : {}),
-      ...(proof.longestIdleMs !== undefined && proof.shortestIdleMs !== undefined
-        ? { longestIdleMs: proof.longestIdleMs, shortestIdleMs: proof.shortestIdleMs }
-        : {}),
+      ...idleGapFields(proof),
     })),
   };
 }
@@ -243,9 +241,7 @@ export function sightingsOf(result: Pick<WarmResult, 'environments'>): Sighting[
     realServed: env.realServed,
     lastRealAt: env.lastRealRequestAt,
     ...(env.realBusyMs !== undefined ? { realBusyMs: env.realBusyMs } : {}),
-    ...(env.longestIdleMs !== undefined && env.shortestIdleMs !== undefined
-      ? { longestIdleMs: env.longestIdleMs, shortestIdleMs: env.shortestIdleMs }
-      : {}),
+    ...idleGapFields(env),
     ...(env.firstInvocation && env.initDurationMs > 0 ? { initMs: env.initDurationMs } : {}),
   }));
 }

@@ -32,6 +32,7 @@ export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, settledUntil } 
 export { percentile, percentileOfSorted } from './statistics';
 export {
   EMPTY_TRAFFIC,
+  idleGapFields,
   type MinuteStatistics,
   recordLatency,
   recordMinutes,

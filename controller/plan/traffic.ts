@@ -100,6 +100,15 @@ export interface IdleGaps {
   readonly shortestMs: number;
 }
 
+/** The idle-gap pair of a proof, sighting or seen environment, to copy along: both when both are known, else none. */
+export function idleGapFields(source: { readonly longestIdleMs?: number; readonly shortestIdleMs?: number }): {
+  readonly longestIdleMs?: number;
+  readonly shortestIdleMs?: number;
+} {
+  const { longestIdleMs, shortestIdleMs } = source;
+  return longestIdleMs !== undefined && shortestIdleMs !== undefined ? { longestIdleMs, shortestIdleMs } : {};
+}
+
 /** What a seen environment or a probe reported of its idle gaps, if it has served two real requests. */
 export function idleGapsOf(env: {
   readonly realServed: number;
@@ -150,9 +159,7 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
         ratePerMinute: Math.min(overLife, recent),
         lastRealAt: sighting.lastRealAt,
         realServed: sighting.realServed,
-        ...(sighting.longestIdleMs !== undefined && sighting.shortestIdleMs !== undefined
-          ? { longestIdleMs: Math.round(sighting.longestIdleMs), shortestIdleMs: Math.round(sighting.shortestIdleMs) }
-          : {}),
+        ...idleGapFields(sighting),
       };
     })
     .sort((a, b) => b.ratePerMinute - a.ratePerMinute)

@@ -238,9 +238,13 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
                   realServed: seen.realServed,
                   realBusyMs: seen.realBusyMs,
                   lastRealAt: Number.isNaN(seen.lastRealAt) ? null : epochMs + seen.lastRealAt,
+                  // Whole milliseconds, as the target helper reports them.
                   ...(Number.isNaN(seen.longestIdleMs)
                     ? {}
-                    : { longestIdleMs: seen.longestIdleMs, shortestIdleMs: seen.shortestIdleMs }),
+                    : {
+                        longestIdleMs: Math.round(seen.longestIdleMs),
+                        shortestIdleMs: Math.round(seen.shortestIdleMs),
+                      }),
                   ...(seen.realServed === 0 && seen.initAt >= step.at
                     ? { initMs: engine.functions[fn].coldStartMs }
                     : {}),
