@@ -44,6 +44,8 @@ export interface AutoPlan {
   /** Forecast USD per hour of each alternative for the chosen environments (pings; provisioned units + pings). */
   readonly hourly: { readonly pings: number; readonly provisioned: number };
   readonly reason: string;
+  /** The environments are those a burst of parallel requests left (demand.ts leftByTraffic), pinged, not started. */
+  readonly leftByTraffic: boolean;
   /** Report-only advice: a feature that would fit this function better than warming. */
   readonly advice?: string;
 }
@@ -75,11 +77,17 @@ export function planAuto(input: AutoInput): AutoPlan {
   const mean = meanRequestMs(traffic);
   const unitCeiling = mean === undefined ? 1 : Math.min(1, (RPS_PER_UNIT * mean) / 1000);
   const carriedBy = (n: number) => Math.min(marginalUtilisation(n, load ?? 0), unitCeiling);
+  // A unit beyond those held rests on the load of both last reads (see TrafficHistory.readLoads).
+  const held = currentUnits(obs);
+  const reads = loadSource === 'metrics' ? (traffic?.readLoads ?? []) : [];
+  const confirmed = loadSource !== 'metrics' ? load : reads.length >= 2 ? Math.min(...reads) : 0;
+  const raiseCarriedBy = (n: number) =>
+    n <= held ? carriedBy(n) : Math.min(carriedBy(n), marginalUtilisation(n, confirmed ?? 0), unitCeiling);
   // Provisioned concurrency only on a load measured over minutes (CloudWatch) or stated by the policy: proofs see
   // only the environments pings reach, and a unit is billed for at least five minutes.
   const units =
     input.provisionedPossible && load !== undefined && provisionedFits(traffic, loadSource)
-      ? unitsWorthHaving(Math.min(policy.provisioned.max, need.environments), currentUnits(obs), breakEven, carriedBy)
+      ? unitsWorthHaving(Math.min(policy.provisioned.max, need.environments), held, breakEven, raiseCarriedBy)
       : 0;
   const hourly = hourlyCost(input, architecture, prices, carriedBy);
   const fitted = withinCeiling(policy.objective.maxMonthlyUsd, need.environments, units, hourly);
@@ -98,6 +106,7 @@ export function planAuto(input: AutoInput): AutoPlan {
     loadSource,
     hourly: cost,
     reason: `${need.why}; ${choice}${fitted.note}${advice ? `; ${advice}` : ''}`,
+    leftByTraffic: need.leftByTraffic === true && fitted.units === 0,
     ...(advice ? { advice } : {}),
   };
 }

@@ -14,10 +14,17 @@
  *   environment warm by itself, although its rate alone (0.33 a minute) would not say so.
  * - Otherwise: keep alive, one round per interval, as a fixed warmer would.
  */
-import { coldShare, environmentsFor } from './erlang';
+import { coldShare, environmentsFor, marginalUtilisation } from './erlang';
 import { intervalTolerance, onGridBefore } from './interval';
 import { percentile } from './statistics';
-import { IDLE_TIMES_KEPT, type IdleGaps, idleGapsOf, type SeenEnvironment, type TrafficHistory } from './traffic';
+import {
+  BURST_MEMORY_MS,
+  IDLE_TIMES_KEPT,
+  type IdleGaps,
+  idleGapsOf,
+  type SeenEnvironment,
+  type TrafficHistory,
+} from './traffic';
 
 const MINUTE_MS = 60_000;
 
@@ -255,6 +262,13 @@ function requestsSeen(history: TrafficHistory | undefined): number {
   return Math.max(served, history.idleTimes.length + (history.lastRealAt !== undefined ? 1 : 0));
 }
 
+export interface EnvironmentsNeeded {
+  readonly environments: number;
+  readonly why: string;
+  /** The environments are those a burst left (leftByTraffic): they exist, so a round expects no cold start. */
+  readonly leftByTraffic?: boolean;
+}
+
 /**
  * Environments auto mode keeps warm: the fewest that hold the cold share within the objective for the load
  * real traffic offers (Erlang's loss formula), never fewer than the environments traffic is seen to keep busy.
@@ -264,6 +278,60 @@ export function environmentsNeeded(
   warmRatio: number,
   max: number,
   source: string = history?.loadSource ?? 'proofs',
+): EnvironmentsNeeded {
+  return withBursts(forLoad(history, warmRatio, max, source), history, max);
+}
+
+/**
+ * Raises what the load asks for to what bursts of parallel requests showed: the environments a recent burst used
+ * (Erlang's formula prices random arrivals; a burst arrives at once), and, when the last round found traffic had
+ * outgrown the environments it reached, twice as many, so the next round finds how many traffic left behind (its
+ * pings land on those first, warm; only the rest start new ones).
+ */
+function withBursts(
+  need: { environments: number; why: string },
+  history: TrafficHistory | undefined,
+  max: number,
+): EnvironmentsNeeded {
+  const left = leftByTraffic(history, max);
+  if (left === undefined || left.environments <= need.environments) return need;
+  return { environments: left.environments, why: `${need.why}; ${left.why}`, leftByTraffic: true };
+}
+
+/**
+ * The environments a burst of parallel requests left, which pings keep warm for the next one without an INIT: those
+ * a recent burst used, or twice as many as the last round reached when traffic outgrew them (see
+ * TrafficHistory.outgrown), for a round that looks for the rest. Undefined when neither applies.
+ */
+export function leftByTraffic(
+  history: TrafficHistory | undefined,
+  max: number,
+): { environments: number; why: string } | undefined {
+  if (history === undefined) return undefined;
+  const reached = history.environments.length;
+  if (history.outgrown?.at === history.at && reached > 0 && reached < max) {
+    const environments = Math.min(max, 2 * reached);
+    return {
+      environments,
+      why: `traffic outgrew the ${reached} environment${reached === 1 ? '' : 's'} the last round reached (all used since the round before, one started by a request or more than before): ${environments} pinged to find how many it left`,
+    };
+  }
+  const burst = history.burst;
+  if (burst !== undefined && history.at - burst.at <= BURST_MEMORY_MS) {
+    const environments = Math.min(max, burst.environments);
+    return {
+      environments,
+      why: `a burst used ${burst.environments} environments at once ${fmtMinutes(history.at - burst.at)} ago: ${environments} kept warm for the next`,
+    };
+  }
+  return undefined;
+}
+
+function forLoad(
+  history: TrafficHistory | undefined,
+  warmRatio: number,
+  max: number,
+  source: string,
 ): { environments: number; why: string } {
   const seen = requestsSeen(history);
   const thin = source === 'proofs' && seen < MIN_LOAD_REQUESTS;
@@ -325,7 +393,12 @@ export function wantsMinuteStatistics(input: {
 }): boolean {
   if (!input.auto || !input.provisionedPossible) return false;
   const last = input.traffic?.metricsAt;
-  const every = input.holdsProvisioned ? MINUTE_READ_EVERY_MS : MINUTE_PROBE_EVERY_MS;
+  // A read that showed a load on which a unit would pay off is confirmed by the next one before a unit is added
+  // (auto.ts), 15 minutes later rather than an hour.
+  const reads = input.traffic?.readLoads ?? [];
+  const pays = (load: number) => marginalUtilisation(1, load) >= input.breakEven;
+  const unconfirmed = reads.length > 0 && pays(reads[reads.length - 1]) && (reads.length < 2 || !pays(reads[0]));
+  const every = input.holdsProvisioned || unconfirmed ? MINUTE_READ_EVERY_MS : MINUTE_PROBE_EVERY_MS;
   if (last !== undefined && input.now - last < every) return false;
   if (input.holdsProvisioned) return true;
   const load = input.traffic?.load;

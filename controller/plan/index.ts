@@ -31,9 +31,12 @@ export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
 export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, settledUntil } from './sleep';
 export { percentile, percentileOfSorted } from './statistics';
 export {
+  BURST_MEMORY_MS,
+  type Burst,
   EMPTY_TRAFFIC,
   idleGapFields,
   type MinuteStatistics,
+  type Outgrown,
   recordLatency,
   recordMinutes,
   recordProbe,

@@ -130,6 +130,7 @@ function planTarget(policy: Effective, context: PlanContext): TargetPlan {
   let target: 'warm' | 'provisioned' | 'off' = policy.mode === 'auto' ? 'warm' : policy.mode;
   let settings: ProvisionedSettings = policy.provisioned;
   let wanted = policy.warm.concurrency;
+  let leftByTraffic = false;
   if (policy.mode === 'auto') {
     const auto = planAuto({
       policy,
@@ -149,6 +150,7 @@ function planTarget(policy: Effective, context: PlanContext): TargetPlan {
       reason: `auto: ${auto.reason}`,
     });
     wanted = auto.environments;
+    leftByTraffic = auto.leftByTraffic;
     if (auto.provisioned > 0) {
       target = 'provisioned';
       settings = { ...policy.provisioned, strategy: 'direct', min: auto.provisioned, max: auto.provisioned };
@@ -184,7 +186,7 @@ function planTarget(policy: Effective, context: PlanContext): TargetPlan {
     });
     return { decisions };
   }
-  return withPing(decisions, base, policy, obs, wanted, context, undefined);
+  return withPing(decisions, base, policy, obs, wanted, context, undefined, leftByTraffic);
 }
 
 /** Minute statistics read this tick, folded into the traffic history the demand model reads. */
@@ -225,6 +227,7 @@ function withPing(
   wanted: number,
   context: PlanContext,
   fallback: ProvisionedPlan['fallback'],
+  leftByTraffic = false,
 ): TargetPlan {
   // A raise is pinged at once, except auto mode's on aligned rounds: its raise is a forecast from environments traffic
   // has just started, which survive idle until the next grid round, so waiting for it costs no warmth and saves the
@@ -263,7 +266,8 @@ function withPing(
       holdNote,
       payload: policy.warm.payload,
       due: due.due,
-      expectCold: !probe && (obs.lastProven === undefined || obs.lastProven < wanted),
+      // Environments a burst left are there to be found: a ping that finds none starts one, but nothing waits for it.
+      expectCold: !probe && !leftByTraffic && (obs.lastProven === undefined || obs.lastProven < wanted),
       fallback,
       ...(probe ? { probe: true as const } : {}),
     },

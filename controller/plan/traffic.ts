@@ -67,6 +67,11 @@ export interface TrafficHistory {
   readonly loadSource?: 'proofs' | 'metrics';
   /** Epoch ms of the last read of minute statistics (their cost is rationed). */
   readonly metricsAt?: number;
+  /**
+   * The loads of the last two reads of minute statistics, newest last: provisioned units are added only on a load
+   * both show, since one read covers 15 minutes and a burst of long requests reads as a steady load over them.
+   */
+  readonly readLoads?: readonly number[];
   /** Newest real request seen on any environment. */
   readonly lastRealAt?: number;
   /** Recent idle times between real requests (ms), newest last: the hybrid histogram's input. */
@@ -79,7 +84,37 @@ export interface TrafficHistory {
   readonly meanRequestMs?: number;
   /** The last traffic probe (one unheld ping) since the last full round, if any. */
   readonly probe?: TrafficProbe;
+  /**
+   * The most environments one round found used by real traffic since the round before (each had served a request
+   * in between), and when, while that is recent (BURST_MEMORY_MS): bursts of parallel requests leave that many
+   * environments behind, which pings can keep warm for the next burst without an INIT.
+   */
+  readonly burst?: Burst;
+  /**
+   * Whether the last full round found every environment it reached used by real traffic since the round before, one
+   * of them started by a real request (a user's cold start) in between: traffic outgrew the environments kept warm,
+   * and a round reaches only as many environments as it pings, so it cannot tell by how much.
+   */
+  readonly outgrown?: Outgrown;
 }
+
+/** A round (`at`) that found traffic outgrowing the environments it reached, and the round before it (`since`). */
+export interface Outgrown {
+  readonly at: number;
+  readonly since: number;
+}
+
+/** Environments real traffic used between two rounds, and when a round saw it. */
+export interface Burst {
+  readonly environments: number;
+  readonly at: number;
+}
+
+/**
+ * How long a burst's environments are kept warm after it: the horizon over which an observation of traffic is
+ * trusted (demand.ts MAX_TRAFFIC_HORIZON_MS); bursts that recur within it find their environments warm.
+ */
+export const BURST_MEMORY_MS = 30 * 60_000;
 
 /** What one traffic probe saw: the environment a single unheld ping reached, and its recent traffic. */
 export interface TrafficProbe {
@@ -206,12 +241,15 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
   const meanRequestMs = load !== undefined && served > 0 ? busy / served : history.meanRequestMs;
   const inits = sightings.map((sighting) => sighting.initMs).filter((ms): ms is number => ms !== undefined && ms > 0);
   const initMs = inits.length > 0 ? smooth(history.initMs, Math.max(...inits), LOAD_SMOOTHING) : history.initMs;
-  const { probe: _superseded, ...kept } = history;
+  const { probe: _superseded, burst: _burst, outgrown: _outgrown, ...kept } = history;
+  const { burst, outgrown } = burstsOf(history, at, sightings);
   const next: TrafficHistory = {
     ...kept,
     at,
     environments,
     idleTimes,
+    ...(burst !== undefined ? { burst } : {}),
+    ...(outgrown !== undefined ? { outgrown } : {}),
     ...(lastRealAt !== undefined ? { lastRealAt } : {}),
     ...(initMs !== undefined ? { initMs: Math.round(initMs) } : {}),
     ...(meanRequestMs !== undefined ? { meanRequestMs } : {}),
@@ -221,6 +259,36 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
     return { ...next, load: smooth(history.load, load, LOAD_SMOOTHING), loadSource: 'proofs' };
   }
   return next;
+}
+
+/**
+ * What a round shows of traffic using several environments at once: those it reached that served a real request
+ * since the round before (since the round before the one that found traffic outgrowing, when this round is the
+ * larger one sent to look), the most of them kept while recent, and whether traffic outgrew them: all used, one
+ * started by a user's request since then (it served real traffic, so no ping of this round started it, and it
+ * started after the round before, so none of that round's pings did either).
+ */
+function burstsOf(
+  history: TrafficHistory,
+  at: number,
+  sightings: readonly Sighting[],
+): { burst?: Burst; outgrown?: Outgrown } {
+  const kept = history.burst !== undefined && at - history.burst.at <= BURST_MEMORY_MS ? history.burst : undefined;
+  const since = history.outgrown?.at === history.at ? history.outgrown.since : history.at;
+  // A first round has no "before": everything it finds was started by traffic, warmed or not.
+  if (since === 0) return kept ? { burst: kept } : {};
+  const used = sightings.filter((sighting) => sighting.lastRealAt !== null && sighting.lastRealAt > since);
+  const lastUse = Math.round(Math.max(...used.map((sighting) => sighting.lastRealAt ?? 0)));
+  const burst =
+    used.length >= 2 && used.length >= (kept?.environments ?? 0) ? { environments: used.length, at: lastUse } : kept;
+  const looking = since !== history.at;
+  // A look goes on only while it found more than the round before reached, every one of them used: one that found
+  // an idle or new environment, or no more than before, has seen how many the burst left.
+  const grew = looking
+    ? used.length > history.environments.length
+    : used.some((sighting) => sighting.initAt > since && sighting.realServed > 0);
+  const outgrown = used.length === sightings.length && grew ? { at, since } : undefined;
+  return { ...(burst ? { burst } : {}), ...(outgrown ? { outgrown } : {}) };
 }
 
 /**
@@ -286,6 +354,7 @@ export function recordMinutes(
     metricsRate: requests / covered,
     loadSource: 'metrics',
     metricsAt: at,
+    readLoads: [...(history.readLoads ?? []).slice(-1), load],
   };
 }
 

@@ -309,4 +309,21 @@ describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () =
     // requests longer than five minutes are a load no new unit takes over
     expect(ask({ ...busy(40), meanRequestMs: 6 * MINUTE })).toBe(false);
   });
+
+  it('confirms a read that showed a load a unit would pay off on 15 minutes later, not an hour', () => {
+    const read = (readLoads: number[]): TrafficHistory => ({
+      ...busy(40),
+      load: readLoads[readLoads.length - 1],
+      loadSource: 'metrics',
+      metricsAt: T0 - 20 * MINUTE,
+      readLoads,
+    });
+    // a load of 3: the first unit would carry 0.75 of it, above the break-even of 0.6
+    expect(ask(read([3]))).toBe(true);
+    expect(ask(read([0.2, 3]))).toBe(true);
+    // confirmed (or never worth a unit): back to hourly
+    expect(ask(read([3, 3]))).toBe(false);
+    expect(ask(read([0.2]))).toBe(false);
+    expect(ask({ ...read([3]), metricsAt: T0 - 10 * MINUTE })).toBe(false);
+  });
 });

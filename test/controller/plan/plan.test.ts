@@ -104,6 +104,28 @@ describe('warm mode', () => {
     expect(only(due, 'ping').reason).toMatch(/interval 5m elapsed/);
   });
 
+  it('pings the environments a burst left without waiting for cold starts: they are there to be found', () => {
+    const policy = effective({ mode: 'auto', auto: { maxEnvironments: 5 } });
+    const roundAt = NOW.getTime() - 5 * 60_000;
+    const burstEnv = { envId: 'b', ratePerMinute: 0.2, lastRealAt: roundAt - 2 * 60_000, realServed: 1 };
+    const obs = (traffic: TargetObservation['traffic']): TargetObservation => ({
+      ...NO_PC,
+      lastPingAt: roundAt,
+      lastWanted: 1,
+      lastProven: 1,
+      traffic,
+    });
+    // the last round found its one environment started by a user's request since the round before: look for more
+    const outgrown = { at: roundAt, environments: [burstEnv], idleTimes: [], outgrown: { at: roundAt, since: 1 } };
+    const look = only(plan([policy], NOW, at('api:live', obs(outgrown))), 'ping');
+    expect(look).toMatchObject({ wanted: 2, count: 2, expectCold: false });
+    // a plain raise to 2 (a load that needs them) still holds for the cold starts it expects
+    const loaded = { at: roundAt, environments: [burstEnv], idleTimes: [], load: 1.5, loadSource: 'metrics' as const };
+    const raised = only(plan([policy], NOW, at('api:live', obs(loaded))), 'ping');
+    expect(raised.wanted).toBeGreaterThan(1);
+    expect(raised.expectCold).toBe(true);
+  });
+
   it('honours a 5-minute interval on a 1-minute tick: every fifth tick pings', () => {
     const policy = effective({ warm: { intervalMs: 300_000 } });
     let lastPingAt: number | undefined;

@@ -407,6 +407,8 @@ describe('auto mode', () => {
     environments: [],
     idleTimes: [],
     ...(load !== undefined ? { load, loadSource, metricsAt: NOW.getTime() - 60_000, metricsRate: 600 } : {}),
+    // two reads of minute statistics showed it (a unit is added only on a load two reads show)
+    ...(load !== undefined && loadSource === 'metrics' ? { readLoads: [load, load] } : {}),
   });
 
   it('keeps one environment warm with pings while the load is unknown, and says so', () => {
@@ -438,6 +440,25 @@ describe('auto mode', () => {
     expect(choice.provisioned).toBeLessThan(choice.environments);
     expect(first(decisions, 'put-provisioned')).toMatchObject({ value: choice.provisioned });
     expect(choice.reason).toMatch(/provisioned unit/);
+  });
+
+  it('adds a unit only on a load two reads of minute statistics show: one read after a burst buys nothing', () => {
+    const observedWith = (readLoads: number[], held = false) =>
+      at({
+        provisioned: held ? pc(2) : null,
+        scalableTarget: null,
+        ...(held ? { managed: ours({ strategy: 'direct', value: 2 }) } : {}),
+        traffic: { ...traffic(3), readLoads },
+      });
+    // one read (15 minutes of a burst of long requests read as a steady load of 3): pings only, until confirmed
+    const once = first(plan([auto()], NOW, observedWith([3])), 'auto-choice');
+    expect(once).toMatchObject({ choice: 'warm', provisioned: 0 });
+    // the next read shows the burst is over: still nothing
+    expect(first(plan([auto()], NOW, observedWith([3, 0.05])), 'auto-choice').provisioned).toBe(0);
+    // two reads at the load: the units it pays for
+    expect(first(plan([auto()], NOW, observedWith([2.9, 3])), 'auto-choice').provisioned).toBeGreaterThanOrEqual(2);
+    // units already held are kept on the latest read alone (the hysteresis band decides, not a second read)
+    expect(first(plan([auto()], NOW, observedWith([0.05, 3], true)), 'auto-choice').provisioned).toBe(2);
   });
 
   it('keeps a unit it holds inside the hysteresis band instead of flapping', () => {

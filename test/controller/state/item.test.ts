@@ -199,4 +199,24 @@ describe('the settled copy in the item', () => {
     expect(read?.settled).toBeUndefined();
     expect(read?.corrupt?.fields).toEqual(['settled']);
   });
+
+  it('round-trips what the traffic history learned of bursts and minute reads; a damaged burst drops the history', async () => {
+    const { store, put } = await table();
+    const traffic = {
+      at: 1_000,
+      environments: [],
+      idleTimes: [],
+      burst: { environments: 4, at: 900 },
+      outgrown: { at: 1_000, since: 700 },
+      readLoads: [2.5, 3],
+    };
+    expect(await store.saveTarget({ key: 'api:live', history: [], traffic }, T1)).toBe('saved');
+    expect((await store.loadTargets(['api:live'])).get('api:live')?.traffic).toEqual(traffic);
+
+    const damaged = { ...traffic, burst: { environments: 'four', at: 900 } };
+    await put({ pk: S('target#other:live'), key: S('other:live'), traffic: S(JSON.stringify(damaged)) });
+    const read = (await store.loadTargets(['other:live'])).get('other:live');
+    expect(read?.traffic).toBeUndefined();
+    expect(read?.corrupt?.fields).toEqual(['traffic']);
+  });
 });

@@ -101,6 +101,32 @@ describe('Thermostat strategy', () => {
     expect(result.provisioned.peak).toBe(1);
   });
 
+  it('keeps the environments bursts of parallel requests leave warm for the next burst, in auto mode', () => {
+    // a fan-out: 4 parallel 3-second requests every 12 minutes for 3 hours (60 requests)
+    const times = Array.from({ length: 15 }, (_, burst) => 2 * MIN + burst * 12 * MIN).flatMap((t) => [t, t, t, t]);
+    const trace = oneFunction(times, 3_000, 3 * HOUR);
+    const auto = policySet('defaults:\n  mode: auto\n  auto: { maxEnvironments: 5 }\n  warm: { interval: 5m }\n');
+    const strategy = thermostat({ keepDecisions: true });
+    const [thermostatRun] = run(trace, [strategy], {}, auto);
+    const [oneWarm] = run(
+      trace,
+      [thermostat()],
+      {},
+      policySet('defaults:\n  warm: { concurrency: 1, interval: 5m }\n'),
+    );
+    // one environment kept warm: every burst after the first starts 3 cold
+    expect(oneWarm.coldStarts).toBeGreaterThanOrEqual(3 * 15);
+    // the first burst is cold; the rounds after the second find the environments it left and keep them
+    expect(thermostatRun.coldStarts).toBeLessThanOrEqual(4 + 3 + 3);
+    const reasons = strategy.decisions.filter((d) => d.kind === 'auto-choice').map((d) => d.reason);
+    expect(reasons.some((reason) => /traffic outgrew the 1 environment/.test(reason))).toBe(true);
+    expect(reasons.some((reason) => /a burst used 4 environments at once/.test(reason))).toBe(true);
+    // looking goes up to the cap at most; what is kept afterwards is what the burst used
+    const pings = strategy.decisions.filter((d) => d.kind === 'ping');
+    expect(Math.max(...pings.map((d) => d.wanted))).toBe(5);
+    expect(pings[pings.length - 1].wanted).toBe(4);
+  });
+
   it('lets auto mode choose with the cost model', () => {
     const strategy = thermostat({ keepDecisions: true });
     const auto = policySet(
