@@ -38,7 +38,7 @@ describe('a burst of parallel requests, in auto mode', () => {
         new InvokeCommand({ FunctionName: 'fanout', Qualifier: 'live', Payload: JSON.stringify({ sleepMs }) }),
       );
     const fanout = () => harness.emulator.inspect().functions.find((fn) => fn.name === 'fanout')!.environments;
-    const long = invoke(8_000);
+    const long = invoke(15_000);
     await until(() => fanout().some((env) => env.state === 'busy'), 'the long request to start');
     await Promise.all([0, 1, 2].map(() => invoke(300)));
     expect(fanout()).toHaveLength(4);
