@@ -16,12 +16,7 @@ afterAll(() => harness?.stop());
 
 describe('a burst of parallel requests, in auto mode', () => {
   it('is found by rounds that look for more, and its environments are kept warm without waiting for cold starts', async () => {
-    const lambda = new LambdaClient({
-      region: harness.emulator.region,
-      endpoint: harness.emulator.endpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
+    const lambda = new LambdaClient({ ...harness.emulator.clientConfig(), maxAttempts: 1 });
     const controller = harness.controller([
       { function: 'fanout', qualifier: 'live', mode: 'auto', auto: { maxEnvironments: 5 } },
     ]);
