@@ -82,7 +82,7 @@ export function planAuto(input: AutoInput): AutoPlan {
   const reads = loadSource === 'metrics' ? (traffic?.readLoads ?? []) : [];
   const confirmed = loadSource !== 'metrics' ? load : reads.length >= 2 ? Math.min(...reads) : 0;
   const raiseCarriedBy = (n: number) =>
-    n <= held ? carriedBy(n) : Math.min(carriedBy(n), marginalUtilisation(n, confirmed ?? 0), unitCeiling);
+    n <= held ? carriedBy(n) : Math.min(carriedBy(n), marginalUtilisation(n, confirmed ?? 0));
   // Provisioned concurrency only on a load measured over minutes (CloudWatch) or stated by the policy: proofs see
   // only the environments pings reach, and a unit is billed for at least five minutes.
   const units =

@@ -86,12 +86,12 @@ export interface TrafficHistory {
   readonly probe?: TrafficProbe;
   /**
    * The most environments one round found used by real traffic since the round before (each had served a request
-   * in between), and when, while that is recent (BURST_MEMORY_MS): bursts of parallel requests leave that many
-   * environments behind, which pings can keep warm for the next burst without an INIT.
+   * in between), and when the last of them did, while that is recent (BURST_MEMORY_MS): bursts of parallel requests
+   * leave that many environments behind, which pings can keep warm for the next burst without an INIT.
    */
   readonly burst?: Burst;
   /**
-   * Whether the last full round found every environment it reached used by real traffic since the round before, one
+   * Set when the last full round found every environment it reached used by real traffic since the round before, one
    * of them started by a real request (a user's cold start) in between: traffic outgrew the environments kept warm,
    * and a round reaches only as many environments as it pings, so it cannot tell by how much.
    */
@@ -104,7 +104,7 @@ export interface Outgrown {
   readonly since: number;
 }
 
-/** Environments real traffic used between two rounds, and when a round saw it. */
+/** Environments real traffic used between two rounds, and when the last of them served it (epoch ms). */
 export interface Burst {
   readonly environments: number;
   readonly at: number;
@@ -263,10 +263,11 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
 
 /**
  * What a round shows of traffic using several environments at once: those it reached that served a real request
- * since the round before (since the round before the one that found traffic outgrowing, when this round is the
- * larger one sent to look), the most of them kept while recent, and whether traffic outgrew them: all used, one
- * started by a user's request since then (it served real traffic, so no ping of this round started it, and it
- * started after the round before, so none of that round's pings did either).
+ * since the round before (since the round before the one that found traffic outgrowing, when this round is a larger
+ * one sent to look), the most of them kept while recent, and whether traffic outgrew them: all used, and one started
+ * by a user's request since then (it served real traffic, so no ping of this round started it, and it started after
+ * the round before ended, so none of that round's pings did either) or, for a look, more than the round before
+ * reached.
  */
 function burstsOf(
   history: TrafficHistory,
