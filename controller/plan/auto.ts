@@ -79,7 +79,7 @@ export function planAuto(input: AutoInput): AutoPlan {
   const carriedBy = (n: number) => Math.min(marginalUtilisation(n, load ?? 0), unitCeiling);
   // A unit beyond those held rests on the load of both last reads (see TrafficHistory.readLoads).
   const held = currentUnits(obs);
-  const reads = loadSource === 'metrics' ? (traffic?.readLoads ?? []) : [];
+  const reads = traffic?.readLoads ?? [];
   const confirmed = loadSource !== 'metrics' ? load : reads.length >= 2 ? Math.min(...reads) : 0;
   const raiseCarriedBy = (n: number) =>
     n <= held ? carriedBy(n) : Math.min(carriedBy(n), marginalUtilisation(n, confirmed ?? 0));

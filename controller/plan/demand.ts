@@ -22,6 +22,7 @@ import {
   IDLE_TIMES_KEPT,
   type IdleGaps,
   idleGapsOf,
+  MAX_TRAFFIC_HORIZON_MS,
   type SeenEnvironment,
   type TrafficHistory,
 } from './traffic';
@@ -30,8 +31,6 @@ const MINUTE_MS = 60_000;
 
 /** Idle times needed before the histogram is trusted (the policy's fallback while history is short). */
 export const MIN_IDLE_SAMPLES = 8;
-/** Traffic is checked again (a full round, then probes) at least this often, however busy the function looked. */
-export const MAX_TRAFFIC_HORIZON_MS = 30 * MINUTE_MS;
 /** The histogram's range, as in the paper: idle times beyond it are not predictable enough to pre-warm for. */
 export const HISTOGRAM_RANGE_MS = 4 * 3_600_000;
 

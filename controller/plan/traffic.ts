@@ -110,11 +110,14 @@ export interface Burst {
   readonly at: number;
 }
 
+/** Traffic is checked again (a full round, then probes) at least this often, however busy the function looked. */
+export const MAX_TRAFFIC_HORIZON_MS = 30 * 60_000;
+
 /**
  * How long a burst's environments are kept warm after it: the horizon over which an observation of traffic is
- * trusted (demand.ts MAX_TRAFFIC_HORIZON_MS); bursts that recur within it find their environments warm.
+ * trusted; bursts that recur within it find their environments warm.
  */
-export const BURST_MEMORY_MS = 30 * 60_000;
+export const BURST_MEMORY_MS = MAX_TRAFFIC_HORIZON_MS;
 
 /** What one traffic probe saw: the environment a single unheld ping reached, and its recent traffic. */
 export interface TrafficProbe {
@@ -279,9 +282,10 @@ function burstsOf(
   // A first round has no "before": everything it finds was started by traffic, warmed or not.
   if (since === 0) return kept ? { burst: kept } : {};
   const used = sightings.filter((sighting) => sighting.lastRealAt !== null && sighting.lastRealAt > since);
-  const lastUse = Math.round(Math.max(...used.map((sighting) => sighting.lastRealAt ?? 0)));
   const burst =
-    used.length >= 2 && used.length >= (kept?.environments ?? 0) ? { environments: used.length, at: lastUse } : kept;
+    used.length >= 2 && used.length >= (kept?.environments ?? 0)
+      ? { environments: used.length, at: Math.round(Math.max(...used.map((sighting) => sighting.lastRealAt ?? 0))) }
+      : kept;
   const looking = since !== history.at;
   // A look goes on only while it found more than the round before reached, every one of them used: one that found
   // an idle or new environment, or no more than before, has seen how many the burst left.
