@@ -139,6 +139,7 @@ const gridSchema = z.looseObject({
       coldShareP75: z.number(),
       overheadUsd: z.number(),
       pings: z.number(),
+      coldStartsPerSeed: z.array(z.number()).optional(),
       cost: z.record(z.string(), z.number()).optional(),
     }),
   ),
@@ -973,7 +974,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
             (row) =>
               `${row.strategy} (${row.setting}) ${colds(row)} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
           )
-          .join('; ')}.`,
+          .join('; ')}.${noiseNote(thermostat, dominating)}`,
         '',
       );
     }
@@ -987,6 +988,30 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
     }
   }
   return lines;
+}
+
+type GridRow = z.infer<typeof gridSchema>['rows'][number];
+
+/**
+ * Where Thermostat's runs and a dominating point's runs overlap in cold starts, one seed's draw could order them
+ * either way: say so, with each one's range over the seeds.
+ */
+function noiseNote(thermostat: GridRow, dominating: readonly GridRow[]): string {
+  const range = (row: GridRow) =>
+    row.coldStartsPerSeed && row.coldStartsPerSeed.length > 1
+      ? { low: Math.min(...row.coldStartsPerSeed), high: Math.max(...row.coldStartsPerSeed) }
+      : undefined;
+  const own = range(thermostat);
+  if (!own) return '';
+  const overlapping = dominating.filter((row) => {
+    const other = range(row);
+    return other !== undefined && other.low <= own.high && own.low <= other.high;
+  });
+  if (overlapping.length === 0) return '';
+  const span = (row: GridRow) => `${int(range(row)!.low)}–${int(range(row)!.high)}`;
+  return ` Per run, Thermostat had ${span(thermostat)} cold starts; ${overlapping
+    .map((row) => `${row.strategy === 'none' ? 'no warming' : `${row.strategy} (${row.setting})`} ${span(row)}`)
+    .join(', ')}: the ranges overlap, so which of them is warmer is within the runs’ noise, and the overhead decides.`;
 }
 
 /**

@@ -108,6 +108,8 @@ interface GridPoint {
   /** Cost minus the cost of no warming on the same trace: what warming adds. */
   readonly overheadUsd: number;
   readonly pings: number;
+  /** Cold starts in each seed's run, in the order of `seeds`: how far one draw moves the mean. */
+  readonly coldStartsPerSeed: number[];
   readonly cost: Record<string, number>;
 }
 
@@ -139,6 +141,7 @@ export function grid(tracePath: string, seeds: readonly number[] = GRID_SEEDS) {
         coldShareP75: round(mean(results.map((each) => each.coldShareP75))),
         costUsd: round(mean(results.map((each) => each.costUsd)), 8),
         pings: Math.round(mean(results.map((each) => each.pings.sent))),
+        coldStartsPerSeed: results.map((each) => each.coldStarts),
         cost: Object.fromEntries(parts.map((part) => [part, round(mean(results.map((each) => each.cost[part])))])),
       });
     });

@@ -52,7 +52,13 @@ export interface StrategyResult {
   readonly costUsd: number;
   readonly cost: CostBreakdown;
   readonly pings: { readonly sent: number; readonly cold: number; readonly throttled: number };
-  readonly environments: { readonly created: number; readonly peak: number; readonly mean: number };
+  readonly environments: {
+    readonly created: number;
+    /** Of those, created by Lambda ahead of a busy environment's retirement (proactive initialisation). */
+    readonly proactive: number;
+    readonly peak: number;
+    readonly mean: number;
+  };
   readonly provisioned: { readonly peak: number; readonly mean: number };
   readonly facts: Readonly<Record<string, number | string>>;
   readonly perFunction: readonly FunctionResult[];
@@ -108,6 +114,7 @@ export function summarise(
   let pingsCold = 0;
   let pingsThrottled = 0;
   let created = 0;
+  let proactive = 0;
   const perFunction: FunctionResult[] = [];
   totals.functions.forEach((t, i) => {
     const fn = functions[i];
@@ -122,6 +129,7 @@ export function summarise(
     pingsCold += t.pingsCold;
     pingsThrottled += t.pingsThrottled;
     created += t.environmentsCreated;
+    proactive += t.proactiveInits;
     cost.requests += (t.requests - t.throttled) * perRequest;
     cost.duration += gbSeconds(fn.memoryMb, t.onDemandBilledMs) * od;
     cost.billedInit +=
@@ -179,6 +187,7 @@ export function summarise(
     pings: { sent: pingsSent, cold: pingsCold, throttled: pingsThrottled },
     environments: {
       created,
+      proactive,
       peak: max(totals.series.environments),
       mean: mean(totals.series.environments),
     },

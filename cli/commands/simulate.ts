@@ -34,6 +34,9 @@ Options:
       --seed <n>                random seed (arrivals inside a minute, reclaim draws, jitter); default 1
       --idle-reclaim <d|a-b>    idle time before an environment is reclaimed; default 5m-15m (uniform)
       --max-lifetime <d|a-b>    age at which an environment is retired; default 2h-4h (uniform)
+      --proactive-replacement <share>
+                                share (0-1) of busy environments Lambda replaces ahead of their retirement
+                                (proactive initialisation); default 0.5
       --schedule-phase <d|a-b>  when in its minute each warmer's schedule fires (EventBridge's precision is a
                                 minute), drawn once per schedule; default 0s-1m (uniform); 0s: second 0
       --cold-start <duration>   latency a cold start adds (and INIT billed); default 250ms
@@ -98,6 +101,7 @@ export const simulateCommand: Command = {
       seed: { type: 'string' },
       'idle-reclaim': { type: 'string' },
       'max-lifetime': { type: 'string' },
+      'proactive-replacement': { type: 'string' },
       'schedule-phase': { type: 'string' },
       'cold-start': { type: 'string' },
       spread: { type: 'string' },
@@ -144,12 +148,14 @@ export const simulateCommand: Command = {
     const idleReclaim = spreadOption('idle-reclaim', values['idle-reclaim']);
     const maxLifetime = spreadOption('max-lifetime', values['max-lifetime']);
     const schedulePhase = spreadOption('schedule-phase', values['schedule-phase'], true);
+    const proactiveReplacement = numberOption('proactive-replacement', values['proactive-replacement'], 0, 1);
     const model: Partial<ModelOptions> = {
       ...(seed !== undefined ? { seed } : {}),
       ...(coldStartMs !== undefined ? { coldStartMs } : {}),
       ...(account !== undefined ? { accountConcurrency: account } : {}),
       ...(idleReclaim ? { idleReclaim } : {}),
       ...(maxLifetime ? { maxLifetime } : {}),
+      ...(proactiveReplacement !== undefined ? { proactiveReplacement } : {}),
       ...(schedulePhase ? { schedulePhase } : {}),
     };
 

@@ -74,6 +74,7 @@ export function buildReport(trace: Trace, run: SimulationRun): SimulationReport 
       seed: model.seed,
       idleReclaim: formatSpread(model.idleReclaim),
       maxLifetime: formatSpread(model.maxLifetime),
+      proactiveReplacement: model.proactiveReplacement,
       schedulePhase: formatSpread(model.schedulePhase),
       coldStart: typeof model.coldStartMs === 'number' ? formatDuration(model.coldStartMs) : 'per function',
       scaling: `${model.scaling.burst} environments, refilled ${model.scaling.perSecond}/s per function`,

@@ -233,5 +233,15 @@ describe('the grid section', () => {
     expect(renderBenchmarks(results)).toContain(
       `By how much: Thermostat had ${tenths(thermostat.coldShare)} cold starts (mean of 3 runs) in ${requests} requests; lambda-warmer (5m, c=1) ${tenths(point.coldShare)} at 50% of its overhead.`,
     );
+    // runs whose cold starts overlap: the order is within their noise, and the text says so with the ranges
+    const rows = grid.rows as Array<{ strategy: string; coldStartsPerSeed?: number[] }>;
+    rows.find((row) => row.strategy === 'thermostat')!.coldStartsPerSeed = [140, 151, 146];
+    (point as { coldStartsPerSeed?: number[] }).coldStartsPerSeed = [138, 149, 143];
+    expect(renderBenchmarks(results)).toContain(
+      'at 50% of its overhead. Per run, Thermostat had 140–151 cold starts; lambda-warmer (5m, c=1) 138–149: the ranges overlap, so which of them is warmer is within the runs’ noise',
+    );
+    // apart: nothing is said
+    (point as { coldStartsPerSeed?: number[] }).coldStartsPerSeed = [120, 125, 131];
+    expect(renderBenchmarks(results)).not.toContain('Per run, Thermostat had 140–151');
   });
 });

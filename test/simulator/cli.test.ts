@@ -105,6 +105,7 @@ describe('thermostat simulate', () => {
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--idle-reclaim', '15m-5m'],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--idle-reclaim', '0s'],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--schedule-phase', '-1s'],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--proactive-replacement', '1.5'],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--bogus'],
     ];
     for (const argv of cases) {
@@ -132,6 +133,20 @@ describe('thermostat simulate', () => {
     expect(await phase([])).toBe('0s–1m (uniform)');
     expect(await phase(['--schedule-phase', '0s'])).toBe('0s');
     expect(await phase(['--schedule-phase', '10s-20s'])).toBe('10s–20s (uniform)');
+  });
+
+  it('replaces busy environments ahead of retirement at the share asked for, and says which', async () => {
+    const settings = async (extra: string[]) => {
+      const out = memoryIo();
+      const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none', '--json'];
+      expect(await main([...argv, ...extra], out.io)).toBe(0);
+      return JSON.parse(out.stdout()).settings.proactiveReplacement;
+    };
+    expect(await settings([])).toBe(0.5);
+    expect(await settings(['--proactive-replacement', '0'])).toBe(0);
+    const bad = memoryIo();
+    await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--proactive-replacement', 'half'], bad.io);
+    expect(bad.stderr()).toMatch(/--proactive-replacement must be a number from 0 to 1, got "half"/);
   });
 
   it('states its duration and memory rules in the JSON settings', async () => {

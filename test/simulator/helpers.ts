@@ -20,6 +20,7 @@ export const WARM_ONE = policySet('defaults:\n  warm: { concurrency: 1, interval
 export const FIXED: Partial<ModelOptions> = {
   idleReclaim: { kind: 'fixed', ms: 10 * MIN },
   maxLifetime: { kind: 'fixed', ms: 24 * HOUR },
+  proactiveReplacement: 0,
   coldStartMs: 200,
   network: { oneWayMs: 10, jitterMs: 0, dispatchMs: 0.5 },
   schedulePhase: { kind: 'fixed', ms: 0 },

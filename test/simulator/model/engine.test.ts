@@ -67,6 +67,75 @@ describe('execution environments', () => {
     expect(none.coldStarts).toBe(3);
   });
 
+  describe('proactive initialisation', () => {
+    const lifetime = { maxLifetime: { kind: 'fixed', ms: HOUR } as const };
+    const every = (stepMs: number, endMs: number) => Array.from({ length: endMs / stepMs }, (_, i) => i * stepMs);
+
+    it('replaces a busy environment ahead of its retirement: one cold start over three lifetimes, the INITs billed', () => {
+      // Each replacement starts its INIT a cold start before the old one goes, so it retires that much earlier.
+      const e = engine({ ...lifetime, proactiveReplacement: 1 }, 2.5 * HOUR);
+      feed(e, every(10_000, 2.5 * HOUR));
+      const t = e.finish().functions[0];
+      expect(t.cold).toBe(1);
+      expect(t.retired).toBe(2);
+      expect(t.proactiveInits).toBe(2);
+      expect(t.inits).toBe(3);
+      expect(t.environmentsCreated).toBe(3);
+    });
+
+    it('leaves every retirement to a cold start when switched off', () => {
+      const e = engine({ ...lifetime, proactiveReplacement: 0 }, 3 * HOUR);
+      feed(e, every(10_000, 3 * HOUR));
+      const t = e.finish().functions[0];
+      expect(t.cold).toBe(3);
+      expect(t.proactiveInits).toBe(0);
+    });
+
+    it('replaces an environment retiring in the middle of a request once the request ends', () => {
+      // 45-second requests every 50 s: the environment is in the middle of one when its 3,620 s are up.
+      const e = engine({ maxLifetime: { kind: 'fixed', ms: 3_620_000 }, proactiveReplacement: 1 }, 2 * HOUR);
+      feed(e, every(50_000, 2 * HOUR), 45_000);
+      const t = e.finish().functions[0];
+      expect(t.cold).toBe(1);
+      expect(t.proactiveInits).toBe(1);
+    });
+
+    it('does not replace an environment idle for longer than a minute before it retires (low throughput)', () => {
+      const e = engine(
+        { ...lifetime, idleReclaim: { kind: 'fixed', ms: 24 * HOUR }, proactiveReplacement: 1 },
+        3 * HOUR,
+      );
+      feed(e, every(20 * MIN, 3 * HOUR));
+      const t = e.finish().functions[0];
+      expect(t.proactiveInits).toBe(0);
+      expect(t.cold).toBe(3);
+    });
+
+    it('lets a replacement nobody used be reclaimed like any idle environment', () => {
+      // Busy for the first hour, then nothing for 30 minutes: the replacement, idle since 1 h, is gone by then.
+      const e = engine({ ...lifetime, proactiveReplacement: 1 }, 2 * HOUR);
+      feed(e, [...every(10_000, HOUR), HOUR + 30 * MIN]);
+      const t = e.finish().functions[0];
+      expect(t.proactiveInits).toBe(1);
+      expect(t.cold).toBe(2);
+      expect(t.reclaimed).toBeGreaterThanOrEqual(1);
+    });
+
+    it('replaces about the configured share, reproducibly', () => {
+      const times = every(5_000, 24 * HOUR);
+      const counts = [1, 2].map(() => {
+        const e = engine({ ...lifetime, proactiveReplacement: 0.5, seed: 3 }, 24 * HOUR);
+        feed(e, times);
+        return e.finish().functions[0];
+      });
+      expect(counts[0]).toEqual(counts[1]);
+      const { proactiveInits, retired } = counts[0];
+      expect(retired).toBeGreaterThanOrEqual(20);
+      expect(proactiveInits).toBeGreaterThan(0.2 * retired);
+      expect(proactiveInits).toBeLessThan(0.8 * retired);
+    });
+  });
+
   it('throttles beyond the scaling bucket', () => {
     const e = engine({ scaling: { burst: 2, perSecond: 100 } });
     feed(e, [0, 0, 0]);
