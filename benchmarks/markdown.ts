@@ -162,6 +162,8 @@ const simulatorSchema = z.looseObject({
       citation: citationSchema.optional(),
       policies: z.string(),
       policyText: z.string(),
+      /** Seeds each row was replayed with; its numbers are their means (absent: one run, seed 1). */
+      seeds: z.array(z.number()).optional(),
       wallMs: z.number(),
       rows: z.array(
         z.looseObject({
@@ -171,8 +173,10 @@ const simulatorSchema = z.looseObject({
           throttleShare: num,
           addedLatencyMs: z.looseObject({ p50: num, p99: num, mean: num }).optional(),
           costUsd: z.number(),
+          /** Cost minus no warming's on the same trace (absent in runs from before it was recorded). */
+          overheadUsd: z.number().optional(),
           pings: z.looseObject({ sent: num }).optional(),
-          thermostatVs: z.looseObject({ coldShare: num, cost: num }).optional(),
+          thermostatVs: z.looseObject({ coldShare: num, cost: num.optional(), overhead: num.optional() }).optional(),
         }),
       ),
     }),
@@ -649,7 +653,7 @@ function simulatorSection(step: StepResult | undefined): string {
   const parts = [
     '## 3. Warming strategies on real traces (simulator)',
     '',
-    'Every strategy replayed on every trace in `../shared/traces/` by the discrete-event simulator (a model of Lambda, not a measurement of AWS). Thermostat’s row is driven by the real planner code on the policy set shown. "Thermostat ÷ this" divides Thermostat’s value by the row’s: below 1, Thermostat is lower (better for cold share, cheaper for cost).',
+    'Every strategy replayed on every trace in `../shared/traces/` by the discrete-event simulator (a model of Lambda, not a measurement of AWS). Thermostat’s row is driven by the real planner code on the policy set shown. **Warming overhead** is a run’s cost minus the cost of no warming on the same trace: the functions’ own work is the same in every run, and in a ratio of totals it would hide a doubled warming bill. "Thermostat ÷ this" divides Thermostat’s value by the row’s: below 1, Thermostat is lower (better for cold share, cheaper for overhead).',
     '',
     citationBlock(),
     '',
@@ -669,7 +673,7 @@ function simulatorSection(step: StepResult | undefined): string {
     parts.push(
       `### ${comparison.trace}, policy set \`${comparison.policies}\``,
       '',
-      `${comparison.format} format, ${int(comparison.functions)} function(s), ${int(comparison.invocations)} invocations; simulated in ${ms(comparison.wallMs)}.${comparison.arrivalRule ? ` Arrivals: ${comparison.arrivalRule}.` : ''}${comparison.citation ? ` Data: ${comparison.citation.dataset} (${comparison.citation.paper.split('"')[1] ?? comparison.citation.paper}).` : ''}`,
+      `${comparison.format} format, ${int(comparison.functions)} function(s), ${int(comparison.invocations)} invocations; ${comparison.seeds && comparison.seeds.length > 1 ? `each row the mean of ${comparison.seeds.length} runs with seeds ${comparison.seeds.join(', ')}, one run of all strategies simulated in ${ms(comparison.wallMs)}` : `simulated in ${ms(comparison.wallMs)}`}.${comparison.arrivalRule ? ` Arrivals: ${comparison.arrivalRule}.` : ''}${comparison.citation ? ` Data: ${comparison.citation.dataset} (${comparison.citation.paper.split('"')[1] ?? comparison.citation.paper}).` : ''}`,
       '',
       `Policy set: \`${comparison.policyText.trim().replace(/\n\s*/g, ' ')}\``,
       '',
@@ -679,20 +683,20 @@ function simulatorSection(step: StepResult | undefined): string {
           'cold share',
           'p75 per-function cold share',
           'p99 added latency',
-          'cost',
+          'warming overhead',
           'pings',
           'Thermostat ÷ this: cold share',
-          'cost',
+          'overhead',
         ],
         comparison.rows.map((row) => [
           row.strategy,
           percent(row.coldShare),
           percent(row.coldShareP75),
           ms(row.addedLatencyMs?.p99),
-          usd(row.costUsd),
+          row.overheadUsd === undefined ? `${usd(row.costUsd)} (total)` : signedUsd(row.overheadUsd),
           int(row.pings?.sent),
           row.strategy === 'thermostat' ? '–' : ratio(row.thermostatVs?.coldShare),
-          row.strategy === 'thermostat' ? '–' : ratio(row.thermostatVs?.cost),
+          row.strategy === 'thermostat' ? '–' : ratio(row.thermostatVs?.overhead ?? row.thermostatVs?.cost),
         ]),
       ),
       '',
@@ -923,7 +927,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
   const lines = [
     `### ${grid.trace}: Thermostat against the warmers' grid`,
     '',
-    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
+    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat's overhead counts its pings, the INIT they cause or save, provisioned concurrency, its controller's invocations and the metrics it reads; not its state table (DynamoDB), run-summary events, custom metrics and logs, a bill of their own that does not grow with the traffic warmed (section 7 measures it per month). Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
     '',
     table(
       [
@@ -1046,6 +1050,7 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
     if (!thermostat || comparison.rows.length < 3) continue;
     const others = comparison.rows.filter((row) => row.strategy !== 'thermostat' && row.strategy !== 'oracle');
     const colder = others.filter((row) => row.coldShare < thermostat.coldShare).map((row) => `\`${row.strategy}\``);
+    // Every run pays the same for the functions' own work: ordering by total cost is ordering by overhead.
     const cheaper = others.filter((row) => row.costUsd < thermostat.costUsd).map((row) => `\`${row.strategy}\``);
     const both = others
       .filter((row) => row.coldShare < thermostat.coldShare && row.costUsd <= thermostat.costUsd)
@@ -1055,7 +1060,7 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
     const least = Math.min(...coldStarts, thermostat.coldShare * comparison.invocations);
     const negligible = spread > 0 && (spread - least) / spread < 0.25;
     lines.push(
-      `- Simulator, ${comparison.trace} (\`${comparison.policies}\` policies): Thermostat's cold share ${percent(thermostat.coldShare)} at ${usd(thermostat.costUsd)}. ` +
+      `- Simulator, ${comparison.trace} (\`${comparison.policies}\` policies${comparison.seeds && comparison.seeds.length > 1 ? `, means of ${comparison.seeds.length} runs` : ''}): Thermostat's cold share ${percent(thermostat.coldShare)} at ${thermostat.overheadUsd === undefined ? usd(thermostat.costUsd) : `a warming overhead of ${signedUsd(thermostat.overheadUsd)}`}. ` +
         (colder.length > 0
           ? `Lower cold share than Thermostat: ${colder.join(', ')}. `
           : 'No other strategy (oracle aside) had a lower cold share. ') +

@@ -29,18 +29,65 @@ function policySet(name: keyof typeof POLICY_SETS): PolicySet {
 
 const round = (value: number, digits = 6) => Number(value.toPrecision(digits));
 
+/**
+ * Every strategy on one trace with one policy set, replayed with every seed of GRID_SEEDS and averaged, as the grid
+ * is: where strategies end a few cold starts apart, one draw would decide the order. Costs are compared as warming
+ * overhead (cost minus no warming's), since the functions' own work, the same in every run, would hide a doubled
+ * warming bill in a ratio of totals.
+ */
 function compare(tracePath: string, policies: keyof typeof POLICY_SETS, ids: readonly StrategyId[]) {
   const trace = loadTrace(tracePath);
   const started = performance.now();
-  const run = simulate({
-    trace,
-    policySet: policySet(policies),
-    strategies: ids.map(createStrategy),
-    onProgress: (p) => process.stderr.write(`${trace.name} (${policies}): ${Math.floor((100 * p.done) / p.total)}%\n`),
-    progressEveryMs: 10_000,
+  const runs = GRID_SEEDS.map((seed) => {
+    const began = performance.now();
+    const run = simulate({
+      trace,
+      policySet: policySet(policies),
+      strategies: ids.map(createStrategy),
+      model: { seed },
+      onProgress: (p) =>
+        process.stderr.write(`${trace.name} (${policies}, seed ${seed}): ${Math.floor((100 * p.done) / p.total)}%\n`),
+      progressEveryMs: 10_000,
+    });
+    return { results: run.results, wallMs: performance.now() - began };
   });
-  const wallMs = performance.now() - started;
-  const thermostat = run.results.find((r) => r.strategy === 'thermostat');
+  const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const rows = ids.map((_, i) => {
+    const results = runs.map((run) => run.results[i]);
+    const of = (pick: (r: (typeof results)[number]) => number) => mean(results.map(pick));
+    const parts = Object.keys(results[0].cost) as Array<keyof (typeof results)[number]['cost']>;
+    return {
+      strategy: results[0].strategy,
+      coldShare: round(of((r) => r.coldShare)),
+      coldShareP75: round(of((r) => r.coldShareP75)),
+      throttleShare: round(of((r) => r.throttleShare)),
+      addedLatencyMs: {
+        p50: round(of((r) => r.addedLatencyMs.p50)),
+        p99: round(of((r) => r.addedLatencyMs.p99)),
+        mean: round(of((r) => r.addedLatencyMs.mean)),
+      },
+      costUsd: round(
+        of((r) => r.costUsd),
+        8,
+      ),
+      cost: Object.fromEntries(parts.map((part) => [part, round(of((r) => r.cost[part]))])),
+      pings: {
+        sent: Math.round(of((r) => r.pings.sent)),
+        cold: Math.round(of((r) => r.pings.cold)),
+        throttled: Math.round(of((r) => r.pings.throttled)),
+      },
+      coldStartsPerSeed: results.map((r) => r.coldStarts),
+      provisionedMean: round(
+        of((r) => r.provisioned.mean),
+        4,
+      ),
+      // The first seed's run: counts of what the strategy did, for reading, not averaged.
+      facts: results[0].facts,
+    };
+  });
+  const none = rows.find((row) => row.strategy === 'none');
+  const thermostat = rows.find((row) => row.strategy === 'thermostat');
+  const overheadOf = (row: (typeof rows)[number]) => (none ? round(row.costUsd - none.costUsd, 8) : undefined);
   return {
     trace: trace.name,
     format: trace.format,
@@ -50,26 +97,26 @@ function compare(tracePath: string, policies: keyof typeof POLICY_SETS, ids: rea
     citation: trace.citation,
     policies,
     policyText: POLICY_SETS[policies],
-    wallMs: Math.round(wallMs),
-    rows: run.results.map((r) => ({
-      strategy: r.strategy,
-      coldShare: round(r.coldShare),
-      coldShareP75: round(r.coldShareP75),
-      throttleShare: round(r.throttleShare),
-      addedLatencyMs: r.addedLatencyMs,
-      costUsd: round(r.costUsd),
-      cost: Object.fromEntries(Object.entries(r.cost).map(([k, v]) => [k, round(v)])),
-      pings: r.pings,
-      provisionedMean: round(r.provisioned.mean, 4),
-      facts: r.facts,
-      // Thermostat's value divided by this row's: below 1, Thermostat is lower.
-      thermostatVs: thermostat
-        ? {
-            coldShare: r.coldShare > 0 ? round(thermostat.coldShare / r.coldShare, 4) : null,
-            cost: r.costUsd > 0 ? round(thermostat.costUsd / r.costUsd, 4) : null,
-          }
-        : undefined,
-    })),
+    seeds: [...GRID_SEEDS],
+    // one run of every strategy (the first seed's): the simulator's speed with all of them in one pass
+    wallMs: Math.round(runs[0].wallMs),
+    wallMsAllSeeds: Math.round(performance.now() - started),
+    rows: rows.map((row) => {
+      const overheadUsd = overheadOf(row);
+      const own = thermostat ? overheadOf(thermostat) : undefined;
+      return {
+        ...row,
+        overheadUsd,
+        // Thermostat's value divided by this row's: below 1, Thermostat is lower.
+        thermostatVs: thermostat
+          ? {
+              coldShare: row.coldShare > 0 ? round(thermostat.coldShare / row.coldShare, 4) : null,
+              overhead:
+                overheadUsd !== undefined && own !== undefined && overheadUsd > 0 ? round(own / overheadUsd, 4) : null,
+            }
+          : undefined,
+      };
+    }),
   };
 }
 

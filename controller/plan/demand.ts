@@ -132,7 +132,7 @@ function keptWarmByTraffic(
   if (env.lastRealAt === null) return undefined;
   // Recent enough: its last request came within the window, so the rate still describes it.
   if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
-  const what = keptBusyBy(env, wanted, settings);
+  const what = keptBusyBy(env, wanted, settings, history.at, history.meanRequestMs);
   if (what === undefined) return undefined;
   // Later checks are probes: a full held round would occupy every idle environment of a busy function and push
   // its real requests onto new, cold ones; one unheld ping costs a few milliseconds of one environment.
@@ -140,10 +140,14 @@ function keptWarmByTraffic(
   const probe = history.probe;
   if (probe !== undefined && probe.at > history.at) {
     const recent = probe.lastRealAt !== null && probe.at - probe.lastRealAt <= settings.intervalMs;
-    const longest = expectedLongestGap(probe.gaps);
-    const byGaps = longest !== undefined && longest <= gapAllowed(settings);
+    // As for a round (keptBusyBy): the idle time in progress is a gap too, and one a steady rate must account for.
+    const idleNow = idleSince(probe.lastRealAt, probe.at, history.meanRequestMs);
+    const gaps = withIdleNow(probe.gaps, idleNow);
+    const longest = expectedLongestGap(gaps);
+    const bursty = rateRefuted(probe.ratePerMinute, probe.gaps, idleNow, settings);
+    const byGaps = longest !== undefined && longest <= gapAllowed(settings) && (isRegular(gaps) || !bursty);
     const needed = Math.max(wanted * keptWarmRate(settings), history.environments[0].ratePerMinute / 2);
-    const measured = probe.overMs === undefined || isEvidence(probe.ratePerMinute, probe.overMs, settings);
+    const measured = !bursty && (probe.overMs === undefined || isEvidence(probe.ratePerMinute, probe.overMs, settings));
     // Traffic fell (or the probe found an idle environment): a full round looks at every environment again.
     if (!recent || !(byGaps || (measured && probe.ratePerMinute >= needed))) return undefined;
     confirmedAt = probe.at;
@@ -172,21 +176,92 @@ function gapAllowed(settings: DemandSettings): number {
   return settings.intervalMs + intervalTolerance(settings.intervalMs);
 }
 
+/** Below this probability (a 5% test), a rate does not describe the idle time in progress (rateRefuted). */
+export const RATE_REFUTED_BELOW = 0.05;
+
+/**
+ * The idle time in progress at `at`, comparable with reported gaps (end of one request to the start of the next):
+ * from the last request's start, less the mean request.
+ */
+function idleSince(lastRealAt: number | null, at: number, meanRequestMs: number | undefined): number {
+  if (lastRealAt === null) return Number.POSITIVE_INFINITY;
+  return Math.max(0, at - lastRealAt - (meanRequestMs ?? 0));
+}
+
+/**
+ * The gaps with the idle time in progress counted as one more, at least that long. A timer's next request may simply
+ * not be due yet; one overdue by more than its own jitter has stopped, or was never a timer (a burst's requests
+ * evenly spaced, then quiet).
+ */
+function withIdleNow(gaps: IdleGaps | undefined, idleNowMs: number): IdleGaps | undefined {
+  if (gaps === undefined || idleNowMs <= gaps.longestMs) return gaps;
+  if (isRegular(gaps) && idleNowMs <= REGULAR_GAP_RATIO * gaps.shortestMs) return gaps;
+  return { ...gaps, longestMs: idleNowMs };
+}
+
+/**
+ * Requests a window under which an environment's own gaps say whether traffic clusters: one serving a few an interval
+ * may see them all in one burst; one serving hundreds stays warm unless the traffic stops (the idle time in progress
+ * tells), and its longest gap over its life is no test: pings keep environments alive through the dips of a busy
+ * function's traffic, and the one busiest now may have sat through one an hour ago.
+ */
+export const FEW_PER_WINDOW = 100;
+
+/**
+ * Whether a steady (Poisson) rate fails to account for the idle gaps an environment showed, as a 5% test
+ * (RATE_REFUTED_BELOW): the idle time in progress, which such a rate leaves that long with probability e^(−rate·idle),
+ * and, for an environment serving few requests a window, the longest gap it reported among those it served. Only gaps
+ * long enough to matter to the window are tested: a busy environment's second of quiet, while a held ping kept it,
+ * says nothing about minutes.
+ */
+function rateRefuted(
+  ratePerMinute: number,
+  gaps: IdleGaps | undefined,
+  idleNowMs: number,
+  settings: DemandSettings,
+): boolean {
+  const matters = settings.intervalMs / 5;
+  const chance = (count: number, longestMs: number) =>
+    1 - (1 - Math.exp((-ratePerMinute * longestMs) / MINUTE_MS)) ** count;
+  if (idleNowMs >= matters && chance(1, idleNowMs) < RATE_REFUTED_BELOW) return true;
+  const few = (ratePerMinute * settings.intervalMs) / MINUTE_MS < FEW_PER_WINDOW;
+  return (
+    few && gaps !== undefined && gaps.longestMs >= matters && chance(gaps.count, gaps.longestMs) < RATE_REFUTED_BELOW
+  );
+}
+
 /**
  * Why the `wanted`-th environment stays warm on real traffic alone, or undefined: its own idle gaps stay inside the
- * window, or its rate makes a whole window without a request rarer than the objective allows.
+ * window, or its rate makes a whole window without a request rarer than the objective allows. `at` is when the
+ * environment reported: the time since its last request is an idle gap in progress, at least that long.
  */
-function keptBusyBy(env: SeenEnvironment, wanted: number, settings: DemandSettings): string | undefined {
+function keptBusyBy(
+  env: SeenEnvironment,
+  wanted: number,
+  settings: DemandSettings,
+  at: number,
+  meanRequestMs: number | undefined,
+): string | undefined {
   const which = wanted === 1 ? 'the environment' : `${wanted} environments`;
+  const idleNow = idleSince(env.lastRealAt, at, meanRequestMs);
+  // Its requests speak for the window only once the environment has lived through one: a burst's requests a second
+  // apart on a young environment say nothing about the minutes after it, however many there were.
+  if (env.initAt !== undefined && at - env.initAt < settings.intervalMs - intervalTolerance(settings.intervalMs)) {
+    return undefined;
+  }
   // The busiest environment's gaps: the others live on its overflow (below), so theirs so far say little about the
   // next dip of the traffic.
-  const gaps = wanted === 1 ? idleGapsOf(env) : undefined;
+  // Random traffic's gaps and its rate must tell the same story: a burst of requests seconds apart followed by minutes
+  // of quiet is neither a short-gapped nor a busy environment. A timer's gaps are regular and need no rate.
+  const rate = env.ratePerMinute;
+  const bursty = rateRefuted(rate, idleGapsOf(env), idleNow, settings);
+  const seen = wanted === 1 ? idleGapsOf(env) : undefined;
+  const gaps = withIdleNow(seen, idleNow);
   const longest = expectedLongestGap(gaps);
-  if (gaps !== undefined && longest !== undefined && longest <= gapAllowed(settings)) {
+  if (gaps !== undefined && longest !== undefined && longest <= gapAllowed(settings) && (isRegular(gaps) || !bursty)) {
     return `real traffic keeps ${which} warm by itself (${describeGaps(gaps)}, inside the ${fmtMinutes(settings.intervalMs)} window)`;
   }
-  const rate = env.ratePerMinute;
-  if (rate <= 0 || !isEvidence(rate, (env.realServed * MINUTE_MS) / rate, settings)) return undefined;
+  if (bursty || rate <= 0 || !isEvidence(rate, (env.realServed * MINUTE_MS) / rate, settings)) return undefined;
   // Traffic concentrates on the fewest environments: the k-th gets requests only while the k − 1 before it are
   // busy, so its rate falls with the traffic's k-th power, and a probe (one ping) sees only the first. The probe
   // catches a fall to half the traffic at its own instant; between probes the traffic may dip further unseen, so

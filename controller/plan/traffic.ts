@@ -42,6 +42,8 @@ export interface MinuteStatistics {
 /** One environment as the last round saw it. */
 export interface SeenEnvironment {
   readonly envId: string;
+  /** Epoch ms it started (absent in histories saved before it was kept). */
+  readonly initAt?: number;
   /** Real requests per minute it served over its life so far. */
   readonly ratePerMinute: number;
   readonly lastRealAt: number | null;
@@ -194,6 +196,7 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
           : overLife;
       return {
         envId: sighting.envId,
+        initAt: sighting.initAt,
         ratePerMinute: Math.min(overLife, recent),
         lastRealAt: sighting.lastRealAt,
         realServed: sighting.realServed,

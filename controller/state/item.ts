@@ -66,6 +66,7 @@ const SettledSchema = z.looseObject({
 
 const SeenEnvironmentSchema = z.looseObject({
   envId: z.string(),
+  initAt: z.optional(count),
   ratePerMinute: count,
   lastRealAt: z.nullable(count),
   realServed: count,

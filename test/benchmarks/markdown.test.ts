@@ -135,6 +135,33 @@ describe('renderBenchmarks', () => {
     expect(reading).toContain('Better on both counts than Thermostat here');
   });
 
+  it('compares the warm policy set in warming overhead, means of the seeds, not in ratios of totals', () => {
+    const results = structuredClone(fixture);
+    const simulator = results.steps.find((step) => step.id === 'simulator')!.output as {
+      comparisons: Array<{
+        seeds?: number[];
+        rows: Array<{ strategy: string; costUsd: number; overheadUsd?: number; thermostatVs?: object }>;
+      }>;
+    };
+    const comparison = simulator.comparisons[0];
+    comparison.seeds = [1, 2, 3, 4, 5];
+    const none = comparison.rows.find((row) => row.strategy === 'none')!;
+    const thermostat = comparison.rows.find((row) => row.strategy === 'thermostat')!;
+    const plugin = comparison.rows.find((row) => row.strategy === 'serverless-plugin-warmup')!;
+    for (const row of comparison.rows) row.overheadUsd = row.costUsd - none.costUsd;
+    // totals a hair apart, overheads twice as large: the table shows the overheads and their ratio
+    thermostat.overheadUsd = 0.002;
+    plugin.overheadUsd = 0.001;
+    plugin.thermostatVs = { coldShare: 1, overhead: 2 };
+    const section = sectionOf(renderBenchmarks(results), '## 3. Warming strategies on real traces (simulator)');
+    expect(section).toContain('| warming overhead | pings | Thermostat ÷ this: cold share | overhead |');
+    expect(section).toContain('each row the mean of 5 runs with seeds 1, 2, 3, 4, 5');
+    expect(section).toMatch(
+      /\| serverless-plugin-warmup \| [^|]+ \| [^|]+ \| [^|]+ \| \$0\.00100 \| [^|]+ \| ×1\.00 \| ×2\.00 \|/,
+    );
+    expect(sectionOf(renderBenchmarks(results), '## How to read these')).toContain('at a warming overhead of $0.00200');
+  });
+
   it('renders the account-scale run tick by tick, with its extrapolation to 10,000 targets', () => {
     const scale = sectionOf(markdown, '## 6. Account scale: thousands of targets under the control-plane quota');
     const output = fixture.steps.find((step) => step.id === 'scale')!.output as {

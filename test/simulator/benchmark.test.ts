@@ -20,7 +20,17 @@ describe('simulator benchmark harness', () => {
       expect(comparison.rows.map((row) => row.strategy)).toEqual([...STRATEGY_IDS]);
       expect(comparison.citation.licence).toMatch(/CC BY 4\.0/);
       const thermostat = comparison.rows.find((row) => row.strategy === 'thermostat')!;
-      expect(thermostat.thermostatVs?.cost).toBe(1);
+      const none = comparison.rows.find((row) => row.strategy === 'none')!;
+      // costs compare as warming overhead: no warming's is zero, and the ratio is of overheads, not of totals
+      expect(none.overheadUsd).toBe(0);
+      expect(none.thermostatVs?.overhead).toBeNull();
+      expect(thermostat.overheadUsd).toBeCloseTo(thermostat.costUsd - none.costUsd, 8);
+      if ((thermostat.overheadUsd ?? 0) > 0) expect(thermostat.thermostatVs?.overhead).toBe(1);
+      // every row is the mean of the grid's seeds, each seed's cold starts kept
+      expect(comparison.seeds.length).toBeGreaterThan(1);
+      for (const row of comparison.rows) expect(row.coldStartsPerSeed).toHaveLength(comparison.seeds.length);
+      const meanColds = thermostat.coldStartsPerSeed.reduce((a, b) => a + b, 0) / comparison.seeds.length;
+      expect(thermostat.coldShare * comparison.invocations).toBeCloseTo(meanColds, 2);
     }
     expect(result.throughput?.trace).toBe('azure2019-tiny');
     expect(result.throughput?.oneStrategy.simulatedInvocationsPerSecond).toBeGreaterThan(0);

@@ -1,16 +1,17 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+import { fixtureClock, spreadTraffic } from '../../fixtures/controller/spread-traffic';
 
 const warm = (name: string) => ({ name, handler: WARM_TARGET, versions: { '1': {} }, aliases: { live: '1' } });
 const at = (time: string) => new Date(`2026-11-23T${time}Z`);
 
 let harness: Harness;
+const clock = fixtureClock();
 let scheduler: SchedulerClient;
 beforeAll(async () => {
   harness = await startHarness({
     environment: 'light',
-    functions: [warm('api'), warm('web'), warm('auto'), warm('busy')],
+    functions: [warm('api'), warm('web'), warm('auto'), { ...warm('busy'), env: clock.env }],
   });
   scheduler = new SchedulerClient(harness.emulator.clientConfig());
   // The construct's schedule, as CloudFormation would create it: the controller only ever updates it.
@@ -124,14 +125,11 @@ describe('the controller pauses its schedule while nothing is due', () => {
   });
 
   it('in auto mode, pauses past the next round when the round shows the traffic keeps the function warm', async () => {
-    const lambda = new LambdaClient(harness.emulator.clientConfig());
-    for (let i = 0; i < 10; i++) {
-      await lambda.send(new InvokeCommand({ FunctionName: 'busy', Qualifier: 'live', Payload: '{"real":true}' }));
-    }
-    lambda.destroy();
+    // ten real requests about a minute apart over the last ten minutes
+    await spreadTraffic(harness.emulator, clock.file, 'busy', 10, 10 * 60_000);
     const env = { THERMOSTAT_SCHEDULE: 'default/shop-tick', THERMOSTAT_TICK_SECONDS: '60' };
     const controller = harness.controller([{ function: 'busy', qualifier: 'live', mode: 'auto' }], env);
-    // the controller's clock is the emulator's here: the requests above were moments ago
+    // the controller's clock is the emulator's here: the last request above was moments ago
     const now = Date.now();
     const pinged = await controller.tick(new Date(now).toISOString());
     expect(pinged.totals.pingsSent).toBe(1);

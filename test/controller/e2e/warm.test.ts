@@ -2,14 +2,23 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { WeightedSemaphore } from '../../../controller/concurrency';
 import { run } from '../../../controller/run';
 import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
+import { fixtureClock, spreadTraffic } from '../../fixtures/controller/spread-traffic';
 
 const warm = (name: string) => ({ name, handler: WARM_TARGET, versions: { '1': {} }, aliases: { live: '1' } });
 
 let harness: Harness;
+const clock = fixtureClock();
 beforeAll(async () => {
   harness = await startHarness({
     environment: 'light',
-    functions: [warm('one'), warm('five'), warm('ten'), warm('three'), warm('timer')],
+    functions: [
+      warm('one'),
+      warm('five'),
+      warm('ten'),
+      warm('three'),
+      { ...warm('timer'), env: clock.env },
+      warm('burst'),
+    ],
   });
 });
 afterAll(() => harness?.stop());
@@ -78,19 +87,10 @@ describe('holds learned from the proofs', () => {
 
 describe('traffic that keeps its environment warm by itself', () => {
   it('is seen in the idle gaps the helper reports, and auto mode stops pinging it', async () => {
-    const lambda = new LambdaClient({
-      region: harness.emulator.region,
-      endpoint: harness.emulator.endpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
-    // twelve real requests one after another, a few milliseconds apart: one environment, never idle for long
-    for (let i = 0; i < 12; i++) {
-      await lambda.send(new InvokeCommand({ FunctionName: 'timer', Qualifier: 'live', Payload: '{"real":true}' }));
-    }
-    lambda.destroy();
+    // twelve real requests about a minute apart over the last ten minutes: one environment, never idle for long
+    await spreadTraffic(harness.emulator, clock.file, 'timer', 12, 10 * 60_000);
     const controller = harness.controller([{ function: 'timer', qualifier: 'live', mode: 'auto' }]);
-    // the controller's clock is the emulator's: the requests above were moments ago
+    // the controller's clock is the emulator's: the last request above was moments ago
     const now = Date.now();
     const first = await controller.tick(new Date(now).toISOString());
     expect(first.totals).toMatchObject({ environmentsProven: 1, shortfall: 0 });
@@ -100,6 +100,21 @@ describe('traffic that keeps its environment warm by itself', () => {
     expect(skip?.reason).toMatch(
       /real traffic keeps the environment warm by itself \(idle gaps [\d.]+ s–[\d.]+ s over 11/,
     );
+  });
+
+  it('is not a burst of requests seconds apart on a new environment: its pings go on', async () => {
+    const lambda = new LambdaClient({ ...harness.emulator.clientConfig(), maxAttempts: 1 });
+    for (let i = 0; i < 12; i++) {
+      await lambda.send(new InvokeCommand({ FunctionName: 'burst', Qualifier: 'live', Payload: '{"real":true}' }));
+    }
+    lambda.destroy();
+    const controller = harness.controller([{ function: 'burst', qualifier: 'live', mode: 'auto' }]);
+    const now = Date.now();
+    await controller.tick(new Date(now).toISOString());
+    // a round later: the burst's twelve requests say nothing about the minutes after it
+    const next = await controller.tick(new Date(now + 5 * 60_000).toISOString());
+    expect(next.totals.pingsSent).toBeGreaterThanOrEqual(1);
+    expect(next.targets[0].decisions.some((decision) => decision.kind === 'ping')).toBe(true);
   });
 });
 

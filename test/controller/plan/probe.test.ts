@@ -51,6 +51,55 @@ describe('what counts as kept warm by traffic', () => {
     // the same rate over a whole window is evidence enough
     expect(planPings(young(5, 5), 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
   });
+
+  /** One environment `ageMinutes` old that served `served` requests, the last `idleMs` before the round. */
+  const seen = (served: number, ageMinutes: number, idleMs: number, gaps?: { longest: number; shortest: number }) =>
+    recordSightings(EMPTY_TRAFFIC, T0, [
+      {
+        envId: 'e',
+        initAt: T0 - ageMinutes * MINUTE,
+        realServed: served,
+        lastRealAt: T0 - idleMs,
+        ...(gaps ? { longestIdleMs: gaps.longest, shortestIdleMs: gaps.shortest } : {}),
+      },
+    ]);
+
+  it('not a young environment whose requests came in one burst, however many', () => {
+    // 30 requests a second apart on an environment a minute old: nothing yet about the minutes after the burst
+    const burst = seen(30, 1, 2_000, { longest: 1_500, shortest: 200 });
+    expect(planPings(burst, 1, T0 + MINUTE, settings).kind).toBe('keep-alive');
+    // the same environment once it has lived through a window of such traffic
+    const steady = seen(300, 10, 2_000, { longest: 4_000, shortest: 200 });
+    expect(planPings(steady, 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+  });
+
+  it('not an environment its rate calls busy that has been idle for minutes since its last request', () => {
+    // bursts every ten minutes: 1.5 requests a minute over its life, but 4 minutes without one now
+    const bursty = seen(30, 20, 4 * MINUTE);
+    expect(bursty.environments[0].ratePerMinute).toBeCloseTo(1.5, 5);
+    expect(planPings(bursty, 1, T0 + MINUTE, settings).kind).toBe('keep-alive');
+    // at that rate, 20 seconds of quiet is unremarkable
+    expect(planPings(seen(30, 20, 20_000), 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+  });
+
+  it('by the idle time in progress, not by a dip long ago that pings kept the environment through', () => {
+    // 2,000 a minute now; once, an hour ago, 14 minutes without a request while pings kept it alive
+    const busy = seen(2_000 * 20, 20, 3_000, { longest: 14 * MINUTE, shortest: 1 });
+    expect(planPings(busy, 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    // a busy environment's few seconds of quiet (a held ping kept it) do not count against its rate either
+    expect(planPings(seen(2_000 * 20, 20, 3_000), 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+    // but two minutes of quiet at that rate: the traffic stopped
+    expect(planPings(seen(2_000 * 20, 20, 2 * MINUTE), 1, T0 + MINUTE, settings).kind).toBe('keep-alive');
+  });
+
+  it('not an environment serving a few requests a window that once sat idle longer than its rate allows', () => {
+    // 2 a minute over its life, right after a burst, yet once 9 minutes between two requests: bursts, not a rate
+    const gappy = seen(40, 20, 5_000, { longest: 9 * MINUTE, shortest: 100 });
+    expect(planPings(gappy, 1, T0 + MINUTE, settings).kind).toBe('keep-alive');
+    // the same rate whose longest gap was a minute and a half
+    const steady = seen(40, 20, 5_000, { longest: 90_000, shortest: 100 });
+    expect(planPings(steady, 1, T0 + MINUTE, settings).kind).toBe('kept-warm-by-traffic');
+  });
 });
 
 describe('environments beyond the first, which live on the overflow of the busiest', () => {
@@ -111,6 +160,13 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
     expect(planPings(probeOf(round, 'busy', 30, 250), 2, T0 + 31 * MINUTE, settings).kind).toBe('keep-alive');
     expect(planPings(probeOf(round, 'busy', 30, 550, 6 * MINUTE), 2, T0 + 31 * MINUTE, settings).kind).toBe(
       'keep-alive',
+    );
+    // idle two minutes, inside the window, but at 550 a minute that quiet says the traffic stopped
+    expect(planPings(probeOf(round, 'busy', 30, 550, 2 * MINUTE), 2, T0 + 31 * MINUTE, settings).kind).toBe(
+      'keep-alive',
+    );
+    expect(planPings(probeOf(round, 'busy', 30, 550, 2_000), 2, T0 + 31 * MINUTE, settings).kind).toBe(
+      'kept-warm-by-traffic',
     );
   });
 

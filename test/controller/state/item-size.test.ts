@@ -41,6 +41,7 @@ describe('a target item in the state table', () => {
             environments: [
               {
                 envId: '2026/11/23/[42]0123456789abcdef0123456789abcdef',
+                initAt: at - 3_600_000,
                 ratePerMinute: 0,
                 lastRealAt: null,
                 realServed: 0,

@@ -200,11 +200,11 @@ describe('the settled copy in the item', () => {
     expect(read?.corrupt?.fields).toEqual(['settled']);
   });
 
-  it('round-trips what the traffic history learned of bursts and minute reads; a damaged burst drops the history', async () => {
+  it('round-trips what the traffic history learned of environments, bursts and minute reads; a damaged burst drops the history', async () => {
     const { store, put } = await table();
     const traffic = {
       at: 1_000,
-      environments: [],
+      environments: [{ envId: 'e1', initAt: 100, ratePerMinute: 2, lastRealAt: 950, realServed: 30 }],
       idleTimes: [],
       burst: { environments: 4, at: 900 },
       outgrown: { at: 1_000, since: 700 },

@@ -127,6 +127,22 @@ describe('Thermostat strategy', () => {
     expect(pings[pings.length - 1].wanted).toBe(4);
   });
 
+  it('keeps pinging a function whose requests come in bursts with idle minutes between them', () => {
+    // 12 requests two seconds apart every 12 minutes for 3 hours: over a request a minute, and 11 idle minutes each
+    // time; with a 10-minute reclaim, only the rounds between bursts keep its environment alive
+    const times = Array.from({ length: 15 }, (_, burst) => 2 * MIN + burst * 12 * MIN).flatMap((t) =>
+      Array.from({ length: 12 }, (_, i) => t + i * 2_000),
+    );
+    const trace = oneFunction(times, 100, 3 * HOUR);
+    const strategy = thermostat({ keepDecisions: true });
+    const [thermostatRun, plugin] = run(trace, [strategy, serverlessPluginWarmup()], {}, warm(1));
+    // pinged before its first request, every burst finds the environment warm
+    expect(plugin.coldStarts).toBe(0);
+    expect(thermostatRun.coldStarts).toBe(0);
+    const skipped = strategy.decisions.filter((d) => d.kind === 'skip' && d.cause === 'kept-warm-by-traffic');
+    expect(skipped).toEqual([]);
+  });
+
   it('lets auto mode choose with the cost model', () => {
     const strategy = thermostat({ keepDecisions: true });
     const auto = policySet(
