@@ -957,7 +957,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
   ];
   if (thermostat && pluginDefault) {
     lines.push(
-      `Verdict: ${verdict.dominatedBy.length === 0 ? 'Thermostat is **not dominated** by any grid point' : `Thermostat is **dominated** by ${verdict.dominatedBy.join(', ')}`}; against serverless-plugin-warmup's default (5 minutes, concurrency 1): ${verdict.warmerThanPluginDefault ? 'at least as warm' : '**colder**'} (${percent(thermostat.coldShare)} vs ${percent(pluginDefault.coldShare)} cold) at ${verdict.cheaperThanPluginDefault ? 'no more' : '**more**'} overhead (${signedUsd(thermostat.overheadUsd)} vs ${signedUsd(pluginDefault.overheadUsd)}).`,
+      `Verdict: ${verdict.dominatedBy.length === 0 ? 'Thermostat is **not dominated** by any grid point' : `Thermostat is **dominated** by ${verdict.dominatedBy.map(pointName).join(', ')}`}; against serverless-plugin-warmup's default (5 minutes, concurrency 1): ${verdict.warmerThanPluginDefault ? 'at least as warm' : '**colder**'} (${percent(thermostat.coldShare)} vs ${percent(pluginDefault.coldShare)} cold) at ${verdict.cheaperThanPluginDefault ? 'no more' : '**more**'} overhead (${signedUsd(thermostat.overheadUsd)} vs ${signedUsd(pluginDefault.overheadUsd)}).`,
       '',
     );
     const dominating = grid.rows.filter(
@@ -976,7 +976,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
         `By how much: Thermostat had ${colds(thermostat)} cold starts${averaged ? ` (mean of ${grid.seeds!.length} runs)` : ''} in ${int(grid.invocations)} requests; ${dominating
           .map(
             (row) =>
-              `${row.strategy} (${row.setting}) ${colds(row)} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
+              `${pointName(`${row.strategy} (${row.setting})`)} ${colds(row)} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
           )
           .join('; ')}.${noiseNote(thermostat, dominating)}`,
         '',
@@ -996,6 +996,9 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
 
 type GridRow = z.infer<typeof gridSchema>['rows'][number];
 
+/** A grid point as the text names it: `strategy (setting)`, no warming by that name. */
+const pointName = (point: string) => (point.startsWith('none (') ? 'no warming' : point);
+
 /**
  * Where Thermostat's runs and a dominating point's runs overlap in cold starts, one seed's draw could order them
  * either way: say so, with each one's range over the seeds.
@@ -1014,7 +1017,7 @@ function noiseNote(thermostat: GridRow, dominating: readonly GridRow[]): string 
   if (overlapping.length === 0) return '';
   const span = (row: GridRow) => `${int(range(row)!.low)}–${int(range(row)!.high)}`;
   return ` Per run, Thermostat had ${span(thermostat)} cold starts; ${overlapping
-    .map((row) => `${row.strategy === 'none' ? 'no warming' : `${row.strategy} (${row.setting})`} ${span(row)}`)
+    .map((row) => `${pointName(`${row.strategy} (${row.setting})`)} ${span(row)}`)
     .join(', ')}: the ranges overlap, so which of them is warmer is within the runs’ noise, and the overhead decides.`;
 }
 
@@ -1077,7 +1080,7 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
     const v = grid.verdict;
     const ok = v.dominatedBy.length === 0 && v.warmerThanPluginDefault && v.cheaperThanPluginDefault;
     lines.push(
-      `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (see where the overhead goes, under its grid)'].filter(Boolean).join('; ')}.`}`,
+      `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.map(pointName).join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (see where the overhead goes, under its grid)'].filter(Boolean).join('; ')}.`}`,
     );
   }
   if (lines.length > 0) {

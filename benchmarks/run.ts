@@ -138,7 +138,8 @@ export function planSteps(options: RunOptions): StepPlan[] {
       id: 'simulator',
       title: 'Simulator strategies on every trace',
       args: tsx('benchmarks/simulator.ts', tracesArg, ...quick),
-      timeoutMs: 300_000,
+      // every comparison is the mean of five seeds: the one-day trace alone takes minutes on two cores
+      timeoutMs: 900_000,
     },
     { id: 'fanout', title: 'Fan-out on the emulator', args: tsx('benchmarks/fanout.ts', ...quick), timeoutMs: 420_000 },
     {
