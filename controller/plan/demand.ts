@@ -177,7 +177,7 @@ function gapAllowed(settings: DemandSettings): number {
 }
 
 /** Below this probability (a 5% test), a rate does not describe the idle time in progress (rateRefuted). */
-export const RATE_REFUTED_BELOW = 0.05;
+const RATE_REFUTED_BELOW = 0.05;
 
 /**
  * The idle time in progress at `at`, comparable with reported gaps (end of one request to the start of the next):
@@ -205,7 +205,7 @@ function withIdleNow(gaps: IdleGaps | undefined, idleNowMs: number): IdleGaps | 
  * tells), and its longest gap over its life is no test: pings keep environments alive through the dips of a busy
  * function's traffic, and the one busiest now may have sat through one an hour ago.
  */
-export const FEW_PER_WINDOW = 100;
+const FEW_PER_WINDOW = 100;
 
 /**
  * Whether a steady (Poisson) rate fails to account for the idle gaps an environment showed, as a 5% test
@@ -249,14 +249,14 @@ function keptBusyBy(
   if (env.initAt !== undefined && at - env.initAt < settings.intervalMs - intervalTolerance(settings.intervalMs)) {
     return undefined;
   }
-  // The busiest environment's gaps: the others live on its overflow (below), so theirs so far say little about the
-  // next dip of the traffic.
   // Random traffic's gaps and its rate must tell the same story: a burst of requests seconds apart followed by minutes
   // of quiet is neither a short-gapped nor a busy environment. A timer's gaps are regular and need no rate.
   const rate = env.ratePerMinute;
-  const bursty = rateRefuted(rate, idleGapsOf(env), idleNow, settings);
-  const seen = wanted === 1 ? idleGapsOf(env) : undefined;
-  const gaps = withIdleNow(seen, idleNow);
+  const reported = idleGapsOf(env);
+  const bursty = rateRefuted(rate, reported, idleNow, settings);
+  // Only the busiest environment is judged by its gaps: the others live on its overflow (below), so theirs so far
+  // say little about the next dip of the traffic.
+  const gaps = wanted === 1 ? withIdleNow(reported, idleNow) : undefined;
   const longest = expectedLongestGap(gaps);
   if (gaps !== undefined && longest !== undefined && longest <= gapAllowed(settings) && (isRegular(gaps) || !bursty)) {
     return `real traffic keeps ${which} warm by itself (${describeGaps(gaps)}, inside the ${fmtMinutes(settings.intervalMs)} window)`;
