@@ -14,6 +14,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadPolicySet, type PolicySet, parsePolicySource } from '../controller/policy';
+import type { StrategyResult } from '../simulator/results';
 import { simulate } from '../simulator/run';
 import { createStrategy, STRATEGY_IDS, type StrategyId } from '../simulator/strategies';
 import { loadTrace } from '../simulator/traces/load';
@@ -28,6 +29,30 @@ function policySet(name: keyof typeof POLICY_SETS): PolicySet {
 }
 
 const round = (value: number, digits = 6) => Number(value.toPrecision(digits));
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/** The mean over a strategy's runs of what `pick` reads from each. */
+const meanOf = (results: readonly StrategyResult[], pick: (result: StrategyResult) => number) =>
+  mean(results.map(pick));
+
+/** One strategy's runs, one per seed, as the mean of each: the comparisons' and the grid's rows. */
+function averaged(results: readonly StrategyResult[]) {
+  const of = (pick: (result: StrategyResult) => number) => meanOf(results, pick);
+  const parts = Object.keys(results[0].cost) as Array<keyof StrategyResult['cost']>;
+  return {
+    strategy: results[0].strategy,
+    coldShare: round(of((r) => r.coldShare)),
+    coldShareP75: round(of((r) => r.coldShareP75)),
+    costUsd: round(
+      of((r) => r.costUsd),
+      8,
+    ),
+    cost: Object.fromEntries(parts.map((part) => [part, round(of((r) => r.cost[part]))])),
+    pingsSent: Math.round(of((r) => r.pings.sent)),
+    /** Cold starts in each seed's run, in the order of the seeds: how far one draw moves the mean. */
+    coldStartsPerSeed: results.map((r) => r.coldStarts),
+  };
+}
 
 /**
  * Every strategy on one trace with one policy set, replayed with every seed of GRID_SEEDS and averaged, as the grid
@@ -51,32 +76,28 @@ function compare(tracePath: string, policies: keyof typeof POLICY_SETS, ids: rea
     });
     return { results: run.results, wallMs: performance.now() - began };
   });
-  const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const rows = ids.map((_, i) => {
     const results = runs.map((run) => run.results[i]);
-    const of = (pick: (r: (typeof results)[number]) => number) => mean(results.map(pick));
-    const parts = Object.keys(results[0].cost) as Array<keyof (typeof results)[number]['cost']>;
+    const { strategy, coldShare, coldShareP75, costUsd, cost, coldStartsPerSeed } = averaged(results);
+    const of = (pick: (result: StrategyResult) => number) => meanOf(results, pick);
     return {
-      strategy: results[0].strategy,
-      coldShare: round(of((r) => r.coldShare)),
-      coldShareP75: round(of((r) => r.coldShareP75)),
+      strategy,
+      coldShare,
+      coldShareP75,
       throttleShare: round(of((r) => r.throttleShare)),
       addedLatencyMs: {
         p50: round(of((r) => r.addedLatencyMs.p50)),
         p99: round(of((r) => r.addedLatencyMs.p99)),
         mean: round(of((r) => r.addedLatencyMs.mean)),
       },
-      costUsd: round(
-        of((r) => r.costUsd),
-        8,
-      ),
-      cost: Object.fromEntries(parts.map((part) => [part, round(of((r) => r.cost[part]))])),
+      costUsd,
+      cost,
       pings: {
         sent: Math.round(of((r) => r.pings.sent)),
         cold: Math.round(of((r) => r.pings.cold)),
         throttled: Math.round(of((r) => r.pings.throttled)),
       },
-      coldStartsPerSeed: results.map((r) => r.coldStarts),
+      coldStartsPerSeed,
       provisionedMean: round(
         of((r) => r.provisioned.mean),
         4,
@@ -172,24 +193,23 @@ export function grid(tracePath: string, seeds: readonly number[] = GRID_SEEDS) {
   const trace = loadTrace(tracePath);
   const started = performance.now();
   const points: Array<Omit<GridPoint, 'overheadUsd'>> = [];
-  const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const run = (set: PolicySet, ids: readonly StrategyId[], setting: string) => {
     const runs = seeds.map((seed) =>
       simulate({ trace, policySet: set, strategies: ids.map(createStrategy), model: { seed } }),
     );
     ids.forEach((_, i) => {
-      const results = runs.map((result) => result.results[i]);
-      const r = results[0];
-      const parts = Object.keys(r.cost) as Array<keyof typeof r.cost>;
+      const { strategy, coldShare, coldShareP75, costUsd, pingsSent, coldStartsPerSeed, cost } = averaged(
+        runs.map((result) => result.results[i]),
+      );
       points.push({
-        strategy: r.strategy,
-        setting: r.strategy === 'none' || r.strategy === 'oracle' ? '–' : setting,
-        coldShare: round(mean(results.map((each) => each.coldShare))),
-        coldShareP75: round(mean(results.map((each) => each.coldShareP75))),
-        costUsd: round(mean(results.map((each) => each.costUsd)), 8),
-        pings: Math.round(mean(results.map((each) => each.pings.sent))),
-        coldStartsPerSeed: results.map((each) => each.coldStarts),
-        cost: Object.fromEntries(parts.map((part) => [part, round(mean(results.map((each) => each.cost[part])))])),
+        strategy,
+        setting: strategy === 'none' || strategy === 'oracle' ? '–' : setting,
+        coldShare,
+        coldShareP75,
+        costUsd,
+        pings: pingsSent,
+        coldStartsPerSeed,
+        cost,
       });
     });
   };
