@@ -270,5 +270,10 @@ describe('the grid section', () => {
     // apart: nothing is said
     (point as { coldStartsPerSeed?: number[] }).coldStartsPerSeed = [120, 125, 131];
     expect(renderBenchmarks(results)).not.toContain('Per run, Thermostat had 140–151');
+    // the no-warming point is named as such, not by its strategy id and empty setting
+    grid.verdict.dominatedBy = ['none (–)'];
+    const rendered = renderBenchmarks(results);
+    expect(rendered).toContain('Thermostat is **dominated** by no warming;');
+    expect(rendered).toContain('**where Thermostat falls short:** dominated by no warming');
   });
 });
