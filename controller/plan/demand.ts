@@ -132,7 +132,7 @@ function keptWarmByTraffic(
   if (env.lastRealAt === null) return undefined;
   // Recent enough: its last request came within the window, so the rate still describes it.
   if (history.at - env.lastRealAt > settings.intervalMs) return undefined;
-  const what = keptBusyBy(env, wanted, settings, history.at, history.meanRequestMs);
+  const what = keptBusyBy(env, wanted, settings, history);
   if (what === undefined) return undefined;
   // Later checks are probes: a full held round would occupy every idle environment of a busy function and push
   // its real requests onto new, cold ones; one unheld ping costs a few milliseconds of one environment.
@@ -140,12 +140,15 @@ function keptWarmByTraffic(
   const probe = history.probe;
   if (probe !== undefined && probe.at > history.at) {
     const recent = probe.lastRealAt !== null && probe.at - probe.lastRealAt <= settings.intervalMs;
-    // As for a round (keptBusyBy): the idle time in progress is a gap too, and one a steady rate must account for.
-    const idleNow = idleSince(probe.lastRealAt, probe.at, history.meanRequestMs);
-    const gaps = withIdleNow(probe.gaps, idleNow);
-    const longest = expectedLongestGap(gaps);
-    const bursty = rateRefuted(probe.ratePerMinute, probe.gaps, idleNow, settings);
-    const byGaps = longest !== undefined && longest <= gapAllowed(settings) && (isRegular(gaps) || !bursty);
+    // Judged as a round's environment is (keptBusyBy).
+    const { byGaps, bursty } = gapEvidence(
+      probe.ratePerMinute,
+      probe.gaps,
+      probe.lastRealAt,
+      probe.at,
+      history,
+      settings,
+    );
     const needed = Math.max(wanted * keptWarmRate(settings), history.environments[0].ratePerMinute / 2);
     const measured = !bursty && (probe.overMs === undefined || isEvidence(probe.ratePerMinute, probe.overMs, settings));
     // Traffic fell (or the probe found an idle environment): a full round looks at every environment again.
@@ -231,34 +234,50 @@ function rateRefuted(
 }
 
 /**
+ * What an environment's reported gaps and its rate say at `at`, the idle time in progress counted as a gap: whether the
+ * gaps alone keep it inside the window, and whether a steady rate fails to account for them (bursty). Random traffic's
+ * gaps and its rate must tell the same story: a burst of requests seconds apart followed by minutes of quiet is neither
+ * a short-gapped nor a busy environment. A timer's gaps are regular and need no rate.
+ */
+function gapEvidence(
+  ratePerMinute: number,
+  reported: IdleGaps | undefined,
+  lastRealAt: number | null,
+  at: number,
+  history: { readonly meanRequestMs?: number },
+  settings: DemandSettings,
+): { readonly gaps: IdleGaps | undefined; readonly byGaps: boolean; readonly bursty: boolean } {
+  const idleNow = idleSince(lastRealAt, at, history.meanRequestMs);
+  const gaps = withIdleNow(reported, idleNow);
+  const longest = expectedLongestGap(gaps);
+  const bursty = rateRefuted(ratePerMinute, reported, idleNow, settings);
+  const byGaps = longest !== undefined && longest <= gapAllowed(settings) && (isRegular(gaps) || !bursty);
+  return { gaps, byGaps, bursty };
+}
+
+/**
  * Why the `wanted`-th environment stays warm on real traffic alone, or undefined: its own idle gaps stay inside the
- * window, or its rate makes a whole window without a request rarer than the objective allows. `at` is when the
- * environment reported: the time since its last request is an idle gap in progress, at least that long.
+ * window, or its rate makes a whole window without a request rarer than the objective allows. The history's time is
+ * when the environment reported: the time since its last request is an idle gap in progress, at least that long.
  */
 function keptBusyBy(
   env: SeenEnvironment,
   wanted: number,
   settings: DemandSettings,
-  at: number,
-  meanRequestMs: number | undefined,
+  history: TrafficHistory,
 ): string | undefined {
+  const at = history.at;
   const which = wanted === 1 ? 'the environment' : `${wanted} environments`;
-  const idleNow = idleSince(env.lastRealAt, at, meanRequestMs);
   // Its requests speak for the window only once the environment has lived through one: a burst's requests a second
   // apart on a young environment say nothing about the minutes after it, however many there were.
   if (env.initAt !== undefined && at - env.initAt < settings.intervalMs - intervalTolerance(settings.intervalMs)) {
     return undefined;
   }
-  // Random traffic's gaps and its rate must tell the same story: a burst of requests seconds apart followed by minutes
-  // of quiet is neither a short-gapped nor a busy environment. A timer's gaps are regular and need no rate.
   const rate = env.ratePerMinute;
-  const reported = idleGapsOf(env);
-  const bursty = rateRefuted(rate, reported, idleNow, settings);
+  const { gaps, byGaps, bursty } = gapEvidence(rate, idleGapsOf(env), env.lastRealAt, at, history, settings);
   // Only the busiest environment is judged by its gaps: the others live on its overflow (below), so theirs so far
   // say little about the next dip of the traffic.
-  const gaps = wanted === 1 ? withIdleNow(reported, idleNow) : undefined;
-  const longest = expectedLongestGap(gaps);
-  if (gaps !== undefined && longest !== undefined && longest <= gapAllowed(settings) && (isRegular(gaps) || !bursty)) {
+  if (wanted === 1 && byGaps && gaps !== undefined) {
     return `real traffic keeps ${which} warm by itself (${describeGaps(gaps)}, inside the ${fmtMinutes(settings.intervalMs)} window)`;
   }
   if (bursty || rate <= 0 || !isEvidence(rate, (env.realServed * MINUTE_MS) / rate, settings)) return undefined;

@@ -33,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   scheduler?.destroy();
   await harness?.stop();
+  clock.remove();
 });
 
 describe('the controller pauses its schedule while nothing is due', () => {

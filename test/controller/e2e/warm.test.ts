@@ -21,7 +21,10 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(() => harness?.stop());
+afterAll(async () => {
+  await harness?.stop();
+  clock.remove();
+});
 
 describe('warm-up pings through the real handler composition, SDK clients and emulator', () => {
   it('three targets asking for 1, 5 and 10 environments end with exactly 16 distinct environments proven', async () => {
