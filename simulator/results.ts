@@ -60,6 +60,8 @@ export interface StrategyResult {
     readonly mean: number;
   };
   readonly provisioned: { readonly peak: number; readonly mean: number };
+  /** The strategy's own controller or warmer function: its invocations, and those that started cold (INIT billed). */
+  readonly controller: { readonly invocations: number; readonly inits: number };
   readonly facts: Readonly<Record<string, number | string>>;
   readonly perFunction: readonly FunctionResult[];
   readonly series: Series;
@@ -149,8 +151,11 @@ export function summarise(
     if (t.requests > 0)
       perFunction.push({ id: fn.id, requests: t.requests, cold: t.cold, coldShare: t.cold / t.requests });
   });
+  const controller = { invocations: 0, inits: 0 };
   for (const arch of ['x86_64', 'arm64'] as const) {
     const c = totals.controller[arch];
+    controller.invocations += c.requests;
+    controller.inits += c.inits;
     cost.controller += (c.requests / 1e6) * prices[arch].requestPerMillion + c.gbSeconds * onDemandRate(prices[arch]);
   }
   cost.observation = totals.metricsRequested * GET_METRIC_DATA_PER_METRIC;
@@ -192,6 +197,7 @@ export function summarise(
       mean: mean(totals.series.environments),
     },
     provisioned: { peak: max(totals.series.provisioned), mean: mean(totals.series.provisioned) },
+    controller,
     facts,
     perFunction,
     series: totals.series,

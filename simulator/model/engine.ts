@@ -109,11 +109,40 @@ export interface Series {
   readonly pings: number[];
 }
 
+/** What a controller's or warmer's own invocations cost, per architecture. */
+export interface ControllerBill {
+  requests: number;
+  /** Billed duration, INIT of cold starts included. */
+  gbSeconds: number;
+  /** Invocations that found no environment of their function alive and idle, and paid an INIT. */
+  inits: number;
+}
+
+/** One invocation of a controller or warmer function (not a target). */
+export interface ControllerInvocation {
+  /** The function: invocations of one name share its environments. */
+  readonly name: string;
+  /** When it starts. */
+  readonly at: number;
+  readonly durationMs: number;
+  readonly memoryMb: number;
+  readonly architecture: Architecture;
+  /** INIT duration billed when it starts cold. */
+  readonly initMs: number;
+}
+
+/** An execution environment of a controller or warmer function. */
+interface ControllerEnvironment {
+  busyUntil: number;
+  reclaimAt: number;
+  readonly retireAt: number;
+}
+
 export interface EngineTotals {
   readonly functions: readonly FunctionTotals[];
   /** Added latency (ms) → number of user requests, throttled requests excluded. */
   readonly latency: ReadonlyMap<number, number>;
-  readonly controller: Readonly<Record<Architecture, { requests: number; gbSeconds: number }>>;
+  readonly controller: Readonly<Record<Architecture, ControllerBill>>;
   /** CloudWatch metrics the controller requested (GetMetricData bills each one). */
   readonly metricsRequested: number;
   readonly series: Series;
@@ -243,10 +272,13 @@ export class Engine {
   private readonly latency = new Map<number, number>();
   private warmServed = 0;
   private metricsRequested = 0;
-  private readonly controller: Record<Architecture, { requests: number; gbSeconds: number }> = {
-    x86_64: { requests: 0, gbSeconds: 0 },
-    arm64: { requests: 0, gbSeconds: 0 },
+  private readonly controller: Record<Architecture, ControllerBill> = {
+    x86_64: { requests: 0, gbSeconds: 0, inits: 0 },
+    arm64: { requests: 0, gbSeconds: 0, inits: 0 },
   };
+  private readonly controllerEnvironments = new Map<string, ControllerEnvironment[]>();
+  /** Its own stream, so billing a controller's environments moves no draw of the functions'. */
+  private readonly controllerRandom: Random;
 
   constructor(functions: readonly SimFunction[], options: EngineOptions) {
     this.functions = functions;
@@ -261,6 +293,7 @@ export class Engine {
     this.random = random.fork('engine');
     this.reclaimRandom = random.fork('reclaim');
     this.proactiveRandom = random.fork('proactive');
+    this.controllerRandom = random.fork('controller');
     this.reclaimMin = spreadMin(this.model.idleReclaim);
     this.perMsTokens = this.model.scaling.perSecond / 1000;
     this.nextSampleAt = options.startMs + this.model.sampleMs;
@@ -337,11 +370,36 @@ export class Engine {
     this.metricsRequested += metrics;
   }
 
-  /** Bills an invocation of a controller or warmer function (not a target) of `durationMs`. */
-  chargeController(durationMs: number, memoryMb: number, architecture: Architecture): void {
+  /**
+   * Bills an invocation of a controller or warmer function (not a target), and its INIT when it starts cold: AWS
+   * bills the INIT of on-demand functions since August 2025, and these functions' environments come and go like any
+   * other's (ModelOptions.idleReclaim, maxLifetime), so a controller paused past the idle reclaim, or a warmer on a
+   * 15-minute schedule, pays one. Invocations of one name reuse its idle environments, the most recent first;
+   * invocations that overlap (shards of one tick) each need their own. Returns whether it started cold.
+   */
+  chargeController(invocation: ControllerInvocation): boolean {
+    const { name, at, durationMs, memoryMb, architecture, initMs } = invocation;
+    const environments = (this.controllerEnvironments.get(name) ?? []).filter(
+      (env) => env.busyUntil > at || (at < env.reclaimAt && at < env.retireAt),
+    );
+    let env: ControllerEnvironment | undefined;
+    for (const candidate of environments) {
+      if (candidate.busyUntil <= at && (env === undefined || candidate.busyUntil > env.busyUntil)) env = candidate;
+    }
+    const cold = env === undefined;
+    const startsAt = cold ? at + initMs : at;
+    if (env === undefined) {
+      env = { busyUntil: 0, reclaimAt: 0, retireAt: at + drawSpread(this.model.maxLifetime, this.controllerRandom) };
+      environments.push(env);
+    }
+    env.busyUntil = startsAt + durationMs;
+    env.reclaimAt = env.busyUntil + drawSpread(this.model.idleReclaim, this.controllerRandom);
+    this.controllerEnvironments.set(name, environments);
     const bucket = this.controller[architecture];
     bucket.requests++;
-    bucket.gbSeconds += (memoryMb / 1024) * (billed(durationMs) / 1000);
+    bucket.gbSeconds += (memoryMb / 1024) * (billed(durationMs + (cold ? initMs : 0)) / 1000);
+    if (cold) bucket.inits++;
+    return cold;
   }
 
   /** Concurrency of a function right now (busy on-demand plus busy provisioned environments). */

@@ -17,6 +17,11 @@ export interface ServerlessPluginWarmupOptions {
   readonly warmerArchitecture?: Architecture;
   /** Warmer time outside the invokes (handler start, logging). @default 30 */
   readonly warmerOverheadMs?: number;
+  /**
+   * INIT of the warmer when it finds no warm environment (billed since August 2025): `benchmarks/init.ts` measures
+   * loading it at about 140 ms, like Thermostat's controller. @default 150
+   */
+  readonly warmerInitMs?: number;
 }
 
 /**
@@ -32,6 +37,7 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
   const memoryMb = options.warmerMemoryMb ?? 128;
   const architecture = options.warmerArchitecture ?? 'x86_64';
   const overheadMs = options.warmerOverheadMs ?? 30;
+  const initMs = options.warmerInitMs ?? 150;
   const tally = new RoundTally();
   return {
     id: 'serverless-plugin-warmup',
@@ -57,7 +63,14 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
             maxInFlight: maxSockets,
             durationMs: holdMs + engine.model.pingHandlerMs,
             onDone: (result) => {
-              engine.chargeController(result.finishedAt - t + overheadMs, memoryMb, architecture);
+              engine.chargeController({
+                name: `serverless-plugin-warmup:${interval}`,
+                at: t,
+                durationMs: result.finishedAt - t + overheadMs,
+                memoryMb,
+                architecture,
+                initMs,
+              });
               for (const round of result.rounds) tally.add(round.sent, round.distinct, round.cold);
             },
           });

@@ -63,6 +63,11 @@ export interface ThermostatOptions {
   readonly sleeps?: boolean;
   /** Controller time to read and update its schedule when it pauses. @default 40 */
   readonly scheduleUpdateMs?: number;
+  /**
+   * INIT of the controller when a tick finds no warm environment of it (billed since August 2025):
+   * `benchmarks/init.ts` measures loading its bundle at about 140 ms. @default 150
+   */
+  readonly initMs?: number;
   /** Keep every decision for inspection (tests, reports). @default false */
   readonly keepDecisions?: boolean;
 }
@@ -99,6 +104,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const perTargetMs = options.perTargetMs ?? 0.5;
   const sleeps = options.sleeps ?? true;
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
+  const initMs = options.initMs ?? 150;
+  const invocation = (at: number, durationMs: number) =>
+    ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs }) as const;
   let slept = 0;
   const decisions: Decision[] = [];
   const kinds: Record<string, number> = {};
@@ -313,7 +321,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses).
       const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
       const base = overheadMs + perTargetMs * Math.ceil(effective.length / shards);
-      for (let i = 1; i < shards; i++) engine.chargeController(base, memoryMb, architecture);
+      for (let i = 1; i < shards; i++) engine.chargeController(invocation(t, base));
       // Once the tick's rounds are done, the controller pauses its schedule while nothing is due
       // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
       const finish = (end: number, proven: Set<string>) => {
@@ -328,7 +336,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         }
         const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
         if (next?.sleeps) slept++;
-        engine.chargeController(end - t + base + (next?.sleeps ? scheduleUpdateMs : 0), memoryMb, architecture);
+        engine.chargeController(invocation(t, end - t + base + (next?.sleeps ? scheduleUpdateMs : 0)));
         const wake = next?.sleeps ? next.at - epochMs : t + tickMs;
         // on the schedule's grid, and never before this tick has ended
         const nextAt = t + tickMs * Math.max(1, Math.ceil((Math.max(wake, end) - t) / tickMs));

@@ -280,3 +280,55 @@ describe('schedules', () => {
     expect(atZero.scheduleStart('thermostat')).toBe(0);
   });
 });
+
+describe("a controller's or warmer's own invocations", () => {
+  const call = (name: string, at: number, durationMs = 300) =>
+    ({ name, at, durationMs, memoryMb: 512, architecture: 'arm64', initMs: 150 }) as const;
+
+  it('bills an INIT when no environment of the function is alive and idle, none while one is', () => {
+    // Reclaim after 10 idle minutes (FIXED): 5 minutes apart stays warm, 11 minutes apart starts cold again.
+    const e = engine({}, 2 * HOUR);
+    expect(e.chargeController(call('controller', 0))).toBe(true);
+    expect(e.chargeController(call('controller', 5 * MIN))).toBe(false);
+    expect(e.chargeController(call('controller', 16 * MIN + 400))).toBe(true);
+    const bill = e.finish().controller.arm64;
+    expect(bill.requests).toBe(3);
+    expect(bill.inits).toBe(2);
+    // 3 × 300 ms of work and 2 × 150 ms of INIT at 0.5 GB.
+    expect(bill.gbSeconds).toBeCloseTo(0.5 * (0.9 + 0.3), 10);
+  });
+
+  it('gives overlapping invocations their own environments, and functions of other names none of theirs', () => {
+    const e = engine();
+    expect(e.chargeController(call('controller', 0, 2000))).toBe(true);
+    // The first still runs at 1 s (its INIT and 2 s of work): a second shard starts its own environment.
+    expect(e.chargeController(call('controller', 1000))).toBe(true);
+    // A warmer of another name never runs in the controller's environments.
+    expect(e.chargeController(call('warmer', 3000))).toBe(true);
+    // Both of the controller's are free at 3 s: reused, warm.
+    expect(e.chargeController(call('controller', 3000))).toBe(false);
+    expect(e.chargeController(call('controller', 3000))).toBe(false);
+    expect(e.finish().controller.arm64.inits).toBe(3);
+  });
+
+  it('retires an environment at its maximum lifetime even when it is invoked every minute', () => {
+    const e = engine({ maxLifetime: { kind: 'fixed', ms: HOUR } }, 3 * HOUR);
+    const cold: number[] = [];
+    for (let at = 0; at < 150 * MIN; at += MIN) if (e.chargeController(call('controller', at))) cold.push(at);
+    expect(cold).toEqual([0, 60 * MIN, 120 * MIN]);
+  });
+
+  it('draws its reclaim from a stream of its own: the functions’ environments fare the same with or without it', () => {
+    const spread = { idleReclaim: { kind: 'uniform', minMs: 5 * MIN, maxMs: 15 * MIN } as const };
+    const times = Array.from({ length: 40 }, (_, i) => i * 7 * MIN);
+    const without = engine(spread, 6 * HOUR);
+    feed(without, times);
+    const alone = without.finish().functions[0].cold;
+    const beside = engine(spread, 6 * HOUR);
+    for (let at = 0; at < 6 * HOUR; at += 13 * MIN) beside.chargeController(call('controller', at));
+    feed(beside, times);
+    const totals = beside.finish();
+    expect(totals.functions[0].cold).toBe(alone);
+    expect(totals.controller.arm64.inits).toBeGreaterThan(0);
+  });
+});

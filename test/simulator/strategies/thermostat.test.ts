@@ -45,6 +45,17 @@ describe('Thermostat strategy', () => {
     expect(sleeping.pings.sent).toBe(awake.pings.sent);
     expect(sleeping.coldStarts).toBe(awake.coldStarts);
     expect(sleeping.cost.controller).toBeLessThan(awake.cost.controller / 2);
+    // Every 5 minutes the controller's environment outlives the pause (10-minute reclaim): one INIT, on the first tick.
+    expect(sleeping.controller).toEqual({ invocations: 36, inits: 1 });
+    expect(awake.controller).toEqual({ invocations: 180, inits: 1 });
+  });
+
+  it('pays its own INIT after a pause longer than the idle reclaim (AWS bills it since August 2025)', () => {
+    // A 30-minute interval: the controller pauses for 30 minutes, past the helpers' 10-minute reclaim.
+    const sparser = policySet('defaults:\n  warm: { concurrency: 1, interval: 30m }\n');
+    const [paused] = run(sparse, [thermostat()], {}, sparser);
+    expect(paused.controller.invocations).toBeGreaterThan(1);
+    expect(paused.controller.inits).toBe(paused.controller.invocations);
   });
 
   it('aligns rounds on their interval grid exactly when it may pause its schedule, as the controller does', () => {

@@ -22,6 +22,18 @@ describe('serverless-plugin-warmup', () => {
     expect(spw.cost.controller).toBeGreaterThan(0);
   });
 
+  it("pays its warmer's INIT when the schedule outlasts the idle reclaim: once at 5 minutes, every time at 15", () => {
+    const every = (interval: string) => policySet(`defaults:\n  warm: { concurrency: 1, interval: ${interval} }\n`);
+    const [five] = run(sparse, [serverlessPluginWarmup()], {}, every('5m'));
+    const [fifteen] = run(sparse, [serverlessPluginWarmup()], {}, every('15m'));
+    // The helpers' model reclaims after 10 idle minutes.
+    expect(five.controller).toEqual({ invocations: 36, inits: 1 });
+    expect(fifteen.controller).toEqual({ invocations: 12, inits: 12 });
+    // 128 MB x86_64: each INIT is 150 ms more of the warmer's billed time.
+    const perInvocation = (r: typeof five) => r.cost.controller / r.controller.invocations;
+    expect(perInvocation(fifteen)).toBeGreaterThan(perInvocation(five));
+  });
+
   it('reaches N environments when the 25 ms wait makes the pings overlap', () => {
     const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup()], {}, warm(10));
     expect(spw.facts.roundsReachingN).toBe(1);
