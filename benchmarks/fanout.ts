@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { InvokeCommand, LambdaClient, PutProvisionedConcurrencyConfigCommand } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { build } from 'esbuild';
+import { ThermostatDefaults } from '../construct/thermostat';
 import { type Emulator, type FunctionSpecInput, startEmulator } from '../emulator';
 import { createEmulatorStateTable } from './local-setup';
 
@@ -319,7 +320,7 @@ async function prepareContender(ws: Workspace, scenario: Scenario, contender: Co
       name: 'thermostat-controller',
       handler: ws.controllerBundle,
       environment: 'process',
-      memoryMb: 512,
+      memoryMb: ThermostatDefaults.memorySize,
       timeoutMs: WARMER_TIMEOUT_MS,
       env: {
         THERMOSTAT_TABLE: table,

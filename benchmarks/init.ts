@@ -12,6 +12,7 @@ import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildSync } from 'esbuild';
+import { ThermostatDefaults } from '../construct/thermostat';
 import type { FunctionSpecInput, startEmulator } from '../emulator';
 import { generatePluginWarmer } from './fanout';
 import { bundleWarmTarget, createEmulatorStateTable } from './local-setup';
@@ -23,7 +24,10 @@ export const INIT_CONTENDERS = ['thermostat', 'serverless-plugin-warmup'] as con
 export type InitContender = (typeof INIT_CONTENDERS)[number];
 
 /** Each one's own default memory size (the emulator does not scale CPU by it; Lambda would, alike for both). */
-const MEMORY_MB: Record<InitContender, number> = { thermostat: 512, 'serverless-plugin-warmup': 128 };
+const MEMORY_MB: Record<InitContender, number> = {
+  thermostat: ThermostatDefaults.memorySize,
+  'serverless-plugin-warmup': 128,
+};
 
 export interface InitSample {
   readonly contender: InitContender;

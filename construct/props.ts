@@ -138,10 +138,12 @@ export interface ThermostatProps {
   readonly timeout?: Duration;
 
   /**
-   * Memory of the controller in MiB. Fan-out of many concurrent pings is CPU-bound in the SDK, and Lambda gives CPU
-   * in proportion to memory.
+   * Memory of the controller in MiB. A tick mostly waits (for its pings, the state table, the Lambda API) and waiting
+   * is billed by memory, so the default is the least that holds its peak (about 130 MB at 1,000 environments in one
+   * tick). Raise it for rounds of many dozens of environments: sending them is CPU-bound in the SDK, Lambda gives CPU
+   * in proportion to memory, and a round's pings hold until the last one arrives.
    *
-   * @default 512
+   * @default 256
    * @example 1024
    */
   readonly memorySize?: number;

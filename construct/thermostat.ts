@@ -52,7 +52,7 @@ export const ThermostatDefaults = {
   discoveryTagKey: 'thermostat:policy',
   schedule: () => scheduler.ScheduleExpression.rate(Duration.minutes(1)),
   timeout: Duration.seconds(50),
-  memorySize: 512,
+  memorySize: 256,
   reservedConcurrentExecutions: 2,
   logRetention: logs.RetentionDays.ONE_MONTH,
   pingFailureRateThreshold: 0.1,

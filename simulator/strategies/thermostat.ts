@@ -42,19 +42,27 @@ export type Planner = (
   options?: PlanOptions,
 ) => Decision[];
 
+/** The construct's default controller memory (ThermostatDefaults.memorySize; a test keeps the two equal). */
+export const CONTROLLER_MEMORY_MB = 256;
+/** Memory the controller's CPU-bound times (overheadMs, perTargetMs, initMs) are given for. */
+export const CPU_REFERENCE_MB = 512;
+
 export interface ThermostatOptions {
   readonly planner?: Planner;
   /** Controller schedule (the construct's default: rate(1 minute)). @default 60 s */
   readonly tickMs?: number;
-  /** Controller function (the construct's defaults: 512 MB, arm64). */
+  /** Controller function (the construct's defaults: CONTROLLER_MEMORY_MB, arm64). */
   readonly memoryMb?: number;
   readonly architecture?: Architecture;
   /**
    * Controller time per tick besides pinging (claiming the tick, planning, saving what changed), with warm caches.
-   * @default 100
+   * @default 100 ms at CPU_REFERENCE_MB, scaled to `memoryMb`
    */
   readonly overheadMs?: number;
-  /** Added per target the tick considers (state read, occasional Lambda reads). @default 0.5 */
+  /**
+   * Added per target the tick considers (state read, occasional Lambda reads).
+   * @default 0.5 ms at CPU_REFERENCE_MB, scaled to `memoryMb`
+   */
   readonly perTargetMs?: number;
   /**
    * Pause the schedule while nothing is due, as the controller does when it may update its schedule (the
@@ -65,7 +73,8 @@ export interface ThermostatOptions {
   readonly scheduleUpdateMs?: number;
   /**
    * INIT of the controller when a tick finds no warm environment of it (billed since August 2025):
-   * `benchmarks/init.ts` measures loading its bundle at about 140 ms. @default 150
+   * `benchmarks/init.ts` measures loading its bundle at about 140 ms.
+   * @default 150 ms at CPU_REFERENCE_MB, scaled to `memoryMb`
    */
   readonly initMs?: number;
   /** Keep every decision for inspection (tests, reports). @default false */
@@ -98,13 +107,16 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
 } {
   const planner = options.planner ?? plan;
   const tickMs = options.tickMs ?? MINUTE_MS;
-  const memoryMb = options.memoryMb ?? 512;
+  const memoryMb = options.memoryMb ?? CONTROLLER_MEMORY_MB;
   const architecture = options.architecture ?? 'arm64';
-  const overheadMs = options.overheadMs ?? 100;
-  const perTargetMs = options.perTargetMs ?? 0.5;
+  // CPU-bound work: Lambda gives CPU in proportion to memory, so it takes longer on less (its GB-seconds stay put).
+  const cpu = (msAtReference: number) => (msAtReference * CPU_REFERENCE_MB) / memoryMb;
+  const overheadMs = options.overheadMs ?? cpu(100);
+  const perTargetMs = options.perTargetMs ?? cpu(0.5);
   const sleeps = options.sleeps ?? true;
+  // Waiting for the Scheduler API: the same time at any memory.
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
-  const initMs = options.initMs ?? 150;
+  const initMs = options.initMs ?? cpu(150);
   const invocation = (at: number, durationMs: number) =>
     ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs }) as const;
   let slept = 0;

@@ -30,7 +30,7 @@ describe('Thermostat: default deployment', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 512,
+      MemorySize: 256,
       Timeout: 50,
       ReservedConcurrentExecutions: 2,
       TracingConfig: { Mode: 'Active' },

@@ -69,7 +69,7 @@ describe('construct props tables', () => {
 
   it('renders a value default as code and a described default as text', () => {
     const table = propsTables(interfaces);
-    expect(table).toContain('| `memorySize` | `number` | `512` |');
+    expect(table).toContain('| `memorySize` | `number` | `256` |');
     expect(table).toContain('| `targets` | `ThermostatTarget[]` | none; then `discoverByTag` must be set |');
   });
 

@@ -1,7 +1,8 @@
+import { ThermostatDefaults } from '../../../construct/thermostat';
 import * as planner from '../../../controller/plan';
 import { noWarming } from '../../../simulator/strategies/none';
 import { serverlessPluginWarmup } from '../../../simulator/strategies/serverless-plugin-warmup';
-import { type Planner, thermostat } from '../../../simulator/strategies/thermostat';
+import { CONTROLLER_MEMORY_MB, type Planner, thermostat } from '../../../simulator/strategies/thermostat';
 import { HOUR, MIN, oneFunction, policySet, run } from '../helpers';
 
 const sparse = oneFunction(
@@ -48,6 +49,17 @@ describe('Thermostat strategy', () => {
     // Every 5 minutes the controller's environment outlives the pause (10-minute reclaim): one INIT, on the first tick.
     expect(sleeping.controller).toEqual({ invocations: 36, inits: 1 });
     expect(awake.controller).toEqual({ invocations: 180, inits: 1 });
+  });
+
+  it("bills the construct's controller memory; less memory halves the waiting, not the CPU-bound work", () => {
+    expect(CONTROLLER_MEMORY_MB).toBe(ThermostatDefaults.memorySize);
+    const [small, large] = run(sparse, [thermostat({ memoryMb: 256 }), thermostat({ memoryMb: 512 })]);
+    expect(small.controller).toEqual(large.controller);
+    expect(small.pings.sent).toBe(large.pings.sent);
+    // Each tick waits for its round (10 ms each way) and its schedule update (40 ms): that half is saved at 256 MB;
+    // the tick's own work (100 ms at 512 MB) takes twice as long at half the memory and costs the same.
+    expect(small.cost.controller).toBeLessThan(large.cost.controller);
+    expect(small.cost.controller).toBeGreaterThan(large.cost.controller / 2);
   });
 
   it('pays its own INIT after a pause longer than the idle reclaim (AWS bills it since August 2025)', () => {
