@@ -469,12 +469,18 @@ export const LONGEST_PROVISIONED_REQUEST_MS = 5 * MINUTE_MS;
 export const MINUTE_READ_EVERY_MS = 15 * MINUTE_MS;
 /** How often they are read to check whether provisioned concurrency would pay off, when none is in place. */
 export const MINUTE_PROBE_EVERY_MS = 60 * MINUTE_MS;
+/**
+ * How often, once two reads in a row found a load on which no unit pays off and the proofs show no more since: the
+ * load is known, and a read costs as much as dozens of pings; a change within the day is still noticed.
+ */
+export const MINUTE_QUIET_EVERY_MS = 4 * 60 * MINUTE_MS;
 
 /**
  * Whether this tick should read the target's minute statistics (CloudWatch bills every metric requested, so a read
  * must be worth more than it costs): only in auto mode where provisioned concurrency is possible, and only when it
  * is in place (its load is invisible to pings, which it makes unnecessary) or the proofs show a load at which a
- * unit could pay off; every 15 minutes while it holds provisioned concurrency, hourly otherwise.
+ * unit could pay off; every 15 minutes while it holds provisioned concurrency, hourly otherwise, every 4 hours once
+ * two reads found no unit worth it and the proofs show no more load than they did.
  */
 export function wantsMinuteStatistics(input: {
   readonly auto: boolean;
@@ -491,7 +497,14 @@ export function wantsMinuteStatistics(input: {
   const reads = input.traffic?.readLoads ?? [];
   const pays = (load: number) => marginalUtilisation(1, load) >= input.breakEven;
   const unconfirmed = reads.length > 0 && pays(reads[reads.length - 1]) && (reads.length < 2 || !pays(reads[0]));
-  const every = input.holdsProvisioned || unconfirmed ? MINUTE_READ_EVERY_MS : MINUTE_PROBE_EVERY_MS;
+  // The proofs see only the environments pings reach, so their load above the reads' means traffic grew.
+  const quiet = reads.length >= 2 && !reads.some(pays) && (input.traffic?.load ?? 0) <= Math.max(...reads);
+  const every =
+    input.holdsProvisioned || unconfirmed
+      ? MINUTE_READ_EVERY_MS
+      : quiet
+        ? MINUTE_QUIET_EVERY_MS
+        : MINUTE_PROBE_EVERY_MS;
   if (last !== undefined && input.now - last < every) return false;
   if (input.holdsProvisioned) return true;
   const load = input.traffic?.load;

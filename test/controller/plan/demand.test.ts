@@ -326,4 +326,23 @@ describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () =
     expect(ask(read([0.2]))).toBe(false);
     expect(ask({ ...read([3]), metricsAt: T0 - 10 * MINUTE })).toBe(false);
   });
+
+  it('reads every 4 hours once two reads found no unit worth it, hourly again when the proofs show more load', () => {
+    // Two reads at 0.4 and 0.5: the first unit would carry under 0.4, below the break-even of 0.6.
+    const quiet = (proofsLoad: number, ago: number): TrafficHistory => ({
+      ...busy(40),
+      load: proofsLoad,
+      loadSource: 'proofs',
+      metricsAt: T0 + MINUTE - ago,
+      readLoads: [0.4, 0.5],
+    });
+    expect(ask(quiet(0.45, 2 * 60 * MINUTE))).toBe(false);
+    expect(ask(quiet(0.45, 4 * 60 * MINUTE))).toBe(true);
+    // the proofs, which see only some environments, now show more than the reads did: traffic grew
+    expect(ask(quiet(0.55, 2 * 60 * MINUTE))).toBe(true);
+    // one quiet read is not enough to slow down
+    expect(ask({ ...quiet(0.45, 2 * 60 * MINUTE), readLoads: [0.5] })).toBe(true);
+    // a read on which a unit would pay off keeps its hourly (or 15-minute) pace
+    expect(ask({ ...quiet(0.45, 2 * 60 * MINUTE), readLoads: [0.5, 3] })).toBe(true);
+  });
 });
