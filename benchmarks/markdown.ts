@@ -150,8 +150,12 @@ const gridSchema = z.looseObject({
   }),
 });
 
+const oneFunctionSchema = gridSchema.extend({ parent: z.string(), trigger: z.string().nullable() });
+
 const simulatorSchema = z.looseObject({
   grids: z.array(gridSchema).optional(),
+  /** One function of a multi-function trace alone, on the whole grid (benchmarks/simulator.ts oneFunctionAccounts). */
+  oneFunction: z.array(oneFunctionSchema).optional(),
   comparisons: z.array(
     z.looseObject({
       trace: z.string(),
@@ -703,6 +707,7 @@ function simulatorSection(step: StepResult | undefined): string {
     );
   }
   for (const grid of value.grids ?? []) parts.push(...gridSection(grid));
+  parts.push(...oneFunctionSection(value.oneFunction ?? []));
   if (value.throughput) {
     const t = value.throughput;
     parts.push(
@@ -996,6 +1001,68 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
 
 type GridRow = z.infer<typeof gridSchema>['rows'][number];
 
+/**
+ * The smallest accounts: one function of a trace alone on the whole grid. A table of verdicts, and what the
+ * controller's own ticks cost beside the plugin's warmer, which is where such an account's difference lies.
+ */
+function oneFunctionSection(accounts: ReadonlyArray<z.infer<typeof oneFunctionSchema>>): string[] {
+  if (accounts.length === 0) return [];
+  const rows = accounts.map((account) => {
+    const thermostat = account.rows.find((row) => row.strategy === 'thermostat');
+    const plugin = account.rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1');
+    const dominated = account.verdict.dominatedBy;
+    return [
+      account.parent,
+      `${account.trace.replace(/^.*: function /, '').replace(/ alone$/, '')} (${account.trigger ?? 'trigger unknown'})`,
+      int(account.invocations),
+      thermostat ? `${percent(thermostat.coldShare)}, ${signedUsd(thermostat.overheadUsd)}` : '–',
+      plugin ? `${percent(plugin.coldShare)}, ${signedUsd(plugin.overheadUsd)}` : '–',
+      thermostat?.cost?.controller !== undefined && plugin?.cost?.controller !== undefined
+        ? `${signedUsd(thermostat.cost.controller)} vs ${signedUsd(plugin.cost.controller)}`
+        : '–',
+      dominated.length === 0
+        ? 'not dominated'
+        : `**dominated** by ${dominated.length} point${dominated.length === 1 ? '' : 's'}`,
+    ];
+  });
+  const seeds = accounts[0].seeds;
+  return [
+    '### One function alone: the smallest accounts',
+    '',
+    `Each row is one function of a trace above, replayed alone on the same grid${seeds && seeds.length > 1 ? ` (means of ${seeds.length} runs with seeds ${seeds.join(', ')})` : ''}: an account with one function to warm, whose controller serves that one target. One function per tier of requests over the trace (1–10, 11–100, 101–1,000, more), the median of its tier. Overhead and dominance as in the grids; "own invocations" is Thermostat's controller against serverless-plugin-warmup's warmer (5 minutes, concurrency 1).`,
+    '',
+    table(
+      [
+        'trace',
+        'function',
+        'requests',
+        'Thermostat: cold share, overhead',
+        'plugin default: cold share, overhead',
+        'own invocations',
+        'verdict',
+      ],
+      rows,
+    ),
+    '',
+    ...oneFunctionWhy(accounts),
+  ];
+}
+
+/** Where Thermostat is dominated alone, how much of its overhead its own ticks are: the reason, in numbers. */
+function oneFunctionWhy(accounts: ReadonlyArray<z.infer<typeof oneFunctionSchema>>): string[] {
+  const shares = accounts
+    .filter((account) => account.verdict.dominatedBy.length > 0)
+    .map((account) => account.rows.find((row) => row.strategy === 'thermostat'))
+    .filter((row) => row?.cost?.controller !== undefined && row.overheadUsd > 0)
+    .map((row) => row!.cost!.controller! / row!.overheadUsd);
+  if (shares.length === 0) return [];
+  const pct = (share: number) => `${Math.round(100 * share)}%`;
+  return [
+    `Why: where Thermostat is dominated alone, its controller's own invocations are ${pct(Math.min(...shares))}–${pct(Math.max(...shares))} of its overhead. A tick does more than a warmer's invocation (it claims the tick, reads and saves its state, publishes a run summary, pauses its schedule) at twice the memory of the plugin's 128 MB warmer; across an account that cost is shared by every target, with one target it is most of what warming costs.`,
+    '',
+  ];
+}
+
 /** A grid point as the text names it: `strategy (setting)`, no warming by that name. */
 const pointName = (point: string) => (point.startsWith('none (') ? 'no warming' : point);
 
@@ -1081,6 +1148,13 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
     const ok = v.dominatedBy.length === 0 && v.warmerThanPluginDefault && v.cheaperThanPluginDefault;
     lines.push(
       `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.map(pointName).join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (see where the overhead goes, under its grid)'].filter(Boolean).join('; ')}.`}`,
+    );
+  }
+  const alone = simulator.oneFunction ?? [];
+  if (alone.length > 0) {
+    const dominated = alone.filter((account) => account.verdict.dominatedBy.length > 0).length;
+    lines.push(
+      `- One function alone (${alone.length} account${alone.length === 1 ? '' : 's'} cut from the traces above): Thermostat is ${dominated === 0 ? 'not dominated on any' : `**dominated on ${dominated} of ${alone.length}**`}${dominated > 0 ? ': with one target its controller’s own ticks cost more than a bare warmer’s invocations (see the table’s own-invocations column)' : ''}.`,
     );
   }
   if (lines.length > 0) {

@@ -18,6 +18,8 @@ import type { StrategyResult } from '../simulator/results';
 import { simulate } from '../simulator/run';
 import { createStrategy, STRATEGY_IDS, type StrategyId } from '../simulator/strategies';
 import { loadTrace } from '../simulator/traces/load';
+import { subsetOf } from '../simulator/traces/subset';
+import type { Trace } from '../simulator/traces/types';
 
 /** The policy sets compared: the same numbers for every strategy; only Thermostat reads `mode`. */
 const POLICY_SETS = {
@@ -189,8 +191,8 @@ const fixed = (interval: string, concurrency: number) =>
  * grid point replayed on the trace with every seed of GRID_SEEDS and averaged, overhead = its cost minus the cost of
  * no warming. A point dominates Thermostat when it is at least as warm with under 95% of Thermostat's overhead.
  */
-export function grid(tracePath: string, seeds: readonly number[] = GRID_SEEDS) {
-  const trace = loadTrace(tracePath);
+export function grid(source: string | Trace, seeds: readonly number[] = GRID_SEEDS) {
+  const trace = typeof source === 'string' ? loadTrace(source) : source;
   const started = performance.now();
   const points: Array<Omit<GridPoint, 'overheadUsd'>> = [];
   const run = (set: PolicySet, ids: readonly StrategyId[], setting: string) => {
@@ -246,6 +248,37 @@ export function grid(tracePath: string, seeds: readonly number[] = GRID_SEEDS) {
   };
 }
 
+/** Requests over the trace that bound each tier of `oneFunctionAccounts` (sparse to busy). */
+const ONE_FUNCTION_TIERS = [
+  [1, 10],
+  [11, 100],
+  [101, 1_000],
+  [1_001, Number.POSITIVE_INFINITY],
+] as const;
+
+/**
+ * The smallest accounts: one function of a trace alone, replayed on the whole grid, where Thermostat's controller
+ * serves one target and its tick is a fixed cost a warmer's bare invocation undercuts. One function per tier of
+ * requests (the median one of the tier), so sparse and busy functions are both shown.
+ */
+export function oneFunctionAccounts(tracePath: string, seeds: readonly number[] = GRID_SEEDS) {
+  const trace = loadTrace(tracePath);
+  if (trace.functions.length < 2) return [];
+  const picked: number[] = [];
+  for (const [low, high] of ONE_FUNCTION_TIERS) {
+    const tier = trace.functions
+      .map((fn, index) => ({ index, invocations: fn.invocations }))
+      .filter((fn) => fn.invocations >= low && fn.invocations <= high)
+      .sort((a, b) => a.invocations - b.invocations || a.index - b.index);
+    if (tier.length > 0) picked.push(tier[Math.floor((tier.length - 1) / 2)].index);
+  }
+  return picked.map((index) => {
+    const fn = trace.functions[index];
+    const alone = subsetOf(trace, [index], `${trace.name}: function ${fn.name.slice(0, 10)}… alone`);
+    return { ...grid(alone, seeds), parent: trace.name, trigger: fn.trigger ?? null };
+  });
+}
+
 function readExamplePolicies(): string {
   return readdirSync(EXAMPLE_POLICIES)
     .filter((name) => name.endsWith('.yaml'))
@@ -286,9 +319,11 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
   const started = performance.now();
   const comparisons = [];
   const grids = [];
+  const oneFunction = [];
   for (const trace of traces) {
     comparisons.push(compare(trace, 'warm', STRATEGY_IDS));
     grids.push(grid(trace));
+    if (!options.quick) oneFunction.push(...oneFunctionAccounts(trace));
   }
   const speedTrace = options.quick ? traces.find((t) => t.includes('azure2019')) : join(folder, ONE_DAY);
   const speed = speedTrace ? throughput(speedTrace) : undefined;
@@ -315,6 +350,7 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
     tracesFolder: folder,
     comparisons,
     grids,
+    oneFunction,
     throughput: speed ? { ...speed, allStrategies } : undefined,
     wallMs: Math.round(performance.now() - started),
   };

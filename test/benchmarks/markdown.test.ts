@@ -276,4 +276,55 @@ describe('the grid section', () => {
     expect(rendered).toContain('Thermostat is **dominated** by no warming;');
     expect(rendered).toContain('**where Thermostat falls short:** dominated by no warming');
   });
+
+  it('renders the one-function accounts with their verdicts, and why where Thermostat is dominated alone', () => {
+    const results = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
+    ) as BenchReport;
+    const simulator = results.steps.find((step) => step.id === 'simulator')!.output as {
+      grids: Array<Record<string, unknown>>;
+      oneFunction?: unknown[];
+    };
+    type Row = { strategy: string; setting: string; overheadUsd: number; cost?: Record<string, number> };
+    const base = simulator.grids[0] as { trace: string; rows: Row[]; verdict: { dominatedBy: string[] } };
+    const account = (name: string, dominatedBy: string[], controller: number, overhead: number) => {
+      const copy = JSON.parse(JSON.stringify(base)) as typeof base & Record<string, unknown>;
+      const thermostat = copy.rows.find((row) => row.strategy === 'thermostat')!;
+      thermostat.overheadUsd = overhead;
+      thermostat.cost = { ...thermostat.cost, controller };
+      copy.rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!.cost = {
+        controller: 0.00001,
+      };
+      return {
+        ...copy,
+        trace: `${base.trace}: function ${name}… alone`,
+        parent: base.trace,
+        trigger: 'timer',
+        verdict: { ...copy.verdict, dominatedBy },
+      };
+    };
+    simulator.oneFunction = [
+      account('aaaaaaaaaa', ['serverless-plugin-warmup (5m, c=1)'], 0.00008, 0.0001),
+      account('bbbbbbbbbb', [], 0.00003, 0.0001),
+      account('cccccccccc', ['none (–)', 'lambda-warmer (5m, c=1)'], 0.00006, 0.0001),
+    ];
+    const rendered = renderBenchmarks(results);
+    expect(rendered).toContain('### One function alone: the smallest accounts');
+    expect(rendered).toMatch(
+      /\| aaaaaaaaaa… \(timer\) \| [\d,]+ \| .+ \| \$0\.0000800 vs \$0\.0000100 \| \*\*dominated\*\* by 1 point \|/,
+    );
+    expect(rendered).toMatch(/\| bbbbbbbbbb… \(timer\) \| .+ \| not dominated \|/);
+    expect(rendered).toContain('**dominated** by 2 points |');
+    // the reason in numbers: the controller's share of the overhead where it is dominated (60% and 80%), not elsewhere
+    expect(rendered).toContain("its controller's own invocations are 60%–80% of its overhead");
+    expect(rendered).toContain(
+      '- One function alone (3 accounts cut from the traces above): Thermostat is **dominated on 2 of 3**',
+    );
+    simulator.oneFunction = [account('bbbbbbbbbb', [], 0.00003, 0.0001)];
+    const fine = renderBenchmarks(results);
+    expect(fine).not.toContain('Why: where Thermostat is dominated alone');
+    expect(fine).toContain(
+      '- One function alone (1 account cut from the traces above): Thermostat is not dominated on any.',
+    );
+  });
 });

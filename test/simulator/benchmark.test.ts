@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { simulatorBenchmark } from '../../benchmarks/simulator';
+import { oneFunctionAccounts, simulatorBenchmark } from '../../benchmarks/simulator';
 import { STRATEGY_IDS } from '../../simulator/strategies';
+import { loadTrace } from '../../simulator/traces/load';
 
 describe('simulator benchmark harness', () => {
   const dir = mkdtempSync(join(tmpdir(), 'thermostat-bench-'));
@@ -35,5 +36,39 @@ describe('simulator benchmark harness', () => {
     expect(result.throughput?.trace).toBe('azure2019-tiny');
     expect(result.throughput?.oneStrategy.simulatedInvocationsPerSecond).toBeGreaterThan(0);
     expect(result.machine.cores).toBeGreaterThan(0);
+    // quick mode leaves the one-function accounts out
+    expect(result.oneFunction).toEqual([]);
+  });
+
+  it('replays one function per tier of requests alone on the whole grid: the smallest accounts', () => {
+    const path = resolve(__dirname, '../../../shared/traces/azure2021_invitro_head998');
+    const trace = loadTrace(path);
+    const accounts = oneFunctionAccounts(path, [1, 2]);
+    const tiers = [
+      [1, 10],
+      [11, 100],
+      [101, 1_000],
+      [1_001, Number.POSITIVE_INFINITY],
+    ].filter(([low, high]) => trace.functions.some((fn) => fn.invocations >= low && fn.invocations <= high));
+    expect(accounts).toHaveLength(tiers.length);
+    accounts.forEach((account, i) => {
+      const [low, high] = tiers[i];
+      expect(account.functions).toBe(1);
+      expect(account.invocations).toBeGreaterThanOrEqual(low);
+      expect(account.invocations).toBeLessThanOrEqual(high);
+      expect(account.parent).toBe(trace.name);
+      expect(account.seeds).toEqual([1, 2]);
+      // the median function of its tier
+      const tier = trace.functions.map((fn) => fn.invocations).filter((n) => n >= low && n <= high);
+      tier.sort((a, b) => a - b);
+      expect(account.invocations).toBe(tier[Math.floor((tier.length - 1) / 2)]);
+      const thermostat = account.rows.find((row) => row.strategy === 'thermostat')!;
+      expect(thermostat.cost.controller).toBeGreaterThan(0);
+      expect(account.rows).toHaveLength(24);
+    });
+    // a trace of one function is an account of one already
+    expect(oneFunctionAccounts(resolve(__dirname, '../../../shared/traces/azure2019_single_function_fullday'))).toEqual(
+      [],
+    );
   });
 });
