@@ -51,6 +51,12 @@ export interface ModelOptions {
   readonly seed: number;
 }
 
+/**
+ * Memory that the CPU-bound times of controllers and warmers (their per-tick work, their INIT) are given for: Lambda
+ * gives CPU in proportion to memory, so at `m` MB each takes CPU_REFERENCE_MB / m times as long (same GB-seconds).
+ */
+export const CPU_REFERENCE_MB = 512;
+
 export const DEFAULT_MODEL: ModelOptions = {
   idleReclaim: { kind: 'uniform', minMs: 5 * 60_000, maxMs: 15 * 60_000 },
   maxLifetime: { kind: 'uniform', minMs: 2 * 3_600_000, maxMs: 4 * 3_600_000 },

@@ -1,4 +1,5 @@
 import type { Architecture } from '../../controller/cost';
+import { CPU_REFERENCE_MB } from '../model/options';
 import { fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
 import { type Strategy, warmTarget } from './types';
@@ -19,7 +20,9 @@ export interface ServerlessPluginWarmupOptions {
   readonly warmerOverheadMs?: number;
   /**
    * INIT of the warmer when it finds no warm environment (billed since August 2025): `benchmarks/init.ts` measures
-   * loading it at about 140 ms, like Thermostat's controller. @default 150
+   * loading it at about 140 ms on the same CPU as Thermostat's controller, whose 150 ms is given for CPU_REFERENCE_MB;
+   * module loading is CPU-bound, so it scales the same way to the warmer's memory.
+   * @default 150 ms at CPU_REFERENCE_MB, scaled to `warmerMemoryMb` (600 ms at 128 MB)
    */
   readonly warmerInitMs?: number;
 }
@@ -37,7 +40,7 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
   const memoryMb = options.warmerMemoryMb ?? 128;
   const architecture = options.warmerArchitecture ?? 'x86_64';
   const overheadMs = options.warmerOverheadMs ?? 30;
-  const initMs = options.warmerInitMs ?? 150;
+  const initMs = options.warmerInitMs ?? (150 * CPU_REFERENCE_MB) / memoryMb;
   const tally = new RoundTally();
   return {
     id: 'serverless-plugin-warmup',

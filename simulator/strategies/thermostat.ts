@@ -24,6 +24,7 @@ import {
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
 import type { Engine } from '../model/engine';
+import { CPU_REFERENCE_MB } from '../model/options';
 import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-tracking';
 import { type Dispatcher, fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
@@ -44,8 +45,6 @@ export type Planner = (
 
 /** The construct's default controller memory (ThermostatDefaults.memorySize; a test keeps the two equal). */
 export const CONTROLLER_MEMORY_MB = 256;
-/** Memory the controller's CPU-bound times (overheadMs, perTargetMs, initMs) are given for. */
-export const CPU_REFERENCE_MB = 512;
 
 export interface ThermostatOptions {
   readonly planner?: Planner;
