@@ -150,7 +150,11 @@ const gridSchema = z.looseObject({
   }),
 });
 
-const oneFunctionSchema = gridSchema.extend({ parent: z.string(), trigger: z.string().nullable() });
+const oneFunctionSchema = gridSchema.extend({
+  parent: z.string(),
+  function: z.string(),
+  trigger: z.string().nullable(),
+});
 
 const simulatorSchema = z.looseObject({
   grids: z.array(gridSchema).optional(),
@@ -1013,7 +1017,7 @@ function oneFunctionSection(accounts: ReadonlyArray<z.infer<typeof oneFunctionSc
     const dominated = account.verdict.dominatedBy;
     return [
       account.parent,
-      `${account.trace.replace(/^.*: function /, '').replace(/ alone$/, '')} (${account.trigger ?? 'trigger unknown'})`,
+      `${account.function.slice(0, 10)}… (${account.trigger ?? 'trigger unknown'})`,
       int(account.invocations),
       thermostat ? `${percent(thermostat.coldShare)}, ${signedUsd(thermostat.overheadUsd)}` : '–',
       plugin ? `${percent(plugin.coldShare)}, ${signedUsd(plugin.overheadUsd)}` : '–',

@@ -275,7 +275,7 @@ export function oneFunctionAccounts(tracePath: string, seeds: readonly number[] 
   return picked.map((index) => {
     const fn = trace.functions[index];
     const alone = subsetOf(trace, [index], `${trace.name}: function ${fn.name.slice(0, 10)}… alone`);
-    return { ...grid(alone, seeds), parent: trace.name, trigger: fn.trigger ?? null };
+    return { ...grid(alone, seeds), parent: trace.name, function: fn.name, trigger: fn.trigger ?? null };
   });
 }
 

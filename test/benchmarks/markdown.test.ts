@@ -299,6 +299,7 @@ describe('the grid section', () => {
         ...copy,
         trace: `${base.trace}: function ${name}… alone`,
         parent: base.trace,
+        function: `${name}${'0'.repeat(54)}`,
         trigger: 'timer',
         verdict: { ...copy.verdict, dominatedBy },
       };

@@ -57,6 +57,7 @@ describe('simulator benchmark harness', () => {
       expect(account.invocations).toBeGreaterThanOrEqual(low);
       expect(account.invocations).toBeLessThanOrEqual(high);
       expect(account.parent).toBe(trace.name);
+      expect(trace.functions.find((fn) => fn.name === account.function)?.invocations).toBe(account.invocations);
       expect(account.seeds).toEqual([1, 2]);
       // the median function of its tier
       const tier = trace.functions.map((fn) => fn.invocations).filter((n) => n >= low && n <= high);
