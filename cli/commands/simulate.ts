@@ -11,6 +11,7 @@ import { createStrategy, isStrategyId, STRATEGY_IDS } from '../../simulator/stra
 import type { SpreadRule } from '../../simulator/traces/azure2019';
 import { DURATION_RULES, type DurationRule, isDurationRule } from '../../simulator/traces/duration-model';
 import { loadTrace } from '../../simulator/traces/load';
+import { functionsNamed, subsetOf } from '../../simulator/traces/subset';
 import { type Command, numberOption, parseCommandArgs } from '../command';
 import { EXIT, InputError, UsageError } from '../errors';
 import type { Io } from '../io';
@@ -44,6 +45,8 @@ Options:
       --durations <rule>        distribution (default): each invocation's duration drawn from its function's
                                 percentiles with the mean kept at the trace's Average; average: every
                                 invocation lasts the Average (2021 traces: as recorded, or the function's mean)
+      --functions <a,b,...>     replay only these functions, as an account that runs just them: each a function's
+                                hash (every function of that name), its app/function id, or the start of either
       --memory <MB>             memory of every function, overriding the trace and the policies
       --account-concurrency <n> account concurrency limit; default 1000
       --start <ISO date>        date of the trace's first midnight, for policy windows; default 2024-01-01 (a Monday)
@@ -107,6 +110,7 @@ export const simulateCommand: Command = {
       spread: { type: 'string' },
       durations: { type: 'string' },
       memory: { type: 'string' },
+      functions: { type: 'string' },
       'account-concurrency': { type: 'string' },
       start: { type: 'string' },
     });
@@ -142,6 +146,11 @@ export const simulateCommand: Command = {
       if (Number.isNaN(epochMs))
         throw new UsageError(`--start must be an ISO date such as 2024-01-01, got "${values.start}"`);
     }
+    const only = values.functions
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    if (only !== undefined && only.length === 0) throw new UsageError('--functions needs at least one function name');
     const seed = numberOption('seed', values.seed, 0, 2 ** 32 - 1);
     const memoryMb = numberOption('memory', values.memory, 128, 10_240);
     const account = numberOption('account-concurrency', values['account-concurrency'], 1, 1_000_000);
@@ -172,6 +181,7 @@ export const simulateCommand: Command = {
         spread: values.spread as SpreadRule | undefined,
         durations: values.durations as DurationRule | undefined,
       });
+      if (only !== undefined) trace = subsetOf(trace, functionsNamed(trace, only));
     } catch (error) {
       throw new InputError((error as Error).message, { cause: error });
     }

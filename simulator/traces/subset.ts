@@ -32,6 +32,29 @@ export function subsetOf(trace: Trace, indexes: readonly number[], name?: string
   };
 }
 
+/** A function asked for by name that the trace does not have. */
+export class UnknownTraceFunctionError extends Error {
+  override readonly name = 'UnknownTraceFunctionError';
+}
+
+/**
+ * The indexes of the functions `wanted` names, in trace order: each entry a function's id (`app/function`), its
+ * name (the hash a policy names; every function of that name), or the start of either (a hash copied from a report's
+ * shortened form). Throws UnknownTraceFunctionError for an entry that matches none.
+ */
+export function functionsNamed(trace: Trace, wanted: readonly string[]): number[] {
+  const picked = new Set<number>();
+  for (const entry of wanted) {
+    const matches = trace.functions.flatMap((fn, index) =>
+      fn.id.startsWith(entry) || fn.name.startsWith(entry) ? [index] : [],
+    );
+    if (entry === '' || matches.length === 0)
+      throw new UnknownTraceFunctionError(`trace ${trace.name} has no function named or starting with "${entry}"`);
+    for (const index of matches) picked.add(index);
+  }
+  return [...picked].sort((a, b) => a - b);
+}
+
 /** The parent's batches with only the subset's arrivals, in arrays of its own (the parent reuses its arrays). */
 function kept(source: ArrivalSource, renumber: Int32Array): ArrivalSource {
   let time = new Float64Array(1024);

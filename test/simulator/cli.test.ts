@@ -97,6 +97,33 @@ describe('thermostat simulate', () => {
     expect(await once()).toBe(await once());
   });
 
+  it('replays only the functions asked for, by hash, id or the start of either, as an account of their own', async () => {
+    const rows = async (only: string) => {
+      const out = memoryIo();
+      const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none', '--json'];
+      expect(await main([...argv, '--functions', only], out.io)).toBe(0);
+      return JSON.parse(out.stdout()).rows[0].perFunction.map((fn: { id: string; requests: number }) => fn);
+    };
+    // a hash names every function of that name (a1/f1 and a2/f1), with the requests the whole trace gives them
+    expect(await rows('f1')).toEqual([
+      expect.objectContaining({ id: 'a1/f1', requests: 3 }),
+      expect.objectContaining({ id: 'a2/f1', requests: 1 }),
+    ]);
+    expect(await rows('a2/f2')).toEqual([expect.objectContaining({ id: 'a2/f2', requests: 1 })]);
+    expect(await rows('a2/, a1/f1')).toHaveLength(3);
+    // a name the trace does not have is bad input (exit 1), naming it; an empty list is a usage error (exit 2)
+    const missing = memoryIo();
+    expect(
+      await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--functions', 'f1,nope'], missing.io),
+    ).toBe(1);
+    expect(missing.stderr()).toMatch(/has no function named or starting with "nope"/);
+    const empty = memoryIo();
+    expect(await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--functions', ' , '], empty.io)).toBe(
+      2,
+    );
+    expect(empty.stderr()).toMatch(/--functions needs at least one function name/);
+  });
+
   it('exits 2 on usage errors', async () => {
     const cases = [
       ['simulate', '--policies', policies],

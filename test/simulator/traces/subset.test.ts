@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadTrace } from '../../../simulator/traces/load';
-import { subsetOf } from '../../../simulator/traces/subset';
+import { functionsNamed, subsetOf, UnknownTraceFunctionError } from '../../../simulator/traces/subset';
 import type { Trace } from '../../../simulator/traces/types';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/traces');
@@ -44,6 +44,16 @@ describe('a subset of a trace', () => {
     expect(() => subsetOf(trace, [])).toThrow(/at least one function/);
     expect(() => subsetOf(trace, [3])).toThrow(/has no function 3/);
     expect(() => subsetOf(trace, [1, 1])).toThrow(/function 1 is in the subset twice/);
+  });
+
+  it('finds functions by id, by name or by the start of either, in trace order, and names one it cannot find', () => {
+    const [first, , third] = trace.functions;
+    expect(functionsNamed(trace, [third.id, first.name])).toEqual([0, 2]);
+    expect(functionsNamed(trace, [first.name.slice(0, 1)])).toEqual(
+      trace.functions.flatMap((fn, index) => (fn.name.startsWith(first.name.slice(0, 1)) ? [index] : [])),
+    );
+    expect(() => functionsNamed(trace, ['zz-none'])).toThrow(UnknownTraceFunctionError);
+    expect(() => functionsNamed(trace, ['zz-none'])).toThrow(/no function named or starting with "zz-none"/);
   });
 
   it('cuts one function out of a real trace with exactly its requests, over batches the parent reuses', () => {
