@@ -928,11 +928,9 @@ function signedUsd(value: number): string {
 
 /** Thermostat (examples/simulate) against every fixed configuration of the warmers, in overhead and cold share. */
 function gridSection(grid: z.infer<typeof gridSchema>): string[] {
-  const thermostat = grid.rows.find((row) => row.strategy === 'thermostat');
+  const thermostat = thermostatOf(grid.rows);
   const verdict = grid.verdict;
-  const pluginDefault = grid.rows.find(
-    (row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1',
-  );
+  const pluginDefault = pluginDefaultOf(grid.rows);
   const lines = [
     `### ${grid.trace}: Thermostat against the warmers' grid`,
     '',
@@ -1005,6 +1003,11 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
 
 type GridRow = z.infer<typeof gridSchema>['rows'][number];
 
+const thermostatOf = (rows: readonly GridRow[]) => rows.find((row) => row.strategy === 'thermostat');
+/** serverless-plugin-warmup's default (5 minutes, concurrency 1): the point the verdicts compare with. */
+const pluginDefaultOf = (rows: readonly GridRow[]) =>
+  rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1');
+
 /**
  * The smallest accounts: one function of a trace alone on the whole grid. A table of verdicts, and what the
  * controller's own ticks cost beside the plugin's warmer, which is where such an account's difference lies.
@@ -1012,8 +1015,8 @@ type GridRow = z.infer<typeof gridSchema>['rows'][number];
 function oneFunctionSection(accounts: ReadonlyArray<z.infer<typeof oneFunctionSchema>>): string[] {
   if (accounts.length === 0) return [];
   const rows = accounts.map((account) => {
-    const thermostat = account.rows.find((row) => row.strategy === 'thermostat');
-    const plugin = account.rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1');
+    const thermostat = thermostatOf(account.rows);
+    const plugin = pluginDefaultOf(account.rows);
     const dominated = account.verdict.dominatedBy;
     return [
       account.parent,
@@ -1056,9 +1059,11 @@ function oneFunctionSection(accounts: ReadonlyArray<z.infer<typeof oneFunctionSc
 function oneFunctionWhy(accounts: ReadonlyArray<z.infer<typeof oneFunctionSchema>>): string[] {
   const shares = accounts
     .filter((account) => account.verdict.dominatedBy.length > 0)
-    .map((account) => account.rows.find((row) => row.strategy === 'thermostat'))
-    .filter((row) => row?.cost?.controller !== undefined && row.overheadUsd > 0)
-    .map((row) => row!.cost!.controller! / row!.overheadUsd);
+    .flatMap((account) => {
+      const row = thermostatOf(account.rows);
+      const own = row?.cost?.controller;
+      return row && own !== undefined && row.overheadUsd > 0 ? [own / row.overheadUsd] : [];
+    });
   if (shares.length === 0) return [];
   const pct = (share: number) => `${Math.round(100 * share)}%`;
   return [

@@ -62,8 +62,8 @@ function averaged(results: readonly StrategyResult[]) {
  * overhead (cost minus no warming's), since the functions' own work, the same in every run, would hide a doubled
  * warming bill in a ratio of totals.
  */
-function compare(tracePath: string, policies: keyof typeof POLICY_SETS, ids: readonly StrategyId[]) {
-  const trace = loadTrace(tracePath);
+function compare(source: string | Trace, policies: keyof typeof POLICY_SETS, ids: readonly StrategyId[]) {
+  const trace = typeof source === 'string' ? loadTrace(source) : source;
   const started = performance.now();
   const runs = GRID_SEEDS.map((seed) => {
     const began = performance.now();
@@ -261,8 +261,8 @@ const ONE_FUNCTION_TIERS = [
  * serves one target and its tick is a fixed cost a warmer's bare invocation undercuts. One function per tier of
  * requests (the median one of the tier), so sparse and busy functions are both shown.
  */
-export function oneFunctionAccounts(tracePath: string, seeds: readonly number[] = GRID_SEEDS) {
-  const trace = loadTrace(tracePath);
+export function oneFunctionAccounts(source: string | Trace, seeds: readonly number[] = GRID_SEEDS) {
+  const trace = typeof source === 'string' ? loadTrace(source) : source;
   if (trace.functions.length < 2) return [];
   const picked: number[] = [];
   for (const [low, high] of ONE_FUNCTION_TIERS) {
@@ -320,7 +320,8 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
   const comparisons = [];
   const grids = [];
   const oneFunction = [];
-  for (const trace of traces) {
+  for (const path of traces) {
+    const trace = loadTrace(path);
     comparisons.push(compare(trace, 'warm', STRATEGY_IDS));
     grids.push(grid(trace));
     if (!options.quick) oneFunction.push(...oneFunctionAccounts(trace));

@@ -57,6 +57,14 @@ export interface ModelOptions {
  */
 export const CPU_REFERENCE_MB = 512;
 
+/** INIT of a controller or warmer at CPU_REFERENCE_MB: `benchmarks/init.ts` measures both loading in about 140 ms. */
+export const INIT_AT_REFERENCE_MS = 150;
+
+/** A CPU-bound time given for CPU_REFERENCE_MB, at `memoryMb`. */
+export function cpuBoundMs(msAtReference: number, memoryMb: number): number {
+  return (msAtReference * CPU_REFERENCE_MB) / memoryMb;
+}
+
 export const DEFAULT_MODEL: ModelOptions = {
   idleReclaim: { kind: 'uniform', minMs: 5 * 60_000, maxMs: 15 * 60_000 },
   maxLifetime: { kind: 'uniform', minMs: 2 * 3_600_000, maxMs: 4 * 3_600_000 },

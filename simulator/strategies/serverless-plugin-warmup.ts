@@ -1,5 +1,5 @@
 import type { Architecture } from '../../controller/cost';
-import { CPU_REFERENCE_MB } from '../model/options';
+import { cpuBoundMs, INIT_AT_REFERENCE_MS } from '../model/options';
 import { fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
 import { type Strategy, warmTarget } from './types';
@@ -20,8 +20,8 @@ export interface ServerlessPluginWarmupOptions {
   readonly warmerOverheadMs?: number;
   /**
    * INIT of the warmer when it finds no warm environment (billed since August 2025): `benchmarks/init.ts` measures
-   * loading it at about 140 ms on the same CPU as Thermostat's controller, whose 150 ms is given for CPU_REFERENCE_MB;
-   * module loading is CPU-bound, so it scales the same way to the warmer's memory.
+   * loading it as fast as Thermostat's controller on the same CPU, so both take INIT_AT_REFERENCE_MS at
+   * CPU_REFERENCE_MB; module loading is CPU-bound, so it scales to the warmer's memory.
    * @default 150 ms at CPU_REFERENCE_MB, scaled to `warmerMemoryMb` (600 ms at 128 MB)
    */
   readonly warmerInitMs?: number;
@@ -40,7 +40,7 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
   const memoryMb = options.warmerMemoryMb ?? 128;
   const architecture = options.warmerArchitecture ?? 'x86_64';
   const overheadMs = options.warmerOverheadMs ?? 30;
-  const initMs = options.warmerInitMs ?? (150 * CPU_REFERENCE_MB) / memoryMb;
+  const initMs = options.warmerInitMs ?? cpuBoundMs(INIT_AT_REFERENCE_MS, memoryMb);
   const tally = new RoundTally();
   return {
     id: 'serverless-plugin-warmup',

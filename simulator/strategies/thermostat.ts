@@ -24,7 +24,7 @@ import {
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
 import type { Engine } from '../model/engine';
-import { CPU_REFERENCE_MB } from '../model/options';
+import { cpuBoundMs, INIT_AT_REFERENCE_MS } from '../model/options';
 import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-tracking';
 import { type Dispatcher, fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
@@ -109,13 +109,13 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const memoryMb = options.memoryMb ?? CONTROLLER_MEMORY_MB;
   const architecture = options.architecture ?? 'arm64';
   // CPU-bound work: Lambda gives CPU in proportion to memory, so it takes longer on less (its GB-seconds stay put).
-  const cpu = (msAtReference: number) => (msAtReference * CPU_REFERENCE_MB) / memoryMb;
+  const cpu = (msAtReference: number) => cpuBoundMs(msAtReference, memoryMb);
   const overheadMs = options.overheadMs ?? cpu(100);
   const perTargetMs = options.perTargetMs ?? cpu(0.5);
   const sleeps = options.sleeps ?? true;
   // Waiting for the Scheduler API: the same time at any memory.
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
-  const initMs = options.initMs ?? cpu(150);
+  const initMs = options.initMs ?? cpu(INIT_AT_REFERENCE_MS);
   const invocation = (at: number, durationMs: number) =>
     ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs }) as const;
   let slept = 0;

@@ -17,6 +17,14 @@ describe('thermostat simulate', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** `simulate --strategies none --json` with `extra` options: its one JSON object, after checking it exited 0. */
+  const noWarmingJson = async (extra: string[], trace = TINY_2021) => {
+    const out = memoryIo();
+    const argv = ['simulate', '--trace', trace, '--policies', policies, '--strategies', 'none', '--json'];
+    expect(await main([...argv, ...extra], out.io)).toBe(0);
+    return JSON.parse(out.stdout());
+  };
+
   it('prints a table with the trace’s attribution', async () => {
     const out = memoryIo();
     const code = await main(
@@ -98,12 +106,7 @@ describe('thermostat simulate', () => {
   });
 
   it('replays only the functions asked for, by hash, id or the start of either, as an account of their own', async () => {
-    const rows = async (only: string) => {
-      const out = memoryIo();
-      const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none', '--json'];
-      expect(await main([...argv, '--functions', only], out.io)).toBe(0);
-      return JSON.parse(out.stdout()).rows[0].perFunction.map((fn: { id: string; requests: number }) => fn);
-    };
+    const rows = async (only: string) => (await noWarmingJson(['--functions', only])).rows[0].perFunction;
     // a hash names every function of that name (a1/f1 and a2/f1), with the requests the whole trace gives them
     expect(await rows('f1')).toEqual([
       expect.objectContaining({ id: 'a1/f1', requests: 3 }),
@@ -151,24 +154,14 @@ describe('thermostat simulate', () => {
   });
 
   it('fires schedules at the phase asked for, and says which in the JSON settings', async () => {
-    const phase = async (extra: string[]) => {
-      const out = memoryIo();
-      const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none', '--json'];
-      expect(await main([...argv, ...extra], out.io)).toBe(0);
-      return JSON.parse(out.stdout()).settings.schedulePhase;
-    };
+    const phase = async (extra: string[]) => (await noWarmingJson(extra)).settings.schedulePhase;
     expect(await phase([])).toBe('0s–1m (uniform)');
     expect(await phase(['--schedule-phase', '0s'])).toBe('0s');
     expect(await phase(['--schedule-phase', '10s-20s'])).toBe('10s–20s (uniform)');
   });
 
   it('replaces busy environments ahead of retirement at the share asked for, and says which', async () => {
-    const settings = async (extra: string[]) => {
-      const out = memoryIo();
-      const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--strategies', 'none', '--json'];
-      expect(await main([...argv, ...extra], out.io)).toBe(0);
-      return JSON.parse(out.stdout()).settings.proactiveReplacement;
-    };
+    const settings = async (extra: string[]) => (await noWarmingJson(extra)).settings.proactiveReplacement;
     expect(await settings([])).toBe(0.5);
     expect(await settings(['--proactive-replacement', '0'])).toBe(0);
     const bad = memoryIo();
@@ -178,16 +171,7 @@ describe('thermostat simulate', () => {
 
   it('states its duration and memory rules in the JSON settings', async () => {
     const tiny2019 = join(FIXTURES, 'azure2019-tiny');
-    const run = async (extra: string[]) => {
-      const out = memoryIo();
-      expect(
-        await main(
-          ['simulate', '--trace', tiny2019, '--policies', policies, '--strategies', 'none', '--json', ...extra],
-          out.io,
-        ),
-      ).toBe(0);
-      return JSON.parse(out.stdout()).settings;
-    };
+    const run = async (extra: string[]) => (await noWarmingJson(extra, tiny2019)).settings;
     const byDefault = await run([]);
     expect(byDefault.durations).toMatch(/^distribution: .*mean is its Average/);
     expect(byDefault.memoryRule).toMatch(/99th percentile of allocated MB/);
