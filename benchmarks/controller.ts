@@ -182,7 +182,7 @@ async function main() {
       bundle: { path: 'dist/assets/controller/index.js', bytes: statSync(BUNDLE).size },
       init: { requireMs: requireTimeMs() },
       initComparison: await initComparison({
-        samples: quick ? 2 : 7,
+        samples: quick ? 2 : 11,
         onProgress: (message) => process.stderr.write(`controller: ${message}\n`),
       }),
       ticks: [] as unknown[],

@@ -20,6 +20,11 @@ import { bundleWarmTarget, createEmulatorStateTable } from './local-setup';
 const ROOT = join(__dirname, '..');
 const CONTROLLER_ASSET = join(ROOT, 'dist', 'assets', 'controller');
 
+/** When the second invocation comes: the policies' ping interval (the built-in 5 minutes), so its pings are due. */
+const WARM_REPEAT_AFTER_MS = 5 * 60_000;
+/** The twin of a warmer function: the same code and settings, started cold again after the first two invocations. */
+const TWIN_SUFFIX = '-again';
+
 export const INIT_CONTENDERS = ['thermostat', 'serverless-plugin-warmup'] as const;
 export type InitContender = (typeof INIT_CONTENDERS)[number];
 
@@ -37,6 +42,17 @@ export interface InitSample {
   /** The first invocation's duration (Lambda's "Duration" of the cold call). */
   readonly firstInvocationMs: number | undefined;
   readonly initPlusFirstMs: number | undefined;
+  /**
+   * The next invocation's duration, warm, doing the same work (Thermostat: five minutes later, when the same pings
+   * are due again): what the first invocation costs beyond it is the price of starting cold past INIT.
+   */
+  readonly warmInvocationMs?: number | undefined;
+  /**
+   * Five minutes after that, the same invocation starting cold in a new environment, with the state the first two
+   * left (Thermostat's state table): what every tick after a pause past the idle reclaim is. Beyond the warm one, it
+   * is what starting cold costs past INIT.
+   */
+  readonly coldAgainMs?: number | undefined;
   readonly error?: string;
 }
 
@@ -47,6 +63,8 @@ export interface InitRow {
   readonly initMsMedian: number | undefined;
   readonly firstInvocationMsMedian: number | undefined;
   readonly initPlusFirstMsMedian: number | undefined;
+  readonly warmInvocationMsMedian?: number | undefined;
+  readonly coldAgainMsMedian?: number | undefined;
 }
 
 export interface InitComparison {
@@ -77,7 +95,7 @@ export function median(values: readonly number[]): number | undefined {
 export function summariseInit(runs: readonly InitSample[], codeBytes: Record<InitContender, number>): InitRow[] {
   return INIT_CONTENDERS.map((contender) => {
     const mine = runs.filter((run) => run.contender === contender && run.error === undefined);
-    const pick = (field: 'initMs' | 'firstInvocationMs' | 'initPlusFirstMs') =>
+    const pick = (field: 'initMs' | 'firstInvocationMs' | 'initPlusFirstMs' | 'warmInvocationMs' | 'coldAgainMs') =>
       median(mine.map((run) => run[field]).filter((v): v is number => typeof v === 'number'));
     return {
       contender,
@@ -86,6 +104,8 @@ export function summariseInit(runs: readonly InitSample[], codeBytes: Record<Ini
       initMsMedian: pick('initMs'),
       firstInvocationMsMedian: pick('firstInvocationMs'),
       initPlusFirstMsMedian: pick('initPlusFirstMs'),
+      warmInvocationMsMedian: pick('warmInvocationMs'),
+      coldAgainMsMedian: pick('coldAgainMs'),
     };
   });
 }
@@ -134,31 +154,34 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
       JSON.stringify({ policies: names.map((name) => ({ function: name, warm: { concurrency: 1 } })) }),
     );
     const warmers: FunctionSpecInput[] = [];
-    for (let sample = 1; sample <= samples; sample++) {
-      warmers.push(
-        {
-          name: functionName('thermostat', sample),
-          handler: controllerBundle,
-          environment: 'process',
-          memoryMb: MEMORY_MB.thermostat,
-          timeoutMs: 50_000,
-          env: {
-            THERMOSTAT_TABLE: `init-bench-${sample}`,
-            THERMOSTAT_POLICY_FILE: policyFile,
-            // No X-Ray daemon here (and the plugin's warmer is generated without tracing).
-            POWERTOOLS_TRACE_ENABLED: 'false',
+    // Each warmer twice: its twin has the same code and settings (Thermostat's the same state table), so its first
+    // invocation is the same function starting cold again later, with whatever state the first left.
+    for (const twin of ['', TWIN_SUFFIX])
+      for (let sample = 1; sample <= samples; sample++) {
+        warmers.push(
+          {
+            name: functionName('thermostat', sample) + twin,
+            handler: controllerBundle,
+            environment: 'process',
+            memoryMb: MEMORY_MB.thermostat,
+            timeoutMs: 50_000,
+            env: {
+              THERMOSTAT_TABLE: `init-bench-${sample}`,
+              THERMOSTAT_POLICY_FILE: policyFile,
+              // No X-Ray daemon here (and the plugin's warmer is generated without tracing).
+              POWERTOOLS_TRACE_ENABLED: 'false',
+            },
           },
-        },
-        {
-          name: functionName('serverless-plugin-warmup', sample),
-          handler: pluginHandler,
-          export: 'warmUp',
-          environment: 'process',
-          memoryMb: MEMORY_MB['serverless-plugin-warmup'],
-          timeoutMs: 50_000,
-        },
-      );
-    }
+          {
+            name: functionName('serverless-plugin-warmup', sample) + twin,
+            handler: pluginHandler,
+            export: 'warmUp',
+            environment: 'process',
+            memoryMb: MEMORY_MB['serverless-plugin-warmup'],
+            timeoutMs: 50_000,
+          },
+        );
+      }
     const emulator = await compiledEmulator(dir)({
       environment: 'light',
       dynamodb: true,
@@ -179,27 +202,39 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
         const order = sample % 2 === 1 ? INIT_CONTENDERS : [...INIT_CONTENDERS].reverse();
         for (const contender of order) {
           const name = functionName(contender, sample);
-          const event = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString() };
+          // Ticks five minutes apart, the last one now: the controller refuses ticks from the future (clock skew).
+          const startedAt = Date.now() - 2 * WARM_REPEAT_AFTER_MS;
           let error: string | undefined;
-          try {
-            const out = await lambda.send(
-              new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }),
-            );
-            if (out.FunctionError) {
-              error = `${out.FunctionError}: ${Buffer.from(out.Payload ?? new Uint8Array())
-                .toString('utf8')
-                .slice(0, 200)}`;
+          const invoke = async (at: number, functionName = name) => {
+            const event = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(at).toISOString() };
+            try {
+              const out = await lambda.send(
+                new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }),
+              );
+              if (out.FunctionError) {
+                error ??= `${out.FunctionError}: ${Buffer.from(out.Payload ?? new Uint8Array())
+                  .toString('utf8')
+                  .slice(0, 200)}`;
+              }
+            } catch (caught) {
+              error ??= (caught as Error).message;
             }
-          } catch (caught) {
-            error = (caught as Error).message;
-          }
-          await emulator.settle();
+            await emulator.settle();
+          };
+          await invoke(startedAt);
+          // Five minutes on, the controller's pings are due again (the policies' interval): the same work, warm.
+          await invoke(startedAt + WARM_REPEAT_AFTER_MS);
+          // Five minutes later again, in a new environment: a tick that starts cold with the state the others left.
+          await invoke(startedAt + 2 * WARM_REPEAT_AFTER_MS, name + TWIN_SUFFIX);
           const initMs = emulator.environments(name)[0]?.initDurationMs;
-          const report = emulator
-            .logs({ functionName: name, limit: 5_000 })
-            .map((line) => /^REPORT .*\tDuration: ([\d.]+) ms/.exec(line.text)?.[1])
-            .find((value) => value !== undefined);
-          const firstInvocationMs = report === undefined ? undefined : Number(report);
+          const durations = (functionName: string) =>
+            emulator
+              .logs({ functionName, limit: 5_000 })
+              .map((line) => /^REPORT .*\tDuration: ([\d.]+) ms/.exec(line.text)?.[1])
+              .filter((value): value is string => value !== undefined)
+              .map(Number);
+          const [firstInvocationMs, warmInvocationMs] = durations(name);
+          const [coldAgainMs] = durations(name + TWIN_SUFFIX);
           const run: InitSample = {
             contender,
             sample,
@@ -207,10 +242,12 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
             firstInvocationMs: round(firstInvocationMs),
             initPlusFirstMs:
               initMs !== undefined && firstInvocationMs !== undefined ? round(initMs + firstInvocationMs) : undefined,
+            warmInvocationMs: round(warmInvocationMs),
+            coldAgainMs: round(coldAgainMs),
             ...(error ? { error } : {}),
           };
           progress(
-            `init ${contender} #${sample}: init ${run.initMs} ms, first invocation ${run.firstInvocationMs} ms${error ? ` (${error})` : ''}`,
+            `init ${contender} #${sample}: init ${run.initMs} ms, first invocation ${run.firstInvocationMs} ms, warm ${run.warmInvocationMs} ms, cold again ${run.coldAgainMs} ms${error ? ` (${error})` : ''}`,
           );
           runs.push(run);
         }
@@ -232,6 +269,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
         `One emulator; ${samples} on-demand cold starts each, alternating which of the two goes first; medians.`,
         `Both warm the same ${targetCount} target-helper-wrapped functions once each (already warm, one environment each), with their default memory size (Thermostat ${MEMORY_MB.thermostat} MB, serverless-plugin-warmup ${MEMORY_MB['serverless-plugin-warmup']} MB; the emulator gives both the same CPU).`,
         "Init is the emulator's measure of loading the handler module (Lambda's Init Duration); the first invocation is the cold call's Duration. Their sum is what a cold start costs, whatever was left from init to the first call.",
+        'The warm invocation is the next one in the same environment, doing the same work (the same pings, due again five minutes on). Five minutes later again, the same function starts cold in a new environment, its state what the first two left (a tick after a pause past the idle reclaim): beyond the warm one, that is what starting cold costs past INIT (the SDK loading its request pipeline, first connections, first reads), paid by every invocation that finds no warm environment. The very first invocation costs more still (Thermostat has no state yet and holds its first round for cold starts it cannot rule out).',
       ],
     };
   } finally {

@@ -6,6 +6,11 @@
 import { z } from 'zod';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
+import {
+  CONTROLLER_FIRST_CALL_AT_REFERENCE_MS,
+  CPU_REFERENCE_MB,
+  WARMER_FIRST_CALL_AT_REFERENCE_MS,
+} from '../simulator/model/options';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
 import { costSection } from './cost-markdown';
 import { int, kib, mb, ms, parseStep, percent, ratio, table, usd } from './format';
@@ -295,6 +300,8 @@ const initComparisonSchema = z.looseObject({
       initMsMedian: num,
       firstInvocationMsMedian: num,
       initPlusFirstMsMedian: num,
+      warmInvocationMsMedian: num.optional(),
+      coldAgainMsMedian: num.optional(),
     }),
   ),
   notes: z.array(z.string()),
@@ -559,13 +566,35 @@ function initComparisonBlock(comparison: InitComparison): string[] {
         ['init (module load)', ...cells((r) => ms(r.initMsMedian))],
         ['first invocation', ...cells((r) => ms(r.firstInvocationMsMedian))],
         ['init + first invocation', ...cells((r) => ms(r.initPlusFirstMsMedian))],
+        ['next invocation, warm (the same pings)', ...cells((r) => ms(r.warmInvocationMsMedian))],
+        ['cold again later, state kept (the same pings)', ...cells((r) => ms(r.coldAgainMsMedian))],
+        ['cold beyond warm', ...cells((r) => ms(firstBeyondWarm(r)))],
       ],
     ),
     '',
     `- ${verdictText('Init', initVerdict(comparison, 'initMsMedian'))}.`,
     `- ${verdictText('Init + first invocation', initVerdict(comparison, 'initPlusFirstMsMedian'))}. Thermostat's first tick claims the tick and reads its state in DynamoDB, reads the account settings and each target's configuration, pings, and saves what it proved; the plugin's warmer only pings. Init loads and builds the Lambda and DynamoDB SDK clients every tick uses; only the Application Auto Scaling, CloudWatch and EventBridge clients load on first use (provisioned concurrency, minute statistics and an event bus need them; nothing here does).`,
     ...comparison.notes.map((note) => `- ${note}`),
+    ...firstCallReading(thermostat, plugin),
     '',
+  ];
+}
+
+type InitRowResult = InitComparison['rows'][number];
+
+/** What a cold start costs past INIT: a later cold invocation beyond the warm one doing the same work. */
+function firstBeyondWarm(row: InitRowResult): number | undefined {
+  const { coldAgainMsMedian: cold, warmInvocationMsMedian: warm } = row;
+  return typeof cold === 'number' && typeof warm === 'number' ? Math.round((cold - warm) * 10) / 10 : undefined;
+}
+
+/** The simulator bills these as each one's first call past INIT (simulator/model/options.ts); say so beside them. */
+function firstCallReading(thermostat: InitRowResult | undefined, plugin: InitRowResult | undefined): string[] {
+  const ours = thermostat ? firstBeyondWarm(thermostat) : undefined;
+  const theirs = plugin ? firstBeyondWarm(plugin) : undefined;
+  if (ours === undefined || theirs === undefined) return [];
+  return [
+    `- Past INIT, a tick of Thermostat's that starts cold took ${ms(ours)} more than the same tick warm (its SDK clients' first requests, the reads a warm environment keeps cached); an invocation of the plugin's warmer, whose one client is built while its module loads, ${ms(theirs)}. The simulator bills every cold invocation of either this much more (${ms(CONTROLLER_FIRST_CALL_AT_REFERENCE_MS)} and ${ms(WARMER_FIRST_CALL_AT_REFERENCE_MS)} at ${int(CPU_REFERENCE_MB)} MB, scaled to each one's memory; a test keeps them near these measurements).`,
   ];
 }
 

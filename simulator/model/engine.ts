@@ -129,6 +129,11 @@ export interface ControllerInvocation {
   readonly architecture: Architecture;
   /** INIT duration billed when it starts cold. */
   readonly initMs: number;
+  /**
+   * What its first invocation in a new environment takes beyond `durationMs` (first requests of its SDK clients:
+   * loading their pipeline, first connections), billed with it when it starts cold. @default 0
+   */
+  readonly firstCallMs?: number;
 }
 
 /** An execution environment of a controller or warmer function. */
@@ -378,7 +383,7 @@ export class Engine {
    * invocations that overlap (shards of one tick) each need their own. Returns whether it started cold.
    */
   chargeController(invocation: ControllerInvocation): boolean {
-    const { name, at, durationMs, memoryMb, architecture, initMs } = invocation;
+    const { name, at, memoryMb, architecture, initMs } = invocation;
     const environments = (this.controllerEnvironments.get(name) ?? []).filter(
       (env) => env.busyUntil > at || (at < env.reclaimAt && at < env.retireAt),
     );
@@ -388,6 +393,7 @@ export class Engine {
     }
     const cold = env === undefined;
     const startsAt = cold ? at + initMs : at;
+    const durationMs = invocation.durationMs + (cold ? (invocation.firstCallMs ?? 0) : 0);
     if (env === undefined) {
       env = { busyUntil: 0, reclaimAt: 0, retireAt: at + drawSpread(this.model.maxLifetime, this.controllerRandom) };
       environments.push(env);

@@ -1,5 +1,5 @@
 import type { Architecture } from '../../controller/cost';
-import { cpuBoundMs, INIT_AT_REFERENCE_MS } from '../model/options';
+import { cpuBoundMs, INIT_AT_REFERENCE_MS, WARMER_FIRST_CALL_AT_REFERENCE_MS } from '../model/options';
 import { fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
 import { type Strategy, warmTarget } from './types';
@@ -25,6 +25,11 @@ export interface ServerlessPluginWarmupOptions {
    * @default 150 ms at CPU_REFERENCE_MB, scaled to `warmerMemoryMb` (600 ms at 128 MB)
    */
   readonly warmerInitMs?: number;
+  /**
+   * What its first invocation in a new environment takes beyond a warm one (ControllerInvocation.firstCallMs).
+   * @default WARMER_FIRST_CALL_AT_REFERENCE_MS, scaled to `warmerMemoryMb`
+   */
+  readonly warmerFirstCallMs?: number;
 }
 
 /**
@@ -41,6 +46,7 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
   const architecture = options.warmerArchitecture ?? 'x86_64';
   const overheadMs = options.warmerOverheadMs ?? 30;
   const initMs = options.warmerInitMs ?? cpuBoundMs(INIT_AT_REFERENCE_MS, memoryMb);
+  const firstCallMs = options.warmerFirstCallMs ?? cpuBoundMs(WARMER_FIRST_CALL_AT_REFERENCE_MS, memoryMb);
   const tally = new RoundTally();
   return {
     id: 'serverless-plugin-warmup',
@@ -73,6 +79,7 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
                 memoryMb,
                 architecture,
                 initMs,
+                firstCallMs,
               });
               for (const round of result.rounds) tally.add(round.sent, round.distinct, round.cold);
             },

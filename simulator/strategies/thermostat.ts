@@ -24,7 +24,7 @@ import {
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
 import type { Engine } from '../model/engine';
-import { cpuBoundMs, INIT_AT_REFERENCE_MS } from '../model/options';
+import { CONTROLLER_FIRST_CALL_AT_REFERENCE_MS, cpuBoundMs, INIT_AT_REFERENCE_MS } from '../model/options';
 import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-tracking';
 import { type Dispatcher, fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
@@ -76,6 +76,12 @@ export interface ThermostatOptions {
    * @default 150 ms at CPU_REFERENCE_MB, scaled to `memoryMb`
    */
   readonly initMs?: number;
+  /**
+   * What a tick in a new environment takes beyond the same tick warm (ControllerInvocation.firstCallMs): the
+   * controller's SDK clients' first requests and the reads a warm environment keeps cached.
+   * @default CONTROLLER_FIRST_CALL_AT_REFERENCE_MS, scaled to `memoryMb`
+   */
+  readonly firstCallMs?: number;
   /** Keep every decision for inspection (tests, reports). @default false */
   readonly keepDecisions?: boolean;
 }
@@ -116,8 +122,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   // Waiting for the Scheduler API: the same time at any memory.
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
   const initMs = options.initMs ?? cpu(INIT_AT_REFERENCE_MS);
+  const firstCallMs = options.firstCallMs ?? cpu(CONTROLLER_FIRST_CALL_AT_REFERENCE_MS);
   const invocation = (at: number, durationMs: number) =>
-    ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs }) as const;
+    ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs, firstCallMs }) as const;
   let slept = 0;
   const decisions: Decision[] = [];
   const kinds: Record<string, number> = {};

@@ -298,6 +298,19 @@ describe("a controller's or warmer's own invocations", () => {
     expect(bill.gbSeconds).toBeCloseTo(0.5 * (0.9 + 0.3), 10);
   });
 
+  it('bills the first call past INIT only to invocations that start cold, and keeps their environment busy for it', () => {
+    const e = engine({}, HOUR);
+    const first = { ...call('controller', 0), firstCallMs: 200 };
+    expect(e.chargeController(first)).toBe(true);
+    // INIT 150 + first call 200 + work 300: still busy at 600 ms, so an invocation then needs an environment of its own.
+    expect(e.chargeController({ ...call('controller', 600), firstCallMs: 200 })).toBe(true);
+    // Both are free after 2 s: a warm one pays no first call.
+    expect(e.chargeController({ ...call('controller', 2000), firstCallMs: 200 })).toBe(false);
+    const bill = e.finish().controller.arm64;
+    // Two cold ones (150 + 200 + 300 ms each) and one warm one (300 ms), at 0.5 GB.
+    expect(bill.gbSeconds).toBeCloseTo(0.5 * (2 * 0.65 + 0.3), 10);
+  });
+
   it('gives overlapping invocations their own environments, and functions of other names none of theirs', () => {
     const e = engine();
     expect(e.chargeController(call('controller', 0, 2000))).toBe(true);
