@@ -22,7 +22,7 @@ function measuredFirstCalls(): Record<string, number[]> {
   const beyond: Record<string, number[]> = {};
   for (const run of runs) {
     if (run.error === undefined && typeof run.coldAgainMs === 'number' && typeof run.warmInvocationMs === 'number') {
-      (beyond[run.contender] ??= []).push(run.coldAgainMs - run.warmInvocationMs);
+      beyond[run.contender] = [...(beyond[run.contender] ?? []), run.coldAgainMs - run.warmInvocationMs];
     }
   }
   return beyond;
