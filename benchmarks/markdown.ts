@@ -568,7 +568,7 @@ function initComparisonBlock(comparison: InitComparison): string[] {
         ['init + first invocation', ...cells((r) => ms(r.initPlusFirstMsMedian))],
         ['next invocation, warm (the same pings)', ...cells((r) => ms(r.warmInvocationMsMedian))],
         ['cold again later, state kept (the same pings)', ...cells((r) => ms(r.coldAgainMsMedian))],
-        ['cold beyond warm', ...cells((r) => ms(firstBeyondWarm(r)))],
+        ['cold beyond warm', ...cells((r) => ms(coldBeyondWarm(r)))],
       ],
     ),
     '',
@@ -583,18 +583,18 @@ function initComparisonBlock(comparison: InitComparison): string[] {
 type InitRowResult = InitComparison['rows'][number];
 
 /** What a cold start costs past INIT: a later cold invocation beyond the warm one doing the same work. */
-function firstBeyondWarm(row: InitRowResult): number | undefined {
+function coldBeyondWarm(row: InitRowResult): number | undefined {
   const { coldAgainMsMedian: cold, warmInvocationMsMedian: warm } = row;
   return typeof cold === 'number' && typeof warm === 'number' ? Math.round((cold - warm) * 10) / 10 : undefined;
 }
 
 /** The simulator bills these as each one's first call past INIT (simulator/model/options.ts); say so beside them. */
 function firstCallReading(thermostat: InitRowResult | undefined, plugin: InitRowResult | undefined): string[] {
-  const ours = thermostat ? firstBeyondWarm(thermostat) : undefined;
-  const theirs = plugin ? firstBeyondWarm(plugin) : undefined;
+  const ours = thermostat ? coldBeyondWarm(thermostat) : undefined;
+  const theirs = plugin ? coldBeyondWarm(plugin) : undefined;
   if (ours === undefined || theirs === undefined) return [];
   return [
-    `- Past INIT, a tick of Thermostat's that starts cold took ${ms(ours)} more than the same tick warm (its SDK clients' first requests, the reads a warm environment keeps cached); an invocation of the plugin's warmer, whose one client is built while its module loads, ${ms(theirs)}. The simulator bills every cold invocation of either this much more (${ms(CONTROLLER_FIRST_CALL_AT_REFERENCE_MS)} and ${ms(WARMER_FIRST_CALL_AT_REFERENCE_MS)} at ${int(CPU_REFERENCE_MB)} MB, scaled to each one's memory; a test keeps them near these measurements).`,
+    `- Past INIT, a tick of Thermostat's that starts cold took ${ms(ours)} more than the same tick warm (its SDK clients' first requests, the reads a warm environment keeps cached); an invocation of the plugin's warmer, whose one client is built while its module loads, ${ms(theirs)}. The simulator bills every cold invocation of either more by ${ms(CONTROLLER_FIRST_CALL_AT_REFERENCE_MS)} and ${ms(WARMER_FIRST_CALL_AT_REFERENCE_MS)} at ${int(CPU_REFERENCE_MB)} MB, scaled to each one's memory (one cold start differs from the next by a lot; a test keeps both within what these runs measured).`,
   ];
 }
 
