@@ -60,6 +60,13 @@ export interface EnvironmentSnapshot {
   readonly invocations: number;
   /** Loading the handler module (the init phase the runtime measures). */
   readonly initDurationMs: number | undefined;
+  /**
+   * CPU time (user and system) its process spent loading the handler, on its last invocation, and on every
+   * invocation so far: process environments only, since light ones share one process.
+   */
+  readonly initCpuMs: number | undefined;
+  readonly lastInvocationCpuMs: number | undefined;
+  readonly invocationsCpuMs: number | undefined;
   /** Starting the child process, when the cold start had to (0 when a pre-started one was used). */
   readonly spawnMs: number | undefined;
   /** From the decision to create the environment to its handler being ready. */
@@ -92,6 +99,9 @@ export function environmentSnapshot(env: Environment): EnvironmentSnapshot {
     lastUsedAt: env.lastUsedAt,
     invocations: env.invocations,
     initDurationMs: env.initDurationMs,
+    initCpuMs: env.initCpuMs,
+    lastInvocationCpuMs: env.lastInvocationCpuMs,
+    invocationsCpuMs: env.invocationsCpuMs,
     spawnMs: env.spawnMs,
     coldStartMs: env.coldStartMs,
     retiring: env.retiring !== false,

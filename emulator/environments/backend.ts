@@ -11,11 +11,19 @@ export interface EnvironmentStart {
   readonly failInit?: string;
 }
 
-export type InitOutcome =
-  | { readonly ok: true; readonly initDurationMs: number; readonly spawnMs: number }
-  | { readonly ok: false; readonly initDurationMs: number; readonly spawnMs: number; readonly error: HandlerError };
+/** CPU time the environment's process spent, where it has one of its own (process environments). */
+interface CpuMeasured {
+  readonly cpuMs?: number;
+}
 
-export type InvokeOutcome = { readonly payload: string } | { readonly error: HandlerError; readonly fatal: boolean };
+export type InitOutcome = CpuMeasured &
+  (
+    | { readonly ok: true; readonly initDurationMs: number; readonly spawnMs: number }
+    | { readonly ok: false; readonly initDurationMs: number; readonly spawnMs: number; readonly error: HandlerError }
+  );
+
+export type InvokeOutcome = CpuMeasured &
+  ({ readonly payload: string } | { readonly error: HandlerError; readonly fatal: boolean });
 
 export interface EnvironmentHooks {
   /** Text the environment printed outside the patched console (e.g. a crash trace on stderr). */

@@ -20,6 +20,10 @@ export class Environment {
   invocations = 0;
   lastUsedAt: number | undefined;
   initDurationMs: number | undefined;
+  /** CPU time of its process: loading the handler, the last invocation, and every invocation (process kind only). */
+  initCpuMs: number | undefined;
+  lastInvocationCpuMs: number | undefined;
+  invocationsCpuMs: number | undefined;
   spawnMs: number | undefined;
   /** From the request that created it (or the allocation) to the handler being ready. */
   coldStartMs: number | undefined;

@@ -302,6 +302,10 @@ export class Fleet {
     const handle = env.handle!;
     const outcome: InvokeOutcome | typeof TIMED_OUT = await withTimeout(handle.invoke(message), config.timeoutMs);
     const durationMs = performance.now() - started;
+    if (outcome !== TIMED_OUT && outcome.cpuMs !== undefined) {
+      env.lastInvocationCpuMs = outcome.cpuMs;
+      env.invocationsCpuMs = (env.invocationsCpuMs ?? 0) + outcome.cpuMs;
+    }
     let payload: string | undefined;
     let error: HandlerError | undefined;
     if (outcome === TIMED_OUT) {
@@ -446,6 +450,7 @@ export class Fleet {
         };
       }
       env.initDurationMs = outcome.initDurationMs;
+      env.initCpuMs = outcome.cpuMs;
       env.spawnMs = outcome.spawnMs;
       if (!outcome.ok) this.countsOf(env.functionName).initFailures += 1;
       return outcome;

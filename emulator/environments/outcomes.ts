@@ -53,9 +53,10 @@ export function initExited(reason: string, spawnMs: number): InitOutcome {
 }
 
 export function initDone(message: InitDoneMessage, spawnMs: number): InitOutcome {
+  const cpu = message.cpuMs === undefined ? {} : { cpuMs: message.cpuMs };
   return message.error
-    ? { ok: false, initDurationMs: message.initDurationMs, spawnMs, error: message.error }
-    : { ok: true, initDurationMs: message.initDurationMs, spawnMs };
+    ? { ok: false, initDurationMs: message.initDurationMs, spawnMs, error: message.error, ...cpu }
+    : { ok: true, initDurationMs: message.initDurationMs, spawnMs, ...cpu };
 }
 
 /** An invoke on an environment whose runtime is already gone. */
@@ -83,8 +84,11 @@ export class PendingInvoke {
     const pending = this.pending;
     if (!pending || pending.requestId !== message.requestId) return false;
     this.pending = undefined;
+    const cpu = message.cpuMs === undefined ? {} : { cpuMs: message.cpuMs };
     pending.resolve(
-      message.error ? { error: message.error, fatal: message.fatal === true } : { payload: message.payload ?? 'null' },
+      message.error
+        ? { error: message.error, fatal: message.fatal === true, ...cpu }
+        : { payload: message.payload ?? 'null', ...cpu },
     );
     return true;
   }

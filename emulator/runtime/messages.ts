@@ -59,6 +59,8 @@ export interface InitDoneMessage {
   readonly envId: string;
   readonly initDurationMs: number;
   readonly error?: HandlerError;
+  /** CPU time its process spent on it (process environments only: a light one shares its process). */
+  readonly cpuMs?: number;
 }
 
 export interface LogMessage {
@@ -76,6 +78,8 @@ export interface ResultMessage {
   readonly error?: HandlerError;
   /** The environment cannot continue (uncaught exception, process.exit, injected crash). */
   readonly fatal?: boolean;
+  /** CPU time its process spent on it (process environments only: a light one shares its process). */
+  readonly cpuMs?: number;
 }
 
 /** A light environment died while no invocation was running (a timer called process.exit, say). */

@@ -49,16 +49,23 @@ async function init(message: InitMessage): Promise<void> {
   } catch {}
   initialising = true;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   try {
     if (message.tsxHook) registerTsx(message.tsxHook, message.handlerPath);
     if (message.failInit !== undefined) throw new Error(message.failInit);
     const loaded = await loadModule(message.handlerPath);
     handler = resolveHandler(loaded, message.handlerExport, message.handlerPath);
     initialising = false;
-    send({ type: 'initDone', envId, initDurationMs: performance.now() - started });
+    send({ type: 'initDone', envId, initDurationMs: performance.now() - started, cpuMs: cpuMsSince(cpu) });
   } catch (error) {
     initialising = false;
-    send({ type: 'initDone', envId, initDurationMs: performance.now() - started, error: toHandlerError(error) });
+    send({
+      type: 'initDone',
+      envId,
+      initDurationMs: performance.now() - started,
+      error: toHandlerError(error),
+      cpuMs: cpuMsSince(cpu),
+    });
   }
 }
 
@@ -69,10 +76,18 @@ async function invoke(message: InvokeMessage): Promise<void> {
   if (message.crashAfterMs !== undefined) {
     setTimeout(() => process.exit(1), message.crashAfterMs);
   }
+  // The process serves one invocation at a time, so its CPU time over the invocation is the handler's.
+  const cpu = process.cpuUsage();
   const outcome = await runHandler(handler, message);
   if (message.crashAfterMs !== undefined) process.exit(1);
   current = undefined;
-  send({ type: 'result', envId, requestId: message.requestId, ...outcome });
+  send({ type: 'result', envId, requestId: message.requestId, ...outcome, cpuMs: cpuMsSince(cpu) });
+}
+
+/** User and system CPU time of this process since `start`, in ms. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 function fatal(error: unknown): void {
