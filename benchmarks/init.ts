@@ -53,6 +53,13 @@ export interface InitSample {
    * is what starting cold costs past INIT.
    */
   readonly coldAgainMs?: number | undefined;
+  /** CPU time its process spent (the emulator's process environments measure it): computing, not waiting. */
+  readonly cpu?: {
+    readonly initMs: number | undefined;
+    readonly firstMs: number | undefined;
+    readonly warmMs: number | undefined;
+    readonly coldAgainMs: number | undefined;
+  };
   readonly error?: string;
 }
 
@@ -65,6 +72,13 @@ export interface InitRow {
   readonly initPlusFirstMsMedian: number | undefined;
   readonly warmInvocationMsMedian?: number | undefined;
   readonly coldAgainMsMedian?: number | undefined;
+  /** Medians of InitSample.cpu. */
+  readonly cpuMedian?: {
+    readonly initMs: number | undefined;
+    readonly firstMs: number | undefined;
+    readonly warmMs: number | undefined;
+    readonly coldAgainMs: number | undefined;
+  };
 }
 
 export interface InitComparison {
@@ -97,6 +111,8 @@ export function summariseInit(runs: readonly InitSample[], codeBytes: Record<Ini
     const mine = runs.filter((run) => run.contender === contender && run.error === undefined);
     const pick = (field: 'initMs' | 'firstInvocationMs' | 'initPlusFirstMs' | 'warmInvocationMs' | 'coldAgainMs') =>
       median(mine.map((run) => run[field]).filter((v): v is number => typeof v === 'number'));
+    const pickCpu = (field: keyof NonNullable<InitSample['cpu']>) =>
+      median(mine.map((run) => run.cpu?.[field]).filter((v): v is number => typeof v === 'number'));
     return {
       contender,
       samples: mine.length,
@@ -106,6 +122,17 @@ export function summariseInit(runs: readonly InitSample[], codeBytes: Record<Ini
       initPlusFirstMsMedian: pick('initPlusFirstMs'),
       warmInvocationMsMedian: pick('warmInvocationMs'),
       coldAgainMsMedian: pick('coldAgainMs'),
+      // Emulators that measure no CPU time (light environments only) leave it out.
+      ...(mine.some((run) => run.cpu !== undefined)
+        ? {
+            cpuMedian: {
+              initMs: pickCpu('initMs'),
+              firstMs: pickCpu('firstMs'),
+              warmMs: pickCpu('warmMs'),
+              coldAgainMs: pickCpu('coldAgainMs'),
+            },
+          }
+        : {}),
     };
   });
 }
@@ -205,6 +232,8 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
           // Ticks five minutes apart, the last one now: the controller refuses ticks from the future (clock skew).
           const startedAt = Date.now() - 2 * WARM_REPEAT_AFTER_MS;
           let error: string | undefined;
+          const cpuOf = (functionName: string) => emulator.environments(functionName)[0]?.lastInvocationCpuMs;
+          const cpu: { initMs?: number; firstMs?: number; warmMs?: number; coldAgainMs?: number } = {};
           const invoke = async (at: number, functionName = name) => {
             const event = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(at).toISOString() };
             try {
@@ -222,10 +251,14 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
             await emulator.settle();
           };
           await invoke(startedAt);
+          cpu.initMs = emulator.environments(name)[0]?.initCpuMs;
+          cpu.firstMs = cpuOf(name);
           // Five minutes on, the controller's pings are due again (the policies' interval): the same work, warm.
           await invoke(startedAt + WARM_REPEAT_AFTER_MS);
+          cpu.warmMs = cpuOf(name);
           // Five minutes later again, in a new environment: a tick that starts cold with the state the others left.
           await invoke(startedAt + 2 * WARM_REPEAT_AFTER_MS, name + TWIN_SUFFIX);
+          cpu.coldAgainMs = cpuOf(name + TWIN_SUFFIX);
           const initMs = emulator.environments(name)[0]?.initDurationMs;
           const durations = (functionName: string) =>
             emulator
@@ -244,6 +277,12 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
               initMs !== undefined && firstInvocationMs !== undefined ? round(initMs + firstInvocationMs) : undefined,
             warmInvocationMs: round(warmInvocationMs),
             coldAgainMs: round(coldAgainMs),
+            cpu: {
+              initMs: round(cpu.initMs),
+              firstMs: round(cpu.firstMs),
+              warmMs: round(cpu.warmMs),
+              coldAgainMs: round(cpu.coldAgainMs),
+            },
             ...(error ? { error } : {}),
           };
           progress(

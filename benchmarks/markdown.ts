@@ -302,6 +302,7 @@ const initComparisonSchema = z.looseObject({
       initPlusFirstMsMedian: num,
       warmInvocationMsMedian: num.optional(),
       coldAgainMsMedian: num.optional(),
+      cpuMedian: z.looseObject({ initMs: num, firstMs: num, warmMs: num, coldAgainMs: num }).optional(),
     }),
   ),
   notes: z.array(z.string()),
@@ -569,6 +570,9 @@ function initComparisonBlock(comparison: InitComparison): string[] {
         ['next invocation, warm (the same pings)', ...cells((r) => ms(r.warmInvocationMsMedian))],
         ['cold again later, state kept (the same pings)', ...cells((r) => ms(r.coldAgainMsMedian))],
         ['cold beyond warm', ...cells((r) => ms(coldBeyondWarm(r)))],
+        ['CPU time: init', ...cells((r) => ms(r.cpuMedian?.initMs))],
+        ['CPU time: warm invocation', ...cells((r) => ms(r.cpuMedian?.warmMs))],
+        ['CPU time: cold again', ...cells((r) => ms(r.cpuMedian?.coldAgainMs))],
       ],
     ),
     '',
@@ -576,6 +580,7 @@ function initComparisonBlock(comparison: InitComparison): string[] {
     `- ${verdictText('Init + first invocation', initVerdict(comparison, 'initPlusFirstMsMedian'))}. Thermostat's first tick claims the tick and reads its state in DynamoDB, reads the account settings and each target's configuration, pings, and saves what it proved; the plugin's warmer only pings. Init loads and builds the Lambda and DynamoDB SDK clients every tick uses; only the Application Auto Scaling, CloudWatch and EventBridge clients load on first use (provisioned concurrency, minute statistics and an event bus need them; nothing here does).`,
     ...comparison.notes.map((note) => `- ${note}`),
     ...firstCallReading(thermostat, plugin),
+    ...cpuShareReading(thermostat, plugin),
     '',
   ];
 }
@@ -595,6 +600,26 @@ function firstCallReading(thermostat: InitRowResult | undefined, plugin: InitRow
   if (ours === undefined || theirs === undefined) return [];
   return [
     `- Past INIT, a tick of Thermostat's that starts cold took ${ms(ours)} more than the same tick warm (its SDK clients' first requests, the reads a warm environment keeps cached); an invocation of the plugin's warmer, whose one client is built while its module loads, ${ms(theirs)}. The simulator bills every cold invocation of either more by ${ms(CONTROLLER_FIRST_CALL_AT_REFERENCE_MS)} and ${ms(WARMER_FIRST_CALL_AT_REFERENCE_MS)} at ${int(CPU_REFERENCE_MB)} MB, scaled to each one's memory (one cold start differs from the next by a lot; a test keeps both within what these runs measured).`,
+  ];
+}
+
+/** AWS: "At 1,769 MB, a function has the equivalent of one vCPU". */
+const ONE_VCPU_MB = 1769;
+
+/**
+ * What the measured CPU times would take on Lambda at each one's memory, by AWS's documented share, beside the
+ * simulator's own convention (this machine's core taken as CPU_REFERENCE_MB): the gap, stated where it is measured.
+ */
+function cpuShareReading(thermostat: InitRowResult | undefined, plugin: InitRowResult | undefined): string[] {
+  const ours = thermostat?.cpuMedian;
+  const theirs = plugin?.cpuMedian;
+  if (typeof ours?.warmMs !== 'number' || typeof theirs?.warmMs !== 'number') return [];
+  const at = (cpuMs: number, memoryMb: number) => ms((cpuMs * ONE_VCPU_MB) / memoryMb);
+  const cold = (row: typeof ours) => (typeof row?.coldAgainMs === 'number' ? row.coldAgainMs : undefined);
+  const ourCold = cold(ours);
+  const theirCold = cold(theirs);
+  return [
+    `- CPU time is what Lambda's memory setting scales (one vCPU at ${int(ONE_VCPU_MB)} MB). By that share, the controller's warm tick (${ms(ours.warmMs)} of CPU here) would compute for ${at(ours.warmMs, 256)} at 256 MB${ourCold === undefined ? '' : `, and its cold tick past INIT (${ms(ourCold)}) for ${at(ourCold, 256)}`}; the plugin's warmer (${ms(theirs.warmMs)}) for ${at(theirs.warmMs, 128)} at 128 MB${theirCold === undefined ? '' : `, cold ${at(theirCold, 128)}`}. The simulator takes this machine's core as a ${int(CPU_REFERENCE_MB)} MB function for the CPU-bound times it bills both (INIT, the first call past it, the controller's work per tick), ${(ONE_VCPU_MB / CPU_REFERENCE_MB).toFixed(1)}× shorter than that share would make them: for the controller and the plugin's warmer alike, a gap still open.`,
   ];
 }
 

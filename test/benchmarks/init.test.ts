@@ -47,6 +47,27 @@ describe('summariseInit', () => {
     ]);
   });
 
+  it('takes the warm, cold-again and CPU medians alike, and leaves CPU out where none was measured', () => {
+    const timed = (warmMs: number, coldAgainMs: number, cpuWarmMs: number, error?: string): InitSample => ({
+      ...sample('thermostat', 100, 200, error),
+      warmInvocationMs: warmMs,
+      coldAgainMs,
+      cpu: { initMs: 150, firstMs: 180, warmMs: cpuWarmMs, coldAgainMs: cpuWarmMs + 40 },
+    });
+    const [thermostat, plugin] = summariseInit(
+      [timed(70, 150, 80), timed(90, 300, 100), timed(60, 120, 60), timed(1, 1, 1, 'Unhandled: boom')],
+      { thermostat: 1, 'serverless-plugin-warmup': 1 },
+    );
+    expect(thermostat).toMatchObject({
+      samples: 3,
+      warmInvocationMsMedian: 70,
+      coldAgainMsMedian: 150,
+      cpuMedian: { initMs: 150, firstMs: 180, warmMs: 80, coldAgainMs: 120 },
+    });
+    expect(plugin!.samples).toBe(0);
+    expect(plugin).not.toHaveProperty('cpuMedian');
+  });
+
   it('gives no median without a successful cold start', () => {
     expect(median([])).toBeUndefined();
     const [thermostat] = summariseInit([sample('thermostat', 1, 1, 'failed')], {
