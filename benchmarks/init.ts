@@ -34,6 +34,14 @@ const MEMORY_MB: Record<InitContender, number> = {
   'serverless-plugin-warmup': 128,
 };
 
+/** CPU time of a warmer's process, per phase measured: loading it, its first, warm and cold-again invocations. */
+export interface InitCpu {
+  readonly initMs: number | undefined;
+  readonly firstMs: number | undefined;
+  readonly warmMs: number | undefined;
+  readonly coldAgainMs: number | undefined;
+}
+
 export interface InitSample {
   readonly contender: InitContender;
   readonly sample: number;
@@ -54,12 +62,7 @@ export interface InitSample {
    */
   readonly coldAgainMs?: number | undefined;
   /** CPU time its process spent (the emulator's process environments measure it): computing, not waiting. */
-  readonly cpu?: {
-    readonly initMs: number | undefined;
-    readonly firstMs: number | undefined;
-    readonly warmMs: number | undefined;
-    readonly coldAgainMs: number | undefined;
-  };
+  readonly cpu?: InitCpu;
   readonly error?: string;
 }
 
@@ -73,12 +76,7 @@ export interface InitRow {
   readonly warmInvocationMsMedian?: number | undefined;
   readonly coldAgainMsMedian?: number | undefined;
   /** Medians of InitSample.cpu. */
-  readonly cpuMedian?: {
-    readonly initMs: number | undefined;
-    readonly firstMs: number | undefined;
-    readonly warmMs: number | undefined;
-    readonly coldAgainMs: number | undefined;
-  };
+  readonly cpuMedian?: InitCpu;
 }
 
 export interface InitComparison {
@@ -111,7 +109,7 @@ export function summariseInit(runs: readonly InitSample[], codeBytes: Record<Ini
     const mine = runs.filter((run) => run.contender === contender && run.error === undefined);
     const pick = (field: 'initMs' | 'firstInvocationMs' | 'initPlusFirstMs' | 'warmInvocationMs' | 'coldAgainMs') =>
       median(mine.map((run) => run[field]).filter((v): v is number => typeof v === 'number'));
-    const pickCpu = (field: keyof NonNullable<InitSample['cpu']>) =>
+    const pickCpu = (field: keyof InitCpu) =>
       median(mine.map((run) => run.cpu?.[field]).filter((v): v is number => typeof v === 'number'));
     return {
       contender,
@@ -233,7 +231,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
           const startedAt = Date.now() - 2 * WARM_REPEAT_AFTER_MS;
           let error: string | undefined;
           const cpuOf = (functionName: string) => emulator.environments(functionName)[0]?.lastInvocationCpuMs;
-          const cpu: { initMs?: number; firstMs?: number; warmMs?: number; coldAgainMs?: number } = {};
+          const cpu: { -readonly [phase in keyof InitCpu]?: number } = {};
           const invoke = async (at: number, functionName = name) => {
             const event = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(at).toISOString() };
             try {
