@@ -64,9 +64,9 @@ export const INIT_AT_REFERENCE_MS = 150;
  * What an invocation that starts cold takes beyond the same invocation warm, past its INIT, at CPU_REFERENCE_MB: its
  * SDK clients' first requests (loading their request pipeline, first connections) and the reads a warm environment
  * keeps cached. `benchmarks/init.ts` measures each one warm and then starting cold again with the state the first
- * left (BENCHMARKS.md section 2). For the controller it varies a lot from one cold start to the next (40–300 ms in the
- * committed run, median 80 ms; an earlier run's median was 240 ms): 120 ms takes the higher side, as the cost of a tick
- * is Thermostat's own. For serverless-plugin-warmup's warmer, whose one client is built while its module loads, about
+ * left (BENCHMARKS.md section 2). For the controller it varies a lot from one cold start to the next (about 30–310 ms
+ * over the runs so far, medians of 80 to 240 ms from one run to the next): 120 ms takes the higher side of the usual,
+ * as the cost of a tick is Thermostat's own. For serverless-plugin-warmup's warmer, whose one client is built while its module loads, about
  * 25 ms. A test keeps both within what the last benchmark run measured.
  */
 export const CONTROLLER_FIRST_CALL_AT_REFERENCE_MS = 120;
