@@ -14,6 +14,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildSync } from 'esbuild';
 import { ThermostatDefaults } from '../construct/thermostat';
 import type { FunctionSpecInput, startEmulator } from '../emulator';
+import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
 import { generatePluginWarmer } from './fanout';
 import { bundleWarmTarget, createEmulatorStateTable } from './local-setup';
 
@@ -31,7 +32,7 @@ export type InitContender = (typeof INIT_CONTENDERS)[number];
 /** Each one's own default memory size (the emulator does not scale CPU by it; Lambda would, alike for both). */
 const MEMORY_MB: Record<InitContender, number> = {
   thermostat: ThermostatDefaults.memorySize,
-  'serverless-plugin-warmup': 128,
+  'serverless-plugin-warmup': WARMER_MEMORY_MB,
 };
 
 /** CPU time of a warmer's process, per phase measured: loading it, its first, warm and cold-again invocations. */

@@ -12,6 +12,8 @@ import {
   WARMER_FIRST_CALL_AT_REFERENCE_MS,
 } from '../simulator/model/options';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
+import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
+import { CONTROLLER_MEMORY_MB } from '../simulator/strategies/thermostat';
 import { costSection } from './cost-markdown';
 import { int, kib, mb, ms, parseStep, percent, ratio, table, usd } from './format';
 import { loadPerCore, type Machine } from './machine';
@@ -614,12 +616,13 @@ function cpuShareReading(thermostat: InitRowResult | undefined, plugin: InitRowR
   const ours = thermostat?.cpuMedian;
   const theirs = plugin?.cpuMedian;
   if (typeof ours?.warmMs !== 'number' || typeof theirs?.warmMs !== 'number') return [];
+  const ourMb = CONTROLLER_MEMORY_MB;
+  const theirMb = WARMER_MEMORY_MB;
   const at = (cpuMs: number, memoryMb: number) => ms((cpuMs * ONE_VCPU_MB) / memoryMb);
-  const cold = (row: typeof ours) => (typeof row?.coldAgainMs === 'number' ? row.coldAgainMs : undefined);
-  const ourCold = cold(ours);
-  const theirCold = cold(theirs);
+  const { coldAgainMs: ourCold } = ours;
+  const { coldAgainMs: theirCold } = theirs;
   return [
-    `- CPU time is what Lambda's memory setting scales (one vCPU at ${int(ONE_VCPU_MB)} MB). By that share, the controller's warm tick (${ms(ours.warmMs)} of CPU here) would compute for ${at(ours.warmMs, 256)} at 256 MB${ourCold === undefined ? '' : `, and its cold tick past INIT (${ms(ourCold)}) for ${at(ourCold, 256)}`}; the plugin's warmer (${ms(theirs.warmMs)}) for ${at(theirs.warmMs, 128)} at 128 MB${theirCold === undefined ? '' : `, cold ${at(theirCold, 128)}`}. The simulator takes this machine's core as a ${int(CPU_REFERENCE_MB)} MB function for the CPU-bound times it bills both (INIT, the first call past it, the controller's work per tick), ${(ONE_VCPU_MB / CPU_REFERENCE_MB).toFixed(1)}× shorter than that share would make them: for the controller and the plugin's warmer alike, a gap still open.`,
+    `- CPU time is what Lambda's memory setting scales (one vCPU at ${int(ONE_VCPU_MB)} MB). By that share, the controller's warm tick (${ms(ours.warmMs)} of CPU here) would compute for ${at(ours.warmMs, ourMb)} at ${int(ourMb)} MB${typeof ourCold !== 'number' ? '' : `, and its cold tick past INIT (${ms(ourCold)}) for ${at(ourCold, ourMb)}`}; the plugin's warmer (${ms(theirs.warmMs)}) for ${at(theirs.warmMs, theirMb)} at ${int(theirMb)} MB${typeof theirCold !== 'number' ? '' : `, cold ${at(theirCold, theirMb)}`}. The simulator takes this machine's core as a ${int(CPU_REFERENCE_MB)} MB function for the CPU-bound times it bills both (INIT, the first call past it, the controller's work per tick), ${(ONE_VCPU_MB / CPU_REFERENCE_MB).toFixed(1)}× shorter than that share would make them: for the controller and the plugin's warmer alike, a gap still open.`,
   ];
 }
 

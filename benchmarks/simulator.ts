@@ -62,8 +62,7 @@ function averaged(results: readonly StrategyResult[]) {
  * overhead (cost minus no warming's), since the functions' own work, the same in every run, would hide a doubled
  * warming bill in a ratio of totals.
  */
-function compare(source: string | Trace, policies: keyof typeof POLICY_SETS, ids: readonly StrategyId[]) {
-  const trace = typeof source === 'string' ? loadTrace(source) : source;
+function compare(trace: Trace, policies: keyof typeof POLICY_SETS, ids: readonly StrategyId[]) {
   const started = performance.now();
   const runs = GRID_SEEDS.map((seed) => {
     const began = performance.now();

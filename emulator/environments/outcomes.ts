@@ -52,8 +52,13 @@ export function initExited(reason: string, spawnMs: number): InitOutcome {
   return { ok: false, initDurationMs: 0, spawnMs, error: { errorType: 'Runtime.ExitError', errorMessage: reason } };
 }
 
+/** The CPU time a runtime message carries, when its environment measures one (process environments). */
+function cpuOf(message: { readonly cpuMs?: number }): { readonly cpuMs?: number } {
+  return message.cpuMs === undefined ? {} : { cpuMs: message.cpuMs };
+}
+
 export function initDone(message: InitDoneMessage, spawnMs: number): InitOutcome {
-  const cpu = message.cpuMs === undefined ? {} : { cpuMs: message.cpuMs };
+  const cpu = cpuOf(message);
   return message.error
     ? { ok: false, initDurationMs: message.initDurationMs, spawnMs, error: message.error, ...cpu }
     : { ok: true, initDurationMs: message.initDurationMs, spawnMs, ...cpu };
@@ -84,7 +89,7 @@ export class PendingInvoke {
     const pending = this.pending;
     if (!pending || pending.requestId !== message.requestId) return false;
     this.pending = undefined;
-    const cpu = message.cpuMs === undefined ? {} : { cpuMs: message.cpuMs };
+    const cpu = cpuOf(message);
     pending.resolve(
       message.error
         ? { error: message.error, fatal: message.fatal === true, ...cpu }

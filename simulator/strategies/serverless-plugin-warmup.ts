@@ -4,6 +4,9 @@ import { fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
 import { type Strategy, warmTarget } from './types';
 
+/** The memory serverless-plugin-warmup 8.4.1 gives its warmer function by default. */
+export const WARMER_MEMORY_MB = 128;
+
 export interface ServerlessPluginWarmupOptions {
   /**
    * How long the target's ping branch waits before returning: the README's `setTimeout(r, 25)` suggestion.
@@ -42,7 +45,7 @@ export interface ServerlessPluginWarmupOptions {
 export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = {}): Strategy {
   const holdMs = options.holdMs ?? 25;
   const maxSockets = options.maxSockets ?? 50;
-  const memoryMb = options.warmerMemoryMb ?? 128;
+  const memoryMb = options.warmerMemoryMb ?? WARMER_MEMORY_MB;
   const architecture = options.warmerArchitecture ?? 'x86_64';
   const overheadMs = options.warmerOverheadMs ?? 30;
   const initMs = options.warmerInitMs ?? cpuBoundMs(INIT_AT_REFERENCE_MS, memoryMb);
