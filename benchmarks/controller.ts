@@ -14,7 +14,7 @@ import { MemoryLog } from '../controller/report/log';
 import type { RunReport } from '../controller/report/report';
 import { run } from '../controller/run';
 import { startEmulator } from '../emulator';
-import { initComparison } from './init';
+import { INIT_SIZES, initComparison } from './init';
 import {
   bundleWarmTarget,
   createEmulatorStateTable,
@@ -185,9 +185,21 @@ async function main() {
         samples: quick ? 2 : 11,
         onProgress: (message) => process.stderr.write(`controller: ${message}\n`),
       }),
+      // The same at one target and at many: the CPU time of an invocation and of each further ping, which the
+      // simulator bills at each one's memory (simulator/model/options.ts).
+      initBySize: [] as unknown[],
       ticks: [] as unknown[],
       sharded: undefined as unknown,
     };
+    for (const targets of INIT_SIZES) {
+      result.initBySize.push(
+        await initComparison({
+          samples: quick ? 2 : 5,
+          targets,
+          onProgress: (message) => process.stderr.write(`controller (${targets} targets): ${message}\n`),
+        }),
+      );
+    }
     for (const targets of quick ? [100] : [100, 1000]) result.ticks.push(await tickBenchmark(dir, warmTarget, targets));
     if (!quick) result.sharded = await shardedBenchmark(dir, warmTarget, 1000, 250);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -23,8 +23,17 @@ const CONTROLLER_ASSET = join(ROOT, 'dist', 'assets', 'controller');
 
 /** When the second invocation comes: the policies' ping interval (the built-in 5 minutes), so its pings are due. */
 const WARM_REPEAT_AFTER_MS = 5 * 60_000;
+/**
+ * Invocations of each environment measured warm after its first: an hour of five-minute ticks. Code that has run a
+ * few times is compiled and its caches are full, so the second invocation alone would overstate what a warmer's
+ * environment costs over its life; their mean is what the simulator bills (simulator/model/options.ts).
+ */
+export const WARM_INVOCATIONS = 11;
 /** The twin of a warmer function: the same code and settings, started cold again after the first two invocations. */
 const TWIN_SUFFIX = '-again';
+
+/** Round sizes the benchmark also measures each warmer at: its CPU time with one target, and per further ping. */
+export const INIT_SIZES = [1, 50] as const;
 
 export const INIT_CONTENDERS = ['thermostat', 'serverless-plugin-warmup'] as const;
 export type InitContender = (typeof INIT_CONTENDERS)[number];
@@ -40,6 +49,8 @@ export interface InitCpu {
   readonly initMs: number | undefined;
   readonly firstMs: number | undefined;
   readonly warmMs: number | undefined;
+  /** Mean of the environment's warm invocations (the second and the WARM_INVOCATIONS − 1 after it). */
+  readonly warmMeanMs?: number | undefined;
   readonly coldAgainMs: number | undefined;
 }
 
@@ -128,6 +139,7 @@ export function summariseInit(runs: readonly InitSample[], codeBytes: Record<Ini
               initMs: pickCpu('initMs'),
               firstMs: pickCpu('firstMs'),
               warmMs: pickCpu('warmMs'),
+              warmMeanMs: pickCpu('warmMeanMs'),
               coldAgainMs: pickCpu('coldAgainMs'),
             },
           }
@@ -229,7 +241,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
         for (const contender of order) {
           const name = functionName(contender, sample);
           // Ticks five minutes apart, the last one now: the controller refuses ticks from the future (clock skew).
-          const startedAt = Date.now() - 2 * WARM_REPEAT_AFTER_MS;
+          const startedAt = Date.now() - (WARM_INVOCATIONS + 1) * WARM_REPEAT_AFTER_MS;
           let error: string | undefined;
           const cpuOf = (functionName: string) => emulator.environments(functionName)[0]?.lastInvocationCpuMs;
           const cpu: { -readonly [phase in keyof InitCpu]?: number } = {};
@@ -255,8 +267,15 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
           // Five minutes on, the controller's pings are due again (the policies' interval): the same work, warm.
           await invoke(startedAt + WARM_REPEAT_AFTER_MS);
           cpu.warmMs = cpuOf(name);
+          const warm = [cpu.warmMs];
+          for (let i = 2; i <= WARM_INVOCATIONS; i++) {
+            await invoke(startedAt + i * WARM_REPEAT_AFTER_MS);
+            warm.push(cpuOf(name));
+          }
+          const known = numbers(warm);
+          cpu.warmMeanMs = known.length === warm.length ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
           // Five minutes later again, in a new environment: a tick that starts cold with the state the others left.
-          await invoke(startedAt + 2 * WARM_REPEAT_AFTER_MS, name + TWIN_SUFFIX);
+          await invoke(startedAt + (WARM_INVOCATIONS + 1) * WARM_REPEAT_AFTER_MS, name + TWIN_SUFFIX);
           cpu.coldAgainMs = cpuOf(name + TWIN_SUFFIX);
           const initMs = emulator.environments(name)[0]?.initDurationMs;
           const durations = (functionName: string) =>
@@ -280,6 +299,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
               initMs: round(cpu.initMs),
               firstMs: round(cpu.firstMs),
               warmMs: round(cpu.warmMs),
+              warmMeanMs: round(cpu.warmMeanMs),
               coldAgainMs: round(cpu.coldAgainMs),
             },
             ...(error ? { error } : {}),
@@ -317,4 +337,65 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
 
 function round(value: number | undefined): number | undefined {
   return value === undefined || !Number.isFinite(value) ? undefined : Math.round(value * 10) / 10;
+}
+
+/** The part of a comparison the CPU model reads (its JSON as committed). */
+export interface CpuRuns {
+  readonly targets: number;
+  readonly runs: readonly (Pick<InitSample, 'contender' | 'sample' | 'error'> & {
+    readonly cpu?: Partial<Pick<InitCpu, 'warmMeanMs' | 'coldAgainMs'>>;
+  })[];
+}
+
+/** Per cold start measured, the CPU times the simulator bills (simulator/model/options.ts), by contender. */
+export interface MeasuredCpu {
+  /** A warm invocation with one target (the mean over its environment's warm invocations). */
+  readonly invocationMs: readonly number[];
+  /** Each further target: the warm mean at the most targets beyond one target's, per extra target. */
+  readonly pingMs: readonly number[];
+  /** A cold-again invocation beyond the warm mean, at every size measured. */
+  readonly firstCallMs: readonly number[];
+}
+
+/**
+ * What the comparisons at several sizes measured, per contender: samples with the same number at the smallest and
+ * the largest size are paired (they ran in one emulator, one after the other), so per-target time is measured per pair.
+ */
+export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContender, MeasuredCpu> {
+  const sizes = [...comparisons].sort((a, b) => a.targets - b.targets);
+  const smallest = sizes[0];
+  const largest = sizes[sizes.length - 1];
+  const ok = (comparison: CpuRuns | undefined, contender: InitContender) =>
+    (comparison?.runs ?? []).filter((run) => run.contender === contender && run.error === undefined);
+  const out = {} as Record<InitContender, MeasuredCpu>;
+  for (const contender of INIT_CONTENDERS) {
+    const invocationMs =
+      smallest?.targets === 1 ? numbers(ok(smallest, contender).map((run) => run.cpu?.warmMeanMs)) : [];
+    const pingMs: number[] = [];
+    if (smallest !== undefined && largest !== undefined && largest.targets > smallest.targets) {
+      for (const run of ok(largest, contender)) {
+        const pair = ok(smallest, contender).find((other) => other.sample === run.sample);
+        const big = run.cpu?.warmMeanMs;
+        const small = pair?.cpu?.warmMeanMs;
+        if (typeof big === 'number' && typeof small === 'number') {
+          pingMs.push(round((big - small) / (largest.targets - smallest.targets))!);
+        }
+      }
+    }
+    const firstCallMs = numbers(
+      sizes.flatMap((comparison) =>
+        ok(comparison, contender).map((run) =>
+          typeof run.cpu?.coldAgainMs === 'number' && typeof run.cpu.warmMeanMs === 'number'
+            ? round(run.cpu.coldAgainMs - run.cpu.warmMeanMs)
+            : undefined,
+        ),
+      ),
+    );
+    out[contender] = { invocationMs, pingMs, firstCallMs };
+  }
+  return out;
+}
+
+function numbers(values: readonly (number | undefined)[]): number[] {
+  return values.filter((value): value is number => typeof value === 'number');
 }

@@ -4,18 +4,27 @@
  * its section instead of breaking the whole file.
  */
 import { z } from 'zod';
+import { dispatchMsPerPingAt } from '../controller/contract';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
 import {
-  CONTROLLER_FIRST_CALL_AT_REFERENCE_MS,
+  CONTROLLER_FIRST_CALL_CPU_MS,
+  CONTROLLER_INVOCATION_CPU_MS,
+  CONTROLLER_PINGED_TARGET_CPU_MS,
   CPU_REFERENCE_MB,
-  WARMER_FIRST_CALL_AT_REFERENCE_MS,
+  HANDLER_VCPU_MB,
+  handlerCpuMs,
+  PING_CPU_MS,
+  WARMER_FIRST_CALL_CPU_MS,
+  WARMER_INVOCATION_CPU_MS,
+  WARMER_PING_CPU_MS,
 } from '../simulator/model/options';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
 import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
 import { CONTROLLER_MEMORY_MB } from '../simulator/strategies/thermostat';
 import { costSection } from './cost-markdown';
 import { int, kib, mb, ms, parseStep, percent, ratio, table, usd } from './format';
+import { type InitContender, measuredCpu, WARM_INVOCATIONS } from './init';
 import { loadPerCore, type Machine } from './machine';
 import { scaleSection } from './scale-markdown';
 
@@ -304,9 +313,21 @@ const initComparisonSchema = z.looseObject({
       initPlusFirstMsMedian: num,
       warmInvocationMsMedian: num.optional(),
       coldAgainMsMedian: num.optional(),
-      cpuMedian: z.looseObject({ initMs: num, firstMs: num, warmMs: num, coldAgainMs: num }).optional(),
+      cpuMedian: z
+        .looseObject({ initMs: num, firstMs: num, warmMs: num, warmMeanMs: num.optional(), coldAgainMs: num })
+        .optional(),
     }),
   ),
+  runs: z
+    .array(
+      z.looseObject({
+        contender: z.enum(['thermostat', 'serverless-plugin-warmup']),
+        sample: z.number(),
+        cpu: z.looseObject({ warmMeanMs: z.number().optional(), coldAgainMs: z.number().optional() }).optional(),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
   notes: z.array(z.string()),
 });
 
@@ -314,6 +335,7 @@ const controllerSchema = z.looseObject({
   bundle: z.looseObject({ path: z.string(), bytes: z.number() }).optional(),
   init: z.looseObject({ requireMs: num, emulatorInitMs: num, emulatorColdStartMs: num }).optional(),
   initComparison: initComparisonSchema.optional(),
+  initBySize: z.array(initComparisonSchema).optional(),
   ticks: z.array(
     z.looseObject({ targets: z.number(), environment: z.string().optional(), first: tickSchema, second: tickSchema }),
   ),
@@ -581,8 +603,6 @@ function initComparisonBlock(comparison: InitComparison): string[] {
     `- ${verdictText('Init', initVerdict(comparison, 'initMsMedian'))}.`,
     `- ${verdictText('Init + first invocation', initVerdict(comparison, 'initPlusFirstMsMedian'))}. Thermostat's first tick claims the tick and reads its state in DynamoDB, reads the account settings and each target's configuration, pings, and saves what it proved; the plugin's warmer only pings. Init loads and builds the Lambda and DynamoDB SDK clients every tick uses; only the Application Auto Scaling, CloudWatch and EventBridge clients load on first use (provisioned concurrency, minute statistics and an event bus need them; nothing here does).`,
     ...comparison.notes.map((note) => `- ${note}`),
-    ...firstCallReading(thermostat, plugin),
-    ...cpuShareReading(thermostat, plugin),
     '',
   ];
 }
@@ -595,34 +615,69 @@ function coldBeyondWarm(row: InitRowResult): number | undefined {
   return typeof cold === 'number' && typeof warm === 'number' ? Math.round((cold - warm) * 10) / 10 : undefined;
 }
 
-/** The simulator bills these as each one's first call past INIT (simulator/model/options.ts); say so beside them. */
-function firstCallReading(thermostat: InitRowResult | undefined, plugin: InitRowResult | undefined): string[] {
-  const ours = thermostat ? coldBeyondWarm(thermostat) : undefined;
-  const theirs = plugin ? coldBeyondWarm(plugin) : undefined;
-  if (ours === undefined || theirs === undefined) return [];
-  return [
-    `- Past INIT, a tick of Thermostat's that starts cold took ${ms(ours)} more than the same tick warm (its SDK clients' first requests, the reads a warm environment keeps cached); an invocation of the plugin's warmer, whose one client is built while its module loads, ${ms(theirs)}. The simulator bills every cold invocation of either more by ${ms(CONTROLLER_FIRST_CALL_AT_REFERENCE_MS)} and ${ms(WARMER_FIRST_CALL_AT_REFERENCE_MS)} at ${int(CPU_REFERENCE_MB)} MB, scaled to each one's memory (one cold start differs from the next by a lot; a test keeps both within what these runs measured).`,
-  ];
-}
-
-/** AWS: "At 1,769 MB, a function has the equivalent of one vCPU". */
-const ONE_VCPU_MB = 1769;
+const CPU_MODEL: Record<InitContender, { invocation: number; ping: number; firstCall: number; memoryMb: number }> = {
+  thermostat: {
+    invocation: CONTROLLER_INVOCATION_CPU_MS,
+    ping: CONTROLLER_PINGED_TARGET_CPU_MS,
+    firstCall: CONTROLLER_FIRST_CALL_CPU_MS,
+    memoryMb: CONTROLLER_MEMORY_MB,
+  },
+  'serverless-plugin-warmup': {
+    invocation: WARMER_INVOCATION_CPU_MS,
+    ping: WARMER_PING_CPU_MS,
+    firstCall: WARMER_FIRST_CALL_CPU_MS,
+    memoryMb: WARMER_MEMORY_MB,
+  },
+};
 
 /**
- * What the measured CPU times would take on Lambda at each one's memory, by AWS's documented share, beside the
- * simulator's own convention (this machine's core taken as CPU_REFERENCE_MB): the gap, stated where it is measured.
+ * The CPU time each warmer's invocations took at every round size measured, what the simulator bills from it
+ * (simulator/model/options.ts, at AWS's documented share), and what that makes at each one's default memory.
  */
-function cpuShareReading(thermostat: InitRowResult | undefined, plugin: InitRowResult | undefined): string[] {
-  const ours = thermostat?.cpuMedian;
-  const theirs = plugin?.cpuMedian;
-  if (typeof ours?.warmMs !== 'number' || typeof theirs?.warmMs !== 'number') return [];
-  const ourMb = CONTROLLER_MEMORY_MB;
-  const theirMb = WARMER_MEMORY_MB;
-  const at = (cpuMs: number, memoryMb: number) => ms((cpuMs * ONE_VCPU_MB) / memoryMb);
-  const { coldAgainMs: ourCold } = ours;
-  const { coldAgainMs: theirCold } = theirs;
+function cpuModelBlock(main: InitComparison, bySize: readonly InitComparison[]): string[] {
+  const comparisons = [main, ...bySize].sort((a, b) => a.targets - b.targets);
+  if (comparisons.some((comparison) => comparison.runs === undefined) || bySize.length === 0) return [];
+  const measured = measuredCpu(comparisons.map((c) => ({ targets: c.targets, runs: c.runs ?? [] })));
+  const warmAt = (comparison: InitComparison, contender: InitContender) => {
+    const cpu = comparison.rows.find((row) => row.contender === contender)?.cpuMedian;
+    return `${ms(cpu?.warmMs)} / ${ms(cpu?.warmMeanMs)}`;
+  };
+  const spread = (values: readonly number[]) =>
+    values.length === 0 ? '–' : `${ms(medianOf(values))} (${ms(Math.min(...values))}–${ms(Math.max(...values))})`;
+  const contenders = ['thermostat', 'serverless-plugin-warmup'] as const;
+  const cells = (pick: (contender: InitContender) => string) => contenders.map(pick);
+  const at = (contender: InitContender, cpuMs: number) => ms(handlerCpuMs(cpuMs, CPU_MODEL[contender].memoryMb));
   return [
-    `- CPU time is what Lambda's memory setting scales (one vCPU at ${int(ONE_VCPU_MB)} MB). By that share, the controller's warm tick (${ms(ours.warmMs)} of CPU here) would compute for ${at(ours.warmMs, ourMb)} at ${int(ourMb)} MB${typeof ourCold !== 'number' ? '' : `, and its cold tick past INIT (${ms(ourCold)}) for ${at(ourCold, ourMb)}`}; the plugin's warmer (${ms(theirs.warmMs)}) for ${at(theirs.warmMs, theirMb)} at ${int(theirMb)} MB${typeof theirCold !== 'number' ? '' : `, cold ${at(theirCold, theirMb)}`}. The simulator takes this machine's core as a ${int(CPU_REFERENCE_MB)} MB function for the CPU-bound times it bills both (INIT, the first call past it, the controller's work per tick), ${(ONE_VCPU_MB / CPU_REFERENCE_MB).toFixed(1)}× shorter than that share would make them: for the controller and the plugin's warmer alike, a gap still open.`,
+    `CPU time of warm invocations by round size (the same warm-up each time, every five minutes; medians of ${comparisons.map((c) => int(c.samples)).join(', ')} environments): an environment's second invocation, and the mean of its ${int(WARM_INVOCATIONS)} warm ones (an hour of ticks); what that mean makes per invocation and per target (per environment, median and range), and what the simulator bills from it (\`simulator/model/options.ts\`; a test keeps each constant within the range measured, give or take a quarter of its median: one run differs from the next by up to a fifth with this machine's load):`,
+    '',
+    table(
+      ['', 'Thermostat controller', 'serverless-plugin-warmup warmer'],
+      [
+        ...comparisons.map((comparison) => [
+          `CPU time: second / mean warm, ${int(comparison.targets)} target${comparison.targets === 1 ? '' : 's'}`,
+          ...cells((contender) => warmAt(comparison, contender)),
+        ]),
+        ['measured: invocation with one target', ...cells((c) => spread(measured[c].invocationMs))],
+        ['measured: each further target pinged (one ping each)', ...cells((c) => spread(measured[c].pingMs))],
+        ['measured: cold beyond warm', ...cells((c) => spread(measured[c].firstCallMs))],
+        [
+          'simulator: invocation, per target pinged, cold beyond warm',
+          ...cells((c) => `${ms(CPU_MODEL[c].invocation)}, ${ms(CPU_MODEL[c].ping)}, ${ms(CPU_MODEL[c].firstCall)}`),
+        ],
+        [
+          'at its default memory: invocation, per target pinged, cold beyond warm',
+          ...cells(
+            (c) =>
+              `${int(CPU_MODEL[c].memoryMb)} MB: ${at(c, CPU_MODEL[c].invocation)}, ${at(c, CPU_MODEL[c].ping)}, ${at(c, CPU_MODEL[c].firstCall)}`,
+          ),
+        ],
+      ],
+    ),
+    '',
+    `- CPU time is what Lambda's memory setting scales: one vCPU at ${int(HANDLER_VCPU_MB)} MB, in proportion below. The simulator takes this machine's core as one vCPU and bills each handler's CPU time by that share, alike for Thermostat's controller, the plugin's warmer and lambda-warmer's self-invokes (which send at the target's memory, with the plugin's per-invoke time); each one's requests leave one after another at that pace. INIT keeps its own convention (this machine's core as a ${int(CPU_REFERENCE_MB)} MB function): AWS does not say what CPU INIT gets, and third-party measurements find it faster than the share.`,
+    `- A ping is the same Invoke for every warmer: the simulator takes ${ms(PING_CPU_MS)} of CPU for it (the plugin's warmer's time per further target, a client doing nothing else), which paces each caller's sends: ${ms(handlerCpuMs(PING_CPU_MS, CONTROLLER_MEMORY_MB))} apart at ${int(CONTROLLER_MEMORY_MB)} MB, so the construct sets the controller's hold per ping to ${ms(dispatchMsPerPingAt(CONTROLLER_MEMORY_MB))} (\`THERMOSTAT_DISPATCH_MS_PER_PING\`), and ${ms(handlerCpuMs(PING_CPU_MS, WARMER_MEMORY_MB))} apart for the plugin's ${int(WARMER_MEMORY_MB)} MB warmer, whose targets wait 25 ms. The rest of Thermostat's time per target pinged is its own: reading the proof, saving the target's state, reporting it.`,
+    `- The second invocation of an environment costs more than the later ones (code still being compiled, caches filling); the simulator bills the mean of the first ${int(WARM_INVOCATIONS)}, alike for both. An environment that has run for hours takes less still, so for busy accounts these constants err against both; a sparse account's environments rarely live that long.`,
+    '',
   ];
 }
 
@@ -669,8 +724,10 @@ function footprintSection(
   const controller = parse(controllerSchema, controllerStep);
   if (controller.value) {
     const c = controller.value;
-    if (c.initComparison) parts.push(...initComparisonBlock(c.initComparison));
-    else parts.push("Cold start beside serverless-plugin-warmup's warmer: not measured in this run.", '');
+    if (c.initComparison) {
+      parts.push(...initComparisonBlock(c.initComparison));
+      parts.push(...cpuModelBlock(c.initComparison, c.initBySize ?? []));
+    } else parts.push("Cold start beside serverless-plugin-warmup's warmer: not measured in this run.", '');
     if (c.init) {
       parts.push(
         c.init.emulatorInitMs === undefined || c.init.emulatorInitMs === null

@@ -14,6 +14,7 @@ import {
   ControllerMetric,
   type ControllerMetricName,
   DEFAULT_SHARD_SIZE,
+  dispatchMsPerPingAt,
   METRIC_NAMESPACE,
   STATE_TABLE,
 } from '../controller/contract';
@@ -154,7 +155,7 @@ export class Thermostat extends Construct {
     for (const statement of permissions.statements) this.role.addToPrincipalPolicy(statement);
 
     const pause = pausedSchedule(this, props.pauseWhenIdle, settings.expression);
-    const environment = controllerEnvironment(this, props.eventBus, attempt, pause);
+    const environment = controllerEnvironment(this, props.eventBus, attempt, pause, settings.memorySize);
     this.controller = controllerFunction(this, settings, environment, { policySet, config });
     // Only when a tick can be sharded. Attached to the role but not part of it: the function depends on its role,
     // and this names the function.
@@ -456,6 +457,7 @@ function controllerEnvironment(
   eventBus: ThermostatProps['eventBus'],
   attempt: Attempt,
   pause: PausedSchedule | undefined,
+  memorySize: number,
 ): Record<string, string> {
   const deployTime = thermostat.targets.filter((t) => t.arns.kind === 'deploy-time');
   const environment: Record<string, string> = {
@@ -465,6 +467,7 @@ function controllerEnvironment(
     [ControllerEnv.ServiceName]: thermostat.serviceName,
     [ControllerEnv.MetricsNamespace]: METRIC_NAMESPACE,
     [ControllerEnv.ShardSize]: String(DEFAULT_SHARD_SIZE),
+    [ControllerEnv.DispatchMsPerPing]: String(dispatchMsPerPingAt(memorySize)),
     NODE_OPTIONS: '--enable-source-maps',
   };
   if (deployTime.length > 0)

@@ -20,6 +20,7 @@ import {
   observeTarget,
   startSharedReads,
 } from './observe/observe';
+import type { DispatchQueue } from './ping/rounds';
 import { sightingsOf, warmTarget } from './ping/warm';
 import {
   type Decision,
@@ -173,6 +174,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     states,
     skipped,
     pings,
+    dispatch: { free: 0 },
     ...observing,
     ...waits(),
   };
@@ -488,6 +490,8 @@ type TargetRun = Awaited<ReturnType<typeof observeTick>> & {
   readonly trafficAfter: Map<string, TargetState['traffic']>;
   /** The shard's ping ledger; undefined when it could not be read (every round is then saved in its item). */
   readonly pings: ShardPings | undefined;
+  /** The tick's pings leave through one client, one after another: every round's hold counts from its turn. */
+  readonly dispatch: DispatchQueue;
 };
 
 /** One target through observe → plan → act; a target that is not started is listed as skipped. */
@@ -544,6 +548,7 @@ async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise
     run.deadline,
     {
       pending: run.pending,
+      dispatch: run.dispatch,
       ...(run.pings ? { pings: run.pings } : {}),
       ...(settled ? { settled } : {}),
       onPinged: (traffic) => run.trafficAfter.set(item.key, traffic),
@@ -736,6 +741,7 @@ async function actOnTarget(
   deadline: number,
   intents: {
     readonly pending: ReadonlyMap<string, OwnershipIntent>;
+    readonly dispatch?: DispatchQueue;
     readonly pings?: ShardPings;
     /** Provisioned concurrency found settled this tick, kept in the item. */
     readonly settled?: TargetState['settled'];
@@ -753,7 +759,13 @@ async function actOnTarget(
     const { provisioned, recorded } = await writeProvisioned(deps, decisions, observation, tick, outcome);
     const ping = decisions.find((decision): decision is PingDecision => decision.kind === 'ping');
     const pinged = ping
-      ? await pingTarget(deps, ping, { pingRunId, deadline, tick }, observation.traffic ?? previous?.traffic, outcome)
+      ? await pingTarget(
+          deps,
+          ping,
+          { pingRunId, deadline, tick, ...(intents.dispatch ? { dispatch: intents.dispatch } : {}) },
+          observation.traffic ?? previous?.traffic,
+          outcome,
+        )
       : { traffic: observation.traffic ?? previous?.traffic };
     if (ping) intents.onPinged?.(pinged.traffic);
     const state = await saveTargetState(
@@ -889,13 +901,24 @@ interface Pinged {
 async function pingTarget(
   deps: RunDeps,
   ping: PingDecision,
-  timing: { readonly pingRunId: string; readonly deadline: number; readonly tick: Tick },
+  timing: {
+    readonly pingRunId: string;
+    readonly deadline: number;
+    readonly tick: Tick;
+    readonly dispatch?: DispatchQueue;
+  },
   before: TargetState['traffic'],
   outcome: Outcome,
 ): Promise<Pinged> {
   let traffic = before;
   const result = await warmTarget(
-    { invoker: deps.invoker, clock: deps.clock, semaphore: deps.semaphore, deadline: timing.deadline },
+    {
+      invoker: deps.invoker,
+      clock: deps.clock,
+      semaphore: deps.semaphore,
+      deadline: timing.deadline,
+      ...(timing.dispatch ? { dispatch: timing.dispatch } : {}),
+    },
     ping,
     timing.pingRunId,
     deps.config.warm,

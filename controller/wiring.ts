@@ -110,6 +110,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
       ...DEFAULT_CONFIG.warm,
       callTimeoutMs: numberFrom(env, 'THERMOSTAT_CALL_TIMEOUT_MS', DEFAULT_CONFIG.warm.callTimeoutMs, 1),
       maxRounds: numberFrom(env, 'THERMOSTAT_MAX_ROUNDS', DEFAULT_CONFIG.warm.maxRounds, 1),
+      // On Lambda the controller's CPU share, and so its pings' pace, follows its memory size (the construct sets it).
+      dispatchMsPerPing: numberFrom(env, ControllerEnv.DispatchMsPerPing, DEFAULT_CONFIG.warm.dispatchMsPerPing, 0),
     },
     reserveMs: numberFrom(env, 'THERMOSTAT_RESERVE_MS', DEFAULT_CONFIG.reserveMs),
     parallelism: numberFrom(env, 'THERMOSTAT_PARALLELISM', DEFAULT_CONFIG.parallelism, 1),

@@ -26,6 +26,11 @@ export const ControllerEnv = {
   EventBus: 'THERMOSTAT_EVENT_BUS',
   /** `<group>/<name>` of the controller's own schedule, which it may pause while nothing is due. */
   Schedule: 'THERMOSTAT_SCHEDULE',
+  /**
+   * Milliseconds per ping the controller's dispatch takes (dispatchMsPerPingAt its memory size): its rounds hold
+   * their pings that much longer per ping, so the last one leaves before the first is released.
+   */
+  DispatchMsPerPing: 'THERMOSTAT_DISPATCH_MS_PER_PING',
   /** Seconds between the schedule's ticks. */
   TickSeconds: 'THERMOSTAT_TICK_SECONDS',
   /** Powertools service name: the `service` dimension of every controller metric. */

@@ -12,6 +12,7 @@ export {
   SCALING_POLICY_NAME,
   TARGET_TRACKING_ALARM_PREFIX,
 } from './autoscaling';
+export { dispatchMsPerPingAt, ONE_VCPU_MB, PING_CPU_MS, UNSHARED_DISPATCH_MS_PER_PING } from './dispatch';
 export { ControllerEnv, DEFAULT_SHARD_SIZE } from './environment';
 export {
   ControllerMetric,

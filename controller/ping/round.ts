@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { PingPayloadSpec } from '../policy';
 import { classifyError, classifyResponse, type PingOutcome } from './outcome';
 import { encodePing } from './payload';
-import { holdUntilOf } from './rounds';
+import { type DispatchQueue, dispatchStart, holdUntilOf } from './rounds';
 
 export interface RoundSpec {
   readonly function: string;
@@ -32,6 +32,8 @@ export interface RoundResult {
   readonly holdUntil: number;
   readonly outcomes: readonly PingOutcome[];
   readonly startedAt: number;
+  /** When its pings began to leave, by the controller's pace, behind the pings of rounds queued before it. */
+  readonly sendsAt: number;
   readonly finishedAt: number;
 }
 
@@ -44,9 +46,11 @@ export async function sendRound(
   spec: RoundSpec,
   timing: RoundTiming,
   clock: Clock,
+  queue?: DispatchQueue,
 ): Promise<RoundResult> {
   const startedAt = clock.now();
-  const holdUntil = holdUntilOf(startedAt, spec, timing);
+  const sendsAt = dispatchStart(queue, startedAt, spec.size, timing);
+  const holdUntil = holdUntilOf(sendsAt, spec, timing);
   const ownTimeoutMs = holdUntil - startedAt + timing.callTimeoutMs;
   const timeoutMs =
     spec.deadline === undefined ? ownTimeoutMs : Math.max(0, Math.min(ownTimeoutMs, spec.deadline - startedAt));
@@ -79,5 +83,5 @@ export async function sendRound(
       }
     }),
   );
-  return { holdUntil, outcomes, startedAt, finishedAt: clock.now() };
+  return { holdUntil, outcomes, startedAt, sendsAt, finishedAt: clock.now() };
 }

@@ -141,6 +141,32 @@ export function holdUntilOf(
 }
 
 /**
+ * The pings of one tick's rounds leave through one client whose sends are CPU-bound, one after another: a round
+ * started while others' pings are still being sent has its own sent after them. `free` is when, by the controller's
+ * pace (`dispatchMsPerPing`), the pings queued so far will all have left.
+ */
+export interface DispatchQueue {
+  free: number;
+}
+
+/**
+ * When a round of `size` pings started at `now` will begin to leave, behind the pings queued before it; queues its
+ * own. A round's hold is counted from then, or the pings of a round started behind many others would leave after
+ * their shared deadline and overlap with nothing. Without a queue, at once.
+ */
+export function dispatchStart(
+  queue: DispatchQueue | undefined,
+  now: number,
+  size: number,
+  rules: Pick<RoundRules, 'dispatchMsPerPing'>,
+): number {
+  if (queue === undefined) return now;
+  const start = Math.max(now, queue.free);
+  queue.free = start + size * rules.dispatchMsPerPing;
+  return start;
+}
+
+/**
  * How long a round's pings took to reach their environments beyond the dispatch skew its hold allows for (ms),
  * from the holds the warm proofs report: the last ping to arrive was held the least, until the shared deadline.
  * Undefined with fewer than two warm proofs (nothing to compare) — cold pings arrive after their init.

@@ -2,11 +2,13 @@ import type { EnvironmentProof, InitType } from '../../target/protocol';
 import type { LambdaInvoker } from '../aws/ports';
 import type { Clock } from '../clock';
 import type { WeightedSemaphore } from '../concurrency';
+import { UNSHARED_DISPATCH_MS_PER_PING } from '../contract/dispatch';
 import { idleGapFields, type PingDecision, type Sighting } from '../plan';
 import { PING_OUTCOME_KINDS, type PingOutcome, type PingOutcomeKind, zeroOutcomes } from './outcome';
 import { type RoundTiming, sendRound } from './round';
 import {
   afterRound,
+  type DispatchQueue,
   firstRound,
   mayStart,
   type RoundRules,
@@ -20,7 +22,7 @@ export interface WarmConfig extends RoundTiming, RoundRules {}
 
 export const DEFAULT_WARM_CONFIG: WarmConfig = {
   callTimeoutMs: 10_000,
-  dispatchMsPerPing: 2,
+  dispatchMsPerPing: UNSHARED_DISPATCH_MS_PER_PING,
   maxRounds: 3,
   backoffMs: 200,
   maxHoldMs: 5_000,
@@ -32,6 +34,8 @@ export interface WarmDeps {
   readonly clock: Clock;
   /** Shared by all targets of the tick, sized to the HTTP socket pool. */
   readonly semaphore?: WeightedSemaphore;
+  /** Shared by all targets of the tick: their pings leave one after another (rounds.ts, dispatchStart). */
+  readonly dispatch?: DispatchQueue;
   /** Epoch ms after which no new round starts and unanswered pings are given up (the tick's time budget). */
   readonly deadline: number;
   readonly random?: () => number;
@@ -151,11 +155,14 @@ async function sendStep(
       },
       config,
       deps.clock,
+      deps.dispatch,
     );
     const warmHeld = round.outcomes.flatMap((outcome) =>
       outcome.kind === 'ok' && outcome.proof && !outcome.proof.firstInvocation ? [outcome.proof.heldMs] : [],
     );
-    return { permits, results: round.outcomes, latency: roundLatency({ ...round, size: permits }, warmHeld, config) };
+    // Measured from when its pings began to leave: time queued behind other rounds is not the function's latency.
+    const measured = { startedAt: round.sendsAt, holdUntil: round.holdUntil, size: permits };
+    return { permits, results: round.outcomes, latency: roundLatency(measured, warmHeld, config) };
   } finally {
     deps.semaphore?.release(permits);
   }

@@ -42,6 +42,11 @@ export interface FanOutOptions {
   readonly targets: readonly FanOutTarget[];
   /** Requests the client keeps in flight (the SDK's default HTTP handler: 50 sockets per host). */
   readonly maxInFlight: number;
+  /**
+   * The caller's time per request (serialising, signing, sending: CPU-bound, so it depends on the caller's memory,
+   * handlerCpuMs): requests leave one after another.
+   */
+  readonly dispatchMs: number;
   /** Handler time of each ping, after any cold start. */
   readonly durationMs: number;
   /** Shared deadline until which each ping is held. */
@@ -62,7 +67,8 @@ export interface FanOutOptions {
  */
 export function fanOut(options: FanOutOptions): void {
   const { engine, random } = options;
-  const { oneWayMs, jitterMs, dispatchMs } = engine.model.network;
+  const { oneWayMs, jitterMs } = engine.model.network;
+  const { dispatchMs } = options;
   const queue: number[] = [];
   for (let t = 0; t < options.targets.length; t++) {
     for (let k = 0; k < options.targets[t].count; k++) queue.push(t);

@@ -1,4 +1,5 @@
 import type { PingOutcome } from '../model/engine';
+import { handlerCpuMs, WARMER_PING_CPU_MS } from '../model/options';
 import { RoundTally } from './round-tally';
 import { type Strategy, warmTarget } from './types';
 
@@ -12,6 +13,8 @@ export interface LambdaWarmerOptions {
   readonly asyncDelayMs?: readonly [number, number];
   /** Sockets of the target's own SDK client. @default 50 */
   readonly maxSockets?: number;
+  /** The root's time per self-invoke it sends. @default WARMER_PING_CPU_MS at the target's memory (handlerCpuMs) */
+  readonly dispatchMs?: number;
 }
 
 /**
@@ -34,12 +37,14 @@ export function lambdaWarmer(options: LambdaWarmerOptions = {}): Strategy {
     summary: `The target fans out to itself: N − 1 self-invokes (Event, last one RequestResponse), each copy sleeping ${delayMs} ms; Event copies start after Lambda's async queue (${asyncMin}–${asyncMax} ms assumed), so they overlap only by luck.`,
     start: ({ engine, policies }) => {
       const random = engine.randomFor('lambda-warmer');
-      const { oneWayMs, jitterMs, dispatchMs } = engine.model.network;
+      const { oneWayMs, jitterMs } = engine.model.network;
       const handlerMs = engine.model.pingHandlerMs;
       const asyncDelay = () => asyncMin + (asyncMax - asyncMin) * random.next();
 
       /** When each of the root's n sends leaves, relative to the handler start; Event calls free a socket after a round trip. */
-      const sendTimes = (n: number) => {
+      const sendTimes = (fn: number, n: number) => {
+        // The root's SDK client sends them at the target's own memory (one Invoke's CPU time, as the plugin's).
+        const dispatchMs = options.dispatchMs ?? handlerCpuMs(WARMER_PING_CPU_MS, engine.functions[fn].memoryMb);
         const times: number[] = [];
         for (let k = 0; k < n; k++) {
           const byCpu = k * dispatchMs;
@@ -49,7 +54,7 @@ export function lambdaWarmer(options: LambdaWarmerOptions = {}): Strategy {
       };
 
       const warm = (fn: number, n: number, t: number) => {
-        const sends = sendTimes(n - 1);
+        const sends = sendTimes(fn, n - 1);
         const last = sends.length > 0 ? sends[sends.length - 1] : 0;
         const rootMs = n > 1 ? last + 2 * oneWayMs + delayMs + 2 * handlerMs : handlerMs;
         const envs = new Set<number>();

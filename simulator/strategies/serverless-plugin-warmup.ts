@@ -1,5 +1,12 @@
 import type { Architecture } from '../../controller/cost';
-import { cpuBoundMs, INIT_AT_REFERENCE_MS, WARMER_FIRST_CALL_AT_REFERENCE_MS } from '../model/options';
+import {
+  cpuBoundMs,
+  handlerCpuMs,
+  INIT_AT_REFERENCE_MS,
+  WARMER_FIRST_CALL_CPU_MS,
+  WARMER_INVOCATION_CPU_MS,
+  WARMER_PING_CPU_MS,
+} from '../model/options';
 import { fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
 import { type Strategy, warmTarget } from './types';
@@ -19,8 +26,13 @@ export interface ServerlessPluginWarmupOptions {
   /** The warmer function (8.4.1 defaults: 128 MB, x86_64). */
   readonly warmerMemoryMb?: number;
   readonly warmerArchitecture?: Architecture;
-  /** Warmer time outside the invokes (handler start, logging). @default 30 */
+  /** Warmer time outside the invokes (handler start, logging). @default WARMER_INVOCATION_CPU_MS at `warmerMemoryMb` */
   readonly warmerOverheadMs?: number;
+  /**
+   * The warmer's time per invoke it sends (CPU-bound: its invokes leave one after another).
+   * @default WARMER_PING_CPU_MS at `warmerMemoryMb`
+   */
+  readonly warmerDispatchMs?: number;
   /**
    * INIT of the warmer when it finds no warm environment (billed since August 2025): `benchmarks/init.ts` measures
    * loading it as fast as Thermostat's controller on the same CPU, so both take INIT_AT_REFERENCE_MS at
@@ -30,7 +42,7 @@ export interface ServerlessPluginWarmupOptions {
   readonly warmerInitMs?: number;
   /**
    * What its first invocation in a new environment takes beyond a warm one (ControllerInvocation.firstCallMs).
-   * @default WARMER_FIRST_CALL_AT_REFERENCE_MS, scaled to `warmerMemoryMb`
+   * @default WARMER_FIRST_CALL_CPU_MS at `warmerMemoryMb`
    */
   readonly warmerFirstCallMs?: number;
 }
@@ -47,9 +59,10 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
   const maxSockets = options.maxSockets ?? 50;
   const memoryMb = options.warmerMemoryMb ?? WARMER_MEMORY_MB;
   const architecture = options.warmerArchitecture ?? 'x86_64';
-  const overheadMs = options.warmerOverheadMs ?? 30;
+  const overheadMs = options.warmerOverheadMs ?? handlerCpuMs(WARMER_INVOCATION_CPU_MS, memoryMb);
+  const dispatchMs = options.warmerDispatchMs ?? handlerCpuMs(WARMER_PING_CPU_MS, memoryMb);
   const initMs = options.warmerInitMs ?? cpuBoundMs(INIT_AT_REFERENCE_MS, memoryMb);
-  const firstCallMs = options.warmerFirstCallMs ?? cpuBoundMs(WARMER_FIRST_CALL_AT_REFERENCE_MS, memoryMb);
+  const firstCallMs = options.warmerFirstCallMs ?? handlerCpuMs(WARMER_FIRST_CALL_CPU_MS, memoryMb);
   const tally = new RoundTally();
   return {
     id: 'serverless-plugin-warmup',
@@ -73,6 +86,7 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
             startAt: t,
             targets,
             maxInFlight: maxSockets,
+            dispatchMs,
             durationMs: holdMs + engine.model.pingHandlerMs,
             onDone: (result) => {
               engine.chargeController({

@@ -1,6 +1,13 @@
 import { DEFAULT_CONFIG } from '../../controller/config';
+import { dispatchMsPerPingAt } from '../../controller/contract';
 import { type Architecture, breakEvenUtilisation } from '../../controller/cost';
-import { holdUntilOf, roundLatency, warmRequestOf } from '../../controller/ping/rounds';
+import {
+  type DispatchQueue,
+  dispatchStart,
+  holdUntilOf,
+  roundLatency,
+  warmRequestOf,
+} from '../../controller/ping/rounds';
 import {
   type Decision,
   EMPTY_TRAFFIC,
@@ -24,7 +31,16 @@ import {
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
 import type { Engine } from '../model/engine';
-import { CONTROLLER_FIRST_CALL_AT_REFERENCE_MS, cpuBoundMs, INIT_AT_REFERENCE_MS } from '../model/options';
+import {
+  CONTROLLER_FIRST_CALL_CPU_MS,
+  CONTROLLER_INVOCATION_CPU_MS,
+  CONTROLLER_PINGED_TARGET_CPU_MS,
+  CONTROLLER_TARGET_CPU_MS,
+  cpuBoundMs,
+  handlerCpuMs,
+  INIT_AT_REFERENCE_MS,
+  PING_CPU_MS,
+} from '../model/options';
 import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-tracking';
 import { type Dispatcher, fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
@@ -55,14 +71,24 @@ export interface ThermostatOptions {
   readonly architecture?: Architecture;
   /**
    * Controller time per tick besides pinging (claiming the tick, planning, saving what changed), with warm caches.
-   * @default 100 ms at CPU_REFERENCE_MB, scaled to `memoryMb`
+   * @default CONTROLLER_INVOCATION_CPU_MS at `memoryMb` (handlerCpuMs)
    */
   readonly overheadMs?: number;
   /**
    * Added per target the tick considers (state read, occasional Lambda reads).
-   * @default 0.5 ms at CPU_REFERENCE_MB, scaled to `memoryMb`
+   * @default CONTROLLER_TARGET_CPU_MS at `memoryMb`
    */
   readonly perTargetMs?: number;
+  /**
+   * The controller's time per ping it sends (CPU-bound: its pings leave one after another).
+   * @default PING_CPU_MS at `memoryMb`
+   */
+  readonly dispatchMs?: number;
+  /**
+   * Added per target pinged, beyond its pings' dispatch (reading the proofs, saving its state, reporting it).
+   * @default CONTROLLER_PINGED_TARGET_CPU_MS − PING_CPU_MS at `memoryMb`
+   */
+  readonly perPingedTargetMs?: number;
   /**
    * Pause the schedule while nothing is due, as the controller does when it may update its schedule (the
    * construct grants it). @default true
@@ -79,7 +105,7 @@ export interface ThermostatOptions {
   /**
    * What a tick in a new environment takes beyond the same tick warm (ControllerInvocation.firstCallMs): the
    * controller's SDK clients' first requests and the reads a warm environment keeps cached.
-   * @default CONTROLLER_FIRST_CALL_AT_REFERENCE_MS, scaled to `memoryMb`
+   * @default CONTROLLER_FIRST_CALL_CPU_MS at `memoryMb`
    */
   readonly firstCallMs?: number;
   /** Keep every decision for inspection (tests, reports). @default false */
@@ -115,14 +141,18 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const memoryMb = options.memoryMb ?? CONTROLLER_MEMORY_MB;
   const architecture = options.architecture ?? 'arm64';
   // CPU-bound work: Lambda gives CPU in proportion to memory, so it takes longer on less (its GB-seconds stay put).
-  const cpu = (msAtReference: number) => cpuBoundMs(msAtReference, memoryMb);
-  const overheadMs = options.overheadMs ?? cpu(100);
-  const perTargetMs = options.perTargetMs ?? cpu(0.5);
+  const cpu = (cpuMs: number) => handlerCpuMs(cpuMs, memoryMb);
+  const overheadMs = options.overheadMs ?? cpu(CONTROLLER_INVOCATION_CPU_MS);
+  const perTargetMs = options.perTargetMs ?? cpu(CONTROLLER_TARGET_CPU_MS);
+  const dispatchMs = options.dispatchMs ?? cpu(PING_CPU_MS);
+  const perPingedTargetMs = options.perPingedTargetMs ?? cpu(CONTROLLER_PINGED_TARGET_CPU_MS - PING_CPU_MS);
+  // The construct sets the controller's hold per ping from its memory size; the simulated one does the same.
+  const config = { ...DEFAULT_CONFIG.warm, dispatchMsPerPing: dispatchMsPerPingAt(memoryMb) };
   const sleeps = options.sleeps ?? true;
   // Waiting for the Scheduler API: the same time at any memory.
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
-  const initMs = options.initMs ?? cpu(INIT_AT_REFERENCE_MS);
-  const firstCallMs = options.firstCallMs ?? cpu(CONTROLLER_FIRST_CALL_AT_REFERENCE_MS);
+  const initMs = options.initMs ?? cpuBoundMs(INIT_AT_REFERENCE_MS, memoryMb);
+  const firstCallMs = options.firstCallMs ?? cpu(CONTROLLER_FIRST_CALL_CPU_MS);
   const invocation = (at: number, durationMs: number) =>
     ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs, firstCallMs }) as const;
   let slept = 0;
@@ -203,17 +233,17 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
 
     /**
      * One target's warm-up by the controller's own round rules (controller/ping/rounds.ts): full rounds (all pings
-     * in flight together) held until startedAt + hold + size × dispatchMsPerPing, with the outcomes coming from
-     * the model instead of Invoke.
+     * in flight together) held until their turn to leave (dispatchStart, by the controller's pace) + hold + size ×
+     * dispatchMsPerPing, with the outcomes coming from the model instead of Invoke.
      */
     const warmOne = (
       decision: PingDecision,
       fn: number,
       at: number,
       client: Dispatcher,
+      queue: DispatchQueue,
       done: (finishedAt: number, proven: number) => void,
     ) => {
-      const config = DEFAULT_CONFIG.warm;
       const holds = decision.payload.flavour === 'thermostat';
       const envs = new Set<number>();
       const sightings = new Map<number, Sighting>();
@@ -237,7 +267,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           done(finishedAt, proven());
         },
         perform: (step, report) => {
-          const holdUntil = holds ? holdUntilOf(step.at, step, config) : undefined;
+          // The controller's estimate of its pings' turn (the model's client below sends them when it really can).
+          const sendsAt = dispatchStart(queue, step.at, step.size, config);
+          const holdUntil = holds ? holdUntilOf(sendsAt, step, config) : undefined;
           fanOut({
             engine,
             random,
@@ -245,6 +277,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
             targets: [{ fn, count: step.size }],
             // The handler sizes the HTTP socket pool to the largest fan-out the policies allow.
             maxInFlight: Number.POSITIVE_INFINITY,
+            dispatchMs,
             durationMs: engine.model.pingHandlerMs,
             holdUntil,
             client,
@@ -253,7 +286,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
               if (holdUntil !== undefined) {
                 // What the proofs' holds would tell the controller (controller/ping/warm.ts does the same).
                 const held = r.warmArrivals.map((arrival) => Math.max(0, holdUntil - arrival));
-                const round = { startedAt: step.at, holdUntil, size: step.size };
+                const round = { startedAt: sendsAt, holdUntil, size: step.size };
                 latencyMs = roundLatency(round, held, config) ?? latencyMs;
               }
               for (const env of r.envs) if (env >= 0) envs.add(env);
@@ -299,6 +332,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     const sendPings = (t: number, pings: PingDecision[], finished: (at: number, settled: Set<string>) => void) => {
       const settled = new Set<string>();
       const client: Dispatcher = { free: t };
+      const queue: DispatchQueue = { free: t };
       let next = 0;
       let active = 0;
       let left = pings.length;
@@ -308,7 +342,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           const decision = pings[next++];
           const fn = keyToFn.get(decision.key)!;
           active++;
-          warmOne(decision, fn, at, client, (end, proven) => {
+          warmOne(decision, fn, at, client, queue, (end, proven) => {
             if (!decision.probe) state[fn].lastProven = proven;
             // A probe that reached its environment is settled too when planning again with what it saw waits.
             if (proven >= decision.wanted) settled.add(decision.key);
@@ -354,7 +388,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         }
         const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
         if (next?.sleeps) slept++;
-        engine.chargeController(invocation(t, end - t + base + (next?.sleeps ? scheduleUpdateMs : 0)));
+        const pinged = perPingedTargetMs * pings.length;
+        engine.chargeController(invocation(t, end - t + base + pinged + (next?.sleeps ? scheduleUpdateMs : 0)));
         const wake = next?.sleeps ? next.at - epochMs : t + tickMs;
         // on the schedule's grid, and never before this tick has ended
         const nextAt = t + tickMs * Math.max(1, Math.ceil((Math.max(wake, end) - t) / tickMs));

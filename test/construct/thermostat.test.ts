@@ -52,6 +52,7 @@ describe('Thermostat: default deployment', () => {
       'POWERTOOLS_SERVICE_NAME',
       'THERMOSTAT_ACCOUNT',
       'THERMOSTAT_CONFIG_FILE',
+      'THERMOSTAT_DISPATCH_MS_PER_PING',
       'THERMOSTAT_PARTITION',
       'THERMOSTAT_POLICY_FILE',
       'THERMOSTAT_SCHEDULE',
@@ -61,6 +62,8 @@ describe('Thermostat: default deployment', () => {
     ]);
     expect(variables.THERMOSTAT_POLICY_FILE).toBe('/var/task/policies.json');
     expect(variables.THERMOSTAT_CONFIG_FILE).toBe('/var/task/config.json');
+    // 1.5 ms of CPU per ping at one vCPU (1,769 MB), at the default 256 MB's share.
+    expect(variables.THERMOSTAT_DISPATCH_MS_PER_PING).toBe('11');
     expect(variables.THERMOSTAT_PARTITION).toEqual({ Ref: 'AWS::Partition' });
     expect(variables.THERMOSTAT_ACCOUNT).toEqual({ Ref: 'AWS::AccountId' });
     expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Thermostat');
@@ -306,7 +309,10 @@ describe('Thermostat: props', () => {
       MemorySize: 1024,
       Timeout: 120,
       ReservedConcurrentExecutions: 1,
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'my-thermostat' }) },
+      Environment: {
+        // More memory, more CPU: its pings leave faster, so their hold allows less per ping (3 ms at 1,024 MB).
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'my-thermostat', THERMOSTAT_DISPATCH_MS_PER_PING: '3' }),
+      },
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UNSHARED_DISPATCH_MS_PER_PING } from '../../controller/contract';
 import { ControllerConfigError } from '../../controller/errors';
 import type { Policy } from '../../controller/policy';
 import { configFromEnv, endpointsFromEnv, largestRound, socketPoolSize } from '../../controller/wiring';
@@ -11,8 +12,13 @@ describe('configFromEnv', () => {
       THERMOSTAT_SHARD_SIZE: '100',
       THERMOSTAT_MAX_ROUNDS: '2',
       THERMOSTAT_TICK_SHARE: '0.3',
+      THERMOSTAT_DISPATCH_MS_PER_PING: '25',
     });
-    expect(config).toMatchObject({ shardSize: 100, tickShare: 0.3, warm: { maxRounds: 2 } });
+    expect(config).toMatchObject({ shardSize: 100, tickShare: 0.3, warm: { maxRounds: 2, dispatchMsPerPing: 25 } });
+    expect(configFromEnv({}).warm.dispatchMsPerPing).toBe(UNSHARED_DISPATCH_MS_PER_PING);
+    expect(() => configFromEnv({ THERMOSTAT_DISPATCH_MS_PER_PING: '-1' })).toThrow(
+      'THERMOSTAT_DISPATCH_MS_PER_PING is "-1"; expected a number of at least 0',
+    );
     expect(() => configFromEnv({ THERMOSTAT_PARALLELISM: 'lots' })).toThrow(
       'THERMOSTAT_PARALLELISM is "lots"; expected a number of at least 1',
     );

@@ -22,7 +22,7 @@ export const FIXED: Partial<ModelOptions> = {
   maxLifetime: { kind: 'fixed', ms: 24 * HOUR },
   proactiveReplacement: 0,
   coldStartMs: 200,
-  network: { oneWayMs: 10, jitterMs: 0, dispatchMs: 0.5 },
+  network: { oneWayMs: 10, jitterMs: 0 },
   schedulePhase: { kind: 'fixed', ms: 0 },
 };
 

@@ -2,8 +2,10 @@ import type { InvocationRequest, InvocationResponse } from '@aws-sdk/client-lamb
 import type { LambdaInvoker } from '../../../controller/aws/ports';
 import type { Clock } from '../../../controller/clock';
 import {
+  dispatchStart,
   firstRound,
   holdFor,
+  holdUntilOf,
   MIN_LEARNED_HOLD_MS,
   type RoundTally,
   roundLatency,
@@ -170,6 +172,32 @@ describe('one round logic for the controller and the simulator', () => {
     expect(simulated.stop).toBe(result.stoppedBy);
     expect(simulated.pauses).toEqual(clock.slept);
     expect(simulated.proven).toBe(result.proven);
+  });
+});
+
+describe('dispatchStart', () => {
+  const rules = { dispatchMsPerPing: 10 };
+
+  it('queues each round’s pings behind those before it, and starts at once when the queue has drained', () => {
+    const queue = { free: 0 };
+    expect(dispatchStart(queue, 1_000, 5, rules)).toBe(1_000);
+    expect(queue.free).toBe(1_050);
+    // Started 10 ms later, while the first round's pings still leave: its own leave after them.
+    expect(dispatchStart(queue, 1_010, 2, rules)).toBe(1_050);
+    expect(queue.free).toBe(1_070);
+    expect(dispatchStart(queue, 2_000, 1, rules)).toBe(2_000);
+  });
+
+  it('is the round’s own start without a queue', () => {
+    expect(dispatchStart(undefined, 1_234, 50, rules)).toBe(1_234);
+  });
+
+  it('moves the round’s deadline with it, so its pings still overlap', () => {
+    const queue = { free: 0 };
+    const step = { holdMs: 100, size: 4 };
+    const first = holdUntilOf(dispatchStart(queue, 0, step.size, rules), step, rules);
+    const second = holdUntilOf(dispatchStart(queue, 0, step.size, rules), step, rules);
+    expect(second - first).toBe(step.size * rules.dispatchMsPerPing);
   });
 });
 

@@ -33,6 +33,30 @@ describe('warmTarget', () => {
     expect(second).toMatchObject({ proven: 10, cold: 0 });
   });
 
+  it('holds a round started behind another’s pings from its own turn to leave, by the controller’s pace', async () => {
+    const lambda = new FakeLambda();
+    const deadlines: Record<string, number[]> = {};
+    const original = lambda.invoke.bind(lambda);
+    lambda.invoke = async (input, options) => {
+      const event = JSON.parse(Buffer.from(input.Payload!).toString());
+      deadlines[input.FunctionName!] = [...(deadlines[input.FunctionName!] ?? []), event.thermostat.ping.holdUntil];
+      return original(input, options);
+    };
+    // A slow pace (a small controller's CPU share): eight pings of one round take 400 ms to leave.
+    const slow = { ...config, dispatchMsPerPing: 50 };
+    const dispatch = { free: 0 };
+    const [first, second] = await Promise.all([
+      warmTarget(deps(lambda, { dispatch }), decision(8, { function: 'a' }), 'run-a', slow),
+      warmTarget(deps(lambda, { dispatch }), decision(8, { function: 'b' }), 'run-b', slow),
+    ]);
+    expect(first.proven).toBe(8);
+    expect(second.proven).toBe(8);
+    const [a, b] = [Math.max(...deadlines.a!), Math.max(...deadlines.b!)];
+    // b's pings leave after a's eight: its deadline is that much later, not the same as a's.
+    expect(b - a).toBeGreaterThanOrEqual(8 * 50);
+    expect(b - a).toBeLessThan(8 * 50 + 200);
+  });
+
   it('tops up with a longer hold when pings did not overlap', async () => {
     const lambda = new FakeLambda();
     // Pretend three environments are already busy with real traffic arriving between our pings: the first

@@ -34,9 +34,19 @@ describe('serverless-plugin-warmup', () => {
     expect(perInvocation(fifteen)).toBeGreaterThan(perInvocation(five));
   });
 
-  it('reaches N environments when the 25 ms wait makes the pings overlap', () => {
-    const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup()], {}, warm(10));
+  it('reaches N environments when the 25 ms wait makes the pings overlap (a warmer with a whole vCPU)', () => {
+    const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup({ warmerMemoryMb: 1769 })], {}, warm(10));
     expect(spw.facts.roundsReachingN).toBe(1);
+  });
+
+  it('at its default 128 MB sends too slowly for a 25 ms wait: its invokes leave one CPU share apart', () => {
+    const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup()], {}, warm(10));
+    // About 22 ms of dispatch per invoke at 128 MB: each ping overlaps only its neighbours, once the first round
+    // (every ping starting an environment cold, each busy through its init) has passed.
+    expect(spw.facts.rounds).toBe(12);
+    expect(spw.facts.roundsReachingN).toBeCloseTo(1 / 12, 9);
+    expect(spw.facts.distinctPerWanted).toBeLessThanOrEqual(0.3);
+    expect(spw.facts.distinctPerWanted).toBeGreaterThanOrEqual(0.1);
   });
 
   it('collapses onto fewer environments when the target answers at once (@middy/warmup)', () => {
@@ -46,7 +56,9 @@ describe('serverless-plugin-warmup', () => {
   });
 
   it('never proves more than 50 environments: the 51st invoke waits for a socket, by then one is free', () => {
-    const [spw] = run(oneFunction([], 100, HOUR), [serverlessPluginWarmup()], {}, warm(60));
+    // Dispatch fast enough for 50 invokes within the 25 ms wait, so only the socket pool limits it.
+    const fast = serverlessPluginWarmup({ warmerDispatchMs: 0.4 });
+    const [spw] = run(oneFunction([], 100, HOUR), [fast], {}, warm(60));
     expect(spw.facts.roundsReachingN).toBe(0);
     expect(spw.facts.distinctPerWanted).toBeCloseTo(50 / 60, 5);
   });
