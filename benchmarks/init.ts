@@ -274,7 +274,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
           }
           const known = numbers(warm);
           cpu.warmMeanMs = known.length === warm.length ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
-          // Five minutes later again, in a new environment: a tick that starts cold with the state the others left.
+          // Five minutes after the last, in a new environment: a tick that starts cold with the state the others left.
           await invoke(startedAt + (WARM_INVOCATIONS + 1) * WARM_REPEAT_AFTER_MS, name + TWIN_SUFFIX);
           cpu.coldAgainMs = cpuOf(name + TWIN_SUFFIX);
           const initMs = emulator.environments(name)[0]?.initDurationMs;
@@ -327,7 +327,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
         `One emulator; ${samples} on-demand cold starts each, alternating which of the two goes first; medians.`,
         `Both warm the same ${targetCount} target-helper-wrapped functions once each (already warm, one environment each), with their default memory size (Thermostat ${MEMORY_MB.thermostat} MB, serverless-plugin-warmup ${MEMORY_MB['serverless-plugin-warmup']} MB; the emulator gives both the same CPU).`,
         "Init is the emulator's measure of loading the handler module (Lambda's Init Duration); the first invocation is the cold call's Duration. Their sum is what a cold start costs, whatever was left from init to the first call.",
-        'The warm invocation is the next one in the same environment, doing the same work (the same pings, due again five minutes on). Five minutes later again, the same function starts cold in a new environment, its state what the first two left (a tick after a pause past the idle reclaim): beyond the warm one, that is what starting cold costs past INIT (the SDK loading its request pipeline, first connections, first reads), paid by every invocation that finds no warm environment. The very first invocation costs more still (Thermostat has no state yet and holds its first round for cold starts it cannot rule out).',
+        `The warm invocation is the next one in the same environment, doing the same work (the same pings, due again five minutes on). ${WARM_INVOCATIONS - 1} more follow, five minutes apart; five minutes after the last, the same function starts cold in a new environment, its state what they left (a tick after a pause past the idle reclaim): beyond the warm one, that is what starting cold costs past INIT (the SDK loading its request pipeline, first connections, first reads), paid by every invocation that finds no warm environment. The very first invocation costs more still (Thermostat has no state yet and holds its first round for cold starts it cannot rule out).`,
       ],
     };
   } finally {

@@ -741,7 +741,7 @@ async function actOnTarget(
   deadline: number,
   intents: {
     readonly pending: ReadonlyMap<string, OwnershipIntent>;
-    readonly dispatch?: DispatchQueue;
+    readonly dispatch: DispatchQueue;
     readonly pings?: ShardPings;
     /** Provisioned concurrency found settled this tick, kept in the item. */
     readonly settled?: TargetState['settled'];
@@ -762,7 +762,7 @@ async function actOnTarget(
       ? await pingTarget(
           deps,
           ping,
-          { pingRunId, deadline, tick, ...(intents.dispatch ? { dispatch: intents.dispatch } : {}) },
+          { pingRunId, deadline, tick, dispatch: intents.dispatch },
           observation.traffic ?? previous?.traffic,
           outcome,
         )
@@ -905,7 +905,7 @@ async function pingTarget(
     readonly pingRunId: string;
     readonly deadline: number;
     readonly tick: Tick;
-    readonly dispatch?: DispatchQueue;
+    readonly dispatch: DispatchQueue;
   },
   before: TargetState['traffic'],
   outcome: Outcome,
@@ -917,7 +917,7 @@ async function pingTarget(
       clock: deps.clock,
       semaphore: deps.semaphore,
       deadline: timing.deadline,
-      ...(timing.dispatch ? { dispatch: timing.dispatch } : {}),
+      dispatch: timing.dispatch,
     },
     ping,
     timing.pingRunId,

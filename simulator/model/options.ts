@@ -1,9 +1,8 @@
 import { ONE_VCPU_MB, PING_CPU_MS } from '../../controller/contract';
-
-export { PING_CPU_MS };
-
 import { PRICES, type PriceBook } from '../../controller/cost';
 import type { Spread } from './spread';
+
+export { ONE_VCPU_MB, PING_CPU_MS };
 
 /**
  * The Lambda behaviour the simulator assumes. Every number is a parameter because AWS publishes few of them;
@@ -60,7 +59,7 @@ export interface ModelOptions {
 
 /**
  * Memory that INIT's CPU-bound time is given for: at `m` MB it takes CPU_REFERENCE_MB / m times as long (same
- * GB-seconds). INIT keeps this convention rather than the handler's documented share (HANDLER_VCPU_MB): AWS does not
+ * GB-seconds). INIT keeps this convention rather than the handler's documented share (handlerCpuMs): AWS does not
  * say how much CPU the INIT phase gets, and third-party measurements find it faster than the memory share below 3 GB.
  */
 export const CPU_REFERENCE_MB = 512;
@@ -68,16 +67,13 @@ export const CPU_REFERENCE_MB = 512;
 /** INIT of a controller or warmer at CPU_REFERENCE_MB: `benchmarks/init.ts` measures both loading in about 140 ms. */
 export const INIT_AT_REFERENCE_MS = 150;
 
-/** AWS: "At 1,769 MB, a function has the equivalent of one vCPU"; below it, CPU in proportion to memory. */
-export const HANDLER_VCPU_MB = ONE_VCPU_MB;
-
 /**
  * How long a handler takes at `memoryMb` for work that needs `cpuMs` of CPU time on one vCPU (this machine's core,
  * where `benchmarks/init.ts` measures it): the documented share, and no faster than one vCPU above it (a Node
  * handler computes on one thread).
  */
 export function handlerCpuMs(cpuMs: number, memoryMb: number): number {
-  return cpuMs * Math.max(1, HANDLER_VCPU_MB / memoryMb);
+  return cpuMs * Math.max(1, ONE_VCPU_MB / memoryMb);
 }
 
 /**

@@ -6,8 +6,8 @@ import {
   CONTROLLER_INVOCATION_CPU_MS,
   CONTROLLER_PINGED_TARGET_CPU_MS,
   cpuBoundMs,
-  HANDLER_VCPU_MB,
   handlerCpuMs,
+  ONE_VCPU_MB,
   PING_CPU_MS,
   WARMER_FIRST_CALL_CPU_MS,
   WARMER_INVOCATION_CPU_MS,
@@ -72,9 +72,9 @@ describe('the simulator’s CPU times', () => {
   });
 
   it('take a handler’s CPU time at the documented share: one vCPU at 1,769 MB, no faster above', () => {
-    expect(handlerCpuMs(10, HANDLER_VCPU_MB)).toBe(10);
+    expect(handlerCpuMs(10, ONE_VCPU_MB)).toBe(10);
     expect(handlerCpuMs(10, 3538)).toBe(10);
-    expect(handlerCpuMs(10, HANDLER_VCPU_MB / 2)).toBeCloseTo(20, 9);
+    expect(handlerCpuMs(10, ONE_VCPU_MB / 2)).toBeCloseTo(20, 9);
     // The same GB-seconds at any memory up to one vCPU.
     expect(handlerCpuMs(10, 128) * 128).toBeCloseTo(handlerCpuMs(10, 1024) * 1024, 6);
   });
