@@ -39,7 +39,7 @@ export const INIT_CONTENDERS = ['thermostat', 'serverless-plugin-warmup'] as con
 export type InitContender = (typeof INIT_CONTENDERS)[number];
 
 /** Each one's own default memory size (the emulator does not scale CPU by it; Lambda would, alike for both). */
-const MEMORY_MB: Record<InitContender, number> = {
+export const MEMORY_MB: Record<InitContender, number> = {
   thermostat: ThermostatDefaults.memorySize,
   'serverless-plugin-warmup': WARMER_MEMORY_MB,
 };
@@ -352,7 +352,7 @@ export interface MeasuredCpu {
   /** A warm invocation with one target (the mean over its environment's warm invocations). */
   readonly invocationMs: readonly number[];
   /** Each further target: the warm mean at the most targets beyond one target's, per extra target. */
-  readonly pingMs: readonly number[];
+  readonly perTargetMs: readonly number[];
   /** A cold-again invocation beyond the warm mean, at every size measured. */
   readonly firstCallMs: readonly number[];
 }
@@ -371,14 +371,14 @@ export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContend
   for (const contender of INIT_CONTENDERS) {
     const invocationMs =
       smallest?.targets === 1 ? numbers(ok(smallest, contender).map((run) => run.cpu?.warmMeanMs)) : [];
-    const pingMs: number[] = [];
+    const perTargetMs: number[] = [];
     if (smallest !== undefined && largest !== undefined && largest.targets > smallest.targets) {
       for (const run of ok(largest, contender)) {
         const pair = ok(smallest, contender).find((other) => other.sample === run.sample);
         const big = run.cpu?.warmMeanMs;
         const small = pair?.cpu?.warmMeanMs;
         if (typeof big === 'number' && typeof small === 'number') {
-          pingMs.push(round((big - small) / (largest.targets - smallest.targets))!);
+          perTargetMs.push(round((big - small) / (largest.targets - smallest.targets))!);
         }
       }
     }
@@ -391,7 +391,7 @@ export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContend
         ),
       ),
     );
-    out[contender] = { invocationMs, pingMs, firstCallMs };
+    out[contender] = { invocationMs, perTargetMs, firstCallMs };
   }
   return out;
 }

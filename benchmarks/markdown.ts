@@ -7,24 +7,13 @@ import { z } from 'zod';
 import { dispatchMsPerPingAt } from '../controller/contract';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
-import {
-  CONTROLLER_FIRST_CALL_CPU_MS,
-  CONTROLLER_INVOCATION_CPU_MS,
-  CONTROLLER_PINGED_TARGET_CPU_MS,
-  CPU_REFERENCE_MB,
-  handlerCpuMs,
-  ONE_VCPU_MB,
-  PING_CPU_MS,
-  WARMER_FIRST_CALL_CPU_MS,
-  WARMER_INVOCATION_CPU_MS,
-  WARMER_PING_CPU_MS,
-} from '../simulator/model/options';
+import { BILLED_CPU_MS, CPU_REFERENCE_MB, handlerCpuMs, ONE_VCPU_MB, PING_CPU_MS } from '../simulator/model/options';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
 import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
 import { CONTROLLER_MEMORY_MB } from '../simulator/strategies/thermostat';
 import { costSection } from './cost-markdown';
 import { int, kib, mb, ms, parseStep, percent, ratio, table, usd } from './format';
-import { type InitContender, measuredCpu, WARM_INVOCATIONS } from './init';
+import { type InitContender, MEMORY_MB, measuredCpu, WARM_INVOCATIONS } from './init';
 import { loadPerCore, type Machine } from './machine';
 import { scaleSection } from './scale-markdown';
 
@@ -615,21 +604,6 @@ function coldBeyondWarm(row: InitRowResult): number | undefined {
   return typeof cold === 'number' && typeof warm === 'number' ? Math.round((cold - warm) * 10) / 10 : undefined;
 }
 
-const CPU_MODEL: Record<InitContender, { invocation: number; ping: number; firstCall: number; memoryMb: number }> = {
-  thermostat: {
-    invocation: CONTROLLER_INVOCATION_CPU_MS,
-    ping: CONTROLLER_PINGED_TARGET_CPU_MS,
-    firstCall: CONTROLLER_FIRST_CALL_CPU_MS,
-    memoryMb: CONTROLLER_MEMORY_MB,
-  },
-  'serverless-plugin-warmup': {
-    invocation: WARMER_INVOCATION_CPU_MS,
-    ping: WARMER_PING_CPU_MS,
-    firstCall: WARMER_FIRST_CALL_CPU_MS,
-    memoryMb: WARMER_MEMORY_MB,
-  },
-};
-
 /**
  * The CPU time each warmer's invocations took at every round size measured, what the simulator bills from it
  * (simulator/model/options.ts, at AWS's documented share), and what that makes at each one's default memory.
@@ -646,7 +620,7 @@ function cpuModelBlock(main: InitComparison, bySize: readonly InitComparison[]):
     values.length === 0 ? '–' : `${ms(medianOf(values))} (${ms(Math.min(...values))}–${ms(Math.max(...values))})`;
   const contenders = ['thermostat', 'serverless-plugin-warmup'] as const;
   const cells = (pick: (contender: InitContender) => string) => contenders.map(pick);
-  const at = (contender: InitContender, cpuMs: number) => ms(handlerCpuMs(cpuMs, CPU_MODEL[contender].memoryMb));
+  const at = (contender: InitContender, cpuMs: number) => ms(handlerCpuMs(cpuMs, MEMORY_MB[contender]));
   return [
     `CPU time of warm invocations by round size (the same warm-up each time, every five minutes; medians of ${comparisons.map((c) => int(c.samples)).join(', ')} environments): an environment's second invocation, and the mean of its ${int(WARM_INVOCATIONS)} warm ones (an hour of ticks); what that mean makes per invocation and per target (per environment, median and range), and what the simulator bills from it (\`simulator/model/options.ts\`; a test keeps each constant within the range measured, give or take a quarter of its median: one run differs from the next by up to a fifth with this machine's load):`,
     '',
@@ -658,17 +632,20 @@ function cpuModelBlock(main: InitComparison, bySize: readonly InitComparison[]):
           ...cells((contender) => warmAt(comparison, contender)),
         ]),
         ['measured: invocation with one target', ...cells((c) => spread(measured[c].invocationMs))],
-        ['measured: each further target pinged (one ping each)', ...cells((c) => spread(measured[c].pingMs))],
+        ['measured: each further target pinged (one ping each)', ...cells((c) => spread(measured[c].perTargetMs))],
         ['measured: cold beyond warm', ...cells((c) => spread(measured[c].firstCallMs))],
         [
           'simulator: invocation, per target pinged, cold beyond warm',
-          ...cells((c) => `${ms(CPU_MODEL[c].invocation)}, ${ms(CPU_MODEL[c].ping)}, ${ms(CPU_MODEL[c].firstCall)}`),
+          ...cells(
+            (c) =>
+              `${ms(BILLED_CPU_MS[c].invocation)}, ${ms(BILLED_CPU_MS[c].perTarget)}, ${ms(BILLED_CPU_MS[c].firstCall)}`,
+          ),
         ],
         [
           'at its default memory: invocation, per target pinged, cold beyond warm',
           ...cells(
             (c) =>
-              `${int(CPU_MODEL[c].memoryMb)} MB: ${at(c, CPU_MODEL[c].invocation)}, ${at(c, CPU_MODEL[c].ping)}, ${at(c, CPU_MODEL[c].firstCall)}`,
+              `${int(MEMORY_MB[c])} MB: ${at(c, BILLED_CPU_MS[c].invocation)}, ${at(c, BILLED_CPU_MS[c].perTarget)}, ${at(c, BILLED_CPU_MS[c].firstCall)}`,
           ),
         ],
       ],

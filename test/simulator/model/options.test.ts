@@ -2,15 +2,12 @@ import { readFileSync } from 'node:fs';
 import { type CpuRuns, type MeasuredCpu, measuredCpu } from '../../../benchmarks/init';
 import { RESULTS_FILE } from '../../../benchmarks/run';
 import {
-  CONTROLLER_FIRST_CALL_CPU_MS,
-  CONTROLLER_INVOCATION_CPU_MS,
+  BILLED_CPU_MS,
   CONTROLLER_PINGED_TARGET_CPU_MS,
   cpuBoundMs,
   handlerCpuMs,
   ONE_VCPU_MB,
   PING_CPU_MS,
-  WARMER_FIRST_CALL_CPU_MS,
-  WARMER_INVOCATION_CPU_MS,
   WARMER_PING_CPU_MS,
 } from '../../../simulator/model/options';
 
@@ -43,26 +40,18 @@ describe('the simulator’s CPU times', () => {
     expect(constant).toBeGreaterThanOrEqual(Math.min(middle / 2, middle - slackMs));
   };
   const measured = measuredCpu(committedRun());
-  const describesAll = (of: MeasuredCpu, constants: { invocation: number; ping: number; firstCall: number }) => {
+  const describesAll = (of: MeasuredCpu, constants: (typeof BILLED_CPU_MS)[keyof typeof BILLED_CPU_MS]) => {
     describes(constants.invocation, of.invocationMs, 5);
-    describes(constants.ping, of.pingMs, 0.5);
+    describes(constants.perTarget, of.perTargetMs, 0.5);
     describes(constants.firstCall, of.firstCallMs, 15);
   };
 
   it('lie within what the last benchmark run measured, for the controller', () => {
-    describesAll(measured.thermostat, {
-      invocation: CONTROLLER_INVOCATION_CPU_MS,
-      ping: CONTROLLER_PINGED_TARGET_CPU_MS,
-      firstCall: CONTROLLER_FIRST_CALL_CPU_MS,
-    });
+    describesAll(measured.thermostat, BILLED_CPU_MS.thermostat);
   });
 
   it('lie within what the last benchmark run measured, for the plugin’s warmer', () => {
-    describesAll(measured['serverless-plugin-warmup'], {
-      invocation: WARMER_INVOCATION_CPU_MS,
-      ping: WARMER_PING_CPU_MS,
-      firstCall: WARMER_FIRST_CALL_CPU_MS,
-    });
+    describesAll(measured['serverless-plugin-warmup'], BILLED_CPU_MS['serverless-plugin-warmup']);
   });
 
   it('take one ping’s CPU time (the controller’s pace too) from the warmer that does nothing else', () => {
@@ -107,15 +96,15 @@ describe('measuredCpu', () => {
     };
     const out = measuredCpu([many, one]);
     expect(out.thermostat.invocationMs).toEqual([20, 30]);
-    expect([...out.thermostat.pingMs].sort()).toEqual([2, 3]);
+    expect([...out.thermostat.perTargetMs].sort()).toEqual([2, 3]);
     expect([...out.thermostat.firstCallMs].sort((a, b) => a - b)).toEqual([10, 10, 40, 60]);
-    expect(out['serverless-plugin-warmup'].pingMs).toEqual([]);
+    expect(out['serverless-plugin-warmup'].perTargetMs).toEqual([]);
     expect(out['serverless-plugin-warmup'].invocationMs).toEqual([4]);
   });
 
   it('has no per-invocation figure without a one-target run', () => {
     const out = measuredCpu([{ targets: 10, runs: [run('thermostat', 1, 50)] }]);
     expect(out.thermostat.invocationMs).toEqual([]);
-    expect(out.thermostat.pingMs).toEqual([]);
+    expect(out.thermostat.perTargetMs).toEqual([]);
   });
 });
