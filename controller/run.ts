@@ -352,7 +352,7 @@ function workItems(mine: readonly Effective[], orphans: readonly TargetState[]):
 /** What the pause decision at the end of a tick collects from its targets, empty. */
 const waits = () => ({ waits: [] as TargetWait[], trafficAfter: new Map<string, TargetState['traffic']>() });
 
-/** Saves the ledger, completes the tick's claim and marks it the last tick; returns when that was done. */
+/** Saves the ledger and completes the tick's claim; returns when that was done. */
 async function finishTick(
   deps: RunDeps,
   claim: Parameters<StateStore['completeTick']>[0],
@@ -368,7 +368,6 @@ async function finishTick(
     environmentsProven: totals.environmentsProven,
     skipped,
   });
-  await deps.state.markLastTick(claim.tickId, finishedAt);
   return finishedAt;
 }
 

@@ -3,6 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoApi } from '../aws/ports';
 import { STATE_TABLE } from '../contract';
 import { errorName, StateStoreError } from '../errors';
+import { batchGetItems, ConsistentReads } from './batched-reads';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
 import { decodeLedger, encodeLedger, type PingLedger } from './ping-ledger';
@@ -11,7 +12,6 @@ import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim }
 
 const PK = STATE_TABLE.partitionKey;
 const TARGET = 'target#';
-const LAST_TICK = 'meta#last-tick';
 const INTENT = 'intent#';
 const PINGS = 'pings#';
 const LEDGER_TTL_SECONDS = 7 * 86_400;
@@ -54,16 +54,23 @@ function isConditionFailure(error: unknown): boolean {
  */
 export class DynamoStateStore implements StateStore {
   /** @param now the clock ticks are checked against (epoch ms); see future-tick.ts. */
+  /** The tick's single-item reads, gathered into one request (see ConsistentReads). */
+  private readonly reads: ConsistentReads;
+
   constructor(
     private readonly dynamo: DynamoApi,
     readonly tableName: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.reads = new ConsistentReads(dynamo, tableName);
+  }
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
     try {
       return await action();
     } catch (error) {
+      // Already said what failed (records left unprocessed).
+      if (error instanceof StateStoreError) throw error;
       throw new StateStoreError(`state table ${this.tableName}: ${what} failed: ${(error as Error).message}`, {
         cause: error,
       });
@@ -95,10 +102,8 @@ export class DynamoStateStore implements StateStore {
         });
       }
     }
-    const existing = await this.call('reading a tick claim', () =>
-      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(tickPk(claim)) }, ConsistentRead: true }),
-    );
-    return existing.Item && str(existing.Item, 'status') === 'done' ? 'done' : 'running';
+    const existing = await this.call('reading a tick claim', () => this.reads.get(tickPk(claim)));
+    return existing && str(existing, 'status') === 'done' ? 'done' : 'running';
   }
 
   async completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void> {
@@ -141,38 +146,17 @@ export class DynamoStateStore implements StateStore {
     return found;
   }
 
-  /**
-   * BatchGetItem of `prefix + key` for every key (100 a call), consistent reads if asked, unprocessed keys retried with
-   * backoff; each answer's items are handed to `take`.
-   */
+  /** BatchGetItem of `prefix + key` for every key (see batchGetItems); each answer's items are handed to `take`. */
   private async batchGet(
     prefix: string,
     keys: readonly string[],
     what: { readonly records: string; readonly reading: string; readonly consistent: boolean },
     take: (items: readonly Record<string, AttributeValue>[]) => void,
   ): Promise<void> {
-    const unique = [...new Set(keys)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, AttributeValue>[] = unique
-        .slice(start, start + 100)
-        .map((key) => ({ [PK]: S(prefix + key) }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt === 5) {
-          throw new StateStoreError(
-            `state table ${this.tableName}: ${pending.length} ${what.records} stayed unprocessed`,
-          );
-        }
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const batch = pending;
-        const response = await this.call(what.reading, () =>
-          this.dynamo.batchGetItem({
-            RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: what.consistent } },
-          }),
-        );
-        take(response.Responses?.[this.tableName] ?? []);
-        pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
+    const pks = keys.map((key) => prefix + key);
+    await this.call(what.reading, () =>
+      batchGetItems(this.dynamo, this.tableName, pks, { consistent: what.consistent, records: what.records }, take),
+    );
   }
 
   async listManaged(policyKeys?: readonly string[]): Promise<TargetState[]> {
@@ -182,12 +166,9 @@ export class DynamoStateStore implements StateStore {
         .update([...policyKeys].sort().join('\n'))
         .digest('base64url');
     if (digest !== undefined) {
-      const mark = await this.call('reading the managed listing mark', () =>
-        this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(MANAGED_MARK) }, ConsistentRead: true }),
-      );
-      const at = mark.Item && num(mark.Item, 'at');
-      if (mark.Item && str(mark.Item, 'digest') === digest && at !== undefined && this.now() - at < MANAGED_LISTING_MS)
-        return [];
+      const mark = await this.call('reading the managed listing mark', () => this.reads.get(MANAGED_MARK));
+      const at = mark && num(mark, 'at');
+      if (mark && str(mark, 'digest') === digest && at !== undefined && this.now() - at < MANAGED_LISTING_MS) return [];
     }
     const states = await this.scanManaged();
     const keys = new Set(policyKeys);
@@ -258,12 +239,9 @@ export class DynamoStateStore implements StateStore {
   }
 
   async loadPings(shard: string): Promise<PingLedger | undefined> {
-    // Eventually consistent, as the target items: written by the previous tick, a round time a moment old at worst
-    // makes its target due once more.
-    const response = await this.call('reading the ping ledger', () =>
-      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(PINGS + shard) } }),
-    );
-    const item = response.Item;
+    // Read with the tick's other single items in one consistent request (one SDK call instead of two); an eventually
+    // consistent read would do (a round time a moment old at worst makes its target due once more).
+    const item = await this.call('reading the ping ledger', () => this.reads.get(PINGS + shard));
     const tickId = item && str(item, 'lastTick');
     const base = item && num(item, 'base');
     const text = item && str(item, 'pings');
@@ -301,38 +279,6 @@ export class DynamoStateStore implements StateStore {
         cause: error,
       });
     }
-  }
-
-  async markLastTick(tickId: string, finishedAt: number): Promise<void> {
-    refuseFutureTick(tickId, this.now());
-    try {
-      await this.dynamo.updateItem({
-        TableName: this.tableName,
-        Key: { [PK]: S(LAST_TICK) },
-        UpdateExpression: 'SET tickId = :tick, finishedAt = :at',
-        ConditionExpression:
-          'attribute_not_exists(tickId) OR NOT attribute_type(tickId, :string) OR tickId < :tick OR tickId > :ceiling',
-        ExpressionAttributeValues: {
-          ':tick': S(tickId),
-          ':at': N(finishedAt),
-          ':string': S('S'),
-          ':ceiling': S(tickCeiling(this.now())),
-        },
-      });
-    } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw new StateStoreError(`state table ${this.tableName}: recording the last tick failed`, { cause: error });
-    }
-  }
-
-  async lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined> {
-    const response = await this.call('reading the last tick', () =>
-      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(LAST_TICK) }, ConsistentRead: true }),
-    );
-    const item = response.Item;
-    const tickId = item && str(item, 'tickId');
-    if (tickId !== undefined && tickId > tickCeiling(this.now())) return undefined;
-    return item && tickId ? { tickId, finishedAt: num(item, 'finishedAt') ?? 0 } : undefined;
   }
 
   async recordIntent(intent: OwnershipIntent): Promise<void> {
@@ -410,14 +356,12 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listIntents(): Promise<OwnershipIntent[]> {
-    const mark = await this.call('reading the intent count', () =>
-      this.dynamo.getItem({ TableName: this.tableName, Key: { [PK]: S(INTENTS_MARK) }, ConsistentRead: true }),
-    );
-    const recorded = mark.Item && num(mark.Item, 'recorded');
-    const clearAt = mark.Item && num(mark.Item, 'clearAt');
+    const mark = await this.call('reading the intent count', () => this.reads.get(INTENTS_MARK));
+    const recorded = mark && num(mark, 'recorded');
+    const clearAt = mark && num(mark, 'clearAt');
     if (recorded !== undefined && clearAt === recorded) return [];
-    const written = (mark.Item && num(mark.Item, 'written')) ?? 0;
-    const recordedAt = (mark.Item && num(mark.Item, 'recordedAt')) ?? 0;
+    const written = (mark && num(mark, 'written')) ?? 0;
+    const recordedAt = (mark && num(mark, 'recordedAt')) ?? 0;
     const settled = written === (recorded ?? 0) || this.now() - recordedAt > INTENT_WRITE_MAX_MS;
     const intents = await this.scanIntents();
     if (intents.length === 0 && settled) await this.markIntentsClear(recorded);

@@ -113,12 +113,9 @@ export interface StateStore {
   /**
    * Saves a target's state for `tickId`; `stale` when a newer or the same tick already saved it. A stored tick id
    * beyond the clock's horizon (see future-tick.ts) does not count as newer. Ticks beyond it are refused
-   * (FutureTickError), here and in claimTick and markLastTick.
+   * (FutureTickError), here and in claimTick.
    */
   saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'>;
-  /** Records the newest completed tick (never moves backwards). */
-  markLastTick(tickId: string, finishedAt: number): Promise<void>;
-  lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined>;
   /**
    * Records an intent, replacing an older tick's for the same target; rejects (StateStoreError) when a newer tick's
    * is there: the run holding the older tick lost its lease and must not write.
@@ -144,7 +141,6 @@ export class MemoryStateStore implements StateStore {
   readonly targets = new Map<string, TargetState>();
   readonly intents = new Map<string, OwnershipIntent>();
   readonly pings = new Map<string, PingLedger>();
-  private last: { tickId: string; finishedAt: number } | undefined;
 
   /** @param now the clock ticks are checked against (epoch ms). */
   constructor(private readonly now: () => number = Date.now) {}
@@ -185,15 +181,6 @@ export class MemoryStateStore implements StateStore {
       lastTick: tickId,
     });
     return 'saved';
-  }
-
-  async markLastTick(tickId: string, finishedAt: number): Promise<void> {
-    refuseFutureTick(tickId, this.now());
-    if (this.last === undefined || this.last.tickId < tickId) this.last = { tickId, finishedAt };
-  }
-
-  async lastTick(): Promise<{ tickId: string; finishedAt: number } | undefined> {
-    return this.last;
   }
 
   async recordIntent(intent: OwnershipIntent): Promise<void> {

@@ -82,14 +82,6 @@ describe.each(stores)('%s', (_name, make) => {
     expect((await store.listManaged()).map((state) => state.key)).toEqual(['b:live']);
   });
 
-  it('records the newest completed tick and never moves it backwards', async () => {
-    const store = await make();
-    expect(await store.lastTick()).toBeUndefined();
-    await store.markLastTick(T2, 20);
-    await store.markLastTick(T1, 30);
-    expect(await store.lastTick()).toEqual({ tickId: T2, finishedAt: 20 });
-  });
-
   it("saves and loads a shard's ping ledger, refusing one from the same or an older tick, or from the future", async () => {
     const store = await make();
     expect(await store.loadPings('0/4')).toBeUndefined();
