@@ -1025,7 +1025,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
   const lines = [
     `### ${grid.trace}: Thermostat against the warmers' grid`,
     '',
-    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat's overhead counts its pings, the INIT they cause or save, provisioned concurrency, its controller's invocations (their INIT when one starts cold, as the warmers' are billed theirs) and the metrics it reads; not its state table (DynamoDB), run-summary events, custom metrics and logs, a bill of their own that does not grow with the traffic warmed (section 7 measures it per month). Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
+    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat's overhead counts its pings, the INIT they cause or save, provisioned concurrency, its controller's invocations (their INIT when one starts cold, as the warmers' are billed theirs, and their waits for the state table), the metrics it reads and its state table (DynamoDB request units of its tick claims, reads, target saves and ping ledger, sized from the items the controller writes); not its run-summary events, custom metrics and logs, a bill of their own that does not grow with the traffic warmed (section 7 measures it per month). Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
     '',
     table(
       [
@@ -1207,6 +1207,7 @@ function overheadParts(
     ],
     ['own invocations', cost.controller ?? 0],
     ['metrics read', cost.observation ?? 0],
+    ['state table', cost.state ?? 0],
   ];
   const shown = items.filter(([, value]) => Math.abs(value) >= 5e-7);
   return shown.length === 0 ? undefined : shown.map(([label, value]) => `${label} ${signedUsd(value)}`).join(', ');

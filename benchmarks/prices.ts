@@ -5,7 +5,7 @@
  * when this module was written (December 2026). Free tiers are left out: the bill is what Thermostat adds to an
  * account that already uses them up.
  */
-import { GET_METRIC_DATA_PER_METRIC, PRICES, PRICES_EFFECTIVE } from '../controller/cost/prices';
+import { DYNAMODB_PRICES, GET_METRIC_DATA_PER_METRIC, PRICES, PRICES_EFFECTIVE } from '../controller/cost/prices';
 
 export interface BillPrice {
   readonly usd: number;
@@ -26,12 +26,12 @@ export const BILL_PRICES = {
     source: LAMBDA,
   },
   dynamoWriteUnit: {
-    usd: 0.625 / 1e6,
+    usd: DYNAMODB_PRICES.writeUnit,
     per: 'write request unit (on-demand)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
   dynamoReadUnit: {
-    usd: 0.125 / 1e6,
+    usd: DYNAMODB_PRICES.readUnit,
     per: 'read request unit (on-demand)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },

@@ -57,7 +57,16 @@ import {
   totalsOf,
   type WarmReport,
 } from './report/report';
-import { type OwnershipIntent, type PingRecord, ShardPings, type StateStore, type TargetState } from './state';
+import {
+  type OwnershipIntent,
+  type PingRecord,
+  ShardPings,
+  type StateStore,
+  type TargetState,
+  type TrafficMemory,
+  trafficSaveDue,
+  trafficText,
+} from './state';
 import { bindTargets, parseFunctionArn, targetName, type UnboundTarget } from './targets';
 import { inShard, readTick, type ShardEvent, type Tick } from './tick';
 
@@ -85,6 +94,11 @@ export interface RunDeps {
   readonly metrics: MetricsSink;
   readonly clock: Clock;
   readonly caches: ObservationCaches;
+  /**
+   * Traffic histories newer than the stored ones (the environment's memory): rounds that changed nothing else save
+   * them every TRAFFIC_SAVE_EVERY_MS instead of every round. Without it every change is saved at once.
+   */
+  readonly traffic?: TrafficMemory;
   /** Permits = the ping client's socket pool: all rounds in flight together never exceed it. */
   readonly semaphore: WeightedSemaphore;
   readonly config: ControllerConfig;
@@ -328,6 +342,7 @@ async function loadStates(
   ]);
   // Without a readable ledger every round is saved in its target's item, as before there was one.
   const pings = ledger === null ? undefined : new ShardPings(mineKeys, ledger, states);
+  deps.traffic?.merge(states);
   const mineSet = new Set(mineKeys);
   const intents =
     ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
@@ -1007,6 +1022,21 @@ async function saveTargetState(
   const settled = change.settled;
   if (!(record || managedChanged || factsChanged || settled || traffic !== previous?.traffic || previous?.corrupt))
     return 'unchanged';
+  // What changed is only the traffic history, whose stored copy is recent: the environment's memory keeps it.
+  const trafficKept =
+    deps.traffic !== undefined &&
+    traffic !== undefined &&
+    previous !== undefined &&
+    !previous.corrupt &&
+    !managedChanged &&
+    !factsChanged &&
+    settled === undefined &&
+    !trafficSaveDue(previous.trafficSavedAt, record?.at ?? deps.clock.now());
+  // A probe proves nothing about environments (its record is not kept), so what it saw of the traffic is its news.
+  if (probe && trafficKept) {
+    if (traffic !== previous.traffic) deps.traffic?.remember(change.key, traffic);
+    return 'unchanged';
+  }
   // A round that proved what the last one did changes nothing but its time: that goes to the shard's ledger.
   const timeOnly =
     record !== undefined &&
@@ -1018,9 +1048,10 @@ async function saveTargetState(
     settled === undefined &&
     record.wanted === previous.lastWanted &&
     record.proven === previous.lastProven &&
-    trafficText(traffic) === trafficText(previous.traffic);
+    (trafficText(traffic) === trafficText(previous.traffic) || trafficKept);
   if (timeOnly && pings?.canDefer(change.key)) {
     pings.deferred(change.key, record.at);
+    if (traffic !== undefined && traffic !== previous.traffic) deps.traffic?.remember(change.key, traffic);
     return 'ledger';
   }
   const next: TargetState = {
@@ -1043,7 +1074,10 @@ async function saveTargetState(
   };
   try {
     const saved = await withRetries(deps.clock, () => deps.state.saveTarget(next, change.tick.id));
-    if (saved === 'saved') pings?.saved(change.key);
+    if (saved === 'saved') {
+      pings?.saved(change.key);
+      deps.traffic?.forget(change.key);
+    }
     return saved;
   } catch (error) {
     outcome.failure ??= {
@@ -1192,13 +1226,6 @@ function unboundReport(unbound: UnboundTarget): TargetReport {
     failure: { kind: unbound.kind, message: unbound.message },
     state: 'unchanged',
   };
-}
-
-/** A traffic history as text without the time of its last round (which the ping ledger can carry). */
-function trafficText(traffic: TargetState['traffic']): string | undefined {
-  if (traffic === undefined) return undefined;
-  const { at: _at, ...rest } = traffic;
-  return JSON.stringify(rest);
 }
 
 /** Facts as text without the time they were read. */

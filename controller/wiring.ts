@@ -52,7 +52,7 @@ import { createCaches } from './observe/caches';
 import { policySourceFromEnv } from './policies';
 import type { Policy } from './policy/core';
 import type { PolicySource, RunDeps } from './run';
-import { DynamoStateStore } from './state';
+import { DynamoStateStore, TrafficMemory } from './state';
 import { mergeTargetMaps, parseTargetMap, readConfigFile } from './targets';
 
 /** Defaults of the wiring that the environment (or a CLI flag) may override. */
@@ -316,6 +316,8 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv, bundleDir: string, observ
     config,
     maxSockets,
     state: new DynamoStateStore(dynamo, table),
+    // The handler's environment runs tick after tick: rounds that changed only traffic keep it here between saves.
+    keepsTraffic: true,
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', WIRING_DEFAULTS.maxAttempts, 1),
     accountStore: new DynamoAccountStore(dynamo, accountTable),
     discovery: {
@@ -378,6 +380,11 @@ export interface WiringInput {
   /** Tag discovery settings (used when the policy set has templates). */
   readonly discovery?: { readonly tag?: string; readonly refreshMs?: number };
   readonly eventBus?: string;
+  /**
+   * Keep traffic histories newer than the stored ones in memory between ticks (TrafficMemory): for the Lambda
+   * handler, whose environment runs tick after tick. A one-tick process (the CLI) saves every change. @default false
+   */
+  readonly keepsTraffic?: boolean;
   /** The controller's own function name, which shards invoke. */
   readonly self?: string;
   /** See ClientOptions.callTimeoutMs. @default 10000 */
@@ -452,6 +459,7 @@ export function wireDeps(input: WiringInput): RunDeps {
     metrics: input.metrics,
     clock,
     caches: createCaches(input.accountStore),
+    ...(input.keepsTraffic ? { traffic: new TrafficMemory() } : {}),
     semaphore: new WeightedSemaphore(input.maxSockets),
     config: input.config,
     ...(input.self ? { self: input.self } : {}),

@@ -1,5 +1,6 @@
 import {
   costOfProvisioned,
+  DYNAMODB_PRICES,
   GET_METRIC_DATA_PER_METRIC,
   gbSeconds,
   onDemandRate,
@@ -25,6 +26,8 @@ export interface CostBreakdown {
   readonly controller: number;
   /** The controller's own observation calls (CloudWatch GetMetricData, per metric requested). */
   readonly observation: number;
+  /** The controller's state table (DynamoDB on demand, per request unit). */
+  readonly state: number;
   readonly total: number;
 }
 
@@ -111,6 +114,7 @@ export function summarise(
     pings: 0,
     controller: 0,
     observation: 0,
+    state: 0,
   };
   let pingsSent = 0;
   let pingsCold = 0;
@@ -159,8 +163,11 @@ export function summarise(
     cost.controller += (c.requests / 1e6) * prices[arch].requestPerMillion + c.gbSeconds * onDemandRate(prices[arch]);
   }
   cost.observation = totals.metricsRequested * GET_METRIC_DATA_PER_METRIC;
+  cost.state =
+    totals.stateUnits.reads * DYNAMODB_PRICES.readUnit + totals.stateUnits.writes * DYNAMODB_PRICES.writeUnit;
   const total =
     cost.observation +
+    cost.state +
     cost.requests +
     cost.duration +
     cost.billedInit +

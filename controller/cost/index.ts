@@ -16,6 +16,7 @@ export {
   ARCHITECTURES,
   type Architecture,
   type DurationTier,
+  DYNAMODB_PRICES,
   GET_METRIC_DATA_PER_METRIC,
   onDemandRate,
   PRICES,

@@ -59,6 +59,12 @@ export const PRICES: PriceBook = {
  */
 export const GET_METRIC_DATA_PER_METRIC = 0.01 / 1000;
 
+/**
+ * DynamoDB on-demand request units in us-east-1 (https://aws.amazon.com/dynamodb/pricing/on-demand/, standard table
+ * class): what the controller's state table costs per read and write request unit.
+ */
+export const DYNAMODB_PRICES = { readUnit: 0.125 / 1e6, writeUnit: 0.625 / 1e6 } as const;
+
 /** Partial prices to merge over `PRICES`, e.g. `{ arm64: { requestPerMillion: 0.25 } }`. */
 export type PriceOverrides = { readonly [A in Architecture]?: Partial<PriceSheet> };
 

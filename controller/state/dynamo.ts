@@ -206,21 +206,7 @@ export class DynamoStateStore implements StateStore {
 
   async saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'> {
     refuseFutureTick(tickId, this.now());
-    const item: Record<string, AttributeValue> = {
-      [PK]: S(TARGET + state.key),
-      key: S(state.key),
-      lastTick: S(tickId),
-      history: S(JSON.stringify(state.history.slice(-HISTORY_LENGTH))),
-    };
-    if (state.lastPingAt !== undefined) item.lastPingAt = N(state.lastPingAt);
-    if (state.lastWanted !== undefined) item.lastWanted = N(state.lastWanted);
-    if (state.lastProven !== undefined) item.lastProven = N(state.lastProven);
-    if (state.managed !== undefined) item.managed = S(JSON.stringify(state.managed));
-    // An unreadable ownership record (item.ts) is kept until a real one replaces it.
-    else if (state.unreadableManaged !== undefined) item.managedUnreadable = S(state.unreadableManaged);
-    if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
-    if (state.settled !== undefined) item.settled = S(JSON.stringify(state.settled));
-    if (state.traffic !== undefined) item.traffic = S(JSON.stringify(state.traffic));
+    const item = targetItem(state, tickId);
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
@@ -252,18 +238,10 @@ export class DynamoStateStore implements StateStore {
 
   async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
     refuseFutureTick(ledger.tickId, this.now());
-    const base = Math.max(0, ...ledger.pings.values());
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
-        Item: {
-          [PK]: S(PINGS + shard),
-          lastTick: S(ledger.tickId),
-          base: N(base),
-          ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
-          // The ledger of a shard layout no longer used goes away (losing one only makes its targets due again).
-          [STATE_TABLE.ttlAttribute]: N(Math.floor(this.now() / 1000) + LEDGER_TTL_SECONDS),
-        },
+        Item: ledgerItem(shard, ledger, this.now()),
         ConditionExpression: TICK_ORDER,
         ExpressionAttributeNames: { '#pk': PK },
         ExpressionAttributeValues: {
@@ -438,4 +416,37 @@ function intentFromItem(item: Record<string, AttributeValue>): OwnershipIntent |
 function fromItem(item: Record<string, AttributeValue>, ceiling: string): TargetState {
   const key = str(item, 'key') ?? (str(item, PK) ?? '').slice(TARGET.length);
   return readTargetItem(item, key, ceiling);
+}
+
+/** The item a target's state is saved as (the simulator sizes the controller's writes with it). */
+export function targetItem(state: TargetState, tickId: string): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    [PK]: S(TARGET + state.key),
+    key: S(state.key),
+    lastTick: S(tickId),
+    history: S(JSON.stringify(state.history.slice(-HISTORY_LENGTH))),
+  };
+  if (state.lastPingAt !== undefined) item.lastPingAt = N(state.lastPingAt);
+  if (state.lastWanted !== undefined) item.lastWanted = N(state.lastWanted);
+  if (state.lastProven !== undefined) item.lastProven = N(state.lastProven);
+  if (state.managed !== undefined) item.managed = S(JSON.stringify(state.managed));
+  // An unreadable ownership record (item.ts) is kept until a real one replaces it.
+  else if (state.unreadableManaged !== undefined) item.managedUnreadable = S(state.unreadableManaged);
+  if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
+  if (state.settled !== undefined) item.settled = S(JSON.stringify(state.settled));
+  if (state.traffic !== undefined) item.traffic = S(JSON.stringify(state.traffic));
+  return item;
+}
+
+/** The item a shard's ping ledger is saved as at `now` (the simulator sizes the controller's writes with it). */
+export function ledgerItem(shard: string, ledger: PingLedger, now: number): Record<string, AttributeValue> {
+  const base = Math.max(0, ...ledger.pings.values());
+  return {
+    [PK]: S(PINGS + shard),
+    lastTick: S(ledger.tickId),
+    base: N(base),
+    ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
+    // The ledger of a shard layout no longer used goes away (losing one only makes its targets due again).
+    [STATE_TABLE.ttlAttribute]: N(Math.floor(now / 1000) + LEDGER_TTL_SECONDS),
+  };
 }

@@ -1,6 +1,6 @@
-export { DynamoStateStore } from './dynamo';
+export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
-export { type PingLedger, ShardPings } from './ping-ledger';
+export { ledgerHash, type PingLedger, ShardPings } from './ping-ledger';
 export { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 export {
   type ClaimResult,
@@ -13,3 +13,6 @@ export {
   type TargetState,
   type TickClaim,
 } from './store';
+export { TRAFFIC_SAVE_EVERY_MS, TrafficMemory, trafficSaveDue } from './traffic-memory';
+export { trafficText } from './traffic-text';
+export { itemBytes, readUnits, writeUnits } from './units';

@@ -55,6 +55,11 @@ export interface TargetState {
   readonly settled?: SettledCopy;
   /** Real traffic as the proofs showed it (the demand model's input). */
   readonly traffic?: TrafficHistory;
+  /**
+   * When the stored traffic history was last observed (its `at` as loaded; not saved): `traffic` may be a newer one
+   * from the controller's memory (TrafficMemory), saved once this is TRAFFIC_SAVE_EVERY_MS old.
+   */
+  readonly trafficSavedAt?: number;
   readonly history: readonly PingRecord[];
   /**
    * The raw text of an ownership record that could not be read. Nothing is owned on its strength (what is deployed
@@ -172,7 +177,7 @@ export class MemoryStateStore implements StateStore {
     refuseFutureTick(tickId, this.now());
     const existing = this.targets.get(state.key);
     if (existing?.lastTick !== undefined && existing.lastTick >= tickId) return 'stale';
-    const { corrupt: _reported, unreadableManaged, ...saved } = state;
+    const { corrupt: _reported, trafficSavedAt: _loaded, unreadableManaged, ...saved } = state;
     // Like the table: an unreadable ownership record is dropped once a real one replaces it.
     const aside = saved.managed === undefined ? unreadableManaged : undefined;
     this.targets.set(state.key, {

@@ -150,7 +150,15 @@ export interface EngineTotals {
   readonly controller: Readonly<Record<Architecture, ControllerBill>>;
   /** CloudWatch metrics the controller requested (GetMetricData bills each one). */
   readonly metricsRequested: number;
+  /** Request units the controller's state table consumed (DynamoDB on demand bills each). */
+  readonly stateUnits: StateUnits;
   readonly series: Series;
+}
+
+/** DynamoDB request units: reads (strongly consistent count one per 4 KB, eventually consistent half) and writes. */
+export interface StateUnits {
+  readonly reads: number;
+  readonly writes: number;
 }
 
 class Pool {
@@ -277,6 +285,7 @@ export class Engine {
   private readonly latency = new Map<number, number>();
   private warmServed = 0;
   private metricsRequested = 0;
+  private readonly stateUnits = { reads: 0, writes: 0 };
   private readonly controller: Record<Architecture, ControllerBill> = {
     x86_64: { requests: 0, gbSeconds: 0, inits: 0 },
     arm64: { requests: 0, gbSeconds: 0, inits: 0 },
@@ -375,6 +384,12 @@ export class Engine {
     this.metricsRequested += metrics;
   }
 
+  /** Bills request units of a controller's state table (DynamoDB on demand: per read and write request unit). */
+  chargeState(units: StateUnits): void {
+    this.stateUnits.reads += units.reads;
+    this.stateUnits.writes += units.writes;
+  }
+
   /**
    * Bills an invocation of a controller or warmer function (not a target), and its INIT when it starts cold: AWS
    * bills the INIT of on-demand functions since August 2025, and these functions' environments come and go like any
@@ -382,6 +397,13 @@ export class Engine {
    * 15-minute schedule, pays one. Invocations of one name reuse its idle environments, the most recent first;
    * invocations that overlap (shards of one tick) each need their own. Returns whether it started cold.
    */
+  /** Whether an invocation of controller `name` at `at` would find an environment of it alive and idle (warm). */
+  controllerWarm(name: string, at: number): boolean {
+    return (this.controllerEnvironments.get(name) ?? []).some(
+      (env) => env.busyUntil <= at && at < env.reclaimAt && at < env.retireAt,
+    );
+  }
+
   chargeController(invocation: ControllerInvocation): boolean {
     const { name, at, memoryMb, architecture, initMs } = invocation;
     const environments = (this.controllerEnvironments.get(name) ?? []).filter(
@@ -444,6 +466,7 @@ export class Engine {
       latency: this.latencyHistogram(),
       controller: this.controller,
       metricsRequested: this.metricsRequested,
+      stateUnits: { ...this.stateUnits },
       series: this.series,
     };
   }

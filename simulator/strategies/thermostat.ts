@@ -44,6 +44,7 @@ import {
 import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-tracking';
 import { type Dispatcher, fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
+import { type BilledTarget, StateBill } from './state-bill';
 import type { Strategy, StrategyContext } from './types';
 import { driveWarmUp } from './warm-up';
 
@@ -96,6 +97,11 @@ export interface ThermostatOptions {
   readonly sleeps?: boolean;
   /** Controller time to read and update its schedule when it pauses. @default 40 */
   readonly scheduleUpdateMs?: number;
+  /**
+   * Waiting for one request to the state table (DynamoDB's documented single-digit milliseconds, taken at their
+   * middle); a tick waits for three to five, one after another (StateBill). @default 5
+   */
+  readonly stateRoundTripMs?: number;
   /**
    * INIT of the controller when a tick finds no warm environment of it (billed since August 2025):
    * `benchmarks/init.ts` measures loading its bundle at about 140 ms.
@@ -151,6 +157,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const sleeps = options.sleeps ?? true;
   // Waiting for the Scheduler API: the same time at any memory.
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
+  const stateRoundTripMs = options.stateRoundTripMs ?? 5;
   const initMs = options.initMs ?? cpuBoundMs(INIT_AT_REFERENCE_MS, memoryMb);
   const firstCallMs = options.firstCallMs ?? cpu(CONTROLLER_FIRST_CALL_CPU_MS);
   const invocation = (at: number, durationMs: number) =>
@@ -164,6 +171,22 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const start = ({ engine, policies, epochMs }: StrategyContext) => {
     const random = engine.randomFor('thermostat');
     const state: TargetState[] = engine.functions.map(() => ({}));
+    const bill = new StateBill();
+    const keys: string[] = [];
+    const billed = (fn: number): BilledTarget => {
+      const s = state[fn];
+      return {
+        key: keys[fn],
+        memoryMb: engine.functions[fn].memoryMb,
+        architecture: engine.functions[fn].architecture,
+        ...(s.managed ? { managed: s.managed } : {}),
+        ...(s.traffic ? { traffic: s.traffic } : {}),
+        ...(s.lastPingAt !== undefined ? { lastPingAt: s.lastPingAt } : {}),
+        ...(s.lastWanted !== undefined ? { lastWanted: s.lastWanted } : {}),
+        ...(s.lastProven !== undefined ? { lastProven: s.lastProven } : {}),
+      };
+    };
+    let tickId = '';
     const keyToFn = new Map<string, number>();
     // Above shardSize targets the controller splits each tick into shards (and never pauses, so never aligns).
     const pauses = sleeps && engine.functions.length <= DEFAULT_CONFIG.shardSize;
@@ -173,7 +196,10 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       const targets: Record<string, TargetObservation> = {};
       effective.forEach((policy, fn) => {
         keyToFn.set(policy.key, fn);
+        const before = state[fn].traffic;
         targets[policy.key] = observeTarget(engine, fn, t, epochMs, policy, state[fn]);
+        // What minute statistics showed is saved at once.
+        if (state[fn].traffic !== before) bill.trafficRead(billed(fn), tickId);
       });
       const limit = engine.model.accountConcurrency;
       const reserved = engine.model.reservedConcurrency ?? 0;
@@ -204,14 +230,17 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         case 'put-provisioned':
           engine.setProvisioned(fn, decision.value);
           record(ownedAfter(decision));
+          bill.ownershipChange(billed(fn), tickId);
           break;
         case 'delete-provisioned':
           engine.setProvisioned(fn, 0);
           record(undefined);
+          bill.ownershipChange(billed(fn), tickId);
           break;
         case 'register-scalable-target': {
           s.scalable = { min: decision.min, max: decision.max, target: decision.utilization };
           record(ownedAfter(decision));
+          bill.ownershipChange(billed(fn), tickId);
           // Registering moves the capacity into [min, max] at once, as Application Auto Scaling does.
           const current = engine.provisioned(fn);
           const level = current.pending?.level ?? current.configured;
@@ -222,6 +251,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         }
         case 'deregister-scalable-target':
           s.scalable = undefined;
+          bill.ownershipChange(billed(fn), tickId);
           break;
         case 'forget':
           s.managed = undefined;
@@ -344,6 +374,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           active++;
           warmOne(decision, fn, at, client, queue, (end, proven) => {
             if (!decision.probe) state[fn].lastProven = proven;
+            const round = { at: epochMs + t, wanted: decision.wanted, proven, probe: decision.probe === true };
+            bill.round(billed(fn), round, tickId);
             // A probe that reached its environment is settled too when planning again with what it saw waits.
             if (proven >= decision.wanted) settled.add(decision.key);
             active--;
@@ -365,7 +397,18 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
 
     const tick = (t: number) => {
       ticks++;
+      tickId = new Date(epochMs + t).toISOString();
       const effective = engine.functions.map((fn) => policies.effective(fn.index, t));
+      effective.forEach((policy, fn) => {
+        keys[fn] = policy.key;
+      });
+      // A controller starting cold has no memory: it plans with the traffic histories the state table holds.
+      if (!engine.controllerWarm('thermostat', t)) {
+        state.forEach((s, fn) => {
+          s.traffic = bill.storedTraffic(keys[fn]);
+        });
+      }
+      bill.startTick(keys, true);
       const observed = observe(t, effective);
       const made = planner(effective, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
@@ -373,7 +416,11 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses).
       const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
       const base = overheadMs + perTargetMs * Math.ceil(effective.length / shards);
-      for (let i = 1; i < shards; i++) engine.chargeController(invocation(t, base));
+      // Each further shard claims, reads and completes the tick too (its targets' reads are in the root's count).
+      for (let i = 1; i < shards; i++) {
+        engine.chargeController(invocation(t, base + 3 * stateRoundTripMs));
+        engine.chargeState({ reads: 1, writes: 2 });
+      }
       // Once the tick's rounds are done, the controller pauses its schedule while nothing is due
       // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
       const finish = (end: number, proven: Set<string>) => {
@@ -389,7 +436,10 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
         if (next?.sleeps) slept++;
         const pinged = perPingedTargetMs * pings.length;
-        engine.chargeController(invocation(t, end - t + base + pinged + (next?.sleeps ? scheduleUpdateMs : 0)));
+        const { units, roundTrips } = bill.finishTick(tickId, epochMs + end);
+        engine.chargeState(units);
+        const waits = roundTrips * stateRoundTripMs + (next?.sleeps ? scheduleUpdateMs : 0);
+        engine.chargeController(invocation(t, end - t + base + pinged + waits));
         const wake = next?.sleeps ? next.at - epochMs : t + tickMs;
         // on the schedule's grid, and never before this tick has ended
         const nextAt = t + tickMs * Math.max(1, Math.ceil((Math.max(wake, end) - t) / tickMs));

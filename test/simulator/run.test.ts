@@ -40,8 +40,13 @@ describe('simulate on a real trace', () => {
       parts.provisioned +
       parts.provisionedDuration +
       parts.pings +
-      parts.controller;
+      parts.controller +
+      parts.observation +
+      parts.state;
     expect(parts.total).toBeCloseTo(sum, 12);
+    // Only Thermostat keeps state: its table's request units are part of its cost.
+    expect(parts.state).toBeGreaterThan(0);
+    expect(byId['serverless-plugin-warmup'].cost.state).toBe(0);
     expect(byId.thermostat.costUsd).toBe(parts.total);
   });
 });

@@ -1,0 +1,51 @@
+import type { TrafficHistory } from '../plan';
+import type { TargetState } from './store';
+
+/**
+ * How long a target's stored traffic history may lag its rounds while the controller's memory holds the newer
+ * ones. Saving the history after every round was one billed write per target and round (an auto-mode item is 1–2
+ * KB): more than the ping it recorded. Between saves the history lives in the memory of the controller's execution
+ * environment; one that starts cold plans from the stored copy, at most this old.
+ */
+export const TRAFFIC_SAVE_EVERY_MS = 60 * 60_000;
+
+/** Whether a round that changed nothing but the traffic history must save it: the stored copy is old enough. */
+export function trafficSaveDue(savedAt: number | undefined, now: number): boolean {
+  return savedAt === undefined || now - savedAt >= TRAFFIC_SAVE_EVERY_MS;
+}
+
+/**
+ * Traffic histories newer than the stored ones, kept for the life of the controller's execution environment
+ * (built once in wiring.ts). Shards land on whichever environment is free, so a history may be missing here: the
+ * stored one is then used, never anything older.
+ */
+export class TrafficMemory {
+  private readonly histories = new Map<string, TrafficHistory>();
+
+  remember(key: string, traffic: TrafficHistory): void {
+    this.histories.set(key, traffic);
+  }
+
+  /** The stored copy is the newest now. */
+  forget(key: string): void {
+    this.histories.delete(key);
+  }
+
+  /**
+   * Each state with the history it should be planned with: the remembered one where it is newer than the stored
+   * one, which stays the state's `trafficSavedAt`.
+   */
+  merge(states: Map<string, TargetState>): void {
+    for (const [key, state] of states) {
+      const savedAt = state.traffic?.at;
+      const remembered = this.histories.get(key);
+      const newer = remembered !== undefined && (savedAt === undefined || remembered.at > savedAt);
+      if (!newer) this.histories.delete(key);
+      states.set(key, {
+        ...state,
+        ...(newer ? { traffic: remembered } : {}),
+        ...(savedAt !== undefined ? { trafficSavedAt: savedAt } : {}),
+      });
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import type { Architecture } from '../../controller/cost';
+import type { ManagedRecord, TrafficHistory } from '../../controller/plan';
+import {
+  HISTORY_LENGTH,
+  itemBytes,
+  ledgerHash,
+  ledgerItem,
+  type PingRecord,
+  readUnits,
+  targetItem,
+  trafficSaveDue,
+  trafficText,
+  writeUnits,
+} from '../../controller/state';
+import type { StateUnits } from '../model/engine';
+
+/**
+ * Write request units a provisioned-concurrency change costs beyond the target's own save: the write-ahead intent
+ * (counted, written, counted as written, cleared; controller/state/dynamo.ts recordIntent and clearIntent).
+ */
+const INTENT_WRITES = 4;
+/** Single items every root invocation reads in one consistent request: its ping ledger and two listing marks. */
+const ROOT_SMALL_ITEMS = 2;
+
+/** What the simulated controller keeps of one target, as far as its state item's size depends on it. */
+export interface BilledTarget {
+  readonly key: string;
+  readonly memoryMb: number;
+  readonly architecture: Architecture;
+  readonly managed?: ManagedRecord;
+  readonly traffic?: TrafficHistory;
+  readonly lastPingAt?: number;
+  readonly lastWanted?: number;
+  readonly lastProven?: number;
+}
+
+/** What a target's stored item said before this tick's round: whether the round changes more than its time. */
+interface Stored {
+  readonly wanted?: number;
+  readonly proven?: number;
+  /** The traffic history as saved, and as text. */
+  readonly traffic?: TrafficHistory;
+  readonly trafficText?: string;
+}
+
+/**
+ * The controller's state table as one simulated controller uses it (controller/run.ts, controller/state): each
+ * invocation claims its tick, reads its targets' items (eventually consistent) and its small items (consistent, in
+ * one request), and completes its tick; a round that proved what the last one did goes to the shard's ping ledger,
+ * one item written once per tick, and so does one that changed only the traffic history, kept in the controller's
+ * memory until the stored copy is TRAFFIC_SAVE_EVERY_MS old; any other round, every provisioned-concurrency change
+ * and every minute-statistics read saves the target's item. Items are sized by the controller's own item builders and billed by DynamoDB's request units, so what the
+ * simulator charges is what the controller's requests would consume.
+ */
+export class StateBill {
+  private readonly bytes = new Map<string, number>();
+  private readonly stored = new Map<string, Stored>();
+  private readonly history = new Map<string, PingRecord[]>();
+  /** Round times the ping ledger holds, by key hash. */
+  private readonly ledger = new Map<string, number>();
+  private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0 };
+
+  /** A tick's invocation starts: its claim, its reads, its completion (written at its end). */
+  startTick(keys: readonly string[], root: boolean): void {
+    const ledgerRead = readUnits(this.ledgerBytes('', 0), true);
+    const smallItems = (root ? ROOT_SMALL_ITEMS : 0) * readUnits(0, true);
+    const targets = keys.reduce((sum, key) => sum + readUnits(this.bytes.get(key) ?? 0, false), 0);
+    this.tick = { reads: ledgerRead + smallItems + targets, writes: 2, ledgerChanged: false, saves: 0 };
+  }
+
+  /** A round of `target`'s pings ended: its item is saved, or its time goes to the ledger. */
+  round(
+    target: BilledTarget,
+    round: { readonly at: number; readonly wanted: number; readonly proven: number; readonly probe: boolean },
+    tickId: string,
+  ): void {
+    const stored = this.stored.get(target.key);
+    const history = [
+      ...(this.history.get(target.key) ?? []),
+      {
+        at: round.at,
+        wanted: round.wanted,
+        proven: round.proven,
+        cold: 0,
+        pings: round.wanted,
+        stoppedBy: round.proven >= round.wanted ? 'proven' : 'rounds',
+      },
+    ].slice(-HISTORY_LENGTH);
+    this.history.set(target.key, history);
+    const trafficKept = stored !== undefined && !trafficSaveDue(stored.traffic?.at, round.at);
+    // A probe's record is not kept: a recent stored history leaves nothing to write.
+    if (round.probe && trafficKept) return;
+    const timeOnly =
+      !round.probe &&
+      stored !== undefined &&
+      round.wanted === stored.wanted &&
+      round.proven === stored.proven &&
+      (trafficText(target.traffic) === stored.trafficText || trafficKept);
+    if (timeOnly) {
+      this.ledger.set(ledgerHash(target.key), round.at);
+      this.tick.ledgerChanged = true;
+      return;
+    }
+    this.save(target, tickId);
+  }
+
+  /** A read of minute statistics changed the target's traffic history: the controller saves it. */
+  trafficRead(target: BilledTarget, tickId: string): void {
+    this.save(target, tickId);
+  }
+
+  /** The traffic history a controller starting cold plans `key` with: the stored one (none if never saved). */
+  storedTraffic(key: string): TrafficHistory | undefined {
+    return this.stored.get(key)?.traffic;
+  }
+
+  /** A provisioned-concurrency change: its intent's writes and the target's save. */
+  ownershipChange(target: BilledTarget, tickId: string): void {
+    this.tick.writes += INTENT_WRITES;
+    this.save(target, tickId);
+  }
+
+  /** The tick's request units, and the state round trips it waited for one after another. */
+  finishTick(tickId: string, now: number): { readonly units: StateUnits; readonly roundTrips: number } {
+    const { reads, ledgerChanged, saves } = this.tick;
+    const writes = this.tick.writes + (ledgerChanged ? writeUnits(this.ledgerBytes(tickId, now)) : 0);
+    // claim, reads, completion; the ledger's save before the completion; the targets' saves while acting
+    return { units: { reads, writes }, roundTrips: 3 + (ledgerChanged ? 1 : 0) + (saves > 0 ? 1 : 0) };
+  }
+
+  private save(target: BilledTarget, tickId: string): void {
+    const at = Date.parse(tickId);
+    const item = targetItem(
+      {
+        key: target.key,
+        history: this.history.get(target.key) ?? [],
+        ...(target.lastPingAt !== undefined ? { lastPingAt: target.lastPingAt } : {}),
+        ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),
+        ...(target.lastProven !== undefined ? { lastProven: target.lastProven } : {}),
+        ...(target.managed ? { managed: target.managed } : {}),
+        facts: {
+          memoryMb: target.memoryMb,
+          architecture: target.architecture,
+          timeoutMs: 30_000,
+          reservedConcurrency: null,
+          snapStart: false,
+          version: '1',
+          at,
+        },
+        ...(target.traffic ? { traffic: target.traffic } : {}),
+      },
+      tickId,
+    );
+    const bytes = itemBytes(item);
+    this.bytes.set(target.key, bytes);
+    this.stored.set(target.key, {
+      ...(target.lastWanted !== undefined ? { wanted: target.lastWanted } : {}),
+      ...(target.lastProven !== undefined ? { proven: target.lastProven } : {}),
+      ...(target.traffic ? { traffic: target.traffic } : {}),
+      trafficText: trafficText(target.traffic),
+    });
+    this.ledger.delete(ledgerHash(target.key));
+    this.tick.writes += writeUnits(bytes);
+    this.tick.saves += 1;
+  }
+
+  private ledgerBytes(tickId: string, now: number): number {
+    return itemBytes(ledgerItem('0/1', { tickId, pings: this.ledger }, now));
+  }
+}
