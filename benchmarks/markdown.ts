@@ -1116,7 +1116,7 @@ function oneFunctionSection(accounts: ReadonlyArray<z.infer<typeof oneFunctionSc
       thermostat ? `${percent(thermostat.coldShare)}, ${signedUsd(thermostat.overheadUsd)}` : '–',
       plugin ? `${percent(plugin.coldShare)}, ${signedUsd(plugin.overheadUsd)}` : '–',
       thermostat?.cost?.controller !== undefined && plugin?.cost?.controller !== undefined
-        ? `${signedUsd(thermostat.cost.controller)} vs ${signedUsd(plugin.cost.controller)}`
+        ? `${signedUsd(ownCost(thermostat.cost))} vs ${signedUsd(ownCost(plugin.cost))}`
         : '–',
       dominated.length === 0
         ? 'not dominated'
@@ -1146,19 +1146,21 @@ function oneFunctionSection(accounts: ReadonlyArray<z.infer<typeof oneFunctionSc
   ];
 }
 
+/** What a warmer costs itself: its own invocations and, for Thermostat, its state table. */
+const ownCost = (cost: Record<string, number>) => (cost.controller ?? 0) + (cost.state ?? 0);
+
 /** Where Thermostat is dominated alone, how much of its overhead its own ticks are: the reason, in numbers. */
 function oneFunctionWhy(accounts: ReadonlyArray<z.infer<typeof oneFunctionSchema>>): string[] {
   const shares = accounts
     .filter((account) => account.verdict.dominatedBy.length > 0)
     .flatMap((account) => {
       const row = thermostatOf(account.rows);
-      const own = row?.cost?.controller;
-      return row && own !== undefined && row.overheadUsd > 0 ? [own / row.overheadUsd] : [];
+      return row?.cost && row.overheadUsd > 0 ? [ownCost(row.cost) / row.overheadUsd] : [];
     });
   if (shares.length === 0) return [];
   const pct = (share: number) => `${Math.round(100 * share)}%`;
   return [
-    `Why: where Thermostat is dominated alone, its controller's own invocations are ${pct(Math.min(...shares))}–${pct(Math.max(...shares))} of its overhead. A tick does more than a warmer's invocation (it claims the tick, reads and saves its state, publishes a run summary, pauses its schedule) at twice the memory of the plugin's 128 MB warmer; across an account that cost is shared by every target, with one target it is most of what warming costs.`,
+    `Why: where Thermostat is dominated alone, its controller's own invocations and its state table are ${pct(Math.min(...shares))}–${pct(Math.max(...shares))} of its overhead. A tick does more than a warmer's invocation (it claims the tick, reads and saves its state, publishes a run summary, pauses its schedule) at twice the memory of the plugin's 128 MB warmer, and the state table bills a write unit for each claim, completion and save; across an account that cost is shared by every target, with one target it is most of what warming costs.`,
     '',
   ];
 }

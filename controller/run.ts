@@ -340,9 +340,10 @@ async function loadStates(
       : deps.state.loadIntents(told ? mineKeys.filter((key) => told.has(key)) : mineKeys),
     shard.index === 0 ? (input.listedIntents ?? deps.state.listIntents()) : Promise.resolve([]),
   ]);
+  // Before the ledger's round times (which time the histories too): the stored copies' own times are their ages.
+  deps.traffic?.merge(states);
   // Without a readable ledger every round is saved in its target's item, as before there was one.
   const pings = ledger === null ? undefined : new ShardPings(mineKeys, ledger, states);
-  deps.traffic?.merge(states);
   const mineSet = new Set(mineKeys);
   const intents =
     ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
@@ -1031,7 +1032,8 @@ async function saveTargetState(
     !managedChanged &&
     !factsChanged &&
     settled === undefined &&
-    !trafficSaveDue(previous.trafficSavedAt, record?.at ?? deps.clock.now());
+    // on the clock the histories are timed by (a round's record carries its tick's time)
+    !trafficSaveDue(previous.trafficSavedAt, deps.clock.now());
   // A probe proves nothing about environments (its record is not kept), so what it saw of the traffic is its news.
   if (probe && trafficKept) {
     if (traffic !== previous.traffic) deps.traffic?.remember(change.key, traffic);
@@ -1080,6 +1082,8 @@ async function saveTargetState(
     }
     return saved;
   } catch (error) {
+    // The newest history stays in memory for the next tick's save.
+    if (traffic !== undefined && traffic !== previous?.traffic) deps.traffic?.remember(change.key, traffic);
     outcome.failure ??= {
       kind: 'state-save',
       message: `the target's state could not be saved (${describeError(error).message})${

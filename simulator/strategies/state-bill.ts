@@ -87,7 +87,8 @@ export class StateBill {
       },
     ].slice(-HISTORY_LENGTH);
     this.history.set(target.key, history);
-    const trafficKept = stored !== undefined && !trafficSaveDue(stored.traffic?.at, round.at);
+    // timed as the controller times it: by its histories' clock
+    const trafficKept = stored !== undefined && !trafficSaveDue(stored.traffic?.at, target.traffic?.at ?? round.at);
     // A probe's record is not kept: a recent stored history leaves nothing to write.
     if (round.probe && trafficKept) return;
     const timeOnly =

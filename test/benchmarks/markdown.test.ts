@@ -287,11 +287,11 @@ describe('the grid section', () => {
     };
     type Row = { strategy: string; setting: string; overheadUsd: number; cost?: Record<string, number> };
     const base = simulator.grids[0] as { trace: string; rows: Row[]; verdict: { dominatedBy: string[] } };
-    const account = (name: string, dominatedBy: string[], controller: number, overhead: number) => {
+    const account = (name: string, dominatedBy: string[], controller: number, overhead: number, state = 0) => {
       const copy = JSON.parse(JSON.stringify(base)) as typeof base & Record<string, unknown>;
       const thermostat = copy.rows.find((row) => row.strategy === 'thermostat')!;
       thermostat.overheadUsd = overhead;
-      thermostat.cost = { ...thermostat.cost, controller };
+      thermostat.cost = { ...thermostat.cost, controller, state };
       copy.rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!.cost = {
         controller: 0.00001,
       };
@@ -305,7 +305,8 @@ describe('the grid section', () => {
       };
     };
     simulator.oneFunction = [
-      account('aaaaaaaaaa', ['serverless-plugin-warmup (5m, c=1)'], 0.00008, 0.0001),
+      // its own cost is its controller's invocations and its state table: 0.00006 + 0.00002
+      account('aaaaaaaaaa', ['serverless-plugin-warmup (5m, c=1)'], 0.00006, 0.0001, 0.00002),
       account('bbbbbbbbbb', [], 0.00003, 0.0001),
       account('cccccccccc', ['none (–)', 'lambda-warmer (5m, c=1)'], 0.00006, 0.0001),
     ];
@@ -317,7 +318,7 @@ describe('the grid section', () => {
     expect(rendered).toMatch(/\| bbbbbbbbbb… \(timer\) \| .+ \| not dominated \|/);
     expect(rendered).toContain('**dominated** by 2 points |');
     // the reason in numbers: the controller's share of the overhead where it is dominated (60% and 80%), not elsewhere
-    expect(rendered).toContain("its controller's own invocations are 60%–80% of its overhead");
+    expect(rendered).toContain("its controller's own invocations and its state table are 60%–80% of its overhead");
     expect(rendered).toContain(
       '- One function alone (3 accounts cut from the traces above): Thermostat is **dominated on 2 of 3**',
     );

@@ -7,7 +7,7 @@ import { createCaches } from '../../controller/observe/caches';
 import { parsePolicyValue } from '../../controller/policy';
 import { MemoryLog } from '../../controller/report/log';
 import { type RunDeps, run } from '../../controller/run';
-import { MemoryStateStore } from '../../controller/state';
+import { MemoryStateStore, TrafficMemory } from '../../controller/state';
 import { FakeAutoScaling, FakeControl } from '../fixtures/controller/fake-control';
 import { FakeLambda } from '../fixtures/controller/fake-lambda';
 import { MemoryMetrics } from '../fixtures/controller/harness';
@@ -532,5 +532,83 @@ describe('the time reserve', () => {
     const done = await run(enough.deps, { time: '2026-11-23T10:00:00Z' }, { getRemainingTimeInMillis: () => 8_000 });
     expect(done.status).toBe('completed');
     expect(enough.invoker.calls).toHaveLength(1);
+  });
+});
+
+describe('traffic histories between saves (TrafficMemory)', () => {
+  it('keeps a round that changed only the traffic in memory and the ledger, saves it once the stored copy is an hour old, and a failed save loses nothing', async () => {
+    const { deps: base, invoker, state } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
+    let now = 0;
+    const clock = { now: () => now, sleep: systemClock.sleep };
+    // Real requests between rounds: each proof reports what its environment served since it started.
+    let served = 0;
+    const original = invoker.invoke.bind(invoker);
+    invoker.invoke = async (input, options) => {
+      const out = await original(input, options);
+      const body = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+      if (body.thermostat?.proof)
+        Object.assign(body.thermostat.proof, { realServed: served, lastRealRequestAt: now - 1_000 });
+      return { ...out, Payload: Buffer.from(JSON.stringify(body)) };
+    };
+    const warm: RunDeps = { ...base, clock, traffic: new TrafficMemory() };
+    const tick = (value: RunDeps, time: string) => {
+      now = Date.parse(time) + 30_000;
+      return run(value, { time }, context);
+    };
+    const stored = () => state.targets.get('a:live');
+
+    expect((await tick(warm, '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('saved');
+    const first = stored()?.traffic;
+    served = 3;
+    // Same environment, more real requests: only the traffic changed, and its stored copy is recent.
+    expect((await tick(warm, '2026-11-23T10:05:00Z')).targets[0]?.state).toBe('ledger');
+    expect(stored()?.traffic).toEqual(first);
+    expect(state.pings.get('0/1')?.pings.size).toBe(1);
+
+    // An hour after the stored copy the save is due, and it fails right then: the report says so...
+    served = 7;
+    const saveTarget = state.saveTarget.bind(state);
+    state.saveTarget = () => Promise.reject(new StateStoreError('table unreachable'));
+    const failed = await tick(warm, '2026-11-23T11:00:00Z');
+    expect(failed.targets[0]).toMatchObject({ state: 'failed', failure: { kind: 'state-save' } });
+    expect(stored()?.traffic).toEqual(first);
+    // ...and the next tick saves the newest history.
+    state.saveTarget = saveTarget;
+    served = 9;
+    expect((await tick(warm, '2026-11-23T11:05:00Z')).targets[0]?.state).toBe('saved');
+    expect(stored()?.traffic?.environments[0]).toMatchObject({ realServed: 9 });
+    expect(stored()?.traffic?.at).toBe(now);
+  });
+
+  it('a controller starting cold plans from the stored history, and one without memory saves every change', async () => {
+    const { deps: base, invoker, state } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
+    let now = 0;
+    const clock = { now: () => now, sleep: systemClock.sleep };
+    let served = 0;
+    const original = invoker.invoke.bind(invoker);
+    invoker.invoke = async (input, options) => {
+      const out = await original(input, options);
+      const body = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+      if (body.thermostat?.proof)
+        Object.assign(body.thermostat.proof, { realServed: served, lastRealRequestAt: now - 1_000 });
+      return { ...out, Payload: Buffer.from(JSON.stringify(body)) };
+    };
+    const tick = (value: RunDeps, time: string) => {
+      now = Date.parse(time) + 30_000;
+      return run(value, { time }, context);
+    };
+    const warm: RunDeps = { ...base, clock, traffic: new TrafficMemory() };
+    await tick(warm, '2026-11-23T10:00:00Z');
+    served = 3;
+    expect((await tick(warm, '2026-11-23T10:05:00Z')).targets[0]?.state).toBe('ledger');
+    // A new environment has no memory: it plans from the stored copy (served 0), sees the change again, keeps it.
+    const cold: RunDeps = { ...base, clock, traffic: new TrafficMemory() };
+    served = 4;
+    expect((await tick(cold, '2026-11-23T10:10:00Z')).targets[0]?.state).toBe('ledger');
+    // Without memory (the CLI's one-tick runs) every change is saved at once.
+    const oneShot: RunDeps = { ...base, clock };
+    served = 5;
+    expect((await tick(oneShot, '2026-11-23T10:15:00Z')).targets[0]?.state).toBe('saved');
+    expect(state.targets.get('a:live')?.traffic?.environments[0]).toMatchObject({ realServed: 5 });
   });
 });

@@ -1,0 +1,48 @@
+import { EMPTY_TRAFFIC, type TrafficHistory } from '../../../controller/plan';
+import { type TargetState, TRAFFIC_SAVE_EVERY_MS, TrafficMemory, trafficSaveDue } from '../../../controller/state';
+
+const history = (at: number, load: number): TrafficHistory => ({ ...EMPTY_TRAFFIC, at, load });
+const state = (key: string, traffic?: TrafficHistory): TargetState => ({
+  key,
+  history: [],
+  ...(traffic ? { traffic } : {}),
+});
+
+describe('TrafficMemory', () => {
+  it('plans with a remembered history newer than the stored one, and keeps the stored time for the next save', () => {
+    const memory = new TrafficMemory();
+    memory.remember('a', history(2_000, 0.5));
+    memory.remember('b', history(1_000, 0.9));
+    const states = new Map([
+      ['a', state('a', history(1_000, 0.1))],
+      // b's stored copy is newer (another environment saved it): the remembered one is dropped, never used
+      ['b', state('b', history(3_000, 0.2))],
+      ['c', state('c')],
+    ]);
+    memory.merge(states);
+    expect(states.get('a')).toMatchObject({ traffic: { at: 2_000, load: 0.5 }, trafficSavedAt: 1_000 });
+    expect(states.get('b')).toMatchObject({ traffic: { at: 3_000, load: 0.2 }, trafficSavedAt: 3_000 });
+    expect(states.get('c')?.traffic).toBeUndefined();
+    expect(states.get('c')?.trafficSavedAt).toBeUndefined();
+
+    // The older copy of b is gone: even a stored copy older than it later does not bring it back.
+    const again = new Map([['b', state('b', history(500, 0.3))]]);
+    memory.merge(again);
+    expect(again.get('b')?.traffic?.load).toBe(0.3);
+  });
+
+  it('forgets a history once it is saved', () => {
+    const memory = new TrafficMemory();
+    memory.remember('a', history(2_000, 0.5));
+    memory.forget('a');
+    const states = new Map([['a', state('a', history(1_000, 0.1))]]);
+    memory.merge(states);
+    expect(states.get('a')?.traffic?.load).toBe(0.1);
+  });
+
+  it('says a save is due when nothing is stored or the stored copy is TRAFFIC_SAVE_EVERY_MS old', () => {
+    expect(trafficSaveDue(undefined, 0)).toBe(true);
+    expect(trafficSaveDue(0, TRAFFIC_SAVE_EVERY_MS - 1)).toBe(false);
+    expect(trafficSaveDue(0, TRAFFIC_SAVE_EVERY_MS)).toBe(true);
+  });
+});

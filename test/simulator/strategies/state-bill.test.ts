@@ -1,0 +1,91 @@
+import { EMPTY_TRAFFIC, type TrafficHistory } from '../../../controller/plan';
+import { TRAFFIC_SAVE_EVERY_MS } from '../../../controller/state';
+import { type BilledTarget, StateBill } from '../../../simulator/strategies/state-bill';
+
+const T0 = Date.parse('2026-11-23T10:00:00Z');
+const tickId = (at: number) => new Date(at).toISOString();
+const traffic = (at: number, load: number): TrafficHistory => ({ ...EMPTY_TRAFFIC, at, load });
+const target = (over: Partial<BilledTarget> = {}): BilledTarget => ({
+  key: 'a:live',
+  memoryMb: 1024,
+  architecture: 'arm64',
+  lastWanted: 1,
+  lastProven: 1,
+  ...over,
+});
+
+/** One tick of one target's round: the units and round trips the bill charges for it. */
+function tickWith(bill: StateBill, at: number, round: (id: string) => void) {
+  bill.startTick(['a:live'], true);
+  round(tickId(at));
+  return bill.finishTick(tickId(at), at);
+}
+
+describe('StateBill', () => {
+  it('bills as the controller writes: the first round saves, a repeat goes to the ledger, a change saves again', () => {
+    const bill = new StateBill();
+    const first = tickWith(bill, T0, (id) =>
+      bill.round(target({ traffic: traffic(T0, 0.1) }), { at: T0, wanted: 1, proven: 1, probe: false }, id),
+    );
+    // claim and completion, the target's save (well under 1 KB); its missing item and three small items read
+    expect(first.units).toEqual({ reads: 3.5, writes: 3 });
+    expect(first.roundTrips).toBe(4);
+
+    const at = T0 + 300_000;
+    const repeat = tickWith(bill, at, (id) =>
+      bill.round(target({ traffic: traffic(at, 0.1) }), { at, wanted: 1, proven: 1, probe: false }, id),
+    );
+    // the ledger instead of the item (only the traffic's time changed)
+    expect(repeat.units.writes).toBe(3);
+    expect(repeat.roundTrips).toBe(4);
+
+    const later = T0 + 600_000;
+    const grown = tickWith(bill, later, (id) =>
+      bill.round(target({ lastWanted: 2, lastProven: 2 }), { at: later, wanted: 2, proven: 2, probe: false }, id),
+    );
+    // another round size is a save; the ledger (no entry left) is not written
+    expect(grown.units.writes).toBe(3);
+    expect(grown.roundTrips).toBe(4);
+  });
+
+  it('keeps a traffic-only change (a round or a probe) unsaved until the stored copy is an hour old', () => {
+    const bill = new StateBill();
+    tickWith(bill, T0, (id) =>
+      bill.round(target({ traffic: traffic(T0, 0.1) }), { at: T0, wanted: 1, proven: 1, probe: false }, id),
+    );
+    const soon = T0 + 300_000;
+    const probe = tickWith(bill, soon, (id) =>
+      bill.round(target({ traffic: traffic(soon, 0.4) }), { at: soon, wanted: 1, proven: 1, probe: true }, id),
+    );
+    expect(probe.units.writes).toBe(2);
+    expect(probe.roundTrips).toBe(3);
+
+    const due = T0 + TRAFFIC_SAVE_EVERY_MS;
+    const saved = tickWith(bill, due, (id) =>
+      bill.round(target({ traffic: traffic(due, 0.5) }), { at: due, wanted: 1, proven: 1, probe: false }, id),
+    );
+    expect(saved.units.writes).toBe(3);
+    expect(bill.storedTraffic('a:live')?.load).toBe(0.5);
+  });
+
+  it('bills a provisioned-concurrency change its intent writes and the save, and a larger item more units', () => {
+    const bill = new StateBill();
+    const change = tickWith(bill, T0, (id) => bill.ownershipChange(target(), id));
+    expect(change.units.writes).toBe(2 + 4 + 1);
+
+    const environments = Array.from({ length: 30 }, (_, i) => ({
+      envId: `2026/11/23/[$LATEST]${String(i).padStart(32, '0')}`,
+      initAt: T0 - i,
+      ratePerMinute: 1,
+      lastRealAt: T0,
+      realServed: i,
+    }));
+    const big = tickWith(bill, T0 + 60_000, (id) =>
+      bill.trafficRead(target({ traffic: { ...traffic(T0, 1), environments } }), id),
+    );
+    expect(big.units.writes).toBeGreaterThan(2 + 2);
+    // the next tick reads the big item eventually consistent: more than the half unit of one under 4 KB
+    bill.startTick(['a:live'], false);
+    expect(bill.finishTick(tickId(T0 + 120_000), T0 + 120_000).units.reads).toBeGreaterThan(1 + 0.5);
+  });
+});
