@@ -51,6 +51,8 @@ const COST_PARTS = [
   ['provisionedDuration', 'duration on provisioned', '#f28e2b'],
   ['pings', 'pings', '#edc948'],
   ['controller', 'controller / warmer', '#76b7b2'],
+  ['observation', 'metrics read', '#ff9da7'],
+  ['state', 'state table', '#9c755f'],
 ] as const;
 
 const e = escapeXml;
