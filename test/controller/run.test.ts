@@ -535,38 +535,51 @@ describe('the time reserve', () => {
   });
 });
 
+/**
+ * One warm target whose proofs report `real.served` requests since their environment started (set between ticks), on
+ * a clock 30 s past each tick's scheduled time; `traffic(memory)` gives deps with that memory, or none.
+ */
+function servedTarget() {
+  const { deps: base, invoker, state } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
+  let at = 0;
+  const clock = { now: () => at, sleep: systemClock.sleep };
+  const real = { served: 0 };
+  const original = invoker.invoke.bind(invoker);
+  invoker.invoke = async (input, options) => {
+    const out = await original(input, options);
+    const body = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+    if (body.thermostat?.proof)
+      Object.assign(body.thermostat.proof, { realServed: real.served, lastRealRequestAt: at - 1_000 });
+    return { ...out, Payload: Buffer.from(JSON.stringify(body)) };
+  };
+  return {
+    state,
+    real,
+    now: () => at,
+    traffic: (memory?: TrafficMemory): RunDeps => ({ ...base, clock, ...(memory ? { traffic: memory } : {}) }),
+    tick: (value: RunDeps, time: string) => {
+      at = Date.parse(time) + 30_000;
+      return run(value, { time }, context);
+    },
+  };
+}
+
 describe('traffic histories between saves (TrafficMemory)', () => {
   it('keeps a round that changed only the traffic in memory and the ledger, saves it once the stored copy is an hour old, and a failed save loses nothing', async () => {
-    const { deps: base, invoker, state } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
-    let now = 0;
-    const clock = { now: () => now, sleep: systemClock.sleep };
-    // Real requests between rounds: each proof reports what its environment served since it started.
-    let served = 0;
-    const original = invoker.invoke.bind(invoker);
-    invoker.invoke = async (input, options) => {
-      const out = await original(input, options);
-      const body = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
-      if (body.thermostat?.proof)
-        Object.assign(body.thermostat.proof, { realServed: served, lastRealRequestAt: now - 1_000 });
-      return { ...out, Payload: Buffer.from(JSON.stringify(body)) };
-    };
-    const warm: RunDeps = { ...base, clock, traffic: new TrafficMemory() };
-    const tick = (value: RunDeps, time: string) => {
-      now = Date.parse(time) + 30_000;
-      return run(value, { time }, context);
-    };
+    const { state, real, traffic, tick, now } = servedTarget();
+    const warm = traffic(new TrafficMemory());
     const stored = () => state.targets.get('a:live');
 
     expect((await tick(warm, '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('saved');
     const first = stored()?.traffic;
-    served = 3;
+    real.served = 3;
     // Same environment, more real requests: only the traffic changed, and its stored copy is recent.
     expect((await tick(warm, '2026-11-23T10:05:00Z')).targets[0]?.state).toBe('ledger');
     expect(stored()?.traffic).toEqual(first);
     expect(state.pings.get('0/1')?.pings.size).toBe(1);
 
     // An hour after the stored copy the save is due, and it fails right then: the report says so...
-    served = 7;
+    real.served = 7;
     const saveTarget = state.saveTarget.bind(state);
     state.saveTarget = () => Promise.reject(new StateStoreError('table unreachable'));
     const failed = await tick(warm, '2026-11-23T11:00:00Z');
@@ -574,40 +587,32 @@ describe('traffic histories between saves (TrafficMemory)', () => {
     expect(stored()?.traffic).toEqual(first);
     // ...and the next tick saves the newest history.
     state.saveTarget = saveTarget;
-    served = 9;
+    real.served = 9;
     expect((await tick(warm, '2026-11-23T11:05:00Z')).targets[0]?.state).toBe('saved');
     expect(stored()?.traffic?.environments[0]).toMatchObject({ realServed: 9 });
-    expect(stored()?.traffic?.at).toBe(now);
+    expect(stored()?.traffic?.at).toBe(now());
   });
 
   it('a controller starting cold plans from the stored history, and one without memory saves every change', async () => {
-    const { deps: base, invoker, state } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
-    let now = 0;
-    const clock = { now: () => now, sleep: systemClock.sleep };
-    let served = 0;
-    const original = invoker.invoke.bind(invoker);
-    invoker.invoke = async (input, options) => {
-      const out = await original(input, options);
-      const body = JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
-      if (body.thermostat?.proof)
-        Object.assign(body.thermostat.proof, { realServed: served, lastRealRequestAt: now - 1_000 });
-      return { ...out, Payload: Buffer.from(JSON.stringify(body)) };
-    };
-    const tick = (value: RunDeps, time: string) => {
-      now = Date.parse(time) + 30_000;
-      return run(value, { time }, context);
-    };
-    const warm: RunDeps = { ...base, clock, traffic: new TrafficMemory() };
+    const { state, real, traffic, tick } = servedTarget();
+    const warm = traffic(new TrafficMemory());
     await tick(warm, '2026-11-23T10:00:00Z');
-    served = 3;
+    real.served = 3;
     expect((await tick(warm, '2026-11-23T10:05:00Z')).targets[0]?.state).toBe('ledger');
     // A new environment has no memory: it plans from the stored copy (served 0), sees the change again, keeps it.
-    const cold: RunDeps = { ...base, clock, traffic: new TrafficMemory() };
-    served = 4;
+    const cold = traffic(new TrafficMemory());
+    real.served = 4;
     expect((await tick(cold, '2026-11-23T10:10:00Z')).targets[0]?.state).toBe('ledger');
+    // Each environment remembers its own newest history; the stored copy is still the first tick's.
+    const remembered = (memory: TrafficMemory | undefined) => {
+      const states = new Map([['a:live', state.targets.get('a:live')!]]);
+      memory?.merge(states);
+      return states.get('a:live')?.traffic?.environments[0]?.realServed;
+    };
+    expect([remembered(warm.traffic), remembered(cold.traffic), remembered(undefined)]).toEqual([3, 4, 0]);
     // Without memory (the CLI's one-tick runs) every change is saved at once.
-    const oneShot: RunDeps = { ...base, clock };
-    served = 5;
+    const oneShot = traffic();
+    real.served = 5;
     expect((await tick(oneShot, '2026-11-23T10:15:00Z')).targets[0]?.state).toBe('saved');
     expect(state.targets.get('a:live')?.traffic?.environments[0]).toMatchObject({ realServed: 5 });
   });
