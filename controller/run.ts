@@ -60,12 +60,11 @@ import {
 import {
   type OwnershipIntent,
   type PingRecord,
+  roundSave,
   ShardPings,
   type StateStore,
   type TargetState,
   type TrafficMemory,
-  trafficSaveDue,
-  trafficText,
 } from './state';
 import { bindTargets, parseFunctionArn, targetName, type UnboundTarget } from './targets';
 import { inShard, readTick, type ShardEvent, type Tick } from './tick';
@@ -1023,37 +1022,24 @@ async function saveTargetState(
   const settled = change.settled;
   if (!(record || managedChanged || factsChanged || settled || traffic !== previous?.traffic || previous?.corrupt))
     return 'unchanged';
-  // What changed is only the traffic history, whose stored copy is recent: the environment's memory keeps it.
-  const trafficKept =
-    deps.traffic !== undefined &&
-    traffic !== undefined &&
-    previous !== undefined &&
-    !previous.corrupt &&
-    !managedChanged &&
-    !factsChanged &&
-    settled === undefined &&
-    // on the clock the histories are timed by (a round's record carries its tick's time)
-    !trafficSaveDue(previous.trafficSavedAt, deps.clock.now());
-  // A probe proves nothing about environments (its record is not kept), so what it saw of the traffic is its news.
-  if (probe && trafficKept) {
-    if (traffic !== previous.traffic) deps.traffic?.remember(change.key, traffic);
+  const where =
+    record === undefined
+      ? 'item'
+      : roundSave({ probe: probe === true, wanted: record.wanted, proven: record.proven, traffic }, previous, {
+          memory: deps.traffic !== undefined,
+          now: deps.clock.now(),
+          otherChange: previous?.corrupt !== undefined || managedChanged || factsChanged || settled !== undefined,
+        });
+  const remember = () => {
+    if (traffic !== undefined && traffic !== previous?.traffic) deps.traffic?.remember(change.key, traffic);
+  };
+  if (where === 'memory') {
+    remember();
     return 'unchanged';
   }
-  // A round that proved what the last one did changes nothing but its time: that goes to the shard's ledger.
-  const timeOnly =
-    record !== undefined &&
-    !probe &&
-    previous !== undefined &&
-    !previous.corrupt &&
-    !managedChanged &&
-    !factsChanged &&
-    settled === undefined &&
-    record.wanted === previous.lastWanted &&
-    record.proven === previous.lastProven &&
-    (trafficText(traffic) === trafficText(previous.traffic) || trafficKept);
-  if (timeOnly && pings?.canDefer(change.key)) {
+  if (where === 'ledger' && record !== undefined && pings?.canDefer(change.key)) {
     pings.deferred(change.key, record.at);
-    if (traffic !== undefined && traffic !== previous.traffic) deps.traffic?.remember(change.key, traffic);
+    remember();
     return 'ledger';
   }
   const next: TargetState = {
@@ -1083,7 +1069,7 @@ async function saveTargetState(
     return saved;
   } catch (error) {
     // The newest history stays in memory for the next tick's save.
-    if (traffic !== undefined && traffic !== previous?.traffic) deps.traffic?.remember(change.key, traffic);
+    remember();
     outcome.failure ??= {
       kind: 'state-save',
       message: `the target's state could not be saved (${describeError(error).message})${

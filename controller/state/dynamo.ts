@@ -53,10 +53,10 @@ function isConditionFailure(error: unknown): boolean {
  * cannot overwrite what a newer tick saved.
  */
 export class DynamoStateStore implements StateStore {
-  /** @param now the clock ticks are checked against (epoch ms); see future-tick.ts. */
   /** The tick's single-item reads, gathered into one request (see ConsistentReads). */
   private readonly reads: ConsistentReads;
 
+  /** @param now the clock ticks are checked against (epoch ms); see future-tick.ts. */
   constructor(
     private readonly dynamo: DynamoApi,
     readonly tableName: string,

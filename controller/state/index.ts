@@ -1,6 +1,7 @@
 export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
 export { ledgerHash, type PingLedger, ShardPings } from './ping-ledger';
+export { type RoundSave, roundSave } from './round-save';
 export { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 export {
   type ClaimResult,
@@ -14,5 +15,4 @@ export {
   type TickClaim,
 } from './store';
 export { TRAFFIC_SAVE_EVERY_MS, TrafficMemory, trafficSaveDue } from './traffic-memory';
-export { trafficText } from './traffic-text';
 export { itemBytes, readUnits, writeUnits } from './units';

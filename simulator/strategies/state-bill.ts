@@ -7,9 +7,8 @@ import {
   ledgerItem,
   type PingRecord,
   readUnits,
+  roundSave,
   targetItem,
-  trafficSaveDue,
-  trafficText,
   writeUnits,
 } from '../../controller/state';
 import type { StateUnits } from '../model/engine';
@@ -34,13 +33,12 @@ export interface BilledTarget {
   readonly lastProven?: number;
 }
 
-/** What a target's stored item said before this tick's round: whether the round changes more than its time. */
+/** What a target's stored item says, as the controller's save rule reads it (roundSave). */
 interface Stored {
-  readonly wanted?: number;
-  readonly proven?: number;
-  /** The traffic history as saved, and as text. */
+  readonly lastWanted?: number;
+  readonly lastProven?: number;
   readonly traffic?: TrafficHistory;
-  readonly trafficText?: string;
+  readonly trafficSavedAt?: number;
 }
 
 /**
@@ -87,17 +85,15 @@ export class StateBill {
       },
     ].slice(-HISTORY_LENGTH);
     this.history.set(target.key, history);
-    // timed as the controller times it: by its histories' clock
-    const trafficKept = stored !== undefined && !trafficSaveDue(stored.traffic?.at, target.traffic?.at ?? round.at);
-    // A probe's record is not kept: a recent stored history leaves nothing to write.
-    if (round.probe && trafficKept) return;
-    const timeOnly =
-      !round.probe &&
-      stored !== undefined &&
-      round.wanted === stored.wanted &&
-      round.proven === stored.proven &&
-      (trafficText(target.traffic) === stored.trafficText || trafficKept);
-    if (timeOnly) {
+    const where = roundSave({ ...round, traffic: target.traffic }, stored, {
+      // the controller's environment keeps histories between ticks (a cold one plans from the stored copies)
+      memory: true,
+      // timed as the controller times it: by its histories' clock
+      now: target.traffic?.at ?? round.at,
+      otherChange: false,
+    });
+    if (where === 'memory') return;
+    if (where === 'ledger') {
       this.ledger.set(ledgerHash(target.key), round.at);
       this.tick.ledgerChanged = true;
       return;
@@ -155,10 +151,9 @@ export class StateBill {
     const bytes = itemBytes(item);
     this.bytes.set(target.key, bytes);
     this.stored.set(target.key, {
-      ...(target.lastWanted !== undefined ? { wanted: target.lastWanted } : {}),
-      ...(target.lastProven !== undefined ? { proven: target.lastProven } : {}),
-      ...(target.traffic ? { traffic: target.traffic } : {}),
-      trafficText: trafficText(target.traffic),
+      ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),
+      ...(target.lastProven !== undefined ? { lastProven: target.lastProven } : {}),
+      ...(target.traffic ? { traffic: target.traffic, trafficSavedAt: target.traffic.at } : {}),
     });
     this.ledger.delete(ledgerHash(target.key));
     this.tick.writes += writeUnits(bytes);

@@ -1,0 +1,52 @@
+import type { TrafficHistory } from '../plan';
+import { trafficSaveDue } from './traffic-memory';
+
+/** A traffic history as text without the time of its last round (which the ping ledger can carry). */
+function trafficText(traffic: TrafficHistory | undefined): string | undefined {
+  if (traffic === undefined) return undefined;
+  const { at: _at, ...rest } = traffic;
+  return JSON.stringify(rest);
+}
+
+/** Where a round's outcome is kept: the controller's memory only, the shard's ping ledger, or the target's item. */
+export type RoundSave = 'memory' | 'ledger' | 'item';
+
+/**
+ * The one rule for where a ping round goes, used by the controller (run.ts) and by the simulator's bill of its state
+ * table. A round that proved what the last one did changes nothing but its time: the ledger. So does one that also
+ * changed the traffic history while the stored copy is recent and the environment keeps the newer one in memory;
+ * a probe (whose record is not kept) then leaves nothing to write at all. Anything else is saved in the item.
+ */
+export function roundSave(
+  round: {
+    readonly probe: boolean;
+    readonly wanted: number;
+    readonly proven: number;
+    readonly traffic: TrafficHistory | undefined;
+  },
+  stored:
+    | {
+        readonly lastWanted?: number;
+        readonly lastProven?: number;
+        readonly traffic?: TrafficHistory;
+        /** When the stored traffic history was observed (TargetState.trafficSavedAt). */
+        readonly trafficSavedAt?: number;
+      }
+    | undefined,
+  context: {
+    /** The environment keeps traffic histories between ticks (TrafficMemory). */
+    readonly memory: boolean;
+    /** On the clock the traffic histories are timed by. */
+    readonly now: number;
+    /** Something else about the target changed (ownership, facts, a settled copy, a corrupt item): a save. */
+    readonly otherChange: boolean;
+  },
+): RoundSave {
+  if (stored === undefined || context.otherChange) return 'item';
+  const trafficKept =
+    context.memory && round.traffic !== undefined && !trafficSaveDue(stored.trafficSavedAt, context.now);
+  if (round.probe) return trafficKept ? 'memory' : 'item';
+  const sameTraffic = trafficText(round.traffic) === trafficText(stored.traffic);
+  const sameRound = round.wanted === stored.lastWanted && round.proven === stored.lastProven;
+  return sameRound && (sameTraffic || trafficKept) ? 'ledger' : 'item';
+}

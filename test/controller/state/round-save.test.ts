@@ -1,0 +1,44 @@
+import { EMPTY_TRAFFIC, type TrafficHistory } from '../../../controller/plan';
+import { roundSave, TRAFFIC_SAVE_EVERY_MS } from '../../../controller/state';
+
+const T0 = Date.parse('2026-11-23T10:00:00Z');
+const traffic = (at: number, load: number): TrafficHistory => ({ ...EMPTY_TRAFFIC, at, load });
+const stored = { lastWanted: 2, lastProven: 2, traffic: traffic(T0, 0.1), trafficSavedAt: T0 };
+const round = (over: { probe?: boolean; wanted?: number; proven?: number; traffic?: TrafficHistory } = {}) => ({
+  probe: false,
+  wanted: 2,
+  proven: 2,
+  traffic: traffic(T0 + 300_000, 0.1),
+  ...over,
+});
+const soon = { memory: true, now: T0 + 300_000, otherChange: false };
+
+describe('roundSave', () => {
+  it('sends a round that proved what the last one did to the ledger, whatever the time of its traffic', () => {
+    expect(roundSave(round(), stored, soon)).toBe('ledger');
+    expect(roundSave(round(), stored, { ...soon, memory: false })).toBe('ledger');
+  });
+
+  it('keeps a changed traffic history in memory while the stored copy is recent, and saves it once due', () => {
+    const changed = round({ traffic: traffic(T0 + 300_000, 0.4) });
+    expect(roundSave(changed, stored, soon)).toBe('ledger');
+    expect(roundSave(changed, stored, { ...soon, now: T0 + TRAFFIC_SAVE_EVERY_MS })).toBe('item');
+    // no memory to keep it in (the CLI's one-tick runs): saved at once
+    expect(roundSave(changed, stored, { ...soon, memory: false })).toBe('item');
+  });
+
+  it('leaves a probe with nothing to write while its traffic can wait, and saves it otherwise', () => {
+    const probe = round({ probe: true, traffic: traffic(T0 + 300_000, 0.4) });
+    expect(roundSave(probe, stored, soon)).toBe('memory');
+    expect(roundSave(probe, stored, { ...soon, now: T0 + TRAFFIC_SAVE_EVERY_MS })).toBe('item');
+  });
+
+  it('saves the item for a first round, another round size or proof, and any other change', () => {
+    expect(roundSave(round(), undefined, soon)).toBe('item');
+    expect(roundSave(round({ wanted: 3 }), stored, soon)).toBe('item');
+    expect(roundSave(round({ proven: 1 }), stored, soon)).toBe('item');
+    expect(roundSave(round(), stored, { ...soon, otherChange: true })).toBe('item');
+    // a stored copy that never had a history saves the first one
+    expect(roundSave(round(), { lastWanted: 2, lastProven: 2 }, soon)).toBe('item');
+  });
+});
