@@ -18,8 +18,10 @@ import type { StateUnits } from '../model/engine';
  * (counted, written, counted as written, cleared; controller/state/dynamo.ts recordIntent and clearIntent).
  */
 const INTENT_WRITES = 4;
-/** Single items every root invocation reads in one consistent request: its ping ledger and two listing marks. */
-const ROOT_SMALL_ITEMS = 2;
+/** The marks a root invocation reads with its ping ledger (managed listing, intent count), consistently. */
+const ROOT_MARKS = 2;
+/** An invocation's claim of its tick and its completion. */
+const CLAIM_WRITES = 2;
 
 /** What the simulated controller keeps of one target, as far as its state item's size depends on it. */
 export interface BilledTarget {
@@ -58,12 +60,22 @@ export class StateBill {
   private readonly ledger = new Map<string, number>();
   private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0 };
 
-  /** A tick's invocation starts: its claim, its reads, its completion (written at its end). */
-  startTick(keys: readonly string[], root: boolean): void {
-    const ledgerRead = readUnits(this.ledgerBytes('', 0), true);
-    const smallItems = (root ? ROOT_SMALL_ITEMS : 0) * readUnits(0, true);
+  /**
+   * A tick starts (its root invocation): its claim, its reads (its targets' items, and its ledger and listing marks
+   * in one consistent request), its completion (written at its end).
+   */
+  startTick(keys: readonly string[]): void {
+    const smallItems = this.ledgerRead() + ROOT_MARKS * readUnits(0, true);
     const targets = keys.reduce((sum, key) => sum + readUnits(this.bytes.get(key) ?? 0, false), 0);
-    this.tick = { reads: ledgerRead + smallItems + targets, writes: 2, ledgerChanged: false, saves: 0 };
+    this.tick = { reads: smallItems + targets, writes: CLAIM_WRITES, ledgerChanged: false, saves: 0 };
+  }
+
+  /**
+   * A further shard's invocation of the tick: its claim, its ledger's read and its completion (its targets' reads
+   * are counted in the root's startTick).
+   */
+  shardInvocation(): StateUnits {
+    return { reads: this.ledgerRead(), writes: CLAIM_WRITES };
   }
 
   /** A round of `target`'s pings ended: its item is saved, or its time goes to the ledger. */
@@ -158,6 +170,10 @@ export class StateBill {
     this.ledger.delete(ledgerHash(target.key));
     this.tick.writes += writeUnits(bytes);
     this.tick.saves += 1;
+  }
+
+  private ledgerRead(): number {
+    return readUnits(this.ledgerBytes('', 0), true);
   }
 
   private ledgerBytes(tickId: string, now: number): number {

@@ -408,7 +408,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           s.traffic = bill.storedTraffic(keys[fn]);
         });
       }
-      bill.startTick(keys, true);
+      bill.startTick(keys);
       const observed = observe(t, effective);
       const made = planner(effective, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
@@ -419,7 +419,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       // Each further shard claims, reads and completes the tick too (its targets' reads are in the root's count).
       for (let i = 1; i < shards; i++) {
         engine.chargeController(invocation(t, base + 3 * stateRoundTripMs));
-        engine.chargeState({ reads: 1, writes: 2 });
+        engine.chargeState(bill.shardInvocation());
       }
       // Once the tick's rounds are done, the controller pauses its schedule while nothing is due
       // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
