@@ -35,6 +35,25 @@ export interface BilledTarget {
   readonly lastProven?: number;
 }
 
+/**
+ * A simulated traffic history as the real controller would store it, for its size: the target helper names an
+ * environment by its log stream (`2026/11/23/[$LATEST]` and 32 hex digits, where the simulator numbers them) and
+ * times it in whole milliseconds (the simulator's arrivals fall anywhere within one).
+ */
+function asStored(traffic: TrafficHistory): TrafficHistory {
+  const whole = (at: number | null) => (at === null ? null : Math.round(at));
+  return {
+    ...traffic,
+    ...(traffic.lastRealAt !== undefined ? { lastRealAt: Math.round(traffic.lastRealAt) } : {}),
+    environments: traffic.environments.map((env) => ({
+      ...env,
+      envId: `2026/11/23/[$LATEST]${env.envId.padStart(32, '0')}`,
+      ...(env.initAt !== undefined ? { initAt: Math.round(env.initAt) } : {}),
+      lastRealAt: whole(env.lastRealAt),
+    })),
+  };
+}
+
 /** What a target's stored item says, as the controller's save rule reads it (roundSave). */
 interface Stored {
   readonly lastWanted?: number;
@@ -156,7 +175,7 @@ export class StateBill {
           version: '1',
           at,
         },
-        ...(target.traffic ? { traffic: target.traffic } : {}),
+        ...(target.traffic ? { traffic: asStored(target.traffic) } : {}),
       },
       tickId,
     );
