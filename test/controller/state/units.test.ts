@@ -1,6 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EMPTY_TRAFFIC } from '../../../controller/plan';
-import { itemBytes, readUnits, targetItem, writeUnits } from '../../../controller/state';
+import { sdkDynamo } from '../../../controller/aws/sdk';
+import { DynamoStateStore, itemBytes, readUnits, targetItem, writeUnits } from '../../../controller/state';
 import { type LocalDynamo, startDynalite } from '../../fixtures/controller/dynalite';
 
 let dynamo: LocalDynamo;
@@ -49,6 +50,16 @@ describe('request units of the state table', () => {
       expect(writeUnits(itemBytes(written))).toBe(response.ConsumedCapacity?.CapacityUnits);
     },
   );
+
+  it('a target item carries its key once, in the partition key, and still loads under it', async () => {
+    const table = await dynamo.createStateTable();
+    const written = item(2);
+    expect(written).not.toHaveProperty('key');
+    await dynamo.client.send(new PutItemCommand({ TableName: table, Item: written }));
+    const store = new DynamoStateStore(sdkDynamo(dynamo.client), table);
+    const loaded = await store.loadTargets(['checkout-api-production-handler:live']);
+    expect(loaded.get('checkout-api-production-handler:live')).toMatchObject({ lastWanted: 2, lastProven: 2 });
+  });
 
   it('reads cost a unit per started 4 KB, half when eventually consistent', () => {
     expect([readUnits(0, true), readUnits(4096, true), readUnits(4097, true)]).toEqual([1, 1, 2]);
