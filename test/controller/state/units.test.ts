@@ -1,6 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { EMPTY_TRAFFIC } from '../../../controller/plan';
 import { sdkDynamo } from '../../../controller/aws/sdk';
+import { EMPTY_TRAFFIC } from '../../../controller/plan';
 import { DynamoStateStore, itemBytes, readUnits, targetItem, writeUnits } from '../../../controller/state';
 import { type LocalDynamo, startDynalite } from '../../fixtures/controller/dynalite';
 
