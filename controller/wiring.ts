@@ -315,8 +315,9 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv, bundleDir: string, observ
     policies,
     config,
     maxSockets,
-    state: new DynamoStateStore(dynamo, table),
-    // The handler's environment runs tick after tick: rounds that changed only traffic keep it here between saves.
+    // The handler's environment runs tick after tick: it remembers the target items it read and saved while it is the
+    // table's only writer, and rounds that changed only traffic keep it here between saves.
+    state: new DynamoStateStore(dynamo, table, Date.now, { remember: true }),
     keepsTraffic: true,
     maxAttempts: numberFrom(env, 'THERMOSTAT_MAX_ATTEMPTS', WIRING_DEFAULTS.maxAttempts, 1),
     accountStore: new DynamoAccountStore(dynamo, accountTable),

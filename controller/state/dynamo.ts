@@ -7,6 +7,7 @@ import { batchGetItems, ConsistentReads } from './batched-reads';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
 import { decodeLedger, encodeLedger, type PingLedger } from './ping-ledger';
+import { RememberedItems, SHARED_WRITER, type WriterMark } from './remembered-items';
 import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
 
@@ -32,6 +33,8 @@ const INTENT_WRITE_MAX_MS = 16 * 60_000;
  */
 const MANAGED_MARK = 'meta#managed';
 const MANAGED_LISTING_MS = 15 * 60_000;
+/** Who last wrote target items (see remembered-items.ts). */
+const WRITER_MARK = 'meta#writer';
 /** Stale only against a readable tick id that is older or the same; a missing, mistyped or future one is corrupt. */
 const TICK_ORDER =
   'attribute_not_exists(#pk) OR attribute_not_exists(lastTick) OR NOT attribute_type(lastTick, :string) OR lastTick < :tick OR lastTick > :ceiling';
@@ -55,14 +58,27 @@ function isConditionFailure(error: unknown): boolean {
 export class DynamoStateStore implements StateStore {
   /** The tick's single-item reads, gathered into one request (see ConsistentReads). */
   private readonly reads: ConsistentReads;
+  /** Target items this environment remembers between ticks (see remembered-items.ts); none unless asked for. */
+  private readonly remembered: RememberedItems<TargetState> | undefined;
+  /** The tick under way: whether it is whole, the writer mark as it read it, the mark's write before its saves. */
+  private tick: {
+    readonly whole: boolean;
+    mark?: Promise<WriterMark | undefined>;
+    marking?: Promise<void>;
+  } = { whole: false };
 
-  /** @param now the clock ticks are checked against (epoch ms); see future-tick.ts. */
+  /**
+   * @param now the clock ticks are checked against (epoch ms); see future-tick.ts.
+   * @param options.remember keep target items between ticks (a controller environment that runs tick after tick)
+   */
   constructor(
     private readonly dynamo: DynamoApi,
     readonly tableName: string,
     private readonly now: () => number = Date.now,
+    options: { readonly remember?: boolean } = {},
   ) {
     this.reads = new ConsistentReads(dynamo, tableName);
+    this.remembered = options.remember ? new RememberedItems<TargetState>() : undefined;
   }
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
@@ -79,6 +95,9 @@ export class DynamoStateStore implements StateStore {
 
   async claimTick(claim: TickClaim): Promise<ClaimResult> {
     refuseFutureTick(claim.tickId, this.now());
+    // A shard's targets are a part of the account's, and other shards save the rest at the same time.
+    this.tick = { whole: claim.shard === '0/1' };
+    if (!this.tick.whole) this.remembered?.forgetAll();
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
@@ -131,10 +150,42 @@ export class DynamoStateStore implements StateStore {
   }
 
   async loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>> {
+    // Asked for now, so it goes out with the tick's other single items (ConsistentReads); a failed read is an
+    // unknown mark, which only means reading every item and writing the mark before saving.
+    const mark = this.readWriterMark();
+    this.tick.mark = mark;
+    const memory = this.tick.whole ? this.remembered : undefined;
+    if (memory === undefined) return this.readTargets(keys);
+    const startedAt = this.now();
+    if (memory.trusts(startedAt)) {
+      // The last tick's mark was ours: wait for this tick's before reading only what is not remembered.
+      const seen = await mark;
+      memory.sawMark(seen?.writer);
+      if (memory.trusts(startedAt)) {
+        const { found, missing } = memory.recall(keys);
+        if (missing.length === 0) return found;
+        const read = await this.readTargets(missing);
+        memory.read(missing, read, startedAt, false, isCorrupt);
+        for (const [key, state] of read) found.set(key, state);
+        return found;
+      }
+    }
+    // Taking the mark over while the items are read: one write now and then, instead of reading every item every
+    // tick until this environment's first save. A failed write is tried again before the first save.
+    const takeover = mark.then((seen) => {
+      memory.sawMark(seen?.writer);
+      return seen?.writer === memory.id ? undefined : this.markWriter().catch(() => undefined);
+    });
+    const [found] = await Promise.all([this.readTargets(keys), takeover]);
+    memory.read(keys, found, startedAt, true, isCorrupt);
+    return found;
+  }
+
+  private async readTargets(keys: readonly string[]): Promise<Map<string, TargetState>> {
     const found = new Map<string, TargetState>();
-    // Eventually consistent (half the read units, every target every tick): the item was saved by the previous
-    // tick, at least the reserve before this one started, and every save stays conditional on the tick order. What
-    // must not be missed, the write-ahead intents, is read consistently.
+    // Eventually consistent (half the read units): the item was saved by the previous tick, at least the reserve
+    // before this one started, and every save stays conditional on the tick order. What must not be missed, the
+    // write-ahead intents, is read consistently.
     const what = { records: 'target records', reading: 'reading target records', consistent: false };
     await this.batchGet(TARGET, keys, what, (items) => {
       const ceiling = tickCeiling(this.now());
@@ -144,6 +195,43 @@ export class DynamoStateStore implements StateStore {
       }
     });
     return found;
+  }
+
+  /** The writer mark, undefined when there is none or it cannot be read. */
+  private readWriterMark(): Promise<WriterMark | undefined> {
+    return this.reads.get(WRITER_MARK).then(
+      (item) => {
+        const writer = item && str(item, 'writer');
+        return writer === undefined ? undefined : { writer, at: num(item!, 'at') ?? 0 };
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * Writes this run's name into the writer mark before its first target save of the tick, unless the mark has it
+   * already: the environment's id when it remembers items in a whole tick, `shared` otherwise.
+   */
+  private markWriter(): Promise<void> {
+    this.tick.marking ??= (async () => {
+      const memory = this.tick.whole ? this.remembered : undefined;
+      const writer = memory?.id ?? SHARED_WRITER;
+      const seen = await this.tick.mark;
+      if (seen?.writer === writer) return;
+      await this.call('writing the writer mark', () =>
+        this.dynamo.putItem({
+          TableName: this.tableName,
+          Item: { [PK]: S(WRITER_MARK), writer: S(writer), at: N(this.now()) },
+        }),
+      );
+      memory?.wroteMark(this.now());
+      this.tick.mark = Promise.resolve({ writer, at: this.now() });
+    })().catch((error: unknown) => {
+      // The next save tries again; none goes out before the mark is written.
+      this.tick.marking = undefined;
+      throw error;
+    });
+    return this.tick.marking;
   }
 
   /** BatchGetItem of `prefix + key` for every key (see batchGetItems); each answer's items are handed to `take`. */
@@ -207,6 +295,9 @@ export class DynamoStateStore implements StateStore {
   async saveTarget(state: TargetState, tickId: string): Promise<'saved' | 'stale'> {
     refuseFutureTick(tickId, this.now());
     const item = targetItem(state, tickId);
+    await this.markWriter();
+    // Until the answer says otherwise, what the table holds for this key is not known here.
+    this.remembered?.forget(state.key);
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
@@ -217,11 +308,12 @@ export class DynamoStateStore implements StateStore {
         ExpressionAttributeNames: { '#pk': PK },
         ExpressionAttributeValues: { ':tick': S(tickId), ':ceiling': S(tickCeiling(this.now())), ':string': S('S') },
       });
-      return 'saved';
     } catch (error) {
       if (isConditionFailure(error)) return 'stale';
       throw new StateStoreError(`state table ${this.tableName}: saving ${state.key} failed`, { cause: error });
     }
+    if (this.tick.whole) this.remembered?.saved(state.key, fromItem(item, tickCeiling(this.now())));
+    return 'saved';
   }
 
   async loadPings(shard: string): Promise<PingLedger | undefined> {
@@ -412,6 +504,8 @@ function intentFromItem(item: Record<string, AttributeValue>): OwnershipIntent |
   }
   return parsed as OwnershipIntent;
 }
+
+const isCorrupt = (state: TargetState) => state.corrupt !== undefined;
 
 function fromItem(item: Record<string, AttributeValue>, ceiling: string): TargetState {
   const key = str(item, 'key') ?? (str(item, PK) ?? '').slice(TARGET.length);

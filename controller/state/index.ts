@@ -1,6 +1,13 @@
 export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
 export { ledgerHash, type PingLedger, ShardPings } from './ping-ledger';
+export {
+  LONGEST_RUN_MS,
+  REMEMBER_AT_MOST_MS,
+  RememberedItems,
+  SHARED_WRITER,
+  type WriterMark,
+} from './remembered-items';
 export { type RoundSave, roundSave } from './round-save';
 export { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 export {

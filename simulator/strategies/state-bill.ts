@@ -6,8 +6,10 @@ import {
   ledgerHash,
   ledgerItem,
   type PingRecord,
+  RememberedItems,
   readUnits,
   roundSave,
+  SHARED_WRITER,
   targetItem,
   writeUnits,
 } from '../../controller/state';
@@ -18,8 +20,10 @@ import type { StateUnits } from '../model/engine';
  * (counted, written, counted as written, cleared; controller/state/dynamo.ts recordIntent and clearIntent).
  */
 const INTENT_WRITES = 4;
-/** The marks a root invocation reads with its ping ledger (managed listing, intent count), consistently. */
-const ROOT_MARKS = 2;
+/** The marks a root invocation reads with its ping ledger (managed listing, intent count, writer), consistently. */
+const ROOT_MARKS = 3;
+/** The writer mark's write (a small item): one write unit. */
+const MARK_WRITE = 1;
 /** An invocation's claim of its tick and its completion. */
 const CLAIM_WRITES = 2;
 
@@ -77,16 +81,52 @@ export class StateBill {
   private readonly history = new Map<string, PingRecord[]>();
   /** Round times the ping ledger holds, by key hash. */
   private readonly ledger = new Map<string, number>();
-  private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0 };
+  private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0, whole: true };
+  /** What the controller's environment remembers of the target items (sizes), as controller/state/dynamo.ts does. */
+  private memory = new RememberedItems<number>();
+  /** The table's writer mark. */
+  private mark: string | undefined;
 
   /**
-   * A tick starts (its root invocation): its claim, its reads (its targets' items, and its ledger and listing marks
-   * in one consistent request), its completion (written at its end).
+   * A tick starts (its root invocation): its claim, its small items (ledger and marks, one consistent request), its
+   * targets' items (eventually consistent) unless the controller's environment remembers them
+   * (controller/state/remembered-items.ts), its completion (written at its end). `warm`: the tick runs in the
+   * environment of the one before (a cold one remembers nothing); `whole`: not split into shards.
    */
-  startTick(keys: readonly string[]): void {
+  startTick(keys: readonly string[], at: number, tick: { readonly warm: boolean; readonly whole: boolean }): void {
+    if (!tick.warm) this.memory = new RememberedItems<number>();
     const smallItems = this.ledgerRead() + ROOT_MARKS * readUnits(0, true);
-    const targets = keys.reduce((sum, key) => sum + readUnits(this.bytes.get(key) ?? 0, false), 0);
-    this.tick = { reads: smallItems + targets, writes: CLAIM_WRITES, ledgerChanged: false, saves: 0 };
+    this.tick = { reads: smallItems, writes: CLAIM_WRITES, ledgerChanged: false, saves: 0, whole: tick.whole };
+    const memory = this.memory;
+    if (!tick.whole) memory.forgetAll();
+    else if (memory.trusts(at)) {
+      memory.sawMark(this.mark);
+      if (memory.trusts(at)) {
+        const { missing } = memory.recall(keys);
+        this.readItems(missing);
+        memory.read(missing, this.bytes, at, false);
+        return;
+      }
+    }
+    this.readItems(keys);
+    if (!tick.whole) return;
+    memory.sawMark(this.mark);
+    // the takeover while the items are read
+    this.markWriter(at);
+    memory.read(keys, this.bytes, at, true);
+  }
+
+  private readItems(keys: readonly string[]): void {
+    this.tick.reads += keys.reduce((sum, key) => sum + readUnits(this.bytes.get(key) ?? 0, false), 0);
+  }
+
+  /** The writer mark's write before a tick's first save (or while a whole tick reads), unless it says so already. */
+  private markWriter(at: number): void {
+    const writer = this.tick.whole ? this.memory.id : SHARED_WRITER;
+    if (this.mark === writer) return;
+    this.mark = writer;
+    this.tick.writes += MARK_WRITE;
+    if (this.tick.whole) this.memory.wroteMark(at);
   }
 
   /**
@@ -180,7 +220,9 @@ export class StateBill {
       tickId,
     );
     const bytes = itemBytes(item);
+    this.markWriter(at);
     this.bytes.set(target.key, bytes);
+    if (this.tick.whole) this.memory.saved(target.key, bytes);
     this.stored.set(target.key, {
       ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),
       ...(target.lastProven !== undefined ? { lastProven: target.lastProven } : {}),

@@ -403,18 +403,19 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         keys[fn] = policy.key;
       });
       // A controller starting cold has no memory: it plans with the traffic histories the state table holds.
-      if (!engine.controllerWarm('thermostat', t)) {
+      const warm = engine.controllerWarm('thermostat', t);
+      if (!warm) {
         state.forEach((s, fn) => {
           s.traffic = bill.storedTraffic(keys[fn]);
         });
       }
-      bill.startTick(keys);
+      // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses).
+      const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
+      bill.startTick(keys, epochMs + t, { warm, whole: shards === 1 });
       const observed = observe(t, effective);
       const made = planner(effective, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
       for (const decision of made) apply(t, decision, pings);
-      // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses).
-      const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
       const base = overheadMs + perTargetMs * Math.ceil(effective.length / shards);
       // Each further shard claims, reads and completes the tick too (its targets' reads are in the root's count).
       for (let i = 1; i < shards; i++) {

@@ -27,6 +27,11 @@ const stores: Array<[string, () => Promise<StateStore>]> = [
     'DynamoStateStore on dynalite',
     async () => new DynamoStateStore(sdkDynamo(dynamo.client), await dynamo.createStateTable()),
   ],
+  [
+    'DynamoStateStore on dynalite, remembering target items',
+    async () =>
+      new DynamoStateStore(sdkDynamo(dynamo.client), await dynamo.createStateTable(), Date.now, { remember: true }),
+  ],
   ['MemoryStateStore', async () => new MemoryStateStore()],
 ];
 

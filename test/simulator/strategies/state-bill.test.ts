@@ -1,5 +1,5 @@
 import { EMPTY_TRAFFIC, type TrafficHistory } from '../../../controller/plan';
-import { TRAFFIC_SAVE_EVERY_MS } from '../../../controller/state';
+import { LONGEST_RUN_MS, TRAFFIC_SAVE_EVERY_MS } from '../../../controller/state';
 import { type BilledTarget, StateBill } from '../../../simulator/strategies/state-bill';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
@@ -15,8 +15,8 @@ const target = (over: Partial<BilledTarget> = {}): BilledTarget => ({
 });
 
 /** One tick of one target's round: the units and round trips the bill charges for it. */
-function tickWith(bill: StateBill, at: number, round: (id: string) => void) {
-  bill.startTick(['a:live']);
+function tickWith(bill: StateBill, at: number, round: (id: string) => void, warm = true) {
+  bill.startTick(['a:live'], at, { warm, whole: true });
   round(tickId(at));
   return bill.finishTick(tickId(at), at);
 }
@@ -27,8 +27,9 @@ describe('StateBill', () => {
     const first = tickWith(bill, T0, (id) =>
       bill.round(target({ traffic: traffic(T0, 0.1) }), { at: T0, wanted: 1, proven: 1, probe: false }, id),
     );
-    // claim and completion, the target's save (well under 1 KB); its missing item and three small items read
-    expect(first.units).toEqual({ reads: 3.5, writes: 3 });
+    // claim and completion, the writer mark taken over, the target's save (well under 1 KB); its missing item and
+    // four small items read
+    expect(first.units).toEqual({ reads: 4.5, writes: 4 });
     expect(first.roundTrips).toBe(4);
 
     const at = T0 + 300_000;
@@ -71,7 +72,7 @@ describe('StateBill', () => {
   it('bills a provisioned-concurrency change its intent writes and the save, and a larger item more units', () => {
     const bill = new StateBill();
     const change = tickWith(bill, T0, (id) => bill.ownershipChange(target(), id));
-    expect(change.units.writes).toBe(2 + 4 + 1);
+    expect(change.units.writes).toBe(2 + 1 + 4 + 1);
 
     const environments = Array.from({ length: 30 }, (_, i) => ({
       envId: `2026/11/23/[$LATEST]${String(i).padStart(32, '0')}`,
@@ -85,9 +86,34 @@ describe('StateBill', () => {
     );
     expect(big.units.writes).toBeGreaterThan(2 + 2);
     // the next tick reads the big item eventually consistent: more than the half unit of one under 4 KB
-    bill.startTick(['a:live']);
-    expect(bill.finishTick(tickId(T0 + 120_000), T0 + 120_000).units.reads).toBeGreaterThan(3 + 0.5);
+    bill.startTick(['a:live'], T0 + 120_000, { warm: true, whole: true });
+    expect(bill.finishTick(tickId(T0 + 120_000), T0 + 120_000).units.reads).toBeGreaterThan(4 + 0.5);
     // a further shard of a tick claims, reads its ledger and completes
     expect(bill.shardInvocation()).toEqual({ reads: 1, writes: 2 });
+  });
+
+  it("reads no target item once the controller's environment is trusted, every one after it starts cold", () => {
+    const bill = new StateBill();
+    const nothing = () => undefined;
+    const pinged = (id: string) =>
+      bill.round(
+        target({ lastWanted: 2, lastProven: 2 }),
+        { at: Date.parse(id), wanted: 2, proven: 2, probe: false },
+        id,
+      );
+    expect(tickWith(bill, T0, pinged).units).toEqual({ reads: 4 + 0.5, writes: 2 + 1 + 1 });
+    // within a run's longest time of the takeover, and the first read after it
+    expect(tickWith(bill, T0 + 60_000, nothing).units.reads).toBe(4 + 0.5);
+    expect(tickWith(bill, T0 + LONGEST_RUN_MS + 60_000, nothing).units.reads).toBe(4 + 0.5);
+    expect(tickWith(bill, T0 + LONGEST_RUN_MS + 120_000, nothing).units).toEqual({ reads: 4, writes: 2 });
+    // a cold environment reads every item and takes the mark over
+    expect(tickWith(bill, T0 + LONGEST_RUN_MS + 180_000, nothing, false).units).toEqual({ reads: 4 + 0.5, writes: 3 });
+    // a tick split into shards reads every item and marks the table shared before its first save
+    bill.startTick(['a:live'], T0 + LONGEST_RUN_MS + 240_000, { warm: true, whole: false });
+    bill.ownershipChange(target(), tickId(T0 + LONGEST_RUN_MS + 240_000));
+    expect(bill.finishTick(tickId(T0 + LONGEST_RUN_MS + 240_000), 0).units).toEqual({
+      reads: 4 + 0.5,
+      writes: 2 + 1 + 4 + 1,
+    });
   });
 });

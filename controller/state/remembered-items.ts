@@ -1,0 +1,117 @@
+/**
+ * Target items remembered between ticks by the controller environment that last wrote the table.
+ *
+ * Reading every target item every tick was most of the state table's bill on accounts of many quiet targets (half a
+ * read unit per target per tick, a few hundred times the writes those targets cause). A controller environment that
+ * runs tick after tick already knows what it read and saved; what it cannot know by itself is whether anyone else
+ * saved an item since. The **writer mark**, one small item read with the tick's other single items, answers that:
+ * every run writes its environment's id into it before its first target save (`shared` for shards and runs that do
+ * not remember), so while the mark still holds this environment's id, no other run has saved a target item since this
+ * environment last looked.
+ *
+ * One race is left: a run that read the mark (and found itself) just before this environment took the mark over may
+ * still save items until it ends. So an environment trusts what it remembers only after reading every item again once
+ * a run's longest time (LONGEST_RUN_MS) has passed since it wrote the mark, and reads every item again at least every
+ * REMEMBER_AT_MOST_MS whatever the mark says. A save that failed or was refused forgets its item (read again next
+ * tick); a tick split into shards forgets everything.
+ */
+import { randomUUID } from 'node:crypto';
+
+/** Longer than any run may write: Lambda's 15-minute maximum, and a margin for a request still in flight. */
+export const LONGEST_RUN_MS = 16 * 60_000;
+/** How long remembered items may stand in for the table at most: every item is read again at least this often. */
+export const REMEMBER_AT_MOST_MS = 60 * 60_000;
+/** The writer mark's value for runs that do not remember (shards, the CLI): nobody trusts it. */
+export const SHARED_WRITER = 'shared';
+
+/** The writer mark as stored: the environment that last wrote the table, and when it said so. */
+export interface WriterMark {
+  readonly writer: string;
+  readonly at: number;
+}
+
+/**
+ * One controller environment's remembered items (`T`: a target's state in the controller, an item's size in the
+ * simulator's bill) and when they may stand in for the table.
+ */
+export class RememberedItems<T> {
+  /** Remembered items by key; null: known to have no item. */
+  private readonly items = new Map<string, T | null>();
+  /** Reads of every item before this instant may have missed another run's last saves. */
+  private taintedUntil = Number.NEGATIVE_INFINITY;
+  /** When the last read of every item started. */
+  private readAllAt: number | undefined;
+  /** The mark as this environment last read or wrote it. */
+  private mark: string | undefined;
+
+  /** @param id this environment's name in the writer mark (random: environments never share one). */
+  constructor(readonly id: string = randomUUID()) {}
+
+  /** Whether the remembered items stand in for the table at `now`, given the mark the tick read (last known). */
+  trusts(now: number, mark: string | undefined = this.mark): boolean {
+    return (
+      mark === this.id &&
+      this.readAllAt !== undefined &&
+      this.readAllAt >= this.taintedUntil &&
+      now - this.readAllAt < REMEMBER_AT_MOST_MS
+    );
+  }
+
+  /** The tick read the writer mark. */
+  sawMark(mark: string | undefined): void {
+    this.mark = mark;
+  }
+
+  /** This environment wrote its id into the mark; `at` is when the write was answered. */
+  wroteMark(at: number): void {
+    this.mark = this.id;
+    this.taintedUntil = Math.max(this.taintedUntil, at + LONGEST_RUN_MS);
+  }
+
+  /** The remembered items of `keys` (undefined: none remembered), and the keys not remembered either way. */
+  recall(keys: readonly string[]): { readonly found: Map<string, T>; readonly missing: string[] } {
+    const found = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const item = this.items.get(key);
+      if (item === undefined) missing.push(key);
+      else if (item !== null) found.set(key, item);
+    }
+    return { found, missing };
+  }
+
+  /**
+   * `keys` were read, starting at `at` (`everything`: every key the tick needs, so the read counts towards trust);
+   * `found` holds those that have an item. `unsettled` items (corrupt ones) are not remembered: they are read again.
+   */
+  read(
+    keys: readonly string[],
+    found: ReadonlyMap<string, T>,
+    at: number,
+    everything: boolean,
+    unsettled?: (item: T) => boolean,
+  ): void {
+    if (everything) this.readAllAt = at;
+    for (const key of keys) {
+      const item = found.get(key);
+      if (item !== undefined && unsettled?.(item)) this.items.delete(key);
+      else this.items.set(key, item ?? null);
+    }
+  }
+
+  /** An item this environment saved, as the table now holds it. */
+  saved(key: string, item: T): void {
+    this.items.set(key, item);
+  }
+
+  /** An item whose stored form is not known (a save refused or failed): it is read again. */
+  forget(key: string): void {
+    this.items.delete(key);
+  }
+
+  /** Nothing remembered stands in for the table any more (a tick split into shards). */
+  forgetAll(): void {
+    this.items.clear();
+    this.readAllAt = undefined;
+  }
+}
