@@ -97,6 +97,7 @@ export class DynamoStateStore implements StateStore {
     refuseFutureTick(claim.tickId, this.now());
     // A shard's targets are a part of the account's, and other shards save the rest at the same time.
     this.tick = { whole: claim.shard === '0/1' };
+    this.remembered?.tickStarted();
     if (!this.tick.whole) this.remembered?.forgetAll();
     try {
       await this.dynamo.putItem({
@@ -170,11 +171,12 @@ export class DynamoStateStore implements StateStore {
         return found;
       }
     }
-    // Taking the mark over while the items are read: one write now and then, instead of reading every item every
-    // tick until this environment's first save. A failed write is tried again before the first save.
+    // Taking the mark over while the items are read (when that pays): one write now and then, instead of reading
+    // every item every tick until this environment's first save. A failed write is tried again before that save.
     const takeover = mark.then((seen) => {
       memory.sawMark(seen?.writer);
-      return seen?.writer === memory.id ? undefined : this.markWriter().catch(() => undefined);
+      if (seen?.writer === memory.id || !memory.takesOverEarly(keys.length)) return undefined;
+      return this.markWriter().catch(() => undefined);
     });
     const [found] = await Promise.all([this.readTargets(keys), takeover]);
     memory.read(keys, found, startedAt, true, isCorrupt);

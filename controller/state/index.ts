@@ -2,6 +2,7 @@ export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
 export { ledgerHash, type PingLedger, ShardPings } from './ping-ledger';
 export {
+  EAGER_TAKEOVER_TARGETS,
   LONGEST_RUN_MS,
   REMEMBER_AT_MOST_MS,
   RememberedItems,

@@ -16,11 +16,18 @@
  * tick); a tick split into shards forgets everything.
  */
 import { randomUUID } from 'node:crypto';
+import { DYNAMODB_PRICES } from '../cost/prices';
 
 /** Longer than any run may write: Lambda's 15-minute maximum, and a margin for a request still in flight. */
 export const LONGEST_RUN_MS = 16 * 60_000;
 /** How long remembered items may stand in for the table at most: every item is read again at least this often. */
 export const REMEMBER_AT_MOST_MS = 60 * 60_000;
+/**
+ * Targets from which an environment takes the mark over as soon as it reads them all, rather than before its first
+ * save: the mark's write costs what reading this many items (under 4 KB, eventually consistent) costs (the prices'
+ * ratio is whole).
+ */
+export const EAGER_TAKEOVER_TARGETS = Math.round((2 * DYNAMODB_PRICES.writeUnit) / DYNAMODB_PRICES.readUnit);
 /** The writer mark's value for runs that do not remember (shards, the CLI): nobody trusts it. */
 export const SHARED_WRITER = 'shared';
 
@@ -43,6 +50,8 @@ export class RememberedItems<T> {
   private readAllAt: number | undefined;
   /** The mark as this environment last read or wrote it. */
   private mark: string | undefined;
+  /** Ticks this environment started. */
+  private ticks = 0;
 
   /** @param id this environment's name in the writer mark (random: environments never share one). */
   constructor(readonly id: string = randomUUID()) {}
@@ -55,6 +64,20 @@ export class RememberedItems<T> {
       this.readAllAt >= this.taintedUntil &&
       now - this.readAllAt < REMEMBER_AT_MOST_MS
     );
+  }
+
+  /** A tick starts in this environment. */
+  tickStarted(): void {
+    this.ticks += 1;
+  }
+
+  /**
+   * Whether a tick reading all of `targets` items should take the mark over right away: only when the items' reads
+   * it saves cost more than the write, and the environment has lived from one tick to the next (one that starts cold
+   * every tick, its schedule paused longer than Lambda keeps it, would pay the write every tick for nothing).
+   */
+  takesOverEarly(targets: number): boolean {
+    return this.ticks > 1 && targets >= EAGER_TAKEOVER_TARGETS;
   }
 
   /** The tick read the writer mark. */

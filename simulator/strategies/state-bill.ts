@@ -95,6 +95,7 @@ export class StateBill {
    */
   startTick(keys: readonly string[], at: number, tick: { readonly warm: boolean; readonly whole: boolean }): void {
     if (!tick.warm) this.memory = new RememberedItems<number>();
+    this.memory.tickStarted();
     const smallItems = this.ledgerRead() + ROOT_MARKS * readUnits(0, true);
     this.tick = { reads: smallItems, writes: CLAIM_WRITES, ledgerChanged: false, saves: 0, whole: tick.whole };
     const memory = this.memory;
@@ -111,8 +112,8 @@ export class StateBill {
     this.readItems(keys);
     if (!tick.whole) return;
     memory.sawMark(this.mark);
-    // the takeover while the items are read
-    this.markWriter(at);
+    // the takeover while the items are read, when it pays
+    if (memory.takesOverEarly(keys.length)) this.markWriter(at);
     memory.read(keys, this.bytes, at, true);
   }
 
@@ -130,11 +131,11 @@ export class StateBill {
   }
 
   /**
-   * A further shard's invocation of the tick: its claim, its ledger's read and its completion (its targets' reads
-   * are counted in the root's startTick).
+   * A further shard's invocation of the tick: its claim, its ledger's and the writer mark's read and its completion
+   * (its targets' reads are counted in the root's startTick).
    */
   shardInvocation(): StateUnits {
-    return { reads: this.ledgerRead(), writes: CLAIM_WRITES };
+    return { reads: this.ledgerRead() + readUnits(0, true), writes: CLAIM_WRITES };
   }
 
   /** A round of `target`'s pings ended: its item is saved, or its time goes to the ledger. */

@@ -1,4 +1,9 @@
-import { LONGEST_RUN_MS, REMEMBER_AT_MOST_MS, RememberedItems } from '../../../controller/state';
+import {
+  EAGER_TAKEOVER_TARGETS,
+  LONGEST_RUN_MS,
+  REMEMBER_AT_MOST_MS,
+  RememberedItems,
+} from '../../../controller/state';
 
 describe('RememberedItems', () => {
   const at = Date.parse('2026-11-23T10:00:00Z');
@@ -54,5 +59,16 @@ describe('RememberedItems', () => {
 
   it('gives every environment its own id', () => {
     expect(new RememberedItems().id).not.toBe(new RememberedItems().id);
+  });
+
+  it('takes the mark over early only from its second tick and when the reads it saves cost more than the write', () => {
+    const memory = new RememberedItems<number>('env-a');
+    memory.tickStarted();
+    expect(memory.takesOverEarly(1_000)).toBe(false);
+    memory.tickStarted();
+    expect(memory.takesOverEarly(EAGER_TAKEOVER_TARGETS)).toBe(true);
+    expect(memory.takesOverEarly(EAGER_TAKEOVER_TARGETS - 1)).toBe(false);
+    // a write unit is five read units; an item under 4 KB read eventually consistent, half a unit
+    expect(EAGER_TAKEOVER_TARGETS).toBe(10);
   });
 });

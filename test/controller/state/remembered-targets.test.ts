@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoApi } from '../../../controller/aws/ports';
 import { sdkDynamo } from '../../../controller/aws/sdk';
 import { StateStoreError } from '../../../controller/errors';
-import { DynamoStateStore, LONGEST_RUN_MS, type TargetState } from '../../../controller/state';
+import { DynamoStateStore, EAGER_TAKEOVER_TARGETS, LONGEST_RUN_MS, type TargetState } from '../../../controller/state';
 import { type LocalDynamo, startDynalite } from '../../fixtures/controller/dynalite';
 
 let dynamo: LocalDynamo;
@@ -156,8 +156,7 @@ describe('target items remembered between ticks (DynamoStateStore, remember: tru
     const table = await dynamo.createStateTable();
     const clock = { now: Date.parse('2026-11-23T10:00:00Z') };
     const env = environment(table, clock);
-    // The takeover while the items are read fails, and so does the mark's write right before the first save.
-    env.faults.beforeWrite.add('meta#writer');
+    // The mark's write right before the first save fails.
     const first = await env.tick(['a', 'b']);
     env.faults.beforeWrite.add('meta#writer');
     await expect(env.store.saveTarget(state('a'), first.tickId)).rejects.toThrow(/writer mark/);
@@ -175,5 +174,29 @@ describe('target items remembered between ticks (DynamoStateStore, remember: tru
     const whole = await env.tick(['a', 'b']);
     expect(whole.read).toEqual(['a', 'b']);
     expect(whole.states.get('a')?.lastProven).toBe(3);
+  });
+
+  it('with many targets, takes the mark over on its second tick without a save, and then reads none of them', async () => {
+    const table = await dynamo.createStateTable();
+    const clock = { now: Date.parse('2026-11-23T10:00:00Z') };
+    const env = environment(table, clock);
+    const keys = Array.from({ length: EAGER_TAKEOVER_TARGETS }, (_, i) => `f${i}`);
+    const writer = async () =>
+      (await sdkDynamo(dynamo.client).getItem({ TableName: table, Key: { pk: { S: 'meta#writer' } } })).Item?.writer?.S;
+    await env.tick(keys);
+    // An environment's first tick may be its last (a paused schedule): it does not pay for the mark yet.
+    expect(await writer()).toBeUndefined();
+    clock.now += MINUTE;
+    // The takeover fails the first time; the next tick tries again.
+    env.faults.beforeWrite.add('meta#writer');
+    await env.tick(keys);
+    expect(await writer()).toBeUndefined();
+    clock.now += MINUTE;
+    await env.tick(keys);
+    expect(await writer()).toMatch(/^[0-9a-f-]{36}$/);
+    clock.now += LONGEST_RUN_MS;
+    expect((await env.tick(keys)).read).toHaveLength(keys.length);
+    clock.now += MINUTE;
+    expect((await env.tick(keys)).read).toEqual([]);
   });
 });
