@@ -174,6 +174,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   if (claimed !== 'claimed') return alreadyHandled(deps, base, claimed, startedAt);
 
   const loaded = await loadStates(deps, { mine, keys: new Set(keysOf), shard, discovery, tick, listedIntents, local });
+  // The ledger is saved last thing in a tick and may complete it: this tick's means a takeover of a tick that is over.
+  if (loaded.ledgerTick === tick.id) return alreadyHandled(deps, base, 'done', startedAt);
   const { states, stateCorrupt, pings, ledgerId } = loaded;
   const observing = await observeTick(deps, { mine, resolved, shard, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
@@ -353,7 +355,7 @@ async function loadStates(
   if (stateCorrupt.length > 0)
     deps.log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
   const reconciled = reconcileInputs(deps, intents, keys, states, managedOrphans);
-  return { states, stateCorrupt, pings, ledgerId, ...reconciled };
+  return { states, stateCorrupt, pings, ledgerId, ledgerTick: ledger?.tickId, ...reconciled };
 }
 
 /** The tick's targets: this shard's policies, then the managed targets no policy names any more. */

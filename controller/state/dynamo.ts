@@ -63,8 +63,11 @@ export class DynamoStateStore implements StateStore {
   /** The tick under way: whether it is whole, the writer mark as it read it, the mark's write before its saves. */
   private tick: {
     readonly whole: boolean;
+    readonly claim?: TickClaim;
     mark?: Promise<WriterMark | undefined>;
     marking?: Promise<void>;
+    /** The tick's ping ledger was saved, and with it the tick's completion. */
+    completed?: boolean;
   } = { whole: false };
 
   /**
@@ -96,7 +99,7 @@ export class DynamoStateStore implements StateStore {
   async claimTick(claim: TickClaim): Promise<ClaimResult> {
     refuseFutureTick(claim.tickId, this.now());
     // A shard's targets are a part of the account's, and other shards save the rest at the same time.
-    this.tick = { whole: claim.shard === '0/1' };
+    this.tick = { whole: claim.shard === '0/1', claim };
     this.remembered?.tickStarted();
     if (!this.tick.whole) this.remembered?.forgetAll();
     try {
@@ -122,11 +125,17 @@ export class DynamoStateStore implements StateStore {
         });
       }
     }
-    const existing = await this.call('reading a tick claim', () => this.reads.get(tickPk(claim)));
-    return existing && str(existing, 'status') === 'done' ? 'done' : 'running';
+    const [existing, ledger] = await this.call('reading a tick claim', () =>
+      Promise.all([this.reads.get(tickPk(claim)), this.reads.get(PINGS + claim.shard)]),
+    );
+    // A tick whose ledger changed completes with the ledger's write (savePings): its ledger means the tick is over.
+    const ledgerDone = ledger !== undefined && str(ledger, 'lastTick') === claim.tickId;
+    return (existing && str(existing, 'status') === 'done') || ledgerDone ? 'done' : 'running';
   }
 
   async completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void> {
+    // Completed by the ledger's write already: one write a tick fewer.
+    if (this.tick.completed && this.tick.claim?.runId === claim.runId) return;
     try {
       await this.dynamo.updateItem({
         TableName: this.tableName,
@@ -332,10 +341,13 @@ export class DynamoStateStore implements StateStore {
 
   async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
     refuseFutureTick(ledger.tickId, this.now());
+    // The ledger of the tick's own claim, saved last thing in the tick, completes it (see claimTick, completeTick).
+    const { claim } = this.tick;
+    const completes = claim !== undefined && claim.shard === shard && claim.tickId === ledger.tickId;
     try {
       await this.dynamo.putItem({
         TableName: this.tableName,
-        Item: ledgerItem(shard, ledger, this.now()),
+        Item: ledgerItem(shard, ledger, this.now(), completes ? claim.runId : undefined),
         ConditionExpression: TICK_ORDER,
         ExpressionAttributeNames: { '#pk': PK },
         ExpressionAttributeValues: {
@@ -344,6 +356,7 @@ export class DynamoStateStore implements StateStore {
           ':string': S('S'),
         },
       });
+      if (completes) this.tick.completed = true;
       return 'saved';
     } catch (error) {
       if (isConditionFailure(error)) return 'stale';
@@ -535,14 +548,23 @@ export function targetItem(state: TargetState, tickId: string): Record<string, A
   return item;
 }
 
-/** The item a shard's ping ledger is saved as at `now` (the simulator sizes the controller's writes with it). */
-export function ledgerItem(shard: string, ledger: PingLedger, now: number): Record<string, AttributeValue> {
+/**
+ * The item a shard's ping ledger is saved as at `now` (the simulator sizes the controller's writes with it);
+ * `completedBy`: the run whose tick it completes.
+ */
+export function ledgerItem(
+  shard: string,
+  ledger: PingLedger,
+  now: number,
+  completedBy?: string,
+): Record<string, AttributeValue> {
   const base = Math.max(0, ...ledger.pings.values());
   return {
     [PK]: S(PINGS + shard),
     lastTick: S(ledger.tickId),
     base: N(base),
     ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
+    ...(completedBy !== undefined ? { completedBy: S(completedBy) } : {}),
     // The ledger of a shard layout no longer used goes away (losing one only makes its targets due again).
     [STATE_TABLE.ttlAttribute]: N(Math.floor(now / 1000) + LEDGER_TTL_SECONDS),
   };

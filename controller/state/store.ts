@@ -103,8 +103,12 @@ export interface OwnershipIntent {
  * scheduled delivery can never apply the same tick twice.
  */
 export interface StateStore {
-  /** Claims a tick (shard); `done` and `running` mean another delivery already has it. */
+  /**
+   * Claims a tick (shard); `done` and `running` mean another delivery already has it. A tick whose ping ledger it
+   * saved itself is `done`.
+   */
   claimTick(claim: TickClaim): Promise<ClaimResult>;
+  /** Marks the claimed tick done; a store may have done so with the tick's own ledger (savePings) already. */
   completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void>;
   /** States by key; an item that did not read whole comes back rebuilt from what did, with `corrupt` set. */
   loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>>;
@@ -135,7 +139,8 @@ export interface StateStore {
   loadPings(shard: string): Promise<PingLedger | undefined>;
   /**
    * Saves a shard's ping ledger for `ledger.tickId`; `stale` when a newer or the same tick already saved it (the same
-   * rules and FutureTickError as saveTarget).
+   * rules and FutureTickError as saveTarget). Saved last thing in a tick, the ledger of the tick's own claimed shard
+   * may complete the tick with the same write.
    */
   savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'>;
 }

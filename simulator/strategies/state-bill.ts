@@ -26,6 +26,8 @@ const ROOT_MARKS = 3;
 const MARK_WRITE = 1;
 /** An invocation's claim of its tick and its completion. */
 const CLAIM_WRITES = 2;
+/** A run id as the controller writes it into the ledger that completes its tick (a UUID). */
+const RUN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** What the simulated controller keeps of one target, as far as its state item's size depends on it. */
 export interface BilledTarget {
@@ -192,9 +194,10 @@ export class StateBill {
   /** The tick's request units, and the state round trips it waited for one after another. */
   finishTick(tickId: string, now: number): { readonly units: StateUnits; readonly roundTrips: number } {
     const { reads, ledgerChanged, saves } = this.tick;
-    const writes = this.tick.writes + (ledgerChanged ? writeUnits(this.ledgerBytes(tickId, now)) : 0);
-    // claim, reads, completion; the ledger's save before the completion; the targets' saves while acting
-    return { units: { reads, writes }, roundTrips: 3 + (ledgerChanged ? 1 : 0) + (saves > 0 ? 1 : 0) };
+    // a changed ledger's write completes the tick too (instead of the completion's own write)
+    const writes = this.tick.writes + (ledgerChanged ? writeUnits(this.ledgerBytes(tickId, now, RUN_ID)) - 1 : 0);
+    // claim, reads, completion (or the ledger's save); the targets' saves while acting
+    return { units: { reads, writes }, roundTrips: 3 + (saves > 0 ? 1 : 0) };
   }
 
   private save(target: BilledTarget, tickId: string): void {
@@ -238,7 +241,7 @@ export class StateBill {
     return readUnits(this.ledgerBytes('', 0), true);
   }
 
-  private ledgerBytes(tickId: string, now: number): number {
-    return itemBytes(ledgerItem('0/1', { tickId, pings: this.ledger }, now));
+  private ledgerBytes(tickId: string, now: number, completedBy?: string): number {
+    return itemBytes(ledgerItem('0/1', { tickId, pings: this.ledger }, now, completedBy));
   }
 }

@@ -1,3 +1,6 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { run } from '../../../controller/run';
+import type { StateStore } from '../../../controller/state';
 import { type Harness, startHarness, WARM_TARGET } from '../../fixtures/controller/harness';
 
 const version = { versions: { '1': {} }, aliases: { live: '1' } };
@@ -180,5 +183,43 @@ describe('idempotency and time', () => {
     expect(controller.log.lines).toContainEqual(
       expect.objectContaining({ level: 'warn', message: 'publishing events failed' }),
     );
+  });
+
+  // Last in the file, at the latest ticks: its ledger is the table's newest.
+  it('a tick completed by its ledger is done: a duplicate, even one that took the expired claim over, pings nothing', async () => {
+    const policies = [{ function: 'healthy', qualifier: 'live', warm: { concurrency: 1, interval: '5m' } }];
+    const controller = harness.controller(policies);
+    await controller.tick('2026-11-24T16:00:00Z');
+    // The same proof five minutes later goes to the ping ledger, whose write completes the tick.
+    const repeat = await controller.tick('2026-11-24T16:05:00Z');
+    expect(repeat).toMatchObject({ status: 'completed', targets: [{ state: 'ledger' }] });
+    const stored = async (pk: string) =>
+      (
+        await harness.dynamo.send(
+          new GetItemCommand({ TableName: harness.table, Key: { pk: { S: pk } }, ConsistentRead: true }),
+        )
+      ).Item;
+    expect((await stored('pings#0/1'))?.completedBy?.S).toBe(repeat.runId);
+    // No write of its own marked the claim done.
+    expect((await stored(`tick#${repeat.tickId}#0/1`))?.status?.S).toBe('running');
+    const invocations = () =>
+      harness.emulator.inspect().functions.find((f) => f.name === 'healthy')!.counts.invocations;
+    const before = invocations();
+    expect((await controller.tick('2026-11-24T16:05:00Z')).status).toBe('duplicate');
+    // A delivery arriving after the first run's lease ran out takes the claim over, then finds the tick's ledger.
+    const late: StateStore = new Proxy(controller.deps.state, {
+      get(target, property, receiver) {
+        if (property === 'claimTick') return async () => 'claimed';
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const takenOver = await run(
+      { ...controller.deps, state: late },
+      { time: '2026-11-24T16:05:00Z' },
+      { getRemainingTimeInMillis: () => 50_000 },
+    );
+    expect(takenOver).toMatchObject({ status: 'duplicate', targets: [], totals: { pingsSent: 0 } });
+    expect(invocations()).toBe(before);
   });
 });

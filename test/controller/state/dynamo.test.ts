@@ -45,6 +45,18 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.claimTick(claim('2026-11-23T10:01Z', 'd'))).toBe('claimed');
   });
 
+  it("is done with a tick once the tick's own ledger is saved, whether or not the claim was marked done", async () => {
+    const store = await make();
+    const tick = claim(T2, 'a');
+    expect(await store.claimTick(tick)).toBe('claimed');
+    // Another tick's ledger says nothing about this one.
+    await store.savePings('0/1', { tickId: T1, pings: new Map() });
+    expect(await store.claimTick(claim(T2, 'b'))).toBe('running');
+    expect(await store.savePings('0/1', { tickId: T2, pings: new Map([['AAAAAAAA', 1_000]]) })).toBe('saved');
+    await store.completeTick(tick, 2_000, { targets: 1 });
+    expect(await store.claimTick(claim(T2, 'c'))).toBe('done');
+  });
+
   it('lets a later delivery take over a tick whose run died (lease expired)', async () => {
     const store = await make();
     expect(await store.claimTick(claim(T1, 'a', 1_000, 5_000))).toBe('claimed');
