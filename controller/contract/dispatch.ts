@@ -20,8 +20,14 @@ export const PING_CPU_MS = 1.5;
  */
 export const UNSHARED_DISPATCH_MS_PER_PING = 2;
 
-/** Milliseconds per ping of the controller's dispatch at `memoryMb`: the construct sets it from the size it deploys. */
+/**
+ * Milliseconds per ping of the controller's dispatch at `memoryMb`: the construct sets it from the size it deploys.
+ * To a tenth of a millisecond, not rounded up to a whole one: a tick's rounds queue behind each other (DispatchQueue),
+ * so a per-ping excess adds up over the tick (0.6 ms a ping at 256 MB was 120 ms after 200 pings), and every ping of
+ * a late round was held that much longer than its turn needed, billed at its function's memory.
+ */
 export function dispatchMsPerPingAt(memoryMb: number): number {
   if (!Number.isFinite(memoryMb) || memoryMb <= 0) return UNSHARED_DISPATCH_MS_PER_PING;
-  return Math.max(UNSHARED_DISPATCH_MS_PER_PING, Math.ceil(PING_CPU_MS * Math.max(1, ONE_VCPU_MB / memoryMb)));
+  const ms = PING_CPU_MS * Math.max(1, ONE_VCPU_MB / memoryMb);
+  return Math.max(UNSHARED_DISPATCH_MS_PER_PING, Math.round(ms * 10) / 10);
 }

@@ -63,7 +63,7 @@ describe('Thermostat: default deployment', () => {
     expect(variables.THERMOSTAT_POLICY_FILE).toBe('/var/task/policies.json');
     expect(variables.THERMOSTAT_CONFIG_FILE).toBe('/var/task/config.json');
     // 1.5 ms of CPU per ping at one vCPU (1,769 MB), at the default 256 MB's share.
-    expect(variables.THERMOSTAT_DISPATCH_MS_PER_PING).toBe('11');
+    expect(variables.THERMOSTAT_DISPATCH_MS_PER_PING).toBe('10.4');
     expect(variables.THERMOSTAT_PARTITION).toEqual({ Ref: 'AWS::Partition' });
     expect(variables.THERMOSTAT_ACCOUNT).toEqual({ Ref: 'AWS::AccountId' });
     expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Thermostat');
@@ -310,8 +310,11 @@ describe('Thermostat: props', () => {
       Timeout: 120,
       ReservedConcurrentExecutions: 1,
       Environment: {
-        // More memory, more CPU: its pings leave faster, so their hold allows less per ping (3 ms at 1,024 MB).
-        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'my-thermostat', THERMOSTAT_DISPATCH_MS_PER_PING: '3' }),
+        // More memory, more CPU: its pings leave faster, so their hold allows less per ping (2.6 ms at 1,024 MB).
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'my-thermostat',
+          THERMOSTAT_DISPATCH_MS_PER_PING: '2.6',
+        }),
       },
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
