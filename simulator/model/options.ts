@@ -85,7 +85,7 @@ export function handlerCpuMs(cpuMs: number, memoryMb: number): number {
  * differs from the next by up to a fifth with this shared machine's load (two runs: the plugin's warmer's 3.8 and
  * 4.7 ms): the constants sit between runs. The controller's invocation took 22–27 ms until a tick's single-item
  * reads went out as one request and the unread last-tick marker was dropped (9 SDK calls a steady one-target tick,
- * now 6): about 21 ms since.
+ * then 6): about 21 ms; 14–17 ms since a tick whose ping ledger changed completes with its write (5 calls).
  *
  * - `*_INVOCATION_CPU_MS`: an invocation's own work with one target (Thermostat: claiming the tick, reading its
  *   state, planning, saving, reporting; the plugin's warmer: little beyond its one call).
@@ -98,8 +98,8 @@ export function handlerCpuMs(cpuMs: number, memoryMb: number): number {
  *   cached). It grows with the work: Thermostat's is about 70 ms with one target and 130 ms with ten or fifty; 100 ms
  *   takes the ticks of a sparse account, which ping a few targets each (medians over all sizes: 91 and 98 ms).
  */
-export const CONTROLLER_INVOCATION_CPU_MS = 21;
-export const CONTROLLER_PINGED_TARGET_CPU_MS = 2.2;
+export const CONTROLLER_INVOCATION_CPU_MS = 16;
+export const CONTROLLER_PINGED_TARGET_CPU_MS = 2.1;
 export const CONTROLLER_FIRST_CALL_CPU_MS = 100;
 export const WARMER_INVOCATION_CPU_MS = 4.3;
 export const WARMER_PING_CPU_MS = PING_CPU_MS;
