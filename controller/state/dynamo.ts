@@ -7,7 +7,7 @@ import { batchGetItems, ConsistentReads } from './batched-reads';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
 import { decodeLedger, encodeLedger, type PingLedger } from './ping-ledger';
-import { RememberedItems, SHARED_WRITER, type WriterMark } from './remembered-items';
+import { LONGEST_RUN_MS, RememberedItems, SHARED_WRITER } from './remembered-items';
 import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
 
@@ -25,7 +25,7 @@ const LEDGER_TTL_SECONDS = 7 * 86_400;
  */
 const INTENTS_MARK = 'meta#intents';
 /** Longer than any invocation may run (Lambda's 15-minute maximum). */
-const INTENT_WRITE_MAX_MS = 16 * 60_000;
+const INTENT_WRITE_MAX_MS = LONGEST_RUN_MS;
 /**
  * The policy keys under which a listing of managed targets last found none outside them, and when: the next listing
  * under the same keys is skipped for MANAGED_LISTING_MS (a record a tick of the previous policy set was still writing
@@ -64,7 +64,8 @@ export class DynamoStateStore implements StateStore {
   private tick: {
     readonly whole: boolean;
     readonly claim?: TickClaim;
-    mark?: Promise<WriterMark | undefined>;
+    /** Who the writer mark names (undefined: nobody, or it could not be read). */
+    mark?: Promise<string | undefined>;
     marking?: Promise<void>;
     /** The tick's ping ledger was saved, and with it the tick's completion. */
     completed?: boolean;
@@ -169,24 +170,21 @@ export class DynamoStateStore implements StateStore {
     const startedAt = this.now();
     if (memory.trusts(startedAt)) {
       // The last tick's mark was ours: wait for this tick's before reading only what is not remembered.
-      const seen = await mark;
-      memory.sawMark(seen?.writer);
-      if (memory.trusts(startedAt)) {
-        const { found, missing } = memory.recall(keys);
-        if (missing.length === 0) return found;
-        const read = await this.readTargets(missing);
-        memory.read(missing, read, startedAt, false, isCorrupt);
-        for (const [key, state] of read) found.set(key, state);
+      const plan = memory.readPlan(keys, startedAt, await mark);
+      if (!plan.everything) {
+        const { found, read } = plan;
+        if (read.length === 0) return found;
+        const fresh = await this.readTargets(read);
+        memory.read(read, fresh, startedAt, false, isCorrupt);
+        for (const [key, state] of fresh) found.set(key, state);
         return found;
       }
     }
     // Taking the mark over while the items are read (when that pays): one write now and then, instead of reading
     // every item every tick until this environment's first save. A failed write is tried again before that save.
-    const takeover = mark.then((seen) => {
-      memory.sawMark(seen?.writer);
-      if (seen?.writer === memory.id || !memory.takesOverEarly(keys.length)) return undefined;
-      return this.markWriter().catch(() => undefined);
-    });
+    const takeover = mark.then((seen) =>
+      memory.readPlan(keys, startedAt, seen).takeOver ? this.markWriter().catch(() => undefined) : undefined,
+    );
     const [found] = await Promise.all([this.readTargets(keys), takeover]);
     memory.read(keys, found, startedAt, true, isCorrupt);
     return found;
@@ -208,13 +206,10 @@ export class DynamoStateStore implements StateStore {
     return found;
   }
 
-  /** The writer mark, undefined when there is none or it cannot be read. */
-  private readWriterMark(): Promise<WriterMark | undefined> {
+  /** Who the writer mark names, undefined when there is none or it cannot be read. */
+  private readWriterMark(): Promise<string | undefined> {
     return this.reads.get(WRITER_MARK).then(
-      (item) => {
-        const writer = item && str(item, 'writer');
-        return writer === undefined ? undefined : { writer, at: num(item!, 'at') ?? 0 };
-      },
+      (item) => item && str(item, 'writer'),
       () => undefined,
     );
   }
@@ -227,8 +222,7 @@ export class DynamoStateStore implements StateStore {
     this.tick.marking ??= (async () => {
       const memory = this.tick.whole ? this.remembered : undefined;
       const writer = memory?.id ?? SHARED_WRITER;
-      const seen = await this.tick.mark;
-      if (seen?.writer === writer) return;
+      if ((await this.tick.mark) === writer) return;
       await this.call('writing the writer mark', () =>
         this.dynamo.putItem({
           TableName: this.tableName,
@@ -236,7 +230,7 @@ export class DynamoStateStore implements StateStore {
         }),
       );
       memory?.wroteMark(this.now());
-      this.tick.mark = Promise.resolve({ writer, at: this.now() });
+      this.tick.mark = Promise.resolve(writer);
     })().catch((error: unknown) => {
       // The next save tries again; none goes out before the mark is written.
       this.tick.marking = undefined;

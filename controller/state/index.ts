@@ -7,7 +7,6 @@ export {
   REMEMBER_AT_MOST_MS,
   RememberedItems,
   SHARED_WRITER,
-  type WriterMark,
 } from './remembered-items';
 export { type RoundSave, roundSave } from './round-save';
 export { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';

@@ -31,12 +31,6 @@ export const EAGER_TAKEOVER_TARGETS = Math.round((2 * DYNAMODB_PRICES.writeUnit)
 /** The writer mark's value for runs that do not remember (shards, the CLI): nobody trusts it. */
 export const SHARED_WRITER = 'shared';
 
-/** The writer mark as stored: the environment that last wrote the table, and when it said so. */
-export interface WriterMark {
-  readonly writer: string;
-  readonly at: number;
-}
-
 /**
  * One controller environment's remembered items (`T`: a target's state in the controller, an item's size in the
  * simulator's bill) and when they may stand in for the table.
@@ -89,6 +83,34 @@ export class RememberedItems<T> {
   wroteMark(at: number): void {
     this.mark = this.id;
     this.taintedUntil = Math.max(this.taintedUntil, at + LONGEST_RUN_MS);
+  }
+
+  /**
+   * What a whole tick reads once it knows the writer mark: only the keys not remembered (`found` holds the rest), or
+   * every key, and then whether to take the mark over right away. One rule for the controller (dynamo.ts) and the
+   * simulator's bill.
+   */
+  readPlan(
+    keys: readonly string[],
+    now: number,
+    mark: string | undefined,
+  ): {
+    readonly found: Map<string, T>;
+    readonly read: readonly string[];
+    readonly everything: boolean;
+    readonly takeOver: boolean;
+  } {
+    this.sawMark(mark);
+    if (this.trusts(now)) {
+      const { found, missing } = this.recall(keys);
+      return { found, read: missing, everything: false, takeOver: false };
+    }
+    return {
+      found: new Map(),
+      read: keys,
+      everything: true,
+      takeOver: mark !== this.id && this.takesOverEarly(keys.length),
+    };
   }
 
   /** The remembered items of `keys` (undefined: none remembered), and the keys not remembered either way. */

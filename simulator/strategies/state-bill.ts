@@ -100,23 +100,16 @@ export class StateBill {
     this.memory.tickStarted();
     const smallItems = this.ledgerRead() + ROOT_MARKS * readUnits(0, true);
     this.tick = { reads: smallItems, writes: CLAIM_WRITES, ledgerChanged: false, saves: 0, whole: tick.whole };
-    const memory = this.memory;
-    if (!tick.whole) memory.forgetAll();
-    else if (memory.trusts(at)) {
-      memory.sawMark(this.mark);
-      if (memory.trusts(at)) {
-        const { missing } = memory.recall(keys);
-        this.readItems(missing);
-        memory.read(missing, this.bytes, at, false);
-        return;
-      }
+    if (!tick.whole) {
+      this.memory.forgetAll();
+      this.readItems(keys);
+      return;
     }
-    this.readItems(keys);
-    if (!tick.whole) return;
-    memory.sawMark(this.mark);
+    const plan = this.memory.readPlan(keys, at, this.mark);
+    this.readItems(plan.read);
     // the takeover while the items are read, when it pays
-    if (memory.takesOverEarly(keys.length)) this.markWriter(at);
-    memory.read(keys, this.bytes, at, true);
+    if (plan.takeOver) this.markWriter(at);
+    this.memory.read(plan.read, this.bytes, at, plan.everything);
   }
 
   private readItems(keys: readonly string[]): void {
