@@ -6,6 +6,7 @@ import { errorName, StateStoreError } from '../errors';
 import { batchGetItems, ConsistentReads } from './batched-reads';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
+import { packBody } from './packed-body';
 import { decodeLedger, encodeLedger, type PingLedger } from './ping-ledger';
 import { LONGEST_RUN_MS, RememberedItems, SHARED_WRITER } from './remembered-items';
 import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
@@ -528,7 +529,6 @@ export function targetItem(state: TargetState, tickId: string): Record<string, A
   const item: Record<string, AttributeValue> = {
     [PK]: S(TARGET + state.key),
     lastTick: S(tickId),
-    history: S(JSON.stringify(state.history.slice(-HISTORY_LENGTH))),
   };
   if (state.lastPingAt !== undefined) item.lastPingAt = N(state.lastPingAt);
   if (state.lastWanted !== undefined) item.lastWanted = N(state.lastWanted);
@@ -536,9 +536,14 @@ export function targetItem(state: TargetState, tickId: string): Record<string, A
   if (state.managed !== undefined) item.managed = S(JSON.stringify(state.managed));
   // An unreadable ownership record (item.ts) is kept until a real one replaces it.
   else if (state.unreadableManaged !== undefined) item.managedUnreadable = S(state.unreadableManaged);
-  if (state.facts !== undefined) item.facts = S(JSON.stringify(state.facts));
-  if (state.settled !== undefined) item.settled = S(JSON.stringify(state.settled));
-  if (state.traffic !== undefined) item.traffic = S(JSON.stringify(state.traffic));
+  item.packed = {
+    B: packBody({
+      history: state.history.slice(-HISTORY_LENGTH),
+      facts: state.facts,
+      settled: state.settled,
+      traffic: state.traffic,
+    }),
+  };
   return item;
 }
 

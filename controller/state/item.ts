@@ -2,7 +2,9 @@
  * A target's item in the state table, read through a schema. An item written by an older version, edited by hand
  * or damaged must not throw on every tick (a `history` that is not a list broke every save, so the target was
  * pinged every tick): each attribute that does not read is dropped, the item is marked corrupt (reported once, by
- * the tick that loads it) and the next save rebuilds it from what that tick observed.
+ * the tick that loads it) and the next save rebuilds it from what that tick observed. The records, facts, settled
+ * copy and traffic history come from the item's packed body (packed-body.ts), or, in an item written before packing,
+ * from one JSON string attribute each; a packed body that does not read drops all four.
  *
  * The ownership record (`managed`) is the exception: an unreadable one is not dropped but kept aside, as its raw
  * text in `managedUnreadable`, and Thermostat owns nothing on the strength of it. The planner then treats whatever
@@ -13,6 +15,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import type { ManagedRecord } from '../plan';
+import { type PackedPart, unpackBody } from './packed-body';
 import type { SettledCopy, StateCorruption, TargetState } from './store';
 
 const count = z.number().check(z.refine(Number.isFinite));
@@ -103,6 +106,17 @@ const TrafficSchema = z.looseObject({
 
 type Item = Record<string, AttributeValue>;
 
+/** What `value` reads as through `schema`; `problem` says why not. */
+function checked<S extends z.ZodMiniType>(
+  value: unknown,
+  schema: S,
+  what: string,
+): { value?: z.infer<S>; problem?: string } {
+  if (value === undefined) return {};
+  const result = schema.safeParse(value);
+  return result.success ? { value: result.data } : { problem: `not ${what}` };
+}
+
 /** The JSON in a string attribute, checked by `schema`; `problem` says why not. */
 function json<S extends z.ZodMiniType>(
   attribute: AttributeValue | undefined,
@@ -117,8 +131,26 @@ function json<S extends z.ZodMiniType>(
   } catch {
     return { problem: 'not JSON' };
   }
-  const result = schema.safeParse(parsed);
-  return result.success ? { value: result.data } : { problem: `not ${what}` };
+  return checked(parsed, schema, what);
+}
+
+/**
+ * The packed parts of an item (packed-body.ts), each checked by its schema; an item written before packing holds
+ * each as a JSON string attribute of its own, read as such.
+ */
+function packedParts(item: Item): {
+  readonly problem?: string;
+  readonly read: <S extends z.ZodMiniType>(
+    part: PackedPart,
+    schema: S,
+    what: string,
+  ) => { value?: z.infer<S>; problem?: string };
+} {
+  const packed = item.packed;
+  if (packed === undefined) return { read: (part, schema, what) => json(item[part], schema, what) };
+  const unpacked = packed.B === undefined ? { problem: 'not binary' } : unpackBody(packed.B);
+  if ('problem' in unpacked) return { problem: unpacked.problem, read: () => ({}) };
+  return { read: (part, schema, what) => checked(unpacked.parts[part], schema, what) };
 }
 
 /** A number attribute; anything else there is a problem. */
@@ -152,13 +184,15 @@ export function readTargetItem(item: Item, key: string, ceiling: string): Target
     else lastTick = tick.S;
   }
 
-  const history = json(item.history, z.array(PingRecordSchema), 'a list of ping records');
+  const body = packedParts(item);
+  note('packed', body.problem);
+  const history = body.read('history', z.array(PingRecordSchema), 'a list of ping records');
   note('history', history.problem);
-  const facts = json(item.facts, FactsSchema, 'function facts');
+  const facts = body.read('facts', FactsSchema, 'function facts');
   note('facts', facts.problem);
-  const settled = json(item.settled, SettledSchema, 'a settled copy');
+  const settled = body.read('settled', SettledSchema, 'a settled copy');
   note('settled', settled.problem);
-  const traffic = json(item.traffic, TrafficSchema, 'a traffic history');
+  const traffic = body.read('traffic', TrafficSchema, 'a traffic history');
   note('traffic', traffic.problem);
   const numbers = {
     lastPingAt: number(item.lastPingAt),

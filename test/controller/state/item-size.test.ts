@@ -1,6 +1,7 @@
 import { createEmulatorStateTable, emulatorDynamo } from '../../../benchmarks/local-setup';
 import { sdkDynamo } from '../../../controller/aws/sdk';
-import { DynamoStateStore, type PingRecord, type TargetState } from '../../../controller/state';
+import { IDLE_TIMES_KEPT } from '../../../controller/plan/traffic';
+import { DynamoStateStore, HISTORY_LENGTH, type PingRecord, type TargetState } from '../../../controller/state';
 import { startEmulator } from '../../../emulator';
 
 describe('a target item in the state table', () => {
@@ -55,6 +56,82 @@ describe('a target item in the state table', () => {
       await store.saveTarget(state, '2026-11-23T13:20:00Z');
       const writes = Object.values(emulator.calls().dynamodb ?? {}).reduce((sum, count) => sum + count.units, 0);
       expect(writes).toBe(1);
+    } finally {
+      client.destroy();
+      await emulator.stop();
+    }
+  });
+
+  it('of an auto-mode target with three environments and a full traffic history stays within one write unit (two unpacked)', async () => {
+    const emulator = await startEmulator({ dynamodb: true, countDynamoDbCalls: true });
+    const client = emulatorDynamo(emulator);
+    try {
+      await createEmulatorStateTable(emulator, 'state');
+      const store = new DynamoStateStore(sdkDynamo(client), 'state');
+      const at = Date.parse('2026-11-23T10:00:00Z');
+      // What a busy auto-mode target's item holds: three environments named as the target helper
+      // names them, every idle time the history keeps, a probe, minute reads, and an ownership record.
+      const envId = (i: number) => `2026/11/23/[$LATEST]${(0xa1b2c3d4e5f6 * (i + 7)).toString(16).padStart(32, '0')}`;
+      const state: TargetState = {
+        key: 'orders-service-production-checkout-handler:live',
+        history: Array.from({ length: HISTORY_LENGTH }, (_, i) => ({
+          at: at + i * 60_000,
+          wanted: 5,
+          proven: 4 + (i % 2),
+          cold: i % 2,
+          pings: 6,
+          stoppedBy: 'proven',
+        })),
+        lastPingAt: at + 120_000,
+        lastWanted: 5,
+        lastProven: 5,
+        managed: { function: 'orders-service-production-checkout-handler', qualifier: 'live', since: at - 86_400_000 },
+        facts: {
+          memoryMb: 1769,
+          architecture: 'arm64',
+          timeoutMs: 29_000,
+          reservedConcurrency: null,
+          snapStart: false,
+          version: '118',
+          at,
+        },
+        traffic: {
+          at: at + 120_000,
+          environments: Array.from({ length: 3 }, (_, i) => ({
+            envId: envId(i),
+            initAt: at - 3_600_000 - i * 917_311,
+            ratePerMinute: 3.7 / (i + 1) + Math.PI / 1000,
+            lastRealAt: at + 119_000 - i * 13_177,
+            realServed: 2_000 - i * 311,
+            longestIdleMs: 95_000 + i * 7_919,
+            shortestIdleMs: 12 + i,
+          })),
+          idleTimes: Array.from({ length: IDLE_TIMES_KEPT }, (_, i) => 60_000 + ((i * 7_919) % 240_000)),
+          load: Math.E,
+          peak: 7,
+          metricsRate: 161.33333333333334,
+          loadSource: 'metrics',
+          metricsAt: at - 900_000,
+          readLoads: [2.4166666666666665, Math.E],
+          lastRealAt: at + 119_000,
+          initMs: 412.5,
+          meanRequestMs: 73.1415926535898,
+          latencyMs: 9,
+          probe: { at: at + 60_000, ratePerMinute: 158.5, lastRealAt: at + 59_500, overMs: 60_000 },
+        },
+      };
+      const unpacked = ['history', 'facts', 'traffic'].reduce(
+        (sum, part) => sum + part.length + JSON.stringify(state[part as 'history' | 'facts' | 'traffic']).length,
+        0,
+      );
+      expect(unpacked).toBeGreaterThan(1_024);
+      await store.saveTarget(state, '2026-11-23T13:15:00Z');
+      emulator.calls({ reset: true });
+      await store.saveTarget(state, '2026-11-23T13:20:00Z');
+      const writes = Object.values(emulator.calls().dynamodb ?? {}).reduce((sum, count) => sum + count.units, 0);
+      expect(writes).toBe(1);
+      const loaded = (await store.loadTargets([state.key])).get(state.key);
+      expect(loaded).toEqual({ ...state, lastTick: '2026-11-23T13:20:00Z' });
     } finally {
       client.destroy();
       await emulator.stop();

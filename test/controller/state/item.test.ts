@@ -3,6 +3,7 @@
  * throw, are reported once and rebuilt by the next save; an unreadable ownership record is kept aside, never
  * dropped; a stored tick id from the future neither blocks saves forever nor is accepted from a new tick.
  */
+import { deflateRawSync } from 'node:zlib';
 import { type AttributeValue, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { sdkDynamo } from '../../../controller/aws/sdk';
 import { DynamoStateStore, FutureTickError, MemoryStateStore, type TargetState } from '../../../controller/state';
@@ -34,7 +35,12 @@ async function table() {
 const S = (value: string) => ({ S: value });
 const N = (value: number) => ({ N: String(value) });
 const record = { at: 1, wanted: 2, proven: 2, cold: 0, pings: 2, stoppedBy: 'proven' };
-const managed = { function: 'api', qualifier: 'live', provisioned: { strategy: 'direct', value: 3 }, since: 9 };
+const managed = {
+  function: 'api',
+  qualifier: 'live',
+  provisioned: { strategy: 'direct' as const, value: 3 },
+  since: 9,
+};
 
 describe('a corrupt target item', () => {
   it('reads what it can, drops what it cannot, and says which attributes, without throwing', async () => {
@@ -203,5 +209,91 @@ describe('the settled copy in the item', () => {
     const read = (await store.loadTargets(['other:live'])).get('other:live');
     expect(read?.traffic).toBeUndefined();
     expect(read?.corrupt?.fields).toEqual(['traffic']);
+  });
+});
+
+describe('the packed body of an item (packed-body.ts)', () => {
+  const facts = {
+    memoryMb: 512,
+    architecture: 'arm64' as const,
+    timeoutMs: 30_000,
+    reservedConcurrency: null,
+    snapStart: false,
+    at: 7,
+  };
+  const traffic = {
+    at: 1_000,
+    environments: [{ envId: 'e1', initAt: 100, ratePerMinute: 2, lastRealAt: 950, realServed: 30 }],
+    idleTimes: [120_000, 95_000],
+  };
+
+  it('holds the records, facts and traffic in one binary attribute beside a plain ownership record', async () => {
+    const { store, raw } = await table();
+    const state: TargetState = { key: 'api:live', history: [record], lastWanted: 2, managed, facts, traffic };
+    expect(await store.saveTarget(state, T1)).toBe('saved');
+    const item = (await raw('api:live'))!;
+    expect(Object.keys(item).sort()).toEqual(['lastTick', 'lastWanted', 'managed', 'packed', 'pk']);
+    expect(item.packed?.B).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(item.managed!.S!)).toEqual(managed);
+    expect((await store.loadTargets(['api:live'])).get('api:live')).toEqual({ ...state, lastTick: T1 });
+  });
+
+  it('reads an item written before packing (one JSON string per part), and packs it at its next save', async () => {
+    const { store, put, raw } = await table();
+    await put({
+      pk: S('target#api:live'),
+      lastTick: S(T1),
+      history: S(JSON.stringify([record])),
+      facts: S(JSON.stringify(facts)),
+      traffic: S(JSON.stringify(traffic)),
+    });
+    const loaded = (await store.loadTargets(['api:live'])).get('api:live')!;
+    expect(loaded).toEqual({ key: 'api:live', lastTick: T1, history: [record], facts, traffic });
+    expect(await store.saveTarget(loaded, T2)).toBe('saved');
+    const item = (await raw('api:live'))!;
+    expect(item.history).toBeUndefined();
+    expect(item.traffic).toBeUndefined();
+    expect((await store.loadTargets(['api:live'])).get('api:live')).toEqual({ ...loaded, lastTick: T2 });
+  });
+
+  it.each([
+    ['not binary', S('eJzLSM3JyQcABiwCFQ=='), 'not binary'],
+    ['not deflated', { B: Buffer.from('{"history":[]}') }, 'not deflated data'],
+    ['not JSON once inflated', { B: deflateRawSync('{history') }, 'not JSON once inflated'],
+    ['a list once inflated', { B: deflateRawSync('[1,2]') }, 'not an object once inflated'],
+    // 64 MB of spaces deflate to about 64 KB: inflating it whole would take the controller's memory.
+    ['a deflate bomb', { B: deflateRawSync(Buffer.alloc(64 * 1024 * 1024, 32)) }, 'larger than 256 KiB inflated'],
+  ])(
+    'that is %s is reported as packed and dropped; the ownership record still reads, and the next save rebuilds it',
+    async (_, packed, problem) => {
+      const { store, put } = await table();
+      await put({
+        pk: S('target#api:live'),
+        lastTick: S(T1),
+        lastWanted: N(2),
+        managed: S(JSON.stringify(managed)),
+        packed,
+      });
+      const started = Date.now();
+      const loaded = (await store.loadTargets(['api:live'])).get('api:live')!;
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(loaded).toMatchObject({ history: [], lastWanted: 2, managed, corrupt: { fields: ['packed'] } });
+      expect(loaded.corrupt?.message).toContain(`packed (${problem})`);
+      expect(loaded.traffic).toBeUndefined();
+      const { corrupt: _c, ...rest } = loaded;
+      expect(await store.saveTarget({ ...rest, traffic }, T2)).toBe('saved');
+      const again = (await store.loadTargets(['api:live'])).get('api:live')!;
+      expect(again.corrupt).toBeUndefined();
+      expect(again).toMatchObject({ managed, traffic });
+    },
+  );
+
+  it('a part that does not read is dropped alone and named', async () => {
+    const { store, put } = await table();
+    const packed = { B: deflateRawSync(JSON.stringify({ history: [record], facts: { snapStart: 'no' }, traffic })) };
+    await put({ pk: S('target#api:live'), lastTick: S(T1), packed });
+    const loaded = (await store.loadTargets(['api:live'])).get('api:live')!;
+    expect(loaded).toMatchObject({ history: [record], traffic, corrupt: { fields: ['facts'] } });
+    expect(loaded.facts).toBeUndefined();
   });
 });
