@@ -18,24 +18,29 @@ const INTENT = 'intent#';
 const PINGS = 'pings#';
 const LEDGER_TTL_SECONDS = 7 * 86_400;
 /**
- * Counts intents: `recorded` before each is written, `written` once its write is over (whether it landed or not), and
- * `clearAt`, the count at which a full listing found none while none was being written. While `clearAt` is the
- * current count no intent can exist, and listing them (a scan of the whole table, tick claims and rate items
- * included) is skipped: it was two scans a tick. An intent being written keeps the listing on; a run that died
- * between the two counts keeps it on until the run's time is certainly over (INTENT_WRITE_MAX_MS).
+ * The table's marks, in one small item so that a tick reads them all with one consistent read unit (three items were
+ * three units a tick, most of a quiet account's reads):
+ *
+ * - Intents counted (since `intentsCountedSince`, when a listing first found none; a version that kept the counts in an
+ *   item of their own may have been writing an intent until its run was certainly over, so only a listing that found
+ *   none after that, at `intentsClearedAt`, lets the next ones be skipped): `intentsRecorded` before each intent is
+ *   written, `intentsWritten` once its write is over (whether
+ *   it landed or not), and `intentsClearAt`, the count at which a full listing found none while none was being
+ *   written. While `intentsClearAt` is the current count no intent can exist, and listing them (a scan of the whole
+ *   table, tick claims and rate items included) is skipped: it was two scans a tick. An intent being written keeps the
+ *   listing on; a run that died between the two counts keeps it on until the run's time is certainly over
+ *   (INTENT_WRITE_MAX_MS).
+ * - `managedDigest` and `managedAt`: the policy keys under which a listing of managed targets last found none outside
+ *   them, and when. The next listing under the same keys is skipped for MANAGED_LISTING_MS (a record a tick of the
+ *   previous policy set was still writing when the set changed is found by the listing after that).
+ * - `writer`: who last wrote target items (see remembered-items.ts).
+ *
+ * Each is changed by an update of its own attributes, never by replacing the item.
  */
-const INTENTS_MARK = 'meta#intents';
+const MARKS = 'meta#marks';
 /** Longer than any invocation may run (Lambda's 15-minute maximum). */
 const INTENT_WRITE_MAX_MS = LONGEST_RUN_MS;
-/**
- * The policy keys under which a listing of managed targets last found none outside them, and when: the next listing
- * under the same keys is skipped for MANAGED_LISTING_MS (a record a tick of the previous policy set was still writing
- * when the set changed is found by the listing after that).
- */
-const MANAGED_MARK = 'meta#managed';
 const MANAGED_LISTING_MS = 15 * 60_000;
-/** Who last wrote target items (see remembered-items.ts). */
-const WRITER_MARK = 'meta#writer';
 /** Stale only against a readable tick id that is older or the same; a missing, mistyped or future one is corrupt. */
 const TICK_ORDER =
   'attribute_not_exists(#pk) OR attribute_not_exists(lastTick) OR NOT attribute_type(lastTick, :string) OR lastTick < :tick OR lastTick > :ceiling';
@@ -209,7 +214,7 @@ export class DynamoStateStore implements StateStore {
 
   /** Who the writer mark names, undefined when there is none or it cannot be read. */
   private readWriterMark(): Promise<string | undefined> {
-    return this.reads.get(WRITER_MARK).then(
+    return this.reads.get(MARKS).then(
       (item) => item && str(item, 'writer'),
       () => undefined,
     );
@@ -225,9 +230,11 @@ export class DynamoStateStore implements StateStore {
       const writer = memory?.id ?? SHARED_WRITER;
       if ((await this.tick.mark) === writer) return;
       await this.call('writing the writer mark', () =>
-        this.dynamo.putItem({
+        this.dynamo.updateItem({
           TableName: this.tableName,
-          Item: { [PK]: S(WRITER_MARK), writer: S(writer), at: N(this.now()) },
+          Key: { [PK]: S(MARKS) },
+          UpdateExpression: 'SET writer = :writer, writerAt = :now',
+          ExpressionAttributeValues: { ':writer': S(writer), ':now': N(this.now()) },
         }),
       );
       memory?.wroteMark(this.now());
@@ -260,17 +267,21 @@ export class DynamoStateStore implements StateStore {
         .update([...policyKeys].sort().join('\n'))
         .digest('base64url');
     if (digest !== undefined) {
-      const mark = await this.call('reading the managed listing mark', () => this.reads.get(MANAGED_MARK));
-      const at = mark && num(mark, 'at');
-      if (mark && str(mark, 'digest') === digest && at !== undefined && this.now() - at < MANAGED_LISTING_MS) return [];
+      const mark = await this.call('reading the managed listing mark', () => this.reads.get(MARKS));
+      const at = mark && num(mark, 'managedAt');
+      if (mark && str(mark, 'managedDigest') === digest && at !== undefined && this.now() - at < MANAGED_LISTING_MS) {
+        return [];
+      }
     }
     const states = await this.scanManaged();
     const keys = new Set(policyKeys);
     if (digest !== undefined && states.every((state) => keys.has(state.key))) {
       await this.dynamo
-        .putItem({
+        .updateItem({
           TableName: this.tableName,
-          Item: { [PK]: S(MANAGED_MARK), digest: S(digest), at: N(this.now()) },
+          Key: { [PK]: S(MARKS) },
+          UpdateExpression: 'SET managedDigest = :digest, managedAt = :now',
+          ExpressionAttributeValues: { ':digest': S(digest), ':now': N(this.now()) },
         })
         // Not noted: the next tick lists again.
         .catch(() => undefined);
@@ -366,8 +377,8 @@ export class DynamoStateStore implements StateStore {
     await this.call('counting an intent', () =>
       this.dynamo.updateItem({
         TableName: this.tableName,
-        Key: { [PK]: S(INTENTS_MARK) },
-        UpdateExpression: 'ADD recorded :one SET recordedAt = :now',
+        Key: { [PK]: S(MARKS) },
+        UpdateExpression: 'ADD intentsRecorded :one SET intentsRecordedAt = :now',
         ExpressionAttributeValues: { ':one': N(1), ':now': N(this.now()) },
       }),
     );
@@ -377,8 +388,8 @@ export class DynamoStateStore implements StateStore {
       await this.dynamo
         .updateItem({
           TableName: this.tableName,
-          Key: { [PK]: S(INTENTS_MARK) },
-          UpdateExpression: 'ADD written :one',
+          Key: { [PK]: S(MARKS) },
+          UpdateExpression: 'ADD intentsWritten :one',
           ExpressionAttributeValues: { ':one': N(1) },
         })
         // Not counted: listings go on until INTENT_WRITE_MAX_MS has passed, which costs read units and nothing else.
@@ -436,12 +447,18 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listIntents(): Promise<OwnershipIntent[]> {
-    const mark = await this.call('reading the intent count', () => this.reads.get(INTENTS_MARK));
-    const recorded = mark && num(mark, 'recorded');
-    const clearAt = mark && num(mark, 'clearAt');
-    if (recorded !== undefined && clearAt === recorded) return [];
-    const written = (mark && num(mark, 'written')) ?? 0;
-    const recordedAt = (mark && num(mark, 'recordedAt')) ?? 0;
+    const mark = await this.call('reading the intent count', () => this.reads.get(MARKS));
+    const recorded = mark && num(mark, 'intentsRecorded');
+    const clearAt = mark && num(mark, 'intentsClearAt');
+    // Counted here only since `intentsCountedSince`: a run of a version that counted intents elsewhere may have been
+    // writing one until its time was certainly over, so only a listing after that (`intentsClearedAt`) is trusted.
+    const countedSince = mark && num(mark, 'intentsCountedSince');
+    const clearedAt = mark && num(mark, 'intentsClearedAt');
+    const trusted =
+      countedSince !== undefined && clearedAt !== undefined && clearedAt - countedSince > INTENT_WRITE_MAX_MS;
+    if (trusted && recorded !== undefined && clearAt === recorded) return [];
+    const written = (mark && num(mark, 'intentsWritten')) ?? 0;
+    const recordedAt = (mark && num(mark, 'intentsRecordedAt')) ?? 0;
     const settled = written === (recorded ?? 0) || this.now() - recordedAt > INTENT_WRITE_MAX_MS;
     const intents = await this.scanIntents();
     if (intents.length === 0 && settled) await this.markIntentsClear(recorded);
@@ -457,10 +474,11 @@ export class DynamoStateStore implements StateStore {
     await this.dynamo
       .updateItem({
         TableName: this.tableName,
-        Key: { [PK]: S(INTENTS_MARK) },
-        UpdateExpression: 'SET clearAt = :at, recorded = if_not_exists(recorded, :at)',
-        ConditionExpression: recorded === undefined ? 'attribute_not_exists(recorded)' : 'recorded = :at',
-        ExpressionAttributeValues: { ':at': N(at) },
+        Key: { [PK]: S(MARKS) },
+        UpdateExpression:
+          'SET intentsClearAt = :at, intentsClearedAt = :now, intentsRecorded = if_not_exists(intentsRecorded, :at), intentsCountedSince = if_not_exists(intentsCountedSince, :now)',
+        ConditionExpression: recorded === undefined ? 'attribute_not_exists(intentsRecorded)' : 'intentsRecorded = :at',
+        ExpressionAttributeValues: { ':at': N(at), ':now': N(this.now()) },
       })
       // Not noted: the next listing scans again, which costs read units and nothing else.
       .catch(() => undefined);

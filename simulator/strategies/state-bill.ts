@@ -20,8 +20,8 @@ import type { StateUnits } from '../model/engine';
  * (counted, written, counted as written, cleared; controller/state/dynamo.ts recordIntent and clearIntent).
  */
 const INTENT_WRITES = 4;
-/** The marks a root invocation reads with its ping ledger (managed listing, intent count, writer), consistently. */
-const ROOT_MARKS = 3;
+/** The marks item a root invocation reads with its ping ledger (managed listing, intent count, writer), consistently. */
+const ROOT_MARKS = 1;
 /** The writer mark's write (a small item): one write unit. */
 const MARK_WRITE = 1;
 /** An invocation's claim of its tick and its completion. */

@@ -148,10 +148,46 @@ describe('listings that scan the whole table', () => {
       },
     };
     const table = await dynamo.createStateTable();
+    // Intents have been counted in the marks item for a day, and a listing found none (see after an upgrade, below).
+    await api.putItem({
+      TableName: table,
+      Item: {
+        pk: { S: 'meta#marks' },
+        intentsCountedSince: { N: String(clock.now - 86_400_000) },
+        intentsClearedAt: { N: String(clock.now - 3_600_000) },
+      },
+    });
     const store = new DynamoStateStore(countedApi, table, () => clock.now);
     return { store, calls, clock, api, table };
   }
   const intent = (key: string, tickId = T1) => ({ key, tickId, at: 1 });
+
+  it('after an upgrade from counting intents in an item of their own, lists them until any older run is certainly over', async () => {
+    const { store, calls, api, table, clock } = await counted();
+    await api.deleteItem({ TableName: table, Key: { pk: { S: 'meta#marks' } } });
+    // An older version's count, in its own item, is not read: only time tells when its runs are over.
+    await api.putItem({
+      TableName: table,
+      Item: { pk: { S: 'meta#intents' }, recorded: { N: '3' }, clearAt: { N: '3' } },
+    });
+    expect(await store.listIntents()).toEqual([]);
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(2);
+    // An older run still in flight writes its intent after the first listing found none.
+    await api.putItem({
+      TableName: table,
+      Item: { pk: { S: 'intent#old:live' }, tickId: { S: T1 }, intent: { S: JSON.stringify(intent('old:live')) } },
+    });
+    clock.now += 10 * 60_000;
+    expect((await store.listIntents()).map((found) => found.key)).toEqual(['old:live']);
+    await store.clearIntent('old:live', T1);
+    clock.now += 7 * 60_000;
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(4);
+    // Past a run's longest time since counting began here: none recorded since the last listing, none listed.
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(4);
+  });
 
   it('lists intents only while one may exist: recorded since a listing found none, or still being written', async () => {
     const { store, calls, api, table } = await counted();
@@ -174,8 +210,8 @@ describe('listings that scan the whole table', () => {
     // not note "none", or the intent written a moment later would never be listed.
     await api.updateItem({
       TableName: table,
-      Key: { pk: { S: 'meta#intents' } },
-      UpdateExpression: 'ADD recorded :one SET recordedAt = :now',
+      Key: { pk: { S: 'meta#marks' } },
+      UpdateExpression: 'ADD intentsRecorded :one SET intentsRecordedAt = :now',
       ExpressionAttributeValues: { ':one': { N: '1' }, ':now': { N: String(Date.parse('2026-11-23T10:05:00Z')) } },
     });
     expect(await store.listIntents()).toEqual([]);
@@ -190,8 +226,8 @@ describe('listings that scan the whole table', () => {
     const { store, calls, api, table, clock } = await counted();
     await api.updateItem({
       TableName: table,
-      Key: { pk: { S: 'meta#intents' } },
-      UpdateExpression: 'ADD recorded :one SET recordedAt = :now',
+      Key: { pk: { S: 'meta#marks' } },
+      UpdateExpression: 'ADD intentsRecorded :one SET intentsRecordedAt = :now',
       ExpressionAttributeValues: { ':one': { N: '1' }, ':now': { N: String(clock.now) } },
     });
     await store.listIntents();

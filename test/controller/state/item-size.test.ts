@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { createEmulatorStateTable, emulatorDynamo } from '../../../benchmarks/local-setup';
 import { sdkDynamo } from '../../../controller/aws/sdk';
 import { IDLE_TIMES_KEPT } from '../../../controller/plan/traffic';
-import { DynamoStateStore, HISTORY_LENGTH, type PingRecord, type TargetState } from '../../../controller/state';
+import {
+  DynamoStateStore,
+  HISTORY_LENGTH,
+  LONGEST_RUN_MS,
+  type PingRecord,
+  type TargetState,
+} from '../../../controller/state';
 import { startEmulator } from '../../../emulator';
 
 describe('a target item in the state table', () => {
@@ -132,6 +139,48 @@ describe('a target item in the state table', () => {
       expect(writes).toBe(1);
       const loaded = (await store.loadTargets([state.key])).get(state.key);
       expect(loaded).toEqual({ ...state, lastTick: '2026-11-23T13:20:00Z' });
+    } finally {
+      client.destroy();
+      await emulator.stop();
+    }
+  });
+});
+
+describe('a steady tick of a controller environment that remembers its items', () => {
+  it('reads two consistent units of small items (its ping ledger and the marks item) and no target item', async () => {
+    const emulator = await startEmulator({ dynamodb: true, countDynamoDbCalls: true });
+    const client = emulatorDynamo(emulator);
+    try {
+      await createEmulatorStateTable(emulator, 'state');
+      const clock = { now: Date.parse('2026-11-23T10:00:00Z') };
+      const store = new DynamoStateStore(sdkDynamo(client), 'state', () => clock.now, { remember: true });
+      const keys = ['a:live', 'b:live'];
+      const tick = async () => {
+        const tickId = new Date(clock.now).toISOString();
+        const claim = { tickId, shard: '0/1', runId: randomUUID(), now: clock.now, leaseUntil: clock.now + 60_000 };
+        expect(await store.claimTick(claim)).toBe('claimed');
+        // What run.ts asks for together before its first ping: targets, ledger, managed listing, intents.
+        const [states] = await Promise.all([
+          store.loadTargets(keys),
+          store.loadPings('0/1'),
+          store.listManaged(keys),
+          store.listIntents(),
+        ]);
+        return { tickId, claim, states };
+      };
+      const first = await tick();
+      for (const key of keys) await store.saveTarget({ key, history: [], lastWanted: 1, lastProven: 1 }, first.tickId);
+      // Trusted once a run's longest time has passed since the takeover and every item was read once more.
+      clock.now += LONGEST_RUN_MS + 60_000;
+      await tick();
+      clock.now += 60_000;
+      emulator.calls({ reset: true });
+      const steady = await tick();
+      expect(steady.states.get('a:live')?.lastProven).toBe(1);
+      const calls = emulator.calls().dynamodb ?? {};
+      // the claim's write, and one BatchGetItem of the ledger and the marks
+      expect(calls.BatchGetItem).toEqual(expect.objectContaining({ calls: 1, units: 2 }));
+      expect(Object.keys(calls).sort()).toEqual(['BatchGetItem', 'PutItem']);
     } finally {
       client.destroy();
       await emulator.stop();

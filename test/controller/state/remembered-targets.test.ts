@@ -38,6 +38,13 @@ function environment(table: string, clock: { now: number }) {
       if (faults.afterWrite.delete(pk)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
       return answer;
     },
+    updateItem: async (input) => {
+      const pk = input.Key?.pk?.S ?? '';
+      if (faults.beforeWrite.delete(pk)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      const answer = await real.updateItem(input);
+      if (faults.afterWrite.delete(pk)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      return answer;
+    },
   };
   const store = new DynamoStateStore(api, table, () => clock.now, { remember: true });
   /** A scheduled tick at the clock's time: claimed, then its targets loaded. */
@@ -158,7 +165,7 @@ describe('target items remembered between ticks (DynamoStateStore, remember: tru
     const env = environment(table, clock);
     // The mark's write right before the first save fails.
     const first = await env.tick(['a', 'b']);
-    env.faults.beforeWrite.add('meta#writer');
+    env.faults.beforeWrite.add('meta#marks');
     await expect(env.store.saveTarget(state('a'), first.tickId)).rejects.toThrow(/writer mark/);
     expect((await fresh(table, ['a'])).size).toBe(0);
     expect(await env.store.saveTarget(state('b'), first.tickId)).toBe('saved');
@@ -182,13 +189,13 @@ describe('target items remembered between ticks (DynamoStateStore, remember: tru
     const env = environment(table, clock);
     const keys = Array.from({ length: EAGER_TAKEOVER_TARGETS }, (_, i) => `f${i}`);
     const writer = async () =>
-      (await sdkDynamo(dynamo.client).getItem({ TableName: table, Key: { pk: { S: 'meta#writer' } } })).Item?.writer?.S;
+      (await sdkDynamo(dynamo.client).getItem({ TableName: table, Key: { pk: { S: 'meta#marks' } } })).Item?.writer?.S;
     await env.tick(keys);
     // An environment's first tick may be its last (a paused schedule): it does not pay for the mark yet.
     expect(await writer()).toBeUndefined();
     clock.now += MINUTE;
     // The takeover fails the first time; the next tick tries again.
-    env.faults.beforeWrite.add('meta#writer');
+    env.faults.beforeWrite.add('meta#marks');
     await env.tick(keys);
     expect(await writer()).toBeUndefined();
     clock.now += MINUTE;
