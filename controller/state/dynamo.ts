@@ -21,10 +21,10 @@ const LEDGER_TTL_SECONDS = 7 * 86_400;
  * The table's marks, in one small item so that a tick reads them all with one consistent read unit (three items were
  * three units a tick, most of a quiet account's reads):
  *
- * - Intents counted (since `intentsCountedSince`, when a listing first found none; a version that kept the counts in an
- *   item of their own may have been writing an intent until its run was certainly over, so only a listing that found
- *   none after that, at `intentsClearedAt`, lets the next ones be skipped): `intentsRecorded` before each intent is
- *   written, `intentsWritten` once its write is over (whether
+ * - Intents counted (since `intentsCountedSince`, when a listing first found none: in a table where an older version
+ *   counted intents in an item of its own, a run of it may have been writing one until its time was certainly over,
+ *   so only a listing that found none after that, at `intentsClearedAt`, lets the next ones be skipped; in a table
+ *   where it never did, the counting is trusted from the start): `intentsRecorded` before each intent is written, `intentsWritten` once its write is over (whether
  *   it landed or not), and `intentsClearAt`, the count at which a full listing found none while none was being
  *   written. While `intentsClearAt` is the current count no intent can exist, and listing them (a scan of the whole
  *   table, tick claims and rate items included) is skipped: it was two scans a tick. An intent being written keeps the
@@ -38,6 +38,8 @@ const LEDGER_TTL_SECONDS = 7 * 86_400;
  * Each is changed by an update of its own attributes, never by replacing the item.
  */
 const MARKS = 'meta#marks';
+/** Where versions before the marks item counted intents (`recorded`, `written`, `clearAt`). */
+const LEGACY_INTENTS_MARK = 'meta#intents';
 /** Longer than any invocation may run (Lambda's 15-minute maximum). */
 const INTENT_WRITE_MAX_MS = LONGEST_RUN_MS;
 const MANAGED_LISTING_MS = 15 * 60_000;
@@ -460,8 +462,10 @@ export class DynamoStateStore implements StateStore {
     const written = (mark && num(mark, 'intentsWritten')) ?? 0;
     const recordedAt = (mark && num(mark, 'intentsRecordedAt')) ?? 0;
     const settled = written === (recorded ?? 0) || this.now() - recordedAt > INTENT_WRITE_MAX_MS;
+    // Asked for with the listing: whether a version that counted intents in an item of its own ever did here.
+    const legacy = countedSince === undefined ? this.legacyIntentCount() : Promise.resolve(false);
     const intents = await this.scanIntents();
-    if (intents.length === 0 && settled) await this.markIntentsClear(recorded);
+    if (intents.length === 0 && settled) await this.markIntentsClear(recorded, (await legacy) ? this.now() : 0);
     return intents;
   }
 
@@ -469,19 +473,29 @@ export class DynamoStateStore implements StateStore {
    * Notes that no intent exists, as of `recorded` intents counted: only if none was counted since (the condition),
    * so an intent recorded while the table was listed keeps the next listing.
    */
-  private async markIntentsClear(recorded: number | undefined): Promise<void> {
+  private async markIntentsClear(recorded: number | undefined, countedSince: number): Promise<void> {
     const at = recorded ?? 0;
     await this.dynamo
       .updateItem({
         TableName: this.tableName,
         Key: { [PK]: S(MARKS) },
         UpdateExpression:
-          'SET intentsClearAt = :at, intentsClearedAt = :now, intentsRecorded = if_not_exists(intentsRecorded, :at), intentsCountedSince = if_not_exists(intentsCountedSince, :now)',
+          'SET intentsClearAt = :at, intentsClearedAt = :now, intentsRecorded = if_not_exists(intentsRecorded, :at), intentsCountedSince = if_not_exists(intentsCountedSince, :since)',
         ConditionExpression: recorded === undefined ? 'attribute_not_exists(intentsRecorded)' : 'intentsRecorded = :at',
-        ExpressionAttributeValues: { ':at': N(at), ':now': N(this.now()) },
+        ExpressionAttributeValues: { ':at': N(at), ':now': N(this.now()), ':since': N(countedSince) },
       })
       // Not noted: the next listing scans again, which costs read units and nothing else.
       .catch(() => undefined);
+  }
+
+  /**
+   * Whether the item an older version counted intents in exists (read once, when counting here begins): where it
+   * does not, that version never recorded an intent in this table, and counting here is trusted from the start.
+   */
+  private legacyIntentCount(): Promise<boolean> {
+    return this.call('reading the older intent count', () => this.reads.get(LEGACY_INTENTS_MARK)).then(
+      (item) => item !== undefined,
+    );
   }
 
   private async scanIntents(): Promise<OwnershipIntent[]> {
