@@ -24,12 +24,12 @@ const LEDGER_TTL_SECONDS = 7 * 86_400;
  * - Intents counted (since `intentsCountedSince`, when a listing first found none: in a table where an older version
  *   counted intents in an item of its own, a run of it may have been writing one until its time was certainly over,
  *   so only a listing that found none after that, at `intentsClearedAt`, lets the next ones be skipped; in a table
- *   where it never did, the counting is trusted from the start): `intentsRecorded` before each intent is written, `intentsWritten` once its write is over (whether
- *   it landed or not), and `intentsClearAt`, the count at which a full listing found none while none was being
- *   written. While `intentsClearAt` is the current count no intent can exist, and listing them (a scan of the whole
- *   table, tick claims and rate items included) is skipped: it was two scans a tick. An intent being written keeps the
- *   listing on; a run that died between the two counts keeps it on until the run's time is certainly over
- *   (INTENT_WRITE_MAX_MS).
+ *   where it never did, the counting is trusted from the start): `intentsRecorded` before each intent is written,
+ *   `intentsWritten` once its write is over (whether it landed or not), and `intentsClearAt`, the count at which a
+ *   full listing found none while none was being written. While `intentsClearAt` is the current count no intent can
+ *   exist, and listing them (a scan of the whole table, tick claims and rate items included) is skipped: it was two
+ *   scans a tick. An intent being written keeps the listing on; a run that died between the two counts keeps it on
+ *   until the run's time is certainly over (INTENT_WRITE_MAX_MS).
  * - `managedDigest` and `managedAt`: the policy keys under which a listing of managed targets last found none outside
  *   them, and when. The next listing under the same keys is skipped for MANAGED_LISTING_MS (a record a tick of the
  *   previous policy set was still writing when the set changed is found by the listing after that).
@@ -493,8 +493,10 @@ export class DynamoStateStore implements StateStore {
    * does not, that version never recorded an intent in this table, and counting here is trusted from the start.
    */
   private legacyIntentCount(): Promise<boolean> {
-    return this.call('reading the older intent count', () => this.reads.get(LEGACY_INTENTS_MARK)).then(
+    return this.reads.get(LEGACY_INTENTS_MARK).then(
       (item) => item !== undefined,
+      // Not known: as if it did, so listings go on until any run of that version is certainly over.
+      () => true,
     );
   }
 

@@ -1,5 +1,5 @@
 /**
- * The bulky part of a target's item — its ping records, function facts, settled copy and traffic history — stored as
+ * The bulky part of a target's item (its ping records, function facts, settled copy and traffic history), stored as
  * one deflated JSON document in a binary attribute (`packed`). DynamoDB bills a write unit per started kilobyte:
  * as separate JSON strings, with their repeated field names and environment ids, most items of a target with a
  * traffic history were 1–1.5 KB, two write units at every save; deflated they fit in one. The ownership record stays

@@ -212,6 +212,29 @@ describe('listings that scan the whole table', () => {
     expect((await store.listIntents()).map((found) => found.key)).toEqual(['late:live']);
   });
 
+  it('an older count that cannot be read counts as one: listings go on until any older run is certainly over', async () => {
+    const api = sdkDynamo(dynamo.client);
+    const clock = { now: Date.parse('2026-11-23T10:05:00Z') };
+    const calls = { scans: 0 };
+    const failing = {
+      ...api,
+      getItem: (input: Parameters<typeof api.getItem>[0]) =>
+        input.Key?.pk?.S === 'meta#intents' ? Promise.reject(new Error('socket hang up')) : api.getItem(input),
+      scan: (input: Parameters<typeof api.scan>[0]) => {
+        calls.scans += 1;
+        return api.scan(input);
+      },
+    };
+    const store = new DynamoStateStore(failing, await dynamo.createStateTable(), () => clock.now);
+    expect(await store.listIntents()).toEqual([]);
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(2);
+    clock.now += 17 * 60_000;
+    expect(await store.listIntents()).toEqual([]);
+    expect(await store.listIntents()).toEqual([]);
+    expect(calls.scans).toBe(3);
+  });
+
   it('a writer that died between counting and writing keeps the listing on until its run is certainly over', async () => {
     const { store, calls, api, table, clock } = await counted();
     await api.updateItem({
