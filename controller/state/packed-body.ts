@@ -18,17 +18,22 @@ export type PackedPart = (typeof PACKED_PARTS)[number];
  */
 export const MAX_PACKED_BYTES = 256 * 1024;
 
+type Parts = Partial<Record<PackedPart, unknown>>;
+
+/** The packed parts `record` holds, and nothing else of it. */
+function partsOf(record: Readonly<Record<string, unknown>>): Parts {
+  const parts: Parts = {};
+  for (const part of PACKED_PARTS) if (record[part] !== undefined) parts[part] = record[part];
+  return parts;
+}
+
 /** The parts present in `parts`, deflated. */
-export function packBody(parts: Partial<Record<PackedPart, unknown>>): Uint8Array {
-  const present: Partial<Record<PackedPart, unknown>> = {};
-  for (const part of PACKED_PARTS) if (parts[part] !== undefined) present[part] = parts[part];
-  return deflateRawSync(JSON.stringify(present), { level: 9 });
+export function packBody(parts: Parts): Uint8Array {
+  return deflateRawSync(JSON.stringify(partsOf(parts)), { level: 9 });
 }
 
 /** A packed body's parts (unchecked: each is read through its own schema), or why it cannot be read. */
-export function unpackBody(
-  bytes: Uint8Array,
-): { readonly parts: Partial<Record<PackedPart, unknown>> } | { readonly problem: string } {
+export function unpackBody(bytes: Uint8Array): { readonly parts: Parts } | { readonly problem: string } {
   let text: string;
   try {
     text = inflateRawSync(bytes, { maxOutputLength: MAX_PACKED_BYTES }).toString('utf8');
@@ -45,8 +50,5 @@ export function unpackBody(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { problem: 'not an object once inflated' };
   }
-  const record = parsed as Record<string, unknown>;
-  const parts: Partial<Record<PackedPart, unknown>> = {};
-  for (const part of PACKED_PARTS) if (record[part] !== undefined) parts[part] = record[part];
-  return { parts };
+  return { parts: partsOf(parsed as Record<string, unknown>) };
 }

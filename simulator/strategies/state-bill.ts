@@ -21,7 +21,7 @@ import type { StateUnits } from '../model/engine';
  */
 const INTENT_WRITES = 4;
 /** The marks item a root invocation reads with its ping ledger (managed listing, intent count, writer), consistently. */
-const ROOT_MARKS = 1;
+const MARKS_ITEMS = 1;
 /** The writer mark's write (a small item): one write unit. */
 const MARK_WRITE = 1;
 /** An invocation's claim of its tick and its completion. */
@@ -98,7 +98,7 @@ export class StateBill {
   startTick(keys: readonly string[], at: number, tick: { readonly warm: boolean; readonly whole: boolean }): void {
     if (!tick.warm) this.memory = new RememberedItems<number>();
     this.memory.tickStarted();
-    const smallItems = this.ledgerRead() + ROOT_MARKS * readUnits(0, true);
+    const smallItems = this.ledgerRead() + MARKS_ITEMS * readUnits(0, true);
     this.tick = { reads: smallItems, writes: CLAIM_WRITES, ledgerChanged: false, saves: 0, whole: tick.whole };
     if (!tick.whole) {
       this.memory.forgetAll();

@@ -1,3 +1,4 @@
+import type { DynamoApi } from '../../../controller/aws/ports';
 import { sdkDynamo } from '../../../controller/aws/sdk';
 import { StateStoreError } from '../../../controller/errors';
 import { DynamoStateStore, FutureTickError, MemoryStateStore, type StateStore } from '../../../controller/state';
@@ -136,13 +137,15 @@ it('raises a StateStoreError that keeps the cause when the table is missing', as
 
 describe('listings that scan the whole table', () => {
   /** A store on dynalite whose scans are counted, with a clock the test moves. */
-  async function counted() {
+  /** A store whose scans are counted; `getItem` replaces the table's single-item reads. */
+  async function counted(getItem?: DynamoApi['getItem']) {
     const api = sdkDynamo(dynamo.client);
     const calls = { scans: 0 };
     const clock = { now: Date.parse('2026-11-23T10:05:00Z') };
-    const countedApi = {
+    const countedApi: DynamoApi = {
       ...api,
-      scan: (input: Parameters<typeof api.scan>[0]) => {
+      ...(getItem ? { getItem } : {}),
+      scan: (input) => {
         calls.scans += 1;
         return api.scan(input);
       },
@@ -214,18 +217,9 @@ describe('listings that scan the whole table', () => {
 
   it('an older count that cannot be read counts as one: listings go on until any older run is certainly over', async () => {
     const api = sdkDynamo(dynamo.client);
-    const clock = { now: Date.parse('2026-11-23T10:05:00Z') };
-    const calls = { scans: 0 };
-    const failing = {
-      ...api,
-      getItem: (input: Parameters<typeof api.getItem>[0]) =>
-        input.Key?.pk?.S === 'meta#intents' ? Promise.reject(new Error('socket hang up')) : api.getItem(input),
-      scan: (input: Parameters<typeof api.scan>[0]) => {
-        calls.scans += 1;
-        return api.scan(input);
-      },
-    };
-    const store = new DynamoStateStore(failing, await dynamo.createStateTable(), () => clock.now);
+    const { store, calls, clock } = await counted((input) =>
+      input.Key?.pk?.S === 'meta#intents' ? Promise.reject(new Error('socket hang up')) : api.getItem(input),
+    );
     expect(await store.listIntents()).toEqual([]);
     expect(await store.listIntents()).toEqual([]);
     expect(calls.scans).toBe(2);

@@ -9,14 +9,37 @@ import {
   type PingRecord,
   type TargetState,
 } from '../../../controller/state';
-import { startEmulator } from '../../../emulator';
+import { type Emulator, startEmulator } from '../../../emulator';
+
+/** Runs `test` against a state table in the emulator's DynamoDB, whose request units it counts. */
+async function withCountedTable(
+  test: (emulator: Emulator, client: ReturnType<typeof emulatorDynamo>) => Promise<void>,
+): Promise<void> {
+  const emulator = await startEmulator({ dynamodb: true, countDynamoDbCalls: true });
+  const client = emulatorDynamo(emulator);
+  try {
+    await createEmulatorStateTable(emulator, 'state');
+    await test(emulator, client);
+  } finally {
+    client.destroy();
+    await emulator.stop();
+  }
+}
+
+/**
+ * The write units of saving `state` again: the first save of a run writes the writer mark before it
+ * (remembered-items.ts), so only the second is counted.
+ */
+async function unitsOfASave(emulator: Emulator, store: DynamoStateStore, state: TargetState): Promise<number> {
+  await store.saveTarget(state, '2026-11-23T13:15:00Z');
+  emulator.calls({ reset: true });
+  await store.saveTarget(state, '2026-11-23T13:20:00Z');
+  return Object.values(emulator.calls().dynamodb ?? {}).reduce((sum, count) => sum + count.units, 0);
+}
 
 describe('a target item in the state table', () => {
-  it('of a warm target stays within one write unit (1 KB) however many ticks it was pinged', async () => {
-    const emulator = await startEmulator({ dynamodb: true, countDynamoDbCalls: true });
-    const client = emulatorDynamo(emulator);
-    try {
-      await createEmulatorStateTable(emulator, 'state');
+  it('of a warm target stays within one write unit (1 KB) however many ticks it was pinged', () =>
+    withCountedTable(async (emulator, client) => {
       const store = new DynamoStateStore(sdkDynamo(client), 'state');
       const at = Date.parse('2026-11-23T10:00:00Z');
       const history: PingRecord[] = Array.from({ length: 40 }, (_, i) => ({
@@ -57,23 +80,11 @@ describe('a target item in the state table', () => {
           initMs: 180,
         },
       };
-      // The first save of a run writes the writer mark before it (remembered-items.ts): only the second is counted.
-      await store.saveTarget(state, '2026-11-23T13:15:00Z');
-      emulator.calls({ reset: true });
-      await store.saveTarget(state, '2026-11-23T13:20:00Z');
-      const writes = Object.values(emulator.calls().dynamodb ?? {}).reduce((sum, count) => sum + count.units, 0);
-      expect(writes).toBe(1);
-    } finally {
-      client.destroy();
-      await emulator.stop();
-    }
-  });
+      expect(await unitsOfASave(emulator, store, state)).toBe(1);
+    }));
 
-  it('of an auto-mode target with three environments and a full traffic history stays within one write unit (two unpacked)', async () => {
-    const emulator = await startEmulator({ dynamodb: true, countDynamoDbCalls: true });
-    const client = emulatorDynamo(emulator);
-    try {
-      await createEmulatorStateTable(emulator, 'state');
+  it('of an auto-mode target with three environments and a full traffic history stays within one write unit (two unpacked)', () =>
+    withCountedTable(async (emulator, client) => {
       const store = new DynamoStateStore(sdkDynamo(client), 'state');
       const at = Date.parse('2026-11-23T10:00:00Z');
       // What a busy auto-mode target's item holds: three environments named as the target helper
@@ -132,26 +143,15 @@ describe('a target item in the state table', () => {
         0,
       );
       expect(unpacked).toBeGreaterThan(1_024);
-      await store.saveTarget(state, '2026-11-23T13:15:00Z');
-      emulator.calls({ reset: true });
-      await store.saveTarget(state, '2026-11-23T13:20:00Z');
-      const writes = Object.values(emulator.calls().dynamodb ?? {}).reduce((sum, count) => sum + count.units, 0);
-      expect(writes).toBe(1);
+      expect(await unitsOfASave(emulator, store, state)).toBe(1);
       const loaded = (await store.loadTargets([state.key])).get(state.key);
       expect(loaded).toEqual({ ...state, lastTick: '2026-11-23T13:20:00Z' });
-    } finally {
-      client.destroy();
-      await emulator.stop();
-    }
-  });
+    }));
 });
 
 describe('a steady tick of a controller environment that remembers its items', () => {
-  it('reads two consistent units of small items (its ping ledger and the marks item) and no target item', async () => {
-    const emulator = await startEmulator({ dynamodb: true, countDynamoDbCalls: true });
-    const client = emulatorDynamo(emulator);
-    try {
-      await createEmulatorStateTable(emulator, 'state');
+  it('reads two consistent units of small items (its ping ledger and the marks item) and no target item', () =>
+    withCountedTable(async (emulator, client) => {
       const clock = { now: Date.parse('2026-11-23T10:00:00Z') };
       const store = new DynamoStateStore(sdkDynamo(client), 'state', () => clock.now, { remember: true });
       const keys = ['a:live', 'b:live'];
@@ -181,9 +181,5 @@ describe('a steady tick of a controller environment that remembers its items', (
       // the claim's write, and one BatchGetItem of the ledger and the marks
       expect(calls.BatchGetItem).toEqual(expect.objectContaining({ calls: 1, units: 2 }));
       expect(Object.keys(calls).sort()).toEqual(['BatchGetItem', 'PutItem']);
-    } finally {
-      client.destroy();
-      await emulator.stop();
-    }
-  });
+    }));
 });

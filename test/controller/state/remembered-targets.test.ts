@@ -21,6 +21,14 @@ function environment(table: string, clock: { now: number }) {
   const real = sdkDynamo(dynamo.client);
   const targetReads: string[][] = [];
   const faults = { beforeWrite: new Set<string>(), afterWrite: new Set<string>() };
+  /** A write of the item `pk` that fails, once, before it lands or after (its answer lost), as `faults` say. */
+  const faulty = async <T>(pk: string | undefined, write: () => Promise<T>): Promise<T> => {
+    const lost = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    if (faults.beforeWrite.delete(pk ?? '')) throw lost();
+    const answer = await write();
+    if (faults.afterWrite.delete(pk ?? '')) throw lost();
+    return answer;
+  };
   const api: DynamoApi = {
     ...real,
     batchGetItem: (input) => {
@@ -31,20 +39,8 @@ function environment(table: string, clock: { now: number }) {
       if (targets.length > 0) targetReads.push(targets);
       return real.batchGetItem(input);
     },
-    putItem: async (input) => {
-      const pk = input.Item?.pk?.S ?? '';
-      if (faults.beforeWrite.delete(pk)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-      const answer = await real.putItem(input);
-      if (faults.afterWrite.delete(pk)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-      return answer;
-    },
-    updateItem: async (input) => {
-      const pk = input.Key?.pk?.S ?? '';
-      if (faults.beforeWrite.delete(pk)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-      const answer = await real.updateItem(input);
-      if (faults.afterWrite.delete(pk)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-      return answer;
-    },
+    putItem: (input) => faulty(input.Item?.pk?.S, () => real.putItem(input)),
+    updateItem: (input) => faulty(input.Key?.pk?.S, () => real.updateItem(input)),
   };
   const store = new DynamoStateStore(api, table, () => clock.now, { remember: true });
   /** A scheduled tick at the clock's time: claimed, then its targets loaded. */
