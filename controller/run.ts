@@ -23,6 +23,7 @@ import {
 import type { DispatchQueue } from './ping/rounds';
 import { sightingsOf, warmTarget } from './ping/warm';
 import {
+  DEFAULT_TICK_MS,
   type Decision,
   EMPTY_TRAFFIC,
   isWrite,
@@ -31,6 +32,7 @@ import {
   type ManagedRecord,
   nextTick,
   type PingDecision,
+  quietUntil,
   recordLatency,
   recordProbe,
   recordSightings,
@@ -59,7 +61,10 @@ import {
 } from './report/report';
 import {
   type OwnershipIntent,
+  type PingLedger,
   type PingRecord,
+  policyFingerprint,
+  quietTargets,
   roundSave,
   ShardPings,
   type StateStore,
@@ -176,10 +181,10 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const loaded = await loadStates(deps, { mine, keys: new Set(keysOf), shard, discovery, tick, listedIntents, local });
   // The ledger is saved last thing in a tick and may complete it: this tick's means a takeover of a tick that is over.
   if (loaded.ledgerTick === tick.id) return alreadyHandled(deps, base, 'done', startedAt);
-  const { states, stateCorrupt, pings, ledgerId } = loaded;
-  const observing = await observeTick(deps, { mine, resolved, shard, tick, states, loaded });
+  const { states, stateCorrupt, pings, ledgerId, spared, active } = loaded;
+  const observing = await observeTick(deps, { mine: active, resolved, shard, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
-  const work = workItems(mine, observing.orphans);
+  const work = workItems(active, observing.orphans);
   const target: TargetRun = {
     deps,
     tick,
@@ -196,10 +201,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   // Each target goes through observe → plan → act on its own, so the first pings leave while others are still
   // observed, and a target whose reads hang holds up no one else.
   const reports = await mapLimit(work, config.actParallelism, (item, index) => runTarget(target, item, index));
-  const targetReports = [
-    ...reports.filter((report): report is TargetReport => report !== undefined),
-    ...[...unbound, ...unknown].map(unboundReport),
-  ];
+  const byKind = { mine, spared, active, unbound: [...unbound, ...unknown], sharded: shard.of > 1 };
+  const targetReports = tickReports(target, reports, byKind);
   const totals = totalsOf(targetReports);
   const finishedAt = await finishTick(deps, claim, { ledgerId, pings }, totals, skipped.length);
   const { account, accountError, accountSource } = observing;
@@ -329,8 +332,7 @@ async function loadStates(
   // Shard 0 lists every intent (for targets whose policy is gone) and takes its own from that list; another shard
   // reads those of its keys the root listed, or all of its keys' when it was not told.
   const told = tick.intentKeys && new Set(tick.intentKeys);
-  const [states, ledger, managed, ownIntents, allIntents] = await Promise.all([
-    deps.state.loadTargets(mineKeys),
+  const others = Promise.all([
     loadPings(deps, ledgerId),
     // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
     shard.index === 0 && (discovery === undefined || discovery.result.complete)
@@ -340,11 +342,19 @@ async function loadStates(
       ? Promise.resolve(undefined)
       : deps.state.loadIntents(told ? mineKeys.filter((key) => told.has(key)) : mineKeys),
     shard.index === 0 ? (input.listedIntents ?? deps.state.listIntents()) : Promise.resolve([]),
-  ]);
+  ] as const);
+  // A whole tick reads its targets with the rest; a shard first reads its ledger, to leave its quiet targets unread.
+  const whole = shard.of === 1;
+  const wholeStates = whole ? deps.state.loadTargets(mineKeys) : undefined;
+  const [ledger, managed, ownIntents, allIntents] = await others;
+  const spared = whole
+    ? new Map<string, number>()
+    : sparedTargets(input.mine, ledger ?? undefined, ownIntents ?? allIntents, tick.scheduledAt);
+  const states = await (wholeStates ?? deps.state.loadTargets(mineKeys.filter((key) => !spared.has(key))));
   // Before the ledger's round times (which time the histories too): the stored copies' own times are their ages.
   deps.traffic?.merge(states);
   // Without a readable ledger every round is saved in its target's item, as before there was one.
-  const pings = ledger === null ? undefined : new ShardPings(mineKeys, ledger, states);
+  const pings = ledger === null ? undefined : new ShardPings(mineKeys, ledger, states, new Set(spared.keys()));
   const mineSet = new Set(mineKeys);
   const intents =
     ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
@@ -355,7 +365,57 @@ async function loadStates(
   if (stateCorrupt.length > 0)
     deps.log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
   const reconciled = reconcileInputs(deps, intents, keys, states, managedOrphans);
-  return { states, stateCorrupt, pings, ledgerId, ledgerTick: ledger?.tickId, ...reconciled };
+  // The shard's quiet targets are neither observed nor planned: the ledger says nothing is due for them yet.
+  const active = spared.size === 0 ? input.mine : input.mine.filter((policy) => !spared.has(policy.key));
+  return { states, stateCorrupt, pings, ledgerId, ledgerTick: ledger?.tickId, spared, active, ...reconciled };
+}
+
+/**
+ * The tick's target reports: those it planned, its quiet ones and those it could not bind; a shard keeps what it
+ * found of each planned target (its quiet time) in its ledger.
+ */
+function tickReports(
+  run: TargetRun,
+  reports: ReadonlyArray<TargetReport | undefined>,
+  targets: {
+    readonly mine: readonly Effective[];
+    readonly spared: ReadonlyMap<string, number>;
+    readonly active: readonly Effective[];
+    readonly unbound: readonly UnboundTarget[];
+    readonly sharded: boolean;
+  },
+): TargetReport[] {
+  const { mine, spared, active } = targets;
+  const all = [
+    ...reports.filter((report): report is TargetReport => report !== undefined),
+    ...mine.filter((policy) => spared.has(policy.key)).map((policy) => quietReport(policy, spared.get(policy.key)!)),
+    ...targets.unbound.map(unboundReport),
+  ];
+  if (targets.sharded && run.pings) settleQuiet(run, all, active, run.pings);
+  return all;
+}
+
+/**
+ * The targets of a shard left unread this tick, with when their quiet time ends: the ledger says nothing is to be
+ * done for them before then under the policy still in force, and no ownership intent of theirs waits to be
+ * reconciled.
+ */
+function sparedTargets(
+  mine: readonly Effective[],
+  ledger: PingLedger | undefined,
+  intents: ReadonlyMap<string, OwnershipIntent> | readonly OwnershipIntent[],
+  now: number,
+): Map<string, number> {
+  const withIntent = new Set([...intents.values()].map((intent) => intent.key));
+  const fingerprints = new Map(mine.map((policy) => [policy.key, policyFingerprint(policy)]));
+  const quiet = quietTargets(
+    mine.map((policy) => policy.key),
+    ledger,
+    (key) => fingerprints.get(key)!,
+    now,
+  );
+  for (const key of withIntent) quiet.delete(key);
+  return quiet;
 }
 
 /** The tick's targets: this shard's policies, then the managed targets no policy names any more. */
@@ -691,11 +751,25 @@ function nextPause(report: RunReport, run: TargetRun, workItems: number, now: nu
     waits.length === workItems &&
     report.targets.every((target) => target.failure === undefined);
   if (!whole) return { at: now + tickMs, sleeps: false, why: 'the tick did not do everything it wanted' };
-  // A round that proved every environment it wanted needs no look before the next round is due; auto mode and
-  // probes are planned again with what the round showed (settledUntil), as the next tick would.
-  const byKey = new Map(waits.map((wait) => [wait.policy.key, wait]));
+  return nextTick(
+    waits.map((wait) => wait.policy),
+    waits.flatMap((wait) => wait.decisions),
+    { targets: Object.fromEntries(waits.map((wait) => [wait.policy.key, wait.observation])) },
+    now,
+    tickMs,
+    settledTimes(report.targets, run, now, tickMs),
+  );
+}
+
+/**
+ * Until when each target whose round proved every environment it wanted has nothing to do: no look is needed before
+ * its next round is due; auto mode and probes are planned again with what the round showed (settledUntil), as the
+ * next tick would.
+ */
+function settledTimes(targets: readonly TargetReport[], run: TargetRun, now: number, tickMs: number) {
+  const byKey = new Map(run.waits.map((wait) => [wait.policy.key, wait]));
   const settled = new Map<string, number>();
-  for (const target of report.targets) {
+  for (const target of targets) {
     const wait = byKey.get(target.key);
     if (wait === undefined || target.warm?.stoppedBy !== 'proven' || target.warm.shortfall !== 0) continue;
     // A traffic probe leaves the last round's record as it was; only what it saw of the traffic is new.
@@ -708,14 +782,58 @@ function nextPause(report: RunReport, run: TargetRun, workItems: number, now: nu
     const until = settledUntil(wait.policy, planned, run.account, now, { ...run.planOptions, tickMs }, probe);
     if (until !== undefined) settled.set(target.key, until);
   }
-  return nextTick(
-    waits.map((wait) => wait.policy),
-    waits.flatMap((wait) => wait.decisions),
-    { targets: Object.fromEntries(waits.map((wait) => [wait.policy.key, wait.observation])) },
-    now,
-    tickMs,
-    settled,
-  );
+  return settled;
+}
+
+/**
+ * Keeps in the shard's ledger until when each target planned this tick has nothing to do (quietUntil), so the next
+ * ticks of the shard leave it unread until then; a target that failed, fell short or has work soon is read again.
+ */
+function settleQuiet(
+  run: TargetRun,
+  targets: readonly TargetReport[],
+  planned: readonly Effective[],
+  pings: ShardPings,
+) {
+  const now = run.plannedAt.getTime();
+  const tickMs = run.deps.config.schedule?.tickMs ?? DEFAULT_TICK_MS;
+  const settled = settledTimes(targets, run, now, tickMs);
+  const waits = new Map(run.waits.map((wait) => [wait.policy.key, wait]));
+  const reports = new Map(targets.map((target) => [target.key, target]));
+  for (const policy of planned) {
+    const wait = waits.get(policy.key);
+    const report = reports.get(policy.key);
+    const clean =
+      wait !== undefined &&
+      report !== undefined &&
+      report.status === 'ok' &&
+      report.short === undefined &&
+      report.state !== 'failed' &&
+      report.state !== 'stale';
+    const until = clean
+      ? quietUntil(policy, wait.decisions, wait.observation, now, tickMs, settled.get(policy.key))
+      : undefined;
+    pings.settle(policy.key, until === undefined ? undefined : { until, policy: policyFingerprint(policy) });
+  }
+}
+
+/** The report of a target left unread this tick: its quiet time, from the shard's ledger, is not over. */
+function quietReport(policy: Effective, until: number): TargetReport {
+  return {
+    key: policy.key,
+    function: policy.function,
+    qualifier: policy.qualifier,
+    target: targetName(policy.function, policy.qualifier),
+    mode: policy.mode,
+    window: policy.window,
+    status: 'ok',
+    decisions: [
+      {
+        kind: 'skip',
+        reason: `nothing due until ${new Date(until).toISOString()} (the shard's ledger; neither read nor planned until then)`,
+      },
+    ],
+  };
 }
 
 /** Logs, metrics and events of a finished tick; the report returned says how many events went out. */

@@ -25,9 +25,9 @@ export {
 export { coldShare, environmentsFor, marginalUtilisation } from './erlang';
 export { intervalTolerance, isDue, onGridBefore, roundDueAt } from './interval';
 export type * from './observed';
-export { type PlanOptions, plan, provisionedPossible } from './plan';
+export { DEFAULT_TICK_MS, type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
-export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, settledUntil } from './sleep';
+export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, quietUntil, settledUntil } from './sleep';
 export { percentile, percentileOfSorted } from './statistics';
 export {
   BURST_MEMORY_MS,

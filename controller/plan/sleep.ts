@@ -130,3 +130,28 @@ export function settledUntil(
   }
   return until ?? nextRound;
 }
+
+/**
+ * Until when one target has nothing to do, as a pause would see it alone (nextTick on it): a tick split into shards
+ * cannot pause its schedule, but it need not read or plan a target again before then. Undefined when the target has
+ * work by the tick after next, or waits for no known time.
+ */
+export function quietUntil(
+  policy: Effective,
+  decisions: readonly Decision[],
+  observation: TargetObservation,
+  now: number,
+  tickMs: number,
+  /** When its round proved all it wanted: settledUntil. */
+  settled?: number,
+): number | undefined {
+  const next = nextTick(
+    [policy],
+    decisions,
+    { targets: { [policy.key]: observation } },
+    now,
+    tickMs,
+    settled === undefined ? new Map() : new Map([[policy.key, settled]]),
+  );
+  return next.sleeps ? next.at : undefined;
+}

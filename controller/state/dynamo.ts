@@ -7,7 +7,7 @@ import { batchGetItems, ConsistentReads } from './batched-reads';
 import { refuseFutureTick, tickCeiling } from './future-tick';
 import { readTargetItem } from './item';
 import { packBody } from './packed-body';
-import { decodeLedger, encodeLedger, type PingLedger } from './ping-ledger';
+import { decodeLedger, decodeQuiet, encodeLedger, encodeQuiet, type PingLedger } from './ping-ledger';
 import { LONGEST_RUN_MS, RememberedItems, SHARED_WRITER } from './remembered-items';
 import { HISTORY_LENGTH, TICK_CLAIM_TTL_SECONDS } from './schema';
 import type { ClaimResult, OwnershipIntent, StateStore, TargetState, TickClaim } from './store';
@@ -342,9 +342,14 @@ export class DynamoStateStore implements StateStore {
     const tickId = item && str(item, 'lastTick');
     const base = item && num(item, 'base');
     const text = item && str(item, 'pings');
+    const quiet = item && str(item, 'quiet');
     if (tickId === undefined || base === undefined || !Number.isFinite(base)) return undefined;
     if (tickId > tickCeiling(this.now())) return undefined;
-    return { tickId, pings: decodeLedger(base, text ?? '') };
+    return {
+      tickId,
+      pings: decodeLedger(base, text ?? ''),
+      ...(quiet !== undefined ? { quiet: decodeQuiet(base, quiet) } : {}),
+    };
   }
 
   async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
@@ -592,11 +597,13 @@ export function ledgerItem(
   completedBy?: string,
 ): Record<string, AttributeValue> {
   const base = Math.max(0, ...ledger.pings.values());
+  const quiet = ledger.quiet && encodeQuiet(base, ledger.quiet);
   return {
     [PK]: S(PINGS + shard),
     lastTick: S(ledger.tickId),
     base: N(base),
     ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
+    ...(quiet ? { quiet: S(quiet) } : {}),
     ...(completedBy !== undefined ? { completedBy: S(completedBy) } : {}),
     // The ledger of a shard layout no longer used goes away (losing one only makes its targets due again).
     [STATE_TABLE.ttlAttribute]: N(Math.floor(now / 1000) + LEDGER_TTL_SECONDS),

@@ -1,6 +1,14 @@
 export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
-export { ledgerHash, type PingLedger, ShardPings } from './ping-ledger';
+export {
+  isQuiet,
+  ledgerHash,
+  type PingLedger,
+  policyFingerprint,
+  type QuietTarget,
+  quietTargets,
+  ShardPings,
+} from './ping-ledger';
 export {
   EAGER_TAKEOVER_TARGETS,
   LONGEST_RUN_MS,

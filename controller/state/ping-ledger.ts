@@ -8,6 +8,12 @@
  * write units a tick instead of one per pinged target. Everything else (ownership above all) still goes to the
  * target's own item, conditionally, every time it changes; losing the ledger only makes its targets due again, so
  * the worst a lost or stale ledger causes is one extra round of pings.
+ *
+ * A tick split into shards also keeps here, for each target with nothing to do for a while, until when (its **quiet
+ * time**) and a fingerprint of the policy that said so. Reading every target item every tick was most of a sharded
+ * account's bill (a read unit per target per tick, where a paused whole tick reads nothing); a later tick of the shard
+ * reads and plans only the targets whose quiet time is over or whose policy changed, as a paused schedule would have
+ * woken for them, and carries the others' entries over unchanged.
  */
 import { createHash } from 'node:crypto';
 import type { TargetState } from './store';
@@ -17,6 +23,30 @@ export interface PingLedger {
   readonly tickId: string;
   /** Epoch ms of the last round by `ledgerHash(key)`. */
   readonly pings: ReadonlyMap<string, number>;
+  /** Targets with nothing to do before a known time, by `ledgerHash(key)`. */
+  readonly quiet?: ReadonlyMap<string, QuietTarget>;
+}
+
+/** A target a tick found with nothing to do until `until` (epoch ms) under the policy fingerprinted `policy`. */
+export interface QuietTarget {
+  readonly until: number;
+  readonly policy: string;
+}
+
+/** Characters of a policy's fingerprint: 36 bits, so a changed policy goes unseen ~1 in 7·10^10 times. */
+const FINGERPRINT_LENGTH = 6;
+
+/**
+ * A short, stable name of a resolved policy's settings: a quiet time holds only while the policy that set it is the
+ * one in force (a changed setting, window or target makes its target read and planned at once).
+ */
+export function policyFingerprint(policy: unknown): string {
+  return createHash('sha256').update(JSON.stringify(policy)).digest('base64url').slice(0, FINGERPRINT_LENGTH);
+}
+
+/** Whether `quiet` still spares its target this tick (`now`) under the policy fingerprinted `policy`. */
+export function isQuiet(quiet: QuietTarget | undefined, policy: string, now: number): boolean {
+  return quiet !== undefined && quiet.policy === policy && now < quiet.until;
 }
 
 /** Characters of a key's hash: 48 bits, so a collision among a shard's few hundred keys is ~1 in 10^10. */
@@ -52,6 +82,36 @@ export function decodeLedger(base: number, text: string): Map<string, number> {
 }
 
 /**
+ * The quiet times' text: `<hash><fingerprint><seconds after base, base 36>` joined by commas. Times are rounded down
+ * to the second, which only ends a quiet time sooner; one already over at `base` is left out.
+ */
+export function encodeQuiet(base: number, quiet: ReadonlyMap<string, QuietTarget>): string {
+  const baseSeconds = Math.floor(base / 1000);
+  return [...quiet]
+    .flatMap(([hash, { until, policy }]) => {
+      const after = Math.floor(until / 1000) - baseSeconds;
+      return after > 0 ? [`${hash}${policy}${after.toString(36)}`] : [];
+    })
+    .join(',');
+}
+
+/** The entries of a quiet-time text; anything that does not read is left out (its target is merely read). */
+export function decodeQuiet(base: number, text: string): Map<string, QuietTarget> {
+  const quiet = new Map<string, QuietTarget>();
+  const baseSeconds = Math.floor(base / 1000);
+  const head = HASH_LENGTH + FINGERPRINT_LENGTH;
+  for (const entry of text.split(',')) {
+    const after = entry.slice(head);
+    if (entry.length <= head || !/^[0-9a-z]{1,9}$/.test(after)) continue;
+    quiet.set(entry.slice(0, HASH_LENGTH), {
+      policy: entry.slice(HASH_LENGTH, head),
+      until: (baseSeconds + Number.parseInt(after, 36)) * 1000,
+    });
+  }
+  return quiet;
+}
+
+/**
  * Keys whose hash no other key of `keys` shares: only those are looked up in or written to a ledger, so a collision
  * can never lend one target another's round time (both are simply saved in their own items).
  */
@@ -67,27 +127,67 @@ export function uniquelyHashed(keys: readonly string[]): Map<string, string> {
 }
 
 /**
+ * The targets of `keys` a tick may leave unread at `now`: those the ledger holds a quiet time for that is not over,
+ * set under the policy now in force (`fingerprintOf`), with the time it ends.
+ */
+export function quietTargets(
+  keys: readonly string[],
+  ledger: PingLedger | undefined,
+  fingerprintOf: (key: string) => string,
+  now: number,
+): Map<string, number> {
+  const quiet = new Map<string, number>();
+  if (ledger?.quiet === undefined || ledger.quiet.size === 0) return quiet;
+  for (const [key, hash] of uniquelyHashed(keys)) {
+    const entry = ledger.quiet.get(hash);
+    if (entry !== undefined && isQuiet(entry, fingerprintOf(key), now)) quiet.set(key, entry.until);
+  }
+  return quiet;
+}
+
+/**
  * One tick's view of its shard's ledger: merges the stored round times into the loaded states, takes the rounds
- * the tick defers to it, forgets those a target's own save now records, and says whether anything changed.
+ * the tick defers to it, forgets those a target's own save now records, keeps the quiet times, and says whether
+ * anything changed.
  */
 export class ShardPings {
   private readonly hashes: Map<string, string>;
   /** Round times newer than the target's own item says, by key. */
   private readonly entries = new Map<string, number>();
+  /** Quiet times by key. */
+  private readonly quiet = new Map<string, QuietTarget>();
   private readonly loaded: string;
 
-  /** Merges `ledger` into `states` (in place) for `keys`, the shard's targets. */
-  constructor(keys: readonly string[], ledger: PingLedger | undefined, states: Map<string, TargetState>) {
+  /**
+   * Merges `ledger` into `states` (in place) for `keys`, the shard's targets; the entries of `spared` targets (left
+   * unread this tick, so not in `states`) are kept as they are.
+   */
+  constructor(
+    keys: readonly string[],
+    ledger: PingLedger | undefined,
+    states: Map<string, TargetState>,
+    spared: ReadonlySet<string> = new Set(),
+  ) {
     this.hashes = uniquelyHashed(keys);
     for (const [key, hash] of this.hashes) {
+      const quiet = ledger?.quiet?.get(hash);
+      if (quiet !== undefined) this.quiet.set(key, quiet);
       const at = ledger?.pings.get(hash);
+      if (at === undefined) continue;
+      if (spared.has(key)) {
+        this.entries.set(key, at);
+        continue;
+      }
       const state = states.get(key);
-      if (at === undefined || state === undefined || at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
+      if (state === undefined || at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
       states.set(key, withRoundAt(state, at));
       this.entries.set(key, at);
     }
     // Entries the ledger held for keys no longer here (or not in the states) are dropped: a change to save.
-    this.loaded = ledger === undefined || ledger.pings.size === this.entries.size ? this.text() : '';
+    const kept =
+      ledger === undefined ||
+      (ledger.pings.size === this.entries.size && (ledger.quiet?.size ?? 0) === this.quiet.size);
+    this.loaded = kept ? this.text() : '';
   }
 
   /** Whether a round of `key` may be kept here rather than in its item. */
@@ -104,17 +204,27 @@ export class ShardPings {
     this.entries.delete(key);
   }
 
+  /** What the tick found of `key`: nothing to do until a known time (`quiet`), or undefined (read it next tick). */
+  settle(key: string, quiet: QuietTarget | undefined): void {
+    if (!this.hashes.has(key)) return;
+    if (quiet === undefined) this.quiet.delete(key);
+    else this.quiet.set(key, quiet);
+  }
+
   /** Whether the ledger differs from the one loaded (or entries of keys no longer in the shard were dropped). */
   changed(): boolean {
     return this.text() !== this.loaded;
   }
 
   ledger(tickId: string): PingLedger {
-    return { tickId, pings: new Map([...this.entries].map(([key, at]) => [this.hashes.get(key)!, at])) };
+    const byHash = <T>(entries: Map<string, T>) =>
+      new Map([...entries].map(([key, value]) => [this.hashes.get(key)!, value] as const));
+    return { tickId, pings: byHash(this.entries), ...(this.quiet.size > 0 ? { quiet: byHash(this.quiet) } : {}) };
   }
 
   private text(): string {
-    return JSON.stringify([...this.entries].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const sorted = <T>(entries: Map<string, T>) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+    return JSON.stringify([sorted(this.entries), sorted(this.quiet)]);
   }
 }
 

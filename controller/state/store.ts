@@ -2,7 +2,7 @@ import { StateStoreError } from '../errors';
 import type { FunctionFacts } from '../observe/caches';
 import type { ManagedRecord, TrafficHistory } from '../plan';
 import { refuseFutureTick } from './future-tick';
-import type { PingLedger } from './ping-ledger';
+import { decodeQuiet, encodeQuiet, type PingLedger } from './ping-ledger';
 
 /** One warm-up result, kept per target so the report and the planner can see the recent past. */
 export interface PingRecord {
@@ -221,7 +221,13 @@ export class MemoryStateStore implements StateStore {
     refuseFutureTick(ledger.tickId, this.now());
     const existing = this.pings.get(shard);
     if (existing !== undefined && existing.tickId >= ledger.tickId) return 'stale';
-    this.pings.set(shard, { tickId: ledger.tickId, pings: new Map(ledger.pings) });
+    const base = Math.max(0, ...ledger.pings.values());
+    this.pings.set(shard, {
+      tickId: ledger.tickId,
+      pings: new Map(ledger.pings),
+      // As the table keeps them: to the second, those over left out.
+      ...(ledger.quiet ? { quiet: decodeQuiet(base, encodeQuiet(base, ledger.quiet)) } : {}),
+    });
     return 'saved';
   }
 }

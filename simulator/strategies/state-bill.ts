@@ -6,6 +6,7 @@ import {
   ledgerHash,
   ledgerItem,
   type PingRecord,
+  type QuietTarget,
   RememberedItems,
   readUnits,
   roundSave,
@@ -83,6 +84,8 @@ export class StateBill {
   private readonly history = new Map<string, PingRecord[]>();
   /** Round times the ping ledger holds, by key hash. */
   private readonly ledger = new Map<string, number>();
+  /** Quiet times the ping ledger holds, by key hash (a sharded controller's). */
+  private readonly quiet = new Map<string, QuietTarget>();
   private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0, whole: true };
   /** What the controller's environment remembers of the target items (sizes), as controller/state/dynamo.ts does. */
   private memory = new RememberedItems<number>();
@@ -168,6 +171,16 @@ export class StateBill {
     this.save(target, tickId);
   }
 
+  /** What a sharded tick found of a target it planned: its quiet time, kept in the ledger, or none. */
+  settle(key: string, quiet: QuietTarget | undefined): void {
+    const hash = ledgerHash(key);
+    const before = this.quiet.get(hash);
+    if (before?.until === quiet?.until && before?.policy === quiet?.policy) return;
+    if (quiet === undefined) this.quiet.delete(hash);
+    else this.quiet.set(hash, quiet);
+    this.tick.ledgerChanged = true;
+  }
+
   /** A read of minute statistics changed the target's traffic history: the controller saves it. */
   trafficRead(target: BilledTarget, tickId: string): void {
     this.save(target, tickId);
@@ -235,6 +248,6 @@ export class StateBill {
   }
 
   private ledgerBytes(tickId: string, now: number, completedBy?: string): number {
-    return itemBytes(ledgerItem('0/1', { tickId, pings: this.ledger }, now, completedBy));
+    return itemBytes(ledgerItem('0/1', { tickId, pings: this.ledger, quiet: this.quiet }, now, completedBy));
   }
 }

@@ -19,6 +19,7 @@ import {
   type PlanOptions,
   plan,
   provisionedPossible,
+  quietUntil,
   recordLatency,
   recordProbe,
   recordSightings,
@@ -30,6 +31,7 @@ import {
   wantsMinuteStatistics,
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
+import { isQuiet, policyFingerprint, type QuietTarget } from '../../controller/state';
 import type { Engine } from '../model/engine';
 import {
   CONTROLLER_FIRST_CALL_CPU_MS,
@@ -192,15 +194,19 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     const pauses = sleeps && engine.functions.length <= DEFAULT_CONFIG.shardSize;
     const planOptions: PlanOptions = { prices: engine.model.prices, tickMs, alignRounds: pauses };
 
-    const observe = (t: number, effective: readonly Effective[]): Observed => {
+    /** Quiet times a sharded controller keeps in its ledgers, by function (controller/state/ping-ledger.ts). */
+    const quiet = new Map<number, QuietTarget>();
+
+    const observe = (t: number, effective: readonly Effective[], fns: readonly number[]): Observed => {
       const targets: Record<string, TargetObservation> = {};
-      effective.forEach((policy, fn) => {
+      for (const fn of fns) {
+        const policy = effective[fn];
         keyToFn.set(policy.key, fn);
         const before = state[fn].traffic;
         targets[policy.key] = observeTarget(engine, fn, t, epochMs, policy, state[fn]);
         // What minute statistics showed is saved at once.
         if (state[fn].traffic !== before) bill.trafficRead(billed(fn), tickId);
-      });
+      }
       const limit = engine.model.accountConcurrency;
       const reserved = engine.model.reservedConcurrency ?? 0;
       return {
@@ -409,14 +415,24 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           s.traffic = bill.storedTraffic(keys[fn]);
         });
       }
-      // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses).
+      // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses);
+      // each shard reads and plans only the targets its ledger does not hold quiet (controller/run.ts).
       const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
-      bill.startTick(keys, epochMs + t, { warm, whole: shards === 1 });
-      const observed = observe(t, effective);
-      const made = planner(effective, new Date(epochMs + t), observed, planOptions);
+      const fingerprints = shards > 1 ? effective.map(policyFingerprint) : [];
+      const active = effective
+        .map((_, fn) => fn)
+        .filter((fn) => shards === 1 || !isQuiet(quiet.get(fn), fingerprints[fn], epochMs + t));
+      bill.startTick(
+        active.map((fn) => keys[fn]),
+        epochMs + t,
+        { warm, whole: shards === 1 },
+      );
+      const planned = active.map((fn) => effective[fn]);
+      const observed = observe(t, effective, active);
+      const made = planner(planned, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
       for (const decision of made) apply(t, decision, pings);
-      const base = overheadMs + perTargetMs * Math.ceil(effective.length / shards);
+      const base = overheadMs + perTargetMs * Math.ceil(active.length / shards);
       // Each further shard claims, reads and completes the tick too (its targets' reads are in the root's count).
       for (let i = 1; i < shards; i++) {
         engine.chargeController(invocation(t, base + 3 * stateRoundTripMs));
@@ -436,6 +452,18 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         }
         const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
         if (next?.sleeps) slept++;
+        if (shards > 1) {
+          for (const fn of active) {
+            const policy = effective[fn];
+            const mine = made.filter((decision) => decision.key === policy.key);
+            const obs = observed.targets[policy.key];
+            const until = quietUntil(policy, mine, obs, epochMs + t, tickMs, settled.get(policy.key));
+            const entry = until === undefined ? undefined : { until, policy: fingerprints[fn] };
+            if (entry) quiet.set(fn, entry);
+            else quiet.delete(fn);
+            bill.settle(policy.key, entry);
+          }
+        }
         const pinged = perPingedTargetMs * pings.length;
         const { units, roundTrips } = bill.finishTick(tickId, epochMs + end);
         engine.chargeState(units);

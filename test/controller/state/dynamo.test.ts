@@ -119,6 +119,19 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.loadPings('0/4')).toEqual({ tickId: T3, pings: new Map() });
     await expect(store.savePings('0/4', { tickId: '2099-01-01T00:00:00Z', pings })).rejects.toThrow(FutureTickError);
   });
+
+  it("keeps a shard's quiet times with its round times, to the second, and drops any that were over", async () => {
+    const store = await make();
+    const at = Date.parse(T2);
+    const quiet = new Map([
+      ['AAAAAAAA', { until: at + 240_000, policy: 'Pol1_x' }],
+      ['CCCCCCCC', { until: at + 1_800_000, policy: 'Pol2-y' }],
+    ]);
+    const over = new Map([...quiet, ['DDDDDDDD', { until: at - 60_000, policy: 'Pol3zz' }]]);
+    const pings = new Map([['AAAAAAAA', at]]);
+    expect(await store.savePings('1/2', { tickId: T2, pings, quiet: over })).toBe('saved');
+    expect(await store.loadPings('1/2')).toEqual({ tickId: T2, pings, quiet });
+  });
 });
 
 it('loads more than one batch of targets', async () => {

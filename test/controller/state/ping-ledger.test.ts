@@ -1,7 +1,12 @@
 import {
   decodeLedger,
+  decodeQuiet,
   encodeLedger,
+  encodeQuiet,
+  isQuiet,
   ledgerHash,
+  policyFingerprint,
+  quietTargets,
   ShardPings,
   uniquelyHashed,
 } from '../../../controller/state/ping-ledger';
@@ -103,5 +108,96 @@ describe('ShardPings', () => {
     const pings = new ShardPings(['a:live', 'a:live', 'b:live'], undefined, new Map());
     expect(pings.canDefer('a:live')).toBe(false);
     expect(pings.canDefer('b:live')).toBe(true);
+  });
+});
+
+describe('quiet times', () => {
+  const policy = { key: 'a:live', mode: 'warm', warm: { concurrency: 1, intervalMs: 300_000 } };
+
+  it('round-trip to the second (rounded down: a quiet time only ends sooner), over ones left out', () => {
+    const quiet = new Map([
+      [ledgerHash('a:live'), { until: T + 240_000, policy: policyFingerprint(policy) }],
+      [ledgerHash('b:live'), { until: T + 1_800_500, policy: policyFingerprint({ ...policy, key: 'b:live' }) }],
+      [ledgerHash('c:live'), { until: T - 1_000, policy: policyFingerprint(policy) }],
+    ]);
+    const text = encodeQuiet(T, quiet);
+    expect(decodeQuiet(T, text)).toEqual(
+      new Map([
+        [ledgerHash('a:live'), quiet.get(ledgerHash('a:live'))],
+        [ledgerHash('b:live'), { ...quiet.get(ledgerHash('b:live'))!, until: T + 1_800_000 }],
+      ]),
+    );
+    // a few bytes per target: hash, fingerprint and a few base-36 digits
+    expect(text.length).toBeLessThan(2 * 20);
+    expect([...decodeQuiet(T, `${text},short,${ledgerHash('d:live')}ABCDEF!!,,`).keys()]).toHaveLength(2);
+  });
+
+  it('hold only under the policy that set them, and only until they end', () => {
+    const mark = policyFingerprint(policy);
+    expect(policyFingerprint({ ...policy })).toBe(mark);
+    const changed = policyFingerprint({ ...policy, warm: { concurrency: 2, intervalMs: 300_000 } });
+    expect(changed).not.toBe(mark);
+    expect(isQuiet({ until: T, policy: mark }, mark, T - 1)).toBe(true);
+    expect(isQuiet({ until: T, policy: mark }, mark, T)).toBe(false);
+    expect(isQuiet({ until: T, policy: mark }, changed, T - 1)).toBe(false);
+    expect(isQuiet(undefined, mark, T)).toBe(false);
+  });
+
+  it('spare the targets of a ledger whose quiet time holds, with its end', () => {
+    const marks = new Map([
+      ['a:live', 'AAAAAA'],
+      ['b:live', 'BBBBBB'],
+      ['c:live', 'CCCCCC'],
+    ]);
+    const ledger = {
+      tickId: 'x',
+      pings: new Map(),
+      quiet: new Map([
+        [ledgerHash('a:live'), { until: T + 60_000, policy: 'AAAAAA' }],
+        // its policy changed since
+        [ledgerHash('b:live'), { until: T + 60_000, policy: 'OLD___' }],
+        // over
+        [ledgerHash('c:live'), { until: T, policy: 'CCCCCC' }],
+      ]),
+    };
+    const keys = [...marks.keys()];
+    expect(quietTargets(keys, ledger, (key) => marks.get(key)!, T)).toEqual(new Map([['a:live', T + 60_000]]));
+    expect(quietTargets(keys, undefined, (key) => marks.get(key)!, T).size).toBe(0);
+    // a key whose hash another key shares is never spared (its entry could be the other's)
+    expect(quietTargets([...keys, 'a:live'], ledger, (key) => marks.get(key)!, T).size).toBe(0);
+  });
+
+  it('carry over the entries of spared targets unchanged, and change only when a planned one settles anew', () => {
+    const ledger = {
+      tickId: 'x',
+      pings: new Map([
+        [ledgerHash('a:live'), T - 60_000],
+        [ledgerHash('b:live'), T - 120_000],
+      ]),
+      quiet: new Map([
+        [ledgerHash('a:live'), { until: T + 180_000, policy: 'AAAAAA' }],
+        [ledgerHash('b:live'), { until: T, policy: 'BBBBBB' }],
+      ]),
+    };
+    // a is spared (not read, so not in the states); b is read and planned.
+    const states = new Map([['b:live', state('b:live', { lastPingAt: T - 600_000 })]]);
+    const pings = new ShardPings(['a:live', 'b:live'], ledger, states, new Set(['a:live']));
+    expect(pings.changed()).toBe(false);
+    expect(states.get('b:live')?.lastPingAt).toBe(T - 120_000);
+    pings.settle('b:live', { until: T, policy: 'BBBBBB' });
+    expect(pings.changed()).toBe(false);
+    pings.settle('b:live', { until: T + 300_000, policy: 'BBBBBB' });
+    expect(pings.changed()).toBe(true);
+    expect(pings.ledger('y')).toEqual({
+      tickId: 'y',
+      pings: ledger.pings,
+      quiet: new Map([
+        [ledgerHash('a:live'), { until: T + 180_000, policy: 'AAAAAA' }],
+        [ledgerHash('b:live'), { until: T + 300_000, policy: 'BBBBBB' }],
+      ]),
+    });
+    // b has work soon: its quiet time goes
+    pings.settle('b:live', undefined);
+    expect([...(pings.ledger('z').quiet?.keys() ?? [])]).toEqual([ledgerHash('a:live')]);
   });
 });
