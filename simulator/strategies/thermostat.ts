@@ -97,6 +97,11 @@ export interface ThermostatOptions {
    * construct grants it). @default true
    */
   readonly sleeps?: boolean;
+  /**
+   * Above shardSize targets, leave the targets a shard's ledger holds quiet unread and unplanned until their quiet
+   * time ends, as the controller does; false plans every target every tick (for comparison). @default true
+   */
+  readonly spares?: boolean;
   /** Controller time to read and update its schedule when it pauses. @default 40 */
   readonly scheduleUpdateMs?: number;
   /**
@@ -157,6 +162,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   // The construct sets the controller's hold per ping from its memory size; the simulated one does the same.
   const config = { ...DEFAULT_CONFIG.warm, dispatchMsPerPing: dispatchMsPerPingAt(memoryMb) };
   const sleeps = options.sleeps ?? true;
+  const spares = options.spares ?? true;
   // Waiting for the Scheduler API: the same time at any memory.
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
   const stateRoundTripMs = options.stateRoundTripMs ?? 5;
@@ -165,6 +171,8 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const invocation = (at: number, durationMs: number) =>
     ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs, firstCallMs }) as const;
   let slept = 0;
+  /** Targets a sharded tick left unread and unplanned, summed over the ticks. */
+  let spared = 0;
   const decisions: Decision[] = [];
   const kinds: Record<string, number> = {};
   const tally = new RoundTally();
@@ -418,15 +426,16 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses);
       // each shard reads and plans only the targets its ledger does not hold quiet (controller/run.ts).
       const shards = Math.ceil(effective.length / DEFAULT_CONFIG.shardSize);
-      const fingerprints = shards > 1 ? effective.map(policyFingerprint) : [];
+      const fingerprints = shards > 1 && spares ? effective.map(policyFingerprint) : [];
       const active = effective
         .map((_, fn) => fn)
-        .filter((fn) => shards === 1 || !isQuiet(quiet.get(fn), fingerprints[fn], epochMs + t));
+        .filter((fn) => fingerprints.length === 0 || !isQuiet(quiet.get(fn), fingerprints[fn], epochMs + t));
       bill.startTick(
         active.map((fn) => keys[fn]),
         epochMs + t,
         { warm, whole: shards === 1 },
       );
+      spared += effective.length - active.length;
       const planned = active.map((fn) => effective[fn]);
       const observed = observe(t, effective, active);
       const made = planner(planned, new Date(epochMs + t), observed, planOptions);
@@ -452,7 +461,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         }
         const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
         if (next?.sleeps) slept++;
-        if (shards > 1) {
+        if (fingerprints.length > 0) {
           for (const fn of active) {
             const policy = effective[fn];
             const mine = made.filter((decision) => decision.key === policy.key);
@@ -504,6 +513,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     facts: () => ({
       ticks,
       pauses: slept,
+      spared,
       ...tally.facts(),
       ...Object.fromEntries(Object.entries(kinds).map(([k, v]) => [`decisions.${k}`, v])),
     }),

@@ -5,7 +5,7 @@ import { noWarming } from '../../../simulator/strategies/none';
 import { serverlessPluginWarmup } from '../../../simulator/strategies/serverless-plugin-warmup';
 import { CONTROLLER_MEMORY_MB, type Planner, thermostat } from '../../../simulator/strategies/thermostat';
 import { memoryTrace } from '../../../simulator/traces/memory';
-import { HOUR, MIN, oneFunction, policySet, run } from '../helpers';
+import { FIXED, HOUR, MIN, oneFunction, policySet, run } from '../helpers';
 
 const sparse = oneFunction(
   Array.from({ length: 9 }, (_, i) => MIN + i * 20 * MIN),
@@ -199,5 +199,23 @@ describe('Thermostat strategy', () => {
     // The cost model's sentence, with hourly prices of both alternatives, not a fallback rule.
     expect(choice!.reason).toMatch(/provisioned units? .*\/h net vs .*\/h with pings only/);
     expect(strategy.decisions.some((d) => d.kind === 'put-provisioned')).toBe(true);
+  });
+
+  it('above one shard of targets, reads and plans a target only when its quiet time ends: the same pings, a smaller state bill', () => {
+    // 300 functions (two shards), each called every 20 minutes from its own minute: warmed every 5 minutes.
+    const functions = Array.from({ length: 300 }, (_, i) => ({ name: `f${i}`, memoryMb: 512 }));
+    const arrivals = functions.flatMap((_, fn) =>
+      Array.from({ length: 6 }, (_, k) => ({ fn, t: ((fn % 20) + 1) * MIN + k * 20 * MIN, durationMs: 100 })),
+    );
+    const trace = memoryTrace({ functions, arrivals, endMs: 2 * HOUR });
+    const [every, quiet] = run(trace, [thermostat({ spares: false }), thermostat()], FIXED, warm(1));
+    expect(every.facts.spared).toBe(0);
+    // Most target-ticks are spared: a 5-minute round over one-minute ticks leaves four of five quiet.
+    expect(quiet.facts.spared).toBeGreaterThan(0.6 * 300 * 120);
+    expect(quiet.facts['decisions.ping']).toBe(every.facts['decisions.ping']);
+    expect(quiet.coldStarts).toBe(every.coldStarts);
+    expect(quiet.cost.pings).toBeCloseTo(every.cost.pings, 10);
+    expect(quiet.cost.state).toBeLessThan(0.6 * every.cost.state);
+    expect(quiet.cost.controller).toBeLessThan(every.cost.controller);
   });
 });
