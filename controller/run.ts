@@ -347,9 +347,11 @@ async function loadStates(
   const whole = shard.of === 1;
   const wholeStates = whole ? deps.state.loadTargets(mineKeys) : undefined;
   const [ledger, managed, ownIntents, allIntents] = await others;
-  const spared = whole
-    ? new Map<string, number>()
-    : sparedTargets(input.mine, ledger ?? undefined, ownIntents ?? allIntents, tick.scheduledAt);
+  // A tick nobody scheduled (a deployment's warm-up) looks at every target.
+  const spared =
+    whole || tick.unscheduled
+      ? new Map<string, number>()
+      : sparedTargets(input.mine, ledger ?? undefined, ownIntents ?? allIntents, tick.scheduledAt);
   const states = await (wholeStates ?? deps.state.loadTargets(mineKeys.filter((key) => !spared.has(key))));
   // Before the ledger's round times (which time the histories too): the stored copies' own times are their ages.
   deps.traffic?.merge(states);
@@ -1366,6 +1368,7 @@ async function dispatchShards(
           of,
           // only the keys of the shard's own targets travel (the payload stays small whatever the table holds)
           ...(intentKeysOf ? { intentKeys: intentKeysOf(index) } : {}),
+          ...(tick.unscheduled ? { unscheduled: true as const } : {}),
         },
       };
       try {

@@ -13,6 +13,11 @@ export interface Tick {
    * the intents of those keys only (usually none) instead of one per target. Absent: every key's is read.
    */
   readonly intentKeys?: readonly string[];
+  /**
+   * A tick nobody scheduled (the warm-up after a deployment, a manual run): it looks at every target, so a shard
+   * spares none of those its ledger holds quiet.
+   */
+  readonly unscheduled?: true;
 }
 
 /** The payload a controller sends to itself to run one shard of a tick. */
@@ -24,6 +29,8 @@ export interface ShardEvent {
     readonly of: number;
     /** See Tick.intentKeys. */
     readonly intentKeys?: readonly string[];
+    /** See Tick.unscheduled. */
+    readonly unscheduled?: true;
   };
 }
 
@@ -47,7 +54,7 @@ function instant(value: unknown): number | undefined {
  */
 export function readTick(event: unknown, now: number): Tick {
   if (isRecord(event) && isRecord(event.thermostatShard)) {
-    const { tickId: id, scheduledAt, index, of, intentKeys } = event.thermostatShard;
+    const { tickId: id, scheduledAt, index, of, intentKeys, unscheduled } = event.thermostatShard;
     if (
       typeof id === 'string' &&
       typeof scheduledAt === 'number' &&
@@ -60,14 +67,15 @@ export function readTick(event: unknown, now: number): Tick {
         Array.isArray(intentKeys) && intentKeys.every((key) => typeof key === 'string')
           ? { intentKeys: intentKeys as string[] }
           : {};
-      return { id, scheduledAt, shard: { index: index as number, of: of as number }, ...keys };
+      const shard = { index: index as number, of: of as number };
+      return { id, scheduledAt, shard, ...keys, ...(unscheduled === true ? { unscheduled: true as const } : {}) };
     }
   }
   if (isRecord(event)) {
     const scheduled = instant(event.time) ?? instant(event.scheduledTime) ?? instant(event['scheduled-time']);
     if (scheduled !== undefined) return { id: tickId(scheduled), scheduledAt: Math.floor(scheduled / 1000) * 1000 };
   }
-  return { id: tickId(now), scheduledAt: Math.floor(now / 1000) * 1000 };
+  return { id: tickId(now), scheduledAt: Math.floor(now / 1000) * 1000, unscheduled: true };
 }
 
 /** Targets of shard `index` out of `of`: round-robin over the sorted keys, stable for a given policy set. */

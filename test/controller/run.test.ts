@@ -85,6 +85,25 @@ describe('run', () => {
     expect(report.targets.map((target) => target.function).sort()).toEqual(['a', 'c', 'd']);
   });
 
+  it("tells the shards of a deployment's warm-up that nobody scheduled it, so they spare no quiet target", async () => {
+    const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
+    const { deps: value, invoker } = deps(policies, { shardSize: 2 });
+    const original = invoker.invoke.bind(invoker);
+    invoker.invoke = async (input, options) => {
+      if (input.InvocationType !== 'Event') return original(input, options);
+      invoker.calls.push(input);
+      return { StatusCode: 202 };
+    };
+    const payloads = () =>
+      invoker.calls
+        .filter((call) => call.InvocationType === 'Event')
+        .map((call) => JSON.parse(Buffer.from(call.Payload!).toString()).thermostatShard);
+    await run(value, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(payloads()[0].unscheduled).toBeUndefined();
+    await run(value, { source: 'thermostat.deployment', fingerprint: { version: '2' } }, context);
+    expect(payloads()[1]).toMatchObject({ index: 1, of: 2, unscheduled: true });
+  });
+
   it('reads intents once per tick, not once per target: the root lists them and tells each shard its keys', async () => {
     const policies = ['a', 'b', 'c', 'd'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
     const { deps: value, invoker, state } = deps(policies, { shardSize: 2 });

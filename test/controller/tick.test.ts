@@ -23,10 +23,19 @@ describe('readTick', () => {
     expect(readTick(event, NOW)).toEqual({ id: '2026-11-23T10:05:00Z', scheduledAt: 5, shard: { index: 2, of: 3 } });
     const broken = { thermostatShard: { tickId: 'x', scheduledAt: 5, index: 3, of: 3 } };
     expect(readTick(broken, NOW).shard).toBeUndefined();
+    // The shard of an unscheduled tick (a deployment's warm-up) is unscheduled too; anything but true is not.
+    const unscheduled = { thermostatShard: { ...event.thermostatShard, unscheduled: true } };
+    expect(readTick(unscheduled, NOW)).toMatchObject({ shard: { index: 2, of: 3 }, unscheduled: true });
+    const odd = { thermostatShard: { ...event.thermostatShard, unscheduled: 'yes' } };
+    expect(readTick(odd, NOW).unscheduled).toBeUndefined();
   });
 
-  it('treats anything else as a manual run at the current second', () => {
-    expect(readTick({}, NOW)).toEqual({ id: '2026-11-23T10:07:42Z', scheduledAt: Date.parse('2026-11-23T10:07:42Z') });
+  it('treats anything else (a deployment, a manual run) as an unscheduled tick at the current second', () => {
+    expect(readTick({ source: 'thermostat.deployment', fingerprint: {} }, NOW)).toEqual({
+      id: '2026-11-23T10:07:42Z',
+      scheduledAt: Date.parse('2026-11-23T10:07:42Z'),
+      unscheduled: true,
+    });
     expect(readTick({ time: 'not a date' }, NOW).id).toBe('2026-11-23T10:07:42Z');
     expect(readTick(null, NOW).id).toBe(tickId(NOW));
   });

@@ -35,11 +35,14 @@ function shardOne(policies: readonly Record<string, unknown>[], table: string) {
     reads.push([...keys]);
     return load(keys);
   };
-  const tick = async (time: string, intentKeys: string[] = []): Promise<{ report: RunReport; read: string[] }> => {
+  const tick = async (
+    time: string,
+    intentKeys: string[] = [],
+    unscheduled = false,
+  ): Promise<{ report: RunReport; read: string[] }> => {
     reads.length = 0;
-    const event = {
-      thermostatShard: { tickId: at(time), scheduledAt: Date.parse(at(time)), index: 1, of: 2, intentKeys },
-    };
+    const shard = { tickId: at(time), scheduledAt: Date.parse(at(time)), index: 1, of: 2, intentKeys };
+    const event = { thermostatShard: { ...shard, ...(unscheduled ? { unscheduled: true } : {}) } };
     const report = await run(controller.deps, event, { getRemainingTimeInMillis: () => 50_000 });
     return { report, read: reads.flat().sort() };
   };
@@ -93,7 +96,7 @@ describe('a shard leaves its quiet targets unread until they have work', () => {
     expect(pinged(due.report)).toEqual(mine);
   }, 60_000);
 
-  it('reads a target at once when its policy changes, or when an ownership intent of it waits', async () => {
+  it("reads a target at once when its policy changes or an ownership intent of it waits, and all in a deployment's warm-up", async () => {
     const name = `${harness.table}-changes`;
     const before = shardOne(
       NAMES.map((name) => policy(name)),
@@ -119,6 +122,10 @@ describe('a shard leaves its quiet targets unread until they have work', () => {
     await after.controller.deps.state.recordIntent({ key: mine[1], tickId: at('10:02'), at: Date.parse(at('10:02')) });
     const withIntent = await after.tick('10:03', [mine[1]]);
     expect(withIntent.read).toEqual([mine[1]]);
+    // A deployment's warm-up (a tick nobody scheduled) looks at every target.
+    const deployment = await after.tick('10:04', [], true);
+    expect(deployment.read).toEqual(mine);
+    expect(quiet(deployment.report)).toEqual([]);
   }, 60_000);
 
   it('reads every target again after its ledger could not be saved, however quiet they were', async () => {
