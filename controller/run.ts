@@ -66,13 +66,13 @@ import {
   policyFingerprint,
   quietTargets,
   roundSave,
-  ShardPings,
+  ShardLedgers,
   type StateStore,
   type TargetState,
   type TrafficMemory,
 } from './state';
 import { bindTargets, parseFunctionArn, targetName, type UnboundTarget } from './targets';
-import { inShard, readTick, type ShardEvent, type Tick } from './tick';
+import { inShard, localShards, readTick, type ShardEvent, type Tick } from './tick';
 
 /** The policy set as loaded once per execution environment. */
 export interface PolicySource {
@@ -149,12 +149,12 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
 
   const discovery = await discoverTargets(deps.discovery, deps.policies, config, startedAt, deadline);
   const { resolved, issues } = resolvePolicies(deps.policies, discovery, plannedAt);
-  const { shard, shards, local, listedIntents } = await splitTick(deps, context, tick, resolved);
+  const binding = bindTargets(resolved, config.targets, discovery?.keys);
+  const { shard, shards, local, listedIntents, ledgers } = await splitTick(deps, context, tick, resolved, binding);
   // Shards run at the same time against the same account quotas.
   deps.setRateShare?.(1 / shard.of);
   const keysOf = resolved.map((policy) => policy.key);
   const members = new Set([...local].flatMap((index) => [...inShard(keysOf, index, shard.of)]));
-  const binding = bindTargets(resolved, config.targets, discovery?.keys);
   const mine = binding.bound.filter((policy) => members.has(policy.key));
   // Policies that cannot be bound fail in the shard they belong to; map entries without a policy, in shard 0.
   const unbound = binding.unbound.filter((target) => members.has(target.key));
@@ -178,10 +178,11 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const claimed = await deps.state.claimTick(claim);
   if (claimed !== 'claimed') return alreadyHandled(deps, base, claimed, startedAt);
 
-  const loaded = await loadStates(deps, { mine, keys: new Set(keysOf), shard, discovery, tick, listedIntents, local });
+  const keys = new Set(keysOf);
+  const loaded = await loadStates(deps, { mine, keys, shard, discovery, tick, listedIntents, local, ledgers });
   // The ledger is saved last thing in a tick and may complete it: this tick's means a takeover of a tick that is over.
   if (loaded.ledgerTick === tick.id) return alreadyHandled(deps, base, 'done', startedAt);
-  const { states, stateCorrupt, pings, ledgerId, spared, active } = loaded;
+  const { states, stateCorrupt, pings, spared, active } = loaded;
   const observing = await observeTick(deps, { mine: active, resolved, shard, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
   const work = workItems(active, observing.orphans);
@@ -204,7 +205,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const byKind = { mine, spared, active, unbound: [...unbound, ...unknown], sharded: shard.of > 1 };
   const targetReports = tickReports(target, reports, byKind);
   const totals = totalsOf(targetReports);
-  const finishedAt = await finishTick(deps, claim, { ledgerId, pings }, totals, skipped.length);
+  const finishedAt = await finishTick(deps, claim, pings, totals, skipped.length);
   const { account, accountError, accountSource } = observing;
   const done = await report(deps, tick, {
     ...base,
@@ -253,10 +254,17 @@ function resolvePolicies(
  * This invocation's shard, and the shards it ran here: a tick with more targets than one invocation handles starts
  * shards 1.. as invocations of its own function, and runs here any that could not be started.
  */
-async function splitTick(deps: RunDeps, context: RunContext, tick: Tick, resolved: readonly Effective[]) {
+async function splitTick(
+  deps: RunDeps,
+  context: RunContext,
+  tick: Tick,
+  resolved: readonly Effective[],
+  binding: { readonly bound: readonly Effective[] },
+) {
   let shard = tick.shard ?? { index: 0, of: 1 };
   let shards: RunReport['shards'];
   let listedIntents: OwnershipIntent[] | undefined;
+  let ledgers: Map<number, PingLedger | undefined | null> | undefined;
   const local = new Set<number>([shard.index]);
   const self = deps.self ?? context.invokedFunctionArn;
   if (tick.shard === undefined && resolved.length > deps.config.shardSize && self !== undefined) {
@@ -264,17 +272,63 @@ async function splitTick(deps: RunDeps, context: RunContext, tick: Tick, resolve
     shard = { index: 0, of };
     // The root lists the intents once and tells the shards which keys have one, so no shard reads an intent per
     // target (a strongly consistent read each, every tick). Unlisted, each shard reads its own keys' intents.
-    listedIntents = await deps.state.listIntents().catch((error: unknown) => {
-      deps.log.warn('intents could not be listed before starting the shards; each shard reads its own', {
-        error: describeError(error),
-      });
-      return undefined;
-    });
-    shards = await dispatchShards(deps, self, tick, of, intentKeysOf(listedIntents, resolved, of));
+    const [intents, read] = await Promise.all([
+      deps.state.listIntents().catch((error: unknown) => {
+        deps.log.warn('intents could not be listed before starting the shards; each shard reads its own', {
+          error: describeError(error),
+        });
+        return undefined;
+      }),
+      Promise.all(Array.from({ length: of }, (_, index) => loadPings(deps, ledgerIdOf(index, of)))),
+    ]);
+    listedIntents = intents;
+    ledgers = new Map(read.map((ledger, index) => [index, ledger]));
+    // Shards with little due run here: each started shard costs an invocation, a claim and a completion.
+    const due = dueByShard(resolved, binding.bound, read, listedIntents, tick);
+    const here = localShards(due, deps.config.shardSize);
+    shards = await dispatchShards(deps, self, tick, of, intentKeysOf(listedIntents, resolved, of), here);
+    for (const index of here) local.add(index);
     // A shard that could not be started is run here rather than not at all.
     for (const failed of shards.failed) local.add(failed.index);
   }
-  return { shard, shards, local, listedIntents };
+  return { shard, shards, local, listedIntents, ledgers };
+}
+
+/** The id of shard `index` of `of`'s ping ledger. */
+function ledgerIdOf(index: number, of: number): string {
+  return `${index}/${of}`;
+}
+
+/**
+ * How many targets of each shard have something to do this tick, as far as the root can tell before the shards read
+ * their targets: all but those their ledger holds quiet under the policy in force and the root knows no intent of.
+ */
+function dueByShard(
+  resolved: readonly Effective[],
+  bound: readonly Effective[],
+  ledgers: ReadonlyArray<PingLedger | undefined | null>,
+  intents: readonly OwnershipIntent[] | undefined,
+  tick: Tick,
+): number[] {
+  const members = shardsOf(resolved, ledgers.length);
+  const boundByKey = new Map(bound.map((policy) => [policy.key, policy]));
+  return ledgers.map((ledger, index) => {
+    // Targets that cannot be bound fail in their shard: work too.
+    const mine = members[index].map((policy) => boundByKey.get(policy.key) ?? policy);
+    if (tick.unscheduled || !ledger) return mine.length;
+    return mine.length - sparedTargets(mine, ledger, intents ?? [], tick.scheduledAt).size;
+  });
+}
+
+/** The policies of each of `of` shards (inShard's split, computed once for all). */
+function shardsOf(policies: readonly Effective[], of: number): Effective[][] {
+  const shards: Effective[][] = Array.from({ length: of }, () => []);
+  const keys = policies.map((policy) => policy.key);
+  for (let index = 0; index < of; index++) {
+    const members = inShard(keys, index, of);
+    for (const policy of policies) if (members.has(policy.key)) shards[index].push(policy);
+  }
+  return shards;
 }
 
 /** Which keys of a shard's own targets have an intent, from the root's one listing (undefined: not listed). */
@@ -320,12 +374,21 @@ async function loadStates(
     readonly discovery: Awaited<ReturnType<typeof discoverTargets>>;
     readonly tick: Tick;
     readonly listedIntents: OwnershipIntent[] | undefined;
-    /** The shards this invocation runs: one ping ledger for them (see state/ping-ledger.ts). */
+    /** The shards this invocation runs, each with its own ping ledger (see state/ping-ledger.ts). */
     readonly local: ReadonlySet<number>;
+    /** Ledgers the root read already (to choose the shards it runs), by shard index. */
+    readonly ledgers: ReadonlyMap<number, PingLedger | undefined | null> | undefined;
   },
 ) {
   const { keys, shard, discovery, tick } = input;
-  const ledgerId = `${[...input.local].sort((a, b) => a - b).join('+')}/${shard.of}`;
+  const parts = [...input.local]
+    .sort((a, b) => a - b)
+    .map((index) => {
+      const members = inShard([...keys], index, shard.of);
+      return { index, id: ledgerIdOf(index, shard.of), mine: input.mine.filter((policy) => members.has(policy.key)) };
+    });
+  const readLedger = (part: (typeof parts)[number]) =>
+    input.ledgers?.has(part.index) ? Promise.resolve(input.ledgers.get(part.index)!) : loadPings(deps, part.id);
   // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that
   // otherwise delays the first ping.
   const mineKeys = input.mine.map((policy) => policy.key);
@@ -333,7 +396,7 @@ async function loadStates(
   // reads those of its keys the root listed, or all of its keys' when it was not told.
   const told = tick.intentKeys && new Set(tick.intentKeys);
   const others = Promise.all([
-    loadPings(deps, ledgerId),
+    Promise.all(parts.map(readLedger)),
     // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
     shard.index === 0 && (discovery === undefined || discovery.result.complete)
       ? deps.state.listManaged([...keys])
@@ -346,17 +409,27 @@ async function loadStates(
   // A whole tick reads its targets with the rest; a shard first reads its ledger, to leave its quiet targets unread.
   const whole = shard.of === 1;
   const wholeStates = whole ? deps.state.loadTargets(mineKeys) : undefined;
-  const [ledger, managed, ownIntents, allIntents] = await others;
+  const [ledgers, managed, ownIntents, allIntents] = await others;
   // A tick nobody scheduled (a deployment's warm-up) looks at every target.
-  const spared =
-    whole || tick.unscheduled
-      ? new Map<string, number>()
-      : sparedTargets(input.mine, ledger ?? undefined, ownIntents ?? allIntents, tick.scheduledAt);
+  const spared = new Map<string, number>();
+  if (!whole && !tick.unscheduled) {
+    parts.forEach((part, at) => {
+      const ledger = ledgers[at] ?? undefined;
+      for (const entry of sparedTargets(part.mine, ledger, ownIntents ?? allIntents, tick.scheduledAt)) {
+        spared.set(...entry);
+      }
+    });
+  }
   const states = await (wholeStates ?? deps.state.loadTargets(mineKeys.filter((key) => !spared.has(key))));
   // Before the ledger's round times (which time the histories too): the stored copies' own times are their ages.
   deps.traffic?.merge(states);
-  // Without a readable ledger every round is saved in its target's item, as before there was one.
-  const pings = ledger === null ? undefined : new ShardPings(mineKeys, ledger, states, new Set(spared.keys()));
+  // Without a readable ledger a shard's rounds are saved in their targets' items, as before there was one.
+  const pings = new ShardLedgers(
+    parts.map((part, at) => ({ id: part.id, keys: part.mine.map((policy) => policy.key), ledger: ledgers[at] })),
+    states,
+    new Set(spared.keys()),
+  );
+  const own = parts.findIndex((part) => part.index === shard.index);
   const mineSet = new Set(mineKeys);
   const intents =
     ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
@@ -369,7 +442,7 @@ async function loadStates(
   const reconciled = reconcileInputs(deps, intents, keys, states, managedOrphans);
   // The shard's quiet targets are neither observed nor planned: the ledger says nothing is due for them yet.
   const active = spared.size === 0 ? input.mine : input.mine.filter((policy) => !spared.has(policy.key));
-  return { states, stateCorrupt, pings, ledgerId, ledgerTick: ledger?.tickId, spared, active, ...reconciled };
+  return { states, stateCorrupt, pings, ledgerTick: ledgers[own]?.tickId, spared, active, ...reconciled };
 }
 
 /**
@@ -393,7 +466,7 @@ function tickReports(
     ...mine.filter((policy) => spared.has(policy.key)).map((policy) => quietReport(policy, spared.get(policy.key)!)),
     ...targets.unbound.map(unboundReport),
   ];
-  if (targets.sharded && run.pings) settleQuiet(run, all, active, run.pings);
+  if (targets.sharded) settleQuiet(run, all, active, run.pings);
   return all;
 }
 
@@ -435,11 +508,11 @@ const waits = () => ({ waits: [] as TargetWait[], trafficAfter: new Map<string, 
 async function finishTick(
   deps: RunDeps,
   claim: Parameters<StateStore['completeTick']>[0],
-  ledger: { readonly ledgerId: string; readonly pings: ShardPings | undefined },
+  pings: ShardLedgers,
   totals: RunTotals,
   skipped: number,
 ): Promise<number> {
-  await savePings(deps, ledger.ledgerId, ledger.pings, claim.tickId);
+  await savePings(deps, pings, claim.tickId);
   const finishedAt = deps.clock.now();
   await deps.state.completeTick(claim, finishedAt, {
     targets: totals.targets,
@@ -466,17 +539,20 @@ async function loadPings(deps: RunDeps, ledgerId: string) {
  * Saves the rounds this tick kept in the ledger. Losing them is not losing anything Thermostat owns (ownership is
  * always in the target items): their targets are only due again next tick, which the warning says.
  */
-async function savePings(deps: RunDeps, ledgerId: string, pings: ShardPings | undefined, tickId: string) {
-  if (!pings?.changed()) return;
-  const ledger = pings.ledger(tickId);
-  try {
-    await withRetries(deps.clock, () => deps.state.savePings(ledgerId, ledger));
-  } catch (error) {
-    deps.log.warn('the ping ledger could not be saved; the targets it holds are pinged again next tick', {
-      targets: ledger.pings.size,
-      error: describeError(error),
-    });
-  }
+async function savePings(deps: RunDeps, pings: ShardLedgers, tickId: string) {
+  await Promise.all(
+    pings.changed(tickId).map(async ({ id, ledger }) => {
+      try {
+        await withRetries(deps.clock, () => deps.state.savePings(id, ledger));
+      } catch (error) {
+        deps.log.warn('the ping ledger could not be saved; the targets it holds are pinged again next tick', {
+          ledger: id,
+          targets: ledger.pings.size,
+          error: describeError(error),
+        });
+      }
+    }),
+  );
 }
 
 /**
@@ -566,8 +642,8 @@ type TargetRun = Awaited<ReturnType<typeof observeTick>> & {
   readonly waits: TargetWait[];
   /** Each pinged target's traffic history after its rounds: auto mode is planned again with it before a pause. */
   readonly trafficAfter: Map<string, TargetState['traffic']>;
-  /** The shard's ping ledger; undefined when it could not be read (every round is then saved in its item). */
-  readonly pings: ShardPings | undefined;
+  /** The ping ledgers of the shards this invocation runs (a shard's unreadable one: its rounds go to their items). */
+  readonly pings: ShardLedgers;
   /** The tick's pings leave through one client, one after another: every round's hold counts from its turn. */
   readonly dispatch: DispatchQueue;
 };
@@ -627,7 +703,7 @@ async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise
     {
       pending: run.pending,
       dispatch: run.dispatch,
-      ...(run.pings ? { pings: run.pings } : {}),
+      pings: run.pings,
       ...(settled ? { settled } : {}),
       onPinged: (traffic) => run.trafficAfter.set(item.key, traffic),
     },
@@ -795,7 +871,7 @@ function settleQuiet(
   run: TargetRun,
   targets: readonly TargetReport[],
   planned: readonly Effective[],
-  pings: ShardPings,
+  pings: ShardLedgers,
 ) {
   const now = run.plannedAt.getTime();
   const tickMs = run.deps.config.schedule?.tickMs ?? DEFAULT_TICK_MS;
@@ -878,7 +954,7 @@ async function actOnTarget(
   intents: {
     readonly pending: ReadonlyMap<string, OwnershipIntent>;
     readonly dispatch: DispatchQueue;
-    readonly pings?: ShardPings;
+    readonly pings?: ShardLedgers;
     /** Provisioned concurrency found settled this tick, kept in the item. */
     readonly settled?: TargetState['settled'];
     /** Told the target's traffic history once its rounds are done. */
@@ -1134,7 +1210,7 @@ async function saveTargetState(
   change: StateChange,
   intentKept: boolean,
   outcome: Outcome,
-  pings?: ShardPings,
+  pings?: ShardLedgers,
 ): Promise<TargetReport['state']> {
   const { previous, record, facts, traffic, managed, probe } = change;
   const managedChanged = JSON.stringify(managed) !== JSON.stringify(previous?.managed);
@@ -1354,12 +1430,14 @@ async function dispatchShards(
   tick: Tick,
   of: number,
   intentKeysOf: ((index: number) => string[]) | undefined,
+  /** Shards the root runs itself. */
+  here: ReadonlySet<number>,
 ): Promise<NonNullable<RunReport['shards']>> {
   const failed: Array<{ index: number; error: string }> = [];
   let dispatched = 0;
+  const started = Array.from({ length: of }, (_, index) => index).filter((index) => !here.has(index));
   await Promise.all(
-    Array.from({ length: of - 1 }, async (_, offset) => {
-      const index = offset + 1;
+    started.map(async (index) => {
       const event: ShardEvent = {
         thermostatShard: {
           tickId: tick.id,
@@ -1384,5 +1462,6 @@ async function dispatchShards(
     }),
   );
   if (failed.length > 0) deps.log.error('some shards could not be started; running them here', { failed });
-  return { dispatched, failed };
+  const ranHere = [...here].filter((index) => index !== 0).sort((a, b) => a - b);
+  return { dispatched, failed, ...(ranHere.length > 0 ? { ranHere } : {}) };
 }

@@ -83,3 +83,20 @@ export function inShard(keys: readonly string[], index: number, of: number): Set
   const sorted = [...keys].sort();
   return new Set(sorted.filter((_, position) => position % of === index));
 }
+
+/**
+ * The shards the root runs itself, from how many targets of each have something to do this tick (`due[i]` for shard
+ * i): shard 0, then each further one in order while their due targets together fit one invocation (`shardSize`). A
+ * shard whose targets are mostly quiet costs an invocation of its own, a claim and a completion for a few targets;
+ * run here, it costs their share of this invocation.
+ */
+export function localShards(due: readonly number[], shardSize: number): Set<number> {
+  const local = new Set([0]);
+  let load = due[0] ?? 0;
+  for (let index = 1; index < due.length; index++) {
+    if (load + due[index] > shardSize) continue;
+    local.add(index);
+    load += due[index];
+  }
+  return local;
+}

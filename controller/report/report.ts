@@ -117,7 +117,12 @@ export interface RunReport {
   readonly skipped: readonly SkippedTarget[];
   /** State items that could not be read whole, each reported by the one tick that found and rebuilt it. */
   readonly stateCorrupt?: readonly StateCorruption[];
-  readonly shards?: { readonly dispatched: number; readonly failed: ReadonlyArray<{ index: number; error: string }> };
+  readonly shards?: {
+    readonly dispatched: number;
+    readonly failed: ReadonlyArray<{ index: number; error: string }>;
+    /** Further shards the root ran itself because few of their targets had anything due (see tick.ts localShards). */
+    readonly ranHere?: readonly number[];
+  };
   readonly events: { readonly published: number; readonly failed: number };
   /**
    * When the next tick with work is (controller/plan/sleep.ts), when the controller may pause its schedule:

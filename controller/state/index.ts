@@ -2,11 +2,13 @@ export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
 export {
   isQuiet,
+  type LedgerPart,
   ledgerHash,
   type PingLedger,
   policyFingerprint,
   type QuietTarget,
   quietTargets,
+  ShardLedgers,
   ShardPings,
 } from './ping-ledger';
 export {

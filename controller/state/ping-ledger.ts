@@ -228,6 +228,56 @@ export class ShardPings {
   }
 }
 
+/** One shard's part of an invocation's targets: its ledger's id, its keys, and its ledger (null: unreadable). */
+export interface LedgerPart {
+  readonly id: string;
+  readonly keys: readonly string[];
+  readonly ledger: PingLedger | undefined | null;
+}
+
+/**
+ * The ledgers of the shards one invocation runs (usually one; a root may run several itself): each target's rounds
+ * and quiet time go to its own shard's ledger, and each ledger is saved on its own. A shard whose ledger could not
+ * be read has none this tick: its rounds are saved in their items.
+ */
+export class ShardLedgers {
+  private readonly byKey = new Map<string, ShardPings>();
+  private readonly parts: ReadonlyArray<{ readonly id: string; readonly pings: ShardPings }>;
+
+  /** Merges each part's ledger into `states` (see ShardPings); `spared` targets were not read. */
+  constructor(parts: readonly LedgerPart[], states: Map<string, TargetState>, spared: ReadonlySet<string>) {
+    this.parts = parts.flatMap((part) => {
+      if (part.ledger === null) return [];
+      const pings = new ShardPings(part.keys, part.ledger, states, spared);
+      for (const key of part.keys) this.byKey.set(key, pings);
+      return [{ id: part.id, pings }];
+    });
+  }
+
+  canDefer(key: string): boolean {
+    return this.byKey.get(key)?.canDefer(key) ?? false;
+  }
+
+  deferred(key: string, at: number): void {
+    this.byKey.get(key)?.deferred(key, at);
+  }
+
+  saved(key: string): void {
+    this.byKey.get(key)?.saved(key);
+  }
+
+  settle(key: string, quiet: QuietTarget | undefined): void {
+    this.byKey.get(key)?.settle(key, quiet);
+  }
+
+  /** The ledgers that changed, by id, as of `tickId`. */
+  changed(tickId: string): Array<{ readonly id: string; readonly ledger: PingLedger }> {
+    return this.parts
+      .filter((part) => part.pings.changed())
+      .map((part) => ({ id: part.id, ledger: part.pings.ledger(tickId) }));
+  }
+}
+
 /**
  * The state as a round at `at` left it, when that round changed nothing but its time: the traffic history's `at`
  * moves with it (the planner reads how recent the history is from it).

@@ -32,6 +32,7 @@ import {
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
 import { isQuiet, policyFingerprint, type QuietTarget } from '../../controller/state';
+import { inShard, localShards } from '../../controller/tick';
 import type { Engine } from '../model/engine';
 import {
   CONTROLLER_FIRST_CALL_CPU_MS,
@@ -441,10 +442,18 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       const made = planner(planned, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
       for (const decision of made) apply(t, decision, pings);
-      const base = overheadMs + perTargetMs * Math.ceil(active.length / shards);
-      // Each further shard claims, reads and completes the tick too (its targets' reads are in the root's count).
+      // The root runs itself the shards with little due (tick.ts localShards); each one it starts claims, reads and
+      // completes the tick too (its targets' reads are in the root's count).
+      const due = dueByShard(
+        keys,
+        active.map((fn) => keys[fn]),
+        shards,
+      );
+      const here = localShards(due, DEFAULT_CONFIG.shardSize);
+      const base = overheadMs + perTargetMs * [...here].reduce((sum, index) => sum + due[index], 0);
       for (let i = 1; i < shards; i++) {
-        engine.chargeController(invocation(t, base + 3 * stateRoundTripMs));
+        if (here.has(i)) continue;
+        engine.chargeController(invocation(t, overheadMs + perTargetMs * due[i] + 3 * stateRoundTripMs));
         engine.chargeState(bill.shardInvocation());
       }
       // Once the tick's rounds are done, the controller pauses its schedule while nothing is due
@@ -518,6 +527,17 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       ...Object.fromEntries(Object.entries(kinds).map(([k, v]) => [`decisions.${k}`, v])),
     }),
   };
+}
+
+/** How many of each shard's targets (controller/tick.ts inShard) are planned this tick. */
+function dueByShard(keys: readonly string[], planned: readonly string[], of: number): number[] {
+  const due = Array.from({ length: of }, () => 0);
+  if (of === 1) return [planned.length];
+  const plannedSet = new Set(planned);
+  for (let index = 0; index < of; index++) {
+    for (const key of inShard(keys, index, of)) if (plannedSet.has(key)) due[index] += 1;
+  }
+  return due;
 }
 
 /** What the controller's observe step would read for one target, from the model. */

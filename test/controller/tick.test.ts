@@ -1,4 +1,4 @@
-import { inShard, readTick, tickId } from '../../controller/tick';
+import { inShard, localShards, readTick, tickId } from '../../controller/tick';
 
 const NOW = Date.parse('2026-11-23T10:07:42.123Z');
 
@@ -54,5 +54,17 @@ describe('inShard', () => {
     expect(new Set(shards.flatMap((shard) => [...shard]))).toEqual(new Set(keys));
     // Stable whatever the input order.
     expect(inShard([...keys].reverse(), 1, 3)).toEqual(shards[1]);
+  });
+});
+
+describe('localShards', () => {
+  it('runs shard 0 here, and each further shard while the due targets together fit one invocation', () => {
+    expect(localShards([0, 0, 0, 0], 250)).toEqual(new Set([0, 1, 2, 3]));
+    expect(localShards([200, 40, 20, 250], 250)).toEqual(new Set([0, 1]));
+    // a shard that does not fit is started; a later, smaller one may still fit
+    expect(localShards([100, 200, 150], 250)).toEqual(new Set([0, 2]));
+    // a first tick (everything due) starts every other shard, as before
+    expect(localShards([250, 250, 250], 250)).toEqual(new Set([0]));
+    expect(localShards([], 250)).toEqual(new Set([0]));
   });
 });

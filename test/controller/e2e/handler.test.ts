@@ -145,4 +145,23 @@ it('the bundled handler runs a sharded tick: three invocations of itself warm al
     }),
   );
   expect(JSON.parse(Buffer.from(again.Payload!).toString()).status).toBe('duplicate');
+
+  // A minute on, every target is quiet (its next round is 5 minutes after the last): the root runs the other shards
+  // itself, reading their ledgers and no target item, instead of starting two invocations for nothing.
+  const quietTick = await lambda.send(
+    new InvokeCommand({
+      FunctionName: 'controller',
+      Payload: Buffer.from(JSON.stringify({ 'detail-type': 'Scheduled Event', time: '2026-11-23T10:01:00Z' })),
+    }),
+  );
+  const quiet = JSON.parse(Buffer.from(quietTick.Payload!).toString());
+  expect(quiet).toMatchObject({ status: 'completed', shard: { index: 0, of: 3 } });
+  expect(quiet.shards).toEqual({ dispatched: 0, failed: [], ranHere: [1, 2] });
+  expect(quiet.targets).toHaveLength(5);
+  expect(quiet.totals.pingsSent).toBe(0);
+  for (const target of quiet.targets) expect(target.decisions[0].reason).toMatch(/neither read nor planned/);
+  await harness.emulator.settle();
+  const after = await harness.dynamo.send(new ScanCommand({ TableName: harness.table }));
+  const quietClaims = (after.Items ?? []).filter((item) => item.pk.S?.startsWith('tick#2026-11-23T10:01:00Z'));
+  expect(quietClaims.map((item) => item.pk.S)).toEqual(['tick#2026-11-23T10:01:00Z#0/3']);
 });
