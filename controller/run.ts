@@ -251,8 +251,9 @@ function resolvePolicies(
 }
 
 /**
- * This invocation's shard, and the shards it ran here: a tick with more targets than one invocation handles starts
- * shards 1.. as invocations of its own function, and runs here any that could not be started.
+ * This invocation's shard, and the shards it runs here: a tick with more targets than one invocation handles starts
+ * shards 1.. as invocations of its own function, except those whose due targets still fit here (their ledgers, read
+ * first, say how many are quiet), and runs here any that could not be started.
  */
 async function splitTick(
   deps: RunDeps,
