@@ -151,8 +151,9 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const { resolved, issues } = resolvePolicies(deps.policies, discovery, plannedAt);
   const binding = bindTargets(resolved, config.targets, discovery?.keys);
   const { shard, shards, local, listedIntents, ledgers } = await splitTick(deps, context, tick, resolved, binding);
-  // Shards run at the same time against the same account quotas.
-  deps.setRateShare?.(1 / shard.of);
+  // Shards run at the same time against the same account quotas: this invocation takes the share of those it runs.
+  const share = local.size / shard.of;
+  deps.setRateShare?.(share);
   const keysOf = resolved.map((policy) => policy.key);
   const members = new Set([...local].flatMap((index) => [...inShard(keysOf, index, shard.of)]));
   const mine = binding.bound.filter((policy) => members.has(policy.key));
@@ -183,7 +184,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   // The ledger is saved last thing in a tick and may complete it: this tick's means a takeover of a tick that is over.
   if (loaded.ledgerTick === tick.id) return alreadyHandled(deps, base, 'done', startedAt);
   const { states, stateCorrupt, pings, spared, active } = loaded;
-  const observing = await observeTick(deps, { mine: active, resolved, shard, tick, states, loaded });
+  const observing = await observeTick(deps, { mine: active, resolved, shard, share, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
   const work = workItems(active, observing.orphans);
   const target: TargetRun = {
@@ -566,13 +567,15 @@ async function observeTick(
     readonly mine: readonly Effective[];
     readonly resolved: readonly Effective[];
     readonly shard: RunReport['shard'];
+    /** This invocation's share of the tick: the shards it runs, of all. */
+    readonly share: number;
     readonly tick: Tick;
     readonly states: ReadonlyMap<string, TargetState>;
     readonly loaded: ReturnType<typeof reconcileInputs>;
   },
 ) {
   const { config, clock } = deps;
-  const { mine, shard, tick, states } = input;
+  const { mine, shard, share, tick, states } = input;
   const observeDeps = {
     lambda: deps.lambda,
     autoscaling: deps.autoscaling,
@@ -580,7 +583,7 @@ async function observeTick(
     caches: deps.caches,
     clock,
     parallelism: config.parallelism,
-    coverageReads: Math.ceil(config.coverageReads / shard.of),
+    coverageReads: Math.ceil(config.coverageReads * share),
     // Rounds share ticks where that lets the schedule pause: a whole tick of a controller that may pause it.
     alignRounds: pausable(deps, shard.of),
   };
@@ -589,7 +592,7 @@ async function observeTick(
   let account = observedAccount.account;
   // Batched reads start now and only the targets that need them wait for them.
   const shared = startSharedReads(observeDeps, mine, input.loaded.observed, input.loaded.orphans);
-  const tickShare = (config.tickShare ?? tickShareOf(input.resolved.map((policy) => policy.budget))) / shard.of;
+  const tickShare = (config.tickShare ?? tickShareOf(input.resolved.map((policy) => policy.budget))) * share;
   const ceilingsFor = (known: typeof account) =>
     new Map(
       longestWaitingFirst(mine, (policy) => states.get(policy.key)?.lastPingAt).map((policy) => [

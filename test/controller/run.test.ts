@@ -85,6 +85,33 @@ describe('run', () => {
     expect(report.targets.map((target) => target.function).sort()).toEqual(['a', 'c', 'd']);
   });
 
+  it('runs quiet shards itself, taking their share of the account's quotas', async () => {
+    const policies = ['a', 'b', 'c', 'd'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
+    const { deps: value, invoker } = deps(policies, { shardSize: 2 });
+    const shares: number[] = [];
+    value.setRateShare = (share) => shares.push(share);
+    const original = invoker.invoke.bind(invoker);
+    invoker.invoke = async (input, options) => {
+      if (input.InvocationType !== 'Event') return original(input, options);
+      invoker.calls.push(input);
+      return { StatusCode: 202 };
+    };
+    // Everything is due on the first tick: shard 1 is started and this invocation takes half of everything.
+    const first = await run(value, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(first.shards).toEqual({ dispatched: 1, failed: [] });
+    expect(first.totals.pingsSent).toBe(2);
+    // Shard 1 as its own invocation would run it (the same tick, its own claim and ledger).
+    const event = JSON.parse(
+      Buffer.from(invoker.calls.find((call) => call.InvocationType === 'Event')!.Payload!).toString(),
+    );
+    expect((await run(value, event, context)).totals.pingsSent).toBe(2);
+    // A minute on, nothing is due anywhere: shard 1 runs here, and this invocation takes the whole share.
+    const quiet = await run(value, { time: '2026-11-23T10:01:00Z' }, context);
+    expect(quiet.shards).toEqual({ dispatched: 0, failed: [], ranHere: [1] });
+    expect(quiet.targets.map((target) => target.key).sort()).toEqual(['a:live', 'b:live', 'c:live', 'd:live']);
+    expect(shares).toEqual([0.5, 0.5, 1]);
+  });
+
   it("tells the shards of a deployment's warm-up that nobody scheduled it, so they spare no quiet target", async () => {
     const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
     const { deps: value, invoker } = deps(policies, { shardSize: 2 });
