@@ -85,11 +85,11 @@ describe('run', () => {
     expect(report.targets.map((target) => target.function).sort()).toEqual(['a', 'c', 'd']);
   });
 
-  it('runs quiet shards itself, taking their share of the account's quotas', async () => {
+  it("runs quiet shards itself, taking their share of the account's quotas", async () => {
     const policies = ['a', 'b', 'c', 'd'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
-    const { deps: value, invoker } = deps(policies, { shardSize: 2 });
+    const { deps: built, invoker } = deps(policies, { shardSize: 2 });
     const shares: number[] = [];
-    value.setRateShare = (share) => shares.push(share);
+    const value: RunDeps = { ...built, setRateShare: (share) => shares.push(share) };
     const original = invoker.invoke.bind(invoker);
     invoker.invoke = async (input, options) => {
       if (input.InvocationType !== 'Event') return original(input, options);
