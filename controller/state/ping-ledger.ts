@@ -40,9 +40,20 @@ const FINGERPRINT_LENGTH = 6;
  * A short, stable name of a resolved policy's settings: a quiet time holds only while the policy that set it is the
  * one in force (a changed setting, window or target makes its target read and planned at once).
  */
-export function policyFingerprint(policy: unknown): string {
-  return createHash('sha256').update(JSON.stringify(policy)).digest('base64url').slice(0, FINGERPRINT_LENGTH);
+export function policyFingerprint(policy: object): string {
+  let fingerprint = fingerprints.get(policy);
+  if (fingerprint === undefined) {
+    fingerprint = createHash('sha256').update(JSON.stringify(policy)).digest('base64url').slice(0, FINGERPRINT_LENGTH);
+    fingerprints.set(policy, fingerprint);
+  }
+  return fingerprint;
 }
+
+/**
+ * Fingerprints by policy object: a tick hashes each resolved policy when it chooses its shards, spares targets and
+ * keeps quiet times; resolved policies are never changed in place, and a new tick resolves new ones.
+ */
+const fingerprints = new WeakMap<object, string>();
 
 /** Whether `quiet` still spares its target this tick (`now`) under the policy fingerprinted `policy`. */
 export function isQuiet(quiet: QuietTarget | undefined, policy: string, now: number): boolean {

@@ -42,6 +42,23 @@ function deps(policies: unknown[], config: Partial<RunDeps['config']> = {}) {
   return { deps: value, lambda, invoker, state, log };
 }
 
+/** Shard starts (asynchronous self-invocations) are recorded and accepted; every other invoke goes on as before. */
+function acceptShardStarts(invoker: FakeLambda): void {
+  const original = invoker.invoke.bind(invoker);
+  invoker.invoke = async (input, options) => {
+    if (input.InvocationType !== 'Event') return original(input, options);
+    invoker.calls.push(input);
+    return { StatusCode: 202 };
+  };
+}
+
+/** The shard events started so far. */
+function shardStarts(invoker: FakeLambda) {
+  return invoker.calls
+    .filter((call) => call.InvocationType === 'Event')
+    .map((call) => JSON.parse(Buffer.from(call.Payload!).toString()));
+}
+
 describe('run', () => {
   it('throws a StateStoreError (so the whole tick is retried) when the tick cannot be claimed', async () => {
     const { deps: value, state, invoker } = deps([{ function: 'a', qualifier: 'live' }]);
@@ -90,20 +107,13 @@ describe('run', () => {
     const { deps: built, invoker } = deps(policies, { shardSize: 2 });
     const shares: number[] = [];
     const value: RunDeps = { ...built, setRateShare: (share) => shares.push(share) };
-    const original = invoker.invoke.bind(invoker);
-    invoker.invoke = async (input, options) => {
-      if (input.InvocationType !== 'Event') return original(input, options);
-      invoker.calls.push(input);
-      return { StatusCode: 202 };
-    };
+    acceptShardStarts(invoker);
     // Everything is due on the first tick: shard 1 is started and this invocation takes half of everything.
     const first = await run(value, { time: '2026-11-23T10:00:00Z' }, context);
     expect(first.shards).toEqual({ dispatched: 1, failed: [] });
     expect(first.totals.pingsSent).toBe(2);
     // Shard 1 as its own invocation would run it (the same tick, its own claim and ledger).
-    const event = JSON.parse(
-      Buffer.from(invoker.calls.find((call) => call.InvocationType === 'Event')!.Payload!).toString(),
-    );
+    const [event] = shardStarts(invoker);
     expect((await run(value, event, context)).totals.pingsSent).toBe(2);
     // A minute on, nothing is due anywhere: shard 1 runs here, and this invocation takes the whole share.
     const quiet = await run(value, { time: '2026-11-23T10:01:00Z' }, context);
@@ -115,16 +125,8 @@ describe('run', () => {
   it("tells the shards of a deployment's warm-up that nobody scheduled it, so they spare no quiet target", async () => {
     const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
     const { deps: value, invoker } = deps(policies, { shardSize: 2 });
-    const original = invoker.invoke.bind(invoker);
-    invoker.invoke = async (input, options) => {
-      if (input.InvocationType !== 'Event') return original(input, options);
-      invoker.calls.push(input);
-      return { StatusCode: 202 };
-    };
-    const payloads = () =>
-      invoker.calls
-        .filter((call) => call.InvocationType === 'Event')
-        .map((call) => JSON.parse(Buffer.from(call.Payload!).toString()).thermostatShard);
+    acceptShardStarts(invoker);
+    const payloads = () => shardStarts(invoker).map((event) => event.thermostatShard);
     await run(value, { time: '2026-11-23T10:00:00Z' }, context);
     expect(payloads()[0].unscheduled).toBeUndefined();
     await run(value, { source: 'thermostat.deployment', fingerprint: { version: '2' } }, context);
@@ -142,16 +144,9 @@ describe('run', () => {
       reads.push([...keys]);
       return load(keys);
     };
-    const original = invoker.invoke.bind(invoker);
-    invoker.invoke = async (input, options) => {
-      if (input.InvocationType !== 'Event') return original(input, options);
-      invoker.calls.push(input);
-      return { StatusCode: 202 };
-    };
+    acceptShardStarts(invoker);
     await run(value, { time: '2026-11-23T10:00:00Z' }, context);
-    const shardEvent = JSON.parse(
-      Buffer.from(invoker.calls.find((call) => call.InvocationType === 'Event')!.Payload!).toString(),
-    );
+    const [shardEvent] = shardStarts(invoker);
     // Shard 1 holds b and d; only b has an intent.
     expect(shardEvent.thermostatShard).toMatchObject({ index: 1, of: 2, intentKeys: ['b:live'] });
     // Shard 0 takes its own (a's) from the list it made, with no read per target.
@@ -475,12 +470,7 @@ describe('run', () => {
   it('starts shards under the name it was given (Lambda’s AWS_LAMBDA_FUNCTION_NAME), not the invoked ARN', async () => {
     const policies = ['a', 'b', 'c'].map((name) => ({ function: name, qualifier: 'live', warm: { holdMs: 50 } }));
     const { deps: value, invoker } = deps(policies, { shardSize: 2 });
-    const original = invoker.invoke.bind(invoker);
-    invoker.invoke = async (input, options) => {
-      if (input.InvocationType !== 'Event') return original(input, options);
-      invoker.calls.push(input);
-      return { StatusCode: 202 };
-    };
+    acceptShardStarts(invoker);
     const report = await run({ ...value, self: 'Stack-Controller-1A2B' }, { time: '2026-11-23T10:00:00Z' }, context);
     expect(report.shards).toEqual({ dispatched: 1, failed: [] });
     const events = invoker.calls.filter((call) => call.InvocationType === 'Event');
