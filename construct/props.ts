@@ -117,9 +117,10 @@ export interface ThermostatProps {
   /**
    * Let the controller pause its own schedule while nothing is due: when every target is only waiting (for its
    * next round, a traffic check or a predicted request), it moves the schedule's start date to the earliest of
-   * them, at most 30 minutes ahead, and the schedule resumes by itself. Each skipped tick is a Lambda request and
-   * its duration saved; a new policy or a newly tagged function is noticed at the latest when the pause ends (a
-   * deployment that changes a policy ticks at once, see `warmOnDeploy`). Grants the controller
+   * them, at most 2 hours ahead, and the schedule resumes by itself. Each skipped tick is a Lambda request and its
+   * duration saved. A deployment that changes a policy ticks at once (`warmOnDeploy`); with `warmOnDeploy: false`
+   * or `discoverByTag`, where a changed policy or a newly tagged function is noticed only when the pause ends,
+   * pauses last at most 30 minutes. Grants the controller
    * `scheduler:GetSchedule` and `scheduler:UpdateSchedule` on its schedule and `iam:PassRole` on the schedule's role.
    *
    * @default true

@@ -154,7 +154,8 @@ export class Thermostat extends Construct {
     this.iamScope = permissions.scope;
     for (const statement of permissions.statements) this.role.addToPrincipalPolicy(statement);
 
-    const pause = pausedSchedule(this, props.pauseWhenIdle, settings.expression);
+    const warmOnDeploy = props.warmOnDeploy ?? true;
+    const pause = pausedSchedule(this, props.pauseWhenIdle, settings.expression, warmOnDeploy);
     const environment = controllerEnvironment(this, props.eventBus, attempt, pause, settings.memorySize);
     this.controller = controllerFunction(this, settings, environment, { policySet, config });
     // Only when a tick can be sharded. Attached to the role but not part of it: the function depends on its role,
@@ -163,7 +164,6 @@ export class Thermostat extends Construct {
       ? new iam.Policy(this, 'InvokeSelf', { roles: [this.role], statements: [selfInvokeStatement(this.controller)] })
       : undefined;
     this.schedule = tickSchedule(this, settings.expression, pause);
-    const warmOnDeploy = props.warmOnDeploy ?? true;
     if (warmOnDeploy) this.addWarmOnDeploy(settings, hashPolicySet(`${policySet}\0${config}`), selfInvoke);
 
     const monitored = {
@@ -482,6 +482,7 @@ function controllerEnvironment(
   if (pause !== undefined) {
     environment[ControllerEnv.Schedule] = `default/${pause.name}`;
     environment[ControllerEnv.TickSeconds] = String(pause.period.toSeconds());
+    if (pause.ticksOnDeploy) environment[ControllerEnv.TicksOnDeploy] = 'true';
   }
   attempt(undefined, () =>
     checkEnvironmentSize(
@@ -530,6 +531,8 @@ function controllerFunction(
 interface PausedSchedule {
   readonly name: string;
   readonly period: Duration;
+  /** Whether a deployment that changes a policy ticks (warmOnDeploy): the controller may then pause longer. */
+  readonly ticksOnDeploy: boolean;
 }
 
 /**
@@ -540,10 +543,15 @@ function pausedSchedule(
   thermostat: Thermostat,
   pauseWhenIdle: boolean | undefined,
   expression: scheduler.ScheduleExpression,
+  ticksOnDeploy: boolean,
 ): PausedSchedule | undefined {
   const period = tickPeriod(expression.expressionString);
   if (!(pauseWhenIdle ?? true) || period === undefined) return undefined;
-  return { name: `${Names.uniqueResourceName(thermostat, { maxLength: 59, separator: '-' })}-tick`, period };
+  return {
+    name: `${Names.uniqueResourceName(thermostat, { maxLength: 59, separator: '-' })}-tick`,
+    period,
+    ticksOnDeploy,
+  };
 }
 
 function tickSchedule(

@@ -40,9 +40,10 @@ export interface ControllerConfig {
   readonly detailedMetrics?: ReadonlySet<string>;
   /**
    * The controller's own schedule (`THERMOSTAT_SCHEDULE` = `<group>/<name>`, `THERMOSTAT_TICK_SECONDS`, set by the
-   * construct): paused while nothing is due (controller/plan/sleep.ts). Unset: every tick runs.
+   * construct): paused while nothing is due (controller/plan/sleep.ts). `ticksOnDeploy` (`THERMOSTAT_TICKS_ON_DEPLOY`):
+   * every deployment that changes a policy runs a tick, so the pause may be longer. Unset: every tick runs.
    */
-  readonly schedule?: ScheduleRef & { readonly tickMs: number };
+  readonly schedule?: ScheduleRef & { readonly tickMs: number; readonly ticksOnDeploy?: boolean };
   /**
    * Value of the `thermostat:controller` tag on the scalable targets Thermostat registers (its service name): the
    * construct's IAM lets the controller change only scalable targets with this tag. @default 'thermostat'

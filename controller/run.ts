@@ -29,7 +29,9 @@ import {
   isWrite,
   liveReserve,
   longestWaitingFirst,
+  MAX_SLEEP_MS,
   type ManagedRecord,
+  NOTICE_SLEEP_MS,
   nextTick,
   type PingDecision,
   quietUntil,
@@ -806,7 +808,9 @@ async function withPause(
 ): Promise<RunReport> {
   const { schedule } = deps.config;
   if (!schedule || !deps.scheduler || !pausable(deps, report.shard.of)) return report;
-  const next = nextPause(report, run, workItems, now, schedule.tickMs);
+  // A newly tagged function, or a policy deployed without a tick, is noticed only by a tick: pause less long.
+  const longest = schedule.ticksOnDeploy && deps.discovery === undefined ? MAX_SLEEP_MS : NOTICE_SLEEP_MS;
+  const next = nextPause(report, run, workItems, now, schedule.tickMs, longest);
   const at = new Date(next.at).toISOString();
   if (!next.sleeps) return { ...report, nextTick: { at, why: next.why, paused: false } };
   try {
@@ -826,7 +830,14 @@ function pausable(deps: RunDeps, shards: number): boolean {
 }
 
 /** The next tick with work: only after a completed tick in which every target was planned and none failed. */
-function nextPause(report: RunReport, run: TargetRun, workItems: number, now: number, tickMs: number) {
+function nextPause(
+  report: RunReport,
+  run: TargetRun,
+  workItems: number,
+  now: number,
+  tickMs: number,
+  longestMs: number,
+) {
   const { waits } = run;
   const whole =
     report.status === 'completed' &&
@@ -840,6 +851,7 @@ function nextPause(report: RunReport, run: TargetRun, workItems: number, now: nu
     now,
     tickMs,
     settledTimes(report.targets, run, now, tickMs),
+    longestMs,
   );
 }
 

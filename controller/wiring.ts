@@ -103,7 +103,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ControllerConfig {
       `${ControllerEnv.Schedule} is ${JSON.stringify(env[ControllerEnv.Schedule])}; expected <group>/<schedule name>`,
     );
   }
-  const schedule = ref ? { ...ref, tickMs: numberFrom(env, ControllerEnv.TickSeconds, 60, 60) * 1000 } : undefined;
+  const schedule = ref
+    ? {
+        ...ref,
+        tickMs: numberFrom(env, ControllerEnv.TickSeconds, 60, 60) * 1000,
+        ticksOnDeploy: env[ControllerEnv.TicksOnDeploy] === 'true',
+      }
+    : undefined;
   return {
     ...DEFAULT_CONFIG,
     warm: {

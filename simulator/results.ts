@@ -36,6 +36,8 @@ export interface FunctionResult {
   readonly requests: number;
   readonly cold: number;
   readonly coldShare: number;
+  /** Pings sent to this function (a strategy's warming, per function). */
+  readonly pings: number;
 }
 
 export interface StrategyResult {
@@ -153,7 +155,13 @@ export function summarise(
       gbSeconds(fn.memoryMb, t.pingOnDemandBilledMs) * od +
       gbSeconds(fn.memoryMb, t.pingProvisionedBilledMs) * pcDuration;
     if (t.requests > 0)
-      perFunction.push({ id: fn.id, requests: t.requests, cold: t.cold, coldShare: t.cold / t.requests });
+      perFunction.push({
+        id: fn.id,
+        requests: t.requests,
+        cold: t.cold,
+        coldShare: t.cold / t.requests,
+        pings: t.pings,
+      });
   });
   const controller = { invocations: 0, inits: 0 };
   for (const arch of ['x86_64', 'arm64'] as const) {

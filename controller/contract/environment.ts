@@ -33,6 +33,11 @@ export const ControllerEnv = {
   DispatchMsPerPing: 'THERMOSTAT_DISPATCH_MS_PER_PING',
   /** Seconds between the schedule's ticks. */
   TickSeconds: 'THERMOSTAT_TICK_SECONDS',
+  /**
+   * `true` when every deployment that changes a policy runs a tick (the construct's `warmOnDeploy`): the schedule
+   * may then pause longer, since no policy change waits for the pause to end.
+   */
+  TicksOnDeploy: 'THERMOSTAT_TICKS_ON_DEPLOY',
   /** Powertools service name: the `service` dimension of every controller metric. */
   ServiceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools metrics namespace (`Thermostat`). */

@@ -22,6 +22,7 @@ import {
   IDLE_TIMES_KEPT,
   type IdleGaps,
   idleGapsOf,
+  LONGEST_TRAFFIC_HORIZON_MS,
   MAX_TRAFFIC_HORIZON_MS,
   type SeenEnvironment,
   type TrafficHistory,
@@ -155,7 +156,7 @@ function keptWarmByTraffic(
     if (!recent || !(byGaps || (measured && probe.ratePerMinute >= needed))) return undefined;
     confirmedAt = probe.at;
   }
-  const horizon = confirmedAt + MAX_TRAFFIC_HORIZON_MS;
+  const horizon = confirmedAt + trafficHorizon(history.at, confirmedAt);
   const until = alignedDue(onGridBefore(horizon, settings.intervalMs, confirmedAt), settings, horizon);
   if (now >= until) {
     return {
@@ -168,6 +169,14 @@ function keptWarmByTraffic(
     until,
     why: `${what}${confirmedAt > history.at ? `, confirmed by a probe ${fmtMinutes(now - confirmedAt)} ago (${history.probe!.ratePerMinute.toFixed(1)} requests/min)` : ''}; traffic checked again by ${new Date(until).toISOString()}`,
   };
+}
+
+/**
+ * How long traffic confirmed at `confirmedAt` is trusted: one horizon after a full round (at `roundAt`), then as long
+ * as the probes since have confirmed it without a break, up to LONGEST_TRAFFIC_HORIZON_MS.
+ */
+export function trafficHorizon(roundAt: number, confirmedAt: number): number {
+  return Math.min(LONGEST_TRAFFIC_HORIZON_MS, Math.max(MAX_TRAFFIC_HORIZON_MS, confirmedAt - roundAt));
 }
 
 /**

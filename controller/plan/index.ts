@@ -27,13 +27,22 @@ export { intervalTolerance, isDue, onGridBefore, roundDueAt } from './interval';
 export type * from './observed';
 export { DEFAULT_TICK_MS, type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
-export { MAX_SLEEP_MS, MIN_SLEEP_TICKS, type NextTick, nextTick, quietUntil, settledUntil } from './sleep';
+export {
+  MAX_SLEEP_MS,
+  MIN_SLEEP_TICKS,
+  type NextTick,
+  NOTICE_SLEEP_MS,
+  nextTick,
+  quietUntil,
+  settledUntil,
+} from './sleep';
 export { percentile, percentileOfSorted } from './statistics';
 export {
   BURST_MEMORY_MS,
   type Burst,
   EMPTY_TRAFFIC,
   idleGapFields,
+  LONGEST_TRAFFIC_HORIZON_MS,
   MAX_TRAFFIC_HORIZON_MS,
   type MinuteStatistics,
   type Outgrown,

@@ -3,18 +3,28 @@
  * due, and on a one-minute schedule that fixed cost is most of what warming a few busy or sparse functions costs.
  * When every target is waiting for something at a known time (its next round, a traffic check, a predicted
  * request, a window edge), the controller pauses its schedule until the earliest of them; the simulator ticks the
- * same way. Never longer than MAX_SLEEP_MS, so a new policy, a newly tagged function or a change in traffic is
- * seen soon, and never while anything is in motion (a round to check, provisioned concurrency to reconcile).
+ * same way. Never longer than the longest pause the deployment allows (MAX_SLEEP_MS, or NOTICE_SLEEP_MS where a
+ * newly tagged function or a policy deployed without a tick must be noticed soon), and never while anything is in
+ * motion (a round to check, provisioned concurrency to reconcile).
  */
 import type { Effective } from '../policy/core';
 import type { Decision } from './decision';
 import { intervalTolerance, roundDueAt } from './interval';
 import type { AccountConcurrency, Observed, TargetObservation } from './observed';
 import { DEFAULT_TICK_MS, type PlanOptions, plan } from './plan';
+import { LONGEST_TRAFFIC_HORIZON_MS } from './traffic';
 
 const MINUTE_MS = 60_000;
-/** The longest pause: how late a new policy, a tag or a change of traffic may be noticed. */
-export const MAX_SLEEP_MS = 30 * MINUTE_MS;
+/**
+ * The longest pause: as long as traffic is ever trusted without a check (LONGEST_TRAFFIC_HORIZON_MS), for a
+ * deployment whose changes wake the controller (a deployment that changes a policy ticks at once).
+ */
+export const MAX_SLEEP_MS = LONGEST_TRAFFIC_HORIZON_MS;
+/**
+ * The longest pause where something may change that no tick is told of: functions discovered by tag (a newly
+ * tagged one is noticed within this), or policies deployed without a tick (`warmOnDeploy: false`).
+ */
+export const NOTICE_SLEEP_MS = 30 * MINUTE_MS;
 /**
  * A pause shorter than this many ticks is not worth changing the schedule for: skipping one tick saves a whole
  * invocation, for a schedule read and update of a few milliseconds.
@@ -46,10 +56,12 @@ export function nextTick(
    * Targets whose round (or traffic probe) this tick left nothing to do for a while, and until when (settledUntil).
    */
   settled: ReadonlyMap<string, number> = new Map(),
+  /** The longest pause the deployment allows (MAX_SLEEP_MS or NOTICE_SLEEP_MS). */
+  longestMs: number = MAX_SLEEP_MS,
 ): NextTick {
   const regular = (why: string): NextTick => ({ at: now + tickMs, sleeps: false, why });
-  let at = now + MAX_SLEEP_MS;
-  let why = `nothing due within ${MAX_SLEEP_MS / MINUTE_MS} minutes`;
+  let at = now + longestMs;
+  let why = `nothing due within ${longestMs / MINUTE_MS} minutes`;
   const byKey = new Map<string, Decision[]>();
   for (const decision of decisions) {
     const list = byKey.get(decision.key) ?? [];

@@ -112,20 +112,37 @@ export interface Burst {
   readonly at: number;
 }
 
-/** Traffic is checked again (a full round, then probes) at least this often, however busy the function looked. */
+/**
+ * Traffic a full round found keeping the environments warm is checked again (by a probe) this long after: the
+ * horizon over which one observation of traffic is trusted.
+ */
 export const MAX_TRAFFIC_HORIZON_MS = 30 * 60_000;
 
 /**
- * How long a burst's environments are kept warm after it: the horizon over which an observation of traffic is
- * trusted; bursts that recur within it find their environments warm.
+ * The longest horizon traffic earns: each probe that confirms it trusts it for as long again as it has been confirmed
+ * since the last full round (30 minutes, then 30, 60, 120), up to this. Traffic that kept a function warm for hours
+ * rarely stops within the next one, and every check of a function whose controller has nothing else to do is a tick
+ * that starts cold; a stop is still noticed within two hours, and a fall at the next check.
+ */
+export const LONGEST_TRAFFIC_HORIZON_MS = 120 * 60_000;
+
+/**
+ * How long a burst's environments are kept warm after it: one observation's horizon; bursts that recur within it
+ * find their environments warm.
  */
 export const BURST_MEMORY_MS = MAX_TRAFFIC_HORIZON_MS;
 
 /** What one traffic probe saw: the environment a single unheld ping reached, and its recent traffic. */
 export interface TrafficProbe {
   readonly at: number;
-  /** Real requests per minute that environment served since the last full round saw it (or over its life). */
+  /**
+   * Real requests per minute that environment served since the probe before found it (or the last full round, or
+   * over its life): the rate now, not diluted by the hours traffic has been trusted.
+   */
   readonly ratePerMinute: number;
+  /** The environment it reached, and the real requests it had served: where the next probe's rate starts. */
+  readonly envId?: string;
+  readonly realServed?: number;
   readonly lastRealAt: number | null;
   /** How long the rate was measured over (ms): since the last full round, or the environment's whole life. */
   readonly overMs?: number;
@@ -313,7 +330,8 @@ export function recordLatency(history: TrafficHistory, latencyMs: number): Traff
 
 /**
  * Folds a traffic probe into the history without replacing what the last full round saw: one environment's recent
- * rate (since that round, when the round saw it too) and its last real request. The planner judges it.
+ * rate (since the probe before reached it, else since that round when the round saw it, else over its life) and its
+ * last real request. The planner judges it.
  */
 export function recordProbe(history: TrafficHistory, at: number, sightings: readonly Sighting[]): TrafficHistory {
   const busiest = sightings.reduce<Sighting | undefined>(
@@ -321,8 +339,16 @@ export function recordProbe(history: TrafficHistory, at: number, sightings: read
     undefined,
   );
   if (busiest === undefined) return history;
-  const before = history.environments.find((env) => env.envId === busiest.envId);
-  const since = before !== undefined ? history.at : busiest.initAt;
+  const previous =
+    history.probe?.envId === busiest.envId &&
+    history.probe.realServed !== undefined &&
+    history.probe.at > history.at &&
+    history.probe.at < at &&
+    busiest.realServed >= history.probe.realServed
+      ? { at: history.probe.at, realServed: history.probe.realServed }
+      : undefined;
+  const before = previous ?? history.environments.find((env) => env.envId === busiest.envId);
+  const since = previous !== undefined ? previous.at : before !== undefined ? history.at : busiest.initAt;
   const served = busiest.realServed - (before?.realServed ?? 0);
   const overMs = Math.max(MINUTE_MS, at - since);
   const gaps = idleGapsOf(busiest);
@@ -331,6 +357,8 @@ export function recordProbe(history: TrafficHistory, at: number, sightings: read
     ratePerMinute: (Math.max(0, served) * MINUTE_MS) / overMs,
     lastRealAt: busiest.lastRealAt,
     overMs,
+    envId: busiest.envId,
+    realServed: busiest.realServed,
     ...(gaps ? { gaps } : {}),
   };
   // The idle-time history stays the full rounds': a probe sees one environment, not the function's gaps.

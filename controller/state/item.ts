@@ -99,6 +99,8 @@ const TrafficSchema = z.looseObject({
       ratePerMinute: count,
       lastRealAt: z.nullable(count),
       overMs: z.optional(count),
+      envId: z.optional(z.string()),
+      realServed: z.optional(count),
       gaps: z.optional(z.looseObject({ count, longestMs: count, shortestMs: count })),
     }),
   ),

@@ -58,6 +58,17 @@ function asStored(traffic: TrafficHistory): TrafficHistory {
       ...(env.initAt !== undefined ? { initAt: Math.round(env.initAt) } : {}),
       lastRealAt: whole(env.lastRealAt),
     })),
+    ...(traffic.probe !== undefined
+      ? {
+          probe: {
+            ...traffic.probe,
+            lastRealAt: whole(traffic.probe.lastRealAt),
+            ...(traffic.probe.envId !== undefined
+              ? { envId: `2026/11/23/[$LATEST]${traffic.probe.envId.padStart(32, '0')}` }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 

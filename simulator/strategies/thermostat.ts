@@ -11,6 +11,7 @@ import {
 import {
   type Decision,
   EMPTY_TRAFFIC,
+  MAX_SLEEP_MS,
   type ManagedRecord,
   nextTick,
   type Observed,
@@ -99,6 +100,11 @@ export interface ThermostatOptions {
    */
   readonly sleeps?: boolean;
   /**
+   * The longest pause: MAX_SLEEP_MS, as the construct's controller pauses when it names its targets and ticks on
+   * every deployment (its defaults); NOTICE_SLEEP_MS as one that discovers functions by tag. @default MAX_SLEEP_MS
+   */
+  readonly longestPauseMs?: number;
+  /**
    * Above shardSize targets, leave the targets a shard's ledger holds quiet unread and unplanned until their quiet
    * time ends, as the controller does; false plans every target every tick (for comparison). @default true
    */
@@ -163,6 +169,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   // The construct sets the controller's hold per ping from its memory size; the simulated one does the same.
   const config = { ...DEFAULT_CONFIG.warm, dispatchMsPerPing: dispatchMsPerPingAt(memoryMb) };
   const sleeps = options.sleeps ?? true;
+  const longestPauseMs = options.longestPauseMs ?? MAX_SLEEP_MS;
   const spares = options.spares ?? true;
   // Waiting for the Scheduler API: the same time at any memory.
   const scheduleUpdateMs = options.scheduleUpdateMs ?? 40;
@@ -468,7 +475,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           const until = settledUntil(effective[fn], after, observed.account, epochMs + t, planOptions, probe);
           if (until !== undefined) settled.set(key, until);
         }
-        const next = pauses ? nextTick(effective, made, observed, epochMs + t, tickMs, settled) : undefined;
+        const next = pauses
+          ? nextTick(effective, made, observed, epochMs + t, tickMs, settled, longestPauseMs)
+          : undefined;
         if (next?.sleeps) slept++;
         if (fingerprints.length > 0) {
           for (const fn of active) {
@@ -514,7 +523,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     id: 'thermostat',
     label: 'Thermostat',
     summary:
-      'The real planner (controller/plan) every minute on the same policies (its schedule paused while nothing is due, up to 30 minutes; it fires at its own phase within the minute, as every schedule does), fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
+      'The real planner (controller/plan) every minute on the same policies (its schedule paused while nothing is due, up to 2 hours as when the construct names its targets and ticks on every deployment; it fires at its own phase within the minute, as every schedule does), fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
     needs: { metrics: true },
     planner,
     decisions,

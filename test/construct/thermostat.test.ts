@@ -58,6 +58,7 @@ describe('Thermostat: default deployment', () => {
       'THERMOSTAT_SCHEDULE',
       'THERMOSTAT_SHARD_SIZE',
       'THERMOSTAT_TABLE',
+      'THERMOSTAT_TICKS_ON_DEPLOY',
       'THERMOSTAT_TICK_SECONDS',
     ]);
     expect(variables.THERMOSTAT_POLICY_FILE).toBe('/var/task/policies.json');
@@ -73,6 +74,8 @@ describe('Thermostat: default deployment', () => {
     const schedule = resourceOf(template, 'AWS::Scheduler::Schedule', 'ThermostatSchedule');
     expect(variables.THERMOSTAT_SCHEDULE).toBe(`default/${schedule.properties.Name}`);
     expect(variables.THERMOSTAT_TICK_SECONDS).toBe('60');
+    // a deployment that changes a policy ticks at once, so the controller may pause up to its longest
+    expect(variables.THERMOSTAT_TICKS_ON_DEPLOY).toBe('true');
     // the functions have fixed names, so their ARNs are in the asset's config.json (no environment entry)
     const staging = thermostat.controller.node.findChild('Code').node.findChild('Stage') as AssetStaging;
     const config = JSON.parse(readFileSync(join(staging.sourcePath, 'config.json'), 'utf8')) as {
@@ -314,6 +317,8 @@ describe('Thermostat: props', () => {
         Variables: Match.objectLike({
           POWERTOOLS_SERVICE_NAME: 'my-thermostat',
           THERMOSTAT_DISPATCH_MS_PER_PING: '2.6',
+          // no tick on deploy: a changed policy waits for the pause to end, so the controller keeps it short
+          THERMOSTAT_TICKS_ON_DEPLOY: Match.absent(),
         }),
       },
     });

@@ -458,6 +458,35 @@ describe('run', () => {
     expect(lambda.provisioned.has(`${arn}:live`)).toBe(false);
   });
 
+  it('pauses at most 30 minutes while functions are discovered by tag, as long as traffic is trusted otherwise', async () => {
+    const schedule = { group: 'default', name: 'tick', tickMs: 60_000, ticksOnDeploy: true };
+    const { deps: value } = deps([{ function: 'kept', qualifier: 'live', mode: 'off' }], { schedule });
+    const starts: Date[] = [];
+    const scheduler = {
+      getSchedule: async () => ({
+        ScheduleExpression: 'rate(1 minute)',
+        FlexibleTimeWindow: { Mode: 'OFF' as const },
+        Target: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:controller', RoleArn: 'role' },
+      }),
+      updateSchedule: async (input: { StartDate?: Date }) => {
+        starts.push(input.StartDate!);
+        return {};
+      },
+    };
+    const named = await run({ ...value, scheduler }, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(named.nextTick).toMatchObject({ paused: true, at: '2026-11-23T12:00:00.000Z' });
+    // a newly tagged function is found only by a tick: the pause stays short
+    const template = parsePolicyValue({ template: 'w', qualifier: 'live', mode: 'warm' }, 't.json').templates!;
+    const discovery = {
+      tag: 'thermostat:policy',
+      discover: async () => ({ functions: [], complete: true, scanned: 3 }),
+    };
+    const tagged = { ...value, scheduler, policies: { ...value.policies, templates: template }, discovery };
+    const found = await run(tagged, { time: '2026-11-23T11:00:00Z' }, context);
+    expect(found.nextTick).toMatchObject({ paused: true, at: '2026-11-23T11:30:00.000Z' });
+    expect(starts.map((date) => date.toISOString())).toEqual(['2026-11-23T12:00:00.000Z', '2026-11-23T11:30:00.000Z']);
+  });
+
   it('reports policy issues without failing the tick', async () => {
     const { deps: value } = deps([{ function: 'a', qualifier: 'live' }]);
     const issues = [{ file: 'bad.yaml', path: 'mode', message: 'expected one of warm, provisioned, auto, off' }];

@@ -101,10 +101,17 @@ describe('the schedule the controller may pause', () => {
       group: 'default',
       name: 'shop-tick',
       tickMs: 60_000,
+      ticksOnDeploy: false,
     });
     expect(configFromEnv({ THERMOSTAT_SCHEDULE: 'team/tick', THERMOSTAT_TICK_SECONDS: '120' }).schedule?.tickMs).toBe(
       120_000,
     );
+    // only the construct's literal `true` lets the pause be long: anything else keeps the short bound
+    const ticks = (value: string) =>
+      configFromEnv({ THERMOSTAT_SCHEDULE: 'team/tick', THERMOSTAT_TICKS_ON_DEPLOY: value }).schedule?.ticksOnDeploy;
+    expect(ticks('true')).toBe(true);
+    expect(ticks('false')).toBe(false);
+    expect(ticks('yes')).toBe(false);
   });
 
   it('refuses a name it could not use, and a tick under a minute', () => {

@@ -61,9 +61,9 @@ describe('thermostat simulate', () => {
     // 5 arrivals of 3 functions, each the first of its environment: all cold without warming.
     expect(report.rows[0].coldStarts).toBe(3);
     expect(report.rows[0].perFunction).toEqual([
-      { id: 'a1/f1', requests: 3, cold: 1, coldShare: 1 / 3 },
-      { id: 'a2/f1', requests: 1, cold: 1, coldShare: 1 },
-      { id: 'a2/f2', requests: 1, cold: 1, coldShare: 1 },
+      { id: 'a1/f1', requests: 3, cold: 1, coldShare: 1 / 3, pings: 0 },
+      { id: 'a2/f1', requests: 1, cold: 1, coldShare: 1, pings: 0 },
+      { id: 'a2/f2', requests: 1, cold: 1, coldShare: 1, pings: 0 },
     ]);
     expect(report.rows[0].coldShareP75).toBe(1);
     expect(report.rows[2].coldShare).toBe(0);

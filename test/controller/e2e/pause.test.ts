@@ -11,7 +11,7 @@ let scheduler: SchedulerClient;
 beforeAll(async () => {
   harness = await startHarness({
     environment: 'light',
-    functions: [warm('api'), warm('web'), warm('auto'), { ...warm('busy'), env: clock.env }],
+    functions: [warm('api'), warm('web'), warm('auto'), warm('idle'), { ...warm('busy'), env: clock.env }],
   });
   scheduler = new SchedulerClient(harness.emulator.clientConfig());
   // The construct's schedule, as CloudFormation would create it: the controller only ever updates it.
@@ -140,5 +140,20 @@ describe('the controller pauses its schedule while nothing is due', () => {
     expect(pinged.nextTick).toMatchObject({ paused: true });
     expect(next).toBeGreaterThan(now + 24 * 60_000);
     expect(next).toBeLessThanOrEqual(now + 30 * 60_000);
+  });
+
+  it('pauses up to two hours when every deployment ticks, and up to 30 minutes when one may not', async () => {
+    const off = [{ function: 'idle', qualifier: 'live', mode: 'off' }];
+    const schedule = { THERMOSTAT_SCHEDULE: 'default/shop-tick', THERMOSTAT_TICK_SECONDS: '60' };
+    // warmOnDeploy: a changed policy ticks at once, so nothing here needs a look sooner
+    const ticking = harness.controller(off, { ...schedule, THERMOSTAT_TICKS_ON_DEPLOY: 'true' });
+    const long = await ticking.tick('2026-11-23T16:00:00Z');
+    expect(long.nextTick).toMatchObject({ paused: true, at: at('18:00:00').toISOString() });
+    expect((await scheduler.send(new GetScheduleCommand({ Name: 'shop-tick' }))).StartDate).toEqual(at('18:00:00'));
+    // without it, a changed policy would wait for the pause to end
+    const quiet = harness.controller(off, schedule);
+    const short = await quiet.tick('2026-11-23T17:00:00Z');
+    expect(short.nextTick).toMatchObject({ paused: true, at: at('17:30:00').toISOString() });
+    expect(short.nextTick?.why).toMatch(/nothing due within 30 minutes/);
   });
 });

@@ -1,5 +1,6 @@
 import {
   EMPTY_TRAFFIC,
+  LONGEST_TRAFFIC_HORIZON_MS,
   MAX_TRAFFIC_HORIZON_MS,
   planPings,
   recordLatency,
@@ -154,6 +155,53 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
     expect(later).toMatchObject({ kind: 'kept-warm-by-traffic', until: T0 + 30 * MINUTE + MAX_TRAFFIC_HORIZON_MS });
     expect(later.why).toMatch(/confirmed by a probe/);
     expect(planPings(probed, 2, T0 + 60 * MINUTE, settings).kind).toBe('probe');
+  });
+
+  it('each confirming probe trusts the traffic for as long again as it has held, up to two hours; a fall starts over', () => {
+    // probes as the planner asks for them, each finding the busiest environment at 550 a minute
+    let history = round;
+    const checks: number[] = [];
+    let at = T0;
+    for (let i = 0; i < 6; i++) {
+      const plan = planPings(history, 2, at + MINUTE, settings);
+      expect(plan.kind).toBe('kept-warm-by-traffic');
+      const until = (plan as { until: number }).until;
+      expect(planPings(history, 2, until, settings).kind).toBe('probe');
+      checks.push((until - at) / MINUTE);
+      at = until;
+      history = probeOf(round, 'busy', (at - T0) / MINUTE, 550);
+    }
+    // 30 minutes after the round, then as long as confirmed since it: 30, 60, 120, and never more
+    expect(checks).toEqual([30, 30, 60, 120, LONGEST_TRAFFIC_HORIZON_MS / MINUTE, LONGEST_TRAFFIC_HORIZON_MS / MINUTE]);
+    expect(LONGEST_TRAFFIC_HORIZON_MS).toBe(120 * MINUTE);
+    // a probe that finds the traffic fallen brings a full round, whose own horizon is the first one again
+    const fallen = probeOf(round, 'busy', (at - T0) / MINUTE, 100);
+    expect(planPings(fallen, 2, at + MINUTE, settings).kind).toBe('keep-alive');
+    const again = busyRound(at + MINUTE);
+    expect(planPings(again, 2, at + 2 * MINUTE, settings)).toMatchObject({
+      kind: 'kept-warm-by-traffic',
+      until: at + MINUTE + MAX_TRAFFIC_HORIZON_MS,
+    });
+  });
+
+  it('measures a probe from the probe before on the same environment, so hours of trust do not hide a fall', () => {
+    const first = probeOf(round, 'busy', 30, 600);
+    expect(first.probe).toMatchObject({ envId: 'busy', ratePerMinute: 600 });
+    const busy = round.environments.find((env) => env.envId === 'busy')!;
+    const at = T0 + 60 * MINUTE;
+    // 100 a minute over the last 30 minutes: since the round it still reads 350, above half the 600 it had
+    const sighting: Sighting = {
+      envId: 'busy',
+      initAt: T0 - 60 * MINUTE,
+      realServed: busy.realServed + 600 * 30 + 100 * 30,
+      lastRealAt: at - 1_000,
+    };
+    const second = recordProbe(first, at, [sighting]);
+    expect(second.probe).toMatchObject({ ratePerMinute: 100, overMs: 30 * MINUTE });
+    expect(planPings(second, 2, at + MINUTE, settings).kind).toBe('keep-alive');
+    // a probe that lands on another environment is measured as before: from the round, or over its life
+    const other = recordProbe(first, at, [{ ...sighting, envId: 'quiet', realServed: 30 * 60 + 30 * 60 }]);
+    expect(other.probe).toMatchObject({ envId: 'quiet', ratePerMinute: 30, overMs: 60 * MINUTE });
   });
 
   it('a probe that finds traffic fallen by half or more, or its environment idle, brings back a full round', () => {

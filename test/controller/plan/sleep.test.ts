@@ -1,6 +1,7 @@
 import {
   EMPTY_TRAFFIC,
   MAX_SLEEP_MS,
+  NOTICE_SLEEP_MS,
   nextTick,
   type Observed,
   plan,
@@ -60,11 +61,21 @@ describe('when the controller next needs to run', () => {
     expect(nextTick(policies, probe, fresh, NOW, MINUTE).sleeps).toBe(false);
   });
 
-  it(`never sleeps longer than ${MAX_SLEEP_MS / MINUTE} minutes, nor past a window edge`, () => {
+  it(`never sleeps longer than ${MAX_SLEEP_MS / MINUTE} minutes (or the deployment's shorter bound), nor past a window edge`, () => {
     const hourly = [effective({ function: 'a', warm: { intervalMs: 60 * MINUTE } })];
     const seen = observed({ 'a:live': { lastPingAt: NOW - MINUTE } });
     const decisions = plan(hourly, new Date(NOW), seen);
-    expect(nextTick(hourly, decisions, seen, NOW, MINUTE)).toMatchObject({ sleeps: true, at: NOW + MAX_SLEEP_MS });
+    // the next round is due within the hour: the pause ends there
+    expect(nextTick(hourly, decisions, seen, NOW, MINUTE).at).toBeLessThan(NOW + 60 * MINUTE);
+    const fourHourly = [effective({ function: 'a', warm: { intervalMs: 240 * MINUTE } })];
+    const long = plan(fourHourly, new Date(NOW), seen);
+    expect(nextTick(fourHourly, long, seen, NOW, MINUTE)).toMatchObject({ sleeps: true, at: NOW + MAX_SLEEP_MS });
+    // where a newly tagged function must be noticed soon, the caller bounds the pause tighter
+    expect(nextTick(fourHourly, long, seen, NOW, MINUTE, new Map(), NOTICE_SLEEP_MS)).toMatchObject({
+      sleeps: true,
+      at: NOW + NOTICE_SLEEP_MS,
+    });
+    expect(NOTICE_SLEEP_MS).toBeLessThan(MAX_SLEEP_MS);
 
     const edge = new Date(NOW + 7 * MINUTE);
     const windowed = [effective({ function: 'a', warm: { intervalMs: 60 * MINUTE }, until: edge })];
