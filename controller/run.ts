@@ -54,7 +54,6 @@ import {
   EMPTY_TOTALS,
   PROVISIONED_FAILED,
   type RunReport,
-  type RunTotals,
   type ShortCause,
   type SkippedTarget,
   type TargetReport,
@@ -179,12 +178,12 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
     leaseUntil: startedAt + remaining,
   };
   const claimed = await deps.state.claimTick(claim);
-  if (claimed !== 'claimed') return alreadyHandled(deps, base, claimed, startedAt);
+  if (claimed !== 'claimed') return alreadyHandled(deps, base, startedAt);
 
   const keys = new Set(keysOf);
   const loaded = await loadStates(deps, { mine, keys, shard, discovery, tick, listedIntents, local, ledgers });
-  // The ledger is saved last thing in a tick and may complete it: this tick's means a takeover of a tick that is over.
-  if (loaded.ledgerTick === tick.id) return alreadyHandled(deps, base, 'done', startedAt);
+  // The ledger is saved last thing in a tick: this tick's means a takeover of a tick that is over.
+  if (loaded.ledgerTick === tick.id) return alreadyHandled(deps, base, startedAt);
   const { states, stateCorrupt, pings, spared, active } = loaded;
   const observing = await observeTick(deps, { mine: active, resolved, shard, share, tick, states, loaded });
   const skipped: SkippedTarget[] = discoverySkips(discovery);
@@ -208,7 +207,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const byKind = { mine, spared, active, unbound: [...unbound, ...unknown], sharded: shard.of > 1 };
   const targetReports = tickReports(target, reports, byKind);
   const totals = totalsOf(targetReports);
-  const finishedAt = await finishTick(deps, claim, pings, totals, skipped.length);
+  const finishedAt = await finishTick(deps, claim.tickId, pings);
   const { account, accountError, accountSource } = observing;
   const done = await report(deps, tick, {
     ...base,
@@ -349,12 +348,11 @@ function intentKeysOf(listed: readonly OwnershipIntent[] | undefined, resolved: 
 function alreadyHandled(
   deps: RunDeps,
   base: Pick<RunReport, 'runId' | 'tickId' | 'shard' | 'startedAt' | 'policies' | 'shards'>,
-  claimed: Exclude<Awaited<ReturnType<StateStore['claimTick']>>, 'claimed'>,
   startedAt: number,
 ): RunReport {
   const report: RunReport = {
     ...base,
-    status: claimed === 'done' ? 'duplicate' : 'in-progress',
+    status: 'duplicate',
     durationMs: deps.clock.now() - startedAt,
     totals: EMPTY_TOTALS,
     targets: [],
@@ -508,23 +506,10 @@ function workItems(mine: readonly Effective[], orphans: readonly TargetState[]):
 /** What the pause decision at the end of a tick collects from its targets, empty. */
 const waits = () => ({ waits: [] as TargetWait[], trafficAfter: new Map<string, TargetState['traffic']>() });
 
-/** Saves the ledger and completes the tick's claim; returns when that was done. */
-async function finishTick(
-  deps: RunDeps,
-  claim: Parameters<StateStore['completeTick']>[0],
-  pings: ShardLedgers,
-  totals: RunTotals,
-  skipped: number,
-): Promise<number> {
-  await savePings(deps, pings, claim.tickId);
-  const finishedAt = deps.clock.now();
-  await deps.state.completeTick(claim, finishedAt, {
-    targets: totals.targets,
-    pingsSent: totals.pingsSent,
-    environmentsProven: totals.environmentsProven,
-    skipped,
-  });
-  return finishedAt;
+/** Saves the ledger, the tick's last write (no other marks it done: see StateStore.claimTick); returns when. */
+async function finishTick(deps: RunDeps, tickId: string, pings: ShardLedgers): Promise<number> {
+  await savePings(deps, pings, tickId);
+  return deps.clock.now();
 }
 
 /** The ledger (undefined: none yet), or null when it cannot be read: the tick then saves every round in its item. */

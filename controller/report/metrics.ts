@@ -14,7 +14,7 @@ export interface MetricsSink {
  * per-target detail otherwise lives in the structured log lines and the EventBridge events.
  */
 export function emitMetrics(sink: MetricsSink, report: RunReport, detailed: ReadonlySet<string> = new Set()): void {
-  if (report.status === 'duplicate' || report.status === 'in-progress') return;
+  if (report.status === 'duplicate') return;
   for (const target of report.targets) {
     if (!detailed.has(target.key) && !detailed.has(target.target)) continue;
     sink.addDimension(Dimension.Target, target.target);

@@ -80,10 +80,8 @@ export type RunStatus =
   | 'completed'
   /** Some targets did not get all they wanted (time, rate limit, unknown budget…); `skipped` says which and why. */
   | 'partial'
-  /** Another delivery of the same tick already completed it: nothing was done. */
-  | 'duplicate'
-  /** Another delivery of the same tick is running it right now: nothing was done. */
-  | 'in-progress';
+  /** Another delivery of the same tick holds it (running it, or done with it): nothing was done. */
+  | 'duplicate';
 
 export interface RunReport {
   readonly runId: string;

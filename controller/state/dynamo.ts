@@ -75,8 +75,6 @@ export class DynamoStateStore implements StateStore {
     /** Who the writer mark names (undefined: nobody, or it could not be read). */
     mark?: Promise<string | undefined>;
     marking?: Promise<void>;
-    /** The tick's ping ledger was saved, and with it the tick's completion. */
-    completed?: boolean;
   } = { whole: false };
 
   /**
@@ -128,41 +126,8 @@ export class DynamoStateStore implements StateStore {
       });
       return 'claimed';
     } catch (error) {
-      if (!isConditionFailure(error)) {
-        throw new StateStoreError(`state table ${this.tableName}: claiming tick ${claim.tickId} failed`, {
-          cause: error,
-        });
-      }
-    }
-    const [existing, ledger] = await this.call('reading a tick claim', () =>
-      Promise.all([this.reads.get(tickPk(claim)), this.reads.get(PINGS + claim.shard)]),
-    );
-    // A tick whose ledger changed completes with the ledger's write (savePings): its ledger means the tick is over.
-    const ledgerDone = ledger !== undefined && str(ledger, 'lastTick') === claim.tickId;
-    return (existing && str(existing, 'status') === 'done') || ledgerDone ? 'done' : 'running';
-  }
-
-  async completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void> {
-    // Completed by the ledger's write already: one write a tick fewer.
-    if (this.tick.completed && this.tick.claim?.runId === claim.runId) return;
-    try {
-      await this.dynamo.updateItem({
-        TableName: this.tableName,
-        Key: { [PK]: S(tickPk(claim)) },
-        UpdateExpression: 'SET #status = :done, finishedAt = :now, summary = :summary',
-        ConditionExpression: 'runId = :runId',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':done': S('done'),
-          ':now': N(finishedAt),
-          ':summary': S(JSON.stringify(summary)),
-          ':runId': S(claim.runId),
-        },
-      });
-    } catch (error) {
-      // Another delivery took the tick over after our lease ran out; its claim is the one that counts.
-      if (isConditionFailure(error)) return;
-      throw new StateStoreError(`state table ${this.tableName}: completing tick ${claim.tickId} failed`, {
+      if (isConditionFailure(error)) return 'taken';
+      throw new StateStoreError(`state table ${this.tableName}: claiming tick ${claim.tickId} failed`, {
         cause: error,
       });
     }
@@ -354,7 +319,7 @@ export class DynamoStateStore implements StateStore {
 
   async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
     refuseFutureTick(ledger.tickId, this.now());
-    // The ledger of the tick's own claim, saved last thing in the tick, completes it (see claimTick, completeTick).
+    // The ledger of the tick's own claim, saved last thing in the tick, names the run that completed it.
     const { claim } = this.tick;
     const completes = claim !== undefined && claim.shard === shard && claim.tickId === ledger.tickId;
     try {
@@ -369,7 +334,6 @@ export class DynamoStateStore implements StateStore {
           ':string': S('S'),
         },
       });
-      if (completes) this.tick.completed = true;
       return 'saved';
     } catch (error) {
       if (isConditionFailure(error)) return 'stale';

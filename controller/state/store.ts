@@ -80,7 +80,11 @@ export interface TickClaim {
   readonly leaseUntil: number;
 }
 
-export type ClaimResult = 'claimed' | 'done' | 'running';
+/**
+ * `taken`: another delivery of the same tick claimed it and its lease has not run out (it is running, or done: no
+ * write marks a tick done, since a delivery that takes an expired claim over finds the tick's state already saved).
+ */
+export type ClaimResult = 'claimed' | 'taken';
 
 /**
  * Write-ahead record of ownership: saved before a target's first provisioned-concurrency or Application Auto Scaling
@@ -104,12 +108,11 @@ export interface OwnershipIntent {
  */
 export interface StateStore {
   /**
-   * Claims a tick (shard); `done` and `running` mean another delivery already has it. A tick whose ping ledger it
-   * saved itself is `done`.
+   * Claims a tick (shard) until `leaseUntil`; `taken` when another delivery holds it. The claim is a tick's only
+   * bookkeeping write: a delivery that takes an expired claim over finds what the tick saved (its ledger, its
+   * targets' rounds) and does nothing twice.
    */
   claimTick(claim: TickClaim): Promise<ClaimResult>;
-  /** Marks the claimed tick done; a store may have done so with the tick's own ledger (savePings) already. */
-  completeTick(claim: TickClaim, finishedAt: number, summary: Record<string, number | string>): Promise<void>;
   /** States by key; an item that did not read whole comes back rebuilt from what did, with `corrupt` set. */
   loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>>;
   /**
@@ -139,15 +142,15 @@ export interface StateStore {
   loadPings(shard: string): Promise<PingLedger | undefined>;
   /**
    * Saves a shard's ping ledger for `ledger.tickId`; `stale` when a newer or the same tick already saved it (the same
-   * rules and FutureTickError as saveTarget). Saved last thing in a tick, the ledger of the tick's own claimed shard
-   * may complete the tick with the same write.
+   * rules and FutureTickError as saveTarget). Saved last thing in a tick: a delivery that takes the tick's expired
+   * claim over and finds the ledger of that tick knows it is over.
    */
   savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'>;
 }
 
 /** An in-process store with the same rules, for the CLI's local runs and for tests of the run loop. */
 export class MemoryStateStore implements StateStore {
-  readonly ticks = new Map<string, { status: 'running' | 'done'; runId: string; leaseUntil: number }>();
+  readonly ticks = new Map<string, { runId: string; leaseUntil: number }>();
   readonly targets = new Map<string, TargetState>();
   readonly intents = new Map<string, OwnershipIntent>();
   readonly pings = new Map<string, PingLedger>();
@@ -159,15 +162,9 @@ export class MemoryStateStore implements StateStore {
     refuseFutureTick(claim.tickId, this.now());
     const id = `${claim.tickId}#${claim.shard}`;
     const existing = this.ticks.get(id);
-    if (existing && (existing.status === 'done' || existing.leaseUntil >= claim.now)) return existing.status;
-    this.ticks.set(id, { status: 'running', runId: claim.runId, leaseUntil: claim.leaseUntil });
+    if (existing && existing.leaseUntil >= claim.now) return 'taken';
+    this.ticks.set(id, { runId: claim.runId, leaseUntil: claim.leaseUntil });
     return 'claimed';
-  }
-
-  async completeTick(claim: TickClaim): Promise<void> {
-    const id = `${claim.tickId}#${claim.shard}`;
-    const existing = this.ticks.get(id);
-    if (existing?.runId === claim.runId) this.ticks.set(id, { ...existing, status: 'done' });
   }
 
   async loadTargets(keys: readonly string[]): Promise<Map<string, TargetState>> {

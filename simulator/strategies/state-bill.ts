@@ -25,8 +25,8 @@ const INTENT_WRITES = 4;
 const MARKS_ITEMS = 1;
 /** The writer mark's write (a small item): one write unit. */
 const MARK_WRITE = 1;
-/** An invocation's claim of its tick and its completion. */
-const CLAIM_WRITES = 2;
+/** An invocation's claim of its tick (no write marks it done: see StateStore.claimTick). */
+const CLAIM_WRITES = 1;
 /** A run id as the controller writes it into the ledger that completes its tick (a UUID). */
 const RUN_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -106,7 +106,7 @@ export class StateBill {
   /**
    * A tick starts (its root invocation): its claim, its small items (ledger and marks, one consistent request), its
    * targets' items (eventually consistent) unless the controller's environment remembers them
-   * (controller/state/remembered-items.ts), its completion (written at its end). `warm`: the tick runs in the
+   * (controller/state/remembered-items.ts); its ledger's write at its end is counted in finishTick. `warm`: the tick runs in the
    * environment of the one before (a cold one remembers nothing); `whole`: not split into shards.
    */
   startTick(keys: readonly string[], at: number, tick: { readonly warm: boolean; readonly whole: boolean }): void {
@@ -140,8 +140,8 @@ export class StateBill {
   }
 
   /**
-   * A further shard's invocation of the tick: its claim, its ledger's and the writer mark's read and its completion
-   * (its targets' reads are counted in the root's startTick).
+   * A further shard's invocation of the tick: its claim and its ledger's and the writer mark's read (its targets' reads
+   * are counted in the root's startTick).
    */
   shardInvocation(): StateUnits {
     return { reads: this.ledgerRead() + readUnits(0, true), writes: CLAIM_WRITES };
@@ -211,10 +211,9 @@ export class StateBill {
   /** The tick's request units, and the state round trips it waited for one after another. */
   finishTick(tickId: string, now: number): { readonly units: StateUnits; readonly roundTrips: number } {
     const { reads, ledgerChanged, saves } = this.tick;
-    // a changed ledger's write completes the tick too (instead of the completion's own write)
-    const writes = this.tick.writes + (ledgerChanged ? writeUnits(this.ledgerBytes(tickId, now, RUN_ID)) - 1 : 0);
-    // claim, reads, completion (or the ledger's save); the targets' saves while acting
-    return { units: { reads, writes }, roundTrips: 3 + (saves > 0 ? 1 : 0) };
+    const writes = this.tick.writes + (ledgerChanged ? writeUnits(this.ledgerBytes(tickId, now, RUN_ID)) : 0);
+    // claim, reads, the ledger's save if it changed; the targets' saves while acting
+    return { units: { reads, writes }, roundTrips: 2 + (ledgerChanged ? 1 : 0) + (saves > 0 ? 1 : 0) };
   }
 
   private save(target: BilledTarget, tickId: string): void {

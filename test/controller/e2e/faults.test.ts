@@ -18,6 +18,7 @@ beforeAll(async () => {
       { name: 'broken-init', handler: WARM_TARGET, ...version },
       { name: 'no-helper', handler: 'targets/plain.js', ...version },
       { name: 'capped', handler: WARM_TARGET, reservedConcurrency: 5, ...version },
+      { name: 'fresh', handler: WARM_TARGET, ...version },
     ],
   });
   harness.emulator.injectFault({ kind: 'throttle', functionName: 'throttled' });
@@ -200,7 +201,7 @@ describe('idempotency and time', () => {
         )
       ).Item;
     expect((await stored('pings#0/1'))?.completedBy?.S).toBe(repeat.runId);
-    // No write of its own marked the claim done.
+    // No write marks a claim done: the ledger, saved last, says the tick is over.
     expect((await stored(`tick#${repeat.tickId}#0/1`))?.status?.S).toBe('running');
     const invocations = () =>
       harness.emulator.inspect().functions.find((f) => f.name === 'healthy')!.counts.invocations;
@@ -220,6 +221,35 @@ describe('idempotency and time', () => {
       { getRemainingTimeInMillis: () => 50_000 },
     );
     expect(takenOver).toMatchObject({ status: 'duplicate', targets: [], totals: { pingsSent: 0 } });
+    expect(invocations()).toBe(before);
+  });
+
+  it('a late duplicate of a tick that saved its rounds in their items finds them and pings nothing', async () => {
+    const policies = (concurrency: number) => [
+      { function: 'fresh', qualifier: 'live', warm: { concurrency, interval: '5m' } },
+    ];
+    await harness.controller(policies(1)).tick('2026-11-24T17:00:00Z');
+    // a round that proves more than the last is saved in the target's item; the ledger is left as it was
+    const controller = harness.controller(policies(2));
+    const first = await controller.tick('2026-11-24T17:05:00Z');
+    expect(first).toMatchObject({ status: 'completed', totals: { pingsSent: 2 }, targets: [{ state: 'saved' }] });
+    const invocations = () => harness.emulator.inspect().functions.find((f) => f.name === 'fresh')!.counts.invocations;
+    const before = invocations();
+    // a delivery after the lease takes the claim over (no write marked it done) and plans from what was saved
+    const late: StateStore = new Proxy(controller.deps.state, {
+      get(target, property, receiver) {
+        if (property === 'claimTick') return async () => 'claimed';
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const again = await run(
+      { ...controller.deps, state: late },
+      { time: '2026-11-24T17:05:00Z' },
+      { getRemainingTimeInMillis: () => 50_000 },
+    );
+    expect(again.status).toBe('completed');
+    expect(again.totals.pingsSent).toBe(0);
     expect(invocations()).toBe(before);
   });
 });

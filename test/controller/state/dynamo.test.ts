@@ -40,28 +40,28 @@ describe.each(stores)('%s', (_name, make) => {
   it('lets the first delivery of a tick claim it and turns duplicates away', async () => {
     const store = await make();
     expect(await store.claimTick(claim('2026-11-23T10:00Z', 'a'))).toBe('claimed');
-    expect(await store.claimTick(claim('2026-11-23T10:00Z', 'b'))).toBe('running');
-    await store.completeTick(claim('2026-11-23T10:00Z', 'a'), 2_000, { targets: 3 });
-    expect(await store.claimTick(claim('2026-11-23T10:00Z', 'c', 100_000, 200_000))).toBe('done');
+    expect(await store.claimTick(claim('2026-11-23T10:00Z', 'b'))).toBe('taken');
+    expect(await store.claimTick(claim('2026-11-23T10:00Z', 'c', 60_000))).toBe('taken');
     expect(await store.claimTick(claim('2026-11-23T10:01Z', 'd'))).toBe('claimed');
   });
 
-  it("is done with a tick once the tick's own ledger is saved, whether or not the claim was marked done", async () => {
+  it("writes nothing to mark a tick done: a takeover after the lease finds the tick's own ledger instead", async () => {
     const store = await make();
-    const tick = claim(T2, 'a');
-    expect(await store.claimTick(tick)).toBe('claimed');
+    expect(await store.claimTick(claim(T2, 'a'))).toBe('claimed');
     // Another tick's ledger says nothing about this one.
     await store.savePings('0/1', { tickId: T1, pings: new Map() });
-    expect(await store.claimTick(claim(T2, 'b'))).toBe('running');
+    expect(await store.claimTick(claim(T2, 'b'))).toBe('taken');
     expect(await store.savePings('0/1', { tickId: T2, pings: new Map([['AAAAAAAA', 1_000]]) })).toBe('saved');
-    await store.completeTick(tick, 2_000, { targets: 1 });
-    expect(await store.claimTick(claim(T2, 'c'))).toBe('done');
+    // the first run is over, its claim as it wrote it: a delivery after its lease takes the claim over…
+    expect(await store.claimTick(claim(T2, 'c', 62_000, 120_000))).toBe('claimed');
+    // …and reads the ledger the tick saved last, which says the tick is over (run.ts then does nothing)
+    expect((await store.loadPings('0/1'))?.tickId).toBe(T2);
   });
 
   it('lets a later delivery take over a tick whose run died (lease expired)', async () => {
     const store = await make();
     expect(await store.claimTick(claim(T1, 'a', 1_000, 5_000))).toBe('claimed');
-    expect(await store.claimTick(claim(T1, 'b', 4_000, 9_000))).toBe('running');
+    expect(await store.claimTick(claim(T1, 'b', 4_000, 9_000))).toBe('taken');
     expect(await store.claimTick(claim(T1, 'c', 6_000, 9_000))).toBe('claimed');
   });
 
