@@ -31,6 +31,8 @@ export function roundSave(
         readonly traffic?: TrafficHistory;
         /** When the stored traffic history was observed (TargetState.trafficSavedAt). */
         readonly trafficSavedAt?: number;
+        /** The newest real request it had seen (TargetState.trafficSavedLastRealAt). */
+        readonly trafficSavedLastRealAt?: number;
       }
     | undefined,
   context: {
@@ -44,7 +46,12 @@ export function roundSave(
 ): RoundSave {
   if (stored === undefined || context.otherChange) return 'item';
   const trafficKept =
-    context.memory && round.traffic !== undefined && !trafficSaveDue(stored.trafficSavedAt, context.now);
+    context.memory &&
+    round.traffic !== undefined &&
+    !trafficSaveDue(stored.trafficSavedAt, context.now, {
+      history: round.traffic.lastRealAt,
+      saved: stored.trafficSavedLastRealAt,
+    });
   if (round.probe) return trafficKept ? 'memory' : 'item';
   const sameTraffic = trafficText(round.traffic) === trafficText(stored.traffic);
   const sameRound = round.wanted === stored.lastWanted && round.proven === stored.lastProven;

@@ -60,6 +60,8 @@ export interface TargetState {
    * from the controller's memory (TrafficMemory), saved once this is TRAFFIC_SAVE_EVERY_MS old.
    */
   readonly trafficSavedAt?: number;
+  /** The newest real request the stored traffic history had seen (as loaded; not saved). */
+  readonly trafficSavedLastRealAt?: number;
   readonly history: readonly PingRecord[];
   /**
    * The raw text of an ownership record that could not be read. Nothing is owned on its strength (what is deployed
@@ -179,7 +181,13 @@ export class MemoryStateStore implements StateStore {
     refuseFutureTick(tickId, this.now());
     const existing = this.targets.get(state.key);
     if (existing?.lastTick !== undefined && existing.lastTick >= tickId) return 'stale';
-    const { corrupt: _reported, trafficSavedAt: _loaded, unreadableManaged, ...saved } = state;
+    const {
+      corrupt: _reported,
+      trafficSavedAt: _loaded,
+      trafficSavedLastRealAt: _seen,
+      unreadableManaged,
+      ...saved
+    } = state;
     // Like the table: an unreadable ownership record is dropped once a real one replaces it.
     const aside = saved.managed === undefined ? unreadableManaged : undefined;
     this.targets.set(state.key, {

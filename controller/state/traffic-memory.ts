@@ -9,9 +9,21 @@ import type { TargetState } from './store';
  */
 export const TRAFFIC_SAVE_EVERY_MS = 60 * 60_000;
 
-/** Whether a round that changed nothing but the traffic history must save it: the stored copy is old enough. */
-export function trafficSaveDue(savedAt: number | undefined, now: number): boolean {
-  return savedAt === undefined || now - savedAt >= TRAFFIC_SAVE_EVERY_MS;
+/**
+ * Whether a round that changed nothing but the traffic history must save it: the stored copy is old enough, and the
+ * history has seen a real request the stored copy has not (`lastRealAt`, when given: the newest real request of the
+ * history and of the stored copy). A function no request reached since then has taught the history nothing a cold
+ * controller would plan differently by — its rates and load only fall, and every use of them is judged by how long
+ * ago the last request came — so a sparse function's item is not rewritten hourly for nothing.
+ */
+export function trafficSaveDue(
+  savedAt: number | undefined,
+  now: number,
+  lastRealAt?: { readonly history: number | undefined; readonly saved: number | undefined },
+): boolean {
+  if (savedAt === undefined) return true;
+  if (lastRealAt !== undefined && lastRealAt.history === lastRealAt.saved) return false;
+  return now - savedAt >= TRAFFIC_SAVE_EVERY_MS;
 }
 
 /**
@@ -38,6 +50,7 @@ export class TrafficMemory {
   merge(states: Map<string, TargetState>): void {
     for (const [key, state] of states) {
       const savedAt = state.traffic?.at;
+      const lastRealAt = state.traffic?.lastRealAt;
       const remembered = this.histories.get(key);
       const newer = remembered !== undefined && (savedAt === undefined || remembered.at > savedAt);
       if (!newer) this.histories.delete(key);
@@ -45,6 +58,7 @@ export class TrafficMemory {
         ...state,
         ...(newer ? { traffic: remembered } : {}),
         ...(savedAt !== undefined ? { trafficSavedAt: savedAt } : {}),
+        ...(lastRealAt !== undefined ? { trafficSavedLastRealAt: lastRealAt } : {}),
       });
     }
   }

@@ -78,6 +78,7 @@ interface Stored {
   readonly lastProven?: number;
   readonly traffic?: TrafficHistory;
   readonly trafficSavedAt?: number;
+  readonly trafficSavedLastRealAt?: number;
 }
 
 /**
@@ -247,6 +248,7 @@ export class StateBill {
       ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),
       ...(target.lastProven !== undefined ? { lastProven: target.lastProven } : {}),
       ...(target.traffic ? { traffic: target.traffic, trafficSavedAt: target.traffic.at } : {}),
+      ...(target.traffic?.lastRealAt !== undefined ? { trafficSavedLastRealAt: target.traffic.lastRealAt } : {}),
     });
     this.ledger.delete(ledgerHash(target.key));
     this.tick.writes += writeUnits(bytes);

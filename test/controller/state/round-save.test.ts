@@ -2,8 +2,19 @@ import { EMPTY_TRAFFIC, type TrafficHistory } from '../../../controller/plan';
 import { roundSave, TRAFFIC_SAVE_EVERY_MS } from '../../../controller/state';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
-const traffic = (at: number, load: number): TrafficHistory => ({ ...EMPTY_TRAFFIC, at, load });
-const stored = { lastWanted: 2, lastProven: 2, traffic: traffic(T0, 0.1), trafficSavedAt: T0 };
+const traffic = (at: number, load: number, lastRealAt = T0 - 1_000): TrafficHistory => ({
+  ...EMPTY_TRAFFIC,
+  at,
+  load,
+  lastRealAt,
+});
+const stored = {
+  lastWanted: 2,
+  lastProven: 2,
+  traffic: traffic(T0, 0.1),
+  trafficSavedAt: T0,
+  trafficSavedLastRealAt: T0 - 1_000,
+};
 const round = (over: { probe?: boolean; wanted?: number; proven?: number; traffic?: TrafficHistory } = {}) => ({
   probe: false,
   wanted: 2,
@@ -20,7 +31,7 @@ describe('roundSave', () => {
   });
 
   it('keeps a changed traffic history in memory while the stored copy is recent, and saves it once due', () => {
-    const changed = round({ traffic: traffic(T0 + 300_000, 0.4) });
+    const changed = round({ traffic: traffic(T0 + 300_000, 0.4, T0 + 200_000) });
     expect(roundSave(changed, stored, soon)).toBe('ledger');
     expect(roundSave(changed, stored, { ...soon, now: T0 + TRAFFIC_SAVE_EVERY_MS })).toBe('item');
     // no memory to keep it in (the CLI's one-tick runs): saved at once
@@ -28,9 +39,22 @@ describe('roundSave', () => {
   });
 
   it('leaves a probe with nothing to write while its traffic can wait, and saves it otherwise', () => {
-    const probe = round({ probe: true, traffic: traffic(T0 + 300_000, 0.4) });
+    const probe = round({ probe: true, traffic: traffic(T0 + 300_000, 0.4, T0 + 290_000) });
     expect(roundSave(probe, stored, soon)).toBe('memory');
     expect(roundSave(probe, stored, { ...soon, now: T0 + TRAFFIC_SAVE_EVERY_MS })).toBe('item');
+  });
+
+  it('never rewrites a traffic history that saw no real request since the stored copy, however old that is', () => {
+    // a sparse function: its rates and load fell since (nothing came), which a cold controller sees by the last request
+    const quiet = round({ traffic: traffic(T0 + 3 * TRAFFIC_SAVE_EVERY_MS, 0.02) });
+    const late = { ...soon, now: T0 + 3 * TRAFFIC_SAVE_EVERY_MS };
+    expect(roundSave(quiet, stored, late)).toBe('ledger');
+    expect(roundSave({ ...quiet, probe: true }, stored, late)).toBe('memory');
+    // one request since, and the hour is up: saved
+    const heard = round({ traffic: traffic(T0 + 3 * TRAFFIC_SAVE_EVERY_MS, 0.02, T0 + 2 * TRAFFIC_SAVE_EVERY_MS) });
+    expect(roundSave(heard, stored, late)).toBe('item');
+    // nothing stored yet: saved whatever it saw
+    expect(roundSave(quiet, { ...stored, trafficSavedAt: undefined }, late)).toBe('item');
   });
 
   it('saves the item for a first round, another round size or proof, and any other change', () => {

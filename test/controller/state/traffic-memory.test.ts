@@ -44,5 +44,22 @@ describe('TrafficMemory', () => {
     expect(trafficSaveDue(undefined, 0)).toBe(true);
     expect(trafficSaveDue(0, TRAFFIC_SAVE_EVERY_MS - 1)).toBe(false);
     expect(trafficSaveDue(0, TRAFFIC_SAVE_EVERY_MS)).toBe(true);
+    // and the history heard a real request the stored copy did not
+    expect(trafficSaveDue(0, TRAFFIC_SAVE_EVERY_MS, { history: 500, saved: 100 })).toBe(true);
+    expect(trafficSaveDue(0, 10 * TRAFFIC_SAVE_EVERY_MS, { history: 100, saved: 100 })).toBe(false);
+    expect(trafficSaveDue(0, 10 * TRAFFIC_SAVE_EVERY_MS, { history: undefined, saved: undefined })).toBe(false);
+    expect(trafficSaveDue(undefined, 0, { history: 100, saved: 100 })).toBe(true);
+  });
+
+  it("keeps the stored copy's last real request beside its time for the save rule", () => {
+    const memory = new TrafficMemory();
+    memory.remember('a', { ...history(2_000, 0.5), lastRealAt: 1_900 });
+    const states = new Map([['a', state('a', { ...history(1_000, 0.1), lastRealAt: 900 })]]);
+    memory.merge(states);
+    expect(states.get('a')).toMatchObject({
+      traffic: { lastRealAt: 1_900 },
+      trafficSavedAt: 1_000,
+      trafficSavedLastRealAt: 900,
+    });
   });
 });

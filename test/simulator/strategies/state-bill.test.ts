@@ -5,7 +5,8 @@ import { type BilledTarget, StateBill } from '../../../simulator/strategies/stat
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const tickId = (at: number) => new Date(at).toISOString();
-const traffic = (at: number, load: number): TrafficHistory => ({ ...EMPTY_TRAFFIC, at, load });
+/** A history whose last real request came just before `at`: each one has heard a request the last had not. */
+const traffic = (at: number, load: number): TrafficHistory => ({ ...EMPTY_TRAFFIC, at, load, lastRealAt: at - 1_000 });
 const target = (over: Partial<BilledTarget> = {}): BilledTarget => ({
   key: 'a:live',
   memoryMb: 1024,
@@ -68,6 +69,14 @@ describe('StateBill', () => {
       bill.round(target({ traffic: traffic(due, 0.5) }), { at: due, wanted: 1, proven: 1, probe: false }, id),
     );
     expect(saved.units.writes).toBe(2);
+    expect(bill.storedTraffic('a:live')?.load).toBe(0.5);
+    // a history that heard no request since the stored copy is not saved, however old that copy gets
+    const later = due + 3 * TRAFFIC_SAVE_EVERY_MS;
+    const silent = { ...traffic(later, 0.05), lastRealAt: due - 1_000 };
+    const quiet = tickWith(bill, later, (id) =>
+      bill.round(target({ traffic: silent }), { at: later, wanted: 1, proven: 1, probe: false }, id),
+    );
+    expect(quiet.units.writes).toBe(2);
     expect(bill.storedTraffic('a:live')?.load).toBe(0.5);
   });
 
