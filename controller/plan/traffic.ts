@@ -144,7 +144,7 @@ export interface TrafficProbe {
   readonly envId?: string;
   readonly realServed?: number;
   readonly lastRealAt: number | null;
-  /** How long the rate was measured over (ms): since the last full round, or the environment's whole life. */
+  /** How long the rate was measured over (ms): since the probe before, the last full round, or its start. */
   readonly overMs?: number;
   /** What that environment reported of its idle gaps over its life (see Sighting), and how many requests. */
   readonly gaps?: IdleGaps;
