@@ -73,7 +73,7 @@ import {
   type TrafficMemory,
 } from './state';
 import { bindTargets, parseFunctionArn, targetName, type UnboundTarget } from './targets';
-import { inShard, localShards, readTick, type ShardEvent, type Tick } from './tick';
+import { localShards, readTick, type ShardEvent, shardIndexes, type Tick } from './tick';
 
 /** The policy set as loaded once per execution environment. */
 export interface PolicySource {
@@ -156,7 +156,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const share = local.size / shard.of;
   deps.setRateShare?.(share);
   const keysOf = resolved.map((policy) => policy.key);
-  const members = new Set([...local].flatMap((index) => [...inShard(keysOf, index, shard.of)]));
+  const members = keysInShards(keysOf, local, shard.of);
   const mine = binding.bound.filter((policy) => members.has(policy.key));
   // Policies that cannot be bound fail in the shard they belong to; map entries without a policy, in shard 0.
   const unbound = binding.unbound.filter((target) => members.has(target.key));
@@ -286,7 +286,7 @@ async function splitTick(
     ]);
     listedIntents = intents;
     ledgers = new Map(read.map((ledger, index) => [index, ledger]));
-    // Shards with little due run here: each started shard costs an invocation, a claim and a completion.
+    // Shards with little due run here: each started shard costs an invocation and a claim.
     const due = dueByShard(resolved, binding.bound, read, listedIntents, tick);
     const here = localShards(due, deps.config.shardSize);
     shards = await dispatchShards(deps, self, tick, of, intentKeysOf(listedIntents, resolved, of), here);
@@ -323,25 +323,31 @@ function dueByShard(
   });
 }
 
-/** The policies of each of `of` shards (inShard's split, computed once for all). */
+/** The keys of the shards in `local`, out of `of`. */
+function keysInShards(keys: readonly string[], local: ReadonlySet<number>, of: number): Set<string> {
+  const shardOf = shardIndexes(keys, of);
+  return new Set(keys.filter((key) => local.has(shardOf.get(key)!)));
+}
+
+/** The policies of each of `of` shards (shardIndexes' split). */
 function shardsOf(policies: readonly Effective[], of: number): Effective[][] {
   const shards: Effective[][] = Array.from({ length: of }, () => []);
-  const keys = policies.map((policy) => policy.key);
-  for (let index = 0; index < of; index++) {
-    const members = inShard(keys, index, of);
-    for (const policy of policies) if (members.has(policy.key)) shards[index].push(policy);
-  }
+  const shardOf = shardIndexes(
+    policies.map((policy) => policy.key),
+    of,
+  );
+  for (const policy of policies) shards[shardOf.get(policy.key)!].push(policy);
   return shards;
 }
 
 /** Which keys of a shard's own targets have an intent, from the root's one listing (undefined: not listed). */
 function intentKeysOf(listed: readonly OwnershipIntent[] | undefined, resolved: readonly Effective[], of: number) {
   if (listed === undefined) return undefined;
-  const allKeys = resolved.map((policy) => policy.key);
-  return (index: number) => {
-    const members = inShard(allKeys, index, of);
-    return listed.filter((intent) => members.has(intent.key)).map((intent) => intent.key);
-  };
+  const shardOf = shardIndexes(
+    resolved.map((policy) => policy.key),
+    of,
+  );
+  return (index: number) => listed.filter((intent) => shardOf.get(intent.key) === index).map((intent) => intent.key);
 }
 
 /** The report of a tick another delivery has done or is doing: nothing is done twice. */
@@ -383,12 +389,14 @@ async function loadStates(
   },
 ) {
   const { keys, shard, discovery, tick } = input;
+  const shardOf = shardIndexes([...keys], shard.of);
   const parts = [...input.local]
     .sort((a, b) => a - b)
-    .map((index) => {
-      const members = inShard([...keys], index, shard.of);
-      return { index, id: ledgerIdOf(index, shard.of), mine: input.mine.filter((policy) => members.has(policy.key)) };
-    });
+    .map((index) => ({
+      index,
+      id: ledgerIdOf(index, shard.of),
+      mine: input.mine.filter((policy) => shardOf.get(policy.key) === index),
+    }));
   const readLedger = (part: (typeof parts)[number]) =>
     input.ledgers?.has(part.index) ? Promise.resolve(input.ledgers.get(part.index)!) : loadPings(deps, part.id);
   // State, intents and (shard 0) what no policy names any more are read together: each is a round trip that

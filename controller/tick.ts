@@ -78,17 +78,21 @@ export function readTick(event: unknown, now: number): Tick {
   return { id: tickId(now), scheduledAt: Math.floor(now / 1000) * 1000, unscheduled: true };
 }
 
-/** Targets of shard `index` out of `of`: round-robin over the sorted keys, stable for a given policy set. */
+/** Each key's shard out of `of`: round-robin over the sorted keys, stable for a given policy set. */
+export function shardIndexes(keys: readonly string[], of: number): Map<string, number> {
+  return new Map([...keys].sort().map((key, position) => [key, position % of]));
+}
+
+/** Targets of shard `index` out of `of` (see shardIndexes). */
 export function inShard(keys: readonly string[], index: number, of: number): Set<string> {
-  const sorted = [...keys].sort();
-  return new Set(sorted.filter((_, position) => position % of === index));
+  return new Set([...shardIndexes(keys, of)].flatMap(([key, at]) => (at === index ? [key] : [])));
 }
 
 /**
  * The shards the root runs itself, from how many targets of each have something to do this tick (`due[i]` for shard
  * i): shard 0, then each further one in order while their due targets together fit one invocation (`shardSize`). A
- * shard whose targets are mostly quiet costs an invocation of its own, a claim and a completion for a few targets;
- * run here, it costs their share of this invocation.
+ * shard whose targets are mostly quiet costs an invocation and a claim of its own for a few targets; run here, it
+ * costs their share of this invocation.
  */
 export function localShards(due: readonly number[], shardSize: number): Set<number> {
   const local = new Set([0]);

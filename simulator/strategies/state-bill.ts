@@ -27,7 +27,7 @@ const MARKS_ITEMS = 1;
 const MARK_WRITE = 1;
 /** An invocation's claim of its tick (no write marks it done: see StateStore.claimTick). */
 const CLAIM_WRITES = 1;
-/** A run id as the controller writes it into the ledger that completes its tick (a UUID). */
+/** A run id as the controller writes it into the ledger its tick saves last (a UUID). */
 const RUN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** What the simulated controller keeps of one target, as far as its state item's size depends on it. */
@@ -107,8 +107,8 @@ export class StateBill {
   /**
    * A tick starts (its root invocation): its claim, its small items (ledger and marks, one consistent request), its
    * targets' items (eventually consistent) unless the controller's environment remembers them
-   * (controller/state/remembered-items.ts); its ledger's write at its end is counted in finishTick. `warm`: the tick runs in the
-   * environment of the one before (a cold one remembers nothing); `whole`: not split into shards.
+   * (controller/state/remembered-items.ts); its ledger's write at its end is counted in finishTick. `warm`: the tick
+   * runs in the environment of the one before (a cold one remembers nothing); `whole`: not split into shards.
    */
   startTick(keys: readonly string[], at: number, tick: { readonly warm: boolean; readonly whole: boolean }): void {
     if (!tick.warm) this.memory = new RememberedItems<number>();

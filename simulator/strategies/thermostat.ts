@@ -33,7 +33,7 @@ import {
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
 import { isQuiet, policyFingerprint, type QuietTarget } from '../../controller/state';
-import { inShard, localShards } from '../../controller/tick';
+import { localShards, shardIndexes } from '../../controller/tick';
 import type { Engine } from '../model/engine';
 import {
   CONTROLLER_FIRST_CALL_CPU_MS,
@@ -449,9 +449,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       const made = planner(planned, new Date(epochMs + t), observed, planOptions);
       const pings: PingDecision[] = [];
       for (const decision of made) apply(t, decision, pings);
-      // The root runs itself the shards with little due (tick.ts localShards); each one it starts claims, reads and
-      // completes the tick too (its targets' reads are in the root's count).
-      const due = dueByShard(
+      // The root runs itself the shards with little due (tick.ts localShards); each one it starts claims the tick and
+      // reads its ledger too (its targets' reads are in the root's count).
+      const due = plannedByShard(
         keys,
         active.map((fn) => keys[fn]),
         shards,
@@ -538,14 +538,12 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   };
 }
 
-/** How many of each shard's targets (controller/tick.ts inShard) are planned this tick. */
-function dueByShard(keys: readonly string[], planned: readonly string[], of: number): number[] {
-  const due = Array.from({ length: of }, () => 0);
+/** How many of each shard's targets (controller/tick.ts shardIndexes) are planned this tick. */
+function plannedByShard(keys: readonly string[], planned: readonly string[], of: number): number[] {
   if (of === 1) return [planned.length];
-  const plannedSet = new Set(planned);
-  for (let index = 0; index < of; index++) {
-    for (const key of inShard(keys, index, of)) if (plannedSet.has(key)) due[index] += 1;
-  }
+  const due = Array.from({ length: of }, () => 0);
+  const shardOf = shardIndexes(keys, of);
+  for (const key of planned) due[shardOf.get(key)!] += 1;
   return due;
 }
 

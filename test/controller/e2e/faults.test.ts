@@ -26,6 +26,18 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.stop());
 
+/** The tick at `time` run again by a delivery that arrived after the first run's lease and took its claim over. */
+function takeOver(controller: ReturnType<Harness['controller']>, time: string) {
+  const late: StateStore = new Proxy(controller.deps.state, {
+    get(target, property, receiver) {
+      if (property === 'claimTick') return async () => 'claimed';
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return run({ ...controller.deps, state: late }, { time }, { getRemainingTimeInMillis: () => 50_000 });
+}
+
 describe('each fault class is reported for its own target while the others succeed', () => {
   it('classifies throttles, function errors, timeouts, missing functions and aliases, init failures', async () => {
     const controller = harness.controller(
@@ -208,18 +220,7 @@ describe('idempotency and time', () => {
     const before = invocations();
     expect((await controller.tick('2026-11-24T16:05:00Z')).status).toBe('duplicate');
     // A delivery arriving after the first run's lease ran out takes the claim over, then finds the tick's ledger.
-    const late: StateStore = new Proxy(controller.deps.state, {
-      get(target, property, receiver) {
-        if (property === 'claimTick') return async () => 'claimed';
-        const value = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const takenOver = await run(
-      { ...controller.deps, state: late },
-      { time: '2026-11-24T16:05:00Z' },
-      { getRemainingTimeInMillis: () => 50_000 },
-    );
+    const takenOver = await takeOver(controller, '2026-11-24T16:05:00Z');
     expect(takenOver).toMatchObject({ status: 'duplicate', targets: [], totals: { pingsSent: 0 } });
     expect(invocations()).toBe(before);
   });
@@ -236,18 +237,7 @@ describe('idempotency and time', () => {
     const invocations = () => harness.emulator.inspect().functions.find((f) => f.name === 'fresh')!.counts.invocations;
     const before = invocations();
     // a delivery after the lease takes the claim over (no write marked it done) and plans from what was saved
-    const late: StateStore = new Proxy(controller.deps.state, {
-      get(target, property, receiver) {
-        if (property === 'claimTick') return async () => 'claimed';
-        const value = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const again = await run(
-      { ...controller.deps, state: late },
-      { time: '2026-11-24T17:05:00Z' },
-      { getRemainingTimeInMillis: () => 50_000 },
-    );
+    const again = await takeOver(controller, '2026-11-24T17:05:00Z');
     expect(again.status).toBe('completed');
     expect(again.totals.pingsSent).toBe(0);
     expect(invocations()).toBe(before);
