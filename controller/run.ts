@@ -704,6 +704,7 @@ async function runTarget(run: TargetRun, item: WorkItem, index: number): Promise
       dispatch: run.dispatch,
       pings: run.pings,
       ...(settled ? { settled } : {}),
+      ...(item.policy ? { keepAliveMs: item.policy.warm.intervalMs } : {}),
       onPinged: (traffic) => run.trafficAfter.set(item.key, traffic),
     },
   );
@@ -950,6 +951,19 @@ const SHORT_SKIPS: Partial<Record<SkipCause, ShortCause>> = {
   'not-observed': 'not-observed',
 };
 
+/** What acting on one target shares with the tick, and what it tells back. */
+interface ActingOn {
+  readonly pending: ReadonlyMap<string, OwnershipIntent>;
+  readonly dispatch: DispatchQueue;
+  readonly pings?: ShardLedgers;
+  /** Provisioned concurrency found settled this tick, kept in the item. */
+  readonly settled?: TargetState['settled'];
+  /** Told the target's traffic history once its rounds are done. */
+  readonly onPinged?: (traffic: TargetState['traffic']) => void;
+  /** The policy's keep-alive window, for where its rounds are saved (roundSave). */
+  readonly keepAliveMs?: number;
+}
+
 /** Observe → plan happened; this acts on one target, isolated: whatever fails is reported for it alone. */
 async function actOnTarget(
   deps: RunDeps,
@@ -960,15 +974,7 @@ async function actOnTarget(
   tick: Tick,
   pingRunId: string,
   deadline: number,
-  intents: {
-    readonly pending: ReadonlyMap<string, OwnershipIntent>;
-    readonly dispatch: DispatchQueue;
-    readonly pings?: ShardLedgers;
-    /** Provisioned concurrency found settled this tick, kept in the item. */
-    readonly settled?: TargetState['settled'];
-    /** Told the target's traffic history once its rounds are done. */
-    readonly onPinged?: (traffic: TargetState['traffic']) => void;
-  },
+  intents: ActingOn,
 ): Promise<TargetReport> {
   const first = decisions[0];
   const qualifier = first.qualifier;
@@ -998,6 +1004,7 @@ async function actOnTarget(
         tick,
         managed: provisioned.managed,
         ...(intents.settled ? { settled: intents.settled } : {}),
+        ...(intents.keepAliveMs !== undefined ? { keepAliveMs: intents.keepAliveMs } : {}),
         ...pinged,
       },
       recorded !== undefined || intents.pending.has(first.key),
@@ -1208,6 +1215,8 @@ interface StateChange {
   readonly record?: PingRecord;
   readonly probe?: boolean;
   readonly traffic: TargetState['traffic'];
+  /** The policy's keep-alive window (none for an orphan). */
+  readonly keepAliveMs?: number;
 }
 
 /**
@@ -1236,6 +1245,7 @@ async function saveTargetState(
           memory: deps.traffic !== undefined,
           now: deps.clock.now(),
           otherChange: previous?.corrupt !== undefined || managedChanged || factsChanged || settled !== undefined,
+          ...(change.keepAliveMs !== undefined ? { keepAliveMs: change.keepAliveMs } : {}),
         });
   const remember = () => {
     if (traffic !== undefined && traffic !== previous?.traffic) deps.traffic?.remember(change.key, traffic);

@@ -8,7 +8,8 @@
  * - A sparse function whose idle times are predictable is pre-warmed shortly before its likely next request and
  *   kept warm through the likely idle spread, instead of pinged all the time: the hybrid histogram policy of
  *   "Serverless in the Wild" (Shahrad et al., ATC 2020) — pre-warm at the 5th percentile of idle times, keep alive to
- *   the 99th — used only while the history is long enough and where it is cheaper than keeping alive.
+ *   the 99th — used only while the history is long enough (or shows a timer) and where it is cheaper than keeping
+ *   alive.
  * - An environment whose own idle gaps (the target helper measures each one) stay inside the keep-alive window
  *   needs no pings either, however few requests that is: a timer-triggered function every 3 minutes keeps its
  *   environment warm by itself, although its rate alone (0.33 a minute) would not say so.
@@ -322,12 +323,32 @@ function keptWarmRate(settings: DemandSettings): number {
   return (-Math.log(1 - settings.warmRatio) * MINUTE_MS) / settings.intervalMs;
 }
 
+/**
+ * Whether a function's idle times predict its next request well enough to pre-warm for it: the idle times of a timer
+ * (MIN_REGULAR_GAPS of them, all within REGULAR_GAP_RATIO of each other: the evidence that already reads a timer as
+ * keeping its environment warm, so an hourly timer is pre-warmed after three hours, not eight) or, for any traffic,
+ * a histogram of MIN_IDLE_SAMPLES; either way within the histogram's range.
+ */
+export function predictsIdle(idleTimes: readonly number[]): boolean {
+  if (idleTimes.length === 0 || percentile(idleTimes, 0.99) > HISTOGRAM_RANGE_MS) return false;
+  if (idleTimes.length >= Math.min(MIN_IDLE_SAMPLES, IDLE_TIMES_KEPT)) return true;
+  return idleTimes.length >= MIN_REGULAR_GAPS && Math.max(...idleTimes) <= REGULAR_GAP_RATIO * Math.min(...idleTimes);
+}
+
+/**
+ * Whether `idleTimes` predict the next request where a copy of them did not (or the other way round, `before`), in a
+ * way that matters at keep-alive window `intervalMs`: only idle times of two windows or more are pre-warmed for (a
+ * pre-warm any sooner saves no round), so a busy function's or a short timer's pattern changes no ping.
+ */
+export function idlePredictionChanged(idleTimes: readonly number[], before: boolean, intervalMs: number): boolean {
+  return predictsIdle(idleTimes) !== before && percentile(idleTimes, 0.05) >= 2 * intervalMs;
+}
+
 function preWarm(history: TrafficHistory, now: number, settings: DemandSettings): PingPlan | undefined {
   const idle = history.idleTimes;
-  if (idle.length < Math.min(MIN_IDLE_SAMPLES, IDLE_TIMES_KEPT) || history.lastRealAt === undefined) return undefined;
+  if (!predictsIdle(idle) || history.lastRealAt === undefined) return undefined;
   const p5 = percentile(idle, 0.05);
   const p99 = percentile(idle, 0.99);
-  if (p99 > HISTOGRAM_RANGE_MS) return undefined;
   const lead = settings.tickMs + settings.initMs + 30_000;
   const exact = history.lastRealAt + p5 - lead;
   // Early onto the grid, if at all: a pre-warm later than its lead would miss the predicted request.

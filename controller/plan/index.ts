@@ -16,10 +16,12 @@ export {
   type DemandSettings,
   environmentsNeeded,
   expectedLongestGap,
+  idlePredictionChanged,
   isRegular,
   MINUTE_READ_EVERY_MS,
   type PingPlan,
   planPings,
+  predictsIdle,
   wantsMinuteStatistics,
 } from './demand';
 export { coldShare, environmentsFor, marginalUtilisation } from './erlang';

@@ -1,4 +1,4 @@
-import type { TrafficHistory } from '../plan';
+import { idlePredictionChanged, type TrafficHistory } from '../plan';
 import { trafficSaveDue } from './traffic-memory';
 
 /** A traffic history as text without the time of its last round (which the ping ledger can carry). */
@@ -33,6 +33,8 @@ export function roundSave(
         readonly trafficSavedAt?: number;
         /** The newest real request it had seen (TargetState.trafficSavedLastRealAt). */
         readonly trafficSavedLastRealAt?: number;
+        /** Whether its idle times predicted the next request (TargetState.trafficSavedPredictsIdle). */
+        readonly trafficSavedPredictsIdle?: boolean;
       }
     | undefined,
   context: {
@@ -42,12 +44,20 @@ export function roundSave(
     readonly now: number;
     /** Something else about the target changed (ownership, facts, a settled copy, a corrupt item): a save. */
     readonly otherChange: boolean;
+    /** The policy's keep-alive window (`warm.interval`), when the round has a policy. */
+    readonly keepAliveMs?: number;
   },
 ): RoundSave {
   if (stored === undefined || context.otherChange) return 'item';
   const trafficKept =
     context.memory &&
     round.traffic !== undefined &&
+    // Idle times that just came to predict the next request (or stopped) change how a sparse function is pinged
+    // (pre-warm or keep alive): a controller starting cold must not lose that and keep alive for hours more.
+    !(
+      context.keepAliveMs !== undefined &&
+      idlePredictionChanged(round.traffic.idleTimes, stored.trafficSavedPredictsIdle ?? false, context.keepAliveMs)
+    ) &&
     !trafficSaveDue(stored.trafficSavedAt, context.now, {
       history: round.traffic.lastRealAt,
       saved: stored.trafficSavedLastRealAt,

@@ -62,6 +62,8 @@ export interface TargetState {
   readonly trafficSavedAt?: number;
   /** The newest real request the stored traffic history had seen (as loaded; not saved). */
   readonly trafficSavedLastRealAt?: number;
+  /** Whether the stored traffic history's idle times predicted the next request (predictsIdle; as loaded; not saved). */
+  readonly trafficSavedPredictsIdle?: boolean;
   readonly history: readonly PingRecord[];
   /**
    * The raw text of an ownership record that could not be read. Nothing is owned on its strength (what is deployed
@@ -185,6 +187,7 @@ export class MemoryStateStore implements StateStore {
       corrupt: _reported,
       trafficSavedAt: _loaded,
       trafficSavedLastRealAt: _seen,
+      trafficSavedPredictsIdle: _predicted,
       unreadableManaged,
       ...saved
     } = state;

@@ -1,4 +1,4 @@
-import type { TrafficHistory } from '../plan';
+import { predictsIdle, type TrafficHistory } from '../plan';
 import type { TargetState } from './store';
 
 /**
@@ -59,6 +59,7 @@ export class TrafficMemory {
         ...(newer ? { traffic: remembered } : {}),
         ...(savedAt !== undefined ? { trafficSavedAt: savedAt } : {}),
         ...(lastRealAt !== undefined ? { trafficSavedLastRealAt: lastRealAt } : {}),
+        ...(state.traffic !== undefined ? { trafficSavedPredictsIdle: predictsIdle(state.traffic.idleTimes) } : {}),
       });
     }
   }

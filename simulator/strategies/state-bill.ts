@@ -1,5 +1,5 @@
 import type { Architecture } from '../../controller/cost';
-import type { ManagedRecord, TrafficHistory } from '../../controller/plan';
+import { type ManagedRecord, predictsIdle, type TrafficHistory } from '../../controller/plan';
 import {
   HISTORY_LENGTH,
   itemBytes,
@@ -35,6 +35,8 @@ export interface BilledTarget {
   readonly key: string;
   readonly memoryMb: number;
   readonly architecture: Architecture;
+  /** The policy's keep-alive window (`warm.interval`). */
+  readonly keepAliveMs: number;
   readonly managed?: ManagedRecord;
   readonly traffic?: TrafficHistory;
   readonly lastPingAt?: number;
@@ -79,6 +81,7 @@ interface Stored {
   readonly traffic?: TrafficHistory;
   readonly trafficSavedAt?: number;
   readonly trafficSavedLastRealAt?: number;
+  readonly trafficSavedPredictsIdle?: boolean;
 }
 
 /**
@@ -173,6 +176,7 @@ export class StateBill {
       // timed as the controller times it: by its histories' clock
       now: target.traffic?.at ?? round.at,
       otherChange: false,
+      keepAliveMs: target.keepAliveMs,
     });
     if (where === 'memory') return;
     if (where === 'ledger') {
@@ -249,6 +253,7 @@ export class StateBill {
       ...(target.lastProven !== undefined ? { lastProven: target.lastProven } : {}),
       ...(target.traffic ? { traffic: target.traffic, trafficSavedAt: target.traffic.at } : {}),
       ...(target.traffic?.lastRealAt !== undefined ? { trafficSavedLastRealAt: target.traffic.lastRealAt } : {}),
+      ...(target.traffic ? { trafficSavedPredictsIdle: predictsIdle(target.traffic.idleTimes) } : {}),
     });
     this.ledger.delete(ledgerHash(target.key));
     this.tick.writes += writeUnits(bytes);

@@ -191,12 +191,14 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     const state: TargetState[] = engine.functions.map(() => ({}));
     const bill = new StateBill();
     const keys: string[] = [];
+    const intervals: number[] = [];
     const billed = (fn: number): BilledTarget => {
       const s = state[fn];
       return {
         key: keys[fn],
         memoryMb: engine.functions[fn].memoryMb,
         architecture: engine.functions[fn].architecture,
+        keepAliveMs: intervals[fn],
         ...(s.managed ? { managed: s.managed } : {}),
         ...(s.traffic ? { traffic: s.traffic } : {}),
         ...(s.lastPingAt !== undefined ? { lastPingAt: s.lastPingAt } : {}),
@@ -423,6 +425,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       const effective = engine.functions.map((fn) => policies.effective(fn.index, t));
       effective.forEach((policy, fn) => {
         keys[fn] = policy.key;
+        intervals[fn] = policy.warm.intervalMs;
       });
       // A controller starting cold has no memory: it plans with the traffic histories the state table holds.
       const warm = engine.controllerWarm('thermostat', t);

@@ -604,8 +604,8 @@ describe('the time reserve', () => {
  * One warm target whose proofs report `real.served` requests since their environment started (set between ticks), on
  * a clock 30 s past each tick's scheduled time; `traffic(memory)` gives deps with that memory, or none.
  */
-function servedTarget() {
-  const { deps: base, invoker, state } = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m' } }]);
+function servedTarget(interval = '5m') {
+  const { deps: base, invoker, state } = deps([{ function: 'a', qualifier: 'live', warm: { interval } }]);
   let at = 0;
   const clock = { now: () => at, sleep: systemClock.sleep };
   const real = { served: 0 };
@@ -656,6 +656,28 @@ describe('traffic histories between saves (TrafficMemory)', () => {
     expect((await tick(warm, '2026-11-23T11:05:00Z')).targets[0]?.state).toBe('saved');
     expect(stored()?.traffic?.environments[0]).toMatchObject({ realServed: 9 });
     expect(stored()?.traffic?.at).toBe(now());
+  });
+
+  it('saves at once the round whose idle times came to predict the next request, where that changes the pings', async () => {
+    // a request before every round, 12 minutes apart: the third gap reads as a timer, 36 minutes after the last save
+    const gapsOf = async (policyInterval: string) => {
+      const { state, real, traffic, tick } = servedTarget(policyInterval);
+      const warm = traffic(new TrafficMemory());
+      const states: Array<string | undefined> = [];
+      for (const [i, time] of ['10:00', '10:12', '10:24', '10:36'].entries()) {
+        real.served = i;
+        states.push((await tick(warm, `2026-11-23T${time}:00Z`)).targets[0]?.state);
+      }
+      return { states, stored: state.targets.get('a:live')?.traffic?.idleTimes };
+    };
+    // on a 5-minute interval a 12-minute gap can be pre-warmed for: the item is saved with all three gaps
+    const short = await gapsOf('5m');
+    expect(short.states).toEqual(['saved', 'ledger', 'ledger', 'saved']);
+    expect(short.stored).toEqual([720_000, 720_000, 720_000]);
+    // on a 10-minute one it cannot (no pre-warm saves a round): the hourly rule alone, the first copy stays
+    const long = await gapsOf('10m');
+    expect(long.states).toEqual(['saved', 'ledger', 'ledger', 'ledger']);
+    expect(long.stored).toEqual([]);
   });
 
   it('a controller starting cold plans from the stored history, and one without memory saves every change', async () => {

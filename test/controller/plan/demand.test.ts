@@ -5,9 +5,11 @@ import {
   environmentsFor,
   environmentsNeeded,
   expectedLongestGap,
+  idlePredictionChanged,
   isRegular,
   planAuto,
   planPings,
+  predictsIdle,
   recordSightings,
   type Sighting,
   type TrafficHistory,
@@ -95,6 +97,48 @@ describe('the demand model on synthetic traffic with known answers', () => {
     expect(soon.at).toBeLessThan(lastReal + 60 * MINUTE);
     expect(soon.at).toBeGreaterThan(lastReal + 50 * MINUTE);
     expect(soon.until).toBeGreaterThanOrEqual(lastReal + 60 * MINUTE);
+  });
+
+  it('an hourly timer is pre-warmed after three regular gaps; three irregular ones wait for the full histogram', () => {
+    const hourly = (count: number, jitter: (i: number) => number = () => 0) =>
+      Array.from({ length: count }, (_, i) => T0 + 7 * MINUTE + i * 60 * MINUTE + jitter(i));
+    const planAfter = (arrivals: readonly number[]) => {
+      const history = observe(arrivals, 200, arrivals[arrivals.length - 1] + 3 * MINUTE);
+      return { history, plan: planPings(history, 1, history.lastRealAt! + 20 * MINUTE, settings) };
+    };
+    // two gaps say nothing yet; the third, within 10% of the others, reads as a timer
+    expect(predictsIdle(planAfter(hourly(3)).history.idleTimes)).toBe(false);
+    expect(planAfter(hourly(3)).plan.kind).toBe('keep-alive');
+    const { history, plan } = planAfter(hourly(4, (i) => [0, 40_000, -30_000, 20_000][i]));
+    expect(history.idleTimes).toHaveLength(3);
+    expect(plan.kind).toBe('pre-warm');
+    if (plan.kind === 'pre-warm') {
+      expect(plan.at).toBeGreaterThan(history.lastRealAt! + 45 * MINUTE);
+      expect(plan.at).toBeLessThan(history.lastRealAt! + 59 * MINUTE);
+    }
+    // gaps of 40, 60 and 80 minutes are no timer: kept alive until MIN_IDLE_SAMPLES of them make a histogram
+    const uneven = [0, 40, 100, 180].map((m) => T0 + 7 * MINUTE + m * MINUTE);
+    expect(planAfter(uneven).plan.kind).toBe('keep-alive');
+    // hourly with up to 7 minutes' jitter is no timer either (gaps 53–67 minutes), but 8 gaps are a histogram
+    const jitter = [0, 5, -3, 4, -4, 2, 0, -2, 3];
+    const late = planAfter(hourly(4, (i) => jitter[i] * MINUTE));
+    expect(predictsIdle(late.history.idleTimes)).toBe(false);
+    expect(late.plan.kind).toBe('keep-alive');
+    expect(planAfter(hourly(9, (i) => jitter[i] * MINUTE)).plan.kind).toBe('pre-warm');
+  });
+
+  it('tells a save when idle times come to predict the next request, only where that changes the pings', () => {
+    const gaps = (minutes: readonly number[]) => minutes.map((m) => m * MINUTE);
+    const interval = 5 * MINUTE;
+    // a half-hourly timer's third gap: from keeping alive to pre-warming
+    expect(idlePredictionChanged(gaps([30, 30, 30]), false, interval)).toBe(true);
+    expect(idlePredictionChanged(gaps([30, 30, 30]), true, interval)).toBe(false);
+    expect(idlePredictionChanged(gaps([30, 30]), false, interval)).toBe(false);
+    // a timer every 8 minutes is kept alive either way (no pre-warm saves a round): no save for it
+    expect(predictsIdle(gaps([8, 8, 8]))).toBe(true);
+    expect(idlePredictionChanged(gaps([8, 8, 8]), false, interval)).toBe(false);
+    // the pattern broke: back to keeping alive
+    expect(idlePredictionChanged(gaps([30, 30, 30, 95]), true, interval)).toBe(true);
   });
 
   it('a function on a 3-minute timer keeps its environment warm by itself: no pings, though its rate would not say so', () => {

@@ -57,6 +57,22 @@ describe('roundSave', () => {
     expect(roundSave(quiet, { ...stored, trafficSavedAt: undefined }, late)).toBe('item');
   });
 
+  it("saves a history whose idle times just came to predict a sparse function's next request, at once", () => {
+    const timer = (idleMinutes: readonly number[]) =>
+      round({
+        traffic: { ...traffic(T0 + 300_000, 0.01, T0 + 200_000), idleTimes: idleMinutes.map((m) => m * 60_000) },
+      });
+    const window = { ...soon, keepAliveMs: 300_000 };
+    // the third half-hourly gap turns keeping alive into pre-warming: a cold controller must plan the same
+    expect(roundSave(timer([30, 30, 30]), stored, window)).toBe('item');
+    expect(roundSave(timer([30, 30, 30]), { ...stored, trafficSavedPredictsIdle: true }, window)).toBe('ledger');
+    // two gaps predict nothing yet, and an 8-minute timer is kept alive either way: the hourly save is enough
+    expect(roundSave(timer([30, 30]), stored, window)).toBe('ledger');
+    expect(roundSave(timer([8, 8, 8]), stored, window)).toBe('ledger');
+    // without a policy's window (an orphan's round), only the hourly rule
+    expect(roundSave(timer([30, 30, 30]), stored, soon)).toBe('ledger');
+  });
+
   it('saves the item for a first round, another round size or proof, and any other change', () => {
     expect(roundSave(round(), undefined, soon)).toBe('item');
     expect(roundSave(round({ wanted: 3 }), stored, soon)).toBe('item');

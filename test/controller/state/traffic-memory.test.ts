@@ -60,6 +60,21 @@ describe('TrafficMemory', () => {
       traffic: { lastRealAt: 1_900 },
       trafficSavedAt: 1_000,
       trafficSavedLastRealAt: 900,
+      trafficSavedPredictsIdle: false,
     });
+  });
+
+  it('keeps whether the stored copy predicted the next request, not whether the newer one in memory does', () => {
+    const memory = new TrafficMemory();
+    const hourly = [3_600_000, 3_600_000, 3_600_000];
+    memory.remember('a', { ...history(2_000, 0.5), idleTimes: hourly });
+    memory.remember('b', { ...history(1_000, 0.5), idleTimes: [] });
+    const states = new Map([
+      ['a', state('a', { ...history(1_000, 0.1), idleTimes: hourly.slice(1) })],
+      ['b', state('b', { ...history(3_000, 0.1), idleTimes: hourly })],
+    ]);
+    memory.merge(states);
+    expect(states.get('a')).toMatchObject({ traffic: { idleTimes: hourly }, trafficSavedPredictsIdle: false });
+    expect(states.get('b')).toMatchObject({ traffic: { idleTimes: hourly }, trafficSavedPredictsIdle: true });
   });
 });

@@ -11,6 +11,7 @@ const target = (over: Partial<BilledTarget> = {}): BilledTarget => ({
   key: 'a:live',
   memoryMb: 1024,
   architecture: 'arm64',
+  keepAliveMs: 300_000,
   lastWanted: 1,
   lastProven: 1,
   ...over,

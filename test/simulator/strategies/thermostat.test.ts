@@ -173,6 +173,31 @@ describe('Thermostat strategy', () => {
     expect(pings[pings.length - 1].wanted).toBe(4);
   });
 
+  it('pre-warms an hourly timer from its third gap on, across its own restarts, instead of keeping it alive', () => {
+    // one 200 ms request at 7 minutes past every hour for 12 hours; the controller's environments retire every 2–4 h
+    const timer = (memoryMb: number) =>
+      oneFunction(
+        Array.from({ length: 12 }, (_, i) => 7 * MIN + i * HOUR),
+        200,
+        12 * HOUR,
+        memoryMb,
+      );
+    const auto = policySet('defaults:\n  mode: auto\n  warm: { interval: 5m }\n');
+    const strategy = thermostat({ keepDecisions: true });
+    const [thermostatRun, plugin] = run(timer(128), [strategy, serverlessPluginWarmup()], {}, auto);
+    // as warm as a 5-minute keep-alive (which never lets the one environment go)...
+    expect(thermostatRun.coldStarts).toBeLessThanOrEqual(plugin.coldStarts);
+    // ...with a ping a little before each request from the fourth on, not twelve an hour
+    expect(thermostatRun.pings.sent).toBeLessThan(0.5 * plugin.pings.sent);
+    const prewarms = strategy.decisions.filter((d) => d.kind === 'ping' && /pre-warm: /.test(d.reason));
+    expect(prewarms.length).toBeGreaterThanOrEqual(6);
+    expect(prewarms[0].reason).toMatch(/idle times are predictable .*3 seen/);
+    // at 1 GB the INIT a pre-warm pays costs more than an hour of pings: kept alive, as the cost model says
+    const large = thermostat({ keepDecisions: true });
+    run(timer(1024), [large], {}, auto);
+    expect(large.decisions.some((d) => d.kind === 'ping' && /pre-warm/.test(d.reason))).toBe(false);
+  });
+
   it('keeps pinging a function whose requests come in bursts with idle minutes between them', () => {
     // 12 requests two seconds apart every 12 minutes for 3 hours: over a request a minute, and 11 idle minutes each
     // time; with a 10-minute reclaim, only the rounds between bursts keep its environment alive
