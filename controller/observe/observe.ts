@@ -10,6 +10,7 @@ import {
   type AccountConcurrency,
   EMPTY_TRAFFIC,
   isDue,
+  minuteReadMinutes,
   type ProvisionedObservation,
   provisionedPossible,
   recordUtilization,
@@ -38,8 +39,6 @@ export interface ObserveDeps {
   /** Whether the planner aligns rounds (PlanOptions.alignRounds), so "due" means the same here as there. */
   readonly alignRounds?: boolean;
 }
-
-const HISTORY_MINUTES = 60;
 
 /** Where the account settings of a tick came from: read now, the state table's last read, or the default. */
 export type AccountSource = 'live' | 'last-known' | 'default';
@@ -191,7 +190,9 @@ export function startSharedReads(
     ]),
     utilization: readUtilization(
       deps,
-      policies.filter((policy) => needsHistory(policy, states.get(policy.key), deps.clock.now())),
+      policies
+        .filter((policy) => needsHistory(policy, states.get(policy.key), deps.clock.now()))
+        .map((policy) => ({ policy, minutes: minuteReadMinutes(states.get(policy.key)?.traffic, deps.clock.now()) })),
     ),
     coverageReads: deps.coverageReads,
   };
@@ -669,19 +670,37 @@ async function readForeignPolicies(deps: ObserveDeps, id: string): Promise<Scali
   }
 }
 
-/** ConcurrentExecutions (average and peak, last hour) per qualifier, in batches of 250 targets per call. */
+/**
+ * ConcurrentExecutions (average and peak) and Invocations per qualifier over the minutes each target's read covers
+ * (minuteReadMinutes: those since its last read), one call per distinct window and 250 targets (GetMetricData bills
+ * the metrics requested, not the calls).
+ */
 async function readUtilization(
   deps: ObserveDeps,
-  policies: readonly Effective[],
+  reads: ReadonlyArray<{ readonly policy: Effective; readonly minutes: number }>,
 ): Promise<Map<string, UtilizationObservation>> {
   const found = new Map<string, UtilizationObservation>();
-  if (deps.metrics === undefined || policies.length === 0) return found;
+  if (deps.metrics === undefined || reads.length === 0) return found;
   const now = deps.clock.now();
-  const missing = policies.filter((policy) => {
+  const byWindow = new Map<number, Effective[]>();
+  for (const { policy, minutes } of reads) {
     const cached = deps.caches.utilization.get(policy.key, now);
     if (cached) found.set(policy.key, cached);
-    return cached === undefined;
-  });
+    else byWindow.set(minutes, [...(byWindow.get(minutes) ?? []), policy]);
+  }
+  for (const [minutes, missing] of byWindow)
+    await readWindow(deps.metrics, deps.caches, { missing, minutes, now }, found);
+  return found;
+}
+
+/** One window's reads of readUtilization, into `found`. */
+async function readWindow(
+  metrics: MetricsApi,
+  caches: ObservationCaches,
+  window: { readonly missing: readonly Effective[]; readonly minutes: number; readonly now: number },
+  found: Map<string, UtilizationObservation>,
+): Promise<void> {
+  const { missing, minutes, now } = window;
   for (let start = 0; start < missing.length; start += 250) {
     const batch = missing.slice(start, start + 250);
     const queries: MetricDataQuery[] = batch.flatMap((policy, index) => {
@@ -699,14 +718,14 @@ async function readUtilization(
         { Id: `p${index}`, MetricStat: { Metric: metric, Period: 60, Stat: 'Maximum' } },
         {
           Id: `i${index}`,
-          MetricStat: { Metric: { ...metric, MetricName: 'Invocations' }, Period: HISTORY_MINUTES * 60, Stat: 'Sum' },
+          MetricStat: { Metric: { ...metric, MetricName: 'Invocations' }, Period: minutes * 60, Stat: 'Sum' },
         },
       ];
     });
     try {
-      const response = await deps.metrics.getMetricData({
+      const response = await metrics.getMetricData({
         MetricDataQueries: queries,
-        StartTime: new Date(now - HISTORY_MINUTES * 60_000),
+        StartTime: new Date(now - minutes * 60_000),
         EndTime: new Date(now),
       });
       const values = new Map((response.MetricDataResults ?? []).map((result) => [result.Id, result.Values ?? []]));
@@ -715,17 +734,16 @@ async function readUtilization(
         const peaks = values.get(`p${index}`) ?? [];
         // Lambda emits nothing for minutes without invocations, so missing minutes count as zero.
         const observation = {
-          averageConcurrency: averages.reduce((sum, value) => sum + value, 0) / HISTORY_MINUTES,
+          averageConcurrency: averages.reduce((sum, value) => sum + value, 0) / minutes,
           peakConcurrency: Math.max(0, ...peaks),
-          minutes: HISTORY_MINUTES,
+          minutes,
           invocations: (values.get(`i${index}`) ?? []).reduce((sum, value) => sum + value, 0),
         };
         found.set(policy.key, observation);
-        deps.caches.utilization.set(policy.key, observation, CACHE_TTL_MS.utilization, now);
+        caches.utilization.set(policy.key, observation, CACHE_TTL_MS.utilization, now);
       });
     } catch {
       // No history: auto mode then relies on the policy's hint or chooses pings, and says so.
     }
   }
-  return found;
 }

@@ -25,6 +25,7 @@ import {
   idleGapsOf,
   LONGEST_TRAFFIC_HORIZON_MS,
   MAX_TRAFFIC_HORIZON_MS,
+  MINUTES_FOR_PROVISIONED,
   type SeenEnvironment,
   type TrafficHistory,
 } from './traffic';
@@ -494,6 +495,22 @@ function forLoad(
 
 /** Requests longer than the 5-minute billing increment keep running where they started: no unit takes them. */
 export const LONGEST_PROVISIONED_REQUEST_MS = 5 * MINUTE_MS;
+
+/** The longest a read of minute statistics looks back: the last hour. */
+export const LONGEST_MINUTE_READ_MINUTES = 60;
+
+/**
+ * Minutes a read of minute statistics covers: those since the last read, at least MINUTES_FOR_PROVISIONED and at most
+ * the last hour (all of it for a first read). Two reads in a row never count the same minutes, so a burst of long
+ * requests, read twice, cannot confirm itself as a steady load (auto.ts adds a unit only on a load both last reads
+ * show): the second read must find the load again.
+ */
+export function minuteReadMinutes(traffic: TrafficHistory | undefined, now: number): number {
+  const last = traffic?.metricsAt;
+  if (last === undefined) return LONGEST_MINUTE_READ_MINUTES;
+  const since = Math.floor((now - last) / MINUTE_MS);
+  return Math.min(LONGEST_MINUTE_READ_MINUTES, Math.max(MINUTES_FOR_PROVISIONED, since));
+}
 
 /** How often minute statistics are read while provisioned concurrency is in place (pings no longer see its load). */
 export const MINUTE_READ_EVERY_MS = 15 * MINUTE_MS;

@@ -71,7 +71,8 @@ export interface TrafficHistory {
   readonly metricsAt?: number;
   /**
    * The loads of the last two reads of minute statistics, newest last: provisioned units are added only on a load
-   * both show, since one read covers 15 minutes and a burst of long requests reads as a steady load over them.
+   * both show, since a burst of long requests reads as a steady load over the minutes one read covers; the two cover
+   * different minutes (minuteReadMinutes).
    */
   readonly readLoads?: readonly number[];
   /** Newest real request seen on any environment. */

@@ -13,6 +13,7 @@ import {
   EMPTY_TRAFFIC,
   MAX_SLEEP_MS,
   type ManagedRecord,
+  minuteReadMinutes,
   nextTick,
   type Observed,
   ownedAfter,
@@ -53,8 +54,6 @@ import type { Strategy, StrategyContext } from './types';
 import { driveWarmUp } from './warm-up';
 
 const MINUTE_MS = 60_000;
-/** Minutes of history one minute-statistics read covers (what the controller asks CloudWatch for). */
-const MINUTE_READ_MINUTES = 15;
 
 /** The planner's signature, so a test can wrap the real one; the default is `plan` from controller/plan. */
 export type Planner = (
@@ -596,7 +595,8 @@ function observeTarget(
     breakEven: breakEvenUtilisation(info.architecture, engine.model.prices),
     now,
   });
-  const minutes = Math.min(MINUTE_READ_MINUTES, Math.floor((t - engine.startMs) / MINUTE_MS));
+  // What the controller asks CloudWatch for (minuteReadMinutes), within the trace: nothing is known before it starts.
+  const minutes = Math.min(minuteReadMinutes(s.traffic, now), Math.floor((t - engine.startMs) / MINUTE_MS));
   if (metrics && wants && minutes > 0) {
     // What GetMetricData would return: Invocations, ConcurrentExecutions Average and Maximum; three metrics billed.
     engine.chargeObservation(3);

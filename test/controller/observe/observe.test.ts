@@ -1,3 +1,4 @@
+import type { GetMetricDataInput, GetMetricDataOutput } from '@aws-sdk/client-cloudwatch';
 import { DEFAULT_ACCOUNT, MemoryAccountStore } from '../../../controller/observe/account-store';
 import { createCaches } from '../../../controller/observe/caches';
 import { type ObserveDeps, observeAccount, observeTargets } from '../../../controller/observe/observe';
@@ -191,6 +192,50 @@ describe('observeTargets', () => {
     expect((calls[0] as { MetricDataQueries: unknown[] }).MetricDataQueries).toHaveLength(3);
     await observe({ ...deps, metrics }, policies, states, NOW);
     expect(calls).toHaveLength(1);
+  });
+
+  it('reads each target over the minutes since its last read, one call per window, never the same minutes twice', async () => {
+    const { deps } = setup({ a: { qualifiers: ['live'] }, b: { qualifiers: ['live'] } });
+    const calls: GetMetricDataInput[] = [];
+    const metrics = {
+      getMetricData: async (input: GetMetricDataInput): Promise<GetMetricDataOutput> => {
+        calls.push(input);
+        return { MetricDataResults: [{ Id: 'a0', Values: [6, 6, 6] }] };
+      },
+    };
+    const served = { envId: 'e', ratePerMinute: 2, lastRealAt: NOW - 61_000, realServed: 40 };
+    const auto = (name: string) => effective({ function: name, mode: 'auto', provisioned: { max: 10 } });
+    const states = new Map<string, TargetState>([
+      // never read: the last hour
+      [
+        'a:live',
+        { key: 'a:live', history: [], traffic: { at: NOW - 60_000, environments: [served], idleTimes: [], load: 0.5 } },
+      ],
+      // read 20 minutes ago, and that read's load would pay for a unit: confirmed over the 20 minutes since
+      [
+        'b:live',
+        {
+          key: 'b:live',
+          history: [],
+          traffic: {
+            at: NOW - 60_000,
+            environments: [served],
+            idleTimes: [],
+            load: 3,
+            loadSource: 'metrics',
+            metricsAt: NOW - 20 * 60_000,
+            readLoads: [3],
+          },
+        },
+      ],
+    ]);
+    const observed = await observe({ ...deps, metrics }, [auto('a'), auto('b')], states, NOW);
+    const minutesOf = (call: GetMetricDataInput) => (call.EndTime!.getTime() - call.StartTime!.getTime()) / 60_000;
+    expect(calls.map(minutesOf).sort()).toEqual([20, 60]);
+    for (const call of calls) expect(call.MetricDataQueries![2].MetricStat!.Period).toBe(minutesOf(call) * 60);
+    // the same three one-minute averages are a load over each target's own window
+    expect(observed['a:live'].traffic?.load).toBeCloseTo(18 / 60);
+    expect(observed['b:live'].traffic?.load).toBeCloseTo(18 / 20);
   });
 
   it('observes managed targets without a policy so they can be cleaned up', async () => {

@@ -7,6 +7,8 @@ import {
   expectedLongestGap,
   idlePredictionChanged,
   isRegular,
+  LONGEST_MINUTE_READ_MINUTES,
+  minuteReadMinutes,
   planAuto,
   planPings,
   predictsIdle,
@@ -125,6 +127,16 @@ describe('the demand model on synthetic traffic with known answers', () => {
     expect(predictsIdle(late.history.idleTimes)).toBe(false);
     expect(late.plan.kind).toBe('keep-alive');
     expect(planAfter(hourly(9, (i) => jitter[i] * MINUTE)).plan.kind).toBe('pre-warm');
+  });
+
+  it('reads minute statistics over the minutes since the last read: at least 15, at most the last hour', () => {
+    const read = (minutesAgo?: number) =>
+      minuteReadMinutes(
+        minutesAgo === undefined ? EMPTY_TRAFFIC : { ...EMPTY_TRAFFIC, metricsAt: T0 - minutesAgo * MINUTE },
+        T0,
+      );
+    expect(read()).toBe(LONGEST_MINUTE_READ_MINUTES);
+    expect([read(5), read(15), read(20.5), read(60), read(600)]).toEqual([15, 15, 20, 60, 60]);
   });
 
   it('tells a save when idle times come to predict the next request, only where that changes the pings', () => {
