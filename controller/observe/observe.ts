@@ -18,6 +18,7 @@ import {
   type ScalingPolicySnapshot,
   type TargetObservation,
   type UtilizationObservation,
+  unitBusyShares,
   wantsMinuteStatistics,
 } from '../plan';
 import { type Effective, functionName } from '../policy/core';
@@ -738,6 +739,7 @@ async function readWindow(
           peakConcurrency: Math.max(0, ...peaks),
           minutes,
           invocations: (values.get(`i${index}`) ?? []).reduce((sum, value) => sum + value, 0),
+          unitBusy: unitBusyShares(averages, minutes),
         };
         found.set(policy.key, observation);
         caches.utilization.set(policy.key, observation, CACHE_TTL_MS.utilization, now);

@@ -76,13 +76,21 @@ export function planAuto(input: AutoInput): AutoPlan {
   // provisioned concurrency"), so a unit of short requests is never busier than 10 × the mean request time.
   const mean = meanRequestMs(traffic);
   const unitCeiling = mean === undefined ? 1 : Math.min(1, (RPS_PER_UNIT * mean) / 1000);
-  const carriedBy = (n: number) => Math.min(marginalUtilisation(n, load ?? 0), unitCeiling);
+  // What the reads measured each unit would carry (TrafficHistory.readUnitBusy) bounds what Erlang's formula says from
+  // the mean load: bursts make the mean a poor guide to how long the first units would be busy.
+  const shares = loadSource === 'metrics' ? (traffic?.readUnitBusy ?? []) : [];
+  const measured = (n: number, read: readonly number[] | undefined) =>
+    read === undefined ? Number.POSITIVE_INFINITY : (read[n - 1] ?? 0);
+  const carriedBy = (n: number) =>
+    Math.min(marginalUtilisation(n, load ?? 0), unitCeiling, measured(n, shares[shares.length - 1]));
   // A unit beyond those held rests on the load of both last reads (see TrafficHistory.readLoads).
   const held = currentUnits(obs);
   const reads = traffic?.readLoads ?? [];
   const confirmed = loadSource !== 'metrics' ? load : reads.length >= 2 ? Math.min(...reads) : 0;
+  const confirmedShare = (n: number) =>
+    shares.length >= 2 ? Math.min(...shares.map((read) => measured(n, read))) : Number.POSITIVE_INFINITY;
   const raiseCarriedBy = (n: number) =>
-    n <= held ? carriedBy(n) : Math.min(carriedBy(n), marginalUtilisation(n, confirmed ?? 0));
+    n <= held ? carriedBy(n) : Math.min(carriedBy(n), marginalUtilisation(n, confirmed ?? 0), confirmedShare(n));
   // Provisioned concurrency only on a load measured over minutes (CloudWatch) or stated by the policy: proofs see
   // only the environments pings reach, and a unit is billed for at least five minutes.
   const units =

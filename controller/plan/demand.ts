@@ -542,8 +542,13 @@ export function wantsMinuteStatistics(input: {
   // A read that showed a load on which a unit would pay off is confirmed by the next one before a unit is added
   // (auto.ts), 15 minutes later rather than an hour.
   const reads = input.traffic?.readLoads ?? [];
-  const pays = (load: number) => marginalUtilisation(1, load) >= input.breakEven;
-  const unconfirmed = reads.length > 0 && pays(reads[reads.length - 1]) && (reads.length < 2 || !pays(reads[0]));
+  // A read pays when its load would keep a first unit busy enough, and what it measured of one agrees (auto.ts).
+  const shares = input.traffic?.readUnitBusy ?? [];
+  const pays = (load: number, index: number) =>
+    marginalUtilisation(1, load) >= input.breakEven &&
+    (shares[index - reads.length + shares.length]?.[0] ?? 1) >= input.breakEven;
+  const newest = reads.length - 1;
+  const unconfirmed = reads.length > 0 && pays(reads[newest], newest) && (reads.length < 2 || !pays(reads[0], 0));
   // The proofs see only the environments pings reach, so their load above the reads' means traffic grew.
   const quiet = reads.length >= 2 && !reads.some(pays) && (input.traffic?.load ?? 0) <= Math.max(...reads);
   const every =

@@ -59,4 +59,6 @@ export {
   type Sighting,
   type TrafficHistory,
   type TrafficProbe,
+  UNIT_SHARES_KEPT,
+  unitBusyShares,
 } from './traffic';

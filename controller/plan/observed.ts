@@ -99,6 +99,8 @@ export interface UtilizationObservation {
   readonly minutes: number;
   /** Invocations in those minutes (the controller's own pings included), when read. */
   readonly invocations?: number;
+  /** Busy share of the first, second... environment over those minutes, from per-minute averages (unitBusyShares). */
+  readonly unitBusy?: readonly number[];
 }
 
 export interface TargetObservation {

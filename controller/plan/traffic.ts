@@ -37,6 +37,30 @@ export interface MinuteStatistics {
   readonly load: readonly number[];
   /** Peak concurrency per minute. */
   readonly peak: readonly number[];
+  /** Busy share of the first, second... environment over the minutes (unitBusyShares), when read per minute. */
+  readonly unitBusy?: readonly number[];
+}
+
+/** Environments whose busy share a read keeps: more units than any policy would sensibly buy on one read. */
+export const UNIT_SHARES_KEPT = 20;
+
+/**
+ * The busy share of the first, second... environment over `minutes` minutes, from each minute's average concurrency
+ * (minutes without data count as idle): in a minute at 2.5 the first two are busy throughout and the third half of it.
+ * Measured, it stands for what a provisioned unit would carry where Erlang's formula from the mean load cannot: a
+ * burst of 16 five-minute requests an hour averages 1.3 concurrent, at which the formula has the first unit busy 57% of
+ * the time, where it is busy 8%. Trailing idle units are left out; at most UNIT_SHARES_KEPT, to three decimals.
+ */
+export function unitBusyShares(minuteAverages: readonly number[], minutes: number): number[] {
+  const shares: number[] = [];
+  if (minutes <= 0) return shares;
+  for (let unit = 0; unit < UNIT_SHARES_KEPT; unit++) {
+    let busy = 0;
+    for (const average of minuteAverages) busy += Math.min(1, Math.max(0, average - unit));
+    if (busy === 0) break;
+    shares.push(Math.round((1000 * busy) / minutes) / 1000);
+  }
+  return shares;
 }
 
 /** One environment as the last round saw it. */
@@ -75,6 +99,11 @@ export interface TrafficHistory {
    * different minutes (minuteReadMinutes).
    */
   readonly readLoads?: readonly number[];
+  /**
+   * The busy shares per environment the same two reads measured (unitBusyShares), newest last: what a provisioned
+   * unit would carry, where only the loads' mean was known before.
+   */
+  readonly readUnitBusy?: ReadonlyArray<readonly number[]>;
   /** Newest real request seen on any environment. */
   readonly lastRealAt?: number;
   /** Recent idle times between real requests (ms), newest last: the hybrid histogram's input. */
@@ -384,14 +413,18 @@ export function recordMinutes(
   const load = minutes.load.reduce((sum, value) => sum + value, 0) / count;
   const peak = Math.max(0, ...minutes.peak);
   const requests = minutes.invocations.reduce((sum, value) => sum + value, 0);
+  // Shares go with the reads they came from: a read without them (a reader without per-minute data) drops the older.
+  const { readUnitBusy: before, ...kept } = history;
+  const shares = minutes.unitBusy === undefined ? undefined : [...(before ?? []).slice(-1), minutes.unitBusy];
   return {
-    ...history,
+    ...kept,
     load,
     peak,
     metricsRate: requests / covered,
     loadSource: 'metrics',
     metricsAt: at,
     readLoads: [...(history.readLoads ?? []).slice(-1), load],
+    ...(shares !== undefined ? { readUnitBusy: shares } : {}),
   };
 }
 
@@ -412,6 +445,7 @@ export function recordUtilization(
       invocations: [utilization.invocations ?? 0],
       load: [utilization.averageConcurrency],
       peak: [utilization.peakConcurrency],
+      ...(utilization.unitBusy !== undefined ? { unitBusy: utilization.unitBusy } : {}),
     },
     utilization.minutes,
   );

@@ -30,6 +30,7 @@ import {
   settledUntil,
   type TargetObservation,
   type TrafficHistory,
+  unitBusyShares,
   wantsMinuteStatistics,
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
@@ -604,9 +605,11 @@ function observeTarget(
     let busy = 0;
     let peak = 0;
     let invocations = 0;
+    const averages: number[] = [];
     for (let m = last; m > last - minutes; m--) {
       const sample = metrics.read(fn, m);
       busy += sample.busyMs;
+      averages.push(sample.busyMs / MINUTE_MS);
       invocations += sample.invocations;
       if (sample.peak > peak) peak = sample.peak;
     }
@@ -618,6 +621,7 @@ function observeTarget(
       peakConcurrency: peak,
       minutes,
       invocations,
+      unitBusy: unitBusyShares(averages, minutes),
     });
   }
   if (s.traffic) observation.traffic = s.traffic;

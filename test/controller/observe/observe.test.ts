@@ -236,6 +236,9 @@ describe('observeTargets', () => {
     // the same three one-minute averages are a load over each target's own window
     expect(observed['a:live'].traffic?.load).toBeCloseTo(18 / 60);
     expect(observed['b:live'].traffic?.load).toBeCloseTo(18 / 20);
+    // and, minute by minute, six environments busy in three of them: each a twentieth of the hour a's read covers
+    expect(observed['a:live'].traffic?.readUnitBusy).toEqual([Array(6).fill(0.05)]);
+    expect(observed['b:live'].traffic?.readUnitBusy).toEqual([Array(6).fill(0.15)]);
   });
 
   it('observes managed targets without a policy so they can be cleaned up', async () => {

@@ -400,5 +400,26 @@ describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () =
     expect(ask({ ...quiet(0.45, 2 * 60 * MINUTE), readLoads: [0.5] })).toBe(true);
     // a read on which a unit would pay off keeps its hourly (or 15-minute) pace
     expect(ask({ ...quiet(0.45, 2 * 60 * MINUTE), readLoads: [0.5, 3] })).toBe(true);
+    // ...unless what it measured of the first unit says it would not: bursts whose mean only looks steady
+    const bursts = {
+      ...quiet(0.45, 2 * 60 * MINUTE),
+      readLoads: [2.5, 3],
+      readUnitBusy: [
+        [0.2, 0.2],
+        [0.25, 0.2],
+      ],
+    };
+    expect(ask(bursts)).toBe(false);
+    expect(
+      ask({
+        ...bursts,
+        readUnitBusy: [
+          [0.2, 0.2],
+          [0.9, 0.8],
+        ],
+      }),
+    ).toBe(true);
+    // shares are matched to the newest reads: a lone one belongs to the newest
+    expect(ask({ ...bursts, readUnitBusy: [[0.25, 0.2]] })).toBe(true);
   });
 });

@@ -461,6 +461,38 @@ describe('auto mode', () => {
     expect(first(plan([auto()], NOW, observedWith([0.05, 3], true)), 'auto-choice').provisioned).toBe(2);
   });
 
+  it('buys no unit for bursts whose mean load looks steady: what the reads measured each unit would carry decides', () => {
+    const observedWith = (readUnitBusy: number[][], held = false) =>
+      at({
+        provisioned: held ? pc(2) : null,
+        scalableTarget: null,
+        ...(held ? { managed: ours({ strategy: 'direct', value: 2 }) } : {}),
+        traffic: { ...traffic(3), readLoads: [3, 3], readUnitBusy },
+      });
+    // a load of 3 in both reads, as steady traffic would show it: units
+    const steady = first(
+      plan(
+        [auto()],
+        NOW,
+        observedWith([
+          [1, 1, 0.9],
+          [1, 1, 0.95],
+        ]),
+      ),
+      'auto-choice',
+    );
+    expect(steady.provisioned).toBeGreaterThanOrEqual(2);
+    // the same means from bursts of 16 for a few minutes: no environment busy more than a fifth of the time
+    const bursts = Array(16).fill(0.19);
+    const bursty = first(plan([auto()], NOW, observedWith([bursts, bursts])), 'auto-choice');
+    expect(bursty).toMatchObject({ choice: 'warm', provisioned: 0 });
+    // one read of bursts is enough to stop a unit being added on the other's steady look
+    expect(first(plan([auto()], NOW, observedWith([[1, 1, 1], bursts])), 'auto-choice').provisioned).toBe(0);
+    expect(first(plan([auto()], NOW, observedWith([bursts, [1, 1, 1]])), 'auto-choice').provisioned).toBe(0);
+    // units held follow the latest read: bursts let them go
+    expect(first(plan([auto()], NOW, observedWith([[1, 1, 1], bursts], true)), 'auto-choice').provisioned).toBe(0);
+  });
+
   it('keeps a unit it holds inside the hysteresis band instead of flapping', () => {
     // Load 0.75: the first unit's marginal utilisation is 0.43, below 0.6 × (1 + 5/60) to add; held units stay
     // while above 0.6 × (1 − 5/60) = 0.55 — so compare a load just under and just over the adding threshold.

@@ -6,6 +6,8 @@ import {
   recordUtilization,
   type Sighting,
   type TrafficHistory,
+  UNIT_SHARES_KEPT,
+  unitBusyShares,
 } from '../../../controller/plan';
 import { MINUTE, T0 } from '../../fixtures/controller/demand';
 
@@ -125,5 +127,32 @@ describe('reads of minute statistics', () => {
     expect(recordUtilization(two, T0 + 40 * MINUTE, { minutes: 5, averageConcurrency: 9, peakConcurrency: 9 })).toEqual(
       { ...two, metricsAt: T0 + 40 * MINUTE },
     );
+  });
+
+  it('measures how busy each environment was from the minutes, where the mean load cannot tell', () => {
+    // a minute at 2.5: the first two busy throughout, the third half of it; silent minutes count as idle
+    expect(unitBusyShares([2.5, 0.5], 4)).toEqual([0.375, 0.25, 0.125]);
+    // one 5-minute burst of 16 in an hour: a mean of 1.33, but each of 16 environments busy 8% of the time
+    const burst = unitBusyShares([16, 16, 16, 16, 16], 60);
+    expect(burst).toHaveLength(16);
+    expect(new Set(burst)).toEqual(new Set([0.083]));
+    // steady at 3: three units busy throughout, no fourth
+    expect(unitBusyShares(Array(15).fill(3), 15)).toEqual([1, 1, 1]);
+    expect(unitBusyShares(Array(60).fill(500), 60)).toHaveLength(UNIT_SHARES_KEPT);
+    expect(unitBusyShares([], 0)).toEqual([]);
+  });
+
+  it('keeps the shares of the same two reads as the loads, and drops them with a read that has none', () => {
+    const read = (history: TrafficHistory, at: number, unitBusy?: number[]) =>
+      recordUtilization(history, at, {
+        minutes: 15,
+        averageConcurrency: 1,
+        peakConcurrency: 4,
+        ...(unitBusy ? { unitBusy } : {}),
+      });
+    const two = read(read(EMPTY_TRAFFIC, T0, [0.5, 0.2]), T0 + 15 * MINUTE, [0.9]);
+    expect(two.readUnitBusy).toEqual([[0.5, 0.2], [0.9]]);
+    expect(read(two, T0 + 30 * MINUTE, [0.1]).readUnitBusy).toEqual([[0.9], [0.1]]);
+    expect(read(two, T0 + 30 * MINUTE).readUnitBusy).toBeUndefined();
   });
 });

@@ -198,6 +198,19 @@ describe('Thermostat strategy', () => {
     expect(large.decisions.some((d) => d.kind === 'ping' && /pre-warm/.test(d.reason))).toBe(false);
   });
 
+  it('buys provisioned concurrency for a steady load, not for bursts of long requests whose mean looks the same', () => {
+    const auto = policySet('defaults:\n  mode: auto\n  provisioned: { max: 10 }\n  auto: { maxEnvironments: 5 }\n');
+    // 16 three-minute requests at once every 15 minutes for 6 hours: a mean of 3.2 concurrent in every read, as the
+    // steady load below shows, but each environment busy a fifth of the time
+    const bursts = Array.from({ length: 24 }, (_, i) => 3 * MIN + i * 15 * MIN).flatMap((t) => Array(16).fill(t));
+    const [bursty] = run(oneFunction(bursts, 3 * MIN, 6 * HOUR, 512), [thermostat()], {}, auto);
+    expect(bursty.cost.provisioned).toBe(0);
+    // two 48-second requests every 30 seconds, all day: a mean of 3.2, the first units busy all the time
+    const steady = Array.from({ length: 6 * 120 }, (_, i) => MIN + i * 30_000).flatMap((t) => [t, t + 1_000]);
+    const [busy] = run(oneFunction(steady, 48_000, 6 * HOUR, 512), [thermostat()], {}, auto);
+    expect(busy.cost.provisioned).toBeGreaterThan(0);
+  });
+
   it('keeps pinging a function whose requests come in bursts with idle minutes between them', () => {
     // 12 requests two seconds apart every 12 minutes for 3 hours: over a request a minute, and 11 idle minutes each
     // time; with a 10-minute reclaim, only the rounds between bursts keep its environment alive
