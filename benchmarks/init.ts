@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildSync } from 'esbuild';
 import { ThermostatDefaults } from '../construct/thermostat';
+import { PING_CPU_MS } from '../controller/contract';
 import type { FunctionSpecInput, startEmulator } from '../emulator';
 import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
 import { generatePluginWarmer } from './fanout';
@@ -392,6 +393,38 @@ export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContend
       ),
     );
     out[contender] = { invocationMs, perTargetMs, firstCallMs };
+  }
+  return out;
+}
+
+/**
+ * The factor that puts this machine's CPU times in the simulator's scale, where one Invoke sent by a client doing
+ * nothing else (the plugin's warmer's time per further target, median) takes PING_CPU_MS. The bench machine's speed
+ * changes from run to run and machine to machine, and Lambda's vCPU is none of them: the simulator keeps the one
+ * scale its constants were first measured in, and every later run is compared in it. 1 when nothing was measured.
+ */
+export function cpuScale(measured: Record<InitContender, MeasuredCpu>): number {
+  const yardstick = [...measured['serverless-plugin-warmup'].perTargetMs].sort((a, b) => a - b);
+  if (yardstick.length === 0) return 1;
+  const middle = Math.floor(yardstick.length / 2);
+  const median = yardstick.length % 2 === 1 ? yardstick[middle] : (yardstick[middle - 1] + yardstick[middle]) / 2;
+  return median > 0 ? PING_CPU_MS / median : 1;
+}
+
+/** `measured` with every time multiplied by `scale` (cpuScale). */
+export function inScale(
+  measured: Record<InitContender, MeasuredCpu>,
+  scale: number,
+): Record<InitContender, MeasuredCpu> {
+  const times = (values: readonly number[]) => values.map((value) => value * scale);
+  const out = {} as Record<InitContender, MeasuredCpu>;
+  for (const contender of INIT_CONTENDERS) {
+    const { invocationMs, perTargetMs, firstCallMs } = measured[contender];
+    out[contender] = {
+      invocationMs: times(invocationMs),
+      perTargetMs: times(perTargetMs),
+      firstCallMs: times(firstCallMs),
+    };
   }
   return out;
 }

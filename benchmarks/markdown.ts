@@ -13,7 +13,7 @@ import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warm
 import { CONTROLLER_MEMORY_MB } from '../simulator/strategies/thermostat';
 import { costSection } from './cost-markdown';
 import { int, kib, mb, ms, parseStep, percent, ratio, table, usd } from './format';
-import { type InitContender, MEMORY_MB, measuredCpu, WARM_INVOCATIONS } from './init';
+import { cpuScale, type InitContender, inScale, MEMORY_MB, measuredCpu, WARM_INVOCATIONS } from './init';
 import { loadPerCore, type Machine } from './machine';
 import { scaleSection } from './scale-markdown';
 
@@ -611,7 +611,9 @@ function coldBeyondWarm(row: InitRowResult): number | undefined {
 function cpuModelBlock(main: InitComparison, bySize: readonly InitComparison[]): string[] {
   const comparisons = [main, ...bySize].sort((a, b) => a.targets - b.targets);
   if (comparisons.some((comparison) => comparison.runs === undefined) || bySize.length === 0) return [];
-  const measured = measuredCpu(comparisons.map((c) => ({ targets: c.targets, runs: c.runs ?? [] })));
+  const raw = measuredCpu(comparisons.map((c) => ({ targets: c.targets, runs: c.runs ?? [] })));
+  const scale = cpuScale(raw);
+  const measured = inScale(raw, scale);
   const warmAt = (comparison: InitComparison, contender: InitContender) => {
     const cpu = comparison.rows.find((row) => row.contender === contender)?.cpuMedian;
     return `${ms(cpu?.warmMs)} / ${ms(cpu?.warmMeanMs)}`;
@@ -622,7 +624,7 @@ function cpuModelBlock(main: InitComparison, bySize: readonly InitComparison[]):
   const cells = (pick: (contender: InitContender) => string) => contenders.map(pick);
   const at = (contender: InitContender, cpuMs: number) => ms(handlerCpuMs(cpuMs, MEMORY_MB[contender]));
   return [
-    `CPU time of warm invocations by round size (the same warm-up each time, every five minutes; medians of ${comparisons.map((c) => int(c.samples)).join(', ')} environments): an environment's second invocation, and the mean of its ${int(WARM_INVOCATIONS)} warm ones (an hour of ticks); what that mean makes per invocation and per target (per environment, median and range), and what the simulator bills from it (\`simulator/model/options.ts\`; a test keeps each constant within the range measured, give or take a quarter of its median: one run differs from the next by up to a fifth with this machine's load):`,
+    `CPU time of warm invocations by round size (the same warm-up each time, every five minutes; medians of ${comparisons.map((c) => int(c.samples)).join(', ')} environments): an environment's second invocation, and the mean of its ${int(WARM_INVOCATIONS)} warm ones (an hour of ticks); what that mean makes per invocation and per target (per environment, median and range), and what the simulator bills from it (\`simulator/model/options.ts\`). This machine's speed is not Lambda's, and changes from one run or machine to the next: the simulator keeps one scale, in which one Invoke sent by a client doing nothing else (the plugin's warmer's time per further target) takes ${ms(PING_CPU_MS)}, and compares each run in it; a test keeps each constant within the range measured, in that scale, give or take a quarter of its median (one run differs from the next by up to a fifth with this machine's load):`,
     '',
     table(
       ['', 'Thermostat controller', 'serverless-plugin-warmup warmer'],
@@ -631,9 +633,16 @@ function cpuModelBlock(main: InitComparison, bySize: readonly InitComparison[]):
           `CPU time: second / mean warm, ${int(comparison.targets)} target${comparison.targets === 1 ? '' : 's'}`,
           ...cells((contender) => warmAt(comparison, contender)),
         ]),
-        ['measured: invocation with one target', ...cells((c) => spread(measured[c].invocationMs))],
-        ['measured: each further target pinged (one ping each)', ...cells((c) => spread(measured[c].perTargetMs))],
-        ['measured: cold beyond warm', ...cells((c) => spread(measured[c].firstCallMs))],
+        ['measured: invocation with one target', ...cells((c) => spread(raw[c].invocationMs))],
+        ['measured: each further target pinged (one ping each)', ...cells((c) => spread(raw[c].perTargetMs))],
+        ['measured: cold beyond warm', ...cells((c) => spread(raw[c].firstCallMs))],
+        [
+          `measured in the simulator's scale (×${scale.toFixed(2)}): invocation, per target pinged, cold beyond warm`,
+          ...cells(
+            (c) =>
+              `${ms(medianOf(measured[c].invocationMs))}, ${ms(medianOf(measured[c].perTargetMs))}, ${ms(medianOf(measured[c].firstCallMs))}`,
+          ),
+        ],
         [
           'simulator: invocation, per target pinged, cold beyond warm',
           ...cells(
