@@ -24,7 +24,7 @@ import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
 import { environmentsNeeded, LONGEST_PROVISIONED_REQUEST_MS } from './demand';
 import { marginalUtilisation } from './erlang';
 import type { TargetObservation } from './observed';
-import type { TrafficHistory } from './traffic';
+import { type TrafficHistory, UNIT_SHARES_KEPT } from './traffic';
 
 const HOUR_MS = 3_600_000;
 /** Provisioned concurrency is billed in 5-minute increments: the cost of a switch, as a share of an hour. */
@@ -79,8 +79,11 @@ export function planAuto(input: AutoInput): AutoPlan {
   // What the reads measured each unit would carry (TrafficHistory.readUnitBusy) bounds what Erlang's formula says from
   // the mean load: bursts make the mean a poor guide to how long the first units would be busy.
   const shares = loadSource === 'metrics' ? (traffic?.readUnitBusy ?? []) : [];
+  // Beyond the units a read keeps (UNIT_SHARES_KEPT, all busy), nothing was measured: the formula alone judges.
   const measured = (n: number, read: readonly number[] | undefined) =>
-    read === undefined ? Number.POSITIVE_INFINITY : (read[n - 1] ?? 0);
+    read === undefined || (n > read.length && read.length >= UNIT_SHARES_KEPT)
+      ? Number.POSITIVE_INFINITY
+      : (read[n - 1] ?? 0);
   const carriedBy = (n: number) =>
     Math.min(marginalUtilisation(n, load ?? 0), unitCeiling, measured(n, shares[shares.length - 1]));
   // A unit beyond those held rests on the load of both last reads (see TrafficHistory.readLoads).

@@ -1,5 +1,5 @@
 import type { Decision, Observed, TargetObservation } from '../../../controller/plan';
-import { plan } from '../../../controller/plan';
+import { plan, UNIT_SHARES_KEPT } from '../../../controller/plan';
 import { ACCOUNT, effective } from '../../fixtures/controller/effective';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -491,6 +491,18 @@ describe('auto mode', () => {
     expect(first(plan([auto()], NOW, observedWith([bursts, [1, 1, 1]])), 'auto-choice').provisioned).toBe(0);
     // units held follow the latest read: bursts let them go
     expect(first(plan([auto()], NOW, observedWith([[1, 1, 1], bursts], true)), 'auto-choice').provisioned).toBe(0);
+    // a read keeps UNIT_SHARES_KEPT units; beyond them a steady load of 30 is judged by the formula alone, as before
+    const busy = Array(UNIT_SHARES_KEPT).fill(1);
+    const large = at({
+      provisioned: null,
+      scalableTarget: null,
+      traffic: { ...traffic(30), readLoads: [30, 30], readUnitBusy: [busy, busy] },
+    });
+    const many = first(
+      plan([auto({ provisioned: { max: 40 }, auto: { maxEnvironments: 40 } })], NOW, large),
+      'auto-choice',
+    );
+    expect(many.provisioned).toBeGreaterThan(UNIT_SHARES_KEPT);
   });
 
   it('keeps a unit it holds inside the hysteresis band instead of flapping', () => {
