@@ -239,6 +239,18 @@ describe('observeTargets', () => {
     // and, minute by minute, six environments busy in three of them: each a twentieth of the hour a's read covers
     expect(observed['a:live'].traffic?.readUnitBusy).toEqual([Array(6).fill(0.05)]);
     expect(observed['b:live'].traffic?.readUnitBusy).toEqual([Array(6).fill(0.15)]);
+
+    // A window whose call fails leaves its targets unread (kept for the next tick); the other window's still count.
+    const { deps: again } = setup({ a: { qualifiers: ['live'] }, b: { qualifiers: ['live'] } });
+    const failing = {
+      getMetricData: async (input: GetMetricDataInput): Promise<GetMetricDataOutput> => {
+        if (minutesOf(input) === 20) throw sdkError('ThrottlingException', 'Rate exceeded', {}, 400);
+        return { MetricDataResults: [{ Id: 'a0', Values: [6, 6, 6] }] };
+      },
+    };
+    const partly = await observe({ ...again, metrics: failing }, [auto('a'), auto('b')], states, NOW);
+    expect(partly['a:live'].traffic?.load).toBeCloseTo(18 / 60);
+    expect(partly['b:live'].traffic).toEqual(states.get('b:live')?.traffic);
   });
 
   it('observes managed targets without a policy so they can be cleaned up', async () => {
