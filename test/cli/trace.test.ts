@@ -83,8 +83,9 @@ describe('thermostat trace export', () => {
     const cells = orders!.split(',').map(Number);
     const [average, count, minimum, maximum, ...percentiles] = cells.slice(3);
     expect(count).toBe(6);
-    // The slowest call held 25 ms.
-    expect(maximum).toBeGreaterThanOrEqual(25);
+    // The slowest call held 25 ms (the next 15): a timer counts whole milliseconds and may fire a fraction of one
+    // early on the emulator's finer clock (24.93 ms was measured once), so the bound is a millisecond below.
+    expect(maximum).toBeGreaterThanOrEqual(24);
     expect(minimum).toBeLessThanOrEqual(average!);
     expect(average).toBeLessThanOrEqual(maximum!);
     expect(percentiles[0]).toBe(minimum);
