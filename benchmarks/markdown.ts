@@ -1169,7 +1169,7 @@ function oneFunctionWhy(accounts: ReadonlyArray<z.infer<typeof oneFunctionSchema
   if (shares.length === 0) return [];
   const pct = (share: number) => `${Math.round(100 * share)}%`;
   return [
-    `Why: where Thermostat is dominated alone, its controller's own invocations and its state table are ${pct(Math.min(...shares))}–${pct(Math.max(...shares))} of its overhead. A tick does more than a warmer's invocation (it claims the tick, reads and saves its state, publishes a run summary, pauses its schedule) at twice the memory of the plugin's 128 MB warmer, and the state table bills a write unit for each claim, completion and save; across an account that cost is shared by every target, with one target it is most of what warming costs.`,
+    `Why: where Thermostat is dominated alone, its controller's own invocations and its state table are ${pct(Math.min(...shares))}–${pct(Math.max(...shares))} of its overhead. A tick does more than a warmer's invocation (it claims the tick, reads and saves its state, publishes a run summary, pauses its schedule) at twice the memory of the plugin's 128 MB warmer, and the state table bills a write unit for each claim, ledger write and save; across an account that cost is shared by every target, with one target it is most of what warming costs.`,
     '',
   ];
 }

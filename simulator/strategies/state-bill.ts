@@ -87,10 +87,11 @@ interface Stored {
 /**
  * The controller's state table as one simulated controller uses it (controller/run.ts, controller/state): each
  * invocation claims its tick, reads its targets' items (eventually consistent) and its small items (consistent, in
- * one request), and completes its tick; a round that proved what the last one did goes to the shard's ping ledger,
- * one item written once per tick, and so does one that changed only the traffic history, kept in the controller's
- * memory until the stored copy is TRAFFIC_SAVE_EVERY_MS old; any other round, every provisioned-concurrency change
- * and every minute-statistics read saves the target's item. Items are sized by the controller's own item builders and billed by DynamoDB's request units, so what the
+ * one request); a round that proved what the last one did goes to the shard's ping ledger, one item written at the
+ * tick's end when it changed, and so does one that changed only the traffic history, kept in the controller's memory
+ * until its save is due (roundSave: the stored copy an hour old, or idle times that just came to predict the next
+ * request); any other round, every provisioned-concurrency change and every minute-statistics read saves the target's
+ * item. Items are sized by the controller's own item builders and billed by DynamoDB's request units, so what the
  * simulator charges is what the controller's requests would consume.
  */
 export class StateBill {
