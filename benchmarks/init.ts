@@ -404,11 +404,8 @@ export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContend
  * scale its constants were first measured in, and every later run is compared in it. 1 when nothing was measured.
  */
 export function cpuScale(measured: Record<InitContender, MeasuredCpu>): number {
-  const yardstick = [...measured['serverless-plugin-warmup'].perTargetMs].sort((a, b) => a - b);
-  if (yardstick.length === 0) return 1;
-  const middle = Math.floor(yardstick.length / 2);
-  const median = yardstick.length % 2 === 1 ? yardstick[middle] : (yardstick[middle - 1] + yardstick[middle]) / 2;
-  return median > 0 ? PING_CPU_MS / median : 1;
+  const yardstick = median(measured['serverless-plugin-warmup'].perTargetMs);
+  return yardstick !== undefined && yardstick > 0 ? PING_CPU_MS / yardstick : 1;
 }
 
 /** `measured` with every time multiplied by `scale` (cpuScale). */

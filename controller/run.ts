@@ -156,7 +156,8 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const share = local.size / shard.of;
   deps.setRateShare?.(share);
   const keysOf = resolved.map((policy) => policy.key);
-  const members = keysInShards(keysOf, local, shard.of);
+  const shardOf = shardIndexes(keysOf, shard.of);
+  const members = new Set(keysOf.filter((key) => local.has(shardOf.get(key)!)));
   const mine = binding.bound.filter((policy) => members.has(policy.key));
   // Policies that cannot be bound fail in the shard they belong to; map entries without a policy, in shard 0.
   const unbound = binding.unbound.filter((target) => members.has(target.key));
@@ -180,8 +181,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const claimed = await deps.state.claimTick(claim);
   if (claimed !== 'claimed') return alreadyHandled(deps, base, startedAt);
 
-  const keys = new Set(keysOf);
-  const loaded = await loadStates(deps, { mine, keys, shard, discovery, tick, listedIntents, local, ledgers });
+  const loaded = await loadStates(deps, { mine, shardOf, shard, discovery, tick, listedIntents, local, ledgers });
   // The ledger is saved last thing in a tick: this tick's means a takeover of a tick that is over.
   if (loaded.ledgerTick === tick.id) return alreadyHandled(deps, base, startedAt);
   const { states, stateCorrupt, pings, spared, active } = loaded;
@@ -323,12 +323,6 @@ function dueByShard(
   });
 }
 
-/** The keys of the shards in `local`, out of `of`. */
-function keysInShards(keys: readonly string[], local: ReadonlySet<number>, of: number): Set<string> {
-  const shardOf = shardIndexes(keys, of);
-  return new Set(keys.filter((key) => local.has(shardOf.get(key)!)));
-}
-
 /** The policies of each of `of` shards (shardIndexes' split). */
 function shardsOf(policies: readonly Effective[], of: number): Effective[][] {
   const shards: Effective[][] = Array.from({ length: of }, () => []);
@@ -377,7 +371,8 @@ async function loadStates(
   deps: RunDeps,
   input: {
     readonly mine: readonly Effective[];
-    readonly keys: ReadonlySet<string>;
+    /** Every key of the policy set, and its shard (shardIndexes). */
+    readonly shardOf: ReadonlyMap<string, number>;
     readonly shard: RunReport['shard'];
     readonly discovery: Awaited<ReturnType<typeof discoverTargets>>;
     readonly tick: Tick;
@@ -388,8 +383,7 @@ async function loadStates(
     readonly ledgers: ReadonlyMap<number, PingLedger | undefined | null> | undefined;
   },
 ) {
-  const { keys, shard, discovery, tick } = input;
-  const shardOf = shardIndexes([...keys], shard.of);
+  const { shardOf, shard, discovery, tick } = input;
   const parts = [...input.local]
     .sort((a, b) => a - b)
     .map((index) => ({
@@ -409,7 +403,7 @@ async function loadStates(
     Promise.all(parts.map(readLedger)),
     // While a discovery pass is incomplete, a target missing from it may just not be found yet: nothing is released.
     shard.index === 0 && (discovery === undefined || discovery.result.complete)
-      ? deps.state.listManaged([...keys])
+      ? deps.state.listManaged([...shardOf.keys()])
       : Promise.resolve([]),
     shard.index === 0
       ? Promise.resolve(undefined)
@@ -443,13 +437,13 @@ async function loadStates(
   const mineSet = new Set(mineKeys);
   const intents =
     ownIntents ?? new Map(allIntents.filter((intent) => mineSet.has(intent.key)).map((intent) => [intent.key, intent]));
-  const managedOrphans = managed.filter((state) => !keys.has(state.key));
+  const managedOrphans = managed.filter((state) => !shardOf.has(state.key));
   for (const orphan of managedOrphans) states.set(orphan.key, orphan);
-  for (const intent of allIntents) if (!keys.has(intent.key)) intents.set(intent.key, intent);
+  for (const intent of allIntents) if (!shardOf.has(intent.key)) intents.set(intent.key, intent);
   const stateCorrupt = [...states.values()].flatMap((state) => (state.corrupt ? [state.corrupt] : []));
   if (stateCorrupt.length > 0)
     deps.log.warn('corrupt state items; rebuilt from what this tick observes', { stateCorrupt });
-  const reconciled = reconcileInputs(deps, intents, keys, states, managedOrphans);
+  const reconciled = reconcileInputs(deps, intents, shardOf, states, managedOrphans);
   // The shard's quiet targets are neither observed nor planned: the ledger says nothing is due for them yet.
   const active = spared.size === 0 ? input.mine : input.mine.filter((policy) => !spared.has(policy.key));
   return { states, stateCorrupt, pings, ledgerTick: ledgers[own]?.tickId, spared, active, ...reconciled };
@@ -1368,7 +1362,7 @@ function withManaged(observation: TargetObservation, managed: ManagedRecord | un
 function reconcileInputs(
   deps: RunDeps,
   intents: ReadonlyMap<string, OwnershipIntent>,
-  policyKeys: ReadonlySet<string>,
+  policyKeys: { has(key: string): boolean },
   states: Map<string, TargetState>,
   managedOrphans: readonly TargetState[],
 ): {

@@ -687,7 +687,8 @@ async function readUtilization(
   for (const { policy, minutes } of reads) {
     const cached = deps.caches.utilization.get(policy.key, now);
     if (cached) found.set(policy.key, cached);
-    else byWindow.set(minutes, [...(byWindow.get(minutes) ?? []), policy]);
+    else if (byWindow.has(minutes)) byWindow.get(minutes)!.push(policy);
+    else byWindow.set(minutes, [policy]);
   }
   for (const [minutes, missing] of byWindow)
     await readWindow(deps.metrics, deps.caches, { missing, minutes, now }, found);

@@ -31,5 +31,5 @@ export {
   type TargetState,
   type TickClaim,
 } from './store';
-export { TRAFFIC_SAVE_EVERY_MS, TrafficMemory, trafficSaveDue } from './traffic-memory';
+export { storedTrafficFields, TRAFFIC_SAVE_EVERY_MS, TrafficMemory, trafficSaveDue } from './traffic-memory';
 export { itemBytes, readUnits, writeUnits } from './units';

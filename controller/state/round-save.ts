@@ -49,15 +49,16 @@ export function roundSave(
   },
 ): RoundSave {
   if (stored === undefined || context.otherChange) return 'item';
+  // Idle times that just came to predict the next request (or stopped) change how a sparse function is pinged
+  // (pre-warm or keep alive): a controller starting cold must not lose that and keep alive for hours more.
+  const predictionChanged =
+    round.traffic !== undefined &&
+    context.keepAliveMs !== undefined &&
+    idlePredictionChanged(round.traffic.idleTimes, stored.trafficSavedPredictsIdle ?? false, context.keepAliveMs);
   const trafficKept =
     context.memory &&
     round.traffic !== undefined &&
-    // Idle times that just came to predict the next request (or stopped) change how a sparse function is pinged
-    // (pre-warm or keep alive): a controller starting cold must not lose that and keep alive for hours more.
-    !(
-      context.keepAliveMs !== undefined &&
-      idlePredictionChanged(round.traffic.idleTimes, stored.trafficSavedPredictsIdle ?? false, context.keepAliveMs)
-    ) &&
+    !predictionChanged &&
     !trafficSaveDue(stored.trafficSavedAt, context.now, {
       history: round.traffic.lastRealAt,
       saved: stored.trafficSavedLastRealAt,

@@ -27,6 +27,21 @@ export function trafficSaveDue(
 }
 
 /**
+ * What a state keeps of its stored traffic history while planning with a newer one from memory: what the save rule
+ * (roundSave) compares the newer one with.
+ */
+export function storedTrafficFields(
+  traffic: TrafficHistory | undefined,
+): Pick<TargetState, 'trafficSavedAt' | 'trafficSavedLastRealAt' | 'trafficSavedPredictsIdle'> {
+  if (traffic === undefined) return {};
+  return {
+    trafficSavedAt: traffic.at,
+    ...(traffic.lastRealAt !== undefined ? { trafficSavedLastRealAt: traffic.lastRealAt } : {}),
+    trafficSavedPredictsIdle: predictsIdle(traffic.idleTimes),
+  };
+}
+
+/**
  * Traffic histories newer than the stored ones, kept for the life of the controller's execution environment
  * (built once in wiring.ts). Shards land on whichever environment is free, so a history may be missing here: the
  * stored one is then used, never anything older.
@@ -50,16 +65,13 @@ export class TrafficMemory {
   merge(states: Map<string, TargetState>): void {
     for (const [key, state] of states) {
       const savedAt = state.traffic?.at;
-      const lastRealAt = state.traffic?.lastRealAt;
       const remembered = this.histories.get(key);
       const newer = remembered !== undefined && (savedAt === undefined || remembered.at > savedAt);
       if (!newer) this.histories.delete(key);
       states.set(key, {
         ...state,
         ...(newer ? { traffic: remembered } : {}),
-        ...(savedAt !== undefined ? { trafficSavedAt: savedAt } : {}),
-        ...(lastRealAt !== undefined ? { trafficSavedLastRealAt: lastRealAt } : {}),
-        ...(state.traffic !== undefined ? { trafficSavedPredictsIdle: predictsIdle(state.traffic.idleTimes) } : {}),
+        ...storedTrafficFields(state.traffic),
       });
     }
   }

@@ -1,5 +1,5 @@
 import type { Architecture } from '../../controller/cost';
-import { type ManagedRecord, predictsIdle, type TrafficHistory } from '../../controller/plan';
+import type { ManagedRecord, TrafficHistory } from '../../controller/plan';
 import {
   HISTORY_LENGTH,
   itemBytes,
@@ -11,6 +11,7 @@ import {
   readUnits,
   roundSave,
   SHARED_WRITER,
+  storedTrafficFields,
   targetItem,
   writeUnits,
 } from '../../controller/state';
@@ -74,14 +75,11 @@ function asStored(traffic: TrafficHistory): TrafficHistory {
   };
 }
 
-/** What a target's stored item says, as the controller's save rule reads it (roundSave). */
+/** What a target's stored item says that the controller's save rule reads (roundSave). */
 interface Stored {
   readonly lastWanted?: number;
   readonly lastProven?: number;
   readonly traffic?: TrafficHistory;
-  readonly trafficSavedAt?: number;
-  readonly trafficSavedLastRealAt?: number;
-  readonly trafficSavedPredictsIdle?: boolean;
 }
 
 /**
@@ -171,7 +169,9 @@ export class StateBill {
       },
     ].slice(-HISTORY_LENGTH);
     this.history.set(target.key, history);
-    const where = roundSave({ ...round, traffic: target.traffic }, stored, {
+    // as the controller loads it: the stored history beside what its save rule compares (storedTrafficFields)
+    const saved = stored && { ...stored, ...storedTrafficFields(stored.traffic) };
+    const where = roundSave({ ...round, traffic: target.traffic }, saved, {
       // the controller's environment keeps histories between ticks (a cold one plans from the stored copies)
       memory: true,
       // timed as the controller times it: by its histories' clock
@@ -252,9 +252,7 @@ export class StateBill {
     this.stored.set(target.key, {
       ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),
       ...(target.lastProven !== undefined ? { lastProven: target.lastProven } : {}),
-      ...(target.traffic ? { traffic: target.traffic, trafficSavedAt: target.traffic.at } : {}),
-      ...(target.traffic?.lastRealAt !== undefined ? { trafficSavedLastRealAt: target.traffic.lastRealAt } : {}),
-      ...(target.traffic ? { trafficSavedPredictsIdle: predictsIdle(target.traffic.idleTimes) } : {}),
+      ...(target.traffic ? { traffic: target.traffic } : {}),
     });
     this.ledger.delete(ledgerHash(target.key));
     this.tick.writes += writeUnits(bytes);
