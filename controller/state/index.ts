@@ -8,6 +8,7 @@ export {
   policyFingerprint,
   type QuietTarget,
   quietTargets,
+  type RoundSize,
   ShardLedgers,
   ShardPings,
 } from './ping-ledger';

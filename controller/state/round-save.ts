@@ -13,21 +13,15 @@ export type RoundSave = 'memory' | 'ledger' | 'item';
 
 /**
  * The one rule for where a ping round goes, used by the controller (run.ts) and by the simulator's bill of its state
- * table. A round that proved what the last one did changes nothing but its time: the ledger. So does one that also
- * changed the traffic history while the stored copy is recent and the environment keeps the newer one in memory;
- * a probe (whose record is not kept) then leaves nothing to write at all. Anything else is saved in the item.
+ * table. A round changes its time and its size (what it wanted and proved): the ledger carries both. So a round whose
+ * traffic history is what the stored copy says goes there, and so does one that changed the history while the stored
+ * copy is recent and the environment keeps the newer one in memory; a probe (whose record is not kept) then leaves
+ * nothing to write at all. Anything else is saved in the item.
  */
 export function roundSave(
-  round: {
-    readonly probe: boolean;
-    readonly wanted: number;
-    readonly proven: number;
-    readonly traffic: TrafficHistory | undefined;
-  },
+  round: { readonly probe: boolean; readonly traffic: TrafficHistory | undefined },
   stored:
     | {
-        readonly lastWanted?: number;
-        readonly lastProven?: number;
         readonly traffic?: TrafficHistory;
         /** When the stored traffic history was observed (TargetState.trafficSavedAt). */
         readonly trafficSavedAt?: number;
@@ -65,6 +59,5 @@ export function roundSave(
     });
   if (round.probe) return trafficKept ? 'memory' : 'item';
   const sameTraffic = trafficText(round.traffic) === trafficText(stored.traffic);
-  const sameRound = round.wanted === stored.lastWanted && round.proven === stored.lastProven;
-  return sameRound && (sameTraffic || trafficKept) ? 'ledger' : 'item';
+  return sameTraffic || trafficKept ? 'ledger' : 'item';
 }
