@@ -1235,7 +1235,7 @@ async function saveTargetState(
   const where =
     record === undefined
       ? 'item'
-      : roundSave({ probe: probe === true, traffic }, previous, {
+      : roundSave({ probe: probe === true, wanted: record.wanted, proven: record.proven, traffic }, previous, {
           memory: deps.traffic !== undefined,
           now: deps.clock.now(),
           otherChange: previous?.corrupt !== undefined || managedChanged || factsChanged || settled !== undefined,
@@ -1249,7 +1249,7 @@ async function saveTargetState(
     return 'unchanged';
   }
   if (where === 'ledger' && record !== undefined && pings?.canDefer(change.key)) {
-    pings.deferred(change.key, record.at, { wanted: record.wanted, proven: record.proven });
+    pings.deferred(change.key, record.at);
     remember();
     return 'ledger';
   }

@@ -310,11 +310,9 @@ export class DynamoStateStore implements StateStore {
     const quiet = item && str(item, 'quiet');
     if (tickId === undefined || base === undefined || !Number.isFinite(base)) return undefined;
     if (tickId > tickCeiling(this.now())) return undefined;
-    const { pings, sizes } = decodeLedger(base, text ?? '');
     return {
       tickId,
-      pings,
-      ...(sizes.size > 0 ? { sizes } : {}),
+      pings: decodeLedger(base, text ?? ''),
       ...(quiet !== undefined ? { quiet: decodeQuiet(base, quiet) } : {}),
     };
   }
@@ -568,7 +566,7 @@ export function ledgerItem(
     [PK]: S(PINGS + shard),
     lastTick: S(ledger.tickId),
     base: N(base),
-    ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings, ledger.sizes)) } : {}),
+    ...(ledger.pings.size > 0 ? { pings: S(encodeLedger(base, ledger.pings)) } : {}),
     ...(quiet ? { quiet: S(quiet) } : {}),
     ...(completedBy !== undefined ? { completedBy: S(completedBy) } : {}),
     // The ledger of a shard layout no longer used goes away (losing one only makes its targets due again).

@@ -8,7 +8,6 @@ export {
   policyFingerprint,
   type QuietTarget,
   quietTargets,
-  type RoundSize,
   ShardLedgers,
   ShardPings,
 } from './ping-ledger';

@@ -5,11 +5,9 @@
  * round. Rewriting the target's item for that was one billed write per pinged target and round (at 1,000 targets,
  * two thirds of the state table's writes). Instead such rounds put their time here, one item per shard written
  * once per tick: a few bytes per target (a hash of its key and the time), so a shard of 250 targets costs a few
- * write units a tick instead of one per pinged target. A round that reached another number of environments than
- * the item says (auto mode's round size follows bursty traffic: 1, 2, 1) puts its size beside its time, a few bytes
- * more, instead of rewriting the item each time. Everything else (ownership above all) still goes to the target's own
- * item, conditionally, every time it changes; losing the ledger only makes its targets due again and plans them by
- * the round size their item holds, so the worst a lost or stale ledger causes is one extra round of pings.
+ * write units a tick instead of one per pinged target. Everything else (ownership above all) still goes to the
+ * target's own item, conditionally, every time it changes; losing the ledger only makes its targets due again, so
+ * the worst a lost or stale ledger causes is one extra round of pings.
  *
  * A tick split into shards also keeps here, for each target with nothing to do for a while, until when (its **quiet
  * time**) and a fingerprint of the policy that said so. Reading every target item every tick was most of a sharded
@@ -25,16 +23,8 @@ export interface PingLedger {
   readonly tickId: string;
   /** Epoch ms of the last round by `ledgerHash(key)`. */
   readonly pings: ReadonlyMap<string, number>;
-  /** The last round's size by `ledgerHash(key)`, for rounds whose size differs from their target item's. */
-  readonly sizes?: ReadonlyMap<string, RoundSize>;
   /** Targets with nothing to do before a known time, by `ledgerHash(key)`. */
   readonly quiet?: ReadonlyMap<string, QuietTarget>;
-}
-
-/** How many environments a round wanted and how many it proved (TargetState.lastWanted, lastProven). */
-export interface RoundSize {
-  readonly wanted: number;
-  readonly proven: number;
 }
 
 /** A target a tick found with nothing to do until `until` (epoch ms) under the policy fingerprinted `policy`. */
@@ -79,46 +69,27 @@ export function ledgerHash(key: string): string {
 }
 
 /**
- * The ledger's text: `<hash><seconds before base, base 36>` joined by commas, e.g. `Ab3_x9Qz0,Zt01Qa2b5k`, and for a
- * round with a size of its own `.<wanted>.<proven>` (base 36) after its time, e.g. `Ab3_x9Qz0.2.2`. Round times are
- * tick times (whole seconds); anything finer is rounded down, which only makes a target due sooner.
+ * The ledger's text: `<hash><seconds before base, base 36>` joined by commas, e.g. `Ab3_x9Qz0,Zt01Qa2b5k`.
+ * Round times are tick times (whole seconds); anything finer is rounded down, which only makes a target due sooner.
  */
-export function encodeLedger(
-  base: number,
-  pings: ReadonlyMap<string, number>,
-  sizes: ReadonlyMap<string, RoundSize> = new Map(),
-): string {
+export function encodeLedger(base: number, pings: ReadonlyMap<string, number>): string {
   const baseSeconds = Math.floor(base / 1000);
   return [...pings]
-    .map(([hash, at]) => {
-      const size = sizes.get(hash);
-      const sized = size ? `.${size.wanted.toString(36)}.${size.proven.toString(36)}` : '';
-      return `${hash}${Math.max(0, baseSeconds - Math.floor(at / 1000)).toString(36)}${sized}`;
-    })
+    .map(([hash, at]) => `${hash}${Math.max(0, baseSeconds - Math.floor(at / 1000)).toString(36)}`)
     .join(',');
 }
 
-/**
- * The entries of a ledger's text; anything that does not read is left out (its target is merely due sooner, and
- * planned by its item's round size).
- */
-export function decodeLedger(
-  base: number,
-  text: string,
-): { readonly pings: Map<string, number>; readonly sizes: Map<string, RoundSize> } {
+/** The entries of a ledger's text; anything that does not read is left out (its target is merely due sooner). */
+export function decodeLedger(base: number, text: string): Map<string, number> {
   const pings = new Map<string, number>();
-  const sizes = new Map<string, RoundSize>();
   const baseSeconds = Math.floor(base / 1000);
   for (const entry of text.split(',')) {
     const hash = entry.slice(0, HASH_LENGTH);
-    const [before = '', ...size] = entry.slice(HASH_LENGTH).split('.');
+    const before = entry.slice(HASH_LENGTH);
     if (hash.length < HASH_LENGTH || !/^[0-9a-z]{1,8}$/.test(before)) continue;
-    if (size.length !== 0 && (size.length !== 2 || !size.every((part) => /^[0-9a-z]{1,4}$/.test(part)))) continue;
     pings.set(hash, (baseSeconds - Number.parseInt(before, 36)) * 1000);
-    if (size.length === 2)
-      sizes.set(hash, { wanted: Number.parseInt(size[0]!, 36), proven: Number.parseInt(size[1]!, 36) });
   }
-  return { pings, sizes };
+  return pings;
 }
 
 /**
@@ -194,10 +165,6 @@ export class ShardPings {
   private readonly hashes: Map<string, string>;
   /** Round times newer than the target's own item says, by key. */
   private readonly entries = new Map<string, number>();
-  /** Sizes of those rounds where they differ from the item's, by key. */
-  private readonly sizes = new Map<string, RoundSize>();
-  /** The round size each target's item holds, by key (none: no item, or no round in it). */
-  private readonly itemSizes = new Map<string, RoundSize>();
   /** Quiet times by key. */
   private readonly quiet = new Map<string, QuietTarget>();
   private readonly loaded: string;
@@ -216,25 +183,21 @@ export class ShardPings {
     for (const [key, hash] of this.hashes) {
       const quiet = ledger?.quiet?.get(hash);
       if (quiet !== undefined) this.quiet.set(key, quiet);
-      const state = states.get(key);
-      if (state?.lastWanted !== undefined && state.lastProven !== undefined)
-        this.itemSizes.set(key, { wanted: state.lastWanted, proven: state.lastProven });
       const at = ledger?.pings.get(hash);
       if (at === undefined) continue;
-      const size = ledger?.sizes?.get(hash);
-      if (!spared.has(key)) {
-        if (state === undefined || at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
-        states.set(key, withRound(state, at, size));
+      if (spared.has(key)) {
+        this.entries.set(key, at);
+        continue;
       }
+      const state = states.get(key);
+      if (state === undefined || at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
+      states.set(key, withRoundAt(state, at));
       this.entries.set(key, at);
-      if (size !== undefined) this.sizes.set(key, size);
     }
     // Entries the ledger held for keys no longer here (or not in the states) are dropped: a change to save.
     const kept =
       ledger === undefined ||
-      (ledger.pings.size === this.entries.size &&
-        (ledger.sizes?.size ?? 0) === this.sizes.size &&
-        (ledger.quiet?.size ?? 0) === this.quiet.size);
+      (ledger.pings.size === this.entries.size && (ledger.quiet?.size ?? 0) === this.quiet.size);
     this.loaded = kept ? this.text() : '';
   }
 
@@ -243,19 +206,13 @@ export class ShardPings {
     return this.hashes.has(key);
   }
 
-  /** A round of `key` at `at` kept here, with its size where the item holds another. */
-  deferred(key: string, at: number, size?: RoundSize): void {
+  deferred(key: string, at: number): void {
     this.entries.set(key, at);
-    const item = this.itemSizes.get(key);
-    const same = size === undefined || (item?.wanted === size.wanted && item.proven === size.proven);
-    if (same) this.sizes.delete(key);
-    else this.sizes.set(key, size);
   }
 
   /** The target's own item now holds its latest round. */
   saved(key: string): void {
     this.entries.delete(key);
-    this.sizes.delete(key);
   }
 
   /** What the tick found of `key`: nothing to do until a known time (`quiet`), or undefined (read it next tick). */
@@ -273,17 +230,12 @@ export class ShardPings {
   ledger(tickId: string): PingLedger {
     const byHash = <T>(entries: Map<string, T>) =>
       new Map([...entries].map(([key, value]) => [this.hashes.get(key)!, value] as const));
-    return {
-      tickId,
-      pings: byHash(this.entries),
-      ...(this.sizes.size > 0 ? { sizes: byHash(this.sizes) } : {}),
-      ...(this.quiet.size > 0 ? { quiet: byHash(this.quiet) } : {}),
-    };
+    return { tickId, pings: byHash(this.entries), ...(this.quiet.size > 0 ? { quiet: byHash(this.quiet) } : {}) };
   }
 
   private text(): string {
     const sorted = <T>(entries: Map<string, T>) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
-    return JSON.stringify([sorted(this.entries), sorted(this.sizes), sorted(this.quiet)]);
+    return JSON.stringify([sorted(this.entries), sorted(this.quiet)]);
   }
 }
 
@@ -317,8 +269,8 @@ export class ShardLedgers {
     return this.byKey.get(key)?.canDefer(key) ?? false;
   }
 
-  deferred(key: string, at: number, size?: RoundSize): void {
-    this.byKey.get(key)?.deferred(key, at, size);
+  deferred(key: string, at: number): void {
+    this.byKey.get(key)?.deferred(key, at);
   }
 
   saved(key: string): void {
@@ -338,15 +290,10 @@ export class ShardLedgers {
 }
 
 /**
- * The state as a round at `at` left it, when that round changed nothing but its time (and its size, when the ledger
- * holds one): the traffic history's `at` moves with it (the planner reads how recent the history is from it).
+ * The state as a round at `at` left it, when that round changed nothing but its time: the traffic history's `at`
+ * moves with it (the planner reads how recent the history is from it).
  */
-function withRound(state: TargetState, at: number, size: RoundSize | undefined): TargetState {
+function withRoundAt(state: TargetState, at: number): TargetState {
   const traffic = state.traffic && { ...state.traffic, at: Math.max(state.traffic.at, at) };
-  return {
-    ...state,
-    lastPingAt: at,
-    ...(size ? { lastWanted: size.wanted, lastProven: size.proven } : {}),
-    ...(traffic ? { traffic } : {}),
-  };
+  return { ...state, lastPingAt: at, ...(traffic ? { traffic } : {}) };
 }

@@ -13,15 +13,21 @@ export type RoundSave = 'memory' | 'ledger' | 'item';
 
 /**
  * The one rule for where a ping round goes, used by the controller (run.ts) and by the simulator's bill of its state
- * table. A round changes its time and its size (what it wanted and proved): the ledger carries both. So a round whose
- * traffic history is what the stored copy says goes there, and so does one that changed the history while the stored
- * copy is recent and the environment keeps the newer one in memory; a probe (whose record is not kept) then leaves
- * nothing to write at all. Anything else is saved in the item.
+ * table. A round that proved what the last one did changes nothing but its time: the ledger. So does one that also
+ * changed the traffic history while the stored copy is recent and the environment keeps the newer one in memory;
+ * a probe (whose record is not kept) then leaves nothing to write at all. Anything else is saved in the item.
  */
 export function roundSave(
-  round: { readonly probe: boolean; readonly traffic: TrafficHistory | undefined },
+  round: {
+    readonly probe: boolean;
+    readonly wanted: number;
+    readonly proven: number;
+    readonly traffic: TrafficHistory | undefined;
+  },
   stored:
     | {
+        readonly lastWanted?: number;
+        readonly lastProven?: number;
         readonly traffic?: TrafficHistory;
         /** When the stored traffic history was observed (TargetState.trafficSavedAt). */
         readonly trafficSavedAt?: number;
@@ -59,5 +65,9 @@ export function roundSave(
     });
   if (round.probe) return trafficKept ? 'memory' : 'item';
   const sameTraffic = trafficText(round.traffic) === trafficText(stored.traffic);
-  return sameTraffic || trafficKept ? 'ledger' : 'item';
+  // Another size is saved with its history, not kept beside its time in the ledger: a controller starting cold plans
+  // from the stored history, and one from before the change would take it back (tried: a busy function whose load
+  // was still being learned went back to one environment after each cold start, and was pinged twice as often).
+  const sameRound = round.wanted === stored.lastWanted && round.proven === stored.lastProven;
+  return sameRound && (sameTraffic || trafficKept) ? 'ledger' : 'item';
 }

@@ -233,7 +233,6 @@ export class MemoryStateStore implements StateStore {
     this.pings.set(shard, {
       tickId: ledger.tickId,
       pings: new Map(ledger.pings),
-      ...(ledger.sizes ? { sizes: new Map(ledger.sizes) } : {}),
       // As the table keeps them: to the second, those over left out.
       ...(ledger.quiet ? { quiet: decodeQuiet(base, encodeQuiet(base, ledger.quiet)) } : {}),
     });

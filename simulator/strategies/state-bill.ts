@@ -8,7 +8,6 @@ import {
   type PingRecord,
   type QuietTarget,
   RememberedItems,
-  type RoundSize,
   readUnits,
   roundSave,
   SHARED_WRITER,
@@ -76,7 +75,7 @@ function asStored(traffic: TrafficHistory): TrafficHistory {
   };
 }
 
-/** What a target's stored item says that the controller's save rule reads (roundSave), and its round's size. */
+/** What a target's stored item says that the controller's save rule reads (roundSave). */
 interface Stored {
   readonly lastWanted?: number;
   readonly lastProven?: number;
@@ -86,10 +85,11 @@ interface Stored {
 /**
  * The controller's state table as one simulated controller uses it (controller/run.ts, controller/state): each
  * invocation claims its tick, reads its targets' items (eventually consistent) and its small items (consistent, in
- * one request); a round's time and size go to the shard's ping ledger, one item written at the tick's end when it
- * changed, and so does a traffic history it changed, kept in the controller's memory until its save is due
- * (roundSave: the stored copy an hour old, or idle times that just came to predict the next request); a first round,
- * a due history, every provisioned-concurrency change and every minute-statistics read save the target's item. Items are sized by the controller's own item builders and billed by DynamoDB's request units, so what the
+ * one request); a round that proved what the last one did goes to the shard's ping ledger, one item written at the
+ * tick's end when it changed, and so does one that changed only the traffic history, kept in the controller's memory
+ * until its save is due (roundSave: the stored copy an hour old, or idle times that just came to predict the next
+ * request); any other round, every provisioned-concurrency change and every minute-statistics read saves the target's
+ * item. Items are sized by the controller's own item builders and billed by DynamoDB's request units, so what the
  * simulator charges is what the controller's requests would consume.
  */
 export class StateBill {
@@ -98,8 +98,6 @@ export class StateBill {
   private readonly history = new Map<string, PingRecord[]>();
   /** Round times the ping ledger holds, by key hash. */
   private readonly ledger = new Map<string, number>();
-  /** Round sizes the ping ledger holds (those that differ from their item's), by key hash. */
-  private readonly sizes = new Map<string, RoundSize>();
   /** Quiet times the ping ledger holds, by key hash (a sharded controller's). */
   private readonly quiet = new Map<string, QuietTarget>();
   private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0, whole: true };
@@ -183,11 +181,7 @@ export class StateBill {
     });
     if (where === 'memory') return;
     if (where === 'ledger') {
-      const hash = ledgerHash(target.key);
-      this.ledger.set(hash, round.at);
-      // as ShardPings keeps it: the size beside the time where the item holds another
-      if (round.wanted === stored?.lastWanted && round.proven === stored.lastProven) this.sizes.delete(hash);
-      else this.sizes.set(hash, { wanted: round.wanted, proven: round.proven });
+      this.ledger.set(ledgerHash(target.key), round.at);
       this.tick.ledgerChanged = true;
       return;
     }
@@ -261,9 +255,7 @@ export class StateBill {
       ...(target.traffic ? { traffic: target.traffic } : {}),
     });
     // the item now holds the latest round: its ledger entry goes, which changes the ledger (ShardPings.saved)
-    const hash = ledgerHash(target.key);
-    if (this.ledger.delete(hash)) this.tick.ledgerChanged = true;
-    this.sizes.delete(hash);
+    if (this.ledger.delete(ledgerHash(target.key))) this.tick.ledgerChanged = true;
     this.tick.writes += writeUnits(bytes);
     this.tick.saves += 1;
   }
@@ -273,8 +265,6 @@ export class StateBill {
   }
 
   private ledgerBytes(tickId: string, now: number, completedBy?: string): number {
-    return itemBytes(
-      ledgerItem('0/1', { tickId, pings: this.ledger, sizes: this.sizes, quiet: this.quiet }, now, completedBy),
-    );
+    return itemBytes(ledgerItem('0/1', { tickId, pings: this.ledger, quiet: this.quiet }, now, completedBy));
   }
 }

@@ -7,7 +7,7 @@ import { createCaches } from '../../controller/observe/caches';
 import { parsePolicyValue } from '../../controller/policy';
 import { MemoryLog } from '../../controller/report/log';
 import { type RunDeps, run } from '../../controller/run';
-import { ledgerHash, MemoryStateStore, TrafficMemory } from '../../controller/state';
+import { MemoryStateStore, TrafficMemory } from '../../controller/state';
 import { FakeAutoScaling, FakeControl } from '../fixtures/controller/fake-control';
 import { FakeLambda } from '../fixtures/controller/fake-lambda';
 import { MemoryMetrics } from '../fixtures/controller/harness';
@@ -354,8 +354,8 @@ describe('run', () => {
     expect((await at('06')).totals.pingsSent).toBe(0);
     expect((await at('10')).targets[0]?.state).toBe('ledger');
     expect(pings()).toBe(3);
-    // A round that found a new environment (someone else holds the first) changed the traffic history, which a
-    // controller without memory of histories saves in the item at once; its ledger entry goes.
+    // A round that proves something else (a new environment: someone else holds the first) is saved in the item,
+    // and its ledger entry goes.
     invoker.environments[0]!.busy = true;
     const changed = await at('15');
     expect(changed.targets[0]?.state).toBe('saved');
@@ -678,28 +678,6 @@ describe('traffic histories between saves (TrafficMemory)', () => {
     const long = await gapsOf('10m');
     expect(long.states).toEqual(['saved', 'ledger', 'ledger', 'ledger']);
     expect(long.stored).toEqual([]);
-  });
-
-  it('keeps a round of another size in the ledger beside its time, and a controller starting cold plans by it', async () => {
-    const { state, traffic, tick } = servedTarget();
-    const warm = traffic(new TrafficMemory());
-    expect((await tick(warm, '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('saved');
-    // The policy now asks for two environments: the round's size changes, the item is not rewritten for it.
-    const policies = deps([{ function: 'a', qualifier: 'live', warm: { interval: '5m', concurrency: 2 } }]).deps
-      .policies;
-    const two = { ...warm, policies };
-    const raised = await tick(two, '2026-11-23T10:05:00Z');
-    expect(raised.targets[0]?.state).toBe('ledger');
-    expect(raised.totals.pingsSent).toBe(2);
-    expect(state.targets.get('a:live')).toMatchObject({ lastWanted: 1, lastProven: 1 });
-    expect(state.pings.get('0/1')?.sizes).toEqual(new Map([[ledgerHash('a:live'), { wanted: 2, proven: 2 }]]));
-    // A new environment reads the item (one environment) and the ledger (two): warmth is not "raised" again, so no
-    // round before the interval is up (from the item alone it would ping at once).
-    const cold = { ...two, traffic: new TrafficMemory() };
-    expect((await tick(cold, '2026-11-23T10:06:00Z')).totals.pingsSent).toBe(0);
-    const next = await tick(cold, '2026-11-23T10:10:00Z');
-    expect(next.totals.pingsSent).toBe(2);
-    expect(next.targets[0]?.state).toBe('ledger');
   });
 
   it('a controller starting cold plans from the stored history, and one without memory saves every change', async () => {

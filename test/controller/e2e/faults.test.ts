@@ -226,19 +226,18 @@ describe('idempotency and time', () => {
   });
 
   it('a late duplicate of a tick that saved its rounds in their items finds them and pings nothing', async () => {
-    const fresh = { function: 'fresh', qualifier: 'live', warm: { interval: '5m' } };
-    await harness.controller([fresh]).tick('2026-11-24T17:00:00Z');
-    // A target added a minute later: its first round is saved in its item; the other is not due, and the ledger,
-    // with nothing deferred to it, is not written.
-    harness.emulator.registerFunction({ name: 'added', handler: harness.warmTarget, ...version });
-    const controller = harness.controller([fresh, { function: 'added', qualifier: 'live', warm: { interval: '5m' } }]);
-    const first = await controller.tick('2026-11-24T17:01:00Z');
-    expect(first).toMatchObject({ status: 'completed', totals: { pingsSent: 1 } });
-    expect(first.targets.find((target) => target.function === 'added')?.state).toBe('saved');
-    const invocations = () => harness.emulator.inspect().functions.find((f) => f.name === 'added')!.counts.invocations;
+    const policies = (concurrency: number) => [
+      { function: 'fresh', qualifier: 'live', warm: { concurrency, interval: '5m' } },
+    ];
+    await harness.controller(policies(1)).tick('2026-11-24T17:00:00Z');
+    // a round that proves more than the last is saved in the target's item; the ledger is left as it was
+    const controller = harness.controller(policies(2));
+    const first = await controller.tick('2026-11-24T17:05:00Z');
+    expect(first).toMatchObject({ status: 'completed', totals: { pingsSent: 2 }, targets: [{ state: 'saved' }] });
+    const invocations = () => harness.emulator.inspect().functions.find((f) => f.name === 'fresh')!.counts.invocations;
     const before = invocations();
     // a delivery after the lease takes the claim over (no write marked it done) and plans from what was saved
-    const again = await takeOver(controller, '2026-11-24T17:01:00Z');
+    const again = await takeOver(controller, '2026-11-24T17:05:00Z');
     expect(again.status).toBe('completed');
     expect(again.totals.pingsSent).toBe(0);
     expect(invocations()).toBe(before);

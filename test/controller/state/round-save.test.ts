@@ -73,18 +73,12 @@ describe('roundSave', () => {
     expect(roundSave(timer([30, 30, 30]), stored, soon)).toBe('ledger');
   });
 
-  it('sends a round of another size or proof to the ledger too (it carries sizes beside times)', () => {
-    expect(roundSave(round({ wanted: 3 }), stored, soon)).toBe('ledger');
-    expect(roundSave(round({ proven: 1 }), stored, soon)).toBe('ledger');
-    // but not a history the stored copy cannot wait for
-    const heard = round({ wanted: 3, traffic: traffic(T0 + 300_000, 0.4, T0 + 200_000) });
-    expect(roundSave(heard, stored, { ...soon, now: T0 + TRAFFIC_SAVE_EVERY_MS })).toBe('item');
-  });
-
-  it('saves the item for a first round and any other change', () => {
+  it('saves the item for a first round, another round size or proof, and any other change', () => {
     expect(roundSave(round(), undefined, soon)).toBe('item');
+    expect(roundSave(round({ wanted: 3 }), stored, soon)).toBe('item');
+    expect(roundSave(round({ proven: 1 }), stored, soon)).toBe('item');
     expect(roundSave(round(), stored, { ...soon, otherChange: true })).toBe('item');
     // a stored copy that never had a history saves the first one
-    expect(roundSave(round(), {}, soon)).toBe('item');
+    expect(roundSave(round(), { lastWanted: 2, lastProven: 2 }, soon)).toBe('item');
   });
 });
