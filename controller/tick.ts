@@ -83,11 +83,6 @@ export function shardIndexes(keys: readonly string[], of: number): Map<string, n
   return new Map([...keys].sort().map((key, position) => [key, position % of]));
 }
 
-/** Targets of shard `index` out of `of` (see shardIndexes). */
-export function inShard(keys: readonly string[], index: number, of: number): Set<string> {
-  return new Set([...shardIndexes(keys, of)].flatMap(([key, at]) => (at === index ? [key] : [])));
-}
-
 /**
  * The shards the root runs itself, from how many targets of each have something to do this tick (`due[i]` for shard
  * i): shard 0, then each further one in order while their due targets together fit one invocation (`shardSize`). A

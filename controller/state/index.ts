@@ -31,5 +31,11 @@ export {
   type TargetState,
   type TickClaim,
 } from './store';
-export { storedTrafficFields, TRAFFIC_SAVE_EVERY_MS, TrafficMemory, trafficSaveDue } from './traffic-memory';
+export {
+  type SavedTraffic,
+  savedTraffic,
+  TRAFFIC_SAVE_EVERY_MS,
+  TrafficMemory,
+  trafficSaveDue,
+} from './traffic-memory';
 export { itemBytes, readUnits, writeUnits } from './units';

@@ -1,5 +1,5 @@
 import { idlePredictionChanged, type TrafficHistory } from '../plan';
-import { trafficSaveDue } from './traffic-memory';
+import { type SavedTraffic, trafficSaveDue } from './traffic-memory';
 
 /** A traffic history as text without the time of its last round (which the ping ledger can carry). */
 function trafficText(traffic: TrafficHistory | undefined): string | undefined {
@@ -29,12 +29,8 @@ export function roundSave(
         readonly lastWanted?: number;
         readonly lastProven?: number;
         readonly traffic?: TrafficHistory;
-        /** When the stored traffic history was observed (TargetState.trafficSavedAt). */
-        readonly trafficSavedAt?: number;
-        /** The newest real request it had seen (TargetState.trafficSavedLastRealAt). */
-        readonly trafficSavedLastRealAt?: number;
-        /** Whether its idle times predicted the next request (TargetState.trafficSavedPredictsIdle). */
-        readonly trafficSavedPredictsIdle?: boolean;
+        /** The stored traffic history summed up (TargetState.trafficSaved). */
+        readonly trafficSaved?: SavedTraffic;
       }
     | undefined,
   context: {
@@ -54,14 +50,14 @@ export function roundSave(
   const predictionChanged =
     round.traffic !== undefined &&
     context.keepAliveMs !== undefined &&
-    idlePredictionChanged(round.traffic.idleTimes, stored.trafficSavedPredictsIdle ?? false, context.keepAliveMs);
+    idlePredictionChanged(round.traffic.idleTimes, stored.trafficSaved?.predictsIdle ?? false, context.keepAliveMs);
   const trafficKept =
     context.memory &&
     round.traffic !== undefined &&
     !predictionChanged &&
-    !trafficSaveDue(stored.trafficSavedAt, context.now, {
+    !trafficSaveDue(stored.trafficSaved?.at, context.now, {
       history: round.traffic.lastRealAt,
-      saved: stored.trafficSavedLastRealAt,
+      saved: stored.trafficSaved?.lastRealAt,
     });
   if (round.probe) return trafficKept ? 'memory' : 'item';
   const sameTraffic = trafficText(round.traffic) === trafficText(stored.traffic);

@@ -3,6 +3,7 @@ import type { FunctionFacts } from '../observe/caches';
 import type { ManagedRecord, TrafficHistory } from '../plan';
 import { refuseFutureTick } from './future-tick';
 import { decodeQuiet, encodeQuiet, type PingLedger } from './ping-ledger';
+import type { SavedTraffic } from './traffic-memory';
 
 /** One warm-up result, kept per target so the report and the planner can see the recent past. */
 export interface PingRecord {
@@ -56,14 +57,10 @@ export interface TargetState {
   /** Real traffic as the proofs showed it (the demand model's input). */
   readonly traffic?: TrafficHistory;
   /**
-   * When the stored traffic history was last observed (its `at` as loaded; not saved): `traffic` may be a newer one
-   * from the controller's memory (TrafficMemory), saved once this is TRAFFIC_SAVE_EVERY_MS old.
+   * What the stored traffic history says that the save rule reads (as loaded; not saved): `traffic` may be a newer
+   * one from the controller's memory (TrafficMemory), saved when roundSave says so.
    */
-  readonly trafficSavedAt?: number;
-  /** The newest real request the stored traffic history had seen (as loaded; not saved). */
-  readonly trafficSavedLastRealAt?: number;
-  /** Whether the stored traffic history's idle times predicted the next request (predictsIdle; as loaded; not saved). */
-  readonly trafficSavedPredictsIdle?: boolean;
+  readonly trafficSaved?: SavedTraffic;
   readonly history: readonly PingRecord[];
   /**
    * The raw text of an ownership record that could not be read. Nothing is owned on its strength (what is deployed
@@ -183,14 +180,7 @@ export class MemoryStateStore implements StateStore {
     refuseFutureTick(tickId, this.now());
     const existing = this.targets.get(state.key);
     if (existing?.lastTick !== undefined && existing.lastTick >= tickId) return 'stale';
-    const {
-      corrupt: _reported,
-      trafficSavedAt: _loaded,
-      trafficSavedLastRealAt: _seen,
-      trafficSavedPredictsIdle: _predicted,
-      unreadableManaged,
-      ...saved
-    } = state;
+    const { corrupt: _reported, trafficSaved: _loaded, unreadableManaged, ...saved } = state;
     // Like the table: an unreadable ownership record is dropped once a real one replaces it.
     const aside = saved.managed === undefined ? unreadableManaged : undefined;
     this.targets.set(state.key, {

@@ -26,18 +26,25 @@ export function trafficSaveDue(
   return now - savedAt >= TRAFFIC_SAVE_EVERY_MS;
 }
 
+/** What the save rule (roundSave) compares a newer traffic history with: the stored copy, summed up. */
+export interface SavedTraffic {
+  /** When it was observed (its `at`). */
+  readonly at: number;
+  /** The newest real request it had seen. */
+  readonly lastRealAt?: number;
+  /** Whether its idle times predicted the next request (predictsIdle). */
+  readonly predictsIdle: boolean;
+}
+
 /**
- * What a state keeps of its stored traffic history while planning with a newer one from memory: what the save rule
- * (roundSave) compares the newer one with.
+ * What a state keeps of its stored traffic history while planning with a newer one from memory (TrafficMemory), for
+ * the save rule; nothing when none is stored.
  */
-export function storedTrafficFields(
-  traffic: TrafficHistory | undefined,
-): Pick<TargetState, 'trafficSavedAt' | 'trafficSavedLastRealAt' | 'trafficSavedPredictsIdle'> {
+export function savedTraffic(traffic: TrafficHistory | undefined): Pick<TargetState, 'trafficSaved'> {
   if (traffic === undefined) return {};
+  const { at, lastRealAt, idleTimes } = traffic;
   return {
-    trafficSavedAt: traffic.at,
-    ...(traffic.lastRealAt !== undefined ? { trafficSavedLastRealAt: traffic.lastRealAt } : {}),
-    trafficSavedPredictsIdle: predictsIdle(traffic.idleTimes),
+    trafficSaved: { at, ...(lastRealAt !== undefined ? { lastRealAt } : {}), predictsIdle: predictsIdle(idleTimes) },
   };
 }
 
@@ -60,7 +67,7 @@ export class TrafficMemory {
 
   /**
    * Each state with the history it should be planned with: the remembered one where it is newer than the stored
-   * one, which stays the state's `trafficSavedAt`.
+   * one, which the state's `trafficSaved` sums up.
    */
   merge(states: Map<string, TargetState>): void {
     for (const [key, state] of states) {
@@ -71,7 +78,7 @@ export class TrafficMemory {
       states.set(key, {
         ...state,
         ...(newer ? { traffic: remembered } : {}),
-        ...storedTrafficFields(state.traffic),
+        ...savedTraffic(state.traffic),
       });
     }
   }

@@ -11,7 +11,7 @@ import {
   readUnits,
   roundSave,
   SHARED_WRITER,
-  storedTrafficFields,
+  savedTraffic,
   targetItem,
   writeUnits,
 } from '../../controller/state';
@@ -169,8 +169,8 @@ export class StateBill {
       },
     ].slice(-HISTORY_LENGTH);
     this.history.set(target.key, history);
-    // as the controller loads it: the stored history beside what its save rule compares (storedTrafficFields)
-    const saved = stored && { ...stored, ...storedTrafficFields(stored.traffic) };
+    // as the controller loads it: the stored history beside what its save rule compares (savedTraffic)
+    const saved = stored && { ...stored, ...savedTraffic(stored.traffic) };
     const where = roundSave({ ...round, traffic: target.traffic }, saved, {
       // the controller's environment keeps histories between ticks (a cold one plans from the stored copies)
       memory: true,

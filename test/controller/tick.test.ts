@@ -1,4 +1,4 @@
-import { inShard, localShards, readTick, tickId } from '../../controller/tick';
+import { localShards, readTick, shardIndexes, tickId } from '../../controller/tick';
 
 const NOW = Date.parse('2026-11-23T10:07:42.123Z');
 
@@ -46,14 +46,15 @@ describe('readTick', () => {
   });
 });
 
-describe('inShard', () => {
+describe('shardIndexes', () => {
   it('splits keys into balanced, disjoint shards that cover every key', () => {
     const keys = Array.from({ length: 11 }, (_, i) => `fn${i}:live`);
-    const shards = [0, 1, 2].map((index) => inShard(keys, index, 3));
-    expect(shards.map((shard) => shard.size)).toEqual([4, 4, 3]);
-    expect(new Set(shards.flatMap((shard) => [...shard]))).toEqual(new Set(keys));
+    const shardOf = shardIndexes(keys, 3);
+    const sizes = [0, 1, 2].map((index) => [...shardOf.values()].filter((at) => at === index).length);
+    expect(sizes).toEqual([4, 4, 3]);
+    expect(new Set(shardOf.keys())).toEqual(new Set(keys));
     // Stable whatever the input order.
-    expect(inShard([...keys].reverse(), 1, 3)).toEqual(shards[1]);
+    expect(shardIndexes([...keys].reverse(), 3)).toEqual(shardOf);
   });
 });
 

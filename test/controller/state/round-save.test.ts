@@ -12,8 +12,7 @@ const stored = {
   lastWanted: 2,
   lastProven: 2,
   traffic: traffic(T0, 0.1),
-  trafficSavedAt: T0,
-  trafficSavedLastRealAt: T0 - 1_000,
+  trafficSaved: { at: T0, lastRealAt: T0 - 1_000, predictsIdle: false },
 };
 const round = (over: { probe?: boolean; wanted?: number; proven?: number; traffic?: TrafficHistory } = {}) => ({
   probe: false,
@@ -54,7 +53,7 @@ describe('roundSave', () => {
     const heard = round({ traffic: traffic(T0 + 3 * TRAFFIC_SAVE_EVERY_MS, 0.02, T0 + 2 * TRAFFIC_SAVE_EVERY_MS) });
     expect(roundSave(heard, stored, late)).toBe('item');
     // nothing stored yet: saved whatever it saw
-    expect(roundSave(quiet, { ...stored, trafficSavedAt: undefined }, late)).toBe('item');
+    expect(roundSave(quiet, { ...stored, trafficSaved: undefined }, late)).toBe('item');
   });
 
   it("saves a history whose idle times just came to predict a sparse function's next request, at once", () => {
@@ -65,7 +64,13 @@ describe('roundSave', () => {
     const window = { ...soon, keepAliveMs: 300_000 };
     // the third half-hourly gap turns keeping alive into pre-warming: a cold controller must plan the same
     expect(roundSave(timer([30, 30, 30]), stored, window)).toBe('item');
-    expect(roundSave(timer([30, 30, 30]), { ...stored, trafficSavedPredictsIdle: true }, window)).toBe('ledger');
+    expect(
+      roundSave(
+        timer([30, 30, 30]),
+        { ...stored, trafficSaved: { ...stored.trafficSaved, predictsIdle: true } },
+        window,
+      ),
+    ).toBe('ledger');
     // two gaps predict nothing yet, and an 8-minute timer is kept alive either way: the hourly save is enough
     expect(roundSave(timer([30, 30]), stored, window)).toBe('ledger');
     expect(roundSave(timer([8, 8, 8]), stored, window)).toBe('ledger');

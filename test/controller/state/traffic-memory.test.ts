@@ -20,10 +20,10 @@ describe('TrafficMemory', () => {
       ['c', state('c')],
     ]);
     memory.merge(states);
-    expect(states.get('a')).toMatchObject({ traffic: { at: 2_000, load: 0.5 }, trafficSavedAt: 1_000 });
-    expect(states.get('b')).toMatchObject({ traffic: { at: 3_000, load: 0.2 }, trafficSavedAt: 3_000 });
+    expect(states.get('a')).toMatchObject({ traffic: { at: 2_000, load: 0.5 }, trafficSaved: { at: 1_000 } });
+    expect(states.get('b')).toMatchObject({ traffic: { at: 3_000, load: 0.2 }, trafficSaved: { at: 3_000 } });
     expect(states.get('c')?.traffic).toBeUndefined();
-    expect(states.get('c')?.trafficSavedAt).toBeUndefined();
+    expect(states.get('c')?.trafficSaved).toBeUndefined();
 
     // The older copy of b is gone: even a stored copy older than it later does not bring it back.
     const again = new Map([['b', state('b', history(500, 0.3))]]);
@@ -58,9 +58,7 @@ describe('TrafficMemory', () => {
     memory.merge(states);
     expect(states.get('a')).toMatchObject({
       traffic: { lastRealAt: 1_900 },
-      trafficSavedAt: 1_000,
-      trafficSavedLastRealAt: 900,
-      trafficSavedPredictsIdle: false,
+      trafficSaved: { at: 1_000, lastRealAt: 900, predictsIdle: false },
     });
   });
 
@@ -74,7 +72,7 @@ describe('TrafficMemory', () => {
       ['b', state('b', { ...history(3_000, 0.1), idleTimes: hourly })],
     ]);
     memory.merge(states);
-    expect(states.get('a')).toMatchObject({ traffic: { idleTimes: hourly }, trafficSavedPredictsIdle: false });
-    expect(states.get('b')).toMatchObject({ traffic: { idleTimes: hourly }, trafficSavedPredictsIdle: true });
+    expect(states.get('a')).toMatchObject({ traffic: { idleTimes: hourly }, trafficSaved: { predictsIdle: false } });
+    expect(states.get('b')).toMatchObject({ traffic: { idleTimes: hourly }, trafficSaved: { predictsIdle: true } });
   });
 });
