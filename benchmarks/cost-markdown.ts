@@ -175,6 +175,7 @@ export function costSection(step: StepLike | undefined): string {
     '',
     "- The target helper (in the user's functions, not the controller) records `ColdStart` and `WarmStart` for real invocations per function by default, so a month with traffic adds two custom metrics per function ($0.60): the last row. The run above has no real traffic, so it counts none. `thermostat(handler, { metrics: false })` turns them off; REPORT lines still show each function's cold starts (`@initDuration`, pings included) in Logs Insights.",
     ...value.notes.map((note) => `- ${note}`),
+    "- Whole ticks (up to 250 targets) read every target item in the steady ticks above (two read units for the ledger and the marks, and half a unit per target): the run's ticks all fall in the 16 minutes after the controller's environment took the writer mark over, during which it does not yet trust the items it remembers (`controller/state/remembered-items.ts`). An environment that lives on then reads only the items it has not seen, and every item hourly, so for whole ticks the month's DynamoDB reads above are an upper bound: at 100 targets a trusted tick reads two units, and the hourly read 50. Sharded ticks remember nothing between ticks and read their due targets every tick, as counted.",
     '',
     'Prices (us-east-1):',
     '',
