@@ -10,8 +10,9 @@ import { EXPECTED_DOCUMENT, type ParseResult, type SourceDocument, sortIssues, v
 import type { PolicyDefaults } from './schema';
 
 /**
- * Splits text into documents; YAML syntax errors become issues with their line and column. A `.json` file may hold
- * a policy set (see json-set.ts), whose entries come back as documents of their own.
+ * Splits text into documents; YAML syntax errors become issues with their line and column. A document may be a
+ * policy set (see json-set.ts: the construct's JSON form, which people also write in YAML), whose entries come back
+ * as documents of their own.
  */
 export function readDocuments(given: string, file: string): { documents: SourceDocument[]; issues: PolicyIssue[] } {
   const text = withoutByteOrderMark(given);
@@ -65,13 +66,9 @@ export function readDocuments(given: string, file: string): { documents: SourceD
       return;
     }
     const locate = locator(doc.contents as Node | null, lineCounter);
-    const document: SourceDocument = { file, index, value, locate };
-    if (!json) documents.push(document);
-    else {
-      const set = expandPolicySet(document);
-      documents.push(...set.documents);
-      issues.push(...set.issues);
-    }
+    const set = expandPolicySet({ file, index, value, locate });
+    documents.push(...set.documents);
+    issues.push(...set.issues);
   });
   if (documents.length === 0 && issues.length === 0)
     issues.push({ file, path: '', message: `the file holds no document; expected ${EXPECTED_DOCUMENT}` });

@@ -22,6 +22,23 @@ describe('parsePolicySource', () => {
     ]);
   });
 
+  it('reads a policy set in YAML as in JSON: each entry a document of its own, an issue at its own line', () => {
+    const text = [
+      'defaults:',
+      '  warm: { interval: 5m }',
+      'policies:',
+      '  - function: a',
+      '  - function: b',
+      '    warm: { concurrency: 0 }',
+      '',
+    ].join('\n');
+    const result = parsePolicySource(text, 'set.yaml');
+    expect(result.policies.map((p) => [p.key, p.policy.warm?.interval])).toEqual([['a:$LATEST', '5m']]);
+    expect(result.issues.map(formatIssue)).toEqual([
+      'set.yaml: policies[1].warm.concurrency: expected a whole number from 1 to 1000, got 0 (line 6, column 26)',
+    ]);
+  });
+
   it('applies a defaults document of the same file to the policies after it and returns it', () => {
     const text = 'defaults:\n  warm: { holdMs: 400 }\n---\nfunction: a\n---\nfunction: b\nwarm: { holdMs: 100 }\n';
     const result = parsePolicySource(text, 'set.yaml');
