@@ -102,6 +102,18 @@ export function niceTicks(max: number, count = 5, minStep = 0): number[] {
   return ticks;
 }
 
+/** Round ticks covering [lo, hi] where lo may be below 0: niceTicks' step over the span, through 0. */
+export function niceRangeTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(lo < 0)) return niceTicks(hi, count);
+  const span = niceTicks(Math.max(hi, 0) - lo, count);
+  const step = span[1]! - span[0]!;
+  const ticks: number[] = [];
+  // Whole multiples of the step, so 0 is exactly a tick.
+  for (let k = Math.floor(lo / step + 1e-9); ticks.length === 0 || ticks[ticks.length - 1]! < hi; k++)
+    ticks.push(Number((k * step).toPrecision(12)));
+  return ticks;
+}
+
 /** Reduces a series to at most `points` buckets, keeping each bucket's max (levels) or sum (counts). */
 export function downsample(
   t: readonly number[],
@@ -403,11 +415,14 @@ export function tickLabels(
   const scale = options.scale ?? 1;
   const scaled = values.map((v) => v * scale);
   let decimals = 0;
+  // A value below 0 reads "−$0.5", not "$-0.5".
+  const signed = (v: number, text: string) =>
+    v < 0 ? `−${options.prefix ?? ''}${text.replace(/^-/, '')}` : `${options.prefix ?? ''}${text}`;
   while (decimals < 10 && scaled.some((v) => Math.abs(Number(v.toFixed(decimals)) - v) > Math.abs(v) * 1e-9 + 1e-12))
     decimals++;
   // Trailing zeros go too: "$0.5" and "$1" on one axis read better than "$0.5" and "$1.0".
   const trim = (text: string) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
-  return scaled.map((v) => `${options.prefix ?? ''}${trim(v.toFixed(decimals))}${options.suffix ?? ''}`);
+  return scaled.map((v) => `${signed(v, trim(v.toFixed(decimals)))}${options.suffix ?? ''}`);
 }
 
 function plainTicks(values: readonly number[]): string[] {
@@ -446,7 +461,8 @@ const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a
 /**
  * One marker per item, each with its own shape and colour, and a text label beside it: points that land on top of
  * each other (several strategies with the same cost and cold share) share one label naming them all, and labels
- * are moved down until none overprints another. x on a log scale when the values span more than 20×.
+ * are moved down until none overprints another. x on a log scale when the values span more than 20× (and none is
+ * below 0: a warming overhead can be, where warming saved money).
  */
 export function scatterChart(options: {
   readonly title: string;
@@ -471,17 +487,26 @@ export function scatterChart(options: {
   const xs = points.map((p) => p.x).filter((x) => x > 0);
   const xmin = xs.length > 0 ? Math.min(...xs) : 0;
   const xmax = Math.max(0, ...points.map((p) => p.x));
-  const log = xmin > 0 && xmax / xmin > 20;
+  const below = Math.min(0, ...points.map((p) => p.x));
+  const log = below === 0 && xmin > 0 && xmax / xmin > 20;
   const yTickValues = niceTicks(Math.max(...points.map((p) => p.y), 1e-6));
   const top = yTickValues[yTickValues.length - 1]!;
   const lo = xmin / 1.5;
   const hi = xmax * 1.5;
+  const signedTicks = below < 0 ? niceRangeTicks(below * 1.1, xmax * 1.1) : [];
+  const [first = 0, last = 1] = [signedTicks[0], signedTicks[signedTicks.length - 1]];
   const scaleX = log
     ? (v: number) => (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))
-    : (v: number) => v / (xmax > 0 ? xmax * 1.1 : 1);
+    : below < 0
+      ? (v: number) => (v - first) / (last - first)
+      : (v: number) => v / (xmax > 0 ? xmax * 1.1 : 1);
   const px = (v: number) => margin.left + scaleX(v) * (width - margin.left - margin.right);
   const py = (v: number) => height - margin.bottom - (v / top) * (height - margin.top - margin.bottom);
-  const xTickValues = log ? logTicks(lo, hi) : niceTicks(xmax * 1.1).filter((v) => v <= xmax * 1.1 + 1e-12);
+  const xTickValues = log
+    ? logTicks(lo, hi)
+    : below < 0
+      ? signedTicks
+      : niceTicks(xmax * 1.1).filter((v) => v <= xmax * 1.1 + 1e-12);
   const xLabels = options.xTickLabels?.(xTickValues) ?? xTickValues.map(options.formatX);
   const yLabels = options.yTickLabels?.(yTickValues) ?? yTickValues.map(options.formatY);
   const out = axes(

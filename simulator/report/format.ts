@@ -23,9 +23,15 @@ export function formatPercent(share: number): string {
 
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
+  if (usd < 0) return `−${formatUsd(-usd)}`;
   if (usd < 0.01) return `$${significant(usd, 2)}`;
   if (usd < 100) return `$${usd.toFixed(3)}`;
   return `$${usd.toFixed(0)}`;
+}
+
+/** A difference in dollars, signed: "+$0.00008", "−$0.024", "$0". */
+export function formatUsdChange(usd: number): string {
+  return usd > 0 ? `+${formatUsd(usd)}` : formatUsd(usd);
 }
 
 export function formatMs(ms: number): string {

@@ -12,7 +12,8 @@ import {
   tickLabels,
   timeTicks,
 } from './chart';
-import { formatCount, formatMs, formatPercent, formatRatio, formatUsd } from './format';
+import { formatCount, formatMs, formatPercent, formatRatio, formatUsd, formatUsdChange } from './format';
+import { warmingOverheads } from './overhead';
 import type { SimulationReport } from './report';
 
 const COLORS: Record<string, string> = {
@@ -67,18 +68,27 @@ const TIME_ZONE = 'UTC';
 export function renderHtml(report: SimulationReport): string {
   const { trace, rows } = report;
   const reference = rows.find((row) => row.strategy === 'thermostat');
+  const overheads = warmingOverheads(rows);
+  const overheadOf = (strategy: string) => overheads?.get(strategy) ?? 0;
+  // Thermostat against a row: cold share as a ratio, warming as the difference of overheads (totals without `none`).
+  const versus = (row: (typeof rows)[number]) =>
+    !reference
+      ? ''
+      : `<td>${formatRatio(reference.coldShare, row.coldShare)} / ${
+          !overheads
+            ? formatRatio(reference.costUsd, row.costUsd)
+            : row === reference
+              ? '–'
+              : formatUsdChange(overheadOf(reference.strategy) - overheadOf(row.strategy))
+        }</td>`;
   const citation = trace.citation;
 
   const table = `<div class="table-scroll"><table>
-<thead><tr><th>strategy</th><th>cold share</th><th>p75 per-function cold share</th><th>throttled</th><th>p50 / p99 added latency</th><th>cost</th><th>pings</th><th>mean provisioned</th>${reference ? '<th>Thermostat cold / cost vs this</th>' : ''}</tr></thead>
+<thead><tr><th>strategy</th><th>cold share</th><th>p75 per-function cold share</th><th>throttled</th><th>p50 / p99 added latency</th><th>cost</th>${overheads ? '<th>warming overhead</th>' : ''}<th>pings</th><th>mean provisioned</th>${reference ? `<th>Thermostat cold / ${overheads ? 'overhead' : 'cost'} vs this</th>` : ''}</tr></thead>
 <tbody>${rows
     .map(
       (row, i) =>
-        `<tr><td>${swatch(row.strategy, i)}${e(row.label)}</td><td>${formatPercent(row.coldShare)}</td><td>${formatPercent(row.coldShareP75)}</td><td>${formatPercent(row.throttleShare)}</td><td>${formatMs(row.addedLatencyMs.p50)} / ${formatMs(row.addedLatencyMs.p99)}</td><td>${formatUsd(row.costUsd)}</td><td>${formatCount(row.pings.sent)}</td><td>${row.provisioned.mean.toFixed(1)}</td>${
-          reference
-            ? `<td>${formatRatio(reference.coldShare, row.coldShare)} / ${formatRatio(reference.costUsd, row.costUsd)}</td>`
-            : ''
-        }</tr>`,
+        `<tr><td>${swatch(row.strategy, i)}${e(row.label)}</td><td>${formatPercent(row.coldShare)}</td><td>${formatPercent(row.coldShareP75)}</td><td>${formatPercent(row.throttleShare)}</td><td>${formatMs(row.addedLatencyMs.p50)} / ${formatMs(row.addedLatencyMs.p99)}</td><td>${formatUsd(row.costUsd)}</td>${overheads ? `<td>${formatUsd(overheadOf(row.strategy))}</td>` : ''}<td>${formatCount(row.pings.sent)}</td><td>${row.provisioned.mean.toFixed(1)}</td>${versus(row)}</tr>`,
     )
     .join('\n')}</tbody></table></div>`;
 
@@ -92,15 +102,15 @@ export function renderHtml(report: SimulationReport): string {
     .join('\n')}</tbody></table></div>`;
 
   const scatter = scatterChart({
-    title: 'Cold share against cost (one point per strategy)',
+    title: `Cold share against ${overheads ? 'warming overhead' : 'cost'} (one point per strategy)`,
     points: rows.map((row, i) => ({
       label: row.label,
       colour: colorOf(row.strategy, i),
       marker: markerOf(row.strategy, i),
-      x: row.costUsd,
+      x: overheads ? overheadOf(row.strategy) : row.costUsd,
       y: row.coldShare,
     })),
-    xLabel: 'cost (USD)',
+    xLabel: overheads ? 'warming overhead (USD): cost minus no warming’s' : 'cost (USD)',
     yLabel: 'cold share of user requests',
     formatX: formatUsd,
     formatY: formatPercent,
@@ -190,7 +200,17 @@ ${CHART_STYLE}</style></head><body>
 <div class="citation"><b>Data:</b> ${e(citation.dataset)} (${e(citation.description)}).<br>${e(citation.paper)}<br>${e(citation.licence)}.</div>
 <h2>Results</h2>
 ${table}
-${reference ? '<p>The last column divides Thermostat’s cold share and cost by the row’s: below ×1, Thermostat is lower.</p>' : ''}
+${
+  overheads
+    ? '<p>Warming overhead: a row’s cost minus the cost of no warming on the same trace (the functions’ own work, the same in every row, is most of every total and would hide the difference).</p>'
+    : ''
+}${
+  reference && overheads
+    ? '<p>The last column: Thermostat’s cold share divided by the row’s (below ×1, fewer cold starts), and its warming overhead minus the row’s (below $0, it spends less on warming).</p>'
+    : reference
+      ? '<p>The last column divides Thermostat’s cold share and cost by the row’s: below ×1, Thermostat is lower. Include the none strategy to compare warming overheads instead of totals.</p>'
+      : ''
+}
 ${scatter}
 <h2>Cost</h2>
 ${bars}

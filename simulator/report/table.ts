@@ -1,5 +1,6 @@
 import { formatCitation } from '../traces/citation';
-import { formatCount, formatMs, formatPercent, formatRatio, formatUsd } from './format';
+import { formatCount, formatMs, formatPercent, formatRatio, formatUsd, formatUsdChange } from './format';
+import { warmingOverheads } from './overhead';
 import type { SimulationReport } from './report';
 
 function pad(cells: string[][]): string {
@@ -12,8 +13,12 @@ function pad(cells: string[][]): string {
 /** The plain-text result table, with the trace's attribution underneath. */
 export function renderTable(report: SimulationReport): string {
   const reference = report.rows.find((row) => row.strategy === 'thermostat');
-  const header = ['strategy', 'cold', 'p75 fn cold', 'throttled', 'p99 added', 'cost', 'pings', 'provisioned'];
-  if (reference) header.push('Thermostat cold', 'Thermostat cost');
+  const overheads = warmingOverheads(report.rows);
+  const overheadOf = (strategy: string) => overheads?.get(strategy) ?? 0;
+  const header = ['strategy', 'cold', 'p75 fn cold', 'throttled', 'p99 added', 'cost'];
+  if (overheads) header.push('overhead');
+  header.push('pings', 'provisioned');
+  if (reference) header.push('Thermostat cold', overheads ? 'Thermostat overhead' : 'Thermostat cost');
   const rows = report.rows.map((row) => {
     const cells = [
       row.strategy,
@@ -22,12 +27,19 @@ export function renderTable(report: SimulationReport): string {
       formatPercent(row.throttleShare),
       formatMs(row.addedLatencyMs.p99),
       formatUsd(row.costUsd),
+      ...(overheads ? [formatUsd(overheadOf(row.strategy))] : []),
       formatCount(row.pings.sent),
       row.provisioned.peak > 0 ? `${formatCount(row.provisioned.mean)} avg` : '–',
     ];
     if (reference) {
-      // How Thermostat compares with this strategy: below ×1 means Thermostat has fewer cold starts / costs less.
-      cells.push(formatRatio(reference.coldShare, row.coldShare), formatRatio(reference.costUsd, row.costUsd));
+      // How Thermostat compares with this strategy: below ×1 means Thermostat has fewer cold starts; below $0, it
+      // spends less on warming (totals only without a `none` row to measure warming from).
+      const cost = !overheads
+        ? formatRatio(reference.costUsd, row.costUsd)
+        : row === reference
+          ? '–'
+          : formatUsdChange(overheadOf(reference.strategy) - overheadOf(row.strategy));
+      cells.push(formatRatio(reference.coldShare, row.coldShare), cost);
     }
     return cells;
   });
@@ -38,7 +50,14 @@ export function renderTable(report: SimulationReport): string {
     '',
     pad([header, ...rows]),
     '',
-    reference ? 'Thermostat columns: Thermostat’s value divided by the row’s (below ×1: Thermostat is lower).' : '',
+    overheads
+      ? 'overhead: the cost of warming, the row’s cost minus no warming’s (the functions’ own work, the same in every row, is most of every total).'
+      : '',
+    reference && overheads
+      ? 'Thermostat columns: its cold share divided by the row’s (below ×1: fewer cold starts), and its overhead minus the row’s (below $0: it spends less on warming).'
+      : reference
+        ? 'Thermostat columns: Thermostat’s value divided by the row’s (below ×1: Thermostat is lower); run with the none strategy to compare warming overheads instead of totals.'
+        : '',
     formatCitation(t.citation),
     '',
   ]

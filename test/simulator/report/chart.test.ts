@@ -5,6 +5,7 @@ import {
   logTicks,
   MARKERS,
   niceCeiling,
+  niceRangeTicks,
   niceTicks,
   scatterChart,
   seriesPath,
@@ -29,6 +30,13 @@ describe('axis numbers', () => {
     expect(niceTicks(9)).toEqual([0, 2, 4, 6, 8, 10]);
     expect(niceTicks(0.037)).toEqual([0, 0.01, 0.02, 0.03, 0.04]);
     expect(niceTicks(0)).toEqual([0, 1]);
+  });
+
+  it('covers a range below 0 through 0 on the same steps, and labels it "−$0.02"', () => {
+    expect(niceRangeTicks(-0.023, 0.0035)).toEqual([-0.03, -0.02, -0.01, 0, 0.01]);
+    expect(niceRangeTicks(-5, 0)).toEqual([-5, -4, -3, -2, -1, 0]);
+    expect(niceRangeTicks(0, 9)).toEqual(niceTicks(9));
+    expect(tickLabels([-0.02, -0.01, 0, 0.01], { prefix: '$' })).toEqual(['−$0.02', '−$0.01', '$0', '$0.01']);
   });
 
   it('labels round ticks with the fewest digits: "$1", never "$1.000"', () => {
@@ -171,6 +179,28 @@ describe('scatter and bar charts', () => {
     expect(scatter).toMatch(/cost \(log scale\)/);
     expect(scatter).toMatch(/^<figure class="chart-figure"><figcaption>cold vs cost<\/figcaption><svg class="chart"/);
     expect(scatter).not.toMatch(/NaN|undefined/);
+  });
+
+  it('places points below 0 on a linear axis through 0 (a warming overhead can be: warming that saved money)', () => {
+    const scatter = scatterChart({
+      title: 'cold vs overhead',
+      points: [
+        { label: 'none', colour: '#111', marker: 'circle', x: 0, y: 0.003 },
+        { label: 'thermostat', colour: '#222', marker: 'circle', x: -0.0207, y: 0.0007 },
+        { label: 'plugin', colour: '#333', marker: 'circle', x: 0.0028, y: 0.0013 },
+      ],
+      xLabel: 'overhead',
+      yLabel: 'cold',
+      formatX: String,
+      formatY: String,
+      xTickLabels: (ticks) => tickLabels(ticks, { prefix: '$' }),
+    });
+    expect(scatter).not.toMatch(/NaN|undefined|log scale/);
+    const cx = (label: string) =>
+      Number(new RegExp(`data-label="${label}"><circle class="marker"[^>]*? cx="([\\d.]+)"`).exec(scatter)?.[1]);
+    expect(cx('thermostat')).toBeLessThan(cx('none'));
+    expect(cx('none')).toBeLessThan(cx('plugin'));
+    expect(scatter).toContain('−$0.02');
   });
 
   it('gives each point its own shape and one shared label to points on top of each other', () => {

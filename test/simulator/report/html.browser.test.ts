@@ -132,9 +132,11 @@ describe('simulation HTML report in a real browser', () => {
         }),
       );
       const scatter = charts[0]!;
-      expect(scatter.title).toMatch(/Cold share against cost/);
+      // Warming is compared by what it adds over no warming, not by totals the functions' own work dominates.
+      expect(scatter.title).toMatch(/Cold share against warming overhead/);
+      expect(await page.locator('th', { hasText: 'warming overhead' }).count()).toBe(1);
       expect(scatter.xTicks.length).toBeGreaterThan(2);
-      for (const tick of scatter.xTicks) expect(tick).toMatch(/^\$\d+(\.\d*[1-9])?$/);
+      for (const tick of scatter.xTicks) expect(tick).toMatch(/^−?\$\d+(\.\d*[1-9])?$/);
       for (const tick of scatter.yTicks) expect(tick).toMatch(/^\d+(\.\d*[1-9])?%$/);
       expect([...scatter.labels].sort()).toEqual(
         (await page.locator('table').first().locator('tbody tr td:first-child').allTextContents()).sort(),

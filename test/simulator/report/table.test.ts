@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { formatUsd } from '../../../simulator/report/format';
+import { buildReport } from '../../../simulator/report/report';
+import { renderTable } from '../../../simulator/report/table';
+import { simulate } from '../../../simulator/run';
+import { createStrategy, type StrategyId } from '../../../simulator/strategies';
+import { loadTrace } from '../../../simulator/traces/load';
+import { policySet } from '../helpers';
+
+const trace = loadTrace(resolve(__dirname, '../../../../shared/traces/azure2021_invitro_head998'));
+const report = (strategies: readonly StrategyId[]) =>
+  buildReport(
+    trace,
+    simulate({
+      trace,
+      policySet: policySet('defaults:\n  warm: { concurrency: 1, interval: 5m }\n'),
+      strategies: strategies.map(createStrategy),
+    }),
+  );
+/** The table's rows as cells, by strategy, and its header. */
+function cells(text: string) {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('strategy'));
+  const split = (line: string) => line.trim().split(/\s{2,}/);
+  const header = split(lines[at]!);
+  const rows = new Map<string, string[]>();
+  for (const line of lines.slice(at + 1)) {
+    if (line.trim() === '') break;
+    const row = split(line);
+    rows.set(row[0]!, row);
+  }
+  return { header, rows };
+}
+
+describe('the simulation table', () => {
+  it("compares warming by its overhead over no warming, not by totals the functions' own work dominates", () => {
+    const built = report(['none', 'serverless-plugin-warmup', 'thermostat']);
+    const text = renderTable(built);
+    const { header, rows } = cells(text);
+    expect(header).toEqual([
+      'strategy',
+      'cold',
+      'p75 fn cold',
+      'throttled',
+      'p99 added',
+      'cost',
+      'overhead',
+      'pings',
+      'provisioned',
+      'Thermostat cold',
+      'Thermostat overhead',
+    ]);
+    const cost = (strategy: string) => built.rows.find((row) => row.strategy === strategy)!.costUsd;
+    const overhead = (strategy: string) => cost(strategy) - cost('none');
+    const at = (strategy: string, column: string) => rows.get(strategy)![header.indexOf(column)];
+    // every total rounds to the same dollars; the overheads tell the warmers apart
+    expect(at('none', 'cost')).toBe(at('thermostat', 'cost'));
+    expect(at('none', 'overhead')).toBe('$0');
+    expect(at('thermostat', 'overhead')).toBe(formatUsd(overhead('thermostat')));
+    expect(at('serverless-plugin-warmup', 'overhead')).toBe(formatUsd(overhead('serverless-plugin-warmup')));
+    // Thermostat's overhead minus the row's, signed; none of its own
+    const versusPlugin = overhead('thermostat') - overhead('serverless-plugin-warmup');
+    expect(at('serverless-plugin-warmup', 'Thermostat overhead')).toBe(
+      `${versusPlugin > 0 ? '+' : '−'}${formatUsd(Math.abs(versusPlugin))}`,
+    );
+    expect(at('none', 'Thermostat overhead')).toBe(`+${formatUsd(overhead('thermostat'))}`);
+    expect(at('thermostat', 'Thermostat overhead')).toBe('–');
+    expect(text).toContain('overhead: the cost of warming');
+  });
+
+  it('compares totals without a none row, and says how to compare overheads', () => {
+    const text = renderTable(report(['serverless-plugin-warmup', 'thermostat']));
+    const { header } = cells(text);
+    expect(header).not.toContain('overhead');
+    expect(header[header.length - 1]).toBe('Thermostat cost');
+    expect(text).toContain('run with the none strategy to compare warming overheads instead of totals');
+  });
+});
