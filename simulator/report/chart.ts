@@ -458,6 +458,60 @@ const CHAR_WIDTH = 6.2;
 
 const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
+/** A scatter's x axis: where a value lands (0 to 1 across the plot), its ticks, and its kind. */
+export interface ScatterAxis {
+  readonly at: (value: number) => number;
+  readonly ticks: readonly number[];
+  readonly scale: 'linear' | 'log' | 'symmetric log';
+}
+
+/** Ticks of a symmetric log axis's side: 1-2-5 values from `from` to `to`, at most a few (powers of ten beyond). */
+const SYMMETRIC_SIDE_TICKS = 3;
+
+/**
+ * The x axis for `values`: log when they are all above 0 and span more than 20×; symmetric log when some are 0 or
+ * below and the other sizes span more than 20× (linear within half the smallest size, log beyond, on both sides of
+ * 0, so no warming's $0, a saving of $0.02 and a cost of $1.60 are all readable beside $0.002); linear otherwise.
+ */
+export function scatterAxis(values: readonly number[]): ScatterAxis {
+  const max = Math.max(0, ...values);
+  const min = Math.min(0, ...values);
+  const sizes = values.filter((v) => v !== 0).map(Math.abs);
+  const spread = sizes.length > 0 ? Math.max(...sizes) / Math.min(...sizes) : 1;
+  if (sizes.length > 0 && spread > 20 && values.every((v) => v > 0)) {
+    const lo = Math.min(...sizes) / 1.5;
+    const hi = max * 1.5;
+    const log = (v: number) => Math.log10(Math.max(v, lo));
+    return { scale: 'log', at: (v) => (log(v) - log(lo)) / (log(hi) - log(lo)), ticks: logTicks(lo, hi) };
+  }
+  if (sizes.length > 0 && spread > 20) {
+    const linear = Math.min(...sizes) / 2;
+    const f = (v: number) => Math.sign(v) * Math.log10(1 + Math.abs(v) / linear);
+    // room beyond the outermost points, and a little left of 0 when nothing is below it
+    const lo = min < 0 ? min * 1.5 : -linear;
+    const hi = max > 0 ? max * 1.5 : linear;
+    const side = (extent: number) => (extent > linear * 2 ? logTicks(linear * 2, extent, SYMMETRIC_SIDE_TICKS) : []);
+    const ticks = [
+      ...side(-lo)
+        .map((v) => -v)
+        .reverse(),
+      0,
+      ...side(hi),
+    ];
+    return { scale: 'symmetric log', at: (v) => (f(v) - f(lo)) / (f(hi) - f(lo)), ticks };
+  }
+  if (min < 0) {
+    const ticks = niceRangeTicks(min * 1.1, max * 1.1);
+    const [first = 0, last = 1] = [ticks[0], ticks[ticks.length - 1]];
+    return { scale: 'linear', at: (v) => (v - first) / (last - first), ticks };
+  }
+  return {
+    scale: 'linear',
+    at: (v) => v / (max > 0 ? max * 1.1 : 1),
+    ticks: niceTicks(max * 1.1).filter((v) => v <= max * 1.1 + 1e-12),
+  };
+}
+
 /**
  * One marker per item, each with its own shape and colour, and a text label beside it: points that land on top of
  * each other (several strategies with the same cost and cold share) share one label naming them all, and labels
@@ -484,29 +538,12 @@ export function scatterChart(options: {
     margin: { left: 64, right: 16, top: 14, bottom: 40 },
   };
   const { width, height, margin } = frame;
-  const xs = points.map((p) => p.x).filter((x) => x > 0);
-  const xmin = xs.length > 0 ? Math.min(...xs) : 0;
-  const xmax = Math.max(0, ...points.map((p) => p.x));
-  const below = Math.min(0, ...points.map((p) => p.x));
-  const log = below === 0 && xmin > 0 && xmax / xmin > 20;
   const yTickValues = niceTicks(Math.max(...points.map((p) => p.y), 1e-6));
   const top = yTickValues[yTickValues.length - 1]!;
-  const lo = xmin / 1.5;
-  const hi = xmax * 1.5;
-  const signedTicks = below < 0 ? niceRangeTicks(below * 1.1, xmax * 1.1) : [];
-  const [first = 0, last = 1] = [signedTicks[0], signedTicks[signedTicks.length - 1]];
-  const scaleX = log
-    ? (v: number) => (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))
-    : below < 0
-      ? (v: number) => (v - first) / (last - first)
-      : (v: number) => v / (xmax > 0 ? xmax * 1.1 : 1);
-  const px = (v: number) => margin.left + scaleX(v) * (width - margin.left - margin.right);
+  const xAxis = scatterAxis(points.map((p) => p.x));
+  const px = (v: number) => margin.left + xAxis.at(v) * (width - margin.left - margin.right);
   const py = (v: number) => height - margin.bottom - (v / top) * (height - margin.top - margin.bottom);
-  const xTickValues = log
-    ? logTicks(lo, hi)
-    : below < 0
-      ? signedTicks
-      : niceTicks(xmax * 1.1).filter((v) => v <= xmax * 1.1 + 1e-12);
+  const xTickValues = xAxis.ticks;
   const xLabels = options.xTickLabels?.(xTickValues) ?? xTickValues.map(options.formatX);
   const yLabels = options.yTickLabels?.(yTickValues) ?? yTickValues.map(options.formatY);
   const out = axes(
@@ -514,7 +551,7 @@ export function scatterChart(options: {
     yTickValues.map((v, i) => ({ y: py(v), label: yLabels[i]! })),
     xTickValues.map((v, i) => ({ x: px(v), label: xLabels[i]! })),
     options.yLabel,
-    options.xLabel + (log ? ' (log scale)' : ''),
+    options.xLabel + (xAxis.scale === 'linear' ? '' : ` (${xAxis.scale} scale)`),
   );
   const placed = points.map((p, i) => ({
     ...p,

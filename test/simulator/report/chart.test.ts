@@ -7,6 +7,7 @@ import {
   niceCeiling,
   niceRangeTicks,
   niceTicks,
+  scatterAxis,
   scatterChart,
   seriesPath,
   stackedBars,
@@ -201,6 +202,23 @@ describe('scatter and bar charts', () => {
     expect(cx('thermostat')).toBeLessThan(cx('none'));
     expect(cx('none')).toBeLessThan(cx('plugin'));
     expect(scatter).toContain('−$0.02');
+  });
+
+  it('reads a saving, no warming, a small overhead and a large one on one symmetric log axis', () => {
+    const axis = scatterAxis([0, -0.0207, 0.0028, 0.0018, 1.64]);
+    expect(axis.scale).toBe('symmetric log');
+    expect(tickLabels(axis.ticks, { prefix: '$' })).toEqual(['−$0.01', '−$0.002', '$0', '$0.01', '$0.1', '$1']);
+    // in order, inside the plot, and the small overheads apart from $0 and from each other
+    const at = [-0.0207, 0, 0.0018, 0.0028, 1.64].map(axis.at);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(Math.min(...at)).toBeGreaterThan(0);
+    expect(Math.max(...at)).toBeLessThan(1);
+    expect(at[3]! - at[2]!).toBeGreaterThan(0.02);
+    expect(at[2]! - at[1]!).toBeGreaterThan(0.05);
+    // all above 0 over a wide span: log; a narrow one, or below 0 in a narrow one: linear through 0
+    expect(scatterAxis([0.75, 0.76, 2.4, 20]).scale).toBe('log');
+    expect(scatterAxis([0, 0.002, 0.003]).scale).toBe('linear');
+    expect(scatterAxis([-0.002, 0, 0.003]).scale).toBe('linear');
   });
 
   it('gives each point its own shape and one shared label to points on top of each other', () => {
