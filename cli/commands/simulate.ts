@@ -31,7 +31,8 @@ Options:
       --strategies <a,b,...>    default: all of ${STRATEGY_IDS.join(', ')}
       --report <file.html>      write a self-contained HTML report (tables, SVG charts, attribution)
       --json                    print one JSON object: { trace, settings, rows: [{ strategy, coldShare,
-                                coldShareP75, costUsd, cost: {...} }], series } instead of the table
+                                coldShareP75, costUsd, overheadUsd (with none), cost: {...} }], series }
+                                instead of the table
       --seed <n>                random seed (arrivals inside a minute, reclaim draws, jitter); default 1
       --idle-reclaim <d|a-b>    idle time before an environment is reclaimed; default 5m-15m (uniform)
       --max-lifetime <d|a-b>    age at which an environment is retired; default 2h-4h (uniform)

@@ -13,7 +13,6 @@ import {
   timeTicks,
 } from './chart';
 import { formatCount, formatMs, formatPercent, formatRatio, formatUsd, formatUsdChange } from './format';
-import { warmingOverheads } from './overhead';
 import type { SimulationReport } from './report';
 
 const COLORS: Record<string, string> = {
@@ -68,8 +67,8 @@ const TIME_ZONE = 'UTC';
 export function renderHtml(report: SimulationReport): string {
   const { trace, rows } = report;
   const reference = rows.find((row) => row.strategy === 'thermostat');
-  const overheads = warmingOverheads(rows);
-  const overheadOf = (strategy: string) => overheads?.get(strategy) ?? 0;
+  const overheads = rows.some((row) => row.overheadUsd !== undefined);
+  const overheadOf = (strategy: string) => rows.find((row) => row.strategy === strategy)?.overheadUsd ?? 0;
   // Thermostat against a row: cold share as a ratio, warming as the difference of overheads (totals without `none`).
   const versus = (row: (typeof rows)[number]) =>
     !reference

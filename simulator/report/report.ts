@@ -6,6 +6,7 @@ import type { StrategyResult } from '../results';
 import type { SimulationRun } from '../run';
 import type { Citation } from '../traces/citation';
 import type { Trace } from '../traces/types';
+import { warmingOverheads } from './overhead';
 
 /** One row per strategy: what `--json` prints and the report shows. */
 export interface ReportRow {
@@ -19,6 +20,8 @@ export interface ReportRow {
   readonly coldStarts: number;
   readonly addedLatencyMs: StrategyResult['addedLatencyMs'];
   readonly costUsd: number;
+  /** The cost of warming: `costUsd` minus the `none` strategy's, when the run has one (see warmingOverheads). */
+  readonly overheadUsd?: number;
   readonly cost: StrategyResult['cost'];
   readonly pings: StrategyResult['pings'];
   readonly environments: StrategyResult['environments'];
@@ -57,6 +60,7 @@ export function buildReport(trace: Trace, run: SimulationRun): SimulationReport 
   const { model } = run;
   const iso = (t: number) => new Date(run.epochMs + t).toISOString();
   const first = run.results[0]?.series.t ?? [];
+  const overheads = warmingOverheads(run.results);
   return {
     trace: {
       name: trace.name,
@@ -102,6 +106,7 @@ export function buildReport(trace: Trace, run: SimulationRun): SimulationReport 
       coldStarts: r.coldStarts,
       addedLatencyMs: r.addedLatencyMs,
       costUsd: r.costUsd,
+      ...(overheads ? { overheadUsd: overheads.get(r.strategy)! } : {}),
       cost: r.cost,
       pings: r.pings,
       environments: r.environments,

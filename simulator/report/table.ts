@@ -1,6 +1,5 @@
 import { formatCitation } from '../traces/citation';
 import { formatCount, formatMs, formatPercent, formatRatio, formatUsd, formatUsdChange } from './format';
-import { warmingOverheads } from './overhead';
 import type { SimulationReport } from './report';
 
 function pad(cells: string[][]): string {
@@ -13,8 +12,8 @@ function pad(cells: string[][]): string {
 /** The plain-text result table, with the trace's attribution underneath. */
 export function renderTable(report: SimulationReport): string {
   const reference = report.rows.find((row) => row.strategy === 'thermostat');
-  const overheads = warmingOverheads(report.rows);
-  const overheadOf = (strategy: string) => overheads?.get(strategy) ?? 0;
+  const overheads = report.rows.some((row) => row.overheadUsd !== undefined);
+  const overheadOf = (strategy: string) => report.rows.find((row) => row.strategy === strategy)?.overheadUsd ?? 0;
   const header = ['strategy', 'cold', 'p75 fn cold', 'throttled', 'p99 added', 'cost'];
   if (overheads) header.push('overhead');
   header.push('pings', 'provisioned');

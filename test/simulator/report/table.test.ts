@@ -66,10 +66,14 @@ describe('the simulation table', () => {
     expect(at('none', 'Thermostat overhead')).toBe(`+${formatUsd(overhead('thermostat'))}`);
     expect(at('thermostat', 'Thermostat overhead')).toBe('–');
     expect(text).toContain('overhead: the cost of warming');
+    // what --json prints carries it too
+    expect(built.rows.map((row) => row.overheadUsd)).toEqual(built.rows.map((row) => overhead(row.strategy)));
   });
 
   it('compares totals without a none row, and says how to compare overheads', () => {
-    const text = renderTable(report(['serverless-plugin-warmup', 'thermostat']));
+    const built = report(['serverless-plugin-warmup', 'thermostat']);
+    expect(built.rows.every((row) => row.overheadUsd === undefined)).toBe(true);
+    const text = renderTable(built);
     const { header } = cells(text);
     expect(header).not.toContain('overhead');
     expect(header[header.length - 1]).toBe('Thermostat cost');
