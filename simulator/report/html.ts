@@ -195,7 +195,7 @@ th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:right}th:first
 .facts{color:#666;font-size:.85rem}
 ${CHART_STYLE}</style></head><body>
 <h1>Thermostat simulation: ${e(trace.name)}</h1>
-<p>${formatCount(trace.invocations)} invocations of ${trace.functions} function${trace.functions === 1 ? '' : 's'} (${e(trace.format)}), ${e(trace.from)} → ${e(trace.to)} in virtual time; ${e(trace.arrivalRule)}.</p>
+<p>${formatCount(trace.invocations)} invocation${trace.invocations === 1 ? '' : 's'} of ${trace.functions} function${trace.functions === 1 ? '' : 's'} (${e(trace.format)}), ${e(trace.from)} → ${e(trace.to)} in virtual time; ${e(trace.arrivalRule)}.</p>
 <div class="citation"><b>Data:</b> ${e(citation.dataset)} (${e(citation.description)}).<br>${e(citation.paper)}<br>${e(citation.licence)}.</div>
 <h2>Results</h2>
 ${table}

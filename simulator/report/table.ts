@@ -44,7 +44,7 @@ export function renderTable(report: SimulationReport): string {
   });
   const t = report.trace;
   return [
-    `${t.name}: ${formatCount(t.invocations)} invocations of ${t.functions} function${t.functions === 1 ? '' : 's'}, ${t.from} → ${t.to}`,
+    `${t.name}: ${formatCount(t.invocations)} invocation${t.invocations === 1 ? '' : 's'} of ${t.functions} function${t.functions === 1 ? '' : 's'}, ${t.from} → ${t.to}`,
     `model: idle reclaim ${report.settings.idleReclaim}, max lifetime ${report.settings.maxLifetime}, proactive replacement ${report.settings.proactiveReplacement}, schedule phase ${report.settings.schedulePhase}, cold start ${report.settings.coldStart}, durations ${String(report.settings.durations).split(':')[0]}, seed ${report.settings.seed}`,
     '',
     pad([header, ...rows]),
