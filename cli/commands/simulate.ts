@@ -186,6 +186,9 @@ export const simulateCommand: Command = {
     } catch (error) {
       throw new InputError((error as Error).message, { cause: error });
     }
+    // A table of zeros would read as a result.
+    if (trace.invocations === 0)
+      throw new InputError(`${values.trace}: the trace holds no invocations; nothing simulated`);
 
     const progress = progressPrinter(io, ids.length);
     let run: ReturnType<typeof simulate>;

@@ -195,6 +195,14 @@ describe('thermostat simulate', () => {
     expect(await main(['simulate', '--trace', TINY_2021, '--policies', broken], out.io)).toBe(1);
     expect(out.stderr()).toMatch(/p\.yaml: warm\.concurrency: /);
     expect(out.stderr()).toMatch(/nothing simulated/);
+
+    // a trace with its header and no invocation: an error, not a table of zeros
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, 'app,func,end_timestamp,duration\n');
+    const none = memoryIo();
+    expect(await main(['simulate', '--trace', empty, '--policies', policies], none.io)).toBe(1);
+    expect(none.stderr()).toMatch(/empty\.csv: the trace holds no invocations; nothing simulated/);
+    expect(none.stdout()).toBe('');
   });
 
   it('reports progress as plain lines every 5 s when stderr is not a terminal', () => {
