@@ -13,7 +13,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadPolicySet, type PolicySet, parsePolicySource } from '../controller/policy';
+import { loadPolicySet, type PolicySet } from '../controller/policy';
+import { averaged, GRID_SEEDS, meanOf, policySetOf, runGrid } from '../simulator/grid';
 import type { StrategyResult } from '../simulator/results';
 import { simulate } from '../simulator/run';
 import { createStrategy, STRATEGY_IDS, type StrategyId } from '../simulator/strategies';
@@ -31,30 +32,6 @@ function policySet(name: keyof typeof POLICY_SETS): PolicySet {
 }
 
 const round = (value: number, digits = 6) => Number(value.toPrecision(digits));
-const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-
-/** The mean over a strategy's runs of what `pick` reads from each. */
-const meanOf = (results: readonly StrategyResult[], pick: (result: StrategyResult) => number) =>
-  mean(results.map(pick));
-
-/** One strategy's runs, one per seed, as the mean of each: the comparisons' and the grid's rows. */
-function averaged(results: readonly StrategyResult[]) {
-  const of = (pick: (result: StrategyResult) => number) => meanOf(results, pick);
-  const parts = Object.keys(results[0].cost) as Array<keyof StrategyResult['cost']>;
-  return {
-    strategy: results[0].strategy,
-    coldShare: round(of((r) => r.coldShare)),
-    coldShareP75: round(of((r) => r.coldShareP75)),
-    costUsd: round(
-      of((r) => r.costUsd),
-      8,
-    ),
-    cost: Object.fromEntries(parts.map((part) => [part, round(of((r) => r.cost[part]))])),
-    pingsSent: Math.round(of((r) => r.pings.sent)),
-    /** Cold starts in each seed's run, in the order of the seeds: how far one draw moves the mean. */
-    coldStartsPerSeed: results.map((r) => r.coldStarts),
-  };
-}
 
 /**
  * Every strategy on one trace with one policy set, replayed with every seed of GRID_SEEDS and averaged, as the grid
@@ -158,92 +135,22 @@ function throughput(tracePath: string) {
   return { trace: trace.name, oneStrategy: measure(['none']) };
 }
 
-/** The fixed warmers' grid: every interval × concurrency a user of those tools might configure. */
-const GRID_INTERVALS = ['1m', '5m', '15m'] as const;
-/**
- * Seeds each grid point is replayed with (arrivals inside a minute, reclaim draws, schedule phases): on traces where
- * strategies end a few cold starts apart, one draw decides who "wins"; the grid compares their means.
- */
-export const GRID_SEEDS = [1, 2, 3, 4, 5] as const;
-const GRID_CONCURRENCY = [1, 2, 5] as const;
 const EXAMPLE_POLICIES = join(__dirname, '..', 'examples', 'simulate');
 
-interface GridPoint {
-  readonly strategy: string;
-  readonly setting: string;
-  readonly coldShare: number;
-  readonly coldShareP75: number;
-  readonly costUsd: number;
-  /** Cost minus the cost of no warming on the same trace: what warming adds. */
-  readonly overheadUsd: number;
-  readonly pings: number;
-  /** Cold starts in each seed's run, in the order of `seeds`: how far one draw moves the mean. */
-  readonly coldStartsPerSeed: number[];
-  readonly cost: Record<string, number>;
-}
-
-const fixed = (interval: string, concurrency: number) =>
-  `defaults:\n  mode: warm\n  warm: { concurrency: ${concurrency}, interval: ${interval} }\n  provisioned: { min: ${concurrency}, max: ${Math.max(10, concurrency)} }\n`;
-
 /**
- * Thermostat against every fixed configuration of the tools people use, in warming overhead and cold share: each
- * grid point replayed on the trace with every seed of GRID_SEEDS and averaged, overhead = its cost minus the cost of
- * no warming. A point dominates Thermostat when it is at least as warm with under 95% of Thermostat's overhead.
+ * Thermostat (the example policy set, as a user would write it once for a whole account) against every fixed
+ * configuration of the tools people use, in warming overhead and cold share (simulator/grid.ts).
  */
 export function grid(source: string | Trace, seeds: readonly number[] = GRID_SEEDS) {
   const trace = typeof source === 'string' ? loadTrace(source) : source;
-  const started = performance.now();
-  const points: Array<Omit<GridPoint, 'overheadUsd'>> = [];
-  const run = (set: PolicySet, ids: readonly StrategyId[], setting: string) => {
-    const runs = seeds.map((seed) =>
-      simulate({ trace, policySet: set, strategies: ids.map(createStrategy), model: { seed } }),
-    );
-    ids.forEach((_, i) => {
-      const { strategy, coldShare, coldShareP75, costUsd, pingsSent, coldStartsPerSeed, cost } = averaged(
-        runs.map((result) => result.results[i]),
-      );
-      points.push({
-        strategy,
-        setting: strategy === 'none' || strategy === 'oracle' ? '–' : setting,
-        coldShare,
-        coldShareP75,
-        costUsd,
-        pings: pingsSent,
-        coldStartsPerSeed,
-        cost,
-      });
-    });
-  };
-  const text = (interval: string, concurrency: number) => policySetOf(fixed(interval, concurrency), 'grid.yaml');
-  run(text('5m', 1), ['none', 'static-pc', 'scheduled-pc', 'aas-target-tracking', 'oracle'], 'provisioned 1');
-  for (const interval of GRID_INTERVALS) {
-    for (const concurrency of GRID_CONCURRENCY) {
-      run(text(interval, concurrency), ['serverless-plugin-warmup', 'lambda-warmer'], `${interval}, c=${concurrency}`);
-    }
-  }
   const examples = loadPolicySet([EXAMPLE_POLICIES]);
-  run(examples, ['thermostat'], 'examples/simulate');
-  const none = points.find((point) => point.strategy === 'none')!;
-  const rows: GridPoint[] = points.map((point) => ({ ...point, overheadUsd: round(point.costUsd - none.costUsd, 8) }));
-  const thermostat = rows.find((row) => row.strategy === 'thermostat')!;
-  const dominatedBy = rows
-    .filter((row) => row.strategy !== 'thermostat' && row.strategy !== 'oracle')
-    .filter((row) => row.coldShare <= thermostat.coldShare && row.overheadUsd < 0.95 * thermostat.overheadUsd)
-    .map((row) => `${row.strategy} (${row.setting})`);
-  const pluginDefault = rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!;
+  const result = runGrid(trace, { policySet: examples, setting: 'examples/simulate' }, seeds);
   return {
     trace: trace.name,
     functions: trace.functions.length,
     invocations: trace.invocations,
     policyText: readExamplePolicies(),
-    seeds: [...seeds],
-    wallMs: Math.round(performance.now() - started),
-    rows,
-    verdict: {
-      dominatedBy,
-      warmerThanPluginDefault: thermostat.coldShare <= pluginDefault.coldShare,
-      cheaperThanPluginDefault: thermostat.overheadUsd <= pluginDefault.overheadUsd,
-    },
+    ...result,
   };
 }
 
@@ -290,13 +197,6 @@ function readExamplePolicies(): string {
         .join('\n'),
     )
     .join('\n');
-}
-
-function policySetOf(text: string, name: string): PolicySet {
-  const parsed = parsePolicySource(text, name);
-  if (parsed.issues.length > 0)
-    throw new Error(`benchmark policy ${name} is invalid: ${JSON.stringify(parsed.issues)}`);
-  return { policies: parsed.policies, defaults: parsed.defaults, issues: [], files: [] };
 }
 
 export interface SimulatorBenchmarkOptions {
