@@ -144,7 +144,7 @@ const EXAMPLE_POLICIES = join(__dirname, '..', 'examples', 'simulate');
 export function grid(source: string | Trace, seeds: readonly number[] = GRID_SEEDS) {
   const trace = typeof source === 'string' ? loadTrace(source) : source;
   const examples = loadPolicySet([EXAMPLE_POLICIES]);
-  const result = runGrid(trace, { policySet: examples, setting: 'examples/simulate' }, seeds);
+  const result = runGrid(trace, { policySet: examples, setting: 'examples/simulate' }, { seeds });
   return {
     trace: trace.name,
     functions: trace.functions.length,

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type PolicySet, parsePolicySource } from '../controller/policy';
+import type { ModelOptions } from './model/options';
 import type { StrategyResult } from './results';
 import { simulate } from './run';
 import { createStrategy, type StrategyId } from './strategies';
@@ -76,14 +77,22 @@ export function policySetOf(text: string, name: string): PolicySet {
 /**
  * Every grid point and Thermostat under `thermostat` (the user's policy set) on `trace`, each replayed with every
  * seed and averaged, with the verdict: the points that dominate Thermostat, and how it compares with
- * serverless-plugin-warmup's default (5 minutes, concurrency 1). `setting` names Thermostat's row.
+ * serverless-plugin-warmup's default (5 minutes, concurrency 1). `setting` names Thermostat's row; `options` are the
+ * simulation's for every point alike (the seed is each run's own).
  */
 export function runGrid(
   trace: Trace,
   thermostat: { readonly policySet: PolicySet; readonly setting: string },
-  seeds: readonly number[] = GRID_SEEDS,
-  onPoint?: (done: number, total: number) => void,
+  options: {
+    readonly seeds?: readonly number[];
+    readonly model?: Partial<ModelOptions>;
+    readonly memoryMb?: number;
+    readonly epochMs?: number;
+    /** After each group of points: how many of `total` are done. */
+    readonly onPoint?: (done: number, total: number) => void;
+  } = {},
 ) {
+  const seeds = options.seeds ?? GRID_SEEDS;
   const started = performance.now();
   const points: Array<Omit<GridPoint, 'overheadUsd'>> = [];
   // the provisioned strategies with no warming, each warmer setting, Thermostat
@@ -91,7 +100,14 @@ export function runGrid(
   let done = 0;
   const run = (set: PolicySet, ids: readonly StrategyId[], setting: string) => {
     const runs = seeds.map((seed) =>
-      simulate({ trace, policySet: set, strategies: ids.map(createStrategy), model: { seed } }),
+      simulate({
+        trace,
+        policySet: set,
+        strategies: ids.map(createStrategy),
+        model: { ...options.model, seed },
+        ...(options.memoryMb !== undefined ? { memoryMb: options.memoryMb } : {}),
+        ...(options.epochMs !== undefined ? { epochMs: options.epochMs } : {}),
+      }),
     );
     ids.forEach((_, i) => {
       const { strategy, coldShare, coldShareP75, costUsd, pingsSent, coldStartsPerSeed, cost } = averaged(
@@ -109,7 +125,7 @@ export function runGrid(
       });
     });
     done += 1;
-    onPoint?.(done, total);
+    options.onPoint?.(done, total);
   };
   const text = (interval: string, concurrency: number) => policySetOf(fixed(interval, concurrency), 'grid.yaml');
   run(text('5m', 1), ['none', 'static-pc', 'scheduled-pc', 'aas-target-tracking', 'oracle'], 'provisioned 1');

@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatIssue, loadPolicySet, parseDuration } from '../../controller/policy';
+import { GRID_SEEDS, runGrid } from '../../simulator/grid';
 import { type ModelOptions, modelOptions } from '../../simulator/model/options';
 import { parseSpread } from '../../simulator/model/spread';
+import { renderGrid } from '../../simulator/report/grid-table';
 import { renderHtml } from '../../simulator/report/html';
 import { buildReport } from '../../simulator/report/report';
 import { renderTable } from '../../simulator/report/table';
@@ -29,6 +31,12 @@ Options:
       --trace <path>            trace file or folder (required)
       --policies <path>         policy file or directory (required)
       --strategies <a,b,...>    default: all of ${STRATEGY_IDS.join(', ')}
+      --grid                    Thermostat under your policies against every fixed setting of the warmers
+                                (serverless-plugin-warmup and lambda-warmer every 1, 5 or 15 minutes at
+                                concurrency 1, 2 or 5), provisioned concurrency and no warming, each the mean of
+                                5 runs (seeds 1-5; --seed for one), by cold share and warming overhead, with the
+                                verdict: which settings are as warm for less, and how it compares with the
+                                plugin's default; every point replays the same trace, memory and model options
       --report <file.html>      write a self-contained HTML report (tables, SVG charts, attribution)
       --json                    print one JSON object: { trace, settings, rows: [{ strategy, coldShare,
                                 coldShareP75, costUsd, overheadUsd (with none), cost: {...} }], series }
@@ -102,6 +110,7 @@ export const simulateCommand: Command = {
       strategies: { type: 'string' },
       report: { type: 'string' },
       json: { type: 'boolean' },
+      grid: { type: 'boolean' },
       seed: { type: 'string' },
       'idle-reclaim': { type: 'string' },
       'max-lifetime': { type: 'string' },
@@ -118,6 +127,10 @@ export const simulateCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.trace) throw new UsageError('--trace <path> is required');
     if (!values.policies) throw new UsageError('--policies <file-or-dir> is required');
+    if (values.grid && values.strategies !== undefined)
+      throw new UsageError('--grid runs its own strategies; leave out --strategies');
+    if (values.grid && values.report !== undefined)
+      throw new UsageError('--grid prints a table (or JSON with --json); --report draws a run of --strategies');
 
     const ids = (values.strategies ?? STRATEGY_IDS.join(','))
       .split(',')
@@ -189,6 +202,23 @@ export const simulateCommand: Command = {
     // A table of zeros would read as a result.
     if (trace.invocations === 0)
       throw new InputError(`${values.trace}: the trace holds no invocations; nothing simulated`);
+    if (values.grid) {
+      const { seed: _one, ...shared } = model;
+      const result = runGrid(
+        trace,
+        { policySet: set, setting: values.policies },
+        {
+          seeds: seed !== undefined ? [seed] : GRID_SEEDS,
+          model: shared,
+          ...(memoryMb !== undefined ? { memoryMb } : {}),
+          epochMs,
+          onPoint: (done, total) => io.stderr.write(`grid: ${done} of ${total} settings replayed\n`),
+        },
+      );
+      const summary = { trace: trace.name, functions: trace.functions.length, invocations: trace.invocations };
+      io.stdout.write(values.json ? `${JSON.stringify({ ...summary, ...result })}\n` : renderGrid(trace, result));
+      return EXIT.ok;
+    }
 
     const progress = progressPrinter(io, ids.length);
     let run: ReturnType<typeof simulate>;

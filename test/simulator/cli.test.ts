@@ -137,6 +137,8 @@ describe('thermostat simulate', () => {
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--schedule-phase', '-1s'],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--proactive-replacement', '1.5'],
       ['simulate', '--trace', TINY_2021, '--policies', policies, '--bogus'],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--grid', '--strategies', 'none'],
+      ['simulate', '--trace', TINY_2021, '--policies', policies, '--grid', '--report', join(dir, 'grid.html')],
     ];
     for (const argv of cases) {
       const out = memoryIo();
@@ -151,6 +153,34 @@ describe('thermostat simulate', () => {
       await main(['simulate', '--trace', TINY_2021, '--policies', policies, '--durations', 'median'], durations.io),
     ).toBe(2);
     expect(durations.stderr()).toMatch(/--durations must be distribution or average, got "median"/);
+  });
+
+  it('runs Thermostat under the given policies against the warmers\' grid, with the verdict', async () => {
+    const json = memoryIo();
+    const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--grid'];
+    expect(await main([...argv, '--json'], json.io)).toBe(0);
+    const grid = JSON.parse(json.stdout());
+    // no warming and three provisioned strategies, the oracle, 2 warmers × 3 intervals × 3 concurrencies, Thermostat
+    expect(grid.rows).toHaveLength(5 + 18 + 1);
+    expect(grid.seeds).toEqual([1, 2, 3, 4, 5]);
+    const none = grid.rows.find((row: { strategy: string }) => row.strategy === 'none');
+    const own = grid.rows.find((row: { strategy: string }) => row.strategy === 'thermostat');
+    expect(none.overheadUsd).toBe(0);
+    expect(own.setting).toBe(policies);
+    expect(own.overheadUsd).toBeCloseTo(own.costUsd - none.costUsd, 8);
+    expect(Object.keys(grid.verdict).sort()).toEqual([
+      'cheaperThanPluginDefault',
+      'dominatedBy',
+      'warmerThanPluginDefault',
+    ]);
+    expect(json.stderr()).toMatch(/grid: 11 of 11 settings replayed/);
+
+    const text = memoryIo();
+    expect(await main([...argv, '--seed', '7'], text.io)).toBe(0);
+    expect(text.stdout()).toMatch(/each point the mean of 1 run \(seed 7\)/);
+    expect(text.stdout()).toMatch(/^serverless-plugin-warmup\s+5m, c=1\s/m);
+    expect(text.stdout()).toMatch(/^Verdict: Thermostat is (not )?dominated/m);
+    expect(text.stdout()).toMatch(/Faster and Cheaper Serverless Computing on Harvested Resources/);
   });
 
   it('fires schedules at the phase asked for, and says which in the JSON settings', async () => {

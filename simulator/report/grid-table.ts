@@ -1,0 +1,50 @@
+import type { GridPoint, runGrid } from '../grid';
+import { DOMINANCE_OVERHEAD_SHARE } from '../grid';
+import { formatCitation } from '../traces/citation';
+import type { Trace } from '../traces/types';
+import { formatCount, formatPercent, formatUsd } from './format';
+
+type GridResult = ReturnType<typeof runGrid>;
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
+  return cells
+    .map((row) => row.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '))
+    .join('\n');
+}
+
+const pointName = (row: GridPoint) => `${row.strategy} (${row.setting})`;
+
+/** `thermostat simulate --grid`: every grid point beside Thermostat under the user's policies, and the verdict. */
+export function renderGrid(trace: Trace, result: GridResult): string {
+  const own = result.rows.find((row) => row.strategy === 'thermostat')!;
+  const plugin = result.rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!;
+  const dominating = new Set(result.verdict.dominatedBy);
+  const header = ['strategy', 'setting', 'cold', 'p75 fn cold', 'overhead', 'pings', 'dominates Thermostat'];
+  const rows = result.rows.map((row) => [
+    row.strategy,
+    row.setting,
+    formatPercent(row.coldShare),
+    formatPercent(row.coldShareP75),
+    formatUsd(row.overheadUsd),
+    formatCount(row.pings),
+    row === own || row.strategy === 'oracle' ? '–' : dominating.has(pointName(row)) ? 'yes' : 'no',
+  ]);
+  const { dominatedBy, warmerThanPluginDefault, cheaperThanPluginDefault } = result.verdict;
+  const verdict = [
+    dominatedBy.length === 0
+      ? 'Verdict: Thermostat is not dominated by any grid point'
+      : `Verdict: Thermostat is dominated by ${dominatedBy.join(', ')}`,
+    `; against serverless-plugin-warmup's default (5 minutes, concurrency 1): ${warmerThanPluginDefault ? 'at least as warm' : 'colder'} (${formatPercent(own.coldShare)} vs ${formatPercent(plugin.coldShare)} cold) at ${cheaperThanPluginDefault ? 'no more' : 'more'} overhead (${formatUsd(own.overheadUsd)} vs ${formatUsd(plugin.overheadUsd)}).`,
+  ].join('');
+  return [
+    `${trace.name}: ${formatCount(trace.invocations)} invocation${trace.invocations === 1 ? '' : 's'} of ${trace.functions.length} function${trace.functions.length === 1 ? '' : 's'}; each point the mean of ${result.seeds.length} run${result.seeds.length === 1 ? '' : 's'} (seed${result.seeds.length === 1 ? '' : 's'} ${result.seeds.join(', ')})`,
+    '',
+    pad([header, ...rows]),
+    '',
+    verdict,
+    `overhead: the cost of warming, a point's cost minus no warming's. A point dominates Thermostat when it is at least as warm with under ${Math.round(DOMINANCE_OVERHEAD_SHARE * 100)}% of Thermostat's overhead.`,
+    formatCitation(trace.citation),
+    '',
+  ].join('\n');
+}
