@@ -155,7 +155,7 @@ describe('thermostat simulate', () => {
     expect(durations.stderr()).toMatch(/--durations must be distribution or average, got "median"/);
   });
 
-  it('runs Thermostat under the given policies against the warmers\' grid, with the verdict', async () => {
+  it("runs Thermostat under the given policies against the warmers' grid, with the verdict", async () => {
     const json = memoryIo();
     const argv = ['simulate', '--trace', TINY_2021, '--policies', policies, '--grid'];
     expect(await main([...argv, '--json'], json.io)).toBe(0);
