@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { dispatchMsPerPingAt } from '../controller/contract';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
+import { overheadItems } from '../simulator/grid';
 import { BILLED_CPU_MS, CPU_REFERENCE_MB, handlerCpuMs, ONE_VCPU_MB, PING_CPU_MS } from '../simulator/model/options';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
 import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
@@ -1199,28 +1200,13 @@ function noiseNote(thermostat: GridRow, dominating: readonly GridRow[]): string 
     .join(', ')}: the ranges overlap, so which of them is warmer is within the runs’ noise, and the overhead decides.`;
 }
 
-/**
- * A row's warming overhead by item, from its cost breakdown and no warming's: pings (their requests and time), the
- * INIT billed beyond no warming's, provisioned concurrency, the controller's (or warmer's) own invocations, and the
- * metrics it bought.
- */
+/** A row's warming overhead by item (simulator/grid.ts overheadItems), as text. */
 function overheadParts(
   cost: Record<string, number> | undefined,
   none: Record<string, number> | undefined,
 ): string | undefined {
   if (cost === undefined || none === undefined) return undefined;
-  const items: Array<[string, number]> = [
-    ['pings', cost.pings ?? 0],
-    ['INIT beyond no warming', (cost.billedInit ?? 0) - (none.billedInit ?? 0)],
-    [
-      'provisioned concurrency',
-      (cost.provisioned ?? 0) + (cost.provisionedDuration ?? 0) + (cost.duration ?? 0) - (none.duration ?? 0),
-    ],
-    ['own invocations', cost.controller ?? 0],
-    ['metrics read', cost.observation ?? 0],
-    ['state table', cost.state ?? 0],
-  ];
-  const shown = items.filter(([, value]) => Math.abs(value) >= 5e-7);
+  const shown = overheadItems(cost, none);
   return shown.length === 0 ? undefined : shown.map(([label, value]) => `${label} ${signedUsd(value)}`).join(', ');
 }
 

@@ -63,6 +63,29 @@ export interface GridPoint {
   readonly cost: Record<string, number>;
 }
 
+/**
+ * A strategy's warming overhead by item, from its cost breakdown and no warming's: pings (their requests and time),
+ * the INIT billed beyond no warming's, provisioned concurrency (with the duration it saves), the controller's (or
+ * warmer's) own invocations, the metrics it bought and its state table; items under half a microdollar left out.
+ */
+export function overheadItems(
+  cost: Readonly<Record<string, number>>,
+  none: Readonly<Record<string, number>>,
+): Array<readonly [string, number]> {
+  const items: Array<readonly [string, number]> = [
+    ['pings', cost.pings ?? 0],
+    ['INIT beyond no warming', (cost.billedInit ?? 0) - (none.billedInit ?? 0)],
+    [
+      'provisioned concurrency',
+      (cost.provisioned ?? 0) + (cost.provisionedDuration ?? 0) + (cost.duration ?? 0) - (none.duration ?? 0),
+    ],
+    ['own invocations', cost.controller ?? 0],
+    ['metrics read', cost.observation ?? 0],
+    ['state table', cost.state ?? 0],
+  ];
+  return items.filter(([, value]) => Math.abs(value) >= 5e-7);
+}
+
 /** A fixed configuration of the warmers (and the provisioned strategies' level), as a defaults document. */
 const fixed = (interval: string, concurrency: number) =>
   `defaults:\n  mode: warm\n  warm: { concurrency: ${concurrency}, interval: ${interval} }\n  provisioned: { min: ${concurrency}, max: ${Math.max(10, concurrency)} }\n`;

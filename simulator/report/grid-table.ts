@@ -1,5 +1,5 @@
 import type { GridPoint, runGrid } from '../grid';
-import { DOMINANCE_OVERHEAD_SHARE } from '../grid';
+import { DOMINANCE_OVERHEAD_SHARE, overheadItems } from '../grid';
 import { formatCitation } from '../traces/citation';
 import type { Trace } from '../traces/types';
 import { formatCount, formatPercent, formatUsd } from './format';
@@ -37,12 +37,18 @@ export function renderGrid(trace: Trace, result: GridResult): string {
       : `Verdict: Thermostat is dominated by ${dominatedBy.join(', ')}`,
     `; against serverless-plugin-warmup's default (5 minutes, concurrency 1): ${warmerThanPluginDefault ? 'at least as warm' : 'colder'} (${formatPercent(own.coldShare)} vs ${formatPercent(plugin.coldShare)} cold) at ${cheaperThanPluginDefault ? 'no more' : 'more'} overhead (${formatUsd(own.overheadUsd)} vs ${formatUsd(plugin.overheadUsd)}).`,
   ].join('');
+  const none = result.rows.find((row) => row.strategy === 'none')!;
+  const where = (row: GridPoint) =>
+    overheadItems(row.cost, none.cost)
+      .map(([label, value]) => `${label} ${formatUsd(value)}`)
+      .join(', ') || 'nothing';
   return [
     `${trace.name}: ${formatCount(trace.invocations)} invocation${trace.invocations === 1 ? '' : 's'} of ${trace.functions.length} function${trace.functions.length === 1 ? '' : 's'}; each point the mean of ${result.seeds.length} run${result.seeds.length === 1 ? '' : 's'} (seed${result.seeds.length === 1 ? '' : 's'} ${result.seeds.join(', ')})`,
     '',
     pad([header, ...rows]),
     '',
     verdict,
+    `Where the overhead goes: Thermostat ${where(own)}; serverless-plugin-warmup's default ${where(plugin)}.`,
     `overhead: the cost of warming, a point's cost minus no warming's. A point dominates Thermostat when it is at least as warm with under ${Math.round(DOMINANCE_OVERHEAD_SHARE * 100)}% of Thermostat's overhead.`,
     formatCitation(trace.citation),
     '',

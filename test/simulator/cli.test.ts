@@ -180,6 +180,9 @@ describe('thermostat simulate', () => {
     expect(text.stdout()).toMatch(/each point the mean of 1 run \(seed 7\)/);
     expect(text.stdout()).toMatch(/^serverless-plugin-warmup\s+5m, c=1\s/m);
     expect(text.stdout()).toMatch(/^Verdict: Thermostat is (not )?dominated/m);
+    expect(text.stdout()).toMatch(
+      /^Where the overhead goes: Thermostat .*own invocations \$.*; serverless-plugin-warmup's default pings \$/m,
+    );
     expect(text.stdout()).toMatch(/Faster and Cheaper Serverless Computing on Harvested Resources/);
   });
 
