@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { dispatchMsPerPingAt } from '../controller/contract';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
-import { overheadItems } from '../simulator/grid';
+import { gridPointName } from '../simulator/grid';
 import { BILLED_CPU_MS, CPU_REFERENCE_MB, handlerCpuMs, ONE_VCPU_MB, PING_CPU_MS } from '../simulator/model/options';
+import { overheadItems } from '../simulator/overhead';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
 import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
 import { CONTROLLER_MEMORY_MB } from '../simulator/strategies/thermostat';
@@ -1069,7 +1070,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
       '',
     );
     const dominating = grid.rows.filter(
-      (row) => verdict.dominatedBy.includes(`${row.strategy} (${row.setting})`) && row !== thermostat,
+      (row) => verdict.dominatedBy.includes(gridPointName(row)) && row !== thermostat,
     );
     if (dominating.length > 0) {
       const averaged = (grid.seeds?.length ?? 1) > 1;
@@ -1084,7 +1085,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
         `By how much: Thermostat had ${colds(thermostat)} cold starts${averaged ? ` (mean of ${grid.seeds!.length} runs)` : ''} in ${int(grid.invocations)} requests; ${dominating
           .map(
             (row) =>
-              `${pointName(`${row.strategy} (${row.setting})`)} ${colds(row)} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
+              `${pointName(gridPointName(row))} ${colds(row)} at ${Math.round((100 * row.overheadUsd) / thermostat.overheadUsd)}% of its overhead`,
           )
           .join('; ')}.${noiseNote(thermostat, dominating)}`,
         '',
@@ -1196,11 +1197,11 @@ function noiseNote(thermostat: GridRow, dominating: readonly GridRow[]): string 
   if (overlapping.length === 0) return '';
   const span = (row: GridRow) => `${int(range(row)!.low)}–${int(range(row)!.high)}`;
   return ` Per run, Thermostat had ${span(thermostat)} cold starts; ${overlapping
-    .map((row) => `${pointName(`${row.strategy} (${row.setting})`)} ${span(row)}`)
+    .map((row) => `${pointName(gridPointName(row))} ${span(row)}`)
     .join(', ')}: the ranges overlap, so which of them is warmer is within the runs’ noise, and the overhead decides.`;
 }
 
-/** A row's warming overhead by item (simulator/grid.ts overheadItems), as text. */
+/** A row's warming overhead by item (simulator/overhead.ts), as text. */
 function overheadParts(
   cost: Record<string, number> | undefined,
   none: Record<string, number> | undefined,

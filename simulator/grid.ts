@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { type PolicySet, parsePolicySource } from '../controller/policy';
 import type { ModelOptions } from './model/options';
+import { warmingOverheads } from './overhead';
 import type { StrategyResult } from './results';
 import { simulate } from './run';
 import { createStrategy, type StrategyId } from './strategies';
@@ -63,28 +64,9 @@ export interface GridPoint {
   readonly cost: Record<string, number>;
 }
 
-/**
- * A strategy's warming overhead by item, from its cost breakdown and no warming's: pings (their requests and time),
- * the INIT billed beyond no warming's, provisioned concurrency (with the duration it saves), the controller's (or
- * warmer's) own invocations, the metrics it bought and its state table; items under half a microdollar left out.
- */
-export function overheadItems(
-  cost: Readonly<Record<string, number>>,
-  none: Readonly<Record<string, number>>,
-): Array<readonly [string, number]> {
-  const items: Array<readonly [string, number]> = [
-    ['pings', cost.pings ?? 0],
-    ['INIT beyond no warming', (cost.billedInit ?? 0) - (none.billedInit ?? 0)],
-    [
-      'provisioned concurrency',
-      (cost.provisioned ?? 0) + (cost.provisionedDuration ?? 0) + (cost.duration ?? 0) - (none.duration ?? 0),
-    ],
-    ['own invocations', cost.controller ?? 0],
-    ['metrics read', cost.observation ?? 0],
-    ['state table', cost.state ?? 0],
-  ];
-  return items.filter(([, value]) => Math.abs(value) >= 5e-7);
-}
+/** A grid point's name, as the verdict lists the points that dominate Thermostat: `lambda-warmer (5m, c=1)`. */
+export const gridPointName = (point: { readonly strategy: string; readonly setting: string }) =>
+  `${point.strategy} (${point.setting})`;
 
 /** A fixed configuration of the warmers (and the provisioned strategies' level), as a defaults document. */
 const fixed = (interval: string, concurrency: number) =>
@@ -158,13 +140,13 @@ export function runGrid(
     }
   }
   run(thermostat.policySet, ['thermostat'], thermostat.setting);
-  const none = points.find((point) => point.strategy === 'none')!;
-  const rows: GridPoint[] = points.map((point) => ({ ...point, overheadUsd: round(point.costUsd - none.costUsd, 8) }));
+  const overheads = warmingOverheads(points)!;
+  const rows: GridPoint[] = points.map((point, i) => ({ ...point, overheadUsd: round(overheads[i]!, 8) }));
   const own = rows.find((row) => row.strategy === 'thermostat')!;
   const dominatedBy = rows
     .filter((row) => row.strategy !== 'thermostat' && row.strategy !== 'oracle')
     .filter((row) => row.coldShare <= own.coldShare && row.overheadUsd < DOMINANCE_OVERHEAD_SHARE * own.overheadUsd)
-    .map((row) => `${row.strategy} (${row.setting})`);
+    .map(gridPointName);
   const pluginDefault = rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!;
   return {
     seeds: [...seeds],

@@ -1,19 +1,11 @@
-import type { GridPoint, runGrid } from '../grid';
-import { DOMINANCE_OVERHEAD_SHARE, overheadItems } from '../grid';
+import { DOMINANCE_OVERHEAD_SHARE, type GridPoint, gridPointName, type runGrid } from '../grid';
+import { overheadItems } from '../overhead';
 import { formatCitation } from '../traces/citation';
 import type { Trace } from '../traces/types';
 import { formatCount, formatPercent, formatUsd } from './format';
+import { padColumns } from './table';
 
 type GridResult = ReturnType<typeof runGrid>;
-
-function pad(cells: string[][]): string {
-  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
-  return cells
-    .map((row) => row.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '))
-    .join('\n');
-}
-
-const pointName = (row: GridPoint) => `${row.strategy} (${row.setting})`;
 
 /** `thermostat simulate --grid`: every grid point beside Thermostat under the user's policies, and the verdict. */
 export function renderGrid(trace: Trace, result: GridResult): string {
@@ -28,7 +20,7 @@ export function renderGrid(trace: Trace, result: GridResult): string {
     formatPercent(row.coldShareP75),
     formatUsd(row.overheadUsd),
     formatCount(row.pings),
-    row === own || row.strategy === 'oracle' ? '–' : dominating.has(pointName(row)) ? 'yes' : 'no',
+    row === own || row.strategy === 'oracle' ? '–' : dominating.has(gridPointName(row)) ? 'yes' : 'no',
   ]);
   const { dominatedBy, warmerThanPluginDefault, cheaperThanPluginDefault } = result.verdict;
   const verdict = [
@@ -45,7 +37,7 @@ export function renderGrid(trace: Trace, result: GridResult): string {
   return [
     `${trace.name}: ${formatCount(trace.invocations)} invocation${trace.invocations === 1 ? '' : 's'} of ${trace.functions.length} function${trace.functions.length === 1 ? '' : 's'}; each point the mean of ${result.seeds.length} run${result.seeds.length === 1 ? '' : 's'} (seed${result.seeds.length === 1 ? '' : 's'} ${result.seeds.join(', ')})`,
     '',
-    pad([header, ...rows]),
+    padColumns([header, ...rows], 2),
     '',
     verdict,
     `Where the overhead goes: Thermostat ${where(own)}; serverless-plugin-warmup's default ${where(plugin)}.`,

@@ -12,8 +12,9 @@ import {
   tickLabels,
   timeTicks,
 } from './chart';
-import { formatCount, formatMs, formatPercent, formatRatio, formatUsd, formatUsdChange } from './format';
+import { formatCount, formatMs, formatPercent, formatUsd } from './format';
 import type { SimulationReport } from './report';
+import { versusThermostat } from './versus';
 
 const COLORS: Record<string, string> = {
   none: '#7f7f7f',
@@ -68,18 +69,11 @@ export function renderHtml(report: SimulationReport): string {
   const { trace, rows } = report;
   const reference = rows.find((row) => row.strategy === 'thermostat');
   const overheads = rows.some((row) => row.overheadUsd !== undefined);
-  const overheadOf = (strategy: string) => rows.find((row) => row.strategy === strategy)?.overheadUsd ?? 0;
-  // Thermostat against a row: cold share as a ratio, warming as the difference of overheads (totals without `none`).
-  const versus = (row: (typeof rows)[number]) =>
-    !reference
-      ? ''
-      : `<td>${formatRatio(reference.coldShare, row.coldShare)} / ${
-          !overheads
-            ? formatRatio(reference.costUsd, row.costUsd)
-            : row === reference
-              ? '–'
-              : formatUsdChange(overheadOf(reference.strategy) - overheadOf(row.strategy))
-        }</td>`;
+  const versus = (row: (typeof rows)[number]) => {
+    if (!reference) return '';
+    const { cold, cost } = versusThermostat(reference, row);
+    return `<td>${cold} / ${cost}</td>`;
+  };
   const citation = trace.citation;
 
   const table = `<div class="table-scroll"><table>
@@ -87,7 +81,7 @@ export function renderHtml(report: SimulationReport): string {
 <tbody>${rows
     .map(
       (row, i) =>
-        `<tr><td>${swatch(row.strategy, i)}${e(row.label)}</td><td>${formatPercent(row.coldShare)}</td><td>${formatPercent(row.coldShareP75)}</td><td>${formatPercent(row.throttleShare)}</td><td>${formatMs(row.addedLatencyMs.p50)} / ${formatMs(row.addedLatencyMs.p99)}</td><td>${formatUsd(row.costUsd)}</td>${overheads ? `<td>${formatUsd(overheadOf(row.strategy))}</td>` : ''}<td>${formatCount(row.pings.sent)}</td><td>${row.provisioned.mean.toFixed(1)}</td>${versus(row)}</tr>`,
+        `<tr><td>${swatch(row.strategy, i)}${e(row.label)}</td><td>${formatPercent(row.coldShare)}</td><td>${formatPercent(row.coldShareP75)}</td><td>${formatPercent(row.throttleShare)}</td><td>${formatMs(row.addedLatencyMs.p50)} / ${formatMs(row.addedLatencyMs.p99)}</td><td>${formatUsd(row.costUsd)}</td>${overheads ? `<td>${formatUsd(row.overheadUsd ?? 0)}</td>` : ''}<td>${formatCount(row.pings.sent)}</td><td>${row.provisioned.mean.toFixed(1)}</td>${versus(row)}</tr>`,
     )
     .join('\n')}</tbody></table></div>`;
 
@@ -106,7 +100,7 @@ export function renderHtml(report: SimulationReport): string {
       label: row.label,
       colour: colorOf(row.strategy, i),
       marker: markerOf(row.strategy, i),
-      x: overheads ? overheadOf(row.strategy) : row.costUsd,
+      x: row.overheadUsd ?? row.costUsd,
       y: row.coldShare,
     })),
     xLabel: overheads ? 'warming overhead (USD): cost minus no warming’s' : 'cost (USD)',

@@ -2,11 +2,11 @@ import { PRICES_EFFECTIVE, PRICES_REGION } from '../../controller/cost';
 import { formatDuration } from '../../controller/policy/duration';
 import type { Series } from '../model/engine';
 import { formatSpread } from '../model/spread';
+import { warmingOverheads } from '../overhead';
 import type { StrategyResult } from '../results';
 import type { SimulationRun } from '../run';
 import type { Citation } from '../traces/citation';
 import type { Trace } from '../traces/types';
-import { warmingOverheads } from './overhead';
 
 /** One row per strategy: what `--json` prints and the report shows. */
 export interface ReportRow {
@@ -20,7 +20,7 @@ export interface ReportRow {
   readonly coldStarts: number;
   readonly addedLatencyMs: StrategyResult['addedLatencyMs'];
   readonly costUsd: number;
-  /** The cost of warming: `costUsd` minus the `none` strategy's, when the run has one (see warmingOverheads). */
+  /** The cost of warming: `costUsd` minus the `none` strategy's, when the run has one (simulator/overhead.ts). */
   readonly overheadUsd?: number;
   readonly cost: StrategyResult['cost'];
   readonly pings: StrategyResult['pings'];
@@ -95,7 +95,7 @@ export function buildReport(trace: Trace, run: SimulationRun): SimulationReport 
         '--memory if given, else the trace’s (Azure 2019: the 99th percentile of allocated MB, as a user would configure it, rounded up to at least 128 MB; per-app rows split evenly among the app’s functions), else the policy’s auto.memoryMb, else 128 MB',
     },
     policies: { named: run.policies.named, unmatched: run.policies.unmatched.map((p) => p.key) },
-    rows: run.results.map((r) => ({
+    rows: run.results.map((r, i) => ({
       strategy: r.strategy,
       label: r.label,
       summary: r.summary,
@@ -106,7 +106,7 @@ export function buildReport(trace: Trace, run: SimulationRun): SimulationReport 
       coldStarts: r.coldStarts,
       addedLatencyMs: r.addedLatencyMs,
       costUsd: r.costUsd,
-      ...(overheads ? { overheadUsd: overheads.get(r.strategy)! } : {}),
+      ...(overheads ? { overheadUsd: overheads[i]! } : {}),
       cost: r.cost,
       pings: r.pings,
       environments: r.environments,

@@ -1,11 +1,13 @@
 import { formatCitation } from '../traces/citation';
-import { formatCount, formatMs, formatPercent, formatRatio, formatUsd, formatUsdChange } from './format';
+import { formatCount, formatMs, formatPercent, formatUsd } from './format';
 import type { SimulationReport } from './report';
+import { versusThermostat } from './versus';
 
-function pad(cells: string[][]): string {
-  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
+/** Text columns padded to their widest cell: the first `left` aligned left (names), the rest right (numbers). */
+export function padColumns(cells: readonly (readonly string[])[], left = 1): string {
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   return cells
-    .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+    .map((row) => row.map((cell, c) => (c < left ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '))
     .join('\n');
 }
 
@@ -13,7 +15,6 @@ function pad(cells: string[][]): string {
 export function renderTable(report: SimulationReport): string {
   const reference = report.rows.find((row) => row.strategy === 'thermostat');
   const overheads = report.rows.some((row) => row.overheadUsd !== undefined);
-  const overheadOf = (strategy: string) => report.rows.find((row) => row.strategy === strategy)?.overheadUsd ?? 0;
   const header = ['strategy', 'cold', 'p75 fn cold', 'throttled', 'p99 added', 'cost'];
   if (overheads) header.push('overhead');
   header.push('pings', 'provisioned');
@@ -26,19 +27,13 @@ export function renderTable(report: SimulationReport): string {
       formatPercent(row.throttleShare),
       formatMs(row.addedLatencyMs.p99),
       formatUsd(row.costUsd),
-      ...(overheads ? [formatUsd(overheadOf(row.strategy))] : []),
+      ...(overheads ? [formatUsd(row.overheadUsd ?? 0)] : []),
       formatCount(row.pings.sent),
       row.provisioned.peak > 0 ? `${formatCount(row.provisioned.mean)} avg` : '–',
     ];
     if (reference) {
-      // How Thermostat compares with this strategy: below ×1 means Thermostat has fewer cold starts; below $0, it
-      // spends less on warming (totals only without a `none` row to measure warming from).
-      const cost = !overheads
-        ? formatRatio(reference.costUsd, row.costUsd)
-        : row === reference
-          ? '–'
-          : formatUsdChange(overheadOf(reference.strategy) - overheadOf(row.strategy));
-      cells.push(formatRatio(reference.coldShare, row.coldShare), cost);
+      const { cold, cost } = versusThermostat(reference, row);
+      cells.push(cold, cost);
     }
     return cells;
   });
@@ -47,7 +42,7 @@ export function renderTable(report: SimulationReport): string {
     `${t.name}: ${formatCount(t.invocations)} invocation${t.invocations === 1 ? '' : 's'} of ${t.functions} function${t.functions === 1 ? '' : 's'}, ${t.from} → ${t.to}`,
     `model: idle reclaim ${report.settings.idleReclaim}, max lifetime ${report.settings.maxLifetime}, proactive replacement ${report.settings.proactiveReplacement}, schedule phase ${report.settings.schedulePhase}, cold start ${report.settings.coldStart}, durations ${String(report.settings.durations).split(':')[0]}, seed ${report.settings.seed}`,
     '',
-    pad([header, ...rows]),
+    padColumns([header, ...rows]),
     '',
     overheads
       ? 'overhead: the cost of warming, the row’s cost minus no warming’s (the functions’ own work, the same in every row, is most of every total).'
