@@ -64,7 +64,7 @@ export function buildDashboard(scope: Construct, id: string, options: DashboardO
   });
   dashboard.addWidgets(...controllerRow(options));
   dashboard.addWidgets(...completenessRow(options));
-  dashboard.addWidgets(...warmthRow());
+  dashboard.addWidgets(...warmthRow(options.service));
   if (options.targets.some((t) => t.detailedMetrics)) dashboard.addWidgets(...detailRow(options));
   if (options.usesProvisioned) dashboard.addWidgets(...provisionedRow(options.service));
   for (const row of logRows(options)) dashboard.addWidgets(...row);
@@ -147,7 +147,7 @@ function helperSearch(name: string, label: string): cloudwatch.MathExpression {
   });
 }
 
-function warmthRow(): cloudwatch.IWidget[] {
+function warmthRow(service: string): cloudwatch.IWidget[] {
   const all = (name: string) =>
     `SEARCH('{${METRIC_NAMESPACE},${Dimension.FunctionName}} MetricName="${name}"', 'Sum', 300)`;
   return [
@@ -157,11 +157,24 @@ function warmthRow(): cloudwatch.IWidget[] {
       width: 12,
     }),
     new cloudwatch.GraphWidget({
-      title: 'Warm ratio of real invocations, all functions with the target helper',
+      title: "Warm ratio of real invocations: the target helper's count against auto mode's forecast",
       left: [
         new cloudwatch.MathExpression({
           expression: `SUM(${all(HelperMetric.WarmStart)}) / (SUM(${all(HelperMetric.WarmStart)}) + SUM(${all(HelperMetric.ColdStart)}))`,
           label: 'Warm ratio',
+          period: Duration.minutes(5),
+        }),
+        // The controller's forecast for auto mode's targets, weighted by their traffic: a forecast well above the
+        // helper's actual ratio means the demand model misjudges the traffic (no data where no target is in auto mode).
+        new cloudwatch.MathExpression({
+          expression: '1 - forecastCold / forecast',
+          usingMetrics: {
+            forecast: controllerMetric(ControllerMetric.ForecastRequests, service, { period: Duration.minutes(5) }),
+            forecastCold: controllerMetric(ControllerMetric.ForecastColdRequests, service, {
+              period: Duration.minutes(5),
+            }),
+          },
+          label: 'Forecast warm ratio (auto mode)',
           period: Duration.minutes(5),
         }),
       ],

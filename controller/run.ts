@@ -35,9 +35,11 @@ import {
   nextTick,
   type PingDecision,
   quietUntil,
+  type RoundSeen,
   recordLatency,
   recordProbe,
   recordSightings,
+  roundSeen,
   type SkipCause,
   settledUntil,
   type TargetObservation,
@@ -971,10 +973,7 @@ async function actOnTarget(
   intents: ActingOn,
 ): Promise<TargetReport> {
   const first = decisions[0];
-  const qualifier = first.qualifier;
-  const target = targetName(first.function, qualifier);
-  const summary = decisions.map((decision) => ({ kind: decision.kind, reason: decision.reason }));
-  const base = { key: first.key, function: first.function, qualifier, target, mode: first.mode, window: first.window };
+  const { base, summary } = reportBase(decisions);
   const outcome = plannedOutcome(decisions, observation);
   try {
     const { provisioned, recorded } = await writeProvisioned(deps, decisions, observation, tick, outcome);
@@ -1032,9 +1031,28 @@ async function actOnTarget(
   } catch (error) {
     // A bug or an unexpected rejection: this target fails, the others carry on.
     const { name, message } = describeError(error);
-    deps.log.error('target failed unexpectedly', { target, error: { name, message } });
+    deps.log.error('target failed unexpectedly', { target: base.target, error: { name, message } });
     return { ...base, status: 'failed', decisions: summary, failure: { kind: name, message } };
   }
+}
+
+/** What a target's report says whatever acting on it does: the target, its decisions, auto mode's forecast. */
+function reportBase(decisions: readonly Decision[]) {
+  const first = decisions[0];
+  const choice = decisions.find((decision) => decision.kind === 'auto-choice');
+  const forecast = choice?.kind === 'auto-choice' ? choice.forecast : undefined;
+  return {
+    base: {
+      key: first.key,
+      function: first.function,
+      qualifier: first.qualifier,
+      target: targetName(first.function, first.qualifier),
+      mode: first.mode,
+      window: first.window,
+      ...(forecast ? { forecast } : {}),
+    },
+    summary: decisions.map((decision) => ({ kind: decision.kind, reason: decision.reason })),
+  };
 }
 
 /** How acting on a target went so far: the first failure and the first shortfall cause are the ones reported. */
@@ -1145,9 +1163,13 @@ async function pingTarget(
     timing.pingRunId,
     deps.config.warm,
   );
+  let seen: RoundSeen | undefined;
   if (result.environments.length > 0) {
+    const sightings = sightingsOf(result);
+    // A probe reaches one environment: it shows too little of the traffic to set beside a forecast.
+    if (!ping.probe) seen = roundSeen(traffic, sightings);
     const fold = ping.probe ? recordProbe : recordSightings;
-    traffic = fold(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightingsOf(result));
+    traffic = fold(traffic ?? EMPTY_TRAFFIC, deps.clock.now(), sightings);
   }
   if (result.latencyMs !== undefined) traffic = recordLatency(traffic ?? EMPTY_TRAFFIC, result.latencyMs);
   if (result.failure?.kind === 'not-found') invalidateFunction(deps.caches, ping.function, ping.qualifier);
@@ -1179,6 +1201,7 @@ async function pingTarget(
     messages: result.messages,
     environments: result.environments.map((environment) => environment.envId),
     ...(result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
+    ...(seen ? { seen } : {}),
     ...(result.proof
       ? {}
       : { note: `${ping.payload.flavour} payload: no proof possible; ${result.answered} pings answered` }),

@@ -40,6 +40,14 @@ export const ControllerMetric = {
   TargetsSkipped: 'TargetsSkipped',
   /** Targets whose provisioned-concurrency allocation is FAILED, kept warm with pings meanwhile (Count). Total. */
   ProvisionedFailed: 'ProvisionedFailed',
+  /**
+   * Real requests a minute auto mode forecasts for its targets with a known request rate (Count). Total, emitted
+   * only by ticks that forecast any: beside ForecastColdRequests it gives the forecast warm ratio the dashboard sets
+   * against the target helper's.
+   */
+  ForecastRequests: 'ForecastRequests',
+  /** Of ForecastRequests, those forecast to start cold (Count). Total. */
+  ForecastColdRequests: 'ForecastColdRequests',
 } as const;
 export type ControllerMetricName = (typeof ControllerMetric)[keyof typeof ControllerMetric];
 

@@ -21,8 +21,9 @@ import {
   type PriceBook,
 } from '../cost';
 import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
+import type { Forecast } from './decision';
 import { environmentsNeeded, LONGEST_PROVISIONED_REQUEST_MS } from './demand';
-import { marginalUtilisation } from './erlang';
+import { coldShare, marginalUtilisation } from './erlang';
 import type { TargetObservation } from './observed';
 import { type TrafficHistory, UNIT_SHARES_KEPT } from './traffic';
 
@@ -48,6 +49,8 @@ export interface AutoPlan {
   readonly leftByTraffic: boolean;
   /** Report-only advice: a feature that would fit this function better than warming. */
   readonly advice?: string;
+  /** What the chosen environments forecast for real requests, when the load is known. */
+  readonly forecast?: Forecast;
 }
 
 export interface AutoInput {
@@ -110,15 +113,22 @@ export function planAuto(input: AutoInput): AutoPlan {
         ? `${fitted.units} provisioned unit${fitted.units === 1 ? '' : 's'}${fitted.units < environments ? ` + pings for ${environments}` : ''} (${usd(cost.provisioned)}/h net vs ${usd(cost.pings)}/h with pings only)`
         : `pings for ${environments} (${usd(cost.pings)}/h${load !== undefined && input.provisionedPossible ? `; provisioned would pay off above ${Math.round(breakEven * 100)}% utilisation per unit` : ''})`;
   const advice = adviceFor(obs, load);
+  const forecast = forecastFor(environments, load, mean);
+  // The need's own reason gives its warm share; the ceiling may have kept fewer warm.
+  const forecastNote =
+    forecast === undefined || environments === need.environments
+      ? ''
+      : `; forecast ${percent(forecast.coldShare)} of requests cold with ${environments} warm`;
   return {
     environments,
     provisioned: fitted.units,
     load,
     loadSource,
     hourly: cost,
-    reason: `${need.why}; ${choice}${fitted.note}${advice ? `; ${advice}` : ''}`,
+    reason: `${need.why}; ${choice}${fitted.note}${forecastNote}${advice ? `; ${advice}` : ''}`,
     leftByTraffic: need.leftByTraffic === true && fitted.units === 0,
     ...(advice ? { advice } : {}),
+    ...(forecast ? { forecast } : {}),
   };
 }
 
@@ -224,6 +234,18 @@ function meanRequestMs(traffic: TargetObservation['traffic']): number | undefine
   }
   return traffic?.meanRequestMs;
 }
+
+/** The cold share Erlang's formula gives the environments at the load, and the request rate the load stands for. */
+function forecastFor(environments: number, load: number | undefined, meanMs: number | undefined): Forecast | undefined {
+  if (load === undefined) return undefined;
+  const share = coldShare(environments, load);
+  return meanMs !== undefined && meanMs > 0
+    ? { coldShare: share, requestsPerMinute: (load * 60_000) / meanMs }
+    : { coldShare: share };
+}
+
+/** A share as a percentage to two significant digits (0.4%, 12%, 0.0031%). */
+const percent = (share: number): string => `${Number((share * 100).toPrecision(2))}%`;
 
 /** Units Thermostat already keeps on the qualifier (what the hysteresis band protects). */
 function currentUnits(obs: TargetObservation): number {

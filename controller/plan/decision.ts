@@ -160,6 +160,20 @@ export interface AutoChoiceDecision extends DecisionBase {
   readonly loadSource: 'proofs' | 'metrics' | 'policy' | 'unknown';
   /** Forecast USD per hour: pings only, and with the provisioned units. */
   readonly hourly: { readonly pings: number; readonly provisioned: number };
+  /** What the choice forecasts for real requests; absent while the load is unknown. */
+  readonly forecast?: Forecast;
+}
+
+/**
+ * What auto mode forecasts for the real requests of the coming interval with the environments it keeps warm: the
+ * run report shows it beside what the round saw (TargetReport.seen), and the dashboard beside the target helper's
+ * cold and warm starts.
+ */
+export interface Forecast {
+  /** Share of real requests forecast to start cold: Erlang's loss formula for the load on the environments kept warm. */
+  readonly coldShare: number;
+  /** Real requests per minute the load stands for (load ÷ mean request time), when the request time is known. */
+  readonly requestsPerMinute?: number;
 }
 
 export type Decision =

@@ -147,6 +147,7 @@ function planTarget(policy: Effective, context: PlanContext): TargetPlan {
       load: auto.load,
       loadSource: auto.loadSource,
       hourly: auto.hourly,
+      ...(auto.forecast ? { forecast: auto.forecast } : {}),
       reason: `auto: ${auto.reason}`,
     });
     wanted = auto.environments;

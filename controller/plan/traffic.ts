@@ -347,6 +347,33 @@ function burstsOf(
 }
 
 /**
+ * What a full round's environments show of real traffic since the round before (at `history.at`): the real requests
+ * they served in between, and how many of them a real request started (a user's cold start: it served real traffic,
+ * so no ping of this round started it, and it started after the round before). A lower bound: environments the round
+ * did not reach are not seen. Undefined for a first round, which has no "before".
+ */
+export function roundSeen(history: TrafficHistory | undefined, sightings: readonly Sighting[]): RoundSeen | undefined {
+  if (history === undefined || history.at === 0) return undefined;
+  const before = new Map(history.environments.map((env) => [env.envId, env.realServed]));
+  let requests = 0;
+  let coldStarts = 0;
+  for (const sighting of sightings) {
+    requests += Math.max(0, sighting.realServed - (before.get(sighting.envId) ?? 0));
+    if (sighting.initAt > history.at && sighting.realServed > 0) coldStarts += 1;
+  }
+  return { since: history.at, requests, coldStarts };
+}
+
+/** Real traffic a round saw since the round before (roundSeen). */
+export interface RoundSeen {
+  /** Epoch ms of the round before. */
+  readonly since: number;
+  readonly requests: number;
+  /** Environments a real request started since then: that many of `requests` started cold. */
+  readonly coldStarts: number;
+}
+
+/**
  * Folds a held round's measured latency (controller/ping/rounds.ts `roundLatency`) into the history: up at once, since
  * a hold too short costs a top-up round; down by halves, and only for a round at under half of it, so one lucky
  * round does not shorten every hold after it, and ordinary jitter changes nothing (the item is not rewritten).

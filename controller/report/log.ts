@@ -30,6 +30,8 @@ export function logTargets(log: Log, report: RunReport): void {
       window: target.window,
       status: target.status,
       decisions: target.decisions,
+      ...(target.forecast ? { forecast: target.forecast } : {}),
+      ...(target.warm?.seen ? { seen: target.warm.seen } : {}),
       ...(target.warm
         ? {
             wanted: target.warm.wanted,

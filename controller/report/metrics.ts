@@ -43,5 +43,26 @@ export function emitMetrics(sink: MetricsSink, report: RunReport, detailed: Read
   sink.addMetric(METRIC.TargetsSkipped, 'Count', report.skipped.length);
   sink.addMetric(METRIC.ProvisionedFailed, 'Count', totals.provisionedFailed);
   sink.addMetric(METRIC.TickDuration, 'Milliseconds', report.durationMs);
+  const forecast = forecastTotals(report);
+  if (forecast.requests > 0) {
+    sink.addMetric(METRIC.ForecastRequests, 'Count', forecast.requests);
+    sink.addMetric(METRIC.ForecastColdRequests, 'Count', forecast.cold);
+  }
   sink.publishStoredMetrics();
+}
+
+/**
+ * Real requests a minute auto mode forecasts over the tick's targets, and how many of them start cold: summed per
+ * tick, the two make a forecast warm ratio weighted by each target's traffic, whatever the number of ticks.
+ */
+export function forecastTotals(report: Pick<RunReport, 'targets'>): { requests: number; cold: number } {
+  let requests = 0;
+  let cold = 0;
+  for (const target of report.targets) {
+    const forecast = target.forecast;
+    if (forecast?.requestsPerMinute === undefined || forecast.requestsPerMinute <= 0) continue;
+    requests += forecast.requestsPerMinute;
+    cold += forecast.requestsPerMinute * forecast.coldShare;
+  }
+  return { requests, cold };
 }

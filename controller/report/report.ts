@@ -1,7 +1,7 @@
 import type { ProvisionedChange } from '../act/provisioned';
 import { type PingOutcomeKind, zeroOutcomes } from '../ping/outcome';
 import type { WarmCounts } from '../ping/warm';
-import type { AccountConcurrency, DecisionKind, PolicyMode } from '../plan';
+import type { AccountConcurrency, DecisionKind, Forecast, PolicyMode, RoundSeen } from '../plan';
 import type { PolicyIssue } from '../policy';
 import type { StateCorruption } from '../state';
 
@@ -14,6 +14,8 @@ export interface WarmReport extends WarmCounts {
   readonly note?: string;
   /** How long this tick's held pings took to reach their environments beyond the dispatch skew (ms). */
   readonly latencyMs?: number;
+  /** Real traffic the round's environments served since the round before: what `forecast` is compared with. */
+  readonly seen?: RoundSeen;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface TargetReport {
   readonly window: string | undefined;
   readonly status: 'ok' | 'failed';
   readonly decisions: ReadonlyArray<{ readonly kind: DecisionKind; readonly reason: string }>;
+  /** Auto mode's forecast for real requests with the environments it chose (warm.seen: what the round saw). */
+  readonly forecast?: Forecast;
   readonly warm?: WarmReport;
   readonly provisioned?: {
     readonly changes: readonly ProvisionedChange[];

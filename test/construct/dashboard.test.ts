@@ -103,6 +103,21 @@ describe('Thermostat dashboard and alarms', () => {
     expect(widgets.filter((w) => /checkout-api|reports|inbox/.test(w.properties.title ?? ''))).toEqual([]);
   });
 
+  test("sets the helper's warm ratio against auto mode's forecast, both weighted by traffic", () => {
+    const ratio = widgets.find((w) => (w.properties.title ?? '').startsWith('Warm ratio of real invocations'))!;
+    expect(metricNames(ratio)).toEqual([
+      expect.stringMatching(/^expr:SUM\(SEARCH\('\{Thermostat,FunctionName\} MetricName="WarmStart"'/),
+      'expr:1 - forecastCold / forecast',
+      'Thermostat/ForecastRequests',
+      'Thermostat/ForecastColdRequests',
+    ]);
+    // the controller's totals, as it emits them (controller/report/metrics.ts), hidden behind the expression
+    expect(dimensionsOf(ratio, 'ForecastRequests')).toEqual(['service', thermostat.serviceName]);
+    expect(dimensionsOf(ratio, 'ForecastColdRequests')).toEqual(['service', thermostat.serviceName]);
+    const hidden = (ratio.properties.metrics ?? []).filter((row) => typeof row[0] === 'string');
+    expect(hidden.map((row) => (row[row.length - 1] as { visible?: boolean }).visible)).toEqual([false, false]);
+  });
+
   test('one Logs Insights table compares REPORT lines with the helper’s records, so pings are not counted as traffic', () => {
     const logs = widgets.filter((w) => w.type === 'log');
     expect(logs).toHaveLength(1);

@@ -39,7 +39,9 @@ describe('a burst of parallel requests, in auto mode', () => {
     expect(fanout()).toHaveLength(4);
     // the next round reaches one environment the burst used; the one after it plans with what that showed: traffic
     // outgrew what was kept, so it looks for more, doubling until a round finds an environment the burst did not use
-    await tick(5);
+    const fifth = await tick(5);
+    // what the round saw since the one before, beside the forecast: the burst's request on an environment it started
+    expect(fifth.targets[0].warm?.seen).toEqual({ since: expect.any(Number), requests: 1, coldStarts: 1 });
     const looks: number[] = [];
     const reasons: string[] = [];
     let last = await tick(10);
@@ -57,6 +59,13 @@ describe('a burst of parallel requests, in auto mode', () => {
     // the round that keeps them finds them all: no ping starts an environment, none is short
     expect(last.targets[0].warm).toMatchObject({ cold: 0, shortfall: 0 });
     expect(last.targets[0].warm?.wanted).toBeGreaterThanOrEqual(3);
+    // the load the proofs measured gives a forecast for the environments kept, in the report and its log line
+    const forecast = last.targets[0].forecast;
+    expect(forecast?.coldShare).toBeGreaterThan(0);
+    expect(forecast?.coldShare).toBeLessThan(0.01);
+    expect(forecast?.requestsPerMinute).toBeGreaterThan(0);
+    const logged = controller.log.lines.filter((entry) => entry.message === 'target done').at(-1);
+    expect(logged?.attributes).toMatchObject({ forecast, seen: last.targets[0].warm?.seen });
     await long;
     lambda.destroy();
   });

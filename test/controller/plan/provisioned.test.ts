@@ -1,5 +1,5 @@
 import type { Decision, Observed, TargetObservation } from '../../../controller/plan';
-import { plan, UNIT_SHARES_KEPT } from '../../../controller/plan';
+import { coldShare, plan, UNIT_SHARES_KEPT } from '../../../controller/plan';
 import { ACCOUNT, effective } from '../../fixtures/controller/effective';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -430,6 +430,42 @@ describe('auto mode', () => {
       at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }),
     );
     expect(first(stricter, 'auto-choice').environments).toBe(5);
+  });
+
+  it('forecasts the cold share of the environments it chose, and the request rate the load stands for', () => {
+    const decisions = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }));
+    // Three environments at load 0.4 leave 0.71% cold (Erlang); 600 requests a minute carry it.
+    const choice = first(decisions, 'auto-choice');
+    expect(choice.forecast?.coldShare).toBeCloseTo(coldShare(3, 0.4), 12);
+    expect(choice.forecast?.coldShare).toBeLessThanOrEqual(0.01);
+    expect(choice.forecast?.requestsPerMinute).toBeCloseTo(600, 9);
+    expect(choice.reason).toMatch(/3 environments keep 99\.28% of requests warm/);
+    // Capped below what the objective needs, the forecast says how far it falls short.
+    const capped = first(
+      plan(
+        [auto({ auto: { maxEnvironments: 1 } })],
+        NOW,
+        at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }),
+      ),
+      'auto-choice',
+    );
+    expect(capped.forecast?.coldShare).toBeCloseTo(0.4 / 1.4, 12);
+    // A monthly ceiling that keeps fewer warm than the objective needs says what that forecasts.
+    const ceiling = first(
+      plan(
+        [auto({ objective: { maxMonthlyUsd: 0.1 } })],
+        NOW,
+        at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }),
+      ),
+      'auto-choice',
+    );
+    expect(ceiling.environments).toBeLessThan(3);
+    expect(ceiling.forecast?.coldShare).toBeCloseTo(coldShare(ceiling.environments, 0.4), 12);
+    expect(ceiling.reason).toMatch(new RegExp(`forecast [\\d.]+% of requests cold with ${ceiling.environments} warm`));
+    // No load, no forecast: nothing to compare with yet.
+    const unknown = first(plan([auto()], NOW, at({ provisioned: null, scalableTarget: null })), 'auto-choice');
+    expect(unknown.forecast).toBeUndefined();
+    expect(unknown.reason).not.toMatch(/forecast/);
   });
 
   it('provisions the units whose marginal utilisation beats the break-even by the switching margin', () => {

@@ -4,6 +4,7 @@ import {
   environmentsNeeded,
   recordSightings,
   recordUtilization,
+  roundSeen,
   type Sighting,
   type TrafficHistory,
   UNIT_SHARES_KEPT,
@@ -154,5 +155,23 @@ describe('reads of minute statistics', () => {
     expect(two.readUnitBusy).toEqual([[0.5, 0.2], [0.9]]);
     expect(read(two, T0 + 30 * MINUTE, [0.1]).readUnitBusy).toEqual([[0.9], [0.1]]);
     expect(read(two, T0 + 30 * MINUTE).readUnitBusy).toBeUndefined();
+  });
+});
+
+describe('what a round saw of real traffic since the round before (the actual beside a forecast)', () => {
+  it('counts the requests its environments served since then, and the ones a user request started', () => {
+    // FIRST saw `a` at 1 request; now `a` has served 4 (3 more), and `b`, started at T0 + 7 min by a request, 2
+    const seen = roundSeen(FIRST, [env('a', T0, 4, T0 + 9 * MINUTE), env('b', T0 + 7 * MINUTE, 2, T0 + 8 * MINUTE)]);
+    expect(seen).toEqual({ since: T0 + 5 * MINUTE, requests: 5, coldStarts: 1 });
+  });
+
+  it('an environment this round started, or one that served nothing, is no user cold start', () => {
+    const seen = roundSeen(FIRST, [env('a', T0, 1, T0 + MINUTE), env('c', T0 + 10 * MINUTE, 0, null)]);
+    expect(seen).toEqual({ since: T0 + 5 * MINUTE, requests: 0, coldStarts: 0 });
+  });
+
+  it('a first round has no "before" to count from', () => {
+    expect(roundSeen(undefined, [env('a', T0, 3, T0 + MINUTE)])).toBeUndefined();
+    expect(roundSeen(EMPTY_TRAFFIC, [env('a', T0, 3, T0 + MINUTE)])).toBeUndefined();
   });
 });

@@ -117,8 +117,37 @@ describe('emitMetrics', () => {
         'TicksPartial',
         'TargetsSkipped',
         'ProvisionedFailed',
+        'ForecastRequests',
+        'ForecastColdRequests',
       ].sort(),
     );
+  });
+
+  it("sums auto mode's forecast into two totals, weighted by each target's traffic, only from ticks that have one", () => {
+    const withForecast = (key: string, forecast: NonNullable<RunReport['targets'][number]['forecast']>) => ({
+      ...targets[0],
+      key,
+      target: key,
+      mode: 'auto' as const,
+      forecast,
+    });
+    const auto = [
+      withForecast('a', { coldShare: 0.01, requestsPerMinute: 100 }),
+      withForecast('b', { coldShare: 0.5, requestsPerMinute: 2 }),
+      // no request rate: left out of both, not counted as warm
+      withForecast('c', { coldShare: 0.9 }),
+    ];
+    const sink = new MemoryMetrics();
+    emitMetrics(sink, { ...report, targets: auto, totals: totalsOf(auto) });
+    const totals = sink.totals() ?? {};
+    expect(totals.ForecastRequests).toBeCloseTo(102, 9);
+    expect(totals.ForecastColdRequests).toBeCloseTo(2, 9);
+    // what the dashboard draws: 1 − cold / requests
+    expect(1 - totals.ForecastColdRequests / totals.ForecastRequests).toBeCloseTo(100 / 102, 9);
+    const none = new MemoryMetrics();
+    emitMetrics(none, report);
+    expect(none.totals()).not.toHaveProperty('ForecastRequests');
+    expect(none.totals()).not.toHaveProperty('ForecastColdRequests');
   });
 
   it('emits per-target metrics only for the targets opted in, and the totals always', () => {
