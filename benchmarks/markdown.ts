@@ -10,6 +10,7 @@ import { BUILTIN_DEFAULTS } from '../controller/policy';
 import { gridPointName } from '../simulator/grid';
 import { BILLED_CPU_MS, CPU_REFERENCE_MB, handlerCpuMs, ONE_VCPU_MB, PING_CPU_MS } from '../simulator/model/options';
 import { overheadItems } from '../simulator/overhead';
+import { forecastLine } from '../simulator/report/forecast';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
 import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warmup';
 import { CONTROLLER_MEMORY_MB } from '../simulator/strategies/thermostat';
@@ -148,6 +149,7 @@ const gridSchema = z.looseObject({
       pings: z.number(),
       coldStartsPerSeed: z.array(z.number()).optional(),
       cost: z.record(z.string(), z.number()).optional(),
+      forecast: z.object({ requests: z.number(), coldExpected: z.number(), coldActual: z.number() }).optional(),
     }),
   ),
   verdict: z.looseObject({
@@ -1100,6 +1102,8 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
       );
     }
   }
+  // Auto mode's forecast against what the simulation did (simulator/report/forecast.ts, as `thermostat simulate` says it).
+  if (thermostat?.forecast) lines.push(`${forecastLine(thermostat.forecast)}`, '');
   return lines;
 }
 

@@ -11,6 +11,7 @@ import { warmingOverheads } from './overhead';
 import type { StrategyResult } from './results';
 import { simulate } from './run';
 import { createStrategy, type StrategyId } from './strategies';
+import { type ForecastSums, forecastOf } from './strategies/forecast-tally';
 import type { Trace } from './traces/types';
 
 /** Intervals and concurrencies of the fixed warmers' grid. */
@@ -47,6 +48,21 @@ export function averaged(results: readonly StrategyResult[]) {
     pingsSent: Math.round(of((r) => r.pings.sent)),
     /** Cold starts in each seed's run, in the order of the seeds: how far one draw moves the mean. */
     coldStartsPerSeed: results.map((r) => r.coldStarts),
+    ...forecastMean(results),
+  };
+}
+
+/** Auto mode's forecast against the simulation (ForecastTally), the mean over the runs, when every run had one. */
+function forecastMean(results: readonly StrategyResult[]): { forecast?: ForecastSums } {
+  const sums = results.map((result) => forecastOf(result.facts));
+  if (!sums.every((sum) => sum !== undefined)) return {};
+  const of = (pick: (sum: ForecastSums) => number) => round(mean(sums.map(pick)));
+  return {
+    forecast: {
+      requests: of((sum) => sum.requests),
+      coldExpected: of((sum) => sum.coldExpected),
+      coldActual: of((sum) => sum.coldActual),
+    },
   };
 }
 
@@ -62,6 +78,8 @@ export interface GridPoint {
   /** Cold starts in each seed's run, in the order of `seeds`: how far one draw moves the mean. */
   readonly coldStartsPerSeed: number[];
   readonly cost: Record<string, number>;
+  /** Thermostat's: auto mode's forecast against the simulation, when it made one (mean of the seeds). */
+  readonly forecast?: ForecastSums;
 }
 
 /** A grid point's name, as the verdict lists the points that dominate Thermostat: `lambda-warmer (5m, c=1)`. */
@@ -115,7 +133,7 @@ export function runGrid(
       }),
     );
     ids.forEach((_, i) => {
-      const { strategy, coldShare, coldShareP75, costUsd, pingsSent, coldStartsPerSeed, cost } = averaged(
+      const { strategy, coldShare, coldShareP75, costUsd, pingsSent, coldStartsPerSeed, cost, forecast } = averaged(
         runs.map((result) => result.results[i]!),
       );
       points.push({
@@ -127,6 +145,7 @@ export function runGrid(
         pings: pingsSent,
         coldStartsPerSeed,
         cost,
+        ...(forecast ? { forecast } : {}),
       });
     });
     done += 1;

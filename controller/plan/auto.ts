@@ -113,7 +113,7 @@ export function planAuto(input: AutoInput): AutoPlan {
         ? `${fitted.units} provisioned unit${fitted.units === 1 ? '' : 's'}${fitted.units < environments ? ` + pings for ${environments}` : ''} (${usd(cost.provisioned)}/h net vs ${usd(cost.pings)}/h with pings only)`
         : `pings for ${environments} (${usd(cost.pings)}/h${load !== undefined && input.provisionedPossible ? `; provisioned would pay off above ${Math.round(breakEven * 100)}% utilisation per unit` : ''})`;
   const advice = adviceFor(obs, load);
-  const forecast = forecastFor(environments, load, mean);
+  const forecast = pooled(load, need.environments, warmRatio) ? forecastFor(environments, load, mean) : undefined;
   // The need's own reason gives its warm share; the ceiling may have kept fewer warm.
   const forecastNote =
     forecast === undefined || environments === need.environments
@@ -235,9 +235,19 @@ function meanRequestMs(traffic: TargetObservation['traffic']): number | undefine
   return traffic?.meanRequestMs;
 }
 
+/**
+ * Whether Erlang's loss formula describes what the environments kept warm give: it prices a fixed pool on a load the
+ * proofs or minute statistics measured. Not where the load needs more than maxEnvironments (traffic then keeps
+ * environments of its own warm, and a pool of `max` would forecast most requests cold), and not on a load of 0 (the
+ * environments reached served nothing: it says nothing of the requests that do come). It assumes random arrivals, so
+ * parallel bursts make it low; plan.ts withdraws it where traffic, not pings, keeps the environments warm.
+ */
+function pooled(load: number | undefined, needed: number, warmRatio: number): load is number {
+  return load !== undefined && load > 0 && coldShare(needed, load) <= 1 - warmRatio;
+}
+
 /** The cold share Erlang's formula gives the environments at the load, and the request rate the load stands for. */
-function forecastFor(environments: number, load: number | undefined, meanMs: number | undefined): Forecast | undefined {
-  if (load === undefined) return undefined;
+function forecastFor(environments: number, load: number, meanMs: number | undefined): Forecast {
   const share = coldShare(environments, load);
   return meanMs !== undefined && meanMs > 0
     ? { coldShare: share, requestsPerMinute: (load * 60_000) / meanMs }

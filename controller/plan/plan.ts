@@ -187,7 +187,31 @@ function planTarget(policy: Effective, context: PlanContext): TargetPlan {
     });
     return { decisions };
   }
-  return withPing(decisions, base, policy, obs, wanted, context, undefined, leftByTraffic);
+  return pooledForecast(withPing(decisions, base, policy, obs, wanted, context, undefined, leftByTraffic));
+}
+
+/**
+ * Auto mode's forecast (Erlang's loss formula) prices the environments its rounds keep warm as a fixed pool. Where
+ * the function's own traffic keeps its environments warm (pings skipped, or a probe to check it still does), or its
+ * idle times decide when it is pre-warmed, that pool is not what serves it: the choice then carries no forecast,
+ * rather than one the traffic has nothing to do with.
+ */
+function pooledForecast(plan: TargetPlan): TargetPlan {
+  const byTraffic =
+    plan.ping?.probe === true ||
+    plan.decisions.some(
+      (decision) =>
+        decision.kind === 'skip' && (decision.cause === 'kept-warm-by-traffic' || decision.cause === 'predicted-idle'),
+    );
+  if (!byTraffic) return plan;
+  return {
+    ...plan,
+    decisions: plan.decisions.map((decision) => {
+      if (decision.kind !== 'auto-choice' || decision.forecast === undefined) return decision;
+      const { forecast: _forecast, ...rest } = decision;
+      return rest;
+    }),
+  };
 }
 
 /** Minute statistics read this tick, folded into the traffic history the demand model reads. */

@@ -430,6 +430,12 @@ export class Engine {
     return cold;
   }
 
+  /** A function's user requests so far, and how many of them started cold. */
+  requestsSoFar(fn: number): { readonly requests: number; readonly cold: number } {
+    const { requests, cold } = this.pools[fn].totals;
+    return { requests, cold };
+  }
+
   /** Concurrency of a function right now (busy on-demand plus busy provisioned environments). */
   concurrency(fn: number): number {
     this.release(this.now);

@@ -2,6 +2,7 @@ import { DOMINANCE_OVERHEAD_SHARE, type GridPoint, gridPointName, type runGrid }
 import { overheadItems } from '../overhead';
 import { formatCitation } from '../traces/citation';
 import type { Trace } from '../traces/types';
+import { forecastLine } from './forecast';
 import { formatCount, formatPercent, formatUsd } from './format';
 import { padColumns } from './table';
 
@@ -41,6 +42,7 @@ export function renderGrid(trace: Trace, result: GridResult): string {
     '',
     verdict,
     `Where the overhead goes: Thermostat ${where(own)}; serverless-plugin-warmup's default ${where(plugin)}.`,
+    ...(own.forecast ? [forecastLine(own.forecast)] : []),
     `overhead: the cost of warming, a point's cost minus no warming's. A point dominates Thermostat when it is at least as warm with under ${Math.round(DOMINANCE_OVERHEAD_SHARE * 100)}% of Thermostat's overhead.`,
     formatCitation(trace.citation),
     '',

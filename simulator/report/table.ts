@@ -1,4 +1,6 @@
+import { forecastOf } from '../strategies/forecast-tally';
 import { formatCitation } from '../traces/citation';
+import { forecastLine } from './forecast';
 import { formatCount, formatMs, formatPercent, formatUsd } from './format';
 import type { SimulationReport } from './report';
 import { versusThermostat } from './versus';
@@ -52,6 +54,7 @@ export function renderTable(report: SimulationReport): string {
       : reference
         ? 'Thermostat columns: Thermostat’s value divided by the row’s (below ×1: Thermostat is lower); run with the none strategy to compare warming overheads instead of totals.'
         : '',
+    forecastLine(reference ? forecastOf(reference.facts) : undefined),
     formatCitation(t.citation),
     '',
   ]

@@ -49,6 +49,7 @@ import {
 } from '../model/options';
 import { DEFAULT_ALARMS, type TrackingBounds, trackTarget } from './aas-target-tracking';
 import { type Dispatcher, fanOut } from './fan-out';
+import { ForecastTally, type Served } from './forecast-tally';
 import { RoundTally } from './round-tally';
 import { type BilledTarget, StateBill } from './state-bill';
 import type { Strategy, StrategyContext } from './types';
@@ -184,10 +185,14 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const decisions: Decision[] = [];
   const kinds: Record<string, number> = {};
   const tally = new RoundTally();
+  const forecasts = new ForecastTally();
+  /** The engine of the run, for the forecasts' windows still open when its facts are read. */
+  let served: ((fn: number) => Served) | undefined;
   let ticks = 0;
 
   const start = ({ engine, policies, epochMs }: StrategyContext) => {
     const random = engine.randomFor('thermostat');
+    served = (fn) => engine.requestsSoFar(fn);
     const state: TargetState[] = engine.functions.map(() => ({}));
     const bill = new StateBill();
     const keys: string[] = [];
@@ -279,6 +284,9 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           break;
         case 'forget':
           s.managed = undefined;
+          break;
+        case 'auto-choice':
+          forecasts.decided(fn, decision.forecast, engine.requestsSoFar(fn));
           break;
         default:
           break;
@@ -536,6 +544,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       pauses: slept,
       spared,
       ...tally.facts(),
+      ...(served ? forecasts.facts(served) : {}),
       ...Object.fromEntries(Object.entries(kinds).map(([k, v]) => [`decisions.${k}`, v])),
     }),
   };

@@ -318,6 +318,43 @@ describe('properties', () => {
   });
 });
 
+describe("auto mode's forecast", () => {
+  it('is given only where the objective is within reach of maxEnvironments, and then meets it', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 40, noNaN: true })),
+        fc.integer({ min: 1, max: 20 }),
+        fc.double({ min: 0.5, max: 0.9999, noNaN: true }),
+        (load, maxEnvironments, warmRatio) => {
+          const policy = effective({
+            mode: 'auto',
+            provisioned: { max: 0 },
+            auto: { maxEnvironments },
+            objective: { warmRatio },
+          });
+          const traffic: TrafficHistory = {
+            ...EMPTY_TRAFFIC,
+            at: T0,
+            load,
+            loadSource: 'metrics',
+            metricsAt: T0,
+            metricsRate: 600,
+          };
+          const plan = planAuto({ policy, obs: { traffic }, provisionedPossible: false });
+          const reachable = load > 0 && coldShare(maxEnvironments, load) <= 1 - warmRatio;
+          if (plan.forecast === undefined) return !reachable;
+          return (
+            reachable &&
+            plan.forecast.coldShare === coldShare(plan.environments, load) &&
+            plan.forecast.coldShare <= 1 - warmRatio &&
+            Math.abs((plan.forecast.requestsPerMinute ?? 0) - 600) < 1e-6
+          );
+        },
+      ),
+    );
+  });
+});
+
 describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () => {
   const busy = (requests: number): TrafficHistory => ({
     ...EMPTY_TRAFFIC,

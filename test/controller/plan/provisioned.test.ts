@@ -1,5 +1,5 @@
 import type { Decision, Observed, TargetObservation } from '../../../controller/plan';
-import { coldShare, plan, UNIT_SHARES_KEPT } from '../../../controller/plan';
+import { coldShare, EMPTY_TRAFFIC, plan, recordSightings, UNIT_SHARES_KEPT } from '../../../controller/plan';
 import { ACCOUNT, effective } from '../../fixtures/controller/effective';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -440,7 +440,8 @@ describe('auto mode', () => {
     expect(choice.forecast?.coldShare).toBeLessThanOrEqual(0.01);
     expect(choice.forecast?.requestsPerMinute).toBeCloseTo(600, 9);
     expect(choice.reason).toMatch(/3 environments keep 99\.28% of requests warm/);
-    // Capped below what the objective needs, the forecast says how far it falls short.
+    // A load maxEnvironments cannot hold is one whose traffic keeps environments of its own: the pool priced is not
+    // what serves it, so no forecast.
     const capped = first(
       plan(
         [auto({ auto: { maxEnvironments: 1 } })],
@@ -449,7 +450,7 @@ describe('auto mode', () => {
       ),
       'auto-choice',
     );
-    expect(capped.forecast?.coldShare).toBeCloseTo(0.4 / 1.4, 12);
+    expect(capped.forecast).toBeUndefined();
     // A monthly ceiling that keeps fewer warm than the objective needs says what that forecasts.
     const ceiling = first(
       plan(
@@ -462,6 +463,33 @@ describe('auto mode', () => {
     expect(ceiling.environments).toBeLessThan(3);
     expect(ceiling.forecast?.coldShare).toBeCloseTo(coldShare(ceiling.environments, 0.4), 12);
     expect(ceiling.reason).toMatch(new RegExp(`forecast [\\d.]+% of requests cold with ${ceiling.environments} warm`));
+    // Traffic that keeps its own environments warm is not the pool Erlang's formula prices: pings skipped, no forecast.
+    const busy = recordSightings(
+      EMPTY_TRAFFIC,
+      NOW.getTime() - 60_000,
+      ['a', 'b', 'c'].map((envId) => ({
+        envId,
+        initAt: NOW.getTime() - 60 * 60_000,
+        realServed: 600 * 60,
+        realBusyMs: 600 * 60,
+        lastRealAt: NOW.getTime() - 61_000,
+      })),
+    );
+    const kept = plan(
+      [auto()],
+      NOW,
+      at({
+        provisioned: null,
+        scalableTarget: null,
+        traffic: busy,
+        lastPingAt: NOW.getTime() - 60_000,
+        lastWanted: 2,
+        lastProven: 2,
+      }),
+    );
+    expect(first(kept, 'skip')).toMatchObject({ cause: 'kept-warm-by-traffic' });
+    expect(first(kept, 'auto-choice').load).toBeGreaterThan(0);
+    expect(first(kept, 'auto-choice').forecast).toBeUndefined();
     // No load, no forecast: nothing to compare with yet.
     const unknown = first(plan([auto()], NOW, at({ provisioned: null, scalableTarget: null })), 'auto-choice');
     expect(unknown.forecast).toBeUndefined();

@@ -80,3 +80,26 @@ describe('the simulation table', () => {
     expect(text).toContain('run with the none strategy to compare warming overheads instead of totals');
   });
 });
+
+describe("the table's line on auto mode's forecast", () => {
+  it('sets the cold starts auto mode forecast against those the simulation had, only when there was a forecast', () => {
+    const auto = buildReport(
+      trace,
+      simulate({
+        trace,
+        policySet: policySet('defaults:\n  mode: auto\n  warm: { interval: 5m }\n'),
+        strategies: [createStrategy('thermostat')],
+      }),
+    );
+    const facts = auto.rows[0]!.facts;
+    const line = renderTable(auto)
+      .split('\n')
+      .find((text) => text.startsWith("Thermostat's forecast"));
+    expect(line).toContain(
+      `of ${facts['forecast.requests']} requests cold; the simulation had ${facts['forecast.coldActual']} (`,
+    );
+    expect(line).toContain(`: ${Number(facts['forecast.coldExpected']).toFixed(1)} of`);
+    // warm mode makes no forecast: no line
+    expect(renderTable(report(['thermostat']))).not.toContain('forecast');
+  });
+});

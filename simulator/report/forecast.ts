@@ -1,0 +1,15 @@
+import type { ForecastSums } from '../strategies/forecast-tally';
+import { formatCount } from './format';
+
+/**
+ * Auto mode's forecast against what the simulation did, over the requests of the functions it priced as a pool
+ * (simulator/strategies/forecast-tally.ts); empty when no choice had a forecast. The table, the grid and the
+ * benchmark's markdown say it alike.
+ */
+export function forecastLine(forecast: ForecastSums | undefined): string {
+  if (forecast === undefined) return '';
+  const { requests, coldExpected, coldActual } = forecast;
+  const expected = coldExpected < 10 ? coldExpected.toFixed(1) : formatCount(coldExpected);
+  const actual = coldActual < 10 && !Number.isInteger(coldActual) ? coldActual.toFixed(1) : formatCount(coldActual);
+  return `Thermostat's forecast, where the environments auto mode keeps warm serve the traffic: ${expected} of ${formatCount(requests)} requests cold; the simulation had ${actual} (Erlang's formula assumes random arrivals: bursts make it low, traffic that keeps environments of its own makes it high).`;
+}
