@@ -11,5 +11,5 @@ export function forecastLine(forecast: ForecastSums | undefined): string {
   const { requests, coldExpected, coldActual } = forecast;
   const expected = coldExpected < 10 ? coldExpected.toFixed(1) : formatCount(coldExpected);
   const actual = coldActual < 10 && !Number.isInteger(coldActual) ? coldActual.toFixed(1) : formatCount(coldActual);
-  return `Thermostat's forecast, where the environments auto mode keeps warm serve the traffic: ${expected} of ${formatCount(requests)} requests cold; the simulation had ${actual} (Erlang's formula assumes random arrivals: bursts make it low, traffic that keeps environments of its own makes it high).`;
+  return `Thermostat's forecast (Erlang's loss formula, by which auto mode sizes the environments it keeps warm): ${expected} of ${formatCount(requests)} requests cold; the simulation had ${actual}. The formula assumes random arrivals into a fixed pool: bursts of parallel requests make it low, environments the traffic started and Lambda keeps make it high.`;
 }

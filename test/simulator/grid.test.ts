@@ -37,6 +37,8 @@ describe("the grid's Thermostat point", () => {
     );
     // the warmers make no forecast
     expect(grid.rows.filter((row) => row.forecast !== undefined).map((row) => row.strategy)).toEqual(['thermostat']);
-    expect(renderGrid(trace, grid)).toMatch(/Thermostat's forecast, .*requests cold; the simulation had/);
+    expect(renderGrid(trace, grid)).toMatch(
+      /Thermostat's forecast \(Erlang's loss formula.*requests cold; the simulation had/,
+    );
   });
 });

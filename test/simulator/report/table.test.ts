@@ -96,7 +96,7 @@ describe("the table's line on auto mode's forecast", () => {
       .split('\n')
       .find((text) => text.startsWith("Thermostat's forecast"));
     expect(line).toContain(
-      `of ${facts['forecast.requests']} requests cold; the simulation had ${facts['forecast.coldActual']} (`,
+      `of ${facts['forecast.requests']} requests cold; the simulation had ${facts['forecast.coldActual']}.`,
     );
     expect(line).toContain(`: ${Number(facts['forecast.coldExpected']).toFixed(1)} of`);
     // warm mode makes no forecast: no line
