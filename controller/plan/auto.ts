@@ -49,7 +49,7 @@ export interface AutoPlan {
   readonly leftByTraffic: boolean;
   /** Report-only advice: a feature that would fit this function better than warming. */
   readonly advice?: string;
-  /** What the chosen environments forecast for real requests, when the load is known. */
+  /** What the chosen environments forecast for real requests, where Erlang's formula describes them (pooled). */
   readonly forecast?: Forecast;
 }
 

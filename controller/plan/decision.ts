@@ -160,7 +160,10 @@ export interface AutoChoiceDecision extends DecisionBase {
   readonly loadSource: 'proofs' | 'metrics' | 'policy' | 'unknown';
   /** Forecast USD per hour: pings only, and with the provisioned units. */
   readonly hourly: { readonly pings: number; readonly provisioned: number };
-  /** What the choice forecasts for real requests; absent while the load is unknown. */
+  /**
+   * What the choice forecasts for real requests; absent while the load is unknown, and where the environments kept
+   * warm are not what serves the traffic (see auto.ts `pooled` and plan.ts `pooledForecast`).
+   */
   readonly forecast?: Forecast;
 }
 

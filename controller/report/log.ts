@@ -30,8 +30,10 @@ export function logTargets(log: Log, report: RunReport): void {
       window: target.window,
       status: target.status,
       decisions: target.decisions,
-      ...(target.forecast ? { forecast: target.forecast } : {}),
-      ...(target.warm?.seen ? { seen: target.warm.seen } : {}),
+      // What the round saw, beside a forecast to set it against: on every line it would be bytes ingested for nothing.
+      ...(target.forecast
+        ? { forecast: target.forecast, ...(target.warm?.seen ? { seen: target.warm.seen } : {}) }
+        : {}),
       ...(target.warm
         ? {
             wanted: target.warm.wanted,

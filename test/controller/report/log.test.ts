@@ -118,3 +118,24 @@ describe('routine rounds', () => {
     expect(lines.map((line) => Object.keys(line.attributes?.warmed as object).length)).toEqual([WARMED_PER_LINE, 1]);
   });
 });
+
+describe("auto mode's forecast in the log", () => {
+  it('goes with what the round saw, which a line without a forecast leaves out (bytes ingested for nothing)', () => {
+    const seen = { since: 1, requests: 40, coldStarts: 2 };
+    const forecast = { coldShare: 0.01, requestsPerMinute: 8 };
+    const report = {
+      tickId: '2026-11-23T10:00:00Z',
+      targets: [
+        target('auto', { mode: 'auto', forecast, warm: { ...warm(2, 1), seen } }),
+        target('fixed', { warm: { ...warm(2, 1), seen } }),
+      ],
+      skipped: [],
+    } as unknown as RunReport;
+    const log = new MemoryLog();
+    logTargets(log, report);
+    const of = (name: string) => log.lines.find((line) => line.attributes?.target === `${name}:live`)!.attributes!;
+    expect(of('auto')).toMatchObject({ forecast, seen });
+    expect(of('fixed')).not.toHaveProperty('seen');
+    expect(of('fixed')).not.toHaveProperty('forecast');
+  });
+});
