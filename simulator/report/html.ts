@@ -1,3 +1,4 @@
+import { forecastOf } from '../strategies/forecast-tally';
 import {
   CHART_STYLE,
   downsample,
@@ -12,6 +13,7 @@ import {
   tickLabels,
   timeTicks,
 } from './chart';
+import { forecastLine } from './forecast';
 import { formatCount, formatMs, formatPercent, formatUsd } from './format';
 import type { SimulationReport } from './report';
 import { versusThermostat } from './versus';
@@ -68,6 +70,7 @@ const TIME_ZONE = 'UTC';
 export function renderHtml(report: SimulationReport): string {
   const { trace, rows } = report;
   const reference = rows.find((row) => row.strategy === 'thermostat');
+  const forecast = reference ? forecastOf(reference.facts) : undefined;
   const overheads = rows.some((row) => row.overheadUsd !== undefined);
   const versus = (row: (typeof rows)[number]) => {
     if (!reference) return '';
@@ -203,7 +206,7 @@ ${
     : reference
       ? '<p>The last column divides Thermostat’s cold share and cost by the row’s: below ×1, Thermostat is lower. Include the none strategy to compare warming overheads instead of totals.</p>'
       : ''
-}
+}${forecast ? `<p>${e(forecastLine(forecast))}</p>` : ''}
 ${scatter}
 <h2>Cost</h2>
 ${bars}

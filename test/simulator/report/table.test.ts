@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { formatUsd } from '../../../simulator/report/format';
+import { renderHtml } from '../../../simulator/report/html';
 import { buildReport } from '../../../simulator/report/report';
 import { renderTable } from '../../../simulator/report/table';
 import { simulate } from '../../../simulator/run';
@@ -99,7 +100,10 @@ describe("the table's line on auto mode's forecast", () => {
       `of ${facts['forecast.requests']} requests cold; the simulation had ${facts['forecast.coldActual']}.`,
     );
     expect(line).toContain(`: ${Number(facts['forecast.coldExpected']).toFixed(1)} of`);
+    // the HTML report says the same, escaped
+    expect(renderHtml(auto)).toContain(`<p>${line!.replace(/'/g, '&#39;')}</p>`);
     // warm mode makes no forecast: no line
     expect(renderTable(report(['thermostat']))).not.toContain('forecast');
+    expect(renderHtml(report(['thermostat']))).not.toContain('Thermostat&#39;s forecast');
   });
 });
