@@ -253,12 +253,7 @@ export function recordSightings(history: TrafficHistory, at: number, sightings: 
     .sort((a, b) => b.ratePerMinute - a.ratePerMinute)
     .slice(0, ENVIRONMENTS_KEPT);
 
-  // Real requests since the previous round, per environment seen both times (new environments: all they served).
-  let newRequests = 0;
-  for (const env of environments) {
-    const previous = before.get(env.envId);
-    newRequests += Math.max(0, env.realServed - (previous?.realServed ?? 0));
-  }
+  const newRequests = requestsSince(history, environments);
   const newest = sightings.reduce<number | undefined>(
     (latest, sighting) =>
       sighting.lastRealAt !== null && (latest === undefined || sighting.lastRealAt > latest)
@@ -354,14 +349,20 @@ function burstsOf(
  */
 export function roundSeen(history: TrafficHistory | undefined, sightings: readonly Sighting[]): RoundSeen | undefined {
   if (history === undefined || history.at === 0) return undefined;
+  const coldStarts = sightings.filter((sighting) => sighting.initAt > history.at && sighting.realServed > 0).length;
+  return { since: history.at, requests: requestsSince(history, sightings), coldStarts };
+}
+
+/**
+ * Real requests the environments served since the round `history` describes: per environment it saw too, what it
+ * served since; a new one, all it served.
+ */
+function requestsSince(
+  history: TrafficHistory,
+  environments: ReadonlyArray<{ readonly envId: string; readonly realServed: number }>,
+): number {
   const before = new Map(history.environments.map((env) => [env.envId, env.realServed]));
-  let requests = 0;
-  let coldStarts = 0;
-  for (const sighting of sightings) {
-    requests += Math.max(0, sighting.realServed - (before.get(sighting.envId) ?? 0));
-    if (sighting.initAt > history.at && sighting.realServed > 0) coldStarts += 1;
-  }
-  return { since: history.at, requests, coldStarts };
+  return environments.reduce((sum, env) => sum + Math.max(0, env.realServed - (before.get(env.envId) ?? 0)), 0);
 }
 
 /** Real traffic a round saw since the round before (roundSeen). */
