@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { dispatchMsPerPingAt } from '../controller/contract';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
-import { gridPointName } from '../simulator/grid';
+import { DOMINANCE_OVERHEAD_SHARE, dominates, gridPointName, pluginDefaultOf } from '../simulator/grid';
 import { BILLED_CPU_MS, CPU_REFERENCE_MB, handlerCpuMs, ONE_VCPU_MB, PING_CPU_MS } from '../simulator/model/options';
 import { overheadItems } from '../simulator/overhead';
 import { forecastLine } from '../simulator/report/forecast';
@@ -1038,7 +1038,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
   const lines = [
     `### ${grid.trace}: Thermostat against the warmers' grid`,
     '',
-    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under 95% of Thermostat's overhead. Thermostat's overhead counts its pings, the INIT they cause or save, provisioned concurrency, its controller's invocations (their INIT when one starts cold, as the warmers' are billed theirs, and their waits for the state table), the metrics it reads and its state table (DynamoDB request units of its tick claims, reads, target saves and ping ledger, sized from the items the controller writes); not its run-summary events, custom metrics and logs, a bill of their own that does not grow with the traffic warmed (section 7 measures it per month). Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
+    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under ${Math.round(DOMINANCE_OVERHEAD_SHARE * 100)}% of Thermostat's overhead. Thermostat's overhead counts its pings, the INIT they cause or save, provisioned concurrency, its controller's invocations (their INIT when one starts cold, as the warmers' are billed theirs, and their waits for the state table), the metrics it reads and its state table (DynamoDB request units of its tick claims, reads, target saves and ping ledger, sized from the items the controller writes); not its run-summary events, custom metrics and logs, a bill of their own that does not grow with the traffic warmed (section 7 measures it per month). Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
     '',
     table(
       [
@@ -1059,7 +1059,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
         int(row.pings),
         row.strategy === 'thermostat' || row.strategy === 'oracle' || !thermostat
           ? '–'
-          : row.coldShare <= thermostat.coldShare && row.overheadUsd < 0.95 * thermostat.overheadUsd
+          : dominates(row, thermostat)
             ? '**yes**'
             : 'no',
       ]),
@@ -1110,9 +1110,6 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
 type GridRow = z.infer<typeof gridSchema>['rows'][number];
 
 const thermostatOf = (rows: readonly GridRow[]) => rows.find((row) => row.strategy === 'thermostat');
-/** serverless-plugin-warmup's default (5 minutes, concurrency 1): the point the verdicts compare with. */
-const pluginDefaultOf = (rows: readonly GridRow[]) =>
-  rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1');
 
 /**
  * The smallest accounts: one function of a trace alone on the whole grid. A table of verdicts, and what the

@@ -86,6 +86,17 @@ export interface GridPoint {
 export const gridPointName = (point: { readonly strategy: string; readonly setting: string }) =>
   `${point.strategy} (${point.setting})`;
 
+/** serverless-plugin-warmup's default (5 minutes, concurrency 1): the point the verdicts compare Thermostat with. */
+export const pluginDefaultOf = <Row extends { readonly strategy: string; readonly setting: string }>(
+  rows: readonly Row[],
+): Row | undefined => rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1');
+
+/** Whether `point` dominates Thermostat (`own`): at least as warm, with under DOMINANCE_OVERHEAD_SHARE of its overhead. */
+export const dominates = (
+  point: { readonly coldShare: number; readonly overheadUsd: number },
+  own: { readonly coldShare: number; readonly overheadUsd: number },
+) => point.coldShare <= own.coldShare && point.overheadUsd < DOMINANCE_OVERHEAD_SHARE * own.overheadUsd;
+
 /** A fixed configuration of the warmers (and the provisioned strategies' level), as a defaults document. */
 const fixed = (interval: string, concurrency: number) =>
   `defaults:\n  mode: warm\n  warm: { concurrency: ${concurrency}, interval: ${interval} }\n  provisioned: { min: ${concurrency}, max: ${Math.max(10, concurrency)} }\n`;
@@ -164,9 +175,9 @@ export function runGrid(
   const own = rows.find((row) => row.strategy === 'thermostat')!;
   const dominatedBy = rows
     .filter((row) => row.strategy !== 'thermostat' && row.strategy !== 'oracle')
-    .filter((row) => row.coldShare <= own.coldShare && row.overheadUsd < DOMINANCE_OVERHEAD_SHARE * own.overheadUsd)
+    .filter((row) => dominates(row, own))
     .map(gridPointName);
-  const pluginDefault = rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!;
+  const pluginDefault = pluginDefaultOf(rows)!;
   return {
     seeds: [...seeds],
     wallMs: Math.round(performance.now() - started),

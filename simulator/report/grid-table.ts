@@ -1,4 +1,4 @@
-import { DOMINANCE_OVERHEAD_SHARE, type GridPoint, gridPointName, type runGrid } from '../grid';
+import { DOMINANCE_OVERHEAD_SHARE, type GridPoint, gridPointName, pluginDefaultOf, type runGrid } from '../grid';
 import { overheadItems } from '../overhead';
 import { formatCitation } from '../traces/citation';
 import type { Trace } from '../traces/types';
@@ -11,7 +11,7 @@ type GridResult = ReturnType<typeof runGrid>;
 /** `thermostat simulate --grid`: every grid point beside Thermostat under the user's policies, and the verdict. */
 export function renderGrid(trace: Trace, result: GridResult): string {
   const own = result.rows.find((row) => row.strategy === 'thermostat')!;
-  const plugin = result.rows.find((row) => row.strategy === 'serverless-plugin-warmup' && row.setting === '5m, c=1')!;
+  const plugin = pluginDefaultOf(result.rows)!;
   const dominating = new Set(result.verdict.dominatedBy);
   const header = ['strategy', 'setting', 'cold', 'p75 fn cold', 'overhead', 'pings', 'dominates Thermostat'];
   const rows = result.rows.map((row) => [

@@ -7,14 +7,21 @@ export interface ForecastSums {
   readonly coldActual: number;
 }
 
-/** The sums among a strategy's facts (StrategyResult.facts), when any choice had a forecast. */
+/** The names the sums have among a strategy's facts (StrategyResult.facts). */
+const FACT = {
+  requests: 'forecast.requests',
+  coldExpected: 'forecast.coldExpected',
+  coldActual: 'forecast.coldActual',
+} as const satisfies Record<keyof ForecastSums, string>;
+
+/** The sums among a strategy's facts, when any choice had a forecast. */
 export function forecastOf(facts: Readonly<Record<string, number | string>>): ForecastSums | undefined {
-  const requests = Number(facts['forecast.requests'] ?? 0);
+  const requests = Number(facts[FACT.requests] ?? 0);
   if (!(requests > 0)) return undefined;
   return {
     requests,
-    coldExpected: Number(facts['forecast.coldExpected']),
-    coldActual: Number(facts['forecast.coldActual']),
+    coldExpected: Number(facts[FACT.coldExpected]),
+    coldActual: Number(facts[FACT.coldActual]),
   };
 }
 
@@ -54,9 +61,9 @@ export class ForecastTally {
       totals.actual += sums.actual;
     }
     return {
-      'forecast.requests': totals.requests,
-      'forecast.coldExpected': Math.round(totals.expected * 10) / 10,
-      'forecast.coldActual': totals.actual,
+      [FACT.requests]: totals.requests,
+      [FACT.coldExpected]: Math.round(totals.expected * 10) / 10,
+      [FACT.coldActual]: totals.actual,
     };
   }
 

@@ -266,6 +266,28 @@ describe('the demand model on synthetic traffic with known answers', () => {
   });
 });
 
+/** Auto mode planned on a load two reads of minute statistics measured (600 requests a minute), under these caps. */
+function autoAtLoad(
+  load: number,
+  caps: { maxEnvironments: number; pcMax: number; warmRatio: number; provisionedPossible: boolean },
+) {
+  const policy = effective({
+    mode: 'auto',
+    provisioned: { max: caps.pcMax },
+    auto: { maxEnvironments: caps.maxEnvironments },
+    objective: { warmRatio: caps.warmRatio },
+  });
+  const traffic: TrafficHistory = {
+    ...EMPTY_TRAFFIC,
+    at: T0,
+    load,
+    loadSource: 'metrics',
+    metricsAt: T0,
+    metricsRate: 600,
+  };
+  return planAuto({ policy, obs: { traffic }, provisionedPossible: caps.provisionedPossible });
+}
+
 describe('properties', () => {
   it('N never falls as the objective rises, and never exceeds its cap', () => {
     fc.assert(
@@ -292,21 +314,7 @@ describe('properties', () => {
         fc.integer({ min: 0, max: 20 }),
         fc.double({ min: 0.5, max: 0.9999, noNaN: true }),
         (load, maxEnvironments, pcMax, warmRatio) => {
-          const policy = effective({
-            mode: 'auto',
-            provisioned: { max: pcMax },
-            auto: { maxEnvironments },
-            objective: { warmRatio },
-          });
-          const traffic: TrafficHistory = {
-            ...EMPTY_TRAFFIC,
-            at: T0,
-            load,
-            loadSource: 'metrics',
-            metricsAt: T0,
-            metricsRate: 600,
-          };
-          const plan = planAuto({ policy, obs: { traffic }, provisionedPossible: true });
+          const plan = autoAtLoad(load, { maxEnvironments, pcMax, warmRatio, provisionedPossible: true });
           return (
             plan.environments <= maxEnvironments &&
             plan.provisioned <= Math.min(pcMax, plan.environments) &&
@@ -326,21 +334,7 @@ describe("auto mode's forecast", () => {
         fc.integer({ min: 1, max: 20 }),
         fc.double({ min: 0.5, max: 0.9999, noNaN: true }),
         (load, maxEnvironments, warmRatio) => {
-          const policy = effective({
-            mode: 'auto',
-            provisioned: { max: 0 },
-            auto: { maxEnvironments },
-            objective: { warmRatio },
-          });
-          const traffic: TrafficHistory = {
-            ...EMPTY_TRAFFIC,
-            at: T0,
-            load,
-            loadSource: 'metrics',
-            metricsAt: T0,
-            metricsRate: 600,
-          };
-          const plan = planAuto({ policy, obs: { traffic }, provisionedPossible: false });
+          const plan = autoAtLoad(load, { maxEnvironments, pcMax: 0, warmRatio, provisionedPossible: false });
           const reachable = load > 0 && coldShare(maxEnvironments, load) <= 1 - warmRatio;
           if (plan.forecast === undefined) return !reachable;
           return (

@@ -411,6 +411,10 @@ describe('auto mode', () => {
     ...(load !== undefined && loadSource === 'metrics' ? { readLoads: [load, load] } : {}),
   });
 
+  /** Auto mode's choice for `policy` with nothing provisioned, on a load minute statistics measured. */
+  const choiceAt = (policy: ReturnType<typeof auto>, load: number) =>
+    first(plan([policy], NOW, at({ provisioned: null, scalableTarget: null, traffic: traffic(load) })), 'auto-choice');
+
   it('keeps one environment warm with pings while the load is unknown, and says so', () => {
     const decisions = plan([auto()], NOW, at({ provisioned: null, scalableTarget: null }));
     expect(kinds(decisions)).toEqual(['auto-choice', 'ping']);
@@ -442,24 +446,10 @@ describe('auto mode', () => {
     expect(choice.reason).toMatch(/3 environments keep 99\.28% of requests warm/);
     // A load maxEnvironments cannot hold is one whose traffic keeps environments of its own: the pool priced is not
     // what serves it, so no forecast.
-    const capped = first(
-      plan(
-        [auto({ auto: { maxEnvironments: 1 } })],
-        NOW,
-        at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }),
-      ),
-      'auto-choice',
-    );
+    const capped = choiceAt(auto({ auto: { maxEnvironments: 1 } }), 0.4);
     expect(capped.forecast).toBeUndefined();
     // A monthly ceiling that keeps fewer warm than the objective needs says what that forecasts.
-    const ceiling = first(
-      plan(
-        [auto({ objective: { maxMonthlyUsd: 0.1 } })],
-        NOW,
-        at({ provisioned: null, scalableTarget: null, traffic: traffic(0.4) }),
-      ),
-      'auto-choice',
-    );
+    const ceiling = choiceAt(auto({ objective: { maxMonthlyUsd: 0.1 } }), 0.4);
     expect(ceiling.environments).toBeLessThan(3);
     expect(ceiling.forecast?.coldShare).toBeCloseTo(coldShare(ceiling.environments, 0.4), 12);
     expect(ceiling.reason).toMatch(new RegExp(`forecast [\\d.]+% of requests cold with ${ceiling.environments} warm`));
