@@ -76,7 +76,20 @@ export interface InitSample {
   readonly coldAgainMs?: number | undefined;
   /** CPU time its process spent (the emulator's process environments measure it): computing, not waiting. */
   readonly cpu?: InitCpu;
+  /** What its warm invocations wrote to CloudWatch Logs (InitLogs). */
+  readonly logs?: InitLogs;
   readonly error?: string;
+}
+
+/**
+ * Log bytes its warm invocations wrote, as CloudWatch Logs ingests them (each line's UTF-8 bytes and its newline;
+ * the platform's START, END and REPORT lines included): the warmer's own, and its targets' per ping they answered.
+ */
+export interface InitLogs {
+  /** The warmer function's, per warm invocation (the mean over its environment's warm invocations). */
+  readonly warmMeanBytes: number | undefined;
+  /** The targets', per invocation of a target during them (one per ping). */
+  readonly perPingBytes: number | undefined;
 }
 
 export interface InitRow {
@@ -221,7 +234,17 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
           },
         );
       }
+    const logged = new Map<string, { bytes: number; reports: number }>();
+    // A copy: what a function had logged so far, unchanged by lines that come later.
+    const tally = (functionName: string) => ({ bytes: 0, reports: 0, ...logged.get(functionName) });
     const emulator = await compiledEmulator(dir)({
+      // Every line, as CloudWatch Logs would ingest it (the emulator's own log store keeps only the latest).
+      onLog: (line) => {
+        const entry = tally(line.functionName);
+        entry.bytes += Buffer.byteLength(line.text) + 1;
+        if (line.text.startsWith('REPORT ')) entry.reports += 1;
+        logged.set(line.functionName, entry);
+      },
       environment: 'light',
       dynamodb: true,
       // No blank process is forked beside a cold start, so nothing else competes for the CPU while one initialises.
@@ -234,6 +257,8 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
     try {
       for (let sample = 1; sample <= samples; sample++)
         await createEmulatorStateTable(emulator, `init-bench-${sample}`);
+      const targetsLogged = () =>
+        names.map(tally).reduce((sum, one) => ({ bytes: sum.bytes + one.bytes, reports: sum.reports + one.reports }));
       // Both find the targets warm (one environment each), so neither pays for the other's target cold starts.
       await Promise.all(names.map((name) => lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }))));
       await emulator.settle();
@@ -265,6 +290,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
           await invoke(startedAt);
           cpu.initMs = emulator.environments(name)[0]?.initCpuMs;
           cpu.firstMs = cpuOf(name);
+          const before = { own: tally(name), targets: targetsLogged() };
           // Five minutes on, the controller's pings are due again (the policies' interval): the same work, warm.
           await invoke(startedAt + WARM_REPEAT_AFTER_MS);
           cpu.warmMs = cpuOf(name);
@@ -273,6 +299,7 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
             await invoke(startedAt + i * WARM_REPEAT_AFTER_MS);
             warm.push(cpuOf(name));
           }
+          const after = { own: tally(name), targets: targetsLogged() };
           const known = numbers(warm);
           cpu.warmMeanMs = known.length === warm.length ? known.reduce((a, b) => a + b, 0) / known.length : undefined;
           // Five minutes after the last, in a new environment: a tick that starts cold with the state the others left.
@@ -296,6 +323,12 @@ export async function initComparison(options: InitComparisonOptions = {}): Promi
               initMs !== undefined && firstInvocationMs !== undefined ? round(initMs + firstInvocationMs) : undefined,
             warmInvocationMs: round(warmInvocationMs),
             coldAgainMs: round(coldAgainMs),
+            logs: {
+              warmMeanBytes: round((after.own.bytes - before.own.bytes) / WARM_INVOCATIONS),
+              perPingBytes: round(
+                (after.targets.bytes - before.targets.bytes) / (after.targets.reports - before.targets.reports),
+              ),
+            },
             cpu: {
               initMs: round(cpu.initMs),
               firstMs: round(cpu.firstMs),
@@ -340,13 +373,16 @@ function round(value: number | undefined): number | undefined {
   return value === undefined || !Number.isFinite(value) ? undefined : Math.round(value * 10) / 10;
 }
 
-/** The part of a comparison the CPU model reads (its JSON as committed). */
+/** The part of a comparison the CPU and log models read (its JSON as committed). */
 export interface CpuRuns {
   readonly targets: number;
   readonly runs: readonly (Pick<InitSample, 'contender' | 'sample' | 'error'> & {
     readonly cpu?: Partial<Pick<InitCpu, 'warmMeanMs' | 'coldAgainMs'>>;
+    readonly logs?: Partial<InitLogs>;
   })[];
 }
+
+type Run = CpuRuns['runs'][number];
 
 /** Per cold start measured, the CPU times the simulator bills (simulator/model/options.ts), by contender. */
 export interface MeasuredCpu {
@@ -358,41 +394,84 @@ export interface MeasuredCpu {
   readonly firstCallMs: readonly number[];
 }
 
+/** Per environment measured, the log bytes the simulator bills (simulator/model/options.ts), by contender. */
+export interface MeasuredLogs {
+  /** A warm invocation's own lines beyond its targets' (its bytes with one target, less one target's). */
+  readonly invocationBytes: readonly number[];
+  /** Each further target's lines (paired as for CPU time). */
+  readonly perTargetBytes: readonly number[];
+  /** What each ping wrote in its target's log group, at every size measured. */
+  readonly perPingBytes: readonly number[];
+}
+
 /**
- * What the comparisons at several sizes measured, per contender: samples with the same number at the smallest and
- * the largest size are paired (they ran in one emulator, one after the other), so per-target time is measured per pair.
+ * A quantity measured at several sizes, per contender: at one target, and per further target, from samples with the
+ * same number at the smallest and the largest size (they ran in one emulator, one after the other).
  */
-export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContender, MeasuredCpu> {
+function bySize(
+  comparisons: readonly CpuRuns[],
+  contender: InitContender,
+  pick: (run: Run) => number | undefined,
+): { readonly atOne: number[]; readonly perTarget: number[] } {
   const sizes = [...comparisons].sort((a, b) => a.targets - b.targets);
   const smallest = sizes[0];
   const largest = sizes[sizes.length - 1];
-  const ok = (comparison: CpuRuns | undefined, contender: InitContender) =>
+  const ok = (comparison: CpuRuns | undefined) =>
     (comparison?.runs ?? []).filter((run) => run.contender === contender && run.error === undefined);
-  const out = {} as Record<InitContender, MeasuredCpu>;
-  for (const contender of INIT_CONTENDERS) {
-    const invocationMs =
-      smallest?.targets === 1 ? numbers(ok(smallest, contender).map((run) => run.cpu?.warmMeanMs)) : [];
-    const perTargetMs: number[] = [];
-    if (smallest !== undefined && largest !== undefined && largest.targets > smallest.targets) {
-      for (const run of ok(largest, contender)) {
-        const pair = ok(smallest, contender).find((other) => other.sample === run.sample);
-        const big = run.cpu?.warmMeanMs;
-        const small = pair?.cpu?.warmMeanMs;
-        if (typeof big === 'number' && typeof small === 'number') {
-          perTargetMs.push(round((big - small) / (largest.targets - smallest.targets))!);
-        }
+  const atOne = smallest?.targets === 1 ? numbers(ok(smallest).map(pick)) : [];
+  const perTarget: number[] = [];
+  if (smallest !== undefined && largest !== undefined && largest.targets > smallest.targets) {
+    for (const run of ok(largest)) {
+      const pair = ok(smallest).find((other) => other.sample === run.sample);
+      const big = pick(run);
+      const small = pair && pick(pair);
+      if (typeof big === 'number' && typeof small === 'number') {
+        perTarget.push(round((big - small) / (largest.targets - smallest.targets))!);
       }
     }
+  }
+  return { atOne, perTarget };
+}
+
+/** What the comparisons at several sizes measured of CPU time, per contender. */
+export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContender, MeasuredCpu> {
+  const out = {} as Record<InitContender, MeasuredCpu>;
+  for (const contender of INIT_CONTENDERS) {
+    const { atOne, perTarget } = bySize(comparisons, contender, (run) => run.cpu?.warmMeanMs);
     const firstCallMs = numbers(
-      sizes.flatMap((comparison) =>
-        ok(comparison, contender).map((run) =>
-          typeof run.cpu?.coldAgainMs === 'number' && typeof run.cpu.warmMeanMs === 'number'
-            ? round(run.cpu.coldAgainMs - run.cpu.warmMeanMs)
-            : undefined,
-        ),
+      comparisons.flatMap((comparison) =>
+        comparison.runs
+          .filter((run) => run.contender === contender && run.error === undefined)
+          .map((run) =>
+            typeof run.cpu?.coldAgainMs === 'number' && typeof run.cpu.warmMeanMs === 'number'
+              ? round(run.cpu.coldAgainMs - run.cpu.warmMeanMs)
+              : undefined,
+          ),
       ),
     );
-    out[contender] = { invocationMs, perTargetMs, firstCallMs };
+    out[contender] = { invocationMs: atOne, perTargetMs: perTarget, firstCallMs };
+  }
+  return out;
+}
+
+/** What the comparisons at several sizes measured of log bytes, per contender. */
+export function measuredLogs(comparisons: readonly CpuRuns[]): Record<InitContender, MeasuredLogs> {
+  const out = {} as Record<InitContender, MeasuredLogs>;
+  for (const contender of INIT_CONTENDERS) {
+    const { atOne, perTarget } = bySize(comparisons, contender, (run) => run.logs?.warmMeanBytes);
+    const slope = perTarget.length > 0 ? median(perTarget) : undefined;
+    const perPingBytes = numbers(
+      comparisons.flatMap((comparison) =>
+        comparison.runs
+          .filter((run) => run.contender === contender && run.error === undefined)
+          .map((run) => run.logs?.perPingBytes),
+      ),
+    );
+    out[contender] = {
+      invocationBytes: slope === undefined ? [] : atOne.map((bytes) => round(bytes - slope)!),
+      perTargetBytes: perTarget,
+      perPingBytes,
+    };
   }
   return out;
 }

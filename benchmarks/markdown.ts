@@ -5,10 +5,19 @@
  */
 import { z } from 'zod';
 import { dispatchMsPerPingAt } from '../controller/contract';
+import { LOG_INGESTION_PER_GB } from '../controller/cost';
 import { DEFAULT_WARM_CONFIG } from '../controller/ping/warm';
 import { BUILTIN_DEFAULTS } from '../controller/policy';
 import { DOMINANCE_OVERHEAD_SHARE, dominates, gridPointName, pluginDefaultOf } from '../simulator/grid';
-import { BILLED_CPU_MS, CPU_REFERENCE_MB, handlerCpuMs, ONE_VCPU_MB, PING_CPU_MS } from '../simulator/model/options';
+import {
+  BILLED_CPU_MS,
+  BILLED_LOG_BYTES,
+  CPU_REFERENCE_MB,
+  handlerCpuMs,
+  ONE_VCPU_MB,
+  PING_CPU_MS,
+  PING_LOG_BYTES,
+} from '../simulator/model/options';
 import { overheadItems } from '../simulator/overhead';
 import { forecastLine } from '../simulator/report/forecast';
 import { createStrategy, isStrategyId } from '../simulator/strategies';
@@ -16,7 +25,7 @@ import { WARMER_MEMORY_MB } from '../simulator/strategies/serverless-plugin-warm
 import { CONTROLLER_MEMORY_MB } from '../simulator/strategies/thermostat';
 import { costSection } from './cost-markdown';
 import { int, kib, mb, ms, parseStep, percent, ratio, table, usd } from './format';
-import { cpuScale, type InitContender, inScale, MEMORY_MB, measuredCpu, WARM_INVOCATIONS } from './init';
+import { cpuScale, type InitContender, inScale, MEMORY_MB, measuredCpu, measuredLogs, WARM_INVOCATIONS } from './init';
 import { loadPerCore, type Machine } from './machine';
 import { scaleSection } from './scale-markdown';
 
@@ -317,6 +326,7 @@ const initComparisonSchema = z.looseObject({
         contender: z.enum(['thermostat', 'serverless-plugin-warmup']),
         sample: z.number(),
         cpu: z.looseObject({ warmMeanMs: z.number().optional(), coldAgainMs: z.number().optional() }).optional(),
+        logs: z.looseObject({ warmMeanBytes: z.number().optional(), perPingBytes: z.number().optional() }).optional(),
         error: z.string().optional(),
       }),
     )
@@ -671,6 +681,46 @@ function cpuModelBlock(main: InitComparison, bySize: readonly InitComparison[]):
   ];
 }
 
+/**
+ * The log bytes each warmer's warm invocations wrote, and each ping in its target, at every round size measured, beside
+ * what the simulator bills from them (simulator/model/options.ts).
+ */
+function logModelBlock(main: InitComparison, bySize: readonly InitComparison[]): string[] {
+  const comparisons = [main, ...bySize].sort((a, b) => a.targets - b.targets);
+  if (comparisons.some((comparison) => comparison.runs === undefined) || bySize.length === 0) return [];
+  const measured = measuredLogs(comparisons.map((c) => ({ targets: c.targets, runs: c.runs ?? [] })));
+  const contenders = ['thermostat', 'serverless-plugin-warmup'] as const;
+  if (contenders.every((c) => measured[c].perPingBytes.length === 0)) return [];
+  const bytes = (value: number | undefined) => (value === undefined ? '–' : `${int(value)} B`);
+  const spread = (values: readonly number[]) =>
+    values.length === 0
+      ? '–'
+      : `${bytes(medianOf(values))} (${bytes(Math.min(...values))}–${bytes(Math.max(...values))})`;
+  const cells = (pick: (contender: InitContender) => string) => contenders.map(pick);
+  return [
+    `Log bytes of the same warm invocations, as CloudWatch Logs ingests them (each line and its newline; Lambda's START, END and REPORT lines included), medians and ranges over the environments: what the simulator bills at $${LOG_INGESTION_PER_GB.toFixed(2)} per GB ingested (\`simulator/model/options.ts\`; a test keeps each constant within the range measured). Both warm the same target-helper-wrapped targets, which print nothing on a ping, so a ping's bytes are Lambda's own lines and the same for every warmer:`,
+    '',
+    table(
+      ['', 'Thermostat controller', 'serverless-plugin-warmup warmer'],
+      [
+        ['measured: invocation, beyond its targets', ...cells((c) => spread(measured[c].invocationBytes))],
+        ['measured: each target pinged', ...cells((c) => spread(measured[c].perTargetBytes))],
+        ["measured: each ping, in its target's log group", ...cells((c) => spread(measured[c].perPingBytes))],
+        [
+          'simulator: invocation, per target pinged, per ping',
+          ...cells(
+            (c) =>
+              `${bytes(BILLED_LOG_BYTES[c].invocation)}, ${bytes(BILLED_LOG_BYTES[c].perTarget)}, ${bytes(PING_LOG_BYTES)}`,
+          ),
+        ],
+      ],
+    ),
+    '',
+    "- Thermostat's invocation writes its run summary (`tick done`), its metrics (one EMF line) and a `targets warmed` line whose entry per routine target is a few words; the plugin's warmer, verbose by default, writes two lines per function it warms. lambda-warmer's targets log a record per ping by default, and the plugin's README has the target's handler print a line: neither is billed here, to their advantage.",
+    '',
+  ];
+}
+
 function footprintSection(
   bundleStep: StepResult | undefined,
   controllerStep: StepResult | undefined,
@@ -717,6 +767,7 @@ function footprintSection(
     if (c.initComparison) {
       parts.push(...initComparisonBlock(c.initComparison));
       parts.push(...cpuModelBlock(c.initComparison, c.initBySize ?? []));
+      parts.push(...logModelBlock(c.initComparison, c.initBySize ?? []));
     } else parts.push("Cold start beside serverless-plugin-warmup's warmer: not measured in this run.", '');
     if (c.init) {
       parts.push(
@@ -1038,7 +1089,7 @@ function gridSection(grid: z.infer<typeof gridSchema>): string[] {
   const lines = [
     `### ${grid.trace}: Thermostat against the warmers' grid`,
     '',
-    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under ${Math.round(DOMINANCE_OVERHEAD_SHARE * 100)}% of Thermostat's overhead. Thermostat's overhead counts its pings, the INIT they cause or save, provisioned concurrency, its controller's invocations (their INIT when one starts cold, as the warmers' are billed theirs, and their waits for the state table), the metrics it reads and its state table (DynamoDB request units of its tick claims, reads, target saves and ping ledger, sized from the items the controller writes); not its run-summary events, custom metrics and logs, a bill of their own that does not grow with the traffic warmed (section 7 measures it per month). Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
+    `${int(grid.functions)} function(s), ${int(grid.invocations)} invocations; ${grid.rows.length} points${grid.seeds && grid.seeds.length > 1 ? `, each the mean of ${grid.seeds.length} runs with seeds ${grid.seeds.join(', ')} (arrivals inside a minute, reclaim draws, the schedules' phases: where strategies end a few cold starts apart, one draw would decide who wins)` : ''}, in ${ms(grid.wallMs)}. **Warming overhead** is a run's cost minus the cost of no warming on the same trace (the functions' own work is the same in every run and would hide the difference); negative means warming saved money (provisioned concurrency busier than its break-even). A grid point *dominates* Thermostat when it is at least as warm with under ${Math.round(DOMINANCE_OVERHEAD_SHARE * 100)}% of Thermostat's overhead. Thermostat's overhead counts its pings, the INIT they cause or save, provisioned concurrency, its controller's invocations (their INIT when one starts cold, as the warmers' are billed theirs, and their waits for the state table), the metrics it reads, its state table (DynamoDB request units of its tick claims, reads, target saves and ping ledger, sized from the items the controller writes) and the log lines warming writes (every warmer's pings' START, END and REPORT lines in their targets' log groups, and the controller's or warmer's own lines, as section 2 measures them); not its run-summary events and custom metrics, a bill of their own that does not grow with the traffic warmed (section 7 measures it per month). Thermostat runs the policy set in \`examples/simulate/\`: \`${grid.policyText.replace(/\n\s*/g, ' ')}\`.`,
     '',
     table(
       [

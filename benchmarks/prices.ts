@@ -5,7 +5,13 @@
  * when this module was written (December 2026). Free tiers are left out: the bill is what Thermostat adds to an
  * account that already uses them up.
  */
-import { DYNAMODB_PRICES, GET_METRIC_DATA_PER_METRIC, PRICES, PRICES_EFFECTIVE } from '../controller/cost/prices';
+import {
+  DYNAMODB_PRICES,
+  GET_METRIC_DATA_PER_METRIC,
+  LOG_INGESTION_PER_GB,
+  PRICES,
+  PRICES_EFFECTIVE,
+} from '../controller/cost/prices';
 
 export interface BillPrice {
   readonly usd: number;
@@ -46,7 +52,7 @@ export const BILL_PRICES = {
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
   },
   logIngestedGb: {
-    usd: 0.5,
+    usd: LOG_INGESTION_PER_GB,
     per: 'GB of CloudWatch Logs ingested (standard class)',
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
   },

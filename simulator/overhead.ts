@@ -15,7 +15,7 @@ export function warmingOverheads(
 /**
  * A strategy's warming overhead by item, from its cost breakdown and no warming's: pings (their requests and time),
  * the INIT billed beyond no warming's, provisioned concurrency (with the duration it saves), the controller's (or
- * warmer's) own invocations, the metrics it bought and its state table; items under half a microdollar left out.
+ * warmer's) own invocations, the metrics it bought, its state table and the log lines warming writes; items under half a microdollar left out.
  */
 export function overheadItems(
   cost: Readonly<Record<string, number>>,
@@ -31,6 +31,7 @@ export function overheadItems(
     ['own invocations', cost.controller ?? 0],
     ['metrics read', cost.observation ?? 0],
     ['state table', cost.state ?? 0],
+    ['logs', cost.logs ?? 0],
   ];
   return items.filter(([, value]) => Math.abs(value) >= 5e-7);
 }

@@ -3,11 +3,13 @@ import {
   DYNAMODB_PRICES,
   GET_METRIC_DATA_PER_METRIC,
   gbSeconds,
+  logIngestionUsd,
   onDemandRate,
   type PriceBook,
 } from '../controller/cost';
 import { percentileOfSorted } from '../controller/plan/statistics';
 import type { EngineTotals, Series, SimFunction } from './model/engine';
+import { PING_LOG_BYTES } from './model/options';
 
 export interface CostBreakdown {
   /** User requests ($0.20 per million). */
@@ -28,6 +30,12 @@ export interface CostBreakdown {
   readonly observation: number;
   /** The controller's state table (DynamoDB on demand, per request unit). */
   readonly state: number;
+  /**
+   * CloudWatch Logs ingestion of what warming writes: each ping's lines in its target's log group and the controller's
+   * or warmer's own (PING_LOG_BYTES and the invocations' `logBytes`); not the functions' own requests' lines, the same
+   * with or without warming.
+   */
+  readonly logs: number;
   readonly total: number;
 }
 
@@ -116,6 +124,7 @@ export function summarise(
     pings: 0,
     controller: 0,
     observation: 0,
+    logs: 0,
     state: 0,
   };
   let pingsSent = 0;
@@ -163,18 +172,22 @@ export function summarise(
         pings: t.pings,
       });
   });
+  let logBytes = (pingsSent - pingsThrottled) * PING_LOG_BYTES;
   const controller = { invocations: 0, inits: 0 };
   for (const arch of ['x86_64', 'arm64'] as const) {
     const c = totals.controller[arch];
     controller.invocations += c.requests;
     controller.inits += c.inits;
+    logBytes += c.logBytes;
     cost.controller += (c.requests / 1e6) * prices[arch].requestPerMillion + c.gbSeconds * onDemandRate(prices[arch]);
   }
   cost.observation = totals.metricsRequested * GET_METRIC_DATA_PER_METRIC;
+  cost.logs = logIngestionUsd(logBytes);
   cost.state =
     totals.stateUnits.reads * DYNAMODB_PRICES.readUnit + totals.stateUnits.writes * DYNAMODB_PRICES.writeUnit;
   const total =
     cost.observation +
+    cost.logs +
     cost.state +
     cost.requests +
     cost.duration +

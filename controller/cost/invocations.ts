@@ -1,4 +1,12 @@
-import { type Architecture, onDemandRate, PRICES, type PriceBook, type PriceSheet } from './prices';
+import {
+  type Architecture,
+  logIngestionUsd,
+  onDemandRate,
+  PLATFORM_LOG_BYTES,
+  PRICES,
+  type PriceBook,
+  type PriceSheet,
+} from './prices';
 
 /** Lambda bills duration in whole milliseconds, rounded up, and at least 1 ms. */
 export function billedMs(durationMs: number): number {
@@ -49,15 +57,21 @@ export interface PingCost {
   readonly requests: number;
   readonly duration: number;
   readonly init: number;
+  /** The ingestion of the lines Lambda logs for each (PLATFORM_LOG_BYTES). */
+  readonly logs: number;
   readonly total: number;
 }
 
-/** What `count` warm-up pings cost: one request each, the held duration, and the INIT of those that were cold. */
+/**
+ * What `count` warm-up pings cost: one request each, the held duration, the INIT of those that were cold, and the
+ * lines Lambda logs for each of them.
+ */
 export function costOfPings(input: PingCostInput): PingCost {
   const sheet = (input.prices ?? PRICES)[input.architecture];
   const requests = costOfRequests(input.count, sheet);
   const duration = gbSeconds(input.memoryMb, input.count * billedMs(input.holdMs)) * onDemandRate(sheet);
   const cold = input.coldPings ?? 0;
   const init = cold > 0 ? gbSeconds(input.memoryMb, cold * billedMs(input.initMs ?? 0)) * onDemandRate(sheet) : 0;
-  return { requests, duration, init, total: requests + duration + init };
+  const logs = logIngestionUsd(input.count * PLATFORM_LOG_BYTES);
+  return { requests, duration, init, logs, total: requests + duration + init + logs };
 }

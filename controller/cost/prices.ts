@@ -65,6 +65,25 @@ export const GET_METRIC_DATA_PER_METRIC = 0.01 / 1000;
  */
 export const DYNAMODB_PRICES = { readUnit: 0.125 / 1e6, writeUnit: 0.625 / 1e6 } as const;
 
+/**
+ * CloudWatch Logs ingestion, standard log class, us-east-1 (https://aws.amazon.com/cloudwatch/pricing/): USD 0.50 per
+ * GB of log data ingested, uncompressed. Every Lambda invocation writes its START, END and REPORT lines, so each ping
+ * costs its target this beside its request charge, and each warmer's own lines cost their log group.
+ */
+export const LOG_INGESTION_PER_GB = 0.5;
+
+/**
+ * Bytes Lambda writes to a function's log group for each invocation, before its code prints anything: its START, END
+ * and REPORT lines (`benchmarks/init.ts` counts a ping's in the emulator, which writes them as Lambda does; a test
+ * keeps this within what the committed run measured). Every ping pays their ingestion.
+ */
+export const PLATFORM_LOG_BYTES = 262;
+
+/** What CloudWatch Logs bills for ingesting `bytes` (GB of 2^30 bytes). */
+export function logIngestionUsd(bytes: number): number {
+  return (bytes / 2 ** 30) * LOG_INGESTION_PER_GB;
+}
+
 /** Partial prices to merge over `PRICES`, e.g. `{ arm64: { requestPerMillion: 0.25 } }`. */
 export type PriceOverrides = { readonly [A in Architecture]?: Partial<PriceSheet> };
 

@@ -114,6 +114,8 @@ export interface ControllerBill {
   requests: number;
   /** Billed duration, INIT of cold starts included. */
   gbSeconds: number;
+  /** Bytes its invocations wrote to CloudWatch Logs. */
+  logBytes: number;
   /** Invocations that found no environment of their function alive and idle, and paid an INIT. */
   inits: number;
 }
@@ -134,6 +136,8 @@ export interface ControllerInvocation {
    * loading their pipeline, first connections), billed with it when it starts cold. @default 0
    */
   readonly firstCallMs?: number;
+  /** Bytes it writes to CloudWatch Logs (its platform lines included). @default 0 */
+  readonly logBytes?: number;
 }
 
 /** An execution environment of a controller or warmer function. */
@@ -287,8 +291,8 @@ export class Engine {
   private metricsRequested = 0;
   private readonly stateUnits = { reads: 0, writes: 0 };
   private readonly controller: Record<Architecture, ControllerBill> = {
-    x86_64: { requests: 0, gbSeconds: 0, inits: 0 },
-    arm64: { requests: 0, gbSeconds: 0, inits: 0 },
+    x86_64: { requests: 0, gbSeconds: 0, inits: 0, logBytes: 0 },
+    arm64: { requests: 0, gbSeconds: 0, inits: 0, logBytes: 0 },
   };
   private readonly controllerEnvironments = new Map<string, ControllerEnvironment[]>();
   /** Its own stream, so billing a controller's environments moves no draw of the functions'. */
@@ -425,6 +429,7 @@ export class Engine {
     this.controllerEnvironments.set(name, environments);
     const bucket = this.controller[architecture];
     bucket.requests++;
+    bucket.logBytes += invocation.logBytes ?? 0;
     bucket.gbSeconds += (memoryMb / 1024) * (billed(durationMs + (cold ? initMs : 0)) / 1000);
     if (cold) bucket.inits++;
     return cold;

@@ -1,5 +1,5 @@
 import { ONE_VCPU_MB, PING_CPU_MS } from '../../controller/contract';
-import { PRICES, type PriceBook } from '../../controller/cost';
+import { PLATFORM_LOG_BYTES, PRICES, type PriceBook } from '../../controller/cost';
 import type { Spread } from './spread';
 
 export { ONE_VCPU_MB, PING_CPU_MS };
@@ -123,6 +123,33 @@ export const BILLED_CPU_MS = {
     perTarget: WARMER_PING_CPU_MS,
     firstCall: WARMER_FIRST_CALL_CPU_MS,
   },
+} as const;
+
+/**
+ * Bytes warming writes to CloudWatch Logs, as `benchmarks/init.ts` counts them in the emulator (each line's UTF-8
+ * bytes and its newline, as CloudWatch Logs ingests them): a test keeps each constant within what the committed
+ * benchmark run measured (BENCHMARKS.md section 2). Log ingestion is billed per byte (LOG_INGESTION_PER_GB), and
+ * serverless-plugin-warmup's users asked for a way to turn its warmer's logs off for what they cost (its issue #299).
+ *
+ * - `PING_LOG_BYTES`: what one ping writes in its target's log group: Lambda's START, END and REPORT lines of the
+ *   invocation (the target helper prints nothing on a ping). The same for every warmer's pings: the plugin's and
+ *   lambda-warmer's targets would add their own lines (the plugin's README has the handler print one; lambda-warmer
+ *   logs a record per ping by default), which the simulator leaves out, to their advantage.
+ * - `*_INVOCATION_LOG_BYTES`: an invocation of the controller or the plugin's warmer, beyond its targets' lines (its
+ *   platform lines; Thermostat's run-summary and metrics lines, the plugin's start and finish lines).
+ * - `*_TARGET_LOG_BYTES`: each target it pings (Thermostat's entry in its `targets warmed` line; the plugin's
+ *   `Warming up function` and `Warm Up Invoke Success` lines, verbose being its default).
+ */
+export const PING_LOG_BYTES = PLATFORM_LOG_BYTES;
+export const CONTROLLER_INVOCATION_LOG_BYTES = 1952;
+export const CONTROLLER_TARGET_LOG_BYTES = 39;
+export const WARMER_INVOCATION_LOG_BYTES = 449;
+export const WARMER_TARGET_LOG_BYTES = 213;
+
+/** The log constants above per warmer, by the names `benchmarks/init.ts` measures them under. */
+export const BILLED_LOG_BYTES = {
+  thermostat: { invocation: CONTROLLER_INVOCATION_LOG_BYTES, perTarget: CONTROLLER_TARGET_LOG_BYTES },
+  'serverless-plugin-warmup': { invocation: WARMER_INVOCATION_LOG_BYTES, perTarget: WARMER_TARGET_LOG_BYTES },
 } as const;
 
 /**

@@ -56,6 +56,7 @@ const COST_PARTS = [
   ['controller', 'controller / warmer', '#76b7b2'],
   ['observation', 'metrics read', '#ff9da7'],
   ['state', 'state table', '#9c755f'],
+  ['logs', 'logs', '#bab0ac'],
 ] as const;
 
 const e = escapeXml;

@@ -5,7 +5,9 @@ import {
   INIT_AT_REFERENCE_MS,
   WARMER_FIRST_CALL_CPU_MS,
   WARMER_INVOCATION_CPU_MS,
+  WARMER_INVOCATION_LOG_BYTES,
   WARMER_PING_CPU_MS,
+  WARMER_TARGET_LOG_BYTES,
 } from '../model/options';
 import { fanOut } from './fan-out';
 import { RoundTally } from './round-tally';
@@ -97,6 +99,7 @@ export function serverlessPluginWarmup(options: ServerlessPluginWarmupOptions = 
                 architecture,
                 initMs,
                 firstCallMs,
+                logBytes: WARMER_INVOCATION_LOG_BYTES + WARMER_TARGET_LOG_BYTES * targets.length,
               });
               for (const round of result.rounds) tally.add(round.sent, round.distinct, round.cold);
             },

@@ -40,8 +40,10 @@ import type { Engine } from '../model/engine';
 import {
   CONTROLLER_FIRST_CALL_CPU_MS,
   CONTROLLER_INVOCATION_CPU_MS,
+  CONTROLLER_INVOCATION_LOG_BYTES,
   CONTROLLER_PINGED_TARGET_CPU_MS,
   CONTROLLER_TARGET_CPU_MS,
+  CONTROLLER_TARGET_LOG_BYTES,
   cpuBoundMs,
   handlerCpuMs,
   INIT_AT_REFERENCE_MS,
@@ -177,8 +179,18 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
   const stateRoundTripMs = options.stateRoundTripMs ?? 5;
   const initMs = options.initMs ?? cpuBoundMs(INIT_AT_REFERENCE_MS, memoryMb);
   const firstCallMs = options.firstCallMs ?? cpu(CONTROLLER_FIRST_CALL_CPU_MS);
-  const invocation = (at: number, durationMs: number) =>
-    ({ name: 'thermostat', at, durationMs, memoryMb, architecture, initMs, firstCallMs }) as const;
+  // What an invocation logs: its own lines, and an entry per target it pinged (a shard that pings none, its own).
+  const invocation = (at: number, durationMs: number, pinged = 0) =>
+    ({
+      name: 'thermostat',
+      at,
+      durationMs,
+      memoryMb,
+      architecture,
+      initMs,
+      firstCallMs,
+      logBytes: CONTROLLER_INVOCATION_LOG_BYTES + CONTROLLER_TARGET_LOG_BYTES * pinged,
+    }) as const;
   let slept = 0;
   /** Targets a sharded tick left unread and unplanned, summed over the ticks. */
   let spared = 0;
@@ -506,7 +518,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
         const { units, roundTrips } = bill.finishTick(tickId, epochMs + end);
         engine.chargeState(units);
         const waits = roundTrips * stateRoundTripMs + (next?.sleeps ? scheduleUpdateMs : 0);
-        engine.chargeController(invocation(t, end - t + base + pinged + waits));
+        engine.chargeController(invocation(t, end - t + base + pinged + waits, pings.length));
         const wake = next?.sleeps ? next.at - epochMs : t + tickMs;
         // on the schedule's grid, and never before this tick has ended
         const nextAt = t + tickMs * Math.max(1, Math.ceil((Math.max(wake, end) - t) / tickMs));

@@ -42,8 +42,13 @@ describe('simulate on a real trace', () => {
       parts.pings +
       parts.controller +
       parts.observation +
-      parts.state;
+      parts.state +
+      parts.logs;
     expect(parts.total).toBeCloseTo(sum, 12);
+    // Every warmer's pings write Lambda's lines in their targets' logs; no warming writes none.
+    expect(parts.logs).toBeGreaterThan(0);
+    expect(byId['serverless-plugin-warmup'].cost.logs).toBeGreaterThan(0);
+    expect(byId.none.cost.logs).toBe(0);
     // Only Thermostat keeps state: its table's request units are part of its cost.
     expect(parts.state).toBeGreaterThan(0);
     expect(byId['serverless-plugin-warmup'].cost.state).toBe(0);

@@ -1,4 +1,12 @@
-import { billedMs, costOfDuration, costOfPings, costOfRequests, gbSeconds, PRICES } from '../../../controller/cost';
+import {
+  billedMs,
+  costOfDuration,
+  costOfPings,
+  costOfRequests,
+  gbSeconds,
+  PLATFORM_LOG_BYTES,
+  PRICES,
+} from '../../../controller/cost';
 
 describe('invocation costs', () => {
   it('rounds duration up to whole milliseconds, at least 1 ms', () => {
@@ -24,9 +32,11 @@ describe('invocation costs', () => {
     expect(straddling).toBeCloseTo(4 * 0.0000166667 + 6 * 0.000015, 12);
   });
 
-  it('prices a ping as a request plus its held duration plus INIT when cold', () => {
+  it('prices a ping as a request plus its held duration plus INIT when cold, plus the lines Lambda logs for it', () => {
     const warm = costOfPings({ count: 1, holdMs: 100, memoryMb: 1024, architecture: 'x86_64' });
-    expect(warm.total).toBeCloseTo(0.0000002 + 0.1 * 0.0000166667, 12);
+    // CloudWatch Logs bills USD 0.50 per GB ingested.
+    expect(warm.logs).toBeCloseTo((PLATFORM_LOG_BYTES / 2 ** 30) * 0.5, 15);
+    expect(warm.total).toBeCloseTo(0.0000002 + 0.1 * 0.0000166667 + warm.logs, 12);
     const cold = costOfPings({
       count: 10,
       holdMs: 1,
@@ -36,6 +46,7 @@ describe('invocation costs', () => {
       initMs: 130,
     });
     expect(cold.init).toBeCloseTo(2 * 0.13 * 0.0000133334, 12);
-    expect(cold.total).toBeCloseTo(cold.requests + cold.duration + cold.init, 15);
+    expect(cold.logs).toBeCloseTo(10 * warm.logs, 15);
+    expect(cold.total).toBeCloseTo(cold.requests + cold.duration + cold.init + cold.logs, 15);
   });
 });

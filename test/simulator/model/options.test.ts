@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { type CpuRuns, cpuScale, inScale, type MeasuredCpu, measuredCpu } from '../../../benchmarks/init';
+import { type CpuRuns, cpuScale, inScale, type MeasuredCpu, measuredCpu, measuredLogs } from '../../../benchmarks/init';
 import { RESULTS_FILE } from '../../../benchmarks/run';
 import {
   BILLED_CPU_MS,
+  BILLED_LOG_BYTES,
   CONTROLLER_PINGED_TARGET_CPU_MS,
   cpuBoundMs,
   handlerCpuMs,
   ONE_VCPU_MB,
   PING_CPU_MS,
+  PING_LOG_BYTES,
   WARMER_PING_CPU_MS,
 } from '../../../simulator/model/options';
 
@@ -73,6 +75,46 @@ describe('the simulator’s CPU times', () => {
   it('keep INIT on its own convention: the same GB-seconds at any memory', () => {
     expect(cpuBoundMs(150, 128) * 128).toBeCloseTo(cpuBoundMs(150, 1024) * 1024, 6);
     expect(cpuBoundMs(150, 256)).toBe(300);
+  });
+});
+
+describe('the simulator’s log bytes', () => {
+  // Bytes are nearly the same from run to run (only the durations' digits in REPORT lines and the timing values in the
+  // controller's lines vary): each constant within what was measured, give or take a twentieth of its median.
+  const describes = (constant: number, samples: readonly number[]) => {
+    expect(samples.length).toBeGreaterThanOrEqual(5);
+    const slack = median(samples) / 20;
+    expect(constant).toBeGreaterThanOrEqual(Math.min(...samples) - slack);
+    expect(constant).toBeLessThanOrEqual(Math.max(...samples) + slack);
+  };
+  const measured = measuredLogs(committedRun());
+
+  it.each(['thermostat', 'serverless-plugin-warmup'] as const)('lie within what the last run measured, for %s', (c) => {
+    describes(BILLED_LOG_BYTES[c].invocation, measured[c].invocationBytes);
+    describes(BILLED_LOG_BYTES[c].perTarget, measured[c].perTargetBytes);
+    // A ping writes the same lines in its target whoever sends it.
+    describes(PING_LOG_BYTES, measured[c].perPingBytes);
+  });
+});
+
+describe('measuredLogs', () => {
+  const run = (contender: 'thermostat' | 'serverless-plugin-warmup', sample: number, bytes: number) => ({
+    contender,
+    sample,
+    logs: { warmMeanBytes: bytes, perPingBytes: 260 + sample },
+  });
+
+  it('takes each further target from pairs and the invocation as one target’s bytes less one target’s', () => {
+    const one: CpuRuns = { targets: 1, runs: [run('thermostat', 1, 2000), run('thermostat', 2, 2010)] };
+    const many: CpuRuns = {
+      targets: 11,
+      runs: [run('thermostat', 1, 2400), run('thermostat', 2, 2410), { ...run('thermostat', 3, 9999), error: 'x' }],
+    };
+    const out = measuredLogs([many, one]);
+    expect(out.thermostat.perTargetBytes).toEqual([40, 40]);
+    expect(out.thermostat.invocationBytes).toEqual([1960, 1970]);
+    expect([...out.thermostat.perPingBytes].sort()).toEqual([261, 261, 262, 262]);
+    expect(out['serverless-plugin-warmup']).toEqual({ invocationBytes: [], perTargetBytes: [], perPingBytes: [] });
   });
 });
 

@@ -64,7 +64,7 @@ describe('simulation HTML report in a real browser', () => {
     // One legend entry per strategy, except the cost breakdown's, which names the parts of a cost.
     expect(charts.map((chart) => chart.legend)).toEqual([
       STRATEGY_IDS.length,
-      9,
+      10,
       STRATEGY_IDS.length,
       STRATEGY_IDS.length,
     ]);

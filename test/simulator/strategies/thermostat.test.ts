@@ -1,6 +1,11 @@
 import { ThermostatDefaults } from '../../../construct/thermostat';
-import { PRICES } from '../../../controller/cost';
+import { logIngestionUsd, PRICES } from '../../../controller/cost';
 import * as planner from '../../../controller/plan';
+import {
+  CONTROLLER_INVOCATION_LOG_BYTES,
+  CONTROLLER_TARGET_LOG_BYTES,
+  PING_LOG_BYTES,
+} from '../../../simulator/model/options';
 import { noWarming } from '../../../simulator/strategies/none';
 import { serverlessPluginWarmup } from '../../../simulator/strategies/serverless-plugin-warmup';
 import { CONTROLLER_MEMORY_MB, type Planner, thermostat } from '../../../simulator/strategies/thermostat';
@@ -95,6 +100,10 @@ describe('Thermostat strategy', () => {
     expect(thermo.coldStarts).toBe(0);
     expect(thermo.pings.sent).toBe(36);
     expect(thermo.cost.controller).toBeGreaterThan(0);
+    // Logs: each ping's lines in its target, and each tick's own lines with an entry for the target it pinged.
+    const ticks = thermo.controller.invocations;
+    const bytes = 36 * PING_LOG_BYTES + ticks * CONTROLLER_INVOCATION_LOG_BYTES + 36 * CONTROLLER_TARGET_LOG_BYTES;
+    expect(thermo.cost.logs).toBeCloseTo(logIngestionUsd(bytes), 15);
   });
 
   it('proves 60 distinct environments where serverless-plugin-warmup stops at 50', () => {

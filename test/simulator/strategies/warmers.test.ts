@@ -1,3 +1,5 @@
+import { logIngestionUsd } from '../../../controller/cost';
+import { PING_LOG_BYTES, WARMER_INVOCATION_LOG_BYTES, WARMER_TARGET_LOG_BYTES } from '../../../simulator/model/options';
 import { lambdaWarmer } from '../../../simulator/strategies/lambda-warmer';
 import { noWarming } from '../../../simulator/strategies/none';
 import { serverlessPluginWarmup } from '../../../simulator/strategies/serverless-plugin-warmup';
@@ -20,6 +22,10 @@ describe('serverless-plugin-warmup', () => {
     expect(spw.pings.sent).toBe(36);
     expect(spw.cost.pings).toBeGreaterThan(0);
     expect(spw.cost.controller).toBeGreaterThan(0);
+    // Logs: each ping's lines in its target, the warmer's own and its two verbose lines for the function it warms.
+    const bytes = 36 * PING_LOG_BYTES + 36 * (WARMER_INVOCATION_LOG_BYTES + WARMER_TARGET_LOG_BYTES);
+    expect(spw.cost.logs).toBeCloseTo(logIngestionUsd(bytes), 15);
+    expect(none.cost.logs).toBe(0);
   });
 
   it("pays its warmer's INIT when the schedule outlasts the idle reclaim: once at 5 minutes, every time at 15", () => {
