@@ -428,7 +428,10 @@ async function loadStates(
   }
   const states = await (wholeStates ?? deps.state.loadTargets(mineKeys.filter((key) => !spared.has(key))));
   // Before the ledger's round times (which time the histories too): the stored copies' own times are their ages.
-  deps.traffic?.merge(states);
+  deps.traffic?.merge(
+    states,
+    mineKeys.filter((key) => !spared.has(key)),
+  );
   // Without a readable ledger a shard's rounds are saved in their targets' items, as before there was one.
   const pings = new ShardLedgers(
     parts.map((part, at) => ({ id: part.id, keys: part.mine.map((policy) => policy.key), ledger: ledgers[at] })),
@@ -1248,24 +1251,33 @@ async function saveTargetState(
   pings?: ShardLedgers,
 ): Promise<TargetReport['state']> {
   const { previous, record, facts, traffic, managed, probe } = change;
+  // What its item holds (none for a target not saved yet: its ledger entry and remembered history are no item).
+  const stored = previous?.unsaved ? undefined : previous;
   const managedChanged = JSON.stringify(managed) !== JSON.stringify(previous?.managed);
   // Facts re-read on their timer are saved only when they differ: the same facts again would be a billed write
   // per target every refresh, and an older stored copy only means a new environment reads GetFunction once more.
-  const factsChanged = facts !== undefined && factsText(facts) !== factsText(previous?.facts);
+  // Nor do they make a first save: they go with the item once something else needs it (see roundSave).
+  const factsChanged = stored !== undefined && facts !== undefined && factsText(facts) !== factsText(stored.facts);
   const settled = change.settled;
   if (!(record || managedChanged || factsChanged || settled || traffic !== previous?.traffic || previous?.corrupt))
     return 'unchanged';
+  const now = deps.clock.now();
+  // A whole tick's environment keeps a target's history from tick to tick; a shard's may be any environment.
+  const keepsUnsaved = stored === undefined && (change.tick.shard?.of ?? 1) === 1 && deps.traffic !== undefined;
   const where =
     record === undefined
       ? 'item'
-      : roundSave({ probe: probe === true, wanted: record.wanted, proven: record.proven, traffic }, previous, {
+      : roundSave({ probe: probe === true, wanted: record.wanted, proven: record.proven, traffic }, stored, {
           memory: deps.traffic !== undefined,
-          now: deps.clock.now(),
+          now,
           otherChange: previous?.corrupt !== undefined || managedChanged || factsChanged || settled !== undefined,
           ...(change.keepAliveMs !== undefined ? { keepAliveMs: change.keepAliveMs } : {}),
+          ...(keepsUnsaved ? { unsavedSince: deps.traffic.unsavedSince(change.key, now) } : {}),
         });
   const remember = () => {
-    if (traffic !== undefined && traffic !== previous?.traffic) deps.traffic?.remember(change.key, traffic);
+    if (traffic !== undefined && traffic !== previous?.traffic) {
+      deps.traffic?.remember(change.key, traffic, stored === undefined ? now : undefined);
+    }
   };
   if (where === 'memory') {
     remember();

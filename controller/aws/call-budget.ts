@@ -11,6 +11,12 @@ export class CallBudget {
   /** Epoch ms at which every call still in flight is aborted (the tick's time budget); set per tick. */
   deadline = Number.POSITIVE_INFINITY;
 
+  /**
+   * The deadline a call was cut at: spent from then on, even if the clock reads a millisecond short of it (a timer
+   * may fire that early by the wall clock, and the budget must not send another call after cutting one).
+   */
+  private cutAt: number | undefined;
+
   constructor(
     readonly callTimeoutMs: number,
     private readonly clock: Clock,
@@ -18,7 +24,9 @@ export class CallBudget {
 
   async run<T>(operation: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const left = this.deadline - this.clock.now();
-    if (left <= 0) throw new TimeBudgetError(`${operation} not sent: the tick's time budget is spent`);
+    if (left <= 0 || this.cutAt === this.deadline) {
+      throw new TimeBudgetError(`${operation} not sent: the tick's time budget is spent`);
+    }
     const byDeadline = left < this.callTimeoutMs;
     const limit = Math.max(1, Math.floor(Math.min(this.callTimeoutMs, left)));
     const controller = new AbortController();
@@ -28,6 +36,7 @@ export class CallBudget {
     } catch (error) {
       if (!controller.signal.aborted) throw error;
       if (byDeadline) {
+        this.cutAt = this.deadline;
         throw new TimeBudgetError(`${operation} gave no answer before the tick's time budget ran out (${limit} ms)`, {
           cause: error,
         });

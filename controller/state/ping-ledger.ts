@@ -189,8 +189,9 @@ export class ShardPings {
         this.entries.set(key, at);
         continue;
       }
-      const state = states.get(key);
-      if (state === undefined || at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
+      // A target no item holds yet has its rounds here alone (roundSave's first rounds).
+      const state = states.get(key) ?? { key, history: [], unsaved: true };
+      if (at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
       states.set(key, withRoundAt(state, at));
       this.entries.set(key, at);
     }

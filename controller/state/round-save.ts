@@ -12,8 +12,34 @@ function trafficText(traffic: TrafficHistory | undefined): string | undefined {
 export type RoundSave = 'memory' | 'ledger' | 'item';
 
 /**
+ * Where the round of a target no item holds yet goes. Writing its item at once was a billed write per target in an
+ * account's first tick, most of them for functions whose rounds had taught nothing yet. The item is written when
+ * the history the environment has learned since it began keeping it (`since`) would be saved if it were stored:
+ * an hour on, once it has seen a real request (trafficSaveDue, with nothing stored), or at once when its idle times
+ * come to predict the next request, or when a round is of more than one environment (a size learned, or rounds that
+ * must be held). Until then a controller starting cold loses at most the hour a stored copy may lag by, as for any
+ * target. Without an environment that keeps the history (`since` undefined: shards land on any environment), the item.
+ */
+function firstRound(
+  round: { readonly probe: boolean; readonly wanted: number; readonly traffic: TrafficHistory | undefined },
+  since: number | undefined,
+  now: number,
+  keepAliveMs: number | undefined,
+): RoundSave {
+  if (since === undefined || round.wanted !== 1) return 'item';
+  const traffic = round.traffic;
+  const predicts =
+    traffic !== undefined && keepAliveMs !== undefined && idlePredictionChanged(traffic.idleTimes, false, keepAliveMs);
+  const learned =
+    traffic?.lastRealAt !== undefined && trafficSaveDue(since, now, { history: traffic.lastRealAt, saved: undefined });
+  if (predicts || learned) return 'item';
+  return round.probe ? 'memory' : 'ledger';
+}
+
+/**
  * The one rule for where a ping round goes, used by the controller (run.ts) and by the simulator's bill of its state
- * table. A round that proved what the last one did changes nothing but its time: the ledger. So does one that also
+ * table. A target no item holds yet is saved once what it taught would be (firstRound). A round that proved what the
+ * last one did changes nothing but its time: the ledger. So does one that also
  * changed the traffic history while the stored copy is recent and the environment keeps the newer one in memory;
  * a probe (whose record is not kept) then leaves nothing to write at all. Anything else is saved in the item.
  */
@@ -42,9 +68,15 @@ export function roundSave(
     readonly otherChange: boolean;
     /** The policy's keep-alive window (`warm.interval`), when the round has a policy. */
     readonly keepAliveMs?: number;
+    /**
+     * For a target no item holds (`stored` undefined): when the environment began keeping its history
+     * (TrafficMemory.unsavedSince); undefined when the round's history is not kept between ticks.
+     */
+    readonly unsavedSince?: number;
   },
 ): RoundSave {
-  if (stored === undefined || context.otherChange) return 'item';
+  if (context.otherChange) return 'item';
+  if (stored === undefined) return firstRound(round, context.unsavedSince, context.now, context.keepAliveMs);
   // Idle times that just came to predict the next request (or stopped) change how a sparse function is pinged
   // (pre-warm or keep alive): a controller starting cold must not lose that and keep alive for hours more.
   const predictionChanged =

@@ -69,6 +69,11 @@ export interface TargetState {
   readonly unreadableManaged?: string;
   /** Set by loadTargets when the stored item was corrupt; the next save rebuilds the item. */
   readonly corrupt?: StateCorruption;
+  /**
+   * No item holds this target yet (not saved): what the tick knows of it is its last round's time, from the ping
+   * ledger, and the traffic history the controller's memory keeps (see roundSave's first rounds).
+   */
+  readonly unsaved?: true;
 }
 
 export interface TickClaim {
@@ -180,7 +185,7 @@ export class MemoryStateStore implements StateStore {
     refuseFutureTick(tickId, this.now());
     const existing = this.targets.get(state.key);
     if (existing?.lastTick !== undefined && existing.lastTick >= tickId) return 'stale';
-    const { corrupt: _reported, trafficSaved: _loaded, unreadableManaged, ...saved } = state;
+    const { corrupt: _reported, trafficSaved: _loaded, unsaved: _unsaved, unreadableManaged, ...saved } = state;
     // Like the table: an unreadable ownership record is dropped once a real one replaces it.
     const aside = saved.managed === undefined ? unreadableManaged : undefined;
     this.targets.set(state.key, {

@@ -55,31 +55,45 @@ export function savedTraffic(traffic: TrafficHistory | undefined): Pick<TargetSt
  */
 export class TrafficMemory {
   private readonly histories = new Map<string, TrafficHistory>();
+  /** When this environment began keeping the history of each target no item holds. */
+  private readonly unsaved = new Map<string, number>();
 
-  remember(key: string, traffic: TrafficHistory): void {
+  /** `unsavedAt`: no item holds the target; the first such time is kept (unsavedSince). */
+  remember(key: string, traffic: TrafficHistory, unsavedAt?: number): void {
     this.histories.set(key, traffic);
+    if (unsavedAt !== undefined && !this.unsaved.has(key)) this.unsaved.set(key, unsavedAt);
+  }
+
+  /** When this environment began keeping the history of `key`, no item holding it; `now` if it has not yet. */
+  unsavedSince(key: string, now: number): number {
+    return this.unsaved.get(key) ?? now;
   }
 
   /** The stored copy is the newest now. */
   forget(key: string): void {
     this.histories.delete(key);
+    this.unsaved.delete(key);
   }
 
   /**
    * Each state with the history it should be planned with: the remembered one where it is newer than the stored
-   * one, which the state's `trafficSaved` sums up.
+   * one, which the state's `trafficSaved` sums up. A key of `keys` no item holds yet gets a state of its remembered
+   * history alone (see roundSave's first rounds).
    */
-  merge(states: Map<string, TargetState>): void {
+  merge(states: Map<string, TargetState>, keys: readonly string[] = []): void {
+    const unsaved = keys.filter((key) => !states.has(key) && this.histories.has(key));
     for (const [key, state] of states) {
       const savedAt = state.traffic?.at;
       const remembered = this.histories.get(key);
       const newer = remembered !== undefined && (savedAt === undefined || remembered.at > savedAt);
-      if (!newer) this.histories.delete(key);
+      if (!newer) this.forget(key);
+      else this.unsaved.delete(key);
       states.set(key, {
         ...state,
         ...(newer ? { traffic: remembered } : {}),
         ...savedTraffic(state.traffic),
       });
     }
+    for (const key of unsaved) states.set(key, { key, history: [], unsaved: true, traffic: this.histories.get(key)! });
   }
 }

@@ -105,6 +105,11 @@ export class StateBill {
   private memory = new RememberedItems<number>();
   /** The table's writer mark. */
   private mark: string | undefined;
+  /**
+   * When the controller's environment began keeping the history of each target no item holds (TrafficMemory's
+   * unsavedSince): a cold one keeps nothing.
+   */
+  private unsaved = new Map<string, number>();
 
   /**
    * A tick starts (its root invocation): its claim, its small items (ledger and marks, one consistent request), its
@@ -113,7 +118,10 @@ export class StateBill {
    * runs in the environment of the one before (a cold one remembers nothing); `whole`: not split into shards.
    */
   startTick(keys: readonly string[], at: number, tick: { readonly warm: boolean; readonly whole: boolean }): void {
-    if (!tick.warm) this.memory = new RememberedItems<number>();
+    if (!tick.warm) {
+      this.memory = new RememberedItems<number>();
+      this.unsaved = new Map();
+    }
     this.memory.tickStarted();
     const smallItems = this.ledgerRead() + MARKS_ITEMS * readUnits(0, true);
     this.tick = { reads: smallItems, writes: CLAIM_WRITES, ledgerChanged: false, saves: 0, whole: tick.whole };
@@ -171,14 +179,19 @@ export class StateBill {
     this.history.set(target.key, history);
     // as the controller loads it: the stored history beside what its save rule compares (savedTraffic)
     const saved = stored && { ...stored, ...savedTraffic(stored.traffic) };
+    // timed as the controller times it: by its histories' clock
+    const now = target.traffic?.at ?? round.at;
+    // a whole tick's environment keeps the history of a target no item holds (a shard's may be any environment)
+    const keepsUnsaved = stored === undefined && this.tick.whole;
     const where = roundSave({ ...round, traffic: target.traffic }, saved, {
       // the controller's environment keeps histories between ticks (a cold one plans from the stored copies)
       memory: true,
-      // timed as the controller times it: by its histories' clock
-      now: target.traffic?.at ?? round.at,
+      now,
       otherChange: false,
       keepAliveMs: target.keepAliveMs,
+      ...(keepsUnsaved ? { unsavedSince: this.unsaved.get(target.key) ?? now } : {}),
     });
+    if (where !== 'item' && keepsUnsaved && !this.unsaved.has(target.key)) this.unsaved.set(target.key, now);
     if (where === 'memory') return;
     if (where === 'ledger') {
       this.ledger.set(ledgerHash(target.key), round.at);
@@ -248,6 +261,7 @@ export class StateBill {
     const bytes = itemBytes(item);
     this.markWriter(at);
     this.bytes.set(target.key, bytes);
+    this.unsaved.delete(target.key);
     if (this.tick.whole) this.memory.saved(target.key, bytes);
     this.stored.set(target.key, {
       ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),

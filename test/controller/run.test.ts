@@ -635,7 +635,8 @@ describe('traffic histories between saves (TrafficMemory)', () => {
     const warm = traffic(new TrafficMemory());
     const stored = () => state.targets.get('a:live');
 
-    expect((await tick(warm, '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('saved');
+    // A run without memory saves its item at once (see the first rounds below).
+    expect((await tick(traffic(), '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('saved');
     const first = stored()?.traffic;
     real.served = 3;
     // Same environment, more real requests: only the traffic changed, and its stored copy is recent.
@@ -666,7 +667,8 @@ describe('traffic histories between saves (TrafficMemory)', () => {
       const states: Array<string | undefined> = [];
       for (const [i, time] of ['10:00', '10:12', '10:24', '10:36'].entries()) {
         real.served = i;
-        states.push((await tick(warm, `2026-11-23T${time}:00Z`)).targets[0]?.state);
+        // the first without memory, which saves the item at once
+        states.push((await tick(i === 0 ? traffic() : warm, `2026-11-23T${time}:00Z`)).targets[0]?.state);
       }
       return { states, stored: state.targets.get('a:live')?.traffic?.idleTimes };
     };
@@ -683,7 +685,7 @@ describe('traffic histories between saves (TrafficMemory)', () => {
   it('a controller starting cold plans from the stored history, and one without memory saves every change', async () => {
     const { state, real, traffic, tick } = servedTarget();
     const warm = traffic(new TrafficMemory());
-    await tick(warm, '2026-11-23T10:00:00Z');
+    expect((await tick(traffic(), '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('saved');
     real.served = 3;
     expect((await tick(warm, '2026-11-23T10:05:00Z')).targets[0]?.state).toBe('ledger');
     // A new environment has no memory: it plans from the stored copy (served 0), sees the change again, keeps it.
@@ -702,5 +704,44 @@ describe('traffic histories between saves (TrafficMemory)', () => {
     real.served = 5;
     expect((await tick(oneShot, '2026-11-23T10:15:00Z')).targets[0]?.state).toBe('saved');
     expect(state.targets.get('a:live')?.traffic?.environments[0]).toMatchObject({ realServed: 5 });
+  });
+
+  it('writes no item for a target until what it taught would be saved: an hour after its history began, then once', async () => {
+    const { state, real, traffic, tick } = servedTarget();
+    const memory = new TrafficMemory();
+    const warm = traffic(memory);
+    const states: Array<string | undefined> = [];
+    for (const [i, time] of ['10:00', '10:05', '10:30', '10:55'].entries()) {
+      real.served = i;
+      states.push((await tick(warm, `2026-11-23T${time}:00Z`)).targets[0]?.state);
+    }
+    // One environment each round, its history in memory and its round's time in the ledger: no item yet.
+    expect(states).toEqual(['ledger', 'ledger', 'ledger', 'ledger']);
+    expect(state.targets.has('a:live')).toBe(false);
+    expect(state.pings.get('0/1')?.pings.size).toBe(1);
+    // The memory planned each round from the newest history (the ledger timed it): the requests it saw add up.
+    const planned = new Map();
+    memory.merge(planned, ['a:live']);
+    expect(planned.get('a:live')).toMatchObject({ unsaved: true, traffic: { environments: [{ realServed: 3 }] } });
+    // An hour after the history began, with real requests seen since, the item is written, and the ledger forgets it.
+    real.served = 4;
+    expect((await tick(warm, '2026-11-23T11:00:00Z')).targets[0]?.state).toBe('saved');
+    expect(state.targets.get('a:live')?.traffic?.environments[0]).toMatchObject({ realServed: 4 });
+    expect(state.targets.get('a:live')?.unsaved).toBeUndefined();
+    expect(state.pings.get('0/1')?.pings.size ?? 0).toBe(0);
+  });
+
+  it('writes the item at once for a round of more than one environment, and a controller starting cold before the first item starts afresh', async () => {
+    const { state, traffic, tick } = servedTarget();
+    // A new environment, with nothing remembered and no item: the round's time is all the ledger has.
+    expect((await tick(traffic(new TrafficMemory()), '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('ledger');
+    const cold = await tick(traffic(new TrafficMemory()), '2026-11-23T10:05:00Z');
+    expect(cold.targets[0]).toMatchObject({ status: 'ok', state: 'ledger', warm: { wanted: 1, proven: 1 } });
+    expect(state.targets.has('a:live')).toBe(false);
+    // Two environments wanted: the item is written at once (its rounds are held, and a size must not be forgotten).
+    const two = deps([{ function: 'b', qualifier: 'live', warm: { concurrency: 2 } }]);
+    const report = await run({ ...two.deps, traffic: new TrafficMemory() }, { time: '2026-11-23T10:00:00Z' }, context);
+    expect(report.targets[0]).toMatchObject({ state: 'saved', warm: { wanted: 2 } });
+    expect(two.state.targets.get('b:live')).toMatchObject({ lastWanted: 2 });
   });
 });

@@ -31,6 +31,20 @@ describe('CallBudget', () => {
     expect(sent).toBe(false);
   });
 
+  it('sends nothing after cutting a call at the deadline, even on a clock that reads a millisecond short of it', async () => {
+    // the wall clock stands still a millisecond before the deadline: the timer fired, Date.now() had not caught up
+    const clock = { now: () => 1_000, sleep: systemClock.sleep };
+    const budget = new CallBudget(60_000, clock);
+    budget.deadline = 1_020;
+    expect(await budget.run('GetAlias', hanging).catch((caught: unknown) => caught)).toBeInstanceOf(TimeBudgetError);
+    await expect(budget.run('GetAlias', async () => 1)).rejects.toThrow(
+      "GetAlias not sent: the tick's time budget is spent",
+    );
+    // a new tick's deadline is a new budget
+    budget.deadline = 2_000;
+    expect(await budget.run('GetAlias', async () => 1)).toBe(1);
+  });
+
   it('passes answers and other errors through untouched', async () => {
     const budget = new CallBudget(1_000, systemClock);
     expect(await budget.run('GetFunction', async () => 42)).toBe(42);

@@ -81,11 +81,19 @@ describe('ShardPings', () => {
     expect(pings.ledger('2026-11-23T10:06:00Z').pings).toEqual(new Map([[ledgerHash('a:live'), T - 300_000]]));
   });
 
-  it('ignores entries of targets without a stored item, and of keys not in the shard', () => {
+  it('gives a target no item holds a state of its ledger entry alone, and drops entries of keys not in the shard', () => {
     const states = new Map<string, TargetState>();
-    const ledger = { tickId: 'x', pings: new Map([[ledgerHash('a:live'), T]]) };
+    const ledger = {
+      tickId: 'x',
+      pings: new Map([
+        [ledgerHash('a:live'), T],
+        [ledgerHash('gone:live'), T],
+      ]),
+    };
     const pings = new ShardPings(['a:live'], ledger, states);
-    expect(states.size).toBe(0);
+    expect([...states.values()]).toEqual([{ key: 'a:live', history: [], unsaved: true, lastPingAt: T }]);
+    // the entry stays (nothing else records the round) and the gone key's is dropped: a change to save
+    expect(pings.ledger('y').pings).toEqual(new Map([[ledgerHash('a:live'), T]]));
     expect(pings.changed()).toBe(true);
   });
 

@@ -78,12 +78,34 @@ describe('roundSave', () => {
     expect(roundSave(timer([30, 30, 30]), stored, soon)).toBe('ledger');
   });
 
-  it('saves the item for a first round, another round size or proof, and any other change', () => {
+  it('saves the item for a first round not kept between ticks, another round size or proof, and any other change', () => {
     expect(roundSave(round(), undefined, soon)).toBe('item');
     expect(roundSave(round({ wanted: 3 }), stored, soon)).toBe('item');
     expect(roundSave(round({ proven: 1 }), stored, soon)).toBe('item');
     expect(roundSave(round(), stored, { ...soon, otherChange: true })).toBe('item');
     // a stored copy that never had a history saves the first one
     expect(roundSave(round(), { lastWanted: 2, lastProven: 2 }, soon)).toBe('item');
+  });
+
+  it('keeps the one-environment rounds of a target no item holds out of an item until what they taught is due', () => {
+    const one = (over: Parameters<typeof round>[0] = {}) => round({ wanted: 1, proven: 1, ...over });
+    const kept = { ...soon, keepAliveMs: 300_000, unsavedSince: T0 };
+    // an instant of history: its time goes to the ledger (a probe's to nothing), its history stays in memory
+    expect(roundSave(one(), undefined, kept)).toBe('ledger');
+    expect(roundSave(one({ probe: true }), undefined, kept)).toBe('memory');
+    // an hour after the environment began keeping it, with real requests heard: the item
+    const hour = T0 + TRAFFIC_SAVE_EVERY_MS;
+    expect(roundSave(one({ traffic: traffic(hour, 0.1) }), undefined, { ...kept, now: hour })).toBe('item');
+    // no real request heard, however long: nothing a cold controller would plan differently by
+    const silent = { ...traffic(hour, 0), lastRealAt: undefined };
+    expect(roundSave(one({ traffic: silent }), undefined, { ...kept, now: hour * 2 })).toBe('ledger');
+    expect(roundSave(one({ traffic: undefined }), undefined, { ...kept, now: hour * 2 })).toBe('ledger');
+    // idle times that came to predict the next request, more than one environment, any other change: at once
+    const timer = { ...traffic(T0 + 300_000, 0.01), idleTimes: [30, 30, 30].map((m) => m * 60_000) };
+    expect(roundSave(one({ traffic: timer }), undefined, kept)).toBe('item');
+    expect(roundSave(round(), undefined, kept)).toBe('item');
+    expect(roundSave(one(), undefined, { ...kept, otherChange: true })).toBe('item');
+    // not kept between ticks (a shard, no memory): at once
+    expect(roundSave(one(), undefined, soon)).toBe('item');
   });
 });

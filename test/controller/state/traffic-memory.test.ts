@@ -31,6 +31,24 @@ describe('TrafficMemory', () => {
     expect(again.get('b')?.traffic?.load).toBe(0.3);
   });
 
+  it('gives a target no item holds a state of its remembered history, and keeps when it began keeping it', () => {
+    const memory = new TrafficMemory();
+    memory.remember('new', history(2_000, 0.5), 1_000);
+    // a later round does not move the start
+    memory.remember('new', history(3_000, 0.6), 2_000);
+    expect(memory.unsavedSince('new', 9_000)).toBe(1_000);
+    expect(memory.unsavedSince('other', 9_000)).toBe(9_000);
+    const states = new Map<string, TargetState>();
+    memory.merge(states, ['new', 'other']);
+    expect([...states.values()]).toEqual([{ key: 'new', history: [], unsaved: true, traffic: history(3_000, 0.6) }]);
+    // once an item holds it (saved here, or by another environment), the start is forgotten
+    memory.merge(new Map([['new', state('new', history(4_000, 0.1))]]), ['new']);
+    expect(memory.unsavedSince('new', 9_000)).toBe(9_000);
+    memory.remember('again', history(2_000, 0.5), 1_000);
+    memory.forget('again');
+    expect(memory.unsavedSince('again', 9_000)).toBe(9_000);
+  });
+
   it('forgets a history once it is saved', () => {
     const memory = new TrafficMemory();
     memory.remember('a', history(2_000, 0.5));

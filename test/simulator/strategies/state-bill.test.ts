@@ -25,17 +25,27 @@ function tickWith(bill: StateBill, at: number, round: (id: string) => void, warm
 }
 
 describe('StateBill', () => {
-  it('bills as the controller writes: the first round saves, a repeat goes to the ledger, a change saves again', () => {
+  it('bills as the controller writes: no item until it is due, a repeat goes to the ledger, a change saves again', () => {
     const bill = new StateBill();
     const first = tickWith(bill, T0, (id) =>
       bill.round(target({ traffic: traffic(T0, 0.1) }), { at: T0, wanted: 1, proven: 1, probe: false }, id),
     );
-    // the claim (no write marks the tick done), the writer mark taken over, the target's save (well under 1 KB); its
-    // missing item and two small items (the ledger and the marks) read
-    expect(first.units).toEqual({ reads: 2.5, writes: 3 });
+    // the claim (no write marks the tick done) and the ledger with the round's time: no item for a one-environment
+    // round of a history begun an instant ago; its missing item and two small items (the ledger and the marks) read
+    expect(first.units).toEqual({ reads: 2.5, writes: 2 });
     expect(first.roundTrips).toBe(3);
 
-    const at = T0 + 300_000;
+    const hour = T0 + TRAFFIC_SAVE_EVERY_MS;
+    const due = tickWith(bill, hour, (id) =>
+      bill.round(target({ traffic: traffic(hour, 0.1) }), { at: hour, wanted: 1, proven: 1, probe: false }, id),
+    );
+    // an hour of history that heard requests: the claim, the writer mark taken over, the item (well under 1 KB) and
+    // the ledger, which loses the entry the item now holds
+    expect(due.units.writes).toBe(4);
+    expect(due.roundTrips).toBe(4);
+    expect(bill.storedTraffic('a:live')?.at).toBe(hour);
+
+    const at = hour + 300_000;
     const repeat = tickWith(bill, at, (id) =>
       bill.round(target({ traffic: traffic(at, 0.1) }), { at, wanted: 1, proven: 1, probe: false }, id),
     );
@@ -43,7 +53,7 @@ describe('StateBill', () => {
     expect(repeat.units.writes).toBe(2);
     expect(repeat.roundTrips).toBe(3);
 
-    const later = T0 + 600_000;
+    const later = hour + 600_000;
     const grown = tickWith(bill, later, (id) =>
       bill.round(target({ lastWanted: 2, lastProven: 2 }), { at: later, wanted: 2, proven: 2, probe: false }, id),
     );
@@ -51,12 +61,45 @@ describe('StateBill', () => {
     // controller's ShardPings sees it changed (the claim, the item, the ledger)
     expect(grown.units.writes).toBe(3);
     expect(grown.roundTrips).toBe(4);
-    const next = T0 + 900_000;
+    const next = hour + 900_000;
     const again = tickWith(bill, next, (id) =>
       bill.round(target({ lastWanted: 2, lastProven: 2 }), { at: next, wanted: 2, proven: 2, probe: false }, id),
     );
     // the same round again: its time in the ledger
     expect(again.units.writes).toBe(2);
+  });
+
+  it('writes the item of a target no item holds at once for more than one environment, or in a shard', () => {
+    const bill = new StateBill();
+    const two = tickWith(bill, T0, (id) =>
+      bill.round(target({ lastWanted: 2, lastProven: 2 }), { at: T0, wanted: 2, proven: 2, probe: false }, id),
+    );
+    // the claim, the writer mark, the item
+    expect(two.units.writes).toBe(3);
+    const sharded = new StateBill();
+    sharded.startTick(['a:live'], T0, { warm: true, whole: false });
+    sharded.round(target({ traffic: traffic(T0, 0.1) }), { at: T0, wanted: 1, proven: 1, probe: false }, tickId(T0));
+    // a shard may run in any environment, whose memory cannot hold the history: the claim, the shared mark, the item
+    expect(sharded.finishTick(tickId(T0), T0).units.writes).toBe(3);
+    expect(sharded.storedTraffic('a:live')?.at).toBe(T0);
+  });
+
+  it('forgets, starting cold, when it began keeping a target no item holds: the hour starts again', () => {
+    const bill = new StateBill();
+    const round = (at: number, warm: boolean) =>
+      tickWith(
+        bill,
+        at,
+        (id) => bill.round(target({ traffic: traffic(at, 0.1) }), { at, wanted: 1, proven: 1, probe: false }, id),
+        warm,
+      );
+    round(T0, true);
+    // a controller starting cold half an hour on keeps the history from then
+    round(T0 + TRAFFIC_SAVE_EVERY_MS / 2, false);
+    expect(round(T0 + TRAFFIC_SAVE_EVERY_MS, true).units.writes).toBe(2);
+    expect(bill.storedTraffic('a:live')).toBeUndefined();
+    expect(round(T0 + (3 * TRAFFIC_SAVE_EVERY_MS) / 2, true).units.writes).toBe(4);
+    expect(bill.storedTraffic('a:live')).toBeDefined();
   });
 
   it('keeps a traffic-only change (a round or a probe) unsaved until the stored copy is an hour old', () => {
@@ -76,7 +119,8 @@ describe('StateBill', () => {
     const saved = tickWith(bill, due, (id) =>
       bill.round(target({ traffic: traffic(due, 0.5) }), { at: due, wanted: 1, proven: 1, probe: false }, id),
     );
-    expect(saved.units.writes).toBe(2);
+    // the first item, an hour after the history began: the claim, the writer mark, the item, the ledger it leaves
+    expect(saved.units.writes).toBe(4);
     expect(bill.storedTraffic('a:live')?.load).toBe(0.5);
     // a history that heard no request since the stored copy is not saved, however old that copy gets
     const later = due + 3 * TRAFFIC_SAVE_EVERY_MS;
