@@ -227,8 +227,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   write();
   write(paint.bold(headline(record)));
   write(
-    `The controller sent ${pings} warm-up pings over the day, an estimated ${formatUsd(cost)} at Lambda's on-demand ` +
-      'prices (one request each plus the held duration).',
+    `The controller sent ${pings} warm-up pings over the day, an estimated ${formatUsd(cost)} at on-demand prices ` +
+      '(one request each, the held duration, and the START, END and REPORT lines Lambda logs for each).',
   );
   if (failures.length > 0) {
     write(paint.yellow(`Controller reported ${failures.length} distinct target failure(s), e.g.: ${failures[0]}`));
