@@ -174,8 +174,15 @@ const oneFunctionSchema = gridSchema.extend({
   trigger: z.string().nullable(),
 });
 
+const halfSchema = gridSchema.extend({
+  parent: z.string(),
+  half: z.enum(['first', 'second']),
+});
+
 const simulatorSchema = z.looseObject({
   grids: z.array(gridSchema).optional(),
+  /** Each multi-function trace's functions split in two accounts, each on the whole grid (halfAccounts). */
+  halves: z.array(halfSchema).optional(),
   /** One function of a multi-function trace alone, on the whole grid (benchmarks/simulator.ts oneFunctionAccounts). */
   oneFunction: z.array(oneFunctionSchema).optional(),
   comparisons: z.array(
@@ -866,6 +873,7 @@ function simulatorSection(step: StepResult | undefined): string {
     );
   }
   for (const grid of value.grids ?? []) parts.push(...gridSection(grid));
+  parts.push(...halvesSection(value.halves ?? []));
   parts.push(...oneFunctionSection(value.oneFunction ?? []));
   if (value.throughput) {
     const t = value.throughput;
@@ -1162,6 +1170,66 @@ type GridRow = z.infer<typeof gridSchema>['rows'][number];
 
 const thermostatOf = (rows: readonly GridRow[]) => rows.find((row) => row.strategy === 'thermostat');
 
+/** Whether a grid's verdict is the issue's: not dominated, and as warm as the plugin's default at no more overhead. */
+const passes = (verdict: z.infer<typeof gridSchema>['verdict']) =>
+  verdict.dominatedBy.length === 0 && verdict.warmerThanPluginDefault && verdict.cheaperThanPluginDefault;
+
+/**
+ * Other accounts from the same traffic: each trace's functions split in two, each half on the whole grid. A table of
+ * verdicts against the plugin's default, so a verdict that hangs on which functions share an account shows.
+ */
+function halvesSection(accounts: ReadonlyArray<z.infer<typeof halfSchema>>): string[] {
+  if (accounts.length === 0) return [];
+  const rows = accounts.map((account) => {
+    const thermostat = thermostatOf(account.rows);
+    const plugin = pluginDefaultOf(account.rows);
+    const v = account.verdict;
+    const shortfalls = [
+      v.dominatedBy.length > 0
+        ? `**dominated** by ${v.dominatedBy.length} point${v.dominatedBy.length === 1 ? '' : 's'}`
+        : 'not dominated',
+      ...(v.warmerThanPluginDefault ? [] : ['**colder** than the plugin default']),
+      ...(v.cheaperThanPluginDefault ? [] : ['**more overhead** than the plugin default']),
+    ];
+    return [
+      account.parent,
+      `${account.half} half`,
+      int(account.functions),
+      int(account.invocations),
+      thermostat ? `${percent(thermostat.coldShare)}, ${signedUsd(thermostat.overheadUsd)}` : '–',
+      plugin ? `${percent(plugin.coldShare)}, ${signedUsd(plugin.overheadUsd)}` : '–',
+      passes(v) ? 'as warm for no more' : shortfalls.join('; '),
+    ];
+  });
+  const seeds = accounts[0].seeds;
+  const failed = accounts.filter((account) => !passes(account.verdict)).length;
+  return [
+    '### Half accounts: the same traffic, split in two',
+    '',
+    `Each multi-function trace's functions split in two accounts (every other function, in the trace's order), each replayed on the same grid${seeds && seeds.length > 1 ? ` (means of ${seeds.length} runs with seeds ${seeds.join(', ')})` : ''}: a verdict that holds on a trace should not hang on which functions share its controller's ticks. Overhead and dominance as in the grids.`,
+    '',
+    table(
+      [
+        'trace',
+        'account',
+        'functions',
+        'requests',
+        'Thermostat: cold share, overhead',
+        'plugin default: cold share, overhead',
+        'verdict',
+      ],
+      rows,
+    ),
+    '',
+    ...(failed > 0
+      ? [
+          `Where a half falls short, it is by the controller's fixed cost per tick (its claim, ping ledger, run summary and metrics lines), shared among fewer targets, or by a few cold starts where Thermostat trusts a function's own traffic to keep it warm and the plugin pings it every 5 minutes regardless. ${failed} of ${accounts.length} halves fall short.`,
+          '',
+        ]
+      : []),
+  ];
+}
+
 /**
  * The smallest accounts: one function of a trace alone on the whole grid. A table of verdicts, and what the
  * controller's own ticks cost beside the plugin's warmer, which is where such an account's difference lies.
@@ -1299,6 +1367,13 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
     const ok = v.dominatedBy.length === 0 && v.warmerThanPluginDefault && v.cheaperThanPluginDefault;
     lines.push(
       `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.map(pointName).join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (see where the overhead goes, under its grid)'].filter(Boolean).join('; ')}.`}`,
+    );
+  }
+  const halves = simulator.halves ?? [];
+  if (halves.length > 0) {
+    const short = halves.filter((account) => !passes(account.verdict));
+    lines.push(
+      `- Half accounts (each trace's functions split in two): ${short.length === 0 ? `Thermostat passes on all ${halves.length}` : `Thermostat **falls short on ${short.length} of ${halves.length}** (${short.map((account) => `${account.parent}, ${account.half} half`).join('; ')}): see the table under the grids`}.`,
     );
   }
   const alone = simulator.oneFunction ?? [];

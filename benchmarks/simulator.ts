@@ -185,6 +185,22 @@ export function oneFunctionAccounts(source: string | Trace, seeds: readonly numb
   });
 }
 
+/**
+ * Other accounts from the same traffic: a trace's functions split in two (every other function, in the trace's
+ * order), each half replayed on the whole grid as an account of its own. The verdict on a trace should not hang on
+ * which functions share its controller's ticks, and a smaller account shares them among fewer targets.
+ */
+export function halfAccounts(source: string | Trace, seeds: readonly number[] = GRID_SEEDS) {
+  const trace = typeof source === 'string' ? loadTrace(source) : source;
+  if (trace.functions.length < 4) return [];
+  return [0, 1].map((half) => {
+    const indexes = trace.functions.map((_, index) => index).filter((index) => index % 2 === half);
+    const which = half === 0 ? 'first' : 'second';
+    const account = subsetOf(trace, indexes, `${trace.name}: ${which} half of its functions`);
+    return { ...grid(account, seeds), parent: trace.name, half: which };
+  });
+}
+
 function readExamplePolicies(): string {
   return readdirSync(EXAMPLE_POLICIES)
     .filter((name) => name.endsWith('.yaml'))
@@ -219,11 +235,13 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
   const comparisons = [];
   const grids = [];
   const oneFunction = [];
+  const halves = [];
   for (const path of traces) {
     const trace = loadTrace(path);
     comparisons.push(compare(trace, 'warm', STRATEGY_IDS));
     grids.push(grid(trace));
     if (!options.quick) oneFunction.push(...oneFunctionAccounts(trace));
+    if (!options.quick) halves.push(...halfAccounts(trace));
   }
   const speedTrace = options.quick ? traces.find((t) => t.includes('azure2019')) : join(folder, ONE_DAY);
   const speed = speedTrace ? throughput(speedTrace) : undefined;
@@ -251,6 +269,7 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
     comparisons,
     grids,
     oneFunction,
+    halves,
     throughput: speed ? { ...speed, allStrategies } : undefined,
     wallMs: Math.round(performance.now() - started),
   };

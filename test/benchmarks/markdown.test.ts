@@ -329,4 +329,43 @@ describe('the grid section', () => {
       '- One function alone (1 account cut from the traces above): Thermostat is not dominated on any.',
     );
   });
+
+  it('renders the half accounts with their verdicts against the plugin default, and says where one falls short', () => {
+    const results = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
+    ) as BenchReport;
+    const simulator = results.steps.find((step) => step.id === 'simulator')!.output as {
+      grids: Array<Record<string, unknown>>;
+      halves?: unknown[];
+    };
+    type Verdict = { dominatedBy: string[]; warmerThanPluginDefault: boolean; cheaperThanPluginDefault: boolean };
+    const base = simulator.grids[0] as { trace: string; verdict: Verdict };
+    const half = (which: 'first' | 'second', verdict: Verdict) => ({
+      ...JSON.parse(JSON.stringify(base)),
+      trace: `${base.trace}: ${which} half of its functions`,
+      parent: base.trace,
+      half: which,
+      verdict,
+    });
+    simulator.halves = [
+      half('first', { dominatedBy: [], warmerThanPluginDefault: true, cheaperThanPluginDefault: true }),
+      half('second', { dominatedBy: [], warmerThanPluginDefault: false, cheaperThanPluginDefault: false }),
+    ];
+    const rendered = renderBenchmarks(results);
+    expect(rendered).toContain('### Half accounts: the same traffic, split in two');
+    expect(rendered).toMatch(/\| first half \| [\d,]+ \| [\d,]+ \| .+ \| as warm for no more \|/);
+    expect(rendered).toContain(
+      '| not dominated; **colder** than the plugin default; **more overhead** than the plugin default |',
+    );
+    expect(rendered).toContain(
+      `- Half accounts (each trace's functions split in two): Thermostat **falls short on 1 of 2** (${base.trace}, second half)`,
+    );
+    expect(rendered).toContain('1 of 2 halves fall short.');
+    simulator.halves = [
+      half('first', { dominatedBy: [], warmerThanPluginDefault: true, cheaperThanPluginDefault: true }),
+    ];
+    const fine = renderBenchmarks(results);
+    expect(fine).toContain("- Half accounts (each trace's functions split in two): Thermostat passes on all 1.");
+    expect(fine).not.toContain('halves fall short');
+  });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { oneFunctionAccounts, simulatorBenchmark } from '../../benchmarks/simulator';
+import { halfAccounts, oneFunctionAccounts, simulatorBenchmark } from '../../benchmarks/simulator';
 import { STRATEGY_IDS } from '../../simulator/strategies';
 import { loadTrace } from '../../simulator/traces/load';
 
@@ -71,5 +71,24 @@ describe('simulator benchmark harness', () => {
     expect(oneFunctionAccounts(resolve(__dirname, '../../../shared/traces/azure2019_single_function_fullday'))).toEqual(
       [],
     );
+  });
+
+  it('splits a trace into two accounts of every other function, each on the whole grid', () => {
+    const path = resolve(__dirname, '../../../shared/traces/azure2021_invitro_head998');
+    const trace = loadTrace(path);
+    const [first, second] = halfAccounts(path, [1]);
+    expect([first.half, second.half]).toEqual(['first', 'second']);
+    expect(first.functions + second.functions).toBe(trace.functions.length);
+    expect(first.functions - second.functions).toBeGreaterThanOrEqual(0);
+    expect(first.functions - second.functions).toBeLessThanOrEqual(1);
+    // every request of the trace is in one half or the other
+    expect(first.invocations + second.invocations).toBe(trace.invocations);
+    for (const account of [first, second]) {
+      expect(account.parent).toBe(trace.name);
+      expect(account.rows).toHaveLength(24);
+      expect(account.seeds).toEqual([1]);
+    }
+    // too few functions to split
+    expect(halfAccounts(resolve(__dirname, '../../../shared/traces/azure2019_single_function_fullday'))).toEqual([]);
   });
 });
