@@ -1221,13 +1221,26 @@ function halvesSection(accounts: ReadonlyArray<z.infer<typeof halfSchema>>): str
       rows,
     ),
     '',
-    ...(failed > 0
-      ? [
-          `Where a half falls short, it is by the controller's fixed cost per tick (its claim, ping ledger, run summary and metrics lines), shared among fewer targets, or by a few cold starts where Thermostat trusts a function's own traffic to keep it warm and the plugin pings it every 5 minutes regardless. ${failed} of ${accounts.length} halves fall short.`,
-          '',
-        ]
-      : []),
+    ...(failed > 0 ? [halvesWhy(accounts), ''] : []),
   ];
+}
+
+/** Why halves fall short: warmer at more overhead, or colder, counted, with the causes found for each. */
+function halvesWhy(accounts: ReadonlyArray<z.infer<typeof halfSchema>>): string {
+  const short = accounts.filter((account) => !passes(account.verdict));
+  const dearerWarmer = short.filter((a) => a.verdict.warmerThanPluginDefault && !a.verdict.cheaperThanPluginDefault);
+  const colder = short.filter((a) => !a.verdict.warmerThanPluginDefault);
+  return [
+    `${short.length} of ${accounts.length} halves fall short.`,
+    dearerWarmer.length > 0
+      ? `${dearerWarmer.length} of them ${dearerWarmer.length === 1 ? 'is' : 'are'} warmer than the plugin default at more overhead: Thermostat keeps as many environments as the objective asks where the plugin keeps one a function, and its controller's fixed cost per tick (its claim, ping ledger, run summary and metrics lines) is shared among fewer targets.`
+      : '',
+    colder.length > 0
+      ? `${colder.length} ${colder.length === 1 ? 'is' : 'are'} colder: Thermostat skips the pings of a function whose own traffic has kept its environment warm and checks it now and then, where the plugin pings every function every 5 minutes whatever its traffic, so traffic that pauses between checks starts cold when it resumes, and the plugin's pings that land on busy environments start extra ones that catch some overlaps.`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**

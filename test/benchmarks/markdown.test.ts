@@ -360,7 +360,7 @@ describe('the grid section', () => {
     expect(rendered).toContain(
       `- Half accounts (each trace's functions split in two): Thermostat **falls short on 1 of 2** (${base.trace}, second half)`,
     );
-    expect(rendered).toContain('1 of 2 halves fall short.');
+    expect(rendered).toContain('1 of 2 halves fall short. 1 is colder: Thermostat skips');
     simulator.halves = [
       half('first', { dominatedBy: [], warmerThanPluginDefault: true, cheaperThanPluginDefault: true }),
     ];
