@@ -384,6 +384,11 @@ export interface CpuRuns {
 
 type Run = CpuRuns['runs'][number];
 
+/** A comparison's runs of `contender` that did not fail. */
+function okRuns(comparison: CpuRuns | undefined, contender: InitContender): readonly Run[] {
+  return (comparison?.runs ?? []).filter((run) => run.contender === contender && run.error === undefined);
+}
+
 /** Per cold start measured, the CPU times the simulator bills (simulator/model/options.ts), by contender. */
 export interface MeasuredCpu {
   /** A warm invocation with one target (the mean over its environment's warm invocations). */
@@ -416,8 +421,7 @@ function bySize(
   const sizes = [...comparisons].sort((a, b) => a.targets - b.targets);
   const smallest = sizes[0];
   const largest = sizes[sizes.length - 1];
-  const ok = (comparison: CpuRuns | undefined) =>
-    (comparison?.runs ?? []).filter((run) => run.contender === contender && run.error === undefined);
+  const ok = (comparison: CpuRuns | undefined) => okRuns(comparison, contender);
   const atOne = smallest?.targets === 1 ? numbers(ok(smallest).map(pick)) : [];
   const perTarget: number[] = [];
   if (smallest !== undefined && largest !== undefined && largest.targets > smallest.targets) {
@@ -440,13 +444,11 @@ export function measuredCpu(comparisons: readonly CpuRuns[]): Record<InitContend
     const { atOne, perTarget } = bySize(comparisons, contender, (run) => run.cpu?.warmMeanMs);
     const firstCallMs = numbers(
       comparisons.flatMap((comparison) =>
-        comparison.runs
-          .filter((run) => run.contender === contender && run.error === undefined)
-          .map((run) =>
-            typeof run.cpu?.coldAgainMs === 'number' && typeof run.cpu.warmMeanMs === 'number'
-              ? round(run.cpu.coldAgainMs - run.cpu.warmMeanMs)
-              : undefined,
-          ),
+        okRuns(comparison, contender).map((run) =>
+          typeof run.cpu?.coldAgainMs === 'number' && typeof run.cpu.warmMeanMs === 'number'
+            ? round(run.cpu.coldAgainMs - run.cpu.warmMeanMs)
+            : undefined,
+        ),
       ),
     );
     out[contender] = { invocationMs: atOne, perTargetMs: perTarget, firstCallMs };
@@ -461,11 +463,7 @@ export function measuredLogs(comparisons: readonly CpuRuns[]): Record<InitConten
     const { atOne, perTarget } = bySize(comparisons, contender, (run) => run.logs?.warmMeanBytes);
     const slope = perTarget.length > 0 ? median(perTarget) : undefined;
     const perPingBytes = numbers(
-      comparisons.flatMap((comparison) =>
-        comparison.runs
-          .filter((run) => run.contender === contender && run.error === undefined)
-          .map((run) => run.logs?.perPingBytes),
-      ),
+      comparisons.flatMap((comparison) => okRuns(comparison, contender).map((run) => run.logs?.perPingBytes)),
     );
     out[contender] = {
       invocationBytes: slope === undefined ? [] : atOne.map((bytes) => round(bytes - slope)!),

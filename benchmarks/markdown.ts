@@ -1377,7 +1377,7 @@ function simulatorReading(simulator: Simulator | undefined): string[] {
   }
   for (const grid of simulator.grids ?? []) {
     const v = grid.verdict;
-    const ok = v.dominatedBy.length === 0 && v.warmerThanPluginDefault && v.cheaperThanPluginDefault;
+    const ok = passes(v);
     lines.push(
       `- Grid on ${grid.trace}: ${ok ? 'Thermostat (auto mode, `examples/simulate/`) is not dominated by any fixed warmer and is at least as warm as serverless-plugin-warmup’s default at no more overhead.' : `**where Thermostat falls short:** ${[v.dominatedBy.length > 0 ? `dominated by ${v.dominatedBy.map(pointName).join(', ')}` : '', v.warmerThanPluginDefault ? '' : 'colder than serverless-plugin-warmup’s default', v.cheaperThanPluginDefault ? '' : 'more overhead than serverless-plugin-warmup’s default (see where the overhead goes, under its grid)'].filter(Boolean).join('; ')}.`}`,
     );

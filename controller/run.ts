@@ -426,12 +426,10 @@ async function loadStates(
       }
     });
   }
-  const states = await (wholeStates ?? deps.state.loadTargets(mineKeys.filter((key) => !spared.has(key))));
+  const read = spared.size === 0 ? mineKeys : mineKeys.filter((key) => !spared.has(key));
+  const states = await (wholeStates ?? deps.state.loadTargets(read));
   // Before the ledger's round times (which time the histories too): the stored copies' own times are their ages.
-  deps.traffic?.merge(
-    states,
-    mineKeys.filter((key) => !spared.has(key)),
-  );
+  deps.traffic?.merge(states, read);
   // Without a readable ledger a shard's rounds are saved in their targets' items, as before there was one.
   const pings = new ShardLedgers(
     parts.map((part, at) => ({ id: part.id, keys: part.mine.map((policy) => policy.key), ledger: ledgers[at] })),

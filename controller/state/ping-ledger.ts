@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TargetState } from './store';
+import { unsavedState } from './unsaved-state';
 
 /** The ledger of one shard as stored: the tick that wrote it and the round times by key hash. */
 export interface PingLedger {
@@ -190,7 +191,7 @@ export class ShardPings {
         continue;
       }
       // A target no item holds yet has its rounds here alone (roundSave's first rounds).
-      const state = states.get(key) ?? { key, history: [], unsaved: true };
+      const state = states.get(key) ?? unsavedState(key);
       if (at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
       states.set(key, withRoundAt(state, at));
       this.entries.set(key, at);

@@ -1,5 +1,6 @@
 import { predictsIdle, type TrafficHistory } from '../plan';
 import type { TargetState } from './store';
+import { unsavedState } from './unsaved-state';
 
 /**
  * How long a target's stored traffic history may lag its rounds while the controller's memory holds the newer
@@ -94,6 +95,6 @@ export class TrafficMemory {
         ...savedTraffic(state.traffic),
       });
     }
-    for (const key of unsaved) states.set(key, { key, history: [], unsaved: true, traffic: this.histories.get(key)! });
+    for (const key of unsaved) states.set(key, { ...unsavedState(key), traffic: this.histories.get(key)! });
   }
 }

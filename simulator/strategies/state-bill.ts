@@ -12,6 +12,7 @@ import {
   roundSave,
   SHARED_WRITER,
   savedTraffic,
+  TrafficMemory,
   targetItem,
   writeUnits,
 } from '../../controller/state';
@@ -106,10 +107,10 @@ export class StateBill {
   /** The table's writer mark. */
   private mark: string | undefined;
   /**
-   * When the controller's environment began keeping the history of each target no item holds (TrafficMemory's
-   * unsavedSince): a cold one keeps nothing.
+   * The controller environment's memory of traffic histories, for when it began keeping those of targets no item
+   * holds (TrafficMemory.unsavedSince): a cold one keeps nothing.
    */
-  private unsaved = new Map<string, number>();
+  private kept = new TrafficMemory();
 
   /**
    * A tick starts (its root invocation): its claim, its small items (ledger and marks, one consistent request), its
@@ -120,7 +121,7 @@ export class StateBill {
   startTick(keys: readonly string[], at: number, tick: { readonly warm: boolean; readonly whole: boolean }): void {
     if (!tick.warm) {
       this.memory = new RememberedItems<number>();
-      this.unsaved = new Map();
+      this.kept = new TrafficMemory();
     }
     this.memory.tickStarted();
     const smallItems = this.ledgerRead() + MARKS_ITEMS * readUnits(0, true);
@@ -189,9 +190,11 @@ export class StateBill {
       now,
       otherChange: false,
       keepAliveMs: target.keepAliveMs,
-      ...(keepsUnsaved ? { unsavedSince: this.unsaved.get(target.key) ?? now } : {}),
+      ...(keepsUnsaved ? { unsavedSince: this.kept.unsavedSince(target.key, now) } : {}),
     });
-    if (where !== 'item' && keepsUnsaved && !this.unsaved.has(target.key)) this.unsaved.set(target.key, now);
+    // as the controller does when the round is not saved: the environment keeps the history, and since when
+    if (where !== 'item' && target.traffic)
+      this.kept.remember(target.key, target.traffic, keepsUnsaved ? now : undefined);
     if (where === 'memory') return;
     if (where === 'ledger') {
       this.ledger.set(ledgerHash(target.key), round.at);
@@ -261,7 +264,7 @@ export class StateBill {
     const bytes = itemBytes(item);
     this.markWriter(at);
     this.bytes.set(target.key, bytes);
-    this.unsaved.delete(target.key);
+    this.kept.forget(target.key);
     if (this.tick.whole) this.memory.saved(target.key, bytes);
     this.stored.set(target.key, {
       ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),

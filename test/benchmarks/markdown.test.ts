@@ -11,6 +11,13 @@ const fixture = JSON.parse(
 
 const SECTIONS = ['# Benchmarks', ...BENCHMARK_SECTIONS];
 
+/** The committed raw results of the last `npm run bench`, a fresh copy each time (tests change it). */
+function committedResults(): BenchReport {
+  return JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
+  ) as BenchReport;
+}
+
 function sectionOf(markdown: string, heading: string): string {
   const start = markdown.indexOf(`${heading}\n`);
   expect(start).toBeGreaterThanOrEqual(0);
@@ -216,9 +223,7 @@ describe('renderBenchmarks', () => {
 
 describe('the grid section', () => {
   it('says where each overhead goes, item by item, from the runs’ cost breakdowns', () => {
-    const results = JSON.parse(
-      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
-    ) as BenchReport;
+    const results = committedResults();
     const markdown = renderBenchmarks(results);
     const lines = markdown.split('\n').filter((line) => line.startsWith('Where the overhead goes: '));
     expect(lines.length).toBeGreaterThan(0);
@@ -231,9 +236,7 @@ describe('the grid section', () => {
   });
 
   it('says by how many cold starts and how much overhead a grid point dominates Thermostat', () => {
-    const results = JSON.parse(
-      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
-    ) as BenchReport;
+    const results = committedResults();
     const simulator = results.steps.find((step) => step.id === 'simulator')!.output as { grids: unknown[] };
     const grid = simulator.grids[0] as {
       invocations: number;
@@ -278,9 +281,7 @@ describe('the grid section', () => {
   });
 
   it('renders the one-function accounts with their verdicts, and why where Thermostat is dominated alone', () => {
-    const results = JSON.parse(
-      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
-    ) as BenchReport;
+    const results = committedResults();
     const simulator = results.steps.find((step) => step.id === 'simulator')!.output as {
       grids: Array<Record<string, unknown>>;
       oneFunction?: unknown[];
@@ -331,9 +332,7 @@ describe('the grid section', () => {
   });
 
   it('renders the half accounts with their verdicts against the plugin default, and says where one falls short', () => {
-    const results = JSON.parse(
-      readFileSync(join(__dirname, '..', '..', 'benchmarks', 'results', 'benchmarks.json'), 'utf8'),
-    ) as BenchReport;
+    const results = committedResults();
     const simulator = results.steps.find((step) => step.id === 'simulator')!.output as {
       grids: Array<Record<string, unknown>>;
       halves?: unknown[];
