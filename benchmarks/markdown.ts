@@ -723,7 +723,7 @@ function logModelBlock(main: InitComparison, bySize: readonly InitComparison[]):
       ],
     ),
     '',
-    "- Thermostat's invocation writes its run summary (`tick done`), its metrics (one EMF line) and a `targets warmed` line whose entry per routine target is a few words; the plugin's warmer, verbose by default, writes two lines per function it warms. lambda-warmer's targets log a record per ping by default, and the plugin's README has the target's handler print a line: neither is billed here, to their advantage.",
+    "- Thermostat's invocation writes its run summary (`tick done`: the counts that are not zero, and an entry of a few words per routine target) and its metrics (one EMF line, the counts that are not zero); the plugin's warmer, verbose by default, writes two lines per function it warms. lambda-warmer's targets log a record per ping by default, and the plugin's README has the target's handler print a line: neither is billed here, to their advantage.",
     '',
   ];
 }

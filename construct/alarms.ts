@@ -141,7 +141,7 @@ function pingFailureRateAlarm(scope: Construct, { service, pingFailureRateThresh
   return new cloudwatch.Alarm(scope, 'PingFailureRate', {
     alarmDescription: `More than ${pingFailureRateThreshold * 100}% of Thermostat pings (${service}) failed: throttled, erroring, or functions without the target helper.`,
     metric: new cloudwatch.MathExpression({
-      expression: 'IF(sent > 0, failed / sent, 0)',
+      expression: 'IF(sent > 0, FILL(failed, 0) / sent, 0)',
       usingMetrics: {
         sent: controllerMetric(ControllerMetric.PingsSent, service, { period }),
         failed: controllerMetric(ControllerMetric.PingFailures, service, { period }),

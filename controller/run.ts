@@ -50,7 +50,7 @@ import { limitPings, pingAllowances, pingCeiling, pingsAsked, planReleased, plan
 import type { Effective, LoadedPolicy, LoadedTemplate, PolicyIssue } from './policy/core';
 import { resolvePolicy } from './policy/core';
 import { buildEvents, publishEvents } from './report/events';
-import { type Log, logTargets } from './report/log';
+import { type Log, logTargets, tickDone } from './report/log';
 import { emitMetrics, type MetricsSink } from './report/metrics';
 import {
   EMPTY_TOTALS,
@@ -211,7 +211,7 @@ export async function run(deps: RunDeps, event: unknown, context: RunContext): P
   const totals = totalsOf(targetReports);
   const finishedAt = await finishTick(deps, claim.tickId, pings);
   const { account, accountError, accountSource } = observing;
-  const done = await report(deps, tick, {
+  const done = await report(deps, {
     ...base,
     status: skipped.length > 0 ? 'partial' : 'completed',
     ...(stateCorrupt.length > 0 ? { stateCorrupt } : {}),
@@ -922,23 +922,15 @@ function quietReport(policy: Effective, until: number): TargetReport {
 }
 
 /** Logs, metrics and events of a finished tick; the report returned says how many events went out. */
-async function report(deps: RunDeps, tick: Tick, withoutEvents: RunReport): Promise<RunReport> {
+async function report(deps: RunDeps, withoutEvents: RunReport): Promise<RunReport> {
   const { config, log } = deps;
-  logTargets(log, withoutEvents);
+  const warmed = logTargets(log, withoutEvents);
   emitMetrics(deps.metrics, withoutEvents, config.detailedMetrics);
   const events = deps.events
     ? await publishEvents(deps.events.api, buildEvents(withoutEvents, deps.events.bus, config.eventSource), log)
     : { published: 0, failed: 0 };
   const report = { ...withoutEvents, events };
-  log.info('tick done', {
-    tickId: tick.id,
-    status: report.status,
-    shard: report.shard,
-    durationMs: report.durationMs,
-    totals: report.totals,
-    skipped: report.skipped.length,
-    events,
-  });
+  log.info('tick done', tickDone(report, warmed));
   return report;
 }
 

@@ -8,19 +8,25 @@ export interface Log {
   error(message: string, attributes?: Record<string, unknown>): void;
 }
 
-/** Routine rounds summarised in one `targets warmed` line, at most this many per line (an event holds 256 KB). */
+/**
+ * Routine rounds summarised in the `tick done` line, at most this many (an event holds 256 KB); any more go in
+ * `targets warmed` lines of as many each.
+ */
 export const WARMED_PER_LINE = 200;
+
+/** Routine rounds by target: `"api:live": "proven 1/1, cold 0, pings 1"`. */
+export type Warmed = Record<string, string>;
 
 /**
  * One structured line per target outcome (the run id travels as the logger's correlation id): at warn level when the
  * target failed, at info level when it did something worth reading on its own (provisioned-concurrency changes, a
  * shortfall, failed pings, more than one round), at debug level when it only waited for its next ping. A routine
- * round (a single ping decision, every environment wanted proven in one round, no ping failed) is one entry of a
- * `targets warmed` line at info level, and its full line moves to debug. Log ingestion is billed per byte: at 1,000
- * targets the routine rounds were nine tenths of the controller's log bytes, each line carrying the logger's own
- * ~230 bytes of keys.
+ * round (a single ping decision, every environment wanted proven in one round, no ping failed) is one entry of the
+ * routine rounds returned for the `tick done` line (tickDone), and its full line moves to debug. Log ingestion is
+ * billed per byte: at 1,000 targets the routine rounds were nine tenths of the controller's log bytes, each line
+ * carrying the logger's own ~230 bytes of keys, which a line of their own would pay once more every tick.
  */
-export function logTargets(log: Log, report: RunReport): void {
+export function logTargets(log: Log, report: RunReport): Warmed {
   const warmed: Array<[string, string]> = [];
   for (const target of report.targets) {
     const attributes = {
@@ -56,13 +62,46 @@ export function logTargets(log: Log, report: RunReport): void {
     } else if (acted(target)) log.info('target done', attributes);
     else log.debug('target waited', attributes);
   }
-  for (let start = 0; start < warmed.length; start += WARMED_PER_LINE) {
+  for (let start = WARMED_PER_LINE; start < warmed.length; start += WARMED_PER_LINE) {
     log.info('targets warmed', {
       tickId: report.tickId,
       warmed: Object.fromEntries(warmed.slice(start, start + WARMED_PER_LINE)),
     });
   }
   for (const skipped of report.skipped) log.warn('target skipped', { tickId: report.tickId, ...skipped });
+  return Object.fromEntries(warmed.slice(0, WARMED_PER_LINE));
+}
+
+/** Only the entries that are not zero, nested objects alike (an object left empty goes too). */
+function nonZero(counts: object): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(counts)) {
+    if (value === 0 || value === undefined) continue;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const inner = nonZero(value);
+      if (Object.keys(inner).length > 0) kept[name] = inner;
+    } else kept[name] = value;
+  }
+  return kept;
+}
+
+/**
+ * The `tick done` line, every tick's run summary: its status, its duration, its totals and the routine rounds
+ * (logTargets). Every tick writes it, so it says only what is not zero: the counts missing from `totals` are zero, as
+ * are `skipped` and `events` when absent; `shard` shows only on a tick split into shards. The EventBridge event
+ * carries the whole report, zeros included.
+ */
+export function tickDone(report: RunReport, warmed: Warmed): Record<string, unknown> {
+  return {
+    tickId: report.tickId,
+    status: report.status,
+    ...(report.shard.of > 1 ? { shard: report.shard } : {}),
+    durationMs: report.durationMs,
+    totals: nonZero(report.totals),
+    ...(report.skipped.length > 0 ? { skipped: report.skipped.length } : {}),
+    ...(report.events.published + report.events.failed > 0 ? { events: report.events } : {}),
+    ...(Object.keys(warmed).length > 0 ? { warmed } : {}),
+  };
 }
 
 /** A round that went as planned: one ping decision, one round, everything wanted proven, every ping answered. */

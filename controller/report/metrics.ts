@@ -12,39 +12,49 @@ export interface MetricsSink {
  * Totals every tick (a bounded set, whatever the number of targets), and per-target metrics only for the targets in
  * `detailed` (policy keys or `name:qualifier`): each distinct `Target` value is another billed custom metric, so
  * per-target detail otherwise lives in the structured log lines and the EventBridge events.
+ *
+ * A count of zero is not published (`TickDuration`, every tick's heartbeat, always is): CloudWatch bills a custom
+ * metric for each hour it receives it and its logs for each byte, and on a quiet account most counts are zero most of
+ * the time (failures, shortfalls, partial ticks). The alarms treat missing data as not breaching and the ping failure
+ * rate fills it with zero, so a missing count reads as the zero it stands for.
  */
 export function emitMetrics(sink: MetricsSink, report: RunReport, detailed: ReadonlySet<string> = new Set()): void {
   if (report.status === 'duplicate') return;
+  const count = (name: string, value: number) => {
+    if (value !== 0) sink.addMetric(name, 'Count', value);
+  };
   for (const target of report.targets) {
     if (!detailed.has(target.key) && !detailed.has(target.target)) continue;
     sink.addDimension(Dimension.Target, target.target);
     if (target.warm) {
-      sink.addMetric(METRIC.PingsSent, 'Count', target.warm.pingsSent);
-      sink.addMetric(METRIC.EnvironmentsProven, 'Count', target.warm.proven);
-      sink.addMetric(METRIC.ColdEnvironments, 'Count', target.warm.cold);
-      sink.addMetric(METRIC.Shortfall, 'Count', target.warm.shortfall);
-      sink.addMetric(METRIC.PingFailures, 'Count', target.warm.failures);
+      count(METRIC.PingsSent, target.warm.pingsSent);
+      count(METRIC.EnvironmentsProven, target.warm.proven);
+      count(METRIC.ColdEnvironments, target.warm.cold);
+      count(METRIC.Shortfall, target.warm.shortfall);
+      count(METRIC.PingFailures, target.warm.failures);
     }
-    sink.addMetric(METRIC.TargetFailures, 'Count', target.status === 'failed' ? 1 : 0);
+    count(METRIC.TargetFailures, target.status === 'failed' ? 1 : 0);
     if (target.provisioned?.requested !== undefined) {
+      // Both or neither: the dashboard sets one against the other.
       sink.addMetric(METRIC.ProvisionedRequested, 'Count', target.provisioned.requested);
       sink.addMetric(METRIC.ProvisionedAllocated, 'Count', target.provisioned.allocated ?? 0);
     }
     sink.publishStoredMetrics();
   }
   const totals = report.totals;
-  sink.addMetric(METRIC.PingsSent, 'Count', totals.pingsSent);
-  sink.addMetric(METRIC.EnvironmentsProven, 'Count', totals.environmentsProven);
-  sink.addMetric(METRIC.ColdEnvironments, 'Count', totals.coldEnvironments);
-  sink.addMetric(METRIC.Shortfall, 'Count', totals.shortfall);
-  sink.addMetric(METRIC.PingFailures, 'Count', totals.pingFailures);
-  sink.addMetric(METRIC.TargetFailures, 'Count', totals.targetFailures);
-  sink.addMetric(METRIC.TicksPartial, 'Count', report.status === 'partial' ? 1 : 0);
-  sink.addMetric(METRIC.TargetsSkipped, 'Count', report.skipped.length);
-  sink.addMetric(METRIC.ProvisionedFailed, 'Count', totals.provisionedFailed);
+  count(METRIC.PingsSent, totals.pingsSent);
+  count(METRIC.EnvironmentsProven, totals.environmentsProven);
+  count(METRIC.ColdEnvironments, totals.coldEnvironments);
+  count(METRIC.Shortfall, totals.shortfall);
+  count(METRIC.PingFailures, totals.pingFailures);
+  count(METRIC.TargetFailures, totals.targetFailures);
+  count(METRIC.TicksPartial, report.status === 'partial' ? 1 : 0);
+  count(METRIC.TargetsSkipped, report.skipped.length);
+  count(METRIC.ProvisionedFailed, totals.provisionedFailed);
   sink.addMetric(METRIC.TickDuration, 'Milliseconds', report.durationMs);
   const forecast = forecastTotals(report);
   if (forecast.requests > 0) {
+    // Both whenever there is a forecast, zero cold included: the dashboard's forecast warm ratio divides one by the other.
     sink.addMetric(METRIC.ForecastRequests, 'Count', forecast.requests);
     sink.addMetric(METRIC.ForecastColdRequests, 'Count', forecast.cold);
   }

@@ -183,7 +183,12 @@ describe('Thermostat dashboard and alarms', () => {
       DatapointsToAlarm: 2,
     });
     expect(pings.Metrics).toEqual([
-      { Id: 'expr_1', Expression: 'IF(sent > 0, failed / sent, 0)', Label: 'Ping failure rate', ReturnData: true },
+      {
+        Id: 'expr_1',
+        Expression: 'IF(sent > 0, FILL(failed, 0) / sent, 0)',
+        Label: 'Ping failure rate',
+        ReturnData: true,
+      },
       metricStat('sent', 'PingsSent', [{ Name: 'service', Value: service }], 300),
       metricStat('failed', 'PingFailures', [{ Name: 'service', Value: service }], 300),
     ]);

@@ -79,8 +79,11 @@ describe('each fault class is reported for its own target while the others succe
     // A function error is never a success: no environment was counted for it.
     expect(byTarget['erroring:live'].warm).toMatchObject({ proven: 0, answered: 0 });
     expect(report.totals.targetFailures).toBe(7);
-    expect(controller.metrics.forTarget('throttled:live')).toMatchObject({ TargetFailures: 1, EnvironmentsProven: 0 });
-    expect(controller.metrics.forTarget('healthy:live')).toMatchObject({ TargetFailures: 0, EnvironmentsProven: 2 });
+    // a count of zero is not published
+    expect(controller.metrics.forTarget('throttled:live')).toMatchObject({ TargetFailures: 1 });
+    expect(controller.metrics.forTarget('throttled:live')).not.toHaveProperty('EnvironmentsProven');
+    expect(controller.metrics.forTarget('healthy:live')).toMatchObject({ EnvironmentsProven: 2 });
+    expect(controller.metrics.forTarget('healthy:live')).not.toHaveProperty('TargetFailures');
 
     // One event per failed target plus the tick summary, on the configured bus, in batches of at most 10.
     const events = harness.emulator.events().filter((event) => event.eventBusName === 'thermostat-bus');

@@ -115,14 +115,14 @@ it('the bundled handler runs a sharded tick: three invocations of itself warm al
   expect(summaries).toHaveLength(3);
 
   // Powertools: each target's outcome with the run id as correlation id (a routine round is an entry of its
-  // shard's `targets warmed` line, any other a `target done` line of its own), and EMF metrics.
+  // shard's `tick done` line, any other a `target done` line of its own), and EMF metrics.
   const lines = harness.emulator.logs({ functionName: 'controller', limit: 500 }).map((line) => line.text);
   const outcomes = lines.flatMap((text) => {
     try {
       const parsed = JSON.parse(text);
       if (parsed.message === 'target done') return [{ target: parsed.target, runId: parsed.correlation_id }];
-      if (parsed.message !== 'targets warmed') return [];
-      return Object.keys(parsed.warmed).map((target) => ({ target, runId: parsed.correlation_id }));
+      if (parsed.message !== 'tick done') return [];
+      return Object.keys(parsed.warmed ?? {}).map((target) => ({ target, runId: parsed.correlation_id }));
     } catch {
       return [];
     }

@@ -1,5 +1,6 @@
-import { logTargets, MemoryLog, WARMED_PER_LINE } from '../../../controller/report/log';
-import type { RunReport, TargetReport } from '../../../controller/report/report';
+import { zeroOutcomes } from '../../../controller/ping/outcome';
+import { logTargets, MemoryLog, tickDone, WARMED_PER_LINE } from '../../../controller/report/log';
+import { type RunReport, type TargetReport, totalsOf } from '../../../controller/report/report';
 import { targetReport } from '../../fixtures/controller/target-report';
 
 const target = targetReport;
@@ -59,25 +60,16 @@ describe('routine rounds', () => {
       warm: { ...warm(1), cold: 1, ...extra } as NonNullable<TargetReport['warm']>,
     });
 
-  it('names each in a compact `targets warmed` line at info, its full line at debug', () => {
+  it('names each in the compact summary the `tick done` line carries, its full line at debug', () => {
     const report = {
       tickId: '2026-11-23T10:00:00Z',
       targets: [routine('a'), routine('b', { wanted: 2, proven: 2, pingsSent: 3, cold: 0 })],
       skipped: [],
     } as unknown as RunReport;
     const log = new MemoryLog();
-    logTargets(log, report);
-    const info = log.lines.filter((line) => line.level === 'info');
-    expect(info).toEqual([
-      {
-        level: 'info',
-        message: 'targets warmed',
-        attributes: {
-          tickId: '2026-11-23T10:00:00Z',
-          warmed: { 'a:live': 'proven 1/1, cold 1, pings 1', 'b:live': 'proven 2/2, cold 0, pings 3' },
-        },
-      },
-    ]);
+    const warmed = logTargets(log, report);
+    expect(warmed).toEqual({ 'a:live': 'proven 1/1, cold 1, pings 1', 'b:live': 'proven 2/2, cold 0, pings 3' });
+    expect(log.lines.filter((line) => line.level === 'info')).toEqual([]);
     const debug = log.lines.filter((line) => line.level === 'debug');
     expect(debug.map((line) => [line.message, line.attributes?.target, line.attributes?.pingsSent])).toEqual([
       ['target done', 'a:live', 1],
@@ -110,12 +102,74 @@ describe('routine rounds', () => {
     ]);
   });
 
-  it(`splits the summary every ${WARMED_PER_LINE} targets`, () => {
-    const targets = Array.from({ length: WARMED_PER_LINE + 1 }, (_, index) => routine(`t${index}`));
+  it(`keeps ${WARMED_PER_LINE} for the tick's summary and puts the rest in \`targets warmed\` lines of as many`, () => {
+    const targets = Array.from({ length: 2 * WARMED_PER_LINE + 1 }, (_, index) => routine(`t${index}`));
     const log = new MemoryLog();
-    logTargets(log, { tickId: 'x', targets, skipped: [] } as unknown as RunReport);
+    const warmed = logTargets(log, { tickId: 'x', targets, skipped: [] } as unknown as RunReport);
+    expect(Object.keys(warmed)).toHaveLength(WARMED_PER_LINE);
     const lines = log.lines.filter((line) => line.message === 'targets warmed');
     expect(lines.map((line) => Object.keys(line.attributes?.warmed as object).length)).toEqual([WARMED_PER_LINE, 1]);
+    const named = [...Object.keys(warmed), ...lines.flatMap((line) => Object.keys(line.attributes?.warmed as object))];
+    expect(new Set(named).size).toBe(targets.length);
+  });
+});
+
+describe('the `tick done` line', () => {
+  const report = (overrides: Partial<RunReport>): RunReport =>
+    ({
+      tickId: '2026-11-23T10:00:00Z',
+      status: 'completed',
+      shard: { index: 0, of: 1 },
+      durationMs: 42,
+      totals: totalsOf([]),
+      targets: [],
+      skipped: [],
+      events: { published: 0, failed: 0 },
+      ...overrides,
+    }) as RunReport;
+
+  it('says only what is not zero, every tick: its status, duration, the counts that happened and the routine rounds', () => {
+    const outcomes = { ...zeroOutcomes(), ok: 1 };
+    const pinged = target('a', { decisions: [{ kind: 'ping', reason: 'x' }], warm: { ...warm(1), cold: 1, outcomes } });
+    const line = tickDone(report({ totals: totalsOf([pinged]) }), { 'a:live': 'proven 1/1, cold 1, pings 1' });
+    expect(line).toEqual({
+      tickId: '2026-11-23T10:00:00Z',
+      status: 'completed',
+      durationMs: 42,
+      totals: {
+        targets: 1,
+        pinged: 1,
+        pingsSent: 1,
+        environmentsProven: 1,
+        coldEnvironments: 1,
+        byOutcome: { ok: 1 },
+      },
+      warmed: { 'a:live': 'proven 1/1, cold 1, pings 1' },
+    });
+    expect(tickDone(report({}), {})).toEqual({
+      tickId: '2026-11-23T10:00:00Z',
+      status: 'completed',
+      durationMs: 42,
+      totals: {},
+    });
+  });
+
+  it('names the shard, the skipped targets and the events when there are any', () => {
+    const line = tickDone(
+      report({
+        status: 'partial',
+        shard: { index: 1, of: 3 },
+        skipped: [{ key: 'b:live', cause: 'time-budget', reason: 'not started' }],
+        events: { published: 2, failed: 1 },
+      }),
+      {},
+    );
+    expect(line).toMatchObject({
+      status: 'partial',
+      shard: { index: 1, of: 3 },
+      skipped: 1,
+      events: { published: 2, failed: 1 },
+    });
   });
 });
 

@@ -79,7 +79,6 @@ describe('emitMetrics', () => {
           ColdEnvironments: 1,
           Shortfall: 1,
           PingFailures: 1,
-          TargetFailures: 0,
         },
       },
       {
@@ -95,9 +94,6 @@ describe('emitMetrics', () => {
           Shortfall: 1,
           PingFailures: 1,
           TargetFailures: 1,
-          TicksPartial: 0,
-          TargetsSkipped: 0,
-          ProvisionedFailed: 0,
           TickDuration: 420,
         },
       },
@@ -175,6 +171,21 @@ describe('emitMetrics', () => {
     const sink = new MemoryMetrics();
     emitMetrics(sink, partial);
     expect(sink.totals()).toMatchObject({ TicksPartial: 1, TargetsSkipped: 2, ProvisionedFailed: 1 });
+  });
+
+  it('publishes no count of zero (each metric is billed for every hour it is received), and the tick duration always', () => {
+    const quiet: RunReport = { ...report, targets: [], totals: totalsOf([]) };
+    const sink = new MemoryMetrics();
+    emitMetrics(sink, quiet);
+    expect(sink.published).toEqual([{ dimensions: {}, metrics: { TickDuration: 420 } }]);
+    // a provisioned target with detailed metrics keeps both its numbers, an allocation of zero included
+    const pending = { ...targets[1], status: 'ok' as const, provisioned: { changes: [], requested: 3 } };
+    const detailed = new MemoryMetrics();
+    emitMetrics(detailed, { ...quiet, targets: [pending], totals: totalsOf([pending]) }, new Set(['pc:live']));
+    expect(detailed.published[0]).toEqual({
+      dimensions: { Target: 'pc:live' },
+      metrics: { ProvisionedRequested: 3, ProvisionedAllocated: 0 },
+    });
   });
 
   it('emits nothing for a duplicate delivery', () => {
