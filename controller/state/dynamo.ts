@@ -5,6 +5,7 @@ import { STATE_TABLE } from '../contract';
 import { errorName, StateStoreError } from '../errors';
 import { batchGetItems, ConsistentReads } from './batched-reads';
 import { refuseFutureTick, tickCeiling } from './future-tick';
+import { holdsLedger, withHeld } from './held-ledger';
 import { readTargetItem } from './item';
 import { packBody } from './packed-body';
 import { decodeLedger, decodeQuiet, encodeLedger, encodeQuiet, type PingLedger } from './ping-ledger';
@@ -68,6 +69,8 @@ export class DynamoStateStore implements StateStore {
   private readonly reads: ConsistentReads;
   /** Target items this environment remembers between ticks (see remembered-items.ts); none unless asked for. */
   private readonly remembered: RememberedItems<TargetState> | undefined;
+  /** Ping ledgers of whole ticks this environment holds unwritten, by shard, and since when (held-ledger.ts). */
+  private readonly held = new Map<string, { readonly ledger: PingLedger; readonly since: number }>();
   /** The tick under way: whether it is whole, the writer mark as it read it, the mark's write before its saves. */
   private tick: {
     readonly whole: boolean;
@@ -301,6 +304,12 @@ export class DynamoStateStore implements StateStore {
   }
 
   async loadPings(shard: string): Promise<PingLedger | undefined> {
+    const stored = await this.readPings(shard);
+    // What this environment holds unwritten goes over the table's copy (held-ledger.ts).
+    return this.tick.whole ? withHeld(stored, this.held.get(shard)?.ledger) : stored;
+  }
+
+  private async readPings(shard: string): Promise<PingLedger | undefined> {
     // Read with the tick's other single items in one consistent request (one SDK call instead of two); an eventually
     // consistent read would do (a round time a moment old at worst makes its target due once more).
     const item = await this.call('reading the ping ledger', () => this.reads.get(PINGS + shard));
@@ -317,8 +326,26 @@ export class DynamoStateStore implements StateStore {
     };
   }
 
-  async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
+  async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'> {
     refuseFutureTick(ledger.tickId, this.now());
+    const held = this.held.get(shard);
+    const tick = {
+      whole: this.tick.whole,
+      ranBefore: this.remembered?.ranBefore() ?? false,
+      heldSince: held?.since,
+      now: this.now(),
+    };
+    if (holdsLedger(tick)) {
+      this.held.set(shard, { ledger, since: held?.since ?? tick.now });
+      return 'held';
+    }
+    const saved = await this.writePings(shard, ledger);
+    // Written, or a newer tick's ledger is there: what was held is the table's business now.
+    this.held.delete(shard);
+    return saved;
+  }
+
+  private async writePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
     // The ledger of the tick's own claim, saved last thing in the tick, names the run that completed it.
     const { claim } = this.tick;
     const completes = claim !== undefined && claim.shard === shard && claim.tickId === ledger.tickId;

@@ -1,5 +1,6 @@
 export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
+export { holdsLedger, LEDGER_HOLD_MS, withHeld } from './held-ledger';
 export {
   isQuiet,
   type LedgerPart,

@@ -26,6 +26,8 @@ export interface PingLedger {
   readonly pings: ReadonlyMap<string, number>;
   /** Targets with nothing to do before a known time, by `ledgerHash(key)`. */
   readonly quiet?: ReadonlyMap<string, QuietTarget>;
+  /** Newer than the table's copy: the controller environment holds rounds it has not written (held-ledger.ts). */
+  readonly held?: boolean;
 }
 
 /** A target a tick found with nothing to do until `until` (epoch ms) under the policy fingerprinted `policy`. */
@@ -196,10 +198,13 @@ export class ShardPings {
       states.set(key, withRoundAt(state, at));
       this.entries.set(key, at);
     }
-    // Entries the ledger held for keys no longer here (or not in the states) are dropped: a change to save.
+    // Entries the ledger held for keys no longer here (or not in the states) are dropped: a change to save. So is a
+    // ledger the environment holds unwritten: the tick saves it, or holds it again (held-ledger.ts).
     const kept =
       ledger === undefined ||
-      (ledger.pings.size === this.entries.size && (ledger.quiet?.size ?? 0) === this.quiet.size);
+      (ledger.held !== true &&
+        ledger.pings.size === this.entries.size &&
+        (ledger.quiet?.size ?? 0) === this.quiet.size);
     this.loaded = kept ? this.text() : '';
   }
 

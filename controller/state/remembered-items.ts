@@ -71,7 +71,12 @@ export class RememberedItems<T> {
    * every tick, its schedule paused longer than Lambda keeps it, would pay the write every tick for nothing).
    */
   takesOverEarly(targets: number): boolean {
-    return this.ticks > 1 && targets >= EAGER_TAKEOVER_TARGETS;
+    return this.ranBefore() && targets >= EAGER_TAKEOVER_TARGETS;
+  }
+
+  /** Whether this environment ran a tick before the one under way: it lives from one tick to the next. */
+  ranBefore(): boolean {
+    return this.ticks > 1;
   }
 
   /** The tick read the writer mark. */

@@ -151,7 +151,7 @@ export interface StateStore {
    * rules and FutureTickError as saveTarget). Saved last thing in a tick: a delivery that takes the tick's expired
    * claim over and finds the ledger of that tick knows it is over.
    */
-  savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'>;
+  savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'>;
 }
 
 /** An in-process store with the same rules, for the CLI's local runs and for tests of the run loop. */
@@ -220,7 +220,7 @@ export class MemoryStateStore implements StateStore {
     return this.pings.get(shard);
   }
 
-  async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale'> {
+  async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'> {
     refuseFutureTick(ledger.tickId, this.now());
     const existing = this.pings.get(shard);
     if (existing !== undefined && existing.tickId >= ledger.tickId) return 'stale';

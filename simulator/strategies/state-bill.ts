@@ -2,6 +2,7 @@ import type { Architecture } from '../../controller/cost';
 import type { ManagedRecord, TrafficHistory } from '../../controller/plan';
 import {
   HISTORY_LENGTH,
+  holdsLedger,
   itemBytes,
   ledgerHash,
   ledgerItem,
@@ -78,6 +79,7 @@ function asStored(traffic: TrafficHistory): TrafficHistory {
 
 /** What a target's stored item says that the controller's save rule reads (roundSave). */
 interface Stored {
+  readonly lastPingAt?: number;
   readonly lastWanted?: number;
   readonly lastProven?: number;
   readonly traffic?: TrafficHistory;
@@ -97,8 +99,12 @@ export class StateBill {
   private readonly bytes = new Map<string, number>();
   private readonly stored = new Map<string, Stored>();
   private readonly history = new Map<string, PingRecord[]>();
-  /** Round times the ping ledger holds, by key hash. */
-  private readonly ledger = new Map<string, number>();
+  /** Round times the ping ledger holds, by key hash, as the controller's tick sees it (held ones included). */
+  private ledger = new Map<string, number>();
+  /** The ledger's round times as last written to the table. */
+  private written = new Map<string, number>();
+  /** Since when the controller's environment holds the ledger unwritten (held-ledger.ts); undefined: it is written. */
+  private heldSince: number | undefined;
   /** Quiet times the ping ledger holds, by key hash (a sharded controller's). */
   private readonly quiet = new Map<string, QuietTarget>();
   private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0, whole: true };
@@ -122,6 +128,9 @@ export class StateBill {
     if (!tick.warm) {
       this.memory = new RememberedItems<number>();
       this.kept = new TrafficMemory();
+      // what the last environment held unwritten went with it
+      this.ledger = new Map(this.written);
+      this.heldSince = undefined;
     }
     this.memory.tickStarted();
     const smallItems = this.ledgerRead() + MARKS_ITEMS * readUnits(0, true);
@@ -224,6 +233,17 @@ export class StateBill {
     return this.stored.get(key)?.traffic;
   }
 
+  /**
+   * When a controller starting cold finds `key` last pinged: the later of its item's round and the ledger's entry as
+   * the table holds them (what its environment held unwritten is lost).
+   */
+  storedLastPingAt(key: string): number | undefined {
+    const item = this.stored.get(key)?.lastPingAt;
+    const ledger = this.written.get(ledgerHash(key));
+    if (item === undefined) return ledger;
+    return ledger === undefined ? item : Math.max(item, ledger);
+  }
+
   /** A provisioned-concurrency change: its intent's writes and the target's save. */
   ownershipChange(target: BilledTarget, tickId: string): void {
     this.tick.writes += INTENT_WRITES;
@@ -232,10 +252,24 @@ export class StateBill {
 
   /** The tick's request units, and the state round trips it waited for one after another. */
   finishTick(tickId: string, now: number): { readonly units: StateUnits; readonly roundTrips: number } {
-    const { reads, ledgerChanged, saves } = this.tick;
-    const writes = this.tick.writes + (ledgerChanged ? writeUnits(this.ledgerBytes(tickId, now, RUN_ID)) : 0);
-    // claim, reads, the ledger's save if it changed; the targets' saves while acting
-    return { units: { reads, writes }, roundTrips: 2 + (ledgerChanged ? 1 : 0) + (saves > 0 ? 1 : 0) };
+    const { reads, saves } = this.tick;
+    // a changed ledger, or one held unwritten, is saved or held again (the controller's ShardPings and savePings)
+    const saving = this.tick.ledgerChanged || this.heldSince !== undefined;
+    const holds =
+      saving &&
+      holdsLedger({ whole: this.tick.whole, ranBefore: this.memory.ranBefore(), heldSince: this.heldSince, now });
+    const writes = saving && !holds;
+    if (holds) this.heldSince ??= now;
+    if (writes) {
+      this.written = new Map(this.ledger);
+      this.heldSince = undefined;
+    }
+    const units = {
+      reads,
+      writes: this.tick.writes + (writes ? writeUnits(this.ledgerBytes(tickId, now, RUN_ID)) : 0),
+    };
+    // claim, reads, the ledger's save if it is written; the targets' saves while acting
+    return { units, roundTrips: 2 + (writes ? 1 : 0) + (saves > 0 ? 1 : 0) };
   }
 
   private save(target: BilledTarget, tickId: string): void {
@@ -267,6 +301,7 @@ export class StateBill {
     this.kept.forget(target.key);
     if (this.tick.whole) this.memory.saved(target.key, bytes);
     this.stored.set(target.key, {
+      ...(target.lastPingAt !== undefined ? { lastPingAt: target.lastPingAt } : {}),
       ...(target.lastWanted !== undefined ? { lastWanted: target.lastWanted } : {}),
       ...(target.lastProven !== undefined ? { lastProven: target.lastProven } : {}),
       ...(target.traffic ? { traffic: target.traffic } : {}),

@@ -452,6 +452,10 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       if (!warm) {
         state.forEach((s, fn) => {
           s.traffic = bill.storedTraffic(keys[fn]);
+          // and its rounds' times as the table holds them (the ledger its last environment held unwritten is lost)
+          const at = bill.storedLastPingAt(keys[fn]);
+          if (at === undefined) delete s.lastPingAt;
+          else s.lastPingAt = at;
         });
       }
       // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses);

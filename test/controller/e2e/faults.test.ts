@@ -206,17 +206,20 @@ describe('idempotency and time', () => {
   it('a tick completed by its ledger is done: a duplicate, even one that took the expired claim over, pings nothing', async () => {
     const policies = [{ function: 'healthy', qualifier: 'live', warm: { concurrency: 1, interval: '5m' } }];
     const controller = harness.controller(policies);
-    await controller.tick('2026-11-24T16:00:00Z');
-    // The same proof five minutes later goes to the ping ledger, whose write completes the tick.
-    const repeat = await controller.tick('2026-11-24T16:05:00Z');
-    expect(repeat).toMatchObject({ status: 'completed', targets: [{ state: 'ledger' }] });
+    const first = await controller.tick('2026-11-24T16:00:00Z');
     const stored = async (pk: string) =>
       (
         await harness.dynamo.send(
           new GetItemCommand({ TableName: harness.table, Key: { pk: { S: pk } }, ConsistentRead: true }),
         )
       ).Item;
-    expect((await stored('pings#0/1'))?.completedBy?.S).toBe(repeat.runId);
+    // A controller environment's first tick writes its ledger, whose write completes the tick.
+    expect((await stored('pings#0/1'))?.completedBy?.S).toBe(first.runId);
+    // The same proof five minutes later goes to the ping ledger, which the environment that ran the tick before
+    // holds (held-ledger.ts): the tick it completes is the one the environment remembers.
+    const repeat = await controller.tick('2026-11-24T16:05:00Z');
+    expect(repeat).toMatchObject({ status: 'completed', targets: [{ state: 'ledger' }] });
+    expect((await stored('pings#0/1'))?.lastTick?.S).toBe(first.tickId);
     // No write marks a claim done: the ledger, saved last, says the tick is over.
     expect((await stored(`tick#${repeat.tickId}#0/1`))?.status?.S).toBe('running');
     const invocations = () =>

@@ -51,7 +51,10 @@ describe.each(stores)('%s', (_name, make) => {
     // Another tick's ledger says nothing about this one.
     await store.savePings('0/1', { tickId: T1, pings: new Map() });
     expect(await store.claimTick(claim(T2, 'b'))).toBe('taken');
-    expect(await store.savePings('0/1', { tickId: T2, pings: new Map([['AAAAAAAA', 1_000]]) })).toBe('saved');
+    // written, or held by an environment that ran a tick before (held-ledger.ts)
+    expect(['saved', 'held']).toContain(
+      await store.savePings('0/1', { tickId: T2, pings: new Map([['AAAAAAAA', 1_000]]) }),
+    );
     // the first run is over, its claim as it wrote it: a delivery after its lease takes the claim over…
     expect(await store.claimTick(claim(T2, 'c', 62_000, 120_000))).toBe('claimed');
     // …and reads the ledger the tick saved last, which says the tick is over (run.ts then does nothing)
@@ -146,6 +149,102 @@ it('raises a StateStoreError that keeps the cause when the table is missing', as
   const error = await store.claimTick(claim(T1, 'a')).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(StateStoreError);
   expect((error as StateStoreError).cause).toMatchObject({ name: 'ResourceNotFoundException' });
+});
+
+describe('a whole tick’s ledger held in the environment (held-ledger.ts)', () => {
+  const T4 = '2026-11-23T10:04:00Z';
+  const T5 = '2026-11-23T10:05:00Z';
+  const ledger = (tickId: string, pings: Array<[string, number]>) => ({ tickId, pings: new Map(pings) });
+
+  it('is written by a new environment, held by one that ran a tick before, and written once held for an hour', async () => {
+    let now = Date.parse(T1);
+    const table = await dynamo.createStateTable();
+    const make = () => new DynamoStateStore(sdkDynamo(dynamo.client), table, () => now, { remember: true });
+    const store = make();
+    expect(await store.claimTick(claim(T1, 'a', now))).toBe('claimed');
+    expect(await store.savePings('0/1', ledger(T1, [['AAAAAAAA', 1_000]]))).toBe('saved');
+    now += 60_000;
+    expect(await store.claimTick(claim(T2, 'b', now))).toBe('claimed');
+    expect(await store.savePings('0/1', ledger(T2, [['AAAAAAAA', 61_000]]))).toBe('held');
+    // the environment works from what it holds, and says so (the tick saves it or holds it again)
+    now += 60_000;
+    expect(await store.claimTick(claim(T3, 'c', now))).toBe('claimed');
+    expect(await store.loadPings('0/1')).toEqual({ ...ledger(T2, [['AAAAAAAA', 61_000]]), held: true });
+    // another environment starting cold finds the table's copy: the held round is lost, its target merely due again
+    const cold = make();
+    expect(await cold.claimTick(claim(T4, 'd', now))).toBe('claimed');
+    expect(await cold.loadPings('0/1')).toEqual(ledger(T1, [['AAAAAAAA', 1_000]]));
+    // and, new, writes what it has, with a round of another target
+    expect(await cold.savePings('0/1', ledger(T4, [['BBBBBBBB', 121_000]]))).toBe('saved');
+    // the first environment's next tick lays what it holds over that: the later time of each target, the newer tick
+    now += 60_000;
+    expect(await store.claimTick(claim(T5, 'e', now))).toBe('claimed');
+    expect(await store.loadPings('0/1')).toEqual({
+      ...ledger(T4, [
+        ['BBBBBBBB', 121_000],
+        ['AAAAAAAA', 61_000],
+      ]),
+      held: true,
+    });
+    // an hour after it first held, it writes, even a ledger that changed nothing this tick
+    now = Date.parse(T2) + 60 * 60_000;
+    const T6 = '2026-11-23T11:02:00Z';
+    expect(await store.claimTick(claim(T6, 'f', now))).toBe('claimed');
+    const merged = await store.loadPings('0/1');
+    expect(await store.savePings('0/1', { ...merged!, tickId: T6 })).toBe('saved');
+    expect(await make().loadPings('0/1')).toEqual(
+      ledger(T6, [
+        ['BBBBBBBB', 121_000],
+        ['AAAAAAAA', 61_000],
+      ]),
+    );
+  });
+
+  it('keeps what it holds when the write that was due fails, and writes it with the next tick', async () => {
+    let now = Date.parse(T1);
+    let failing = false;
+    const table = await dynamo.createStateTable();
+    const api = sdkDynamo(dynamo.client);
+    const flaky: DynamoApi = {
+      ...api,
+      putItem: async (input) => {
+        if (failing && input.Item?.pk?.S?.startsWith('pings#'))
+          throw new Error('ProvisionedThroughputExceededException');
+        return api.putItem(input);
+      },
+    };
+    const store = new DynamoStateStore(flaky, table, () => now, { remember: true });
+    await store.claimTick(claim(T1, 'a', now));
+    expect(await store.savePings('0/1', ledger(T1, []))).toBe('saved');
+    now += 60_000;
+    await store.claimTick(claim(T2, 'b', now));
+    expect(await store.savePings('0/1', ledger(T2, [['AAAAAAAA', 61_000]]))).toBe('held');
+    // the hour is up just as the table refuses writes
+    now += 60 * 60_000;
+    failing = true;
+    await store.claimTick(claim(T3, 'c', now));
+    await expect(store.savePings('0/1', ledger(T3, [['AAAAAAAA', 61_000]]))).rejects.toThrow(StateStoreError);
+    failing = false;
+    now += 60_000;
+    await store.claimTick(claim(T4, 'd', now));
+    expect(await store.loadPings('0/1')).toMatchObject({ tickId: T2, held: true });
+    expect(await store.savePings('0/1', ledger(T4, [['AAAAAAAA', 61_000]]))).toBe('saved');
+    expect(await new DynamoStateStore(api, table, () => now).loadPings('0/1')).toEqual(
+      ledger(T4, [['AAAAAAAA', 61_000]]),
+    );
+  });
+
+  it('is never held by a tick split into shards', async () => {
+    let now = Date.parse(T1);
+    const store = new DynamoStateStore(sdkDynamo(dynamo.client), await dynamo.createStateTable(), () => now, {
+      remember: true,
+    });
+    for (const tickId of [T1, T2, T3]) {
+      now += 60_000;
+      expect(await store.claimTick({ ...claim(tickId, tickId, now), shard: '0/2' })).toBe('claimed');
+      expect(await store.savePings('0/2', ledger(tickId, [['AAAAAAAA', now]]))).toBe('saved');
+    }
+  });
 });
 
 describe('listings that scan the whole table', () => {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { EMPTY_TRAFFIC, type TrafficHistory } from '../../../controller/plan';
-import { EAGER_TAKEOVER_TARGETS, LONGEST_RUN_MS, TRAFFIC_SAVE_EVERY_MS } from '../../../controller/state';
+import {
+  EAGER_TAKEOVER_TARGETS,
+  LEDGER_HOLD_MS,
+  LONGEST_RUN_MS,
+  TRAFFIC_SAVE_EVERY_MS,
+} from '../../../controller/state';
 import { type BilledTarget, StateBill } from '../../../simulator/strategies/state-bill';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
@@ -30,8 +35,9 @@ describe('StateBill', () => {
     const first = tickWith(bill, T0, (id) =>
       bill.round(target({ traffic: traffic(T0, 0.1) }), { at: T0, wanted: 1, proven: 1, probe: false }, id),
     );
-    // the claim (no write marks the tick done) and the ledger with the round's time: no item for a one-environment
-    // round of a history begun an instant ago; its missing item and two small items (the ledger and the marks) read
+    // the claim (no write marks the tick done) and the ledger with the round's time, written by a new environment:
+    // no item for a one-environment round of a history begun an instant ago; its missing item and two small items
+    // (the ledger and the marks) read
     expect(first.units).toEqual({ reads: 2.5, writes: 2 });
     expect(first.roundTrips).toBe(3);
 
@@ -39,34 +45,65 @@ describe('StateBill', () => {
     const due = tickWith(bill, hour, (id) =>
       bill.round(target({ traffic: traffic(hour, 0.1) }), { at: hour, wanted: 1, proven: 1, probe: false }, id),
     );
-    // an hour of history that heard requests: the claim, the writer mark taken over, the item (well under 1 KB) and
-    // the ledger, which loses the entry the item now holds
-    expect(due.units.writes).toBe(4);
-    expect(due.roundTrips).toBe(4);
+    // an hour of history that heard requests: the claim, the writer mark taken over, the item (well under 1 KB); the
+    // ledger, which loses the entry the item now holds, is held by the environment that ran the tick before
+    expect(due.units.writes).toBe(3);
+    expect(due.roundTrips).toBe(3);
     expect(bill.storedTraffic('a:live')?.at).toBe(hour);
 
     const at = hour + 300_000;
     const repeat = tickWith(bill, at, (id) =>
       bill.round(target({ traffic: traffic(at, 0.1) }), { at, wanted: 1, proven: 1, probe: false }, id),
     );
-    // the claim and the ledger instead of the item (only the traffic's time changed)
-    expect(repeat.units.writes).toBe(2);
-    expect(repeat.roundTrips).toBe(3);
+    // the claim alone: the round's time goes to the held ledger instead of the item (only the traffic's time changed)
+    expect(repeat.units.writes).toBe(1);
+    expect(repeat.roundTrips).toBe(2);
 
     const later = hour + 600_000;
     const grown = tickWith(bill, later, (id) =>
       bill.round(target({ lastWanted: 2, lastProven: 2 }), { at: later, wanted: 2, proven: 2, probe: false }, id),
     );
-    // another round size is a save, and the ledger loses the entry the item now holds: written too, as the
-    // controller's ShardPings sees it changed (the claim, the item, the ledger)
-    expect(grown.units.writes).toBe(3);
-    expect(grown.roundTrips).toBe(4);
+    // another round size is a save (the claim, the item), and the held ledger loses the entry the item now holds
+    expect(grown.units.writes).toBe(2);
+    expect(grown.roundTrips).toBe(3);
     const next = hour + 900_000;
     const again = tickWith(bill, next, (id) =>
       bill.round(target({ lastWanted: 2, lastProven: 2 }), { at: next, wanted: 2, proven: 2, probe: false }, id),
     );
-    // the same round again: its time in the ledger
-    expect(again.units.writes).toBe(2);
+    // the same round again: its time in the held ledger
+    expect(again.units.writes).toBe(1);
+    // an hour after the environment began holding it, the ledger is written
+    const written = hour + LEDGER_HOLD_MS;
+    const flushed = tickWith(bill, written, (id) =>
+      bill.round(target({ lastWanted: 2, lastProven: 2 }), { at: written, wanted: 2, proven: 2, probe: false }, id),
+    );
+    expect(flushed.units.writes).toBe(2);
+    expect(flushed.roundTrips).toBe(3);
+  });
+
+  it('loses, starting cold, the rounds its last environment held unwritten: their targets are due from the table', () => {
+    const bill = new StateBill();
+    const round = (at: number, warm = true) =>
+      tickWith(
+        bill,
+        at,
+        (id) =>
+          bill.round(
+            target({ traffic: traffic(at, 0.1), lastPingAt: at }),
+            { at, wanted: 1, proven: 1, probe: false },
+            id,
+          ),
+        warm,
+      );
+    round(T0);
+    expect(bill.storedLastPingAt('a:live')).toBe(T0);
+    round(T0 + 60_000);
+    round(T0 + 120_000);
+    // held, not written: the table still says T0
+    expect(bill.storedLastPingAt('a:live')).toBe(T0);
+    // a controller starting cold plans from T0 and writes what it learns (a new environment holds nothing)
+    expect(round(T0 + 30 * 60_000, false).units.writes).toBe(2);
+    expect(bill.storedLastPingAt('a:live')).toBe(T0 + 30 * 60_000);
   });
 
   it('writes the item of a target no item holds at once for more than one environment, or in a shard', () => {
@@ -96,9 +133,11 @@ describe('StateBill', () => {
     round(T0, true);
     // a controller starting cold half an hour on keeps the history from then
     round(T0 + TRAFFIC_SAVE_EVERY_MS / 2, false);
-    expect(round(T0 + TRAFFIC_SAVE_EVERY_MS, true).units.writes).toBe(2);
+    // the claim (the round's time in the ledger its environment now holds)
+    expect(round(T0 + TRAFFIC_SAVE_EVERY_MS, true).units.writes).toBe(1);
     expect(bill.storedTraffic('a:live')).toBeUndefined();
-    expect(round(T0 + (3 * TRAFFIC_SAVE_EVERY_MS) / 2, true).units.writes).toBe(4);
+    // the claim, the writer mark, the item
+    expect(round(T0 + (3 * TRAFFIC_SAVE_EVERY_MS) / 2, true).units.writes).toBe(3);
     expect(bill.storedTraffic('a:live')).toBeDefined();
   });
 
@@ -119,8 +158,9 @@ describe('StateBill', () => {
     const saved = tickWith(bill, due, (id) =>
       bill.round(target({ traffic: traffic(due, 0.5) }), { at: due, wanted: 1, proven: 1, probe: false }, id),
     );
-    // the first item, an hour after the history began: the claim, the writer mark, the item, the ledger it leaves
-    expect(saved.units.writes).toBe(4);
+    // the first item, an hour after the history began: the claim, the writer mark, the item (the ledger it leaves is
+    // held by the environment that ran the tick before)
+    expect(saved.units.writes).toBe(3);
     expect(bill.storedTraffic('a:live')?.load).toBe(0.5);
     // a history that heard no request since the stored copy is not saved, however old that copy gets
     const later = due + 3 * TRAFFIC_SAVE_EVERY_MS;
@@ -128,6 +168,7 @@ describe('StateBill', () => {
     const quiet = tickWith(bill, later, (id) =>
       bill.round(target({ traffic: silent }), { at: later, wanted: 1, proven: 1, probe: false }, id),
     );
+    // (the claim, and the ledger held for three hours now, written)
     expect(quiet.units.writes).toBe(2);
     expect(bill.storedTraffic('a:live')?.load).toBe(0.5);
   });
