@@ -1233,7 +1233,7 @@ function halvesWhy(accounts: ReadonlyArray<z.infer<typeof halfSchema>>): string 
   return [
     `${short.length} of ${accounts.length} halves fall short.`,
     dearerWarmer.length > 0
-      ? `${dearerWarmer.length} of them ${dearerWarmer.length === 1 ? 'is' : 'are'} warmer than the plugin default at more overhead: Thermostat keeps as many environments as the objective asks where the plugin keeps one a function, and its controller's fixed cost per tick (its claim, ping ledger, run summary and metrics lines) is shared among fewer targets.`
+      ? `${dearerWarmer.length} of them ${dearerWarmer.length === 1 ? 'is' : 'are'} warmer than the plugin default at more overhead: Thermostat keeps as many environments as the objective asks where the plugin keeps one a function, and its controller's fixed cost per tick (its invocation, its claim, its run summary and metrics lines) is shared among fewer targets.`
       : '',
     colder.length > 0
       ? `${colder.length} ${colder.length === 1 ? 'is' : 'are'} colder: Thermostat skips the pings of a function whose own traffic has kept its environment warm and checks it now and then, where the plugin pings every function every 5 minutes whatever its traffic, so traffic that pauses between checks starts cold when it resumes, and the plugin's pings that land on busy environments start extra ones that catch some overlaps.`

@@ -140,11 +140,11 @@ export const BILLED_CPU_MS = {
  *   logs a record per ping by default), which the simulator leaves out, to their advantage.
  * - `*_INVOCATION_LOG_BYTES`: an invocation of the controller or the plugin's warmer, beyond its targets' lines (its
  *   platform lines; Thermostat's run-summary and metrics lines, the plugin's start and finish lines).
- * - `*_TARGET_LOG_BYTES`: each target it pings (Thermostat's entry in its `targets warmed` line; the plugin's
+ * - `*_TARGET_LOG_BYTES`: each target it pings (Thermostat's entry in the `warmed` summary of its `tick done` line; the plugin's
  *   `Warming up function` and `Warm Up Invoke Success` lines, verbose being its default).
  */
 export const PING_LOG_BYTES = PLATFORM_LOG_BYTES;
-export const CONTROLLER_INVOCATION_LOG_BYTES = 1952;
+export const CONTROLLER_INVOCATION_LOG_BYTES = 994;
 export const CONTROLLER_TARGET_LOG_BYTES = 39;
 export const WARMER_INVOCATION_LOG_BYTES = 449;
 export const WARMER_TARGET_LOG_BYTES = 213;
