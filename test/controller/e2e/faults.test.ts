@@ -232,6 +232,21 @@ describe('idempotency and time', () => {
     expect(invocations()).toBe(before);
   });
 
+  it("a controller starting cold finds the table's ledger: the rounds the last environment held are pinged once more, no more", async () => {
+    const policies = [{ function: 'healthy', qualifier: 'live', warm: { concurrency: 1, interval: '5m' } }];
+    const warm = harness.controller(policies);
+    // a new environment writes its ledger; the next tick, in the environment that ran this one, holds it
+    await warm.tick('2026-11-24T20:00:00Z');
+    expect(await warm.tick('2026-11-24T20:05:00Z')).toMatchObject({ targets: [{ state: 'ledger' }] });
+    // that environment knows the round: nothing is due a minute on
+    expect((await warm.tick('2026-11-24T20:06:00Z')).totals.pingsSent).toBe(0);
+    // another environment, starting cold, finds the table's copy (20:00): the target is due again, once
+    const cold = await harness.controller(policies).tick('2026-11-24T20:07:00Z');
+    expect(cold.totals.pingsSent).toBe(1);
+    // new, it wrote what it had: the next tick, in any environment, knows the round
+    expect((await harness.controller(policies).tick('2026-11-24T20:08:00Z')).totals.pingsSent).toBe(0);
+  });
+
   it('a late duplicate of a tick that saved its rounds in their items finds them and pings nothing', async () => {
     const policies = (concurrency: number) => [
       { function: 'fresh', qualifier: 'live', warm: { concurrency, interval: '5m' } },
