@@ -144,12 +144,16 @@ export interface StateStore {
   loadIntents(keys: readonly string[]): Promise<Map<string, OwnershipIntent>>;
   /** Every intent in the table (for targets whose policy is gone). */
   listIntents(): Promise<OwnershipIntent[]>;
-  /** A shard's ping ledger (see ping-ledger.ts), undefined when there is none. */
+  /**
+   * A shard's ping ledger (see ping-ledger.ts), undefined when there is none; with what the environment holds unwritten
+   * laid over it (held-ledger.ts).
+   */
   loadPings(shard: string): Promise<PingLedger | undefined>;
   /**
    * Saves a shard's ping ledger for `ledger.tickId`; `stale` when a newer or the same tick already saved it (the same
-   * rules and FutureTickError as saveTarget). Saved last thing in a tick: a delivery that takes the tick's expired
-   * claim over and finds the ledger of that tick knows it is over.
+   * rules and FutureTickError as saveTarget); `held` when the environment keeps it in memory instead (held-ledger.ts).
+   * Saved last thing in a tick: a delivery that takes the tick's expired claim over and finds the ledger of that tick
+   * knows it is over.
    */
   savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'>;
 }
