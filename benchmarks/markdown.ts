@@ -1225,6 +1225,24 @@ function halvesSection(accounts: ReadonlyArray<z.infer<typeof halfSchema>>): str
   ];
 }
 
+/**
+ * How much colder Thermostat is than the plugin's default on an account: cold starts over all its runs, where both
+ * rows have them per seed (else its cold share against the plugin's).
+ */
+function colderBy(account: z.infer<typeof halfSchema>): string {
+  const thermostat = thermostatOf(account.rows);
+  const plugin = pluginDefaultOf(account.rows);
+  const sum = (counts: readonly number[]) => counts.reduce((total, count) => total + count, 0);
+  const name = `${account.parent}, ${account.half} half`;
+  const mine = thermostat?.coldStartsPerSeed;
+  const theirs = plugin?.coldStartsPerSeed;
+  if (mine && theirs && mine.length === theirs.length) {
+    const more = sum(mine) - sum(theirs);
+    return `${name}: ${int(more)} cold start${more === 1 ? '' : 's'} more in ${int(mine.length)} runs, ${int(sum(mine))} against ${int(sum(theirs))}`;
+  }
+  return `${name}: ${percent(thermostat?.coldShare)} against ${percent(plugin?.coldShare)} cold`;
+}
+
 /** Why halves fall short: warmer at more overhead, or colder, counted, with the causes found for each. */
 function halvesWhy(accounts: ReadonlyArray<z.infer<typeof halfSchema>>): string {
   const short = accounts.filter((account) => !passes(account.verdict));
@@ -1236,7 +1254,7 @@ function halvesWhy(accounts: ReadonlyArray<z.infer<typeof halfSchema>>): string 
       ? `${dearerWarmer.length} of them ${dearerWarmer.length === 1 ? 'is' : 'are'} warmer than the plugin default at more overhead: Thermostat keeps as many environments as the objective asks where the plugin keeps one a function, and its controller's fixed cost per tick (its invocation, its claim, its run summary and metrics lines) is shared among fewer targets.`
       : '',
     colder.length > 0
-      ? `${colder.length} ${colder.length === 1 ? 'is' : 'are'} colder: Thermostat skips the pings of a function whose own traffic has kept its environment warm and checks it now and then, where the plugin pings every function every 5 minutes whatever its traffic, so traffic that pauses between checks starts cold when it resumes, and the plugin's pings that land on busy environments start extra ones that catch some overlaps.`
+      ? `${colder.length} ${colder.length === 1 ? 'is' : 'are'} colder (${colder.map(colderBy).join('; ')}): where a few cold starts decide, where pings land does — the plugin's pings that land on busy environments start extra ones that catch some overlaps, and Thermostat skips the pings of a function whose own traffic has kept its environment warm and checks it now and then, so traffic that pauses between checks starts cold when it resumes.`
       : '',
   ]
     .filter(Boolean)

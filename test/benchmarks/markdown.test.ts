@@ -346,9 +346,17 @@ describe('the grid section', () => {
       half: which,
       verdict,
     });
+    type Row = { strategy: string; setting: string; coldShare: number; coldStartsPerSeed?: number[] };
+    const colder = half('second', { dominatedBy: [], warmerThanPluginDefault: false, cheaperThanPluginDefault: false });
+    const rowOf = (strategy: string) =>
+      (colder.rows as Row[]).find(
+        (row) => row.strategy === strategy && (strategy === 'thermostat' || row.setting === '5m, c=1'),
+      )!;
+    rowOf('thermostat').coldStartsPerSeed = [3, 4];
+    rowOf('serverless-plugin-warmup').coldStartsPerSeed = [3, 2];
     simulator.halves = [
       half('first', { dominatedBy: [], warmerThanPluginDefault: true, cheaperThanPluginDefault: true }),
-      half('second', { dominatedBy: [], warmerThanPluginDefault: false, cheaperThanPluginDefault: false }),
+      colder,
     ];
     const rendered = renderBenchmarks(results);
     expect(rendered).toContain('### Half accounts: the same traffic, split in two');
@@ -359,7 +367,13 @@ describe('the grid section', () => {
     expect(rendered).toContain(
       `- Half accounts (each trace's functions split in two): Thermostat **falls short on 1 of 2** (${base.trace}, second half)`,
     );
-    expect(rendered).toContain('1 of 2 halves fall short. 1 is colder: Thermostat skips');
+    // how much colder, counted over the runs
+    expect(rendered).toContain(
+      `1 of 2 halves fall short. 1 is colder (${base.trace}, second half: 2 cold starts more in 2 runs, 7 against 5): where a few cold starts decide`,
+    );
+    // without counts per run, the cold shares
+    delete rowOf('thermostat').coldStartsPerSeed;
+    expect(renderBenchmarks(results)).toMatch(/1 is colder \(.+, second half: [\d.]+ % against [\d.]+ % cold\)/);
     simulator.halves = [
       half('first', { dominatedBy: [], warmerThanPluginDefault: true, cheaperThanPluginDefault: true }),
     ];
