@@ -11,6 +11,7 @@ export {
   quietTargets,
   ShardLedgers,
   ShardPings,
+  withRoundAt,
 } from './ping-ledger';
 export {
   EAGER_TAKEOVER_TARGETS,

@@ -298,9 +298,13 @@ export class ShardLedgers {
 
 /**
  * The state as a round at `at` left it, when that round changed nothing but its time: the traffic history's `at`
- * moves with it (the planner reads how recent the history is from it).
+ * moves with it (the planner reads how recent the history is from it). The simulator's controller starting cold
+ * takes the ledger's round times the same way.
  */
-function withRoundAt(state: TargetState, at: number): TargetState {
+export function withRoundAt<State extends Pick<TargetState, 'lastPingAt' | 'traffic'>>(
+  state: State,
+  at: number,
+): State {
   const traffic = state.traffic && { ...state.traffic, at: Math.max(state.traffic.at, at) };
   return { ...state, lastPingAt: at, ...(traffic ? { traffic } : {}) };
 }

@@ -234,14 +234,13 @@ export class StateBill {
   }
 
   /**
-   * When a controller starting cold finds `key` last pinged: the later of its item's round and the ledger's entry as
-   * the table holds them (what its environment held unwritten is lost).
+   * When a controller starting cold finds `key` last pinged: its item's round and the ledger's entry, as the table
+   * holds them (what its environment held unwritten is lost).
    */
-  storedLastPingAt(key: string): number | undefined {
+  storedRounds(key: string): { readonly item?: number; readonly ledger?: number } {
     const item = this.stored.get(key)?.lastPingAt;
     const ledger = this.written.get(ledgerHash(key));
-    if (item === undefined) return ledger;
-    return ledger === undefined ? item : Math.max(item, ledger);
+    return { ...(item !== undefined ? { item } : {}), ...(ledger !== undefined ? { ledger } : {}) };
   }
 
   /** A provisioned-concurrency change: its intent's writes and the target's save. */

@@ -34,7 +34,7 @@ import {
   wantsMinuteStatistics,
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
-import { isQuiet, policyFingerprint, type QuietTarget } from '../../controller/state';
+import { isQuiet, policyFingerprint, type QuietTarget, withRoundAt } from '../../controller/state';
 import { localShards, shardIndexes } from '../../controller/tick';
 import type { Engine } from '../model/engine';
 import {
@@ -452,10 +452,13 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       if (!warm) {
         state.forEach((s, fn) => {
           s.traffic = bill.storedTraffic(keys[fn]);
-          // and its rounds' times as the table holds them (the ledger its last environment held unwritten is lost)
-          const at = bill.storedLastPingAt(keys[fn]);
-          if (at === undefined) delete s.lastPingAt;
-          else s.lastPingAt = at;
+          // and its rounds' times as the table holds them (the ledger its last environment held unwritten is lost),
+          // a later ledger entry laid over the item as the controller's ShardPings does
+          const rounds = bill.storedRounds(keys[fn]);
+          if (rounds.item === undefined) delete s.lastPingAt;
+          else s.lastPingAt = rounds.item;
+          if (rounds.ledger !== undefined && rounds.ledger > (rounds.item ?? Number.NEGATIVE_INFINITY))
+            state[fn] = withRoundAt(s, rounds.ledger);
         });
       }
       // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses);

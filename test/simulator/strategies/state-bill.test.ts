@@ -96,14 +96,14 @@ describe('StateBill', () => {
         warm,
       );
     round(T0);
-    expect(bill.storedLastPingAt('a:live')).toBe(T0);
+    expect(bill.storedRounds('a:live')).toEqual({ ledger: T0 });
     round(T0 + 60_000);
     round(T0 + 120_000);
     // held, not written: the table still says T0
-    expect(bill.storedLastPingAt('a:live')).toBe(T0);
+    expect(bill.storedRounds('a:live')).toEqual({ ledger: T0 });
     // a controller starting cold plans from T0 and writes what it learns (a new environment holds nothing)
     expect(round(T0 + 30 * 60_000, false).units.writes).toBe(2);
-    expect(bill.storedLastPingAt('a:live')).toBe(T0 + 30 * 60_000);
+    expect(bill.storedRounds('a:live')).toEqual({ ledger: T0 + 30 * 60_000 });
   });
 
   it('writes the item of a target no item holds at once for more than one environment, or in a shard', () => {
