@@ -5,7 +5,7 @@ import { STATE_TABLE } from '../contract';
 import { errorName, StateStoreError } from '../errors';
 import { batchGetItems, ConsistentReads } from './batched-reads';
 import { refuseFutureTick, tickCeiling } from './future-tick';
-import { holdsLedger, withHeld } from './held-ledger';
+import { HeldLedgers, withHeld } from './held-ledger';
 import { readTargetItem } from './item';
 import { packBody } from './packed-body';
 import { decodeLedger, decodeQuiet, encodeLedger, encodeQuiet, type PingLedger } from './ping-ledger';
@@ -69,8 +69,8 @@ export class DynamoStateStore implements StateStore {
   private readonly reads: ConsistentReads;
   /** Target items this environment remembers between ticks (see remembered-items.ts); none unless asked for. */
   private readonly remembered: RememberedItems<TargetState> | undefined;
-  /** Ping ledgers of whole ticks this environment holds unwritten, by shard, and since when (held-ledger.ts). */
-  private readonly held = new Map<string, { readonly ledger: PingLedger; readonly since: number }>();
+  /** Ping ledgers of whole ticks this environment holds unwritten (held-ledger.ts). */
+  private readonly held = new HeldLedgers<PingLedger>();
   /** The tick under way: whether it is whole, the writer mark as it read it, the mark's write before its saves. */
   private tick: {
     readonly whole: boolean;
@@ -306,7 +306,7 @@ export class DynamoStateStore implements StateStore {
   async loadPings(shard: string): Promise<PingLedger | undefined> {
     const stored = await this.readPings(shard);
     // What this environment holds unwritten goes over the table's copy (held-ledger.ts).
-    return this.tick.whole ? withHeld(stored, this.held.get(shard)?.ledger) : stored;
+    return this.tick.whole ? withHeld(stored, this.held.held(shard)) : stored;
   }
 
   private async readPings(shard: string): Promise<PingLedger | undefined> {
@@ -328,20 +328,11 @@ export class DynamoStateStore implements StateStore {
 
   async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'> {
     refuseFutureTick(ledger.tickId, this.now());
-    const held = this.held.get(shard);
-    const tick = {
-      whole: this.tick.whole,
-      ranBefore: this.remembered?.ranBefore() ?? false,
-      heldSince: held?.since,
-      now: this.now(),
-    };
-    if (holdsLedger(tick)) {
-      this.held.set(shard, { ledger, since: held?.since ?? tick.now });
-      return 'held';
-    }
+    const tick = { whole: this.tick.whole, ranBefore: this.remembered?.ranBefore() ?? false, now: this.now() };
+    if (this.held.hold(shard, ledger, tick)) return 'held';
     const saved = await this.writePings(shard, ledger);
     // Written, or a newer tick's ledger is there: what was held is the table's business now.
-    this.held.delete(shard);
+    this.held.written(shard);
     return saved;
   }
 

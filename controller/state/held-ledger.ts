@@ -21,7 +21,7 @@ export const LEDGER_HOLD_MS = REMEMBER_AT_MOST_MS;
 /**
  * Whether a tick keeps its changed ledger in memory rather than writing it: a whole tick, in an environment that ran a
  * tick before (`ranBefore`), while what is held has been unwritten (since `heldSince`, the first tick that held it)
- * for less than LEDGER_HOLD_MS at `now`. One rule for the controller (dynamo.ts) and the simulator's bill.
+ * for less than LEDGER_HOLD_MS at `now` (HeldLedgers keeps `heldSince`).
  */
 export function holdsLedger(tick: {
   readonly whole: boolean;
@@ -45,4 +45,37 @@ export function withHeld(stored: PingLedger | undefined, held: PingLedger | unde
   for (const [hash, at] of held.pings) pings.set(hash, Math.max(at, pings.get(hash) ?? Number.NEGATIVE_INFINITY));
   const newer = held.tickId > stored.tickId ? held : stored;
   return { tickId: newer.tickId, pings, ...(newer.quiet ? { quiet: newer.quiet } : {}), held: true };
+}
+
+/**
+ * The ledgers one controller environment holds unwritten, by shard, and since when: one bookkeeping for the
+ * controller (dynamo.ts) and the simulator's bill. `L` is whatever its user keeps of a ledger.
+ */
+export class HeldLedgers<L> {
+  private readonly ledgers = new Map<string, { readonly ledger: L; readonly since: number }>();
+
+  /** What the environment holds of `shard`'s ledger, unwritten; undefined when the table has it all. */
+  held(shard: string): L | undefined {
+    return this.ledgers.get(shard)?.ledger;
+  }
+
+  /**
+   * A tick ends with `ledger` to save: whether it is held (true: keep it, write nothing) or must be written now (false:
+   * the caller writes it, then calls `written`), by holdsLedger.
+   */
+  hold(
+    shard: string,
+    ledger: L,
+    tick: { readonly whole: boolean; readonly ranBefore: boolean; readonly now: number },
+  ): boolean {
+    const since = this.ledgers.get(shard)?.since;
+    if (!holdsLedger({ ...tick, heldSince: since })) return false;
+    this.ledgers.set(shard, { ledger, since: since ?? tick.now });
+    return true;
+  }
+
+  /** `shard`'s ledger was written, or a newer tick's is in the table: nothing of it is held any more. */
+  written(shard: string): void {
+    this.ledgers.delete(shard);
+  }
 }

@@ -1,6 +1,6 @@
 export { DynamoStateStore, ledgerItem, targetItem } from './dynamo';
 export { FutureTickError, MAX_CLOCK_SKEW_MS } from './future-tick';
-export { holdsLedger, LEDGER_HOLD_MS, withHeld } from './held-ledger';
+export { HeldLedgers, LEDGER_HOLD_MS, withHeld } from './held-ledger';
 export {
   isQuiet,
   type LedgerPart,
@@ -11,7 +11,7 @@ export {
   quietTargets,
   ShardLedgers,
   ShardPings,
-  withRoundAt,
+  withLedgerRound,
 } from './ping-ledger';
 export {
   EAGER_TAKEOVER_TARGETS,

@@ -194,8 +194,9 @@ export class ShardPings {
       }
       // A target no item holds yet has its rounds here alone (roundSave's first rounds).
       const state = states.get(key) ?? unsavedState(key);
-      if (at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) continue;
-      states.set(key, withRoundAt(state, at));
+      const merged = withLedgerRound(state, at);
+      if (merged === state) continue;
+      states.set(key, merged);
       this.entries.set(key, at);
     }
     // Entries the ledger held for keys no longer here (or not in the states) are dropped: a change to save. So is a
@@ -297,14 +298,15 @@ export class ShardLedgers {
 }
 
 /**
- * The state as a round at `at` left it, when that round changed nothing but its time: the traffic history's `at`
- * moves with it (the planner reads how recent the history is from it). The simulator's controller starting cold
- * takes the ledger's round times the same way.
+ * The state with the ledger's round at `at` laid over it, that round having changed nothing but its time: the traffic
+ * history's `at` moves with it (the planner reads how recent the history is from it). The same object when the
+ * state's own round is as late. The simulator's controller starting cold takes the ledger's round times the same way.
  */
-export function withRoundAt<State extends Pick<TargetState, 'lastPingAt' | 'traffic'>>(
+export function withLedgerRound<State extends Pick<TargetState, 'lastPingAt' | 'traffic'>>(
   state: State,
   at: number,
 ): State {
+  if (at <= (state.lastPingAt ?? Number.NEGATIVE_INFINITY)) return state;
   const traffic = state.traffic && { ...state.traffic, at: Math.max(state.traffic.at, at) };
   return { ...state, lastPingAt: at, ...(traffic ? { traffic } : {}) };
 }

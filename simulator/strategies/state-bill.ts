@@ -1,8 +1,8 @@
 import type { Architecture } from '../../controller/cost';
 import type { ManagedRecord, TrafficHistory } from '../../controller/plan';
 import {
+  HeldLedgers,
   HISTORY_LENGTH,
-  holdsLedger,
   itemBytes,
   ledgerHash,
   ledgerItem,
@@ -30,6 +30,8 @@ const MARKS_ITEMS = 1;
 const MARK_WRITE = 1;
 /** An invocation's claim of its tick (no write marks it done: see StateStore.claimTick). */
 const CLAIM_WRITES = 1;
+/** The one ledger a simulated controller keeps, as a whole tick names it (the controller's `0/1` shard). */
+const LEDGER = '0/1';
 /** A run id as the controller writes it into the ledger its tick saves last (a UUID). */
 const RUN_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -103,8 +105,8 @@ export class StateBill {
   private ledger = new Map<string, number>();
   /** The ledger's round times as last written to the table. */
   private written = new Map<string, number>();
-  /** Since when the controller's environment holds the ledger unwritten (held-ledger.ts); undefined: it is written. */
-  private heldSince: number | undefined;
+  /** What the controller's environment holds of the ledger unwritten (held-ledger.ts). */
+  private held = new HeldLedgers<Map<string, number>>();
   /** Quiet times the ping ledger holds, by key hash (a sharded controller's). */
   private readonly quiet = new Map<string, QuietTarget>();
   private tick = { reads: 0, writes: 0, ledgerChanged: false, saves: 0, whole: true };
@@ -130,7 +132,7 @@ export class StateBill {
       this.kept = new TrafficMemory();
       // what the last environment held unwritten went with it
       this.ledger = new Map(this.written);
-      this.heldSince = undefined;
+      this.held = new HeldLedgers();
     }
     this.memory.tickStarted();
     const smallItems = this.ledgerRead() + MARKS_ITEMS * readUnits(0, true);
@@ -253,15 +255,12 @@ export class StateBill {
   finishTick(tickId: string, now: number): { readonly units: StateUnits; readonly roundTrips: number } {
     const { reads, saves } = this.tick;
     // a changed ledger, or one held unwritten, is saved or held again (the controller's ShardPings and savePings)
-    const saving = this.tick.ledgerChanged || this.heldSince !== undefined;
-    const holds =
-      saving &&
-      holdsLedger({ whole: this.tick.whole, ranBefore: this.memory.ranBefore(), heldSince: this.heldSince, now });
-    const writes = saving && !holds;
-    if (holds) this.heldSince ??= now;
+    const saving = this.tick.ledgerChanged || this.held.held(LEDGER) !== undefined;
+    const tick = { whole: this.tick.whole, ranBefore: this.memory.ranBefore(), now };
+    const writes = saving && !this.held.hold(LEDGER, this.ledger, tick);
     if (writes) {
       this.written = new Map(this.ledger);
-      this.heldSince = undefined;
+      this.held.written(LEDGER);
     }
     const units = {
       reads,
@@ -316,6 +315,6 @@ export class StateBill {
   }
 
   private ledgerBytes(tickId: string, now: number, completedBy?: string): number {
-    return itemBytes(ledgerItem('0/1', { tickId, pings: this.ledger, quiet: this.quiet }, now, completedBy));
+    return itemBytes(ledgerItem(LEDGER, { tickId, pings: this.ledger, quiet: this.quiet }, now, completedBy));
   }
 }

@@ -34,7 +34,7 @@ import {
   wantsMinuteStatistics,
 } from '../../controller/plan';
 import type { Effective } from '../../controller/policy';
-import { isQuiet, policyFingerprint, type QuietTarget, withRoundAt } from '../../controller/state';
+import { isQuiet, policyFingerprint, type QuietTarget, withLedgerRound } from '../../controller/state';
 import { localShards, shardIndexes } from '../../controller/tick';
 import type { Engine } from '../model/engine';
 import {
@@ -457,8 +457,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
           const rounds = bill.storedRounds(keys[fn]);
           if (rounds.item === undefined) delete s.lastPingAt;
           else s.lastPingAt = rounds.item;
-          if (rounds.ledger !== undefined && rounds.ledger > (rounds.item ?? Number.NEGATIVE_INFINITY))
-            state[fn] = withRoundAt(s, rounds.ledger);
+          if (rounds.ledger !== undefined) state[fn] = withLedgerRound(s, rounds.ledger);
         });
       }
       // Above shardSize targets the controller splits the tick into shard invocations of its own (and never pauses);
