@@ -22,7 +22,7 @@ import {
 } from '../cost';
 import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
 import type { Forecast } from './decision';
-import { environmentsNeeded, LONGEST_PROVISIONED_REQUEST_MS } from './demand';
+import { busiestUnit, environmentsNeeded, LONGEST_PROVISIONED_REQUEST_MS } from './demand';
 import { coldShare, marginalUtilisation } from './erlang';
 import type { TargetObservation } from './observed';
 import { type TrafficHistory, UNIT_SHARES_KEPT } from './traffic';
@@ -75,10 +75,8 @@ export function planAuto(input: AutoInput): AutoPlan {
   const need = environmentsNeeded(traffic, warmRatio, max, loadSource);
   const load = traffic?.load;
   const breakEven = breakEvenUtilisation(architecture, prices);
-  // Lambda serves at most 10 requests per second per allocated unit on an alias or version ("10 x allocated
-  // provisioned concurrency"), so a unit of short requests is never busier than 10 × the mean request time.
   const mean = meanRequestMs(traffic);
-  const unitCeiling = mean === undefined ? 1 : Math.min(1, (RPS_PER_UNIT * mean) / 1000);
+  const unitCeiling = busiestUnit(mean);
   // What the reads measured each unit would carry (TrafficHistory.readUnitBusy) bounds what Erlang's formula says from
   // the mean load: bursts make the mean a poor guide to how long the first units would be busy.
   const shares = loadSource === 'metrics' ? (traffic?.readUnitBusy ?? []) : [];
@@ -223,9 +221,6 @@ function provisionedFits(traffic: TargetObservation['traffic'], source: AutoPlan
   if (rate === undefined || rate <= 0) return false;
   return (traffic.load * 60_000) / rate <= LONGEST_PROVISIONED_REQUEST_MS;
 }
-
-/** Invocation requests per second a provisioned unit serves at most (Lambda's quota per version or alias). */
-const RPS_PER_UNIT = 10;
 
 /** Mean real request time (ms): from minute statistics when read, else from the proofs. */
 function meanRequestMs(traffic: TargetObservation['traffic']): number | undefined {

@@ -15,7 +15,7 @@
  *   environment warm by itself, although its rate alone (0.33 a minute) would not say so.
  * - Otherwise: keep alive, one round per interval, as a fixed warmer would.
  */
-import { coldShare, environmentsFor, marginalUtilisation } from './erlang';
+import { coldShare, environmentsFor, loadFillingFirst, marginalUtilisation } from './erlang';
 import { intervalTolerance, onGridBefore } from './interval';
 import { percentile } from './statistics';
 import {
@@ -496,6 +496,18 @@ function forLoad(
 /** Requests longer than the 5-minute billing increment keep running where they started: no unit takes them. */
 export const LONGEST_PROVISIONED_REQUEST_MS = 5 * MINUTE_MS;
 
+/** Invocation requests per second a provisioned unit serves at most (Lambda's quota per version or alias). */
+export const RPS_PER_UNIT = 10;
+
+/**
+ * The busiest a provisioned unit can be with requests of `meanRequestMs` on average: Lambda serves at most
+ * RPS_PER_UNIT requests a second per allocated unit ("10 x allocated provisioned concurrency"), so a unit of short
+ * requests is never busier than 10 × the mean request time. 1 when the mean is unknown.
+ */
+export function busiestUnit(meanRequestMs: number | undefined): number {
+  return meanRequestMs === undefined ? 1 : Math.min(1, (RPS_PER_UNIT * meanRequestMs) / 1000);
+}
+
 /** The longest a read of minute statistics looks back: the last hour. */
 export const LONGEST_MINUTE_READ_MINUTES = 60;
 
@@ -561,14 +573,19 @@ export function wantsMinuteStatistics(input: {
   if (input.holdsProvisioned) return true;
   const load = input.traffic?.load;
   const mean = input.traffic?.meanRequestMs;
-  // Long requests are a load a new unit would not take over (see auto.ts): not worth a read.
-  if (mean !== undefined && mean > LONGEST_PROVISIONED_REQUEST_MS) return false;
+  // Long requests are a load a new unit would not take over, and short ones one no unit is busy enough with (10
+  // requests a second at most): the planner (auto.ts) buys no unit on either, so no read could change its choice.
+  if (mean !== undefined && (mean > LONGEST_PROVISIONED_REQUEST_MS || busiestUnit(mean) < input.breakEven))
+    return false;
   // A load from a handful of requests is no forecast (see environmentsNeeded): nothing to check yet.
   if (requestsSeen(input.traffic) < MIN_LOAD_REQUESTS) return false;
   if (load === undefined) return false;
-  // The proofs see only the environments the round reached; requests that found them all busy ran elsewhere, unseen.
-  // A unit can pay off only if the whole load reaches break-even, so the read is worth it when the proofs' load
-  // reaches what the environments seen would serve of a load at break-even (Erlang's formula for the rest).
+  // The planner gives a first unit no more of the whole load than Erlang's formula does (auto.ts: the lesser of that
+  // and what a read measured), so a unit pays off only on a whole load at which that share reaches break-even (1.5
+  // Erlangs at 60%). The proofs see only the environments the round reached; requests that found them all busy ran
+  // elsewhere, unseen: the read is worth it when the proofs' load reaches what the environments seen would serve of
+  // that load.
   const seen = Math.max(1, input.traffic?.environments.length ?? 1);
-  return load >= input.breakEven * (1 - coldShare(seen, input.breakEven));
+  const paying = loadFillingFirst(input.breakEven);
+  return load >= paying * (1 - coldShare(seen, paying));
 }

@@ -29,3 +29,12 @@ export function marginalUtilisation(n: number, load: number): number {
   if (n < 1 || load <= 0) return 0;
   return load * (coldShare(n - 1, load) - coldShare(n, load));
 }
+
+/**
+ * The load at which the first environment is busy `share` of the time (marginalUtilisation(1, load) = load / (1 +
+ * load)): below it no first unit reaches that share, whatever the load's shape; infinite for a share of 1 or more.
+ */
+export function loadFillingFirst(share: number): number {
+  if (share <= 0) return 0;
+  return share >= 1 ? Number.POSITIVE_INFINITY : share / (1 - share);
+}

@@ -179,7 +179,7 @@ describe('observeTargets', () => {
     const traffic = (load: number) => ({ at: NOW - 60_000, environments: [served], idleTimes: [], load });
     const states = new Map<string, TargetState>([
       // The proofs show a load at which a provisioned unit could pay off: worth a read.
-      ['a:live', { key: 'a:live', history: [], traffic: traffic(0.5) }],
+      ['a:live', { key: 'a:live', history: [], traffic: traffic(0.8) }],
       // Too light for a unit to pay: no billed read.
       ['b:live', { key: 'b:live', history: [], traffic: traffic(0.05) }],
     ]);
@@ -209,7 +209,7 @@ describe('observeTargets', () => {
       // never read: the last hour
       [
         'a:live',
-        { key: 'a:live', history: [], traffic: { at: NOW - 60_000, environments: [served], idleTimes: [], load: 0.5 } },
+        { key: 'a:live', history: [], traffic: { at: NOW - 60_000, environments: [served], idleTimes: [], load: 0.8 } },
       ],
       // read 20 minutes ago, and that read's load would pay for a unit: confirmed over the 20 minutes since
       [

@@ -353,7 +353,7 @@ describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () =
   const busy = (requests: number): TrafficHistory => ({
     ...EMPTY_TRAFFIC,
     at: T0,
-    load: 0.4,
+    load: 0.7,
     loadSource: 'proofs',
     meanRequestMs: 2_000,
     environments: [{ envId: 'e', ratePerMinute: 1, lastRealAt: T0 - 1_000, realServed: requests }],
@@ -376,15 +376,21 @@ describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () =
     expect(ask({ ...busy(40), load: 0.2 })).toBe(false);
   });
 
-  it('reads only where the whole load, with what the environments seen could not take, may reach break-even', () => {
-    // one environment seen: of a load at break-even (0.6), Erlang's formula says it serves 0.6 / 1.6 = 0.375
-    expect(ask({ ...busy(40), load: 0.36 })).toBe(false);
-    expect(ask({ ...busy(40), load: 0.38 })).toBe(true);
-    // three seen serve nearly all of it (0.6 × (1 − 0.0198)): a load of 0.5 there cannot make a unit pay off
+  it('reads only where the whole load, with what the environments seen could not take, may fill a first unit to break-even', () => {
+    // a first unit is busy 60% of the time on a load of 1.5 (1.5 / 2.5), of which one environment seen serves 0.6
+    expect(ask({ ...busy(40), load: 0.59 })).toBe(false);
+    expect(ask({ ...busy(40), load: 0.61 })).toBe(true);
+    // three seen serve nearly all of it (1.5 × (1 − 0.134)): a load of 1.25 there cannot make a unit pay off
     const env = (envId: string) => ({ envId, ratePerMinute: 1, lastRealAt: T0 - 1_000, realServed: 40 });
     const three = { ...busy(40), environments: [env('a'), env('b'), env('c')] };
-    expect(ask({ ...three, load: 0.5 })).toBe(false);
-    expect(ask({ ...three, load: 0.59 })).toBe(true);
+    expect(ask({ ...three, load: 1.25 })).toBe(false);
+    expect(ask({ ...three, load: 1.31 })).toBe(true);
+  });
+
+  it('does not read where requests are too short for a unit to reach break-even at 10 a second', () => {
+    // 50 ms requests keep a unit busy half the time at most, below the break-even of 0.6, whatever the load
+    expect(ask({ ...busy(40), load: 3, meanRequestMs: 50 })).toBe(false);
+    expect(ask({ ...busy(40), load: 3, meanRequestMs: 70 })).toBe(true);
   });
 
   it('reads at most hourly without provisioned concurrency, every 15 minutes with it, and never outside auto', () => {
@@ -415,25 +421,25 @@ describe('wantsMinuteStatistics (CloudWatch bills every metric requested)', () =
   });
 
   it('reads every 4 hours once two reads found no unit worth it, hourly again when the proofs show more load', () => {
-    // Two reads at 0.4 and 0.5: the first unit would carry under 0.4, below the break-even of 0.6.
+    // Two reads at 0.7 and 0.8: the first unit would carry under 0.45, below the break-even of 0.6.
     const quiet = (proofsLoad: number, ago: number): TrafficHistory => ({
       ...busy(40),
       load: proofsLoad,
       loadSource: 'proofs',
       metricsAt: T0 + MINUTE - ago,
-      readLoads: [0.4, 0.5],
+      readLoads: [0.7, 0.8],
     });
-    expect(ask(quiet(0.45, 2 * 60 * MINUTE))).toBe(false);
-    expect(ask(quiet(0.45, 4 * 60 * MINUTE))).toBe(true);
+    expect(ask(quiet(0.7, 2 * 60 * MINUTE))).toBe(false);
+    expect(ask(quiet(0.7, 4 * 60 * MINUTE))).toBe(true);
     // the proofs, which see only some environments, now show more than the reads did: traffic grew
-    expect(ask(quiet(0.55, 2 * 60 * MINUTE))).toBe(true);
+    expect(ask(quiet(0.9, 2 * 60 * MINUTE))).toBe(true);
     // one quiet read is not enough to slow down
-    expect(ask({ ...quiet(0.45, 2 * 60 * MINUTE), readLoads: [0.5] })).toBe(true);
+    expect(ask({ ...quiet(0.7, 2 * 60 * MINUTE), readLoads: [0.8] })).toBe(true);
     // a read on which a unit would pay off keeps its hourly (or 15-minute) pace
-    expect(ask({ ...quiet(0.45, 2 * 60 * MINUTE), readLoads: [0.5, 3] })).toBe(true);
+    expect(ask({ ...quiet(0.7, 2 * 60 * MINUTE), readLoads: [0.8, 3] })).toBe(true);
     // ...unless what it measured of the first unit says it would not: bursts whose mean only looks steady
     const bursts = {
-      ...quiet(0.45, 2 * 60 * MINUTE),
+      ...quiet(0.7, 2 * 60 * MINUTE),
       readLoads: [2.5, 3],
       readUnitBusy: [
         [0.2, 0.2],
