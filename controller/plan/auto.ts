@@ -22,8 +22,9 @@ import {
 } from '../cost';
 import { BUILTIN_DEFAULTS, type Effective } from '../policy/core';
 import type { Forecast } from './decision';
-import { busiestUnit, environmentsNeeded, LONGEST_PROVISIONED_REQUEST_MS } from './demand';
+import { environmentsNeeded } from './demand';
 import { coldShare, marginalUtilisation } from './erlang';
+import { busiestUnit, LONGEST_PROVISIONED_REQUEST_MS } from './minute-reads';
 import type { TargetObservation } from './observed';
 import { type TrafficHistory, UNIT_SHARES_KEPT } from './traffic';
 

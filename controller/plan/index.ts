@@ -18,16 +18,18 @@ export {
   expectedLongestGap,
   idlePredictionChanged,
   isRegular,
-  LONGEST_MINUTE_READ_MINUTES,
-  MINUTE_READ_EVERY_MS,
-  minuteReadMinutes,
   type PingPlan,
   planPings,
   predictsIdle,
-  wantsMinuteStatistics,
 } from './demand';
 export { coldShare, environmentsFor, marginalUtilisation } from './erlang';
 export { intervalTolerance, isDue, onGridBefore, roundDueAt } from './interval';
+export {
+  LONGEST_MINUTE_READ_MINUTES,
+  MINUTE_READ_EVERY_MS,
+  minuteReadMinutes,
+  wantsMinuteStatistics,
+} from './minute-reads';
 export type * from './observed';
 export { DEFAULT_TICK_MS, type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
