@@ -33,11 +33,29 @@ describe('simulator benchmark harness', () => {
       const meanColds = thermostat.coldStartsPerSeed.reduce((a, b) => a + b, 0) / comparison.seeds.length;
       expect(thermostat.coldShare * comparison.invocations).toBeCloseTo(meanColds, 2);
     }
-    expect(result.throughput?.trace).toBe('azure2019-tiny');
+    // speed is measured on the largest trace of the folder
+    expect(result.throughput?.trace).toBe('AzureFunctionsInvocationTraceForTwoWeeksJan2021_head998');
+    expect(result.throughput?.oneStrategy.invocations).toBe(998);
     expect(result.throughput?.oneStrategy.simulatedInvocationsPerSecond).toBeGreaterThan(0);
     expect(result.machine.cores).toBeGreaterThan(0);
     // quick mode leaves the one-function accounts out
     expect(result.oneFunction).toEqual([]);
+  });
+
+  it('runs in full on any folder of traces, without the one-day trace it measures speed on in ../shared/traces', () => {
+    const only = mkdtempSync(join(tmpdir(), 'thermostat-bench-'));
+    try {
+      symlinkSync(resolve(__dirname, '../fixtures/traces/azure2019-tiny'), join(only, 'tiny'));
+      const result = simulatorBenchmark({ folder: only });
+      expect(result.grids.map((g) => g.trace)).toEqual(['tiny']);
+      expect(result.throughput?.trace).toBe('tiny');
+      expect(result.throughput?.allStrategies?.strategies).toBe(STRATEGY_IDS.length);
+      // three functions: too few to split into halves; all in one tier of requests (1–10), one replayed alone
+      expect(result.halves).toEqual([]);
+      expect(result.oneFunction.map((account) => account.parent)).toEqual(['tiny']);
+    } finally {
+      rmSync(only, { recursive: true, force: true });
+    }
   });
 
   it('replays one function per tier of requests alone on the whole grid: the smallest accounts', () => {
