@@ -18,9 +18,10 @@ import {
   type PolicySet,
   PolicyValidationError,
   parsePolicyValue,
+  shareHint,
   timeoutIssues,
 } from '../controller/policy';
-import { shareHint, ThermostatConfigError } from './errors';
+import { ThermostatConfigError } from './errors';
 import type { ThermostatTarget } from './props';
 import { type TargetArns, targetArns } from './target-arn';
 import type { PolicyObject, TargetPolicy } from './target-policy';

@@ -11,8 +11,3 @@ export class ThermostatConfigError extends Error {
 export class ControllerAssetError extends Error {
   override readonly name = 'ControllerAssetError';
 }
-
-/** The fix for a share written as a percentage (95 for 95%), the usual slip. */
-export function shareHint(value: number): string {
-  return value > 1 && value <= 100 ? `; write ${value / 100} for ${value}%` : '';
-}

@@ -18,13 +18,14 @@ import {
   METRIC_NAMESPACE,
   STATE_TABLE,
 } from '../controller/contract';
+import { shareHint } from '../controller/policy';
 import { ThermostatAlarms } from './alarms';
 import { CONFIG_FILE_NAME, findControllerBundle, POLICY_FILE_NAME, stageControllerAsset } from './asset';
 import { type BoundTarget, collectTargets, loadDiscoveryPolicies } from './binding';
 import { controllerConfigDocument, type DiscoveryDocument, renderControllerConfig } from './controller-config';
 import { buildDashboard } from './dashboard';
 import { ENVIRONMENT_LIMIT_BYTES, LAMBDA_TASK_ROOT } from './environment';
-import { shareHint, ThermostatConfigError } from './errors';
+import { ThermostatConfigError } from './errors';
 import { controllerMetric, type MetricOptions, targetMetric, warmRatio } from './metrics';
 import { AWS_CUSTOM_RESOURCE_PROVIDER_ID, acknowledge, Reasons, wildcardResourceId } from './nag';
 import { controllerStatements, type IamScope, selfInvokeStatement, type TagDiscovery } from './permissions';

@@ -40,4 +40,5 @@ export {
 export { PolicyFileSchema, policyJsonSchema, SCHEMA_PATH } from './json-schema';
 export { type LoadOptions, loadPolicySet, type PolicySet } from './load';
 export { MAX_POLICY_FILE_BYTES, readPolicyText } from './read';
+export { shareHint } from './share-hint';
 export { parsePolicySource } from './source';

@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { type DurationError, formatDuration, parseDuration } from './duration';
 import { functionProblem, qualifierProblem } from './function-name';
 import { expected, hint, oneOf } from './messages';
+import { shareHint } from './share-hint';
 import { isTimeZone, unknownTimeZone } from './timezone';
 
 export const MODES = ['warm', 'provisioned', 'auto', 'off'] as const;
@@ -70,17 +71,13 @@ function wholeNumber(min: number, max: number, description: string, extra: Recor
   return z.int({ error }).check(z.gte(min, { error }), z.lte(max, { error }), describe(description, extra));
 }
 
-// Shares are the usual slip: people write 70 for 70 %.
-const percentHint = (input: unknown) =>
-  typeof input === 'number' && input > 1 && input <= 100 ? `; write ${input / 100} for ${input}%` : '';
-
 function fraction(
   bounds: { min: number; max: number; exclusiveMin?: boolean },
   description: string,
   extra: Record<string, unknown> = {},
 ) {
   const lower = bounds.exclusiveMin ? `above ${bounds.min}` : `from ${bounds.min}`;
-  const error = expected(`a number ${lower} to ${bounds.max}`, percentHint);
+  const error = expected(`a number ${lower} to ${bounds.max}`, shareHint);
   const low = bounds.exclusiveMin ? z.gt(bounds.min, { error }) : z.gte(bounds.min, { error });
   return z.number({ error }).check(low, z.lte(bounds.max, { error }), describe(description, extra));
 }
