@@ -82,6 +82,7 @@ const PUBLIC_API: Record<string, readonly string[]> = {
     'policyJsonSchema',
     'readPolicyText',
     'resolvePolicy',
+    'shareHint',
     'timeoutIssues',
     'type Day',
     'type Effective',

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { shareHint } from '../../../controller/policy';
+import { shareHint } from '../../../controller/policy/share-hint';
 
 describe('shareHint', () => {
   it('turns a share written as a percentage into the fraction, without binary noise', () => {
