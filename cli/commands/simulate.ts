@@ -50,7 +50,7 @@ Options:
       --schedule-phase <d|a-b>  when in its minute each warmer's schedule fires (EventBridge's precision is a
                                 minute), drawn once per schedule; default 0s-1m (uniform); 0s: second 0
       --cold-start <duration>   latency a cold start adds (and INIT billed); default 250ms
-      --spread <rule>           arrivals inside a 2019 minute: uniform (default) or equidistant
+      --spread <rule>           ends inside a 2019 minute: uniform (default) or equidistant
       --durations <rule>        distribution (default): each invocation's duration drawn from its function's
                                 percentiles with the mean kept at the trace's Average; average: every
                                 invocation lasts the Average (2021 traces: as recorded, or the function's mean)

@@ -11,6 +11,7 @@ import {
   type DurationStats,
   describeDurationRule,
   fitDuration,
+  shapeQuantile,
 } from './duration-model';
 import { IntList } from './int-list';
 import type { ArrivalBatch, ArrivalSource, Trace, TraceFunction } from './types';
@@ -22,6 +23,15 @@ import type { ArrivalBatch, ArrivalSource, Trace, TraceFunction } from './types'
  * - `equidistant`: evenly spaced at (k + ½)/c of the minute; no randomness.
  */
 export type SpreadRule = 'uniform' | 'equidistant';
+
+/**
+ * Which moment of an invocation a minute's count places in that minute:
+ * - `finished` (Azure's traces): the trace's README says each cell counts the invocations that *finished* in its
+ *   minute, so the spread rule places each end and the invocation arrives its drawn duration earlier (at the trace's
+ *   start at the earliest). A function of four-minute requests counted in minute m arrived around minute m − 4.
+ * - `started` (a CloudWatch export by `thermostat trace export`): the minute is the arrival's.
+ */
+export type CountedAt = 'finished' | 'started';
 
 export interface Azure2019Files {
   readonly invocations: string;
@@ -35,6 +45,8 @@ export interface Azure2019Options {
   readonly defaultDurationMs?: number;
   /** How each invocation's duration is chosen from its function's statistics. @default 'distribution' */
   readonly durations?: DurationRule;
+  /** @default 'finished' for Azure's traces, 'started' for a CloudWatch export */
+  readonly countedAt?: CountedAt;
 }
 
 /** Column names of the 2019 durations file's percentile points (DURATION_QUANTILES). */
@@ -239,9 +251,17 @@ export function loadAzure2019(files: Azure2019Files, options: Azure2019Options =
     byMinuteCount[at] = inv.entries.count[e];
   }
   const invocations = inv.totals.reduce((a, b) => a + b, 0);
+  let longestMs = 0;
+  for (const shape of shapes) longestMs = Math.max(longestMs, shapeQuantile(shape, 1));
   const durationShapes = new DurationShapes(shapes);
   const durations = (seed: number) => new DurationSampler(durationShapes, new Random(seed).fork('azure2019-durations'));
   const dir = dirname(files.invocations);
+  const citation = citationOf(dir);
+  const countedAt = options.countedAt ?? (citation === CLOUDWATCH_EXPORT_CITATION ? 'started' : 'finished');
+  const within =
+    spread === 'uniform'
+      ? 'the minute’s count as independent uniform draws (a Poisson process given its count), seeded'
+      : 'evenly spaced at (k + ½)/count of the minute';
 
   return {
     name: basename(dir) === '.' ? basename(files.invocations) : basename(dir),
@@ -251,20 +271,31 @@ export function loadAzure2019(files: Azure2019Files, options: Azure2019Options =
     startMs: first * 60_000,
     endMs: (inv.lastMinute + 1) * 60_000,
     invocations,
-    citation: citationOf(dir),
+    citation,
     arrivalRule:
-      spread === 'uniform'
-        ? 'arrivals inside each minute: the minute’s count as independent uniform draws (a Poisson process given its count), seeded'
-        : 'arrivals inside each minute: evenly spaced at (k + ½)/count of the minute',
+      countedAt === 'finished'
+        ? `ends inside the minute each invocation is counted in (it finished there): ${within}; each arrives its drawn duration earlier`
+        : `arrivals inside each minute: ${within}`,
     durationRule: describeDurationRule(durationRule),
     durations,
     arrivals: (seed) =>
-      new MinuteSpreader(
-        { first, span, offsets, fn: byMinuteFn, count: byMinuteCount },
-        spread,
-        new Random(seed).fork('azure2019-arrivals'),
-        durations(seed),
-      ),
+      countedAt === 'finished'
+        ? new FinishedMinutes(
+            new MinuteSpreader(
+              { first, span, offsets, fn: byMinuteFn, count: byMinuteCount },
+              spread,
+              new Random(seed).fork('azure2019-arrivals'),
+              durations(seed),
+            ),
+            first * MINUTE_MS,
+            longestMs,
+          )
+        : new MinuteSpreader(
+            { first, span, offsets, fn: byMinuteFn, count: byMinuteCount },
+            spread,
+            new Random(seed).fork('azure2019-arrivals'),
+            durations(seed),
+          ),
   };
 }
 
@@ -380,6 +411,91 @@ class MinuteSpreader implements ArrivalSource {
     this.scratchFn = new Int32Array(size);
     this.scratchDuration = new Float64Array(size);
     this.keys = new Float64Array(size);
+  }
+}
+
+/**
+ * Arrivals of invocations counted in the minute they finished: MinuteSpreader's times are their ends, each arrival is
+ * its duration earlier (at `startMs` at the earliest). Arrivals are gathered by the minute they fall in and a minute
+ * is handed on, sorted, once no later end can reach back into it: once the spreader has passed it by the longest
+ * duration any function can draw.
+ */
+class FinishedMinutes implements ArrivalSource {
+  /** Arrivals by minute (from startMs) not yet handed on: time, function and duration, interleaved. */
+  private readonly pending = new Map<number, number[]>();
+  /** The next minute to hand on. */
+  private minute = 0;
+  /** Minutes of ends the spreader has handed over (every end before (endsThrough + 1) minutes is known). */
+  private endsThrough = -1;
+  private done = false;
+  private time = new Float64Array(1024);
+  private fn = new Int32Array(1024);
+  private duration = new Float64Array(1024);
+  private keys = new Float64Array(1024);
+  private readonly reach: number;
+
+  constructor(
+    private readonly ends: ArrivalSource,
+    private readonly startMs: number,
+    longestMs: number,
+  ) {
+    this.reach = Math.ceil(longestMs / MINUTE_MS);
+  }
+
+  next(): ArrivalBatch | undefined {
+    for (;;) {
+      // A minute is complete once the ends seen reach past it by the longest duration.
+      while (!this.done && this.endsThrough < this.minute + this.reach) this.pull();
+      if (this.done && this.pending.size === 0) return undefined;
+      const rows = this.pending.get(this.minute);
+      this.pending.delete(this.minute);
+      this.minute++;
+      if (rows !== undefined) return this.sorted(rows);
+    }
+  }
+
+  /** Takes the spreader's next minute of ends. */
+  private pull(): void {
+    const batch = this.ends.next();
+    if (batch === undefined) {
+      this.done = true;
+      return;
+    }
+    for (let i = 0; i < batch.count; i++) {
+      const end = batch.time[i];
+      // To the microsecond, the sort key's grain, so that arrivals in the same microsecond are equal, hence sorted.
+      const at = Math.round(Math.max(this.startMs, end - batch.durationMs[i]) * 1000) / 1000;
+      const minute = Math.floor((at - this.startMs) / MINUTE_MS);
+      const rows = this.pending.get(minute) ?? [];
+      if (rows.length === 0) this.pending.set(minute, rows);
+      rows.push(at, batch.fn[i], batch.durationMs[i]);
+      this.endsThrough = Math.max(this.endsThrough, Math.floor((end - this.startMs) / MINUTE_MS) - 1);
+    }
+  }
+
+  private sorted(rows: readonly number[]): ArrivalBatch {
+    const count = rows.length / 3;
+    if (count > this.time.length) {
+      let size = this.time.length;
+      while (size < count) size *= 2;
+      this.time = new Float64Array(size);
+      this.fn = new Int32Array(size);
+      this.duration = new Float64Array(size);
+      this.keys = new Float64Array(size);
+    }
+    const keys = this.keys.subarray(0, count);
+    for (let i = 0; i < count; i++) {
+      const micros = Math.round(((rows[3 * i] - this.startMs) % MINUTE_MS) * 1000);
+      keys[i] = micros * INDEX_BITS + i;
+    }
+    keys.sort();
+    for (let i = 0; i < count; i++) {
+      const from = keys[i] % INDEX_BITS;
+      this.time[i] = rows[3 * from];
+      this.fn[i] = rows[3 * from + 1];
+      this.duration[i] = rows[3 * from + 2];
+    }
+    return { count, time: this.time, fn: this.fn, durationMs: this.duration };
   }
 }
 

@@ -39,10 +39,12 @@ function csv(file: string) {
 type Requests = Map<string, Array<{ t: number; durationMs: number }>>;
 
 /**
- * The requests the reference assumes: each minute's count evenly spread inside the minute, each lasting its
- * function's Average. Read from the CSV files here, not through the loader.
+ * The requests the reference assumes: each minute's count of finished invocations (the trace's README: counted in
+ * the minute they finished) ending evenly spread inside the minute, each lasting its function's Average and so
+ * arriving that long before its end, not before the trace starts. Read from the CSV files here, not through the
+ * loader.
  */
-function requestsAtAverage(): { requests: Requests; endMs: number } {
+function requestsAtAverage(): { requests: Requests; startMs: number; endMs: number } {
   const invocations = csv(join(SAMPLE, 'invocations.csv'));
   const durations = csv(join(SAMPLE, 'durations.csv'));
   const at = (table: typeof durations, name: string) => table.columns.indexOf(name);
@@ -57,17 +59,21 @@ function requestsAtAverage(): { requests: Requests; endMs: number } {
     /^\d+$/.test(name) ? [{ column, minute: Number(name) - 1 }] : [],
   );
   const requests: Requests = new Map();
+  const startMs = Math.min(...minuteColumns.map((m) => m.minute)) * MINUTE;
   for (const row of invocations.rows) {
     const id = `${row[at(invocations, 'HashApp')]}/${row[at(invocations, 'HashFunction')]}`;
     const durationMs = average.get(id) ?? 100;
     const list: Array<{ t: number; durationMs: number }> = [];
     for (const { column, minute } of minuteColumns) {
       const count = Number(row[column]);
-      for (let k = 0; k < count; k++) list.push({ t: minute * MINUTE + ((k + 0.5) * MINUTE) / count, durationMs });
+      for (let k = 0; k < count; k++) {
+        const end = minute * MINUTE + ((k + 0.5) * MINUTE) / count;
+        list.push({ t: Math.max(startMs, end - durationMs), durationMs });
+      }
     }
     requests.set(id, list);
   }
-  return { requests, endMs: (Math.max(...minuteColumns.map((m) => m.minute)) + 1) * MINUTE };
+  return { requests, startMs, endMs: (Math.max(...minuteColumns.map((m) => m.minute)) + 1) * MINUTE };
 }
 
 /** The requests exactly as the simulator's loader produces them (evenly spread, default duration model). */
@@ -86,12 +92,12 @@ function requestsAsLoaded(): Requests {
 /**
  * An independent, deliberately plain model of Lambda: one request per environment, the most recently freed idle
  * environment serves, an environment idle for more than 10 minutes is gone, a cold start adds 250 ms, a ping
- * (every `pingEveryMs` from time 0, if given) holds its environment for 1 ms. Returns the user requests that found
- * no idle environment.
+ * (every `pingEveryMs` from the trace's start, as a schedule deployed with it fires, if given) holds its environment
+ * for 1 ms. Returns the user requests that found no idle environment.
  */
 function referenceColdStarts(
   requests: Requests,
-  endMs: number,
+  span: { readonly startMs: number; readonly endMs: number },
   pingEveryMs?: number,
 ): { cold: number; requests: number } {
   let cold = 0;
@@ -103,7 +109,7 @@ function referenceColdStarts(
       ping: false,
     }));
     if (pingEveryMs !== undefined) {
-      for (let t = 0; t < endMs; t += pingEveryMs) events.push({ t, busy: PING, ping: true });
+      for (let t = span.startMs; t < span.endMs; t += pingEveryMs) events.push({ t, busy: PING, ping: true });
     }
     events.sort((a, b) => a.t - b.t || Number(b.ping) - Number(a.ping));
     /** When each live environment becomes (or became) free. */
@@ -177,17 +183,17 @@ describe('the simulator against an independent reference model (azure2019_invitr
   beforeAll(async () => {
     byDefault = await simulated([]);
     atAverage = await simulated(['--durations', 'average']);
-    const { requests, endMs } = requestsAtAverage();
-    const none = referenceColdStarts(requests, endMs);
+    const { requests, ...span } = requestsAtAverage();
+    const none = referenceColdStarts(requests, span);
     reference = {
       none: none.cold,
-      pings: referenceColdStarts(requests, endMs, 5 * MINUTE).cold,
+      pings: referenceColdStarts(requests, span, 5 * MINUTE).cold,
       requests: none.requests,
     };
     const loaded = requestsAsLoaded();
     referenceOnLoaded = {
-      none: referenceColdStarts(loaded, endMs).cold,
-      pings: referenceColdStarts(loaded, endMs, 5 * MINUTE).cold,
+      none: referenceColdStarts(loaded, span).cold,
+      pings: referenceColdStarts(loaded, span, 5 * MINUTE).cold,
     };
   }, 600_000);
 

@@ -47,12 +47,13 @@ describe('Azure 2019 loader', () => {
     expect(trace.functions.map((f) => f.memoryMb)).toEqual([256, 256, 128]);
   });
 
-  it('spreads each minute’s count inside that minute, sorted, with durations from the percentiles', () => {
+  it('spreads each minute’s count of finished invocations inside that minute, arrivals sorted, with durations from the percentiles', () => {
     const { time, fn, duration } = drain(trace);
     expect(time).toHaveLength(11);
     expect(sorted(time)).toBe(true);
+    // the trace counts invocations in the minute they finished: each ends there, its duration after it arrived
     const inMinute = (f: number, m: number) =>
-      time.filter((t, i) => fn[i] === f && t >= m * 60_000 && t < (m + 1) * 60_000).length;
+      time.filter((t, i) => fn[i] === f && t + duration[i] >= m * 60_000 && t + duration[i] < (m + 1) * 60_000).length;
     expect([inMinute(0, 0), inMinute(0, 3), inMinute(1, 1), inMinute(2, 4)]).toEqual([3, 1, 2, 1]);
     for (let i = 0; i < fn.length; i++) {
       if (fn[i] === 0) expect(duration[i]).toBeGreaterThanOrEqual(100);
@@ -69,9 +70,48 @@ describe('Azure 2019 loader', () => {
 
   it('can space arrivals evenly instead', () => {
     const even = loadTrace(resolve(FIXTURES, 'azure2019-tiny'), { spread: 'equidistant' });
-    const { time, fn } = drain(even);
-    expect(time.filter((_, i) => fn[i] === 0 && time[i] < 60_000)).toEqual([10_000, 30_000, 50_000]);
+    const { time, fn, duration } = drain(even);
+    const ends = time.map((t, i) => Math.round(t + duration[i]));
+    expect(ends.filter((end, i) => fn[i] === 0 && end < 60_000)).toEqual([10_000, 30_000, 50_000]);
     expect(even.arrivalRule).toMatch(/evenly spaced/);
+  });
+
+  it('has long invocations arrive minutes before the minute that counts them, in order across minutes', () => {
+    // one function of 4-minute requests, one of 1 ms, each counted once a minute for 10 minutes
+    const dir = mkdtempSync(join(tmpdir(), 'thermostat-finished-'));
+    try {
+      const minutes = Array.from({ length: 10 }, (_, m) => m + 1);
+      writeFileSync(
+        join(dir, 'invocations.csv'),
+        `HashOwner,HashApp,HashFunction,Trigger,${minutes.join(',')}\n` +
+          `o,a,long,timer,${minutes.map(() => 1).join(',')}\n` +
+          `o,a,short,http,${minutes.map(() => 1).join(',')}\n`,
+      );
+      const row = (name: string, ms: number) => `o,a,${name},${ms},10,${ms},${ms},${Array(7).fill(ms).join(',')}`;
+      writeFileSync(
+        join(dir, 'durations.csv'),
+        `HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,${[0, 1, 25, 50, 75, 99, 100].map((p) => `percentile_Average_${p}`).join(',')}\n${row('long', 240_000)}\n${row('short', 1)}\n`,
+      );
+      const finished = loadTrace(dir);
+      expect(finished.arrivalRule).toMatch(/finished/);
+      const { time, fn, duration } = drain(finished, 4);
+      expect(sorted(time)).toBe(true);
+      expect(time).toHaveLength(20);
+      const long = time.filter((_, i) => fn[i] === 0);
+      // counted in minutes 0–9, so arriving 4 minutes before their ends, and never before the trace starts
+      expect(long.filter((t) => t === 0).length).toBe(4);
+      for (const [i, t] of time.entries()) {
+        if (fn[i] === 0 && t > 0) expect(Math.floor((t + duration[i]) / 60_000) - Math.floor(t / 60_000)).toBe(4);
+      }
+      // the same counts read as a CloudWatch export's: the minute is the arrival's
+      const started = loadTrace(dir, { countedAt: 'started' });
+      const at = drain(started, 4);
+      expect(at.time.filter((_, i) => at.fn[i] === 0).map((t) => Math.floor(t / 60_000))).toEqual(
+        minutes.map((m) => m - 1),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('pairs an upstream day file with the same day’s durations and memory', () => {
