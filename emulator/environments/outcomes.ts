@@ -19,7 +19,19 @@ import {
 /** A runtime child with its own output piped and an IPC channel. */
 export function forkRuntime(name: 'process-main' | 'light-main'): ChildProcess {
   const { file, execArgv } = runtimeEntry(name);
-  return fork(file, [], { execArgv, env: baseChildEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(file, [], { execArgv, env: baseChildEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.on('error', sendFailed);
+  return child;
+}
+
+/**
+ * A message sent to a runtime that is exiting fails (EPIPE, or its channel already closed) and Node reports it as the
+ * child's 'error': its 'exit' event, which follows, settles every environment it ran, so the send needs nothing more
+ * (unheard, the report would end the emulator's process). Any other error is thrown, as Node would.
+ */
+export function sendFailed(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_IPC_CHANNEL_CLOSED') return;
+  throw error;
 }
 
 /** The message that loads an environment's handler in the runtime. */
