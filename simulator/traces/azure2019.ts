@@ -421,16 +421,16 @@ class MinuteSpreader implements ArrivalSource {
  * duration any function can draw.
  */
 class FinishedMinutes implements ArrivalSource {
-  /** Arrivals by minute (from startMs) not yet handed on: time, function and duration, interleaved. */
-  private readonly pending = new Map<number, number[]>();
+  /** Arrivals not yet handed on, by minute from startMs. */
+  private readonly pending = new Map<number, MinuteBucket>();
+  /** Buckets handed on, kept for reuse (a day of minutes would otherwise allocate one each). */
+  private readonly spare: MinuteBucket[] = [];
   /** The next minute to hand on. */
   private minute = 0;
   /** Minutes of ends the spreader has handed over (every end before (endsThrough + 1) minutes is known). */
   private endsThrough = -1;
   private done = false;
-  private time = new Float64Array(1024);
-  private fn = new Int32Array(1024);
-  private duration = new Float64Array(1024);
+  private out = new MinuteBucket();
   private keys = new Float64Array(1024);
   private readonly reach: number;
 
@@ -447,10 +447,10 @@ class FinishedMinutes implements ArrivalSource {
       // A minute is complete once the ends seen reach past it by the longest duration.
       while (!this.done && this.endsThrough < this.minute + this.reach) this.pull();
       if (this.done && this.pending.size === 0) return undefined;
-      const rows = this.pending.get(this.minute);
+      const bucket = this.pending.get(this.minute);
       this.pending.delete(this.minute);
       this.minute++;
-      if (rows !== undefined) return this.sorted(rows);
+      if (bucket !== undefined) return this.sorted(bucket);
     }
   }
 
@@ -461,41 +461,86 @@ class FinishedMinutes implements ArrivalSource {
       this.done = true;
       return;
     }
+    const { startMs } = this;
+    let minute = -1;
+    let bucket: MinuteBucket | undefined;
     for (let i = 0; i < batch.count; i++) {
-      const end = batch.time[i];
       // To the microsecond, the sort key's grain, so that arrivals in the same microsecond are equal, hence sorted.
-      const at = Math.round(Math.max(this.startMs, end - batch.durationMs[i]) * 1000) / 1000;
-      const minute = Math.floor((at - this.startMs) / MINUTE_MS);
-      const rows = this.pending.get(minute) ?? [];
-      if (rows.length === 0) this.pending.set(minute, rows);
-      rows.push(at, batch.fn[i], batch.durationMs[i]);
-      this.endsThrough = Math.max(this.endsThrough, Math.floor((end - this.startMs) / MINUTE_MS) - 1);
+      const at = Math.round(Math.max(startMs, batch.time[i] - batch.durationMs[i]) * 1000) / 1000;
+      const m = Math.floor((at - startMs) / MINUTE_MS);
+      if (m !== minute || bucket === undefined) {
+        minute = m;
+        bucket = this.bucket(m);
+      }
+      bucket.add(at, batch.fn[i], batch.durationMs[i]);
+    }
+    if (batch.count > 0) {
+      const ends = Math.floor((batch.time[batch.count - 1] - startMs) / MINUTE_MS) - 1;
+      this.endsThrough = Math.max(this.endsThrough, ends);
     }
   }
 
-  private sorted(rows: readonly number[]): ArrivalBatch {
-    const count = rows.length / 3;
-    if (count > this.time.length) {
-      let size = this.time.length;
-      while (size < count) size *= 2;
-      this.time = new Float64Array(size);
-      this.fn = new Int32Array(size);
-      this.duration = new Float64Array(size);
-      this.keys = new Float64Array(size);
+  private bucket(minute: number): MinuteBucket {
+    let bucket = this.pending.get(minute);
+    if (bucket === undefined) {
+      bucket = this.spare.pop() ?? new MinuteBucket();
+      this.pending.set(minute, bucket);
     }
+    return bucket;
+  }
+
+  private sorted(bucket: MinuteBucket): ArrivalBatch {
+    const { count } = bucket;
+    const out = this.out;
+    out.reserve(count);
+    if (this.keys.length < count) this.keys = new Float64Array(out.time.length);
     const keys = this.keys.subarray(0, count);
     for (let i = 0; i < count; i++) {
-      const micros = Math.round(((rows[3 * i] - this.startMs) % MINUTE_MS) * 1000);
+      const micros = Math.round(((bucket.time[i] - this.startMs) % MINUTE_MS) * 1000);
       keys[i] = micros * INDEX_BITS + i;
     }
     keys.sort();
     for (let i = 0; i < count; i++) {
       const from = keys[i] % INDEX_BITS;
-      this.time[i] = rows[3 * from];
-      this.fn[i] = rows[3 * from + 1];
-      this.duration[i] = rows[3 * from + 2];
+      out.time[i] = bucket.time[from];
+      out.fn[i] = bucket.fn[from];
+      out.duration[i] = bucket.duration[from];
     }
-    return { count, time: this.time, fn: this.fn, durationMs: this.duration };
+    bucket.count = 0;
+    this.spare.push(bucket);
+    return { count, time: out.time, fn: out.fn, durationMs: out.duration };
+  }
+}
+
+/** One minute's arrivals, in typed arrays that grow by doubling. */
+class MinuteBucket {
+  count = 0;
+  time = new Float64Array(256);
+  fn = new Int32Array(256);
+  duration = new Float64Array(256);
+
+  add(time: number, fn: number, duration: number): void {
+    if (this.count === this.time.length) this.reserve(2 * this.count);
+    this.time[this.count] = time;
+    this.fn[this.count] = fn;
+    this.duration[this.count] = duration;
+    this.count++;
+  }
+
+  /** Room for `size` arrivals, keeping those held. */
+  reserve(size: number): void {
+    if (size <= this.time.length) return;
+    let length = this.time.length;
+    while (length < size) length *= 2;
+    const time = new Float64Array(length);
+    const fn = new Int32Array(length);
+    const duration = new Float64Array(length);
+    time.set(this.time.subarray(0, this.count));
+    fn.set(this.fn.subarray(0, this.count));
+    duration.set(this.duration.subarray(0, this.count));
+    this.time = time;
+    this.fn = fn;
+    this.duration = duration;
   }
 }
 
