@@ -119,8 +119,7 @@ function compare(trace: Trace, policies: keyof typeof POLICY_SETS, ids: readonly
   };
 }
 
-function throughput(tracePath: string) {
-  const trace = loadTrace(tracePath);
+function throughput(trace: Trace) {
   const measure = (ids: readonly StrategyId[]) => {
     const started = performance.now();
     simulate({ trace, policySet: policySet('warm'), strategies: ids.map(createStrategy) });
@@ -236,22 +235,18 @@ export function simulatorBenchmark(options: SimulatorBenchmarkOptions = {}) {
   const grids = [];
   const oneFunction = [];
   const halves = [];
-  const sizes: Array<{ readonly path: string; readonly invocations: number }> = [];
+  // The speed is measured on the largest trace the folder holds (the busy single function in ../shared/traces),
+  // so any folder of traces can be benchmarked.
+  let largest: Trace | undefined;
   for (const path of traces) {
     const trace = loadTrace(path);
-    sizes.push({ path, invocations: trace.invocations });
+    if (largest === undefined || trace.invocations > largest.invocations) largest = trace;
     comparisons.push(compare(trace, 'warm', STRATEGY_IDS));
     grids.push(grid(trace));
     if (!options.quick) oneFunction.push(...oneFunctionAccounts(trace));
     if (!options.quick) halves.push(...halfAccounts(trace));
   }
-  // The speed is measured on the largest trace the folder holds (the busy single function in ../shared/traces),
-  // so any folder of traces can be benchmarked.
-  const largest = sizes.reduce<(typeof sizes)[number] | undefined>(
-    (best, size) => (best === undefined || size.invocations > best.invocations ? size : best),
-    undefined,
-  );
-  const speed = largest ? throughput(largest.path) : undefined;
+  const speed = largest ? throughput(largest) : undefined;
   // The all-strategies comparison of that trace replays each arrival once per strategy in one pass.
   const all = comparisons.find((c) => c.trace === speed?.trace && c.policies === 'warm');
   const allStrategies = all

@@ -14,7 +14,7 @@ const MINUTE_MS = 60_000;
 export const LONGEST_PROVISIONED_REQUEST_MS = 5 * MINUTE_MS;
 
 /** Invocation requests per second a provisioned unit serves at most (Lambda's quota per version or alias). */
-export const RPS_PER_UNIT = 10;
+const RPS_PER_UNIT = 10;
 
 /**
  * The busiest a provisioned unit can be with requests of `meanRequestMs` on average: Lambda serves at most

@@ -278,24 +278,15 @@ export function loadAzure2019(files: Azure2019Files, options: Azure2019Options =
         : `arrivals inside each minute: ${within}`,
     durationRule: describeDurationRule(durationRule),
     durations,
-    arrivals: (seed) =>
-      countedAt === 'finished'
-        ? new FinishedMinutes(
-            new MinuteSpreader(
-              { first, span, offsets, fn: byMinuteFn, count: byMinuteCount },
-              spread,
-              new Random(seed).fork('azure2019-arrivals'),
-              durations(seed),
-            ),
-            first * MINUTE_MS,
-            longestMs,
-          )
-        : new MinuteSpreader(
-            { first, span, offsets, fn: byMinuteFn, count: byMinuteCount },
-            spread,
-            new Random(seed).fork('azure2019-arrivals'),
-            durations(seed),
-          ),
+    arrivals: (seed) => {
+      const spreader = new MinuteSpreader(
+        { first, span, offsets, fn: byMinuteFn, count: byMinuteCount },
+        spread,
+        new Random(seed).fork('azure2019-arrivals'),
+        durations(seed),
+      );
+      return countedAt === 'finished' ? new FinishedMinutes(spreader, first * MINUTE_MS, longestMs) : spreader;
+    },
   };
 }
 
@@ -313,13 +304,10 @@ const INDEX_BITS = 2 ** 26;
 
 class MinuteSpreader implements ArrivalSource {
   private minute = 0;
-  private time = new Float64Array(1024);
-  private fn = new Int32Array(1024);
-  private duration = new Float64Array(1024);
-  private scratchTime = new Float64Array(1024);
-  private scratchFn = new Int32Array(1024);
-  private scratchDuration = new Float64Array(1024);
-  private keys = new Float64Array(1024);
+  /** The minute handed on; `scratch` holds a minute of several functions before they are merged into it. */
+  private readonly out = new Arrivals(1024);
+  private readonly scratch = new Arrivals(1024);
+  private readonly keys = new SortKeys();
 
   constructor(
     private readonly index: MinuteIndex,
@@ -337,20 +325,19 @@ class MinuteSpreader implements ArrivalSource {
     const to = offsets[m + 1];
     let total = 0;
     for (let e = from; e < to; e++) total += this.index.count[e];
-    this.ensure(total);
+    this.out.reserve(total);
+    this.scratch.reserve(total);
     const base = (this.index.first + m) * MINUTE_MS;
     const several = to - from > 1;
-    const time = several ? this.scratchTime : this.time;
-    const fnOut = several ? this.scratchFn : this.fn;
-    const durOut = several ? this.scratchDuration : this.duration;
+    const into = several ? this.scratch : this.out;
     let at = 0;
     for (let e = from; e < to; e++) {
       const f = this.index.fn[e];
       const c = this.index.count[e];
-      at = this.spreadOne(base, c, time, at, f, fnOut, durOut);
+      at = this.spreadOne(base, c, into.time, at, f, into.fn, into.duration);
     }
-    if (several) this.merge(total);
-    return { count: total, time: this.time, fn: this.fn, durationMs: this.duration };
+    if (several) this.keys.sort(this.scratch, total, this.out, (time) => Math.floor((time % MINUTE_MS) * 1000));
+    return { count: total, time: this.out.time, fn: this.out.fn, durationMs: this.out.duration };
   }
 
   /** Writes c sorted arrival times of function f into the arrays from position `at`; returns the next position. */
@@ -384,34 +371,6 @@ class MinuteSpreader implements ArrivalSource {
     }
     return at + c;
   }
-
-  private merge(total: number): void {
-    const keys = this.keys.subarray(0, total);
-    for (let i = 0; i < total; i++) {
-      const micros = Math.floor((this.scratchTime[i] % MINUTE_MS) * 1000);
-      keys[i] = micros * INDEX_BITS + i;
-    }
-    keys.sort();
-    for (let i = 0; i < total; i++) {
-      const from = keys[i] % INDEX_BITS;
-      this.time[i] = this.scratchTime[from];
-      this.fn[i] = this.scratchFn[from];
-      this.duration[i] = this.scratchDuration[from];
-    }
-  }
-
-  private ensure(total: number): void {
-    if (total <= this.time.length) return;
-    let size = this.time.length;
-    while (size < total) size *= 2;
-    this.time = new Float64Array(size);
-    this.fn = new Int32Array(size);
-    this.duration = new Float64Array(size);
-    this.scratchTime = new Float64Array(size);
-    this.scratchFn = new Int32Array(size);
-    this.scratchDuration = new Float64Array(size);
-    this.keys = new Float64Array(size);
-  }
 }
 
 /**
@@ -422,16 +381,16 @@ class MinuteSpreader implements ArrivalSource {
  */
 class FinishedMinutes implements ArrivalSource {
   /** Arrivals not yet handed on, by minute from startMs. */
-  private readonly pending = new Map<number, MinuteBucket>();
-  /** Buckets handed on, kept for reuse (a day of minutes would otherwise allocate one each). */
-  private readonly spare: MinuteBucket[] = [];
+  private readonly pending = new Map<number, Arrivals>();
+  /** Minutes' arrivals handed on, kept for reuse (a day of minutes would otherwise allocate one each). */
+  private readonly spare: Arrivals[] = [];
   /** The next minute to hand on. */
   private minute = 0;
   /** Minutes of ends the spreader has handed over (every end before (endsThrough + 1) minutes is known). */
   private endsThrough = -1;
   private done = false;
-  private out = new MinuteBucket();
-  private keys = new Float64Array(1024);
+  private readonly out = new Arrivals(1024);
+  private readonly keys = new SortKeys();
   private readonly reach: number;
 
   constructor(
@@ -463,7 +422,7 @@ class FinishedMinutes implements ArrivalSource {
     }
     const { startMs } = this;
     let minute = -1;
-    let bucket: MinuteBucket | undefined;
+    let bucket: Arrivals | undefined;
     for (let i = 0; i < batch.count; i++) {
       // To the microsecond, the sort key's grain, so that arrivals in the same microsecond are equal, hence sorted.
       const at = Math.round(Math.max(startMs, batch.time[i] - batch.durationMs[i]) * 1000) / 1000;
@@ -480,44 +439,39 @@ class FinishedMinutes implements ArrivalSource {
     }
   }
 
-  private bucket(minute: number): MinuteBucket {
+  private bucket(minute: number): Arrivals {
     let bucket = this.pending.get(minute);
     if (bucket === undefined) {
-      bucket = this.spare.pop() ?? new MinuteBucket();
+      bucket = this.spare.pop() ?? new Arrivals(256);
       this.pending.set(minute, bucket);
     }
     return bucket;
   }
 
-  private sorted(bucket: MinuteBucket): ArrivalBatch {
+  private sorted(bucket: Arrivals): ArrivalBatch {
     const { count } = bucket;
-    const out = this.out;
+    const { out, startMs } = this;
     out.reserve(count);
-    if (this.keys.length < count) this.keys = new Float64Array(out.time.length);
-    const keys = this.keys.subarray(0, count);
-    for (let i = 0; i < count; i++) {
-      const micros = Math.round(((bucket.time[i] - this.startMs) % MINUTE_MS) * 1000);
-      keys[i] = micros * INDEX_BITS + i;
-    }
-    keys.sort();
-    for (let i = 0; i < count; i++) {
-      const from = keys[i] % INDEX_BITS;
-      out.time[i] = bucket.time[from];
-      out.fn[i] = bucket.fn[from];
-      out.duration[i] = bucket.duration[from];
-    }
+    // Arrival times are whole microseconds already: rounding keeps the product's float error out of the key.
+    this.keys.sort(bucket, count, out, (time) => Math.round(((time - startMs) % MINUTE_MS) * 1000));
     bucket.count = 0;
     this.spare.push(bucket);
     return { count, time: out.time, fn: out.fn, durationMs: out.duration };
   }
 }
 
-/** One minute's arrivals, in typed arrays that grow by doubling. */
-class MinuteBucket {
+/** Arrivals in typed arrays that grow by doubling: a minute's, gathered or handed on. */
+class Arrivals {
   count = 0;
-  time = new Float64Array(256);
-  fn = new Int32Array(256);
-  duration = new Float64Array(256);
+  time: Float64Array;
+  fn: Int32Array;
+  duration: Float64Array;
+
+  constructor(size: number) {
+    this.time = new Float64Array(size);
+    this.fn = new Int32Array(size);
+    this.duration = new Float64Array(size);
+  }
 
   add(time: number, fn: number, duration: number): void {
     if (this.count === this.time.length) this.reserve(2 * this.count);
@@ -527,7 +481,7 @@ class MinuteBucket {
     this.count++;
   }
 
-  /** Room for `size` arrivals, keeping those held. */
+  /** Room for `size` arrivals, keeping the `count` held. */
   reserve(size: number): void {
     if (size <= this.time.length) return;
     let length = this.time.length;
@@ -541,6 +495,28 @@ class MinuteBucket {
     this.time = time;
     this.fn = fn;
     this.duration = duration;
+  }
+}
+
+/**
+ * Orders a minute's arrivals by time: each key packs the arrival's microsecond in the minute (`micros`) above its
+ * index (INDEX_BITS), so a native sort of doubles orders them, ties in their given order.
+ */
+class SortKeys {
+  private keys = new Float64Array(1024);
+
+  /** Writes the first `count` arrivals of `from` into `into` (room reserved) in time order. */
+  sort(from: Arrivals, count: number, into: Arrivals, micros: (time: number) => number): void {
+    if (this.keys.length < count) this.keys = new Float64Array(into.time.length);
+    const keys = this.keys.subarray(0, count);
+    for (let i = 0; i < count; i++) keys[i] = micros(from.time[i]) * INDEX_BITS + i;
+    keys.sort();
+    for (let i = 0; i < count; i++) {
+      const at = keys[i] % INDEX_BITS;
+      into.time[i] = from.time[at];
+      into.fn[i] = from.fn[at];
+      into.duration[i] = from.duration[at];
+    }
   }
 }
 
