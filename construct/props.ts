@@ -117,7 +117,9 @@ export interface ThermostatProps {
   /**
    * Let the controller pause its own schedule while nothing is due: when every target is only waiting (for its
    * next round, a traffic check or a predicted request), it moves the schedule's start date to the earliest of
-   * them, at most 2 hours ahead, and the schedule resumes by itself. Each skipped tick is a Lambda request and its
+   * them, at most a day ahead, and the schedule resumes by itself (a check of traffic busy enough that a stop would
+   * cost a negligible share of the objective may wait up to a day; other checks, 2 hours). Each skipped tick is a
+   * Lambda request and its
    * duration saved. A deployment that changes a policy ticks at once (`warmOnDeploy`); with `warmOnDeploy: false`
    * or `discoverByTag`, where a changed policy or a newly tagged function is noticed only when the pause ends,
    * pauses last at most 30 minutes. Grants the controller

@@ -40,6 +40,7 @@ import {
   recordProbe,
   recordSightings,
   roundSeen,
+  type Settled,
   type SkipCause,
   settledUntil,
   type TargetObservation,
@@ -853,7 +854,7 @@ function nextPause(
  */
 function settledTimes(targets: readonly TargetReport[], run: TargetRun, now: number, tickMs: number) {
   const byKey = new Map(run.waits.map((wait) => [wait.policy.key, wait]));
-  const settled = new Map<string, number>();
+  const settled = new Map<string, Settled>();
   for (const target of targets) {
     const wait = byKey.get(target.key);
     if (wait === undefined || target.warm?.stoppedBy !== 'proven' || target.warm.shortfall !== 0) continue;
@@ -1263,6 +1264,8 @@ async function saveTargetState(
           otherChange: previous?.corrupt !== undefined || managedChanged || factsChanged || settled !== undefined,
           ...(change.keepAliveMs !== undefined ? { keepAliveMs: change.keepAliveMs } : {}),
           ...(keepsUnsaved ? { unsavedSince: deps.traffic.unsavedSince(change.key, now) } : {}),
+          ...(deps.state.livesOn ? { livesOn: deps.state.livesOn() } : {}),
+          pingedBefore: stored === undefined && previous?.lastPingAt !== undefined,
         });
   const remember = () => {
     if (traffic !== undefined && traffic !== previous?.traffic) {

@@ -72,6 +72,11 @@ export interface SkipDecision extends DecisionBase {
   readonly cause: SkipCause;
   /** Epoch ms at which this target next needs the planner, when known (the controller may sleep until then). */
   readonly nextAt?: number;
+  /**
+   * The latest the target may wait for the planner while nothing else wakes the controller (a check of traffic put
+   * off: checkPutOff); a tick that runs before then plans it at `nextAt` as usual.
+   */
+  readonly latestAt?: number;
 }
 
 /** The target cannot be served this tick (missing function or alias, unreadable state). */

@@ -24,7 +24,9 @@ import {
   type IdleGaps,
   idleGapsOf,
   LONGEST_TRAFFIC_HORIZON_MS,
+  LONGEST_TRUST_MS,
   MAX_TRAFFIC_HORIZON_MS,
+  MISSED_STOP_SHARE,
   type SeenEnvironment,
   type TrafficHistory,
 } from './traffic';
@@ -89,7 +91,14 @@ export interface DemandSettings {
 
 export type PingPlan =
   | { readonly kind: 'keep-alive'; readonly why: string }
-  | { readonly kind: 'kept-warm-by-traffic'; readonly until: number; readonly why: string }
+  | {
+      readonly kind: 'kept-warm-by-traffic';
+      /** When the traffic is checked again (a probe), in any tick that runs by then. */
+      readonly until: number;
+      /** The latest that check may wait while the controller has nothing else to do (checkPutOff), when later. */
+      readonly latest?: number;
+      readonly why: string;
+    }
   /** Traffic kept the environments warm when last checked: one unheld ping checks it is still there. */
   | { readonly kind: 'probe'; readonly why: string }
   | {
@@ -139,6 +148,7 @@ function keptWarmByTraffic(
   // Later checks are probes: a full held round would occupy every idle environment of a busy function and push
   // its real requests onto new, cold ones; one unheld ping costs a few milliseconds of one environment.
   let confirmedAt = history.at;
+  let confirmedRate = env.ratePerMinute;
   const probe = history.probe;
   if (probe !== undefined && probe.at > history.at) {
     const recent = probe.lastRealAt !== null && probe.at - probe.lastRealAt <= settings.intervalMs;
@@ -156,19 +166,48 @@ function keptWarmByTraffic(
     // Traffic fell (or the probe found an idle environment): a full round looks at every environment again.
     if (!recent || !(byGaps || (measured && probe.ratePerMinute >= needed))) return undefined;
     confirmedAt = probe.at;
+    confirmedRate = probe.ratePerMinute;
   }
   const horizon = confirmedAt + trafficHorizon(history.at, confirmedAt);
   const until = alignedDue(onGridBefore(horizon, settings.intervalMs, confirmedAt), settings, horizon);
+  const putOff = checkPutOff(wanted, confirmedRate, history.at, confirmedAt, settings);
   if (now >= until) {
     return {
       kind: 'probe',
       why: `${what}; traffic last confirmed ${fmtMinutes(now - confirmedAt)} ago, so one unheld ping checks it is still there`,
     };
   }
+  const latest = putOff && putOff.until > until ? putOff : undefined;
   return {
     kind: 'kept-warm-by-traffic',
     until,
-    why: `${what}${confirmedAt > history.at ? `, confirmed by a probe ${fmtMinutes(now - confirmedAt)} ago (${history.probe!.ratePerMinute.toFixed(1)} requests/min)` : ''}; traffic checked again by ${new Date(until).toISOString()}`,
+    ...(latest ? { latest: latest.until } : {}),
+    why: `${what}${confirmedAt > history.at ? `, confirmed by a probe ${fmtMinutes(now - confirmedAt)} ago (${history.probe!.ratePerMinute.toFixed(1)} requests/min)` : ''}; traffic checked again by ${new Date(until).toISOString()}${latest ? `, or by ${new Date(latest.until).toISOString()} if nothing else wakes the controller (${latest.why})` : ''}`,
+  };
+}
+
+/**
+ * Until when a check of traffic confirmed at `confirmedAt` (at `ratePerMinute`, trusted since the full round at
+ * `roundAt`) may wait while the controller has nothing else to do, or undefined where it may not wait past its
+ * horizon. A stop that goes unnoticed costs at most the `wanted` environments' cold starts when requests come back;
+ * the check is put off (a day: LONGEST_TRUST_MS) only where those are at most MISSED_STOP_SHARE of the cold starts
+ * the objective allowed the requests seen while the traffic was trusted (one environment's rate: the function's is
+ * at least that).
+ */
+export function checkPutOff(
+  wanted: number,
+  ratePerMinute: number,
+  roundAt: number,
+  confirmedAt: number,
+  settings: DemandSettings,
+): { readonly until: number; readonly why: string } | undefined {
+  const requests = (ratePerMinute * Math.max(0, confirmedAt - roundAt)) / MINUTE_MS;
+  const allowed = (1 - settings.warmRatio) * requests;
+  if (!(wanted <= MISSED_STOP_SHARE * allowed)) return undefined;
+  const latest = confirmedAt + LONGEST_TRUST_MS;
+  return {
+    until: alignedDue(onGridBefore(latest, settings.intervalMs, confirmedAt), settings, latest),
+    why: `a stop unnoticed until then would cost at most ${wanted} cold start${wanted === 1 ? '' : 's'}, under ${Math.round(MISSED_STOP_SHARE * 100)}% of the ${Math.floor(allowed)} the objective allowed the ${Math.round(requests)} requests seen since the last full round`,
   };
 }
 

@@ -13,6 +13,7 @@ export {
 } from './budget';
 export * from './decision';
 export {
+  checkPutOff,
   type DemandSettings,
   environmentsNeeded,
   expectedLongestGap,
@@ -34,12 +35,14 @@ export type * from './observed';
 export { DEFAULT_TICK_MS, type PlanOptions, plan, provisionedPossible } from './plan';
 export { ACCOUNT_FLOOR, qualifierText } from './provisioned';
 export {
+  LONGEST_ORDINARY_PAUSE_MS,
   MAX_SLEEP_MS,
   MIN_SLEEP_TICKS,
   type NextTick,
   NOTICE_SLEEP_MS,
   nextTick,
   quietUntil,
+  type Settled,
   settledUntil,
 } from './sleep';
 export { percentile, percentileOfSorted } from './statistics';
@@ -49,7 +52,9 @@ export {
   EMPTY_TRAFFIC,
   idleGapFields,
   LONGEST_TRAFFIC_HORIZON_MS,
+  LONGEST_TRUST_MS,
   MAX_TRAFFIC_HORIZON_MS,
+  MISSED_STOP_SHARE,
   type MinuteStatistics,
   type Outgrown,
   type RoundSeen,

@@ -319,6 +319,7 @@ type Waiting = {
   readonly cause: 'not-due' | 'kept-warm-by-traffic' | 'predicted-idle';
   readonly reason: string;
   readonly nextAt: number;
+  readonly latestAt?: number;
 };
 
 /** Why a round is due now, or what the target waits for (and until when). */
@@ -344,8 +345,10 @@ function whenDue(
     lastPingAt === undefined ? now : roundDueAt(interval, lastPingAt, alignRounds) - intervalTolerance(interval);
   const wait = (cause: Waiting['cause'], reason: string, nextAt: number) => ({ skip: { cause, reason, nextAt } });
   switch (schedule.kind) {
-    case 'kept-warm-by-traffic':
-      return wait('kept-warm-by-traffic', schedule.why, schedule.until);
+    case 'kept-warm-by-traffic': {
+      const { skip } = wait('kept-warm-by-traffic', schedule.why, schedule.until);
+      return { skip: schedule.latest === undefined ? skip : { ...skip, latestAt: schedule.latest } };
+    }
     case 'probe':
       return { due: `traffic probe: ${schedule.why}` };
     case 'pre-warm': {

@@ -12,14 +12,19 @@ import type { Decision } from './decision';
 import { intervalTolerance, roundDueAt } from './interval';
 import type { AccountConcurrency, Observed, TargetObservation } from './observed';
 import { DEFAULT_TICK_MS, type PlanOptions, plan } from './plan';
-import { LONGEST_TRAFFIC_HORIZON_MS } from './traffic';
+import { LONGEST_TRAFFIC_HORIZON_MS, LONGEST_TRUST_MS } from './traffic';
 
 const MINUTE_MS = 60_000;
 /**
- * The longest pause: as long as traffic is ever trusted without a check (LONGEST_TRAFFIC_HORIZON_MS), for a
- * deployment whose changes wake the controller (a deployment that changes a policy ticks at once).
+ * The longest pause: as long as a check of traffic is ever put off (LONGEST_TRUST_MS), for a deployment whose changes
+ * wake the controller (a deployment that changes a policy ticks at once).
  */
-export const MAX_SLEEP_MS = LONGEST_TRAFFIC_HORIZON_MS;
+export const MAX_SLEEP_MS = LONGEST_TRUST_MS;
+/**
+ * The longest pause for anything but a check put off: as long as traffic is trusted without a check by a tick that
+ * runs anyway (LONGEST_TRAFFIC_HORIZON_MS).
+ */
+export const LONGEST_ORDINARY_PAUSE_MS = LONGEST_TRAFFIC_HORIZON_MS;
 /**
  * The longest pause where something may change that no tick is told of: functions discovered by tag (a newly
  * tagged one is noticed within this), or policies deployed without a tick (`warmOnDeploy: false`).
@@ -30,6 +35,14 @@ export const NOTICE_SLEEP_MS = 30 * MINUTE_MS;
  * invocation, for a schedule read and update of a few milliseconds.
  */
 export const MIN_SLEEP_TICKS = 2;
+
+/** Until when a target whose round (or traffic probe) left nothing to do waits (settledUntil). */
+export interface Settled {
+  /** When a tick that runs anyway plans it again. */
+  readonly until: number;
+  /** The latest it may wait while nothing else wakes the controller (SkipDecision.latestAt), when later. */
+  readonly latestAt?: number;
+}
 
 export interface NextTick {
   /** Epoch ms of the next tick that has work. */
@@ -55,13 +68,21 @@ export function nextTick(
   /**
    * Targets whose round (or traffic probe) this tick left nothing to do for a while, and until when (settledUntil).
    */
-  settled: ReadonlyMap<string, number> = new Map(),
+  settled: ReadonlyMap<string, Settled> = new Map(),
   /** The longest pause the deployment allows (MAX_SLEEP_MS or NOTICE_SLEEP_MS). */
   longestMs: number = MAX_SLEEP_MS,
+  /**
+   * Whether checks put off (latestAt) count at their latest: true for the pause of the whole schedule, false for one
+   * target's quiet time in a sharded tick, which runs every tick anyway.
+   */
+  putOff = true,
 ): NextTick {
   const regular = (why: string): NextTick => ({ at: now + tickMs, sleeps: false, why });
-  let at = now + longestMs;
-  let why = `nothing due within ${longestMs / MINUTE_MS} minutes`;
+  // The earliest time anything waits for, and why; checks put off apart (they may wait past an ordinary pause).
+  let at = Number.POSITIVE_INFINITY;
+  let why = '';
+  let putOffAt = Number.POSITIVE_INFINITY;
+  let putOffWhy = '';
   const byKey = new Map<string, Decision[]>();
   for (const decision of decisions) {
     const list = byKey.get(decision.key) ?? [];
@@ -98,11 +119,20 @@ export function nextTick(
     );
     if (waiting.length === 0 || waiting.length !== mine.length) return regular(`${policy.key} has work this tick`);
     for (const decision of waiting) {
-      const next = decision.kind === 'skip' ? decision.nextAt : settled.get(policy.key);
-      if (next === undefined) return regular(`${policy.key} waits for no known time`);
-      if (next < at) {
-        at = next;
-        why = `${policy.key}: ${decision.kind === 'skip' ? decision.cause : 'next round'}`;
+      const { until, latestAt } =
+        decision.kind === 'skip'
+          ? { until: decision.nextAt, latestAt: decision.latestAt }
+          : (settled.get(policy.key) ?? { until: undefined, latestAt: undefined });
+      if (until === undefined) return regular(`${policy.key} waits for no known time`);
+      const cause = decision.kind === 'skip' ? decision.cause : 'next round';
+      if (putOff && latestAt !== undefined && latestAt > until) {
+        if (latestAt < putOffAt) {
+          putOffAt = latestAt;
+          putOffWhy = `${policy.key}: ${cause} (its check put off while nothing else is due)`;
+        }
+      } else if (until < at) {
+        at = until;
+        why = `${policy.key}: ${cause}`;
       }
     }
   }
@@ -110,8 +140,28 @@ export function nextTick(
   if (decisions.some((decision) => !policies.some((policy) => policy.key === decision.key))) {
     return regular('a target no policy names is being released');
   }
-  if (at - now < MIN_SLEEP_TICKS * tickMs) return regular(`next work within ${MIN_SLEEP_TICKS} ticks (${why})`);
-  return { at, sleeps: true, why };
+  const end = pauseEnd({ at, why }, { at: putOffAt, why: putOffWhy }, now, longestMs);
+  if (end.at - now < MIN_SLEEP_TICKS * tickMs) return regular(`next work within ${MIN_SLEEP_TICKS} ticks (${end.why})`);
+  return { ...end, sleeps: true };
+}
+
+/**
+ * Where a pause ends: at the earliest of what the targets wait for (`ordinary`) and of their checks put off
+ * (`putOff`). Only checks put off may wait longer than an ordinary pause, and only when nothing else waits; nothing
+ * waits longer than the deployment allows (`longestMs`).
+ */
+function pauseEnd(
+  ordinary: { readonly at: number; readonly why: string },
+  putOff: { readonly at: number; readonly why: string },
+  now: number,
+  longestMs: number,
+): { readonly at: number; readonly why: string } {
+  const onlyPutOff = ordinary.at === Number.POSITIVE_INFINITY && putOff.at < Number.POSITIVE_INFINITY;
+  const longest = Math.min(longestMs, onlyPutOff ? Number.POSITIVE_INFINITY : LONGEST_ORDINARY_PAUSE_MS);
+  const earliest = putOff.at < ordinary.at ? putOff : ordinary;
+  return earliest.at > now + longest
+    ? { at: now + longest, why: `nothing due within ${longest / MINUTE_MS} minutes` }
+    : earliest;
 }
 
 /**
@@ -128,19 +178,23 @@ export function settledUntil(
   now: number,
   options: PlanOptions = {},
   probe = false,
-): number | undefined {
+): Settled | undefined {
   const interval = policy.warm.intervalMs;
   const nextRound = roundDueAt(interval, now, options.alignRounds) - intervalTolerance(interval);
-  if (policy.mode !== 'auto' && !probe) return nextRound;
+  if (policy.mode !== 'auto' && !probe) return { until: nextRound };
   const next = now + (options.tickMs ?? DEFAULT_TICK_MS);
   const observed: Observed = { ...(account ? { account } : {}), targets: { [policy.key]: after } };
   let until: number | undefined;
+  let latestAt: number | undefined;
   for (const decision of plan([policy], new Date(next), observed, options)) {
     if (decision.kind === 'auto-choice' && decision.provisioned === 0) continue;
     if (decision.kind !== 'skip' || !WAITING.has(decision.cause) || decision.nextAt === undefined) return undefined;
     until = until === undefined ? decision.nextAt : Math.min(until, decision.nextAt);
+    const latest = decision.latestAt ?? decision.nextAt;
+    latestAt = latestAt === undefined ? latest : Math.min(latestAt, latest);
   }
-  return until ?? nextRound;
+  if (until === undefined) return { until: nextRound };
+  return latestAt !== undefined && latestAt > until ? { until, latestAt } : { until };
 }
 
 /**
@@ -155,7 +209,7 @@ export function quietUntil(
   now: number,
   tickMs: number,
   /** When its round proved all it wanted: settledUntil. */
-  settled?: number,
+  settled?: Settled,
 ): number | undefined {
   const next = nextTick(
     [policy],
@@ -164,6 +218,9 @@ export function quietUntil(
     now,
     tickMs,
     settled === undefined ? new Map() : new Map([[policy.key, settled]]),
+    // as long as a sharded tick ever leaves a target unread: it ticks anyway, so nothing is put off
+    LONGEST_TRAFFIC_HORIZON_MS,
+    false,
   );
   return next.sleeps ? next.at : undefined;
 }

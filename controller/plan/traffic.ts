@@ -152,9 +152,26 @@ export const MAX_TRAFFIC_HORIZON_MS = 30 * 60_000;
  * The longest horizon traffic earns: each probe that confirms it trusts it for as long again as it has been confirmed
  * since the last full round (30 minutes, then 30, 60, 120), up to this. Traffic that kept a function warm for hours
  * rarely stops within the next one, and every check of a function whose controller has nothing else to do is a tick
- * that starts cold; a stop is still noticed within two hours, and a fall at the next check.
+ * that starts cold; a stop is still noticed within two hours by any tick that runs (a busy function's check may wait
+ * longer while nothing else wakes the controller: LONGEST_TRUST_MS), and a fall at the next check.
  */
 export const LONGEST_TRAFFIC_HORIZON_MS = 120 * 60_000;
+
+/**
+ * The longest a check of such traffic is put off while the controller has nothing else to do: where a stop that goes
+ * unnoticed would cost a negligible share of what the objective allows (MISSED_STOP_SHARE), the controller need not
+ * wake for that target alone more than once a day. A tick that runs for anything else still checks it on its
+ * trusted horizon above.
+ */
+export const LONGEST_TRUST_MS = 24 * 3_600_000;
+
+/**
+ * A stop of the traffic that goes unnoticed costs the environments the rounds would have kept (their cold starts when
+ * requests come back). A check is put off (LONGEST_TRUST_MS) only where that is at most this share of the cold
+ * starts the objective allowed the requests the traffic brought while it was trusted: a busy function's check is not
+ * worth a wake of the controller of its own, a moderate one's is.
+ */
+export const MISSED_STOP_SHARE = 0.1;
 
 /**
  * How long a burst's environments are kept warm after it: one observation's horizon; bursts that recur within it

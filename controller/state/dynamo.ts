@@ -326,6 +326,10 @@ export class DynamoStateStore implements StateStore {
     };
   }
 
+  livesOn(): boolean {
+    return this.remembered?.ranBefore() ?? false;
+  }
+
   async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'> {
     refuseFutureTick(ledger.tickId, this.now());
     const tick = { whole: this.tick.whole, ranBefore: this.remembered?.ranBefore() ?? false, now: this.now() };

@@ -19,19 +19,26 @@ export type RoundSave = 'memory' | 'ledger' | 'item';
  * come to predict the next request, or when a round is of more than one environment (a size learned, or rounds that
  * must be held). Until then a controller starting cold loses at most the hour a stored copy may lag by, as for any
  * target. Without an environment that keeps the history (`since` undefined: shards land on any environment), the item.
+ * Nor is the hour waited for where an earlier environment pinged the target and its history went with it (`forgot`:
+ * the ledger knows a round, this environment has not lived from one tick to the next): a controller paused for
+ * longer than Lambda keeps it idle starts cold every tick, and would forget each round's real requests before the
+ * next (tried: a busy function alone, its rounds every 30 minutes, each in a new environment, learned nothing for a
+ * day). An account's first tick, which starts cold too, still saves nothing it did not learn for an hour.
  */
 function firstRound(
   round: { readonly probe: boolean; readonly wanted: number; readonly traffic: TrafficHistory | undefined },
   since: number | undefined,
   now: number,
   keepAliveMs: number | undefined,
+  forgot: boolean,
 ): RoundSave {
   if (since === undefined || round.wanted !== 1) return 'item';
   const traffic = round.traffic;
   const predicts =
     traffic !== undefined && keepAliveMs !== undefined && idlePredictionChanged(traffic.idleTimes, false, keepAliveMs);
   const learned =
-    traffic?.lastRealAt !== undefined && trafficSaveDue(since, now, { history: traffic.lastRealAt, saved: undefined });
+    traffic?.lastRealAt !== undefined &&
+    (forgot || trafficSaveDue(since, now, { history: traffic.lastRealAt, saved: undefined }));
   if (predicts || learned) return 'item';
   return round.probe ? 'memory' : 'ledger';
 }
@@ -73,10 +80,20 @@ export function roundSave(
      * (TrafficMemory.unsavedSince); undefined when the round's history is not kept between ticks.
      */
     readonly unsavedSince?: number;
+    /**
+     * Whether the environment ran a tick before this one: it has shown that it lives from one tick to the next
+     * (RememberedItems.ranBefore). Undefined: it does.
+     */
+    readonly livesOn?: boolean;
+    /** For a target no item holds: whether the ping ledger knows an earlier round of it. */
+    readonly pingedBefore?: boolean;
   },
 ): RoundSave {
   if (context.otherChange) return 'item';
-  if (stored === undefined) return firstRound(round, context.unsavedSince, context.now, context.keepAliveMs);
+  if (stored === undefined) {
+    const forgot = context.livesOn === false && context.pingedBefore === true;
+    return firstRound(round, context.unsavedSince, context.now, context.keepAliveMs, forgot);
+  }
   // Idle times that just came to predict the next request (or stopped) change how a sparse function is pinged
   // (pre-warm or keep alive): a controller starting cold must not lose that and keep alive for hours more.
   const predictionChanged =

@@ -156,6 +156,11 @@ export interface StateStore {
    * knows it is over.
    */
   savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'>;
+  /**
+   * Whether the environment running this tick ran one before: it lives from one tick to the next, so what it keeps
+   * in memory is there for the next (roundSave). Absent: a store whose process outlives its ticks.
+   */
+  livesOn?(): boolean;
 }
 
 /** An in-process store with the same rules, for the CLI's local runs and for tests of the run loop. */

@@ -26,6 +26,7 @@ import {
   recordProbe,
   recordSightings,
   recordUtilization,
+  type Settled,
   type Sighting,
   settledUntil,
   type TargetObservation,
@@ -496,7 +497,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
       // (controller/plan/sleep.ts); the pause costs it a read and an update of its schedule.
       const finish = (end: number, proven: Set<string>) => {
         // Auto mode's targets are planned again with what their rounds showed, as the controller does.
-        const settled = new Map<string, number>();
+        const settled = new Map<string, Settled>();
         for (const key of proven) {
           const fn = keyToFn.get(key)!;
           const after = observeTarget(engine, fn, t, epochMs, effective[fn], state[fn]);
@@ -552,7 +553,7 @@ export function thermostat(options: ThermostatOptions = {}): Strategy & {
     id: 'thermostat',
     label: 'Thermostat',
     summary:
-      'The real planner (controller/plan) every minute on the same policies (its schedule paused while nothing is due, up to 2 hours as when the construct names its targets and ticks on every deployment; it fires at its own phase within the minute, as every schedule does), fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
+      'The real planner (controller/plan) every minute on the same policies (its schedule paused while nothing is due, up to a day as when the construct names its targets and ticks on every deployment; it fires at its own phase within the minute, as every schedule does), fed what the simulated Lambda shows, with the cost model choosing for auto mode; pings held until a deadline shared by each round land on distinct environments, up to 3 rounds with the hold doubled (as controller/ping does); provisioned concurrency direct or through simulated target tracking.',
     needs: { metrics: true },
     planner,
     decisions,

@@ -731,6 +731,25 @@ describe('traffic histories between saves (TrafficMemory)', () => {
     expect(state.pings.get('0/1')?.pings.size ?? 0).toBe(0);
   });
 
+  it('saves what a round heard where an earlier environment pinged the target and went with its history', async () => {
+    const { state, real, traffic, tick } = servedTarget();
+    // the first environment: its round's time in the ledger, what it heard in its memory alone
+    real.served = 2;
+    expect((await tick(traffic(new TrafficMemory()), '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('ledger');
+    expect(state.targets.has('a:live')).toBe(false);
+    // half an hour on, a new environment (a controller paused past Lambda's idle reclaim): the ledger knows the round,
+    // the history is gone, and this one would go with it before the next tick
+    const store = state as typeof state & { livesOn?: () => boolean };
+    store.livesOn = () => false;
+    real.served = 40;
+    expect((await tick(traffic(new TrafficMemory()), '2026-11-23T10:30:00Z')).targets[0]?.state).toBe('saved');
+    expect(state.targets.get('a:live')?.traffic?.environments[0]).toMatchObject({ realServed: 40 });
+    // an environment that lives from tick to tick keeps the next history in memory, as before
+    store.livesOn = () => true;
+    real.served = 50;
+    expect((await tick(traffic(new TrafficMemory()), '2026-11-23T10:35:00Z')).targets[0]?.state).toBe('ledger');
+  });
+
   it('writes the item at once for a round of more than one environment, and a controller starting cold before the first item starts afresh', async () => {
     const { state, traffic, tick } = servedTarget();
     // A new environment, with nothing remembered and no item: the round's time is all the ledger has.

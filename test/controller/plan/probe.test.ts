@@ -1,7 +1,10 @@
 import {
+  checkPutOff,
   EMPTY_TRAFFIC,
   LONGEST_TRAFFIC_HORIZON_MS,
+  LONGEST_TRUST_MS,
   MAX_TRAFFIC_HORIZON_MS,
+  MISSED_STOP_SHARE,
   planPings,
   recordLatency,
   recordProbe,
@@ -182,6 +185,56 @@ describe('traffic probes for functions whose own traffic keeps them warm', () =>
       kind: 'kept-warm-by-traffic',
       until: at + MINUTE + MAX_TRAFFIC_HORIZON_MS,
     });
+  });
+
+  it('puts the check of a busy function off to a day while nothing else wakes the controller, not a moderate one', () => {
+    // 550 a minute for the 30 minutes since the round: 16,500 requests, 165 cold starts allowed at 0.99
+    const busy = planPings(probeOf(round, 'busy', 30, 550), 2, T0 + 40 * MINUTE, settings);
+    expect(busy).toMatchObject({
+      kind: 'kept-warm-by-traffic',
+      until: T0 + 30 * MINUTE + MAX_TRAFFIC_HORIZON_MS,
+      latest: T0 + 30 * MINUTE + LONGEST_TRUST_MS,
+    });
+    expect(busy.why).toMatch(
+      /if nothing else wakes the controller \(a stop unnoticed until then would cost at most 2 cold starts, under 10% of the 165 the objective allowed the 16500 requests/,
+    );
+    // the full round's own horizon puts nothing off: no traffic has been trusted yet
+    expect(planPings(round, 2, T0 + MINUTE, settings)).not.toHaveProperty('latest');
+    // one environment at 3 a minute keeps itself warm (a 5-minute gap: 3e-7), but a stop that goes unnoticed would
+    // cost its one cold start against 0.9 allowed over the 30 minutes: its check wakes the controller
+    const moderate = recordSightings(EMPTY_TRAFFIC, T0, [
+      { envId: 'm', initAt: T0 - 60 * MINUTE, realServed: 180, lastRealAt: T0 - 10_000 },
+    ]);
+    const probed = recordProbe(moderate, T0 + 30 * MINUTE, [
+      { envId: 'm', initAt: T0 - 60 * MINUTE, realServed: 270, lastRealAt: T0 + 30 * MINUTE - 10_000 },
+    ]);
+    const plan = planPings(probed, 1, T0 + 31 * MINUTE, settings);
+    expect(plan).toMatchObject({ kind: 'kept-warm-by-traffic', until: T0 + 60 * MINUTE });
+    expect(plan).not.toHaveProperty('latest');
+    // a check put off is still a check: at its horizon a tick that runs anyway probes
+    expect(planPings(probeOf(round, 'busy', 30, 550), 2, T0 + 60 * MINUTE, settings).kind).toBe('probe');
+  });
+
+  it('puts a check off only where a missed stop costs a small share of what the objective allows', () => {
+    const hours = [0, 0.25, 0.5, 2, 8];
+    const rates = [0.5, 3, 30, 300, 3_000];
+    const ratios = [0.9, 0.99, 0.999, 0.9999];
+    for (const wanted of [1, 2, 5]) {
+      for (const rate of rates) {
+        for (const h of hours) {
+          let before = true;
+          for (const warmRatio of ratios) {
+            const putOff = checkPutOff(wanted, rate, T0, T0 + h * 60 * MINUTE, { ...settings, warmRatio });
+            const allowed = (1 - warmRatio) * rate * h * 60;
+            expect(putOff !== undefined).toBe(wanted <= MISSED_STOP_SHARE * allowed);
+            // a stricter objective never puts off what a looser one would not
+            if (putOff) expect(before).toBe(true);
+            before = putOff !== undefined;
+            if (putOff) expect(putOff.until).toBe(T0 + h * 60 * MINUTE + LONGEST_TRUST_MS);
+          }
+        }
+      }
+    }
   });
 
   it('measures a probe from the probe before on the same environment, so hours of trust do not hide a fall', () => {

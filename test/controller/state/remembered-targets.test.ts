@@ -119,6 +119,23 @@ describe('target items remembered between ticks (DynamoStateStore, remember: tru
     expect((await env.tick(['a', 'b', 'c'])).read).toEqual(['a', 'b', 'c']);
   });
 
+  it('knows whether its environment ran a tick before this one (livesOn), which a store that remembers nothing never does', async () => {
+    const table = await dynamo.createStateTable();
+    const clock = { now: Date.parse('2026-11-23T10:00:00Z') };
+    const env = environment(table, clock);
+    await env.tick(['a']);
+    expect(env.store.livesOn()).toBe(false);
+    clock.now += MINUTE;
+    await env.tick(['a']);
+    expect(env.store.livesOn()).toBe(true);
+    // a new environment on the same table starts over
+    const next = environment(table, clock);
+    clock.now += MINUTE;
+    await next.tick(['a']);
+    expect(next.store.livesOn()).toBe(false);
+    expect(new DynamoStateStore(sdkDynamo(dynamo.client), table).livesOn()).toBe(false);
+  });
+
   it("sees another environment's saves, even those landing during its own trusting tick", async () => {
     const { table, clock, env } = await trusted();
     const other = environment(table, clock);

@@ -108,4 +108,23 @@ describe('roundSave', () => {
     // not kept between ticks (a shard, no memory): at once
     expect(roundSave(one(), undefined, soon)).toBe('item');
   });
+
+  it('saves what a first round heard where an earlier environment pinged the target and forgot its history', () => {
+    const one = (over: Parameters<typeof round>[0] = {}) => round({ wanted: 1, proven: 1, ...over });
+    const kept = { ...soon, keepAliveMs: 300_000, unsavedSince: T0 + 300_000 };
+    // a new environment, and the ledger knows an earlier round: the environment that learned from it is gone
+    const forgot = { ...kept, livesOn: false, pingedBefore: true };
+    expect(roundSave(one(), undefined, forgot)).toBe('item');
+    // so a probe's too: its history would go with this environment as well
+    expect(roundSave(one({ probe: true }), undefined, forgot)).toBe('item');
+    // nothing heard: nothing to lose
+    const silent = { ...traffic(T0 + 300_000, 0), lastRealAt: undefined };
+    expect(roundSave(one({ traffic: silent }), undefined, forgot)).toBe('ledger');
+    // an account's first tick starts cold too, but nothing was pinged before it: the hour is waited for
+    expect(roundSave(one(), undefined, { ...forgot, pingedBefore: false })).toBe('ledger');
+    // an environment that lives from tick to tick keeps the history itself
+    expect(roundSave(one(), undefined, { ...forgot, livesOn: true })).toBe('ledger');
+    // a target whose item exists is judged by its stored copy, as before
+    expect(roundSave(round(), stored, { ...soon, livesOn: false, pingedBefore: true })).toBe('ledger');
+  });
 });

@@ -101,7 +101,29 @@ describe('StateBill', () => {
     round(T0 + 120_000);
     // held, not written: the table still says T0
     expect(bill.storedRounds('a:live')).toEqual({ ledger: T0 });
-    // a controller starting cold plans from T0 and writes what it learns (a new environment holds nothing)
+    // a controller starting cold plans from T0; its round heard real requests that the environment which ran the last
+    // rounds took with it, and this one may as well: the claim, the writer mark, the item, and the ledger without the
+    // target (its item holds the round now)
+    expect(round(T0 + 30 * 60_000, false).units.writes).toBe(4);
+    expect(bill.storedRounds('a:live')).toEqual({ item: T0 + 30 * 60_000 });
+    expect(bill.storedTraffic('a:live')?.at).toBe(T0 + 30 * 60_000);
+  });
+
+  it('loses, starting cold, the held rounds of a target no request reached: only their time goes to the ledger', () => {
+    const bill = new StateBill();
+    const silent = (at: number): TrafficHistory => ({ ...EMPTY_TRAFFIC, at, load: 0 });
+    const round = (at: number, warm = true) =>
+      tickWith(
+        bill,
+        at,
+        (id) =>
+          bill.round(target({ traffic: silent(at), lastPingAt: at }), { at, wanted: 1, proven: 1, probe: false }, id),
+        warm,
+      );
+    round(T0);
+    round(T0 + 60_000);
+    expect(bill.storedRounds('a:live')).toEqual({ ledger: T0 });
+    // nothing heard, nothing to lose: the claim and the ledger a new environment writes
     expect(round(T0 + 30 * 60_000, false).units.writes).toBe(2);
     expect(bill.storedRounds('a:live')).toEqual({ ledger: T0 + 30 * 60_000 });
   });
@@ -121,7 +143,7 @@ describe('StateBill', () => {
     expect(sharded.storedTraffic('a:live')?.at).toBe(T0);
   });
 
-  it('forgets, starting cold, when it began keeping a target no item holds: the hour starts again', () => {
+  it('starting cold where an earlier environment pinged a target no item holds, saves what it heard at once', () => {
     const bill = new StateBill();
     const round = (at: number, warm: boolean) =>
       tickWith(
@@ -130,15 +152,15 @@ describe('StateBill', () => {
         (id) => bill.round(target({ traffic: traffic(at, 0.1) }), { at, wanted: 1, proven: 1, probe: false }, id),
         warm,
       );
-    round(T0, true);
-    // a controller starting cold half an hour on keeps the history from then
-    round(T0 + TRAFFIC_SAVE_EVERY_MS / 2, false);
-    // the claim (the round's time in the ledger its environment now holds)
-    expect(round(T0 + TRAFFIC_SAVE_EVERY_MS, true).units.writes).toBe(1);
+    // an account's first tick starts cold too, but nothing was pinged before it: the claim and the ledger
+    expect(round(T0, false).units.writes).toBe(2);
     expect(bill.storedTraffic('a:live')).toBeUndefined();
-    // the claim, the writer mark, the item
-    expect(round(T0 + (3 * TRAFFIC_SAVE_EVERY_MS) / 2, true).units.writes).toBe(3);
-    expect(bill.storedTraffic('a:live')).toBeDefined();
+    // in the same environment, the hour is waited for: the claim (the round's time in the ledger it holds)
+    expect(round(T0 + 300_000, true).units.writes).toBe(1);
+    expect(bill.storedTraffic('a:live')).toBeUndefined();
+    // a controller starting cold half an hour on: the claim, the writer mark, the item, the ledger without it
+    expect(round(T0 + TRAFFIC_SAVE_EVERY_MS / 2, false).units.writes).toBe(4);
+    expect(bill.storedTraffic('a:live')?.at).toBe(T0 + TRAFFIC_SAVE_EVERY_MS / 2);
   });
 
   it('keeps a traffic-only change (a round or a probe) unsaved until the stored copy is an hour old', () => {

@@ -77,6 +77,41 @@ describe('Thermostat strategy', () => {
     expect(paused.controller.inits).toBe(paused.controller.invocations);
   });
 
+  it('wakes for a busy function alone a few times a day, its traffic check put off; a tick that runs anyway checks it', () => {
+    // 100 requests a minute for 12 hours, and (in the second account) a function called three times beside it
+    const busy = Array.from({ length: (12 * HOUR) / 600 }, (_, i) => ({ fn: 0, t: 250 + i * 600, durationMs: 100 }));
+    const account = (neighbour: boolean) =>
+      memoryTrace({
+        functions: [{ name: 'busy', memoryMb: 1024 }, ...(neighbour ? [{ name: 'sparse', memoryMb: 1024 }] : [])],
+        arrivals: [...busy, ...(neighbour ? [2, 5, 7].map((h) => ({ fn: 1, t: h * HOUR, durationMs: 100 })) : [])],
+        endMs: 12 * HOUR,
+      });
+    const auto = policySet('defaults:\n  mode: auto\n  objective: { warmRatio: 0.99 }\n  warm: { interval: 5m }\n');
+    const busyPings = (neighbour: boolean) => {
+      const times: number[] = [];
+      const strategy = thermostat({
+        planner: (policies, now, observed, options) => {
+          const decisions = planner.plan(policies, now, observed, options);
+          if (decisions.some((d) => d.key === 'busy:live' && d.kind === 'ping')) times.push(now.getTime());
+          return decisions;
+        },
+      });
+      const [none, result] = run(account(neighbour), [noWarming(), strategy], {}, auto);
+      return { none, result, gaps: times.slice(1).map((t, i) => t - times[i]) };
+    };
+    const alone = busyPings(false);
+    // a round, the round that sees the traffic, one in the next (cold) environment that saves what it heard, a probe
+    // that confirms it: then nothing for a day (a stop would cost one cold start, against the 30 the objective allowed
+    // the 3,000 requests it confirmed)
+    expect(alone.result.controller.invocations).toBeLessThanOrEqual(5);
+    expect(alone.result.coldStarts).toBeLessThanOrEqual(alone.none.coldStarts);
+    const shared = busyPings(true);
+    // the sparse function's rounds keep the controller awake: the busy one is probed on its horizon, never later
+    expect(shared.result.controller.invocations).toBeGreaterThan(100);
+    expect(Math.max(...shared.gaps.slice(2))).toBeLessThanOrEqual(planner.LONGEST_TRAFFIC_HORIZON_MS);
+    expect(shared.gaps.length).toBeGreaterThan(5);
+  });
+
   it('aligns rounds on their interval grid exactly when it may pause its schedule, as the controller does', () => {
     const seen: Array<boolean | undefined> = [];
     const recording = (sleeps: boolean) =>
