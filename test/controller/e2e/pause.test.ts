@@ -11,7 +11,14 @@ let scheduler: SchedulerClient;
 beforeAll(async () => {
   harness = await startHarness({
     environment: 'light',
-    functions: [warm('api'), warm('web'), warm('auto'), warm('idle'), { ...warm('busy'), env: clock.env }],
+    functions: [
+      warm('api'),
+      warm('web'),
+      warm('auto'),
+      warm('idle'),
+      { ...warm('busy'), env: clock.env },
+      { ...warm('heard'), env: clock.env },
+    ],
   });
   scheduler = new SchedulerClient(harness.emulator.clientConfig());
   // The construct's schedule, as CloudFormation would create it: the controller only ever updates it.
@@ -140,6 +147,23 @@ describe('the controller pauses its schedule while nothing is due', () => {
     expect(pinged.nextTick).toMatchObject({ paused: true });
     expect(next).toBeGreaterThan(now + 24 * 60_000);
     expect(next).toBeLessThanOrEqual(now + 30 * 60_000);
+  });
+
+  it('a new environment saves what its round heard when an earlier one pinged the target: a pause past the reclaim loses nothing twice', async () => {
+    await spreadTraffic(harness.emulator, clock.file, 'heard', 10, 10 * 60_000);
+    const policy = [{ function: 'heard', qualifier: 'live', warm: { interval: '1m' } }];
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    // the first controller environment: a first round of one environment goes to the ping ledger, what it heard to
+    // the environment's memory (an item is not worth writing for an instant of history)
+    const first = await harness.controller(policy).tick(new Date(minute).toISOString());
+    expect(first.targets[0]).toMatchObject({ status: 'ok', state: 'ledger' });
+    // a paused controller's next tick starts in a new environment (another runtime here): the first one went with
+    // its memory, the ledger knows its round, so this round writes what it heard instead of keeping it in memory
+    await spreadTraffic(harness.emulator, clock.file, 'heard', 3, 60_000);
+    const next = await harness.controller(policy).tick(new Date(minute + 2 * 60_000).toISOString());
+    expect(next.targets[0]).toMatchObject({ status: 'ok', state: 'saved' });
+    const loaded = await harness.controller(policy).deps.state.loadTargets(['heard:live']);
+    expect(loaded.get('heard:live')?.traffic?.environments[0]?.realServed).toBeGreaterThanOrEqual(13);
   });
 
   it('pauses up to two hours when every deployment ticks, and up to 30 minutes when one may not', async () => {
