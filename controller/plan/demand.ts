@@ -170,13 +170,13 @@ function keptWarmByTraffic(
   }
   const horizon = confirmedAt + trafficHorizon(history.at, confirmedAt);
   const until = alignedDue(onGridBefore(horizon, settings.intervalMs, confirmedAt), settings, horizon);
-  const putOff = checkPutOff(wanted, confirmedRate, history.at, confirmedAt, settings);
   if (now >= until) {
     return {
       kind: 'probe',
       why: `${what}; traffic last confirmed ${fmtMinutes(now - confirmedAt)} ago, so one unheld ping checks it is still there`,
     };
   }
+  const putOff = checkPutOff(wanted, confirmedRate, history.at, confirmedAt, settings);
   const latest = putOff && putOff.until > until ? putOff : undefined;
   return {
     kind: 'kept-warm-by-traffic',
