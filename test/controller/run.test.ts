@@ -750,6 +750,27 @@ describe('traffic histories between saves (TrafficMemory)', () => {
     expect((await tick(traffic(new TrafficMemory()), '2026-11-23T10:35:00Z')).targets[0]?.state).toBe('ledger');
   });
 
+  it('a new environment whose save of what it heard fails: reported, and the next new environment saves it', async () => {
+    const { state, real, traffic, tick } = servedTarget();
+    real.served = 2;
+    expect((await tick(traffic(new TrafficMemory()), '2026-11-23T10:00:00Z')).targets[0]?.state).toBe('ledger');
+    const store = state as typeof state & { livesOn?: () => boolean };
+    store.livesOn = () => false;
+    // the write is refused right after the round that heard 40 requests: the tick says so, and its ledger entry stays
+    const saveTarget = state.saveTarget.bind(state);
+    state.saveTarget = () => Promise.reject(new StateStoreError('table unreachable'));
+    real.served = 40;
+    const failed = await tick(traffic(new TrafficMemory()), '2026-11-23T10:30:00Z');
+    expect(failed.targets[0]).toMatchObject({ state: 'failed', failure: { kind: 'state-save' } });
+    expect(state.targets.has('a:live')).toBe(false);
+    expect(state.pings.get('0/1')?.pings.size).toBe(1);
+    // that environment went with what it heard; the next one, half an hour on, hears again and saves it
+    state.saveTarget = saveTarget;
+    real.served = 55;
+    expect((await tick(traffic(new TrafficMemory()), '2026-11-23T11:00:00Z')).targets[0]?.state).toBe('saved');
+    expect(state.targets.get('a:live')?.traffic?.environments[0]).toMatchObject({ realServed: 55 });
+  });
+
   it('writes the item at once for a round of more than one environment, and a controller starting cold before the first item starts afresh', async () => {
     const { state, traffic, tick } = servedTarget();
     // A new environment, with nothing remembered and no item: the round's time is all the ledger has.
