@@ -1265,7 +1265,7 @@ async function saveTargetState(
           ...(change.keepAliveMs !== undefined ? { keepAliveMs: change.keepAliveMs } : {}),
           ...(keepsUnsaved ? { unsavedSince: deps.traffic.unsavedSince(change.key, now) } : {}),
           ...(deps.state.livesOn ? { livesOn: deps.state.livesOn() } : {}),
-          pingedBefore: stored === undefined && previous?.lastPingAt !== undefined,
+          pingedBefore: previous?.lastPingAt !== undefined,
         });
   const remember = () => {
     if (traffic !== undefined && traffic !== previous?.traffic) {

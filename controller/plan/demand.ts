@@ -176,8 +176,8 @@ function keptWarmByTraffic(
       why: `${what}; traffic last confirmed ${fmtMinutes(now - confirmedAt)} ago, so one unheld ping checks it is still there`,
     };
   }
-  const putOff = checkPutOff(wanted, confirmedRate, history.at, confirmedAt, settings);
-  const latest = putOff && putOff.until > until ? putOff : undefined;
+  // A day on, always past the horizon (at most LONGEST_TRAFFIC_HORIZON_MS).
+  const latest = checkPutOff(wanted, confirmedRate, history.at, confirmedAt, settings);
   return {
     kind: 'kept-warm-by-traffic',
     until,

@@ -343,12 +343,12 @@ function whenDue(
       : obs.lastPingAt;
   const nextRound =
     lastPingAt === undefined ? now : roundDueAt(interval, lastPingAt, alignRounds) - intervalTolerance(interval);
-  const wait = (cause: Waiting['cause'], reason: string, nextAt: number) => ({ skip: { cause, reason, nextAt } });
+  const wait = (cause: Waiting['cause'], reason: string, nextAt: number, latestAt?: number) => ({
+    skip: { cause, reason, nextAt, ...(latestAt !== undefined ? { latestAt } : {}) },
+  });
   switch (schedule.kind) {
-    case 'kept-warm-by-traffic': {
-      const { skip } = wait('kept-warm-by-traffic', schedule.why, schedule.until);
-      return { skip: schedule.latest === undefined ? skip : { ...skip, latestAt: schedule.latest } };
-    }
+    case 'kept-warm-by-traffic':
+      return wait('kept-warm-by-traffic', schedule.why, schedule.until, schedule.latest);
     case 'probe':
       return { due: `traffic probe: ${schedule.why}` };
     case 'pre-warm': {

@@ -184,17 +184,16 @@ export function settledUntil(
   if (policy.mode !== 'auto' && !probe) return { until: nextRound };
   const next = now + (options.tickMs ?? DEFAULT_TICK_MS);
   const observed: Observed = { ...(account ? { account } : {}), targets: { [policy.key]: after } };
-  let until: number | undefined;
-  let latestAt: number | undefined;
+  let until = Number.POSITIVE_INFINITY;
+  let latestAt = Number.POSITIVE_INFINITY;
   for (const decision of plan([policy], new Date(next), observed, options)) {
     if (decision.kind === 'auto-choice' && decision.provisioned === 0) continue;
     if (decision.kind !== 'skip' || !WAITING.has(decision.cause) || decision.nextAt === undefined) return undefined;
-    until = until === undefined ? decision.nextAt : Math.min(until, decision.nextAt);
-    const latest = decision.latestAt ?? decision.nextAt;
-    latestAt = latestAt === undefined ? latest : Math.min(latestAt, latest);
+    until = Math.min(until, decision.nextAt);
+    latestAt = Math.min(latestAt, decision.latestAt ?? decision.nextAt);
   }
-  if (until === undefined) return { until: nextRound };
-  return latestAt !== undefined && latestAt > until ? { until, latestAt } : { until };
+  if (until === Number.POSITIVE_INFINITY) return { until: nextRound };
+  return latestAt > until ? { until, latestAt } : { until };
 }
 
 /**

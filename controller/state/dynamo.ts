@@ -332,7 +332,7 @@ export class DynamoStateStore implements StateStore {
 
   async savePings(shard: string, ledger: PingLedger): Promise<'saved' | 'stale' | 'held'> {
     refuseFutureTick(ledger.tickId, this.now());
-    const tick = { whole: this.tick.whole, ranBefore: this.remembered?.ranBefore() ?? false, now: this.now() };
+    const tick = { whole: this.tick.whole, ranBefore: this.livesOn(), now: this.now() };
     if (this.held.hold(shard, ledger, tick)) return 'held';
     const saved = await this.writePings(shard, ledger);
     // Written, or a newer tick's ledger is there: what was held is the table's business now.

@@ -203,7 +203,7 @@ export class StateBill {
       keepAliveMs: target.keepAliveMs,
       ...(keepsUnsaved ? { unsavedSince: this.kept.unsavedSince(target.key, now) } : {}),
       livesOn: this.memory.ranBefore(),
-      pingedBefore: stored === undefined && this.ledger.has(ledgerHash(target.key)),
+      pingedBefore: this.ledger.has(ledgerHash(target.key)),
     });
     // as the controller does when the round is not saved: the environment keeps the history, and since when
     if (where !== 'item' && target.traffic)

@@ -326,10 +326,10 @@ class MinuteSpreader implements ArrivalSource {
     let total = 0;
     for (let e = from; e < to; e++) total += this.index.count[e];
     this.out.reserve(total);
-    this.scratch.reserve(total);
     const base = (this.index.first + m) * MINUTE_MS;
     const several = to - from > 1;
     const into = several ? this.scratch : this.out;
+    if (several) this.scratch.reserve(total);
     let at = 0;
     for (let e = from; e < to; e++) {
       const f = this.index.fn[e];
